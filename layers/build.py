@@ -1,0 +1,67 @@
+"""Build the demo store: the real data of the three towns plus the illustrative layers.
+
+The build is reproducible (fixed seed) and idempotent, and it never damages an existing store:
+all sources are read and checked first, then the store is replaced atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.sources import real, synthetic
+from layers.store import open_store
+
+Progress = Callable[[str], None]
+
+
+def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAULT_SEED,
+                  progress: Progress | None = None) -> dict[str, pd.DataFrame]:
+    """Read, check and generate every layer of the demo store (EPSG:4326 frames by name).
+
+    Raises ``layers.sources.errors.SourceError`` naming the file and problem when a source is
+    missing or broken.
+    """
+    say = progress or (lambda _message: None)
+    say("towns and regions")
+    towns = real.load_towns(sources)
+    regions = real.load_regions(towns, sources)
+    say("police districts and crime statistics")
+    districts, crime_stats, crime_reference = real.load_police(towns, sources)
+    say("context lines")
+    context = real.load_context_lines(towns, sources)
+    say("illustrative localities, services, sessions and pins")
+    localities = synthetic.make_localities(towns)
+    services = synthetic.make_services(towns)
+    sessions = synthetic.make_sessions()
+    pins = synthetic.make_pins(towns, seed=seed)
+    sources_table = pd.DataFrame(
+        [{**row, "synthetic": False} for row in real.REAL_SOURCES]
+        + [{**row, "synthetic": True} for row in synthetic.SYNTHETIC_SOURCES])
+    frames: dict[str, pd.DataFrame] = {
+        "towns": towns, "regions": regions, "localities": localities, "sessions": sessions,
+        "pins": pins, "services": services, "police_districts": districts,
+        "crime_stats": crime_stats, "crime_reference": crime_reference,
+        "context_lines": context, "sources": sources_table,
+    }
+    for name, frame in frames.items():
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+            assert frame.crs.to_epsg() == 4326, name
+    return frames
+
+
+def build_demo(store_path: Path | str, sources: Path = real.SOURCES_DIR,
+               seed: int = synthetic.DEFAULT_SEED, progress: Progress | None = None
+               ) -> dict[str, int]:
+    """Build the demo store at ``store_path``; return the row count of every layer.
+
+    A failure (broken source, write error) leaves any existing store at that path untouched.
+    """
+    frames = assemble_demo(sources, seed, progress)
+    if progress:
+        progress(f"writing {store_path}")
+    open_store(store_path).replace_all(frames)
+    return {name: len(frame) for name, frame in frames.items()}

@@ -1,0 +1,110 @@
+"""The store's layers, their columns and the controlled vocabularies of fear pins.
+
+Codes are stable identifiers kept in the store; their Czech and English labels live in
+``app/i18n.py``. Every spatial layer is stored in EPSG:4326.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer of the store: its name, geometry type (None = attribute table) and columns."""
+
+    name: str
+    geometry: str | None
+    columns: tuple[str, ...]
+    town_column: str | None = "town_id"
+
+
+TOWNS: Final = LayerSpec(
+    "towns",
+    "MultiPolygon",
+    (
+        "town_id", "name", "kod_obec", "okres", "orp", "kraj", "kod_kraj", "population",
+        "population_year", "isv_2023", "isv_band", "center_lat", "center_lon",
+    ),
+)
+REGIONS: Final = LayerSpec(
+    "regions", "MultiPolygon", ("kod_kraj", "nuts3", "name"), town_column=None
+)
+LOCALITIES: Final = LayerSpec(
+    "localities",
+    "MultiPolygon",
+    ("locality_id", "town_id", "name", "population_est", "isv", "isv_band", "description",
+     "source", "synthetic"),
+)
+SESSIONS: Final = LayerSpec(
+    "sessions",
+    None,
+    ("session_id", "town_id", "date", "place", "organiser", "age_group", "participants",
+     "method", "consent", "synthetic"),
+)
+PINS: Final = LayerSpec(
+    "pins",
+    "Point",
+    ("pin_id", "town_id", "session_id", "category", "feeling", "seen", "time_of_day",
+     "safety_action", "age_group", "place_note", "status", "transcribed", "created_at",
+     "synthetic"),
+)
+SERVICES: Final = LayerSpec(
+    "services",
+    "Point",
+    ("service_id", "town_id", "name", "service_type", "operator", "target_groups",
+     "opening_hours", "address", "source", "synthetic"),
+)
+POLICE_DISTRICTS: Final = LayerSpec(
+    "police_districts",
+    "MultiPolygon",
+    ("oop_code", "town_id", "oop_name", "uo_name", "krp_name", "population", "area_km2"),
+)
+CRIME_STATS: Final = LayerSpec(
+    "crime_stats", None, ("oop_code", "year", "crime_type", "found", "solved")
+)
+CRIME_REFERENCE: Final = LayerSpec(
+    "crime_reference", None, ("area", "year", "crimes", "population", "per_10k", "source"),
+    town_column=None,
+)
+CONTEXT_LINES: Final = LayerSpec(
+    "context_lines", "MultiLineString", ("town_id", "kind", "label")
+)
+SOURCES: Final = LayerSpec(
+    "sources", None, ("layer", "title", "licence", "attribution", "vintage", "synthetic"),
+    town_column=None,
+)
+
+ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
+    TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
+    CRIME_REFERENCE, CONTEXT_LINES, SOURCES,
+)
+LAYERS_BY_NAME: Final = {spec.name: spec for spec in ALL_LAYERS}
+
+# --- vocabularies of a fear pin (issue: participatory mapping) ---------------------------
+
+#: What a pin is about. The last two are the positive side of a feeling map.
+PIN_CATEGORIES: Final = (
+    "drug_dealing", "drunk_drugged", "syringes", "exhibitionist", "aggressive_groups",
+    "racism", "dark_place", "traffic", "dogs", "abandoned_building", "other",
+    "feel_good", "develop",
+)
+#: Categories that point at people; public views show them only aggregated to cells.
+SENSITIVE_CATEGORIES: Final = frozenset(
+    {"drug_dealing", "drunk_drugged", "syringes", "exhibitionist", "aggressive_groups", "racism"}
+)
+#: Feeling on a five-point scale: 1 = very afraid … 5 = safe.
+FEELINGS: Final = (1, 2, 3, 4, 5)
+SEEN: Final = ("own", "heard")
+TIMES_OF_DAY: Final = ("morning", "afternoon", "evening", "night")
+SAFETY_ACTIONS: Final = ("avoid", "with_older", "in_group", "call_police", "nothing")
+AGE_GROUPS: Final = ("6-12", "13-18", "adults", "seniors")
+PIN_STATUSES: Final = ("pending", "approved", "rejected")
+SESSION_METHODS: Final = ("tablet", "paper", "imported")
+
+SERVICE_TYPES: Final = (
+    "police", "municipal_police", "apk", "nzdm", "community_centre", "school",
+    "social_service", "addiction_service", "debt_counselling", "playground",
+)
+CONTEXT_KINDS: Final = ("road", "railway", "river")

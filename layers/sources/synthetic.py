@@ -1,0 +1,447 @@
+"""Illustrative layers for the demo towns: localities, services, mapping sessions, fear pins.
+
+The real outlines of excluded localities, service lists and feeling-map answers of the three
+towns are not public (see geodata/sources/SOURCES.md). This module generates stand-ins shaped
+like real data, anchored on the places the seed documents name (seed 001: Janov, Sousedský
+dům Libuše, the police station in Janov, APK; seed 003: the railway and bus station, the
+gambling hall in Kpt. Jaroše street, V Zátíší street, the church in Hradební street near the
+town hall, the town gardens, the former boarding school). Positions are approximate.
+
+Generation is deterministic for a given ``seed`` (numpy's PCG64). Every row carries
+``synthetic = True`` and the UI labels these layers "ilustrativní data".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from layers.crs import METRIC_CRS, STORAGE_CRS
+from layers.exclusion import band_of
+from layers.schema import (
+    AGE_GROUPS,
+    PIN_CATEGORIES,
+    SAFETY_ACTIONS,
+    TIMES_OF_DAY,
+)
+
+DEFAULT_SEED: Final = 20240615
+
+
+@dataclass(frozen=True)
+class LocalitySeed:
+    """An illustrative socially excluded locality: centre, half-axes in metres, population."""
+
+    name: str
+    lon: float
+    lat: float
+    half_width_m: float
+    half_height_m: float
+    population: int
+    isv: float
+    description: str
+
+
+@dataclass(frozen=True)
+class ServiceSeed:
+    """An illustrative service point."""
+
+    name: str
+    service_type: str
+    lon: float
+    lat: float
+    operator: str
+    target_groups: str
+    opening_hours: str = ""
+
+
+@dataclass(frozen=True)
+class HotspotSeed:
+    """A place people fear: pins scatter around it (Gaussian, ``spread_m`` metres)."""
+
+    label: str
+    lon: float
+    lat: float
+    spread_m: float
+    pins: int
+    categories: tuple[tuple[str, float], ...]
+    evening_bias: float = 0.6
+
+
+@dataclass(frozen=True)
+class SessionSeed:
+    """A mapping session whose pins are drawn from the town's hotspots and background."""
+
+    key: str
+    date: str
+    place: str
+    organiser: str
+    age_group: str
+    participants: int
+    method: str
+    share: float
+
+
+@dataclass(frozen=True)
+class TownSeed:
+    town_id: str
+    localities: tuple[LocalitySeed, ...]
+    services: tuple[ServiceSeed, ...]
+    hotspots: tuple[HotspotSeed, ...]
+    sessions: tuple[SessionSeed, ...]
+    background_pins: int
+    background_radius_m: float
+
+
+CONSENT: Final = ("Souhlas účastníků (u dětí i zákonných zástupců) zaznamenán organizátorem; "
+                  "žádná jména ani kontakty se neukládají.")
+
+_BACKGROUND_MIX: Final = (("traffic", 0.22), ("dark_place", 0.2), ("dogs", 0.12),
+                          ("feel_good", 0.2), ("develop", 0.12), ("other", 0.08),
+                          ("abandoned_building", 0.06))
+
+TOWN_SEEDS: Final = (
+    TownSeed(
+        "litvinov",
+        localities=(
+            LocalitySeed("Janov", 13.6310, 50.6085, 750, 420, 3900, 24,
+                         "Sídliště Janov, největší sociálně vyloučená lokalita v ČR (seed 001); "
+                         "obrys ilustrativní."),
+        ),
+        services=(
+            ServiceSeed("Služebna PČR Janov", "police", 13.6335, 50.6092, "Policie ČR",
+                        "veřejnost"),
+            ServiceSeed("Obvodní oddělení PČR Litvínov", "police", 13.6085, 50.6005,
+                        "Policie ČR", "veřejnost", "nonstop"),
+            ServiceSeed("Obvodní oddělení PČR Litvínov-Hamr", "police", 13.6230, 50.6060,
+                        "Policie ČR", "veřejnost"),
+            ServiceSeed("Městská policie Litvínov", "municipal_police", 13.6120, 50.6012,
+                        "Město Litvínov", "veřejnost", "nonstop"),
+            ServiceSeed("Asistenti prevence kriminality – základna Janov", "apk", 13.6300,
+                        50.6080, "Městská policie Litvínov", "obyvatelé SVL"),
+            ServiceSeed("Sousedský dům Libuše (MY Litvínov)", "community_centre", 13.6290,
+                        50.6100, "spolek MY Litvínov", "děti, rodiny, sousedé",
+                        "Po–Pá 10–18"),
+            ServiceSeed("První krok Litvínov – terénní sociální práce", "social_service",
+                        13.6325, 50.6070, "Město Litvínov", "obyvatelé SVL"),
+            ServiceSeed("Nízkoprahový klub pro děti a mládež", "nzdm", 13.6275, 50.6068,
+                        "nezisková organizace", "6–18 let", "Po–Pá 13–19"),
+            ServiceSeed("Základní škola Janov", "school", 13.6345, 50.6105, "Město Litvínov",
+                        "děti 6–15 let"),
+            ServiceSeed("Základní škola Litvínov-střed", "school", 13.6060, 50.6020,
+                        "Město Litvínov", "děti 6–15 let"),
+            ServiceSeed("Dluhová poradna", "debt_counselling", 13.6110, 50.5995,
+                        "nezisková organizace", "dospělí"),
+            ServiceSeed("Kontaktní centrum – adiktologické služby", "addiction_service",
+                        13.6150, 50.5985, "nezisková organizace", "uživatelé drog"),
+            ServiceSeed("Hřiště Janov", "playground", 13.6260, 50.6095, "Město Litvínov",
+                        "děti"),
+            ServiceSeed("Plácek pro mládež (záměr na místě zbouraného bloku)", "playground",
+                        13.6355, 50.6078, "Město Litvínov", "starší děti a mládež"),
+        ),
+        hotspots=(
+            HotspotSeed("Janov – vchody, kde se prodávají drogy", 13.6320, 50.6075, 60, 70,
+                        (("drug_dealing", 0.6), ("syringes", 0.25), ("drunk_drugged", 0.15))),
+            HotspotSeed("Janov – obchod a zastávka", 13.6285, 50.6088, 70, 80,
+                        (("drunk_drugged", 0.55), ("aggressive_groups", 0.25),
+                         ("racism", 0.2))),
+            HotspotSeed("Janov – prázdné domy a podchod", 13.6360, 50.6085, 60, 50,
+                        (("abandoned_building", 0.5), ("dark_place", 0.4), ("dogs", 0.1))),
+            HotspotSeed("Janov – rasistické urážky u hřiště", 13.6255, 50.6100, 50, 40,
+                        (("racism", 0.7), ("aggressive_groups", 0.3))),
+            HotspotSeed("Nádraží Litvínov", 13.6175, 50.5978, 80, 45,
+                        (("drunk_drugged", 0.6), ("dark_place", 0.25), ("other", 0.15))),
+            HotspotSeed("Náměstí Míru", 13.6106, 50.6004, 90, 40,
+                        (("feel_good", 0.7), ("develop", 0.2), ("traffic", 0.1)), 0.2),
+            HotspotSeed("Hlavní silnice u Hamru", 13.6210, 50.6045, 90, 35,
+                        (("traffic", 0.85), ("dark_place", 0.15)), 0.3),
+        ),
+        sessions=(
+            SessionSeed("deti-libuse", "2024-02-15", "Sousedský dům Libuše",
+                        "spolek MY Litvínov", "6-12", 14, "paper", 0.25),
+            SessionSeed("mladez-apk", "2024-04-10", "Klubovna Městské policie",
+                        "APK Litvínov", "13-18", 11, "tablet", 0.2),
+            SessionSeed("mapa-bezpeci-mp", "2023-06-01", "online", "Městská policie Litvínov",
+                        "adults", 180, "imported", 0.55),
+        ),
+        background_pins=180, background_radius_m=1600,
+    ),
+    TownSeed(
+        "kraslice",
+        localities=(
+            LocalitySeed("Lokalita u nádraží", 12.5105, 50.3272, 230, 160, 250, 19,
+                         "Ilustrativní obrys; seed 003 uvádí ~600 obyvatel SVL ve městě."),
+            LocalitySeed("Lokalita V Zátíší", 12.5215, 50.3212, 180, 140, 200, 17,
+                         "Ilustrativní obrys (ulice V Zátíší, seed 003)."),
+            LocalitySeed("Lokalita u bývalého internátu", 12.5235, 50.3262, 150, 120, 150, 15,
+                         "Ilustrativní obrys (okolí bývalého internátu, seed 003)."),
+        ),
+        services=(
+            ServiceSeed("Obvodní oddělení PČR Kraslice", "police", 12.5165, 50.3245,
+                        "Policie ČR", "veřejnost", "nonstop"),
+            ServiceSeed("Městská policie Kraslice", "municipal_police", 12.5172, 50.3232,
+                        "Město Kraslice", "veřejnost"),
+            ServiceSeed("Asistenti prevence kriminality Kraslice", "apk", 12.5150, 50.3240,
+                        "Město Kraslice", "obyvatelé SVL"),
+            ServiceSeed("NZDM (záměr, Člověk v tísni)", "nzdm", 12.5185, 50.3228,
+                        "Člověk v tísni, o.p.s.", "děti 6–12 let a mládež"),
+            ServiceSeed("Komunitní centrum Kraslice", "community_centre", 12.5140, 50.3222,
+                        "nezisková organizace", "rodiny"),
+            ServiceSeed("Základní škola Kraslice", "school", 12.5195, 50.3250, "Město Kraslice",
+                        "děti 6–15 let"),
+            ServiceSeed("Sociální odbor MěÚ Kraslice", "social_service", 12.5168, 50.3236,
+                        "Město Kraslice", "dospělí, rodiny"),
+            ServiceSeed("Hřiště u školy", "playground", 12.5205, 50.3243, "Město Kraslice",
+                        "děti"),
+        ),
+        hotspots=(
+            HotspotSeed("Vlakové a autobusové nádraží", 12.5098, 50.3268, 70, 50,
+                        (("drunk_drugged", 0.6), ("aggressive_groups", 0.2),
+                         ("drug_dealing", 0.2))),
+            HotspotSeed("Herna v ulici Kpt. Jaroše", 12.5188, 50.3248, 50, 40,
+                        (("drunk_drugged", 0.6), ("drug_dealing", 0.3), ("other", 0.1))),
+            HotspotSeed("Ulice V Zátíší", 12.5218, 50.3214, 60, 35,
+                        (("drunk_drugged", 0.5), ("dark_place", 0.3), ("dogs", 0.2))),
+            HotspotSeed("Kostel v Hradební ulici u radnice", 12.5158, 50.3240, 50, 35,
+                        (("aggressive_groups", 0.8), ("racism", 0.2))),
+            HotspotSeed("Městské sady", 12.5128, 50.3220, 80, 35,
+                        (("aggressive_groups", 0.6), ("dark_place", 0.3), ("syringes", 0.1))),
+            HotspotSeed("Bývalý internát", 12.5236, 50.3263, 50, 30,
+                        (("abandoned_building", 0.6), ("drug_dealing", 0.25),
+                         ("syringes", 0.15))),
+        ),
+        sessions=(
+            SessionSeed("pocitova-mapa-2023", "2023-09-20", "online", "Město Kraslice",
+                        "adults", 95, "imported", 0.65),
+            SessionSeed("deti-nzdm", "2023-10-12", "Komunitní centrum Kraslice",
+                        "terénní pracovníci", "13-18", 9, "paper", 0.35),
+        ),
+        background_pins=70, background_radius_m=1200,
+    ),
+    TownSeed(
+        "karlovy-vary",
+        localities=(
+            LocalitySeed("Rybáře", 12.8555, 50.2355, 420, 260, 900, 20,
+                         "Ilustrativní obrys lokality v části Rybáře."),
+            LocalitySeed("Tuhnice", 12.8590, 50.2275, 300, 200, 600, 18,
+                         "Ilustrativní obrys lokality v části Tuhnice."),
+            LocalitySeed("Drahovice", 12.8930, 50.2250, 260, 200, 400, 14,
+                         "Ilustrativní obrys lokality v části Drahovice."),
+        ),
+        services=(
+            ServiceSeed("Obvodní oddělení PČR Karlovy Vary", "police", 12.8725, 50.2315,
+                        "Policie ČR", "veřejnost", "nonstop"),
+            ServiceSeed("Obvodní oddělení PČR Karlovy Vary-Rybáře", "police", 12.8540,
+                        50.2340, "Policie ČR", "veřejnost"),
+            ServiceSeed("Městská policie Karlovy Vary", "municipal_police", 12.8700, 50.2290,
+                        "Statutární město Karlovy Vary", "veřejnost", "nonstop"),
+            ServiceSeed("Asistenti prevence kriminality Rybáře", "apk", 12.8570, 50.2350,
+                        "Městská policie Karlovy Vary", "obyvatelé SVL"),
+            ServiceSeed("NZDM Rybáře", "nzdm", 12.8580, 50.2362, "nezisková organizace",
+                        "mládež 11–26 let", "Po–Pá 13–19"),
+            ServiceSeed("Komunitní centrum Tuhnice", "community_centre", 12.8600, 50.2282,
+                        "nezisková organizace", "rodiny"),
+            ServiceSeed("Základní škola Rybáře", "school", 12.8520, 50.2370,
+                        "Statutární město Karlovy Vary", "děti 6–15 let"),
+            ServiceSeed("Základní škola Drahovice", "school", 12.8910, 50.2262,
+                        "Statutární město Karlovy Vary", "děti 6–15 let"),
+            ServiceSeed("Azylový dům a terénní program", "social_service", 12.8640, 50.2300,
+                        "nezisková organizace", "lidé bez domova"),
+            ServiceSeed("Adiktologická poradna", "addiction_service", 12.8690, 50.2275,
+                        "nezisková organizace", "uživatelé drog"),
+            ServiceSeed("Dluhová poradna", "debt_counselling", 12.8735, 50.2300,
+                        "nezisková organizace", "dospělí"),
+            ServiceSeed("Hřiště Rybáře", "playground", 12.8545, 50.2372, "město", "děti"),
+            ServiceSeed("Workoutové hřiště Drahovice", "playground", 12.8945, 50.2240, "město",
+                        "mládež"),
+        ),
+        hotspots=(
+            HotspotSeed("Dolní nádraží a Tržnice", 12.8645, 50.2283, 90, 90,
+                        (("drunk_drugged", 0.5), ("drug_dealing", 0.3), ("syringes", 0.2))),
+            HotspotSeed("Rybáře – sídliště", 12.8560, 50.2352, 90, 80,
+                        (("aggressive_groups", 0.45), ("drug_dealing", 0.3), ("racism", 0.25))),
+            HotspotSeed("Tuhnice – podchod a řeka", 12.8600, 50.2262, 70, 55,
+                        (("dark_place", 0.55), ("drunk_drugged", 0.3), ("dogs", 0.15))),
+            HotspotSeed("Drahovice – opuštěný objekt", 12.8935, 50.2245, 60, 35,
+                        (("abandoned_building", 0.6), ("syringes", 0.4))),
+            HotspotSeed("Lázeňská kolonáda", 12.8820, 50.2225, 120, 70,
+                        (("feel_good", 0.8), ("develop", 0.1), ("traffic", 0.1)), 0.2),
+            HotspotSeed("Křižovatka u Horního nádraží", 12.8665, 50.2345, 100, 45,
+                        (("traffic", 0.9), ("dark_place", 0.1)), 0.3),
+        ),
+        sessions=(
+            SessionSeed("pocitova-mapa-mesta", "2024-05-02", "online",
+                        "Statutární město Karlovy Vary", "adults", 310, "imported", 0.6),
+            SessionSeed("mladez-nzdm", "2024-06-11", "NZDM Rybáře", "NZDM Rybáře", "13-18",
+                        12, "tablet", 0.25),
+            SessionSeed("seniori", "2024-06-20", "Klub seniorů", "Městská policie Karlovy Vary",
+                        "seniors", 20, "paper", 0.15),
+        ),
+        background_pins=200, background_radius_m=2000,
+    ),
+)
+
+
+def _ellipse(lon: float, lat: float, half_w: float, half_h: float) -> BaseGeometry:
+    centre = gpd.GeoSeries([Point(lon, lat)], crs=STORAGE_CRS).to_crs(METRIC_CRS).iloc[0]
+    angles = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    ring = np.column_stack([centre.x + half_w * np.cos(angles),
+                            centre.y + half_h * np.sin(angles)])
+    return Polygon(ring)
+
+
+def _as_multi(geom: BaseGeometry) -> MultiPolygon:
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    polygons = [g for g in getattr(geom, "geoms", []) if isinstance(g, Polygon)]
+    return MultiPolygon(polygons)
+
+
+def _town_metric(towns: gpd.GeoDataFrame, town_id: str) -> BaseGeometry:
+    rows = towns[towns["town_id"] == town_id]
+    if rows.empty:
+        raise ValueError(f"town {town_id!r} is not among the loaded towns")
+    return rows.to_crs(METRIC_CRS).geometry.iloc[0]
+
+
+def make_localities(towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Illustrative locality outlines, clipped to their town (EPSG:4326)."""
+    rows = []
+    for seed in TOWN_SEEDS:
+        town = _town_metric(towns, seed.town_id)
+        for idx, loc in enumerate(seed.localities, start=1):
+            shape = _ellipse(loc.lon, loc.lat, loc.half_width_m, loc.half_height_m)
+            clipped = shape.intersection(town)
+            if clipped.is_empty:
+                raise ValueError(f"locality {loc.name} lies outside {seed.town_id}")
+            rows.append({"locality_id": f"{seed.town_id}-{idx}", "town_id": seed.town_id,
+                         "name": loc.name, "population_est": loc.population, "isv": loc.isv,
+                         "isv_band": band_of(loc.isv), "description": loc.description,
+                         "source": "ilustrativní data (generováno)", "synthetic": True,
+                         "geometry": _as_multi(clipped)})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS).to_crs(STORAGE_CRS)
+
+
+def make_services(towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Illustrative services (EPSG:4326); each must lie inside its town."""
+    rows = []
+    for seed in TOWN_SEEDS:
+        town = _town_metric(towns, seed.town_id)
+        for idx, svc in enumerate(seed.services, start=1):
+            point = gpd.GeoSeries([Point(svc.lon, svc.lat)], crs=STORAGE_CRS)
+            if not town.contains(point.to_crs(METRIC_CRS).iloc[0]):
+                raise ValueError(f"service {svc.name} lies outside {seed.town_id}")
+            rows.append({"service_id": f"{seed.town_id}-s{idx:02d}", "town_id": seed.town_id,
+                         "name": svc.name, "service_type": svc.service_type,
+                         "operator": svc.operator, "target_groups": svc.target_groups,
+                         "opening_hours": svc.opening_hours, "address": "",
+                         "source": "ilustrativní data (generováno)", "synthetic": True,
+                         "geometry": point.iloc[0]})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
+
+
+def make_sessions() -> pd.DataFrame:
+    """Illustrative mapping sessions (no participant names, consent recorded)."""
+    rows = [{"session_id": f"{seed.town_id}-{s.key}", "town_id": seed.town_id, "date": s.date,
+             "place": s.place, "organiser": s.organiser, "age_group": s.age_group,
+             "participants": s.participants, "method": s.method, "consent": CONSENT,
+             "synthetic": True}
+            for seed in TOWN_SEEDS for s in seed.sessions]
+    return pd.DataFrame(rows)
+
+
+def make_pins(towns: gpd.GeoDataFrame, seed: int = DEFAULT_SEED,
+              scale: float = 1.0) -> gpd.GeoDataFrame:
+    """Illustrative fear pins shaped like feeling-map answers (EPSG:4326).
+
+    Pins cluster around each town's hotspots and scatter thinly over its centre; every pin
+    lies inside its town. ``scale`` multiplies the pin counts (benchmarks use large scales).
+    """
+    rng = np.random.default_rng(seed)
+    frames = [_town_pins(town_seed, _town_metric(towns, town_seed.town_id), rng, scale)
+              for town_seed in TOWN_SEEDS]
+    return pd.concat(frames, ignore_index=True)  # type: ignore[return-value]
+
+
+def _town_pins(seed: TownSeed, town: BaseGeometry, rng: np.random.Generator,
+               scale: float) -> gpd.GeoDataFrame:
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    cats: list[np.ndarray] = []
+    evening: list[np.ndarray] = []
+    for spot in seed.hotspots:
+        n = max(1, round(spot.pins * scale))
+        centre = gpd.GeoSeries([Point(spot.lon, spot.lat)], crs=STORAGE_CRS)
+        c = centre.to_crs(METRIC_CRS).iloc[0]
+        xs.append(rng.normal(c.x, spot.spread_m, n))
+        ys.append(rng.normal(c.y, spot.spread_m, n))
+        names, weights = zip(*spot.categories, strict=True)
+        cats.append(rng.choice(names, n, p=np.array(weights) / sum(weights)))
+        evening.append(np.full(n, spot.evening_bias))
+    n_bg = max(1, round(seed.background_pins * scale))
+    centre = town.centroid if not seed.hotspots else Point(
+        np.mean([x.mean() for x in xs]), np.mean([y.mean() for y in ys]))
+    radius = seed.background_radius_m * np.sqrt(rng.random(n_bg))
+    angle = rng.random(n_bg) * 2 * np.pi
+    xs.append(centre.x + radius * np.cos(angle))
+    ys.append(centre.y + radius * np.sin(angle))
+    names, weights = zip(*_BACKGROUND_MIX, strict=True)
+    cats.append(rng.choice(names, n_bg, p=np.array(weights) / sum(weights)))
+    evening.append(np.full(n_bg, 0.4))
+
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    category = np.concatenate(cats)
+    evening_share = np.concatenate(evening)
+    points = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=METRIC_CRS)
+    inside = points.within(town).to_numpy()
+    points, category, evening_share = points[inside], category[inside], evening_share[inside]
+    n = len(points)
+
+    sessions = seed.sessions
+    shares = np.array([s.share for s in sessions])
+    session_idx = rng.choice(len(sessions), n, p=shares / shares.sum())
+    positive = np.isin(category, ["feel_good", "develop"])
+    feeling = np.where(positive, rng.choice([4, 5], n), rng.choice([1, 2, 3], n,
+                                                                   p=[0.45, 0.4, 0.15]))
+    late = rng.random(n) < evening_share
+    time_of_day = np.where(late, rng.choice(["evening", "night"], n, p=[0.7, 0.3]),
+                           rng.choice(["morning", "afternoon"], n, p=[0.35, 0.65]))
+    action = np.where(positive, "nothing",
+                      rng.choice(SAFETY_ACTIONS, n, p=[0.4, 0.2, 0.2, 0.05, 0.15]))
+    seen = rng.choice(["own", "heard"], n, p=[0.6, 0.4])
+    status = rng.choice(["approved", "pending", "rejected"], n, p=[0.9, 0.08, 0.02])
+    age = np.array([sessions[i].age_group for i in session_idx])
+    method = np.array([sessions[i].method for i in session_idx])
+    dates = np.array([sessions[i].date for i in session_idx])
+    assert set(np.unique(category)) <= set(PIN_CATEGORIES)
+    assert set(np.unique(time_of_day)) <= set(TIMES_OF_DAY)
+    assert set(np.unique(age)) <= set(AGE_GROUPS)
+    return gpd.GeoDataFrame({
+        "pin_id": [f"{seed.town_id}-p{i:06d}" for i in range(n)],
+        "town_id": seed.town_id,
+        "session_id": [f"{seed.town_id}-{sessions[i].key}" for i in session_idx],
+        "category": category, "feeling": feeling.astype("int64"), "seen": seen,
+        "time_of_day": time_of_day, "safety_action": action, "age_group": age,
+        "place_note": "", "status": status, "transcribed": method == "paper",
+        "created_at": dates, "synthetic": True,
+        "geometry": points.to_crs(STORAGE_CRS).to_numpy(),
+    }, geometry="geometry", crs=STORAGE_CRS)
+
+
+SYNTHETIC_SOURCES: Final = tuple(
+    {"layer": layer, "title": title, "licence": "EUPL-1.2 (generováno tímto projektem)",
+     "attribution": "ilustrativní data – Mapa bezpečí, layers/sources/synthetic.py; místa podle "
+                    "závěrečných zpráv (seed 001, 003)", "vintage": "generováno"}
+    for layer, title in (("localities", "Sociálně vyloučené lokality (ilustrativní obrysy)"),
+                         ("services", "Služby (ilustrativní)"),
+                         ("sessions", "Mapovací setkání (ilustrativní)"),
+                         ("pins", "Pocitová mapa – místa strachu (ilustrativní)"))
+)

@@ -1,0 +1,19 @@
+"""``mapa bench …``: benchmarks. Each prints a readable table, and the JSON with ``--json``.
+
+Benchmarks are registered in ``BENCHMARKS`` (module with ``register(subparsers)``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scripts.commands import bench_map
+
+BENCHMARKS = (bench_map,)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("bench", help="benchmarks (mapa bench map, …)")
+    inner = parser.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    for module in BENCHMARKS:
+        module.register(inner)

@@ -1,0 +1,73 @@
+"""Shared plumbing of the ``mapa`` subcommands: common options and output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import Any
+
+from layers.store import Store, StoreError, default_location, open_store
+
+
+class CommandError(RuntimeError):
+    """A subcommand stopped; the message is the one-line reason shown to the user."""
+
+
+def add_common_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--store`` and ``--json`` to a subcommand parser."""
+    parser.add_argument("--store", default=None,
+                        help=f"store location (GeoPackage path; default {default_location()})")
+    parser.add_argument("--json", action="store_true",
+                        help="print the result as one JSON object on the last line")
+
+
+def subcommand(subparsers: Any, name: str, help_text: str,
+               handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    """Create a subcommand parser with the common options and its handler."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text,
+                                                            description=help_text)
+    add_common_options(parser)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def store_from(args: argparse.Namespace) -> Store:
+    """Open the store named by ``--store`` (or the default). Raises ``CommandError``."""
+    try:
+        return open_store(args.store)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def emit(args: argparse.Namespace, readable: str, result: dict[str, Any]) -> None:
+    """Print ``readable`` text, and with ``--json`` the result as the last line."""
+    if readable:
+        print(readable)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+
+
+def format_table(headers: list[str], rows: list[list[Any]]) -> str:
+    """A plain-text table with right-aligned numeric columns."""
+    cells = [[str(h) for h in headers]] + [[_fmt(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = []
+    for idx, row in enumerate(cells):
+        lines.append("  ".join(c.rjust(w) if idx and _numeric(c) else c.ljust(w)
+                               for c, w in zip(row, widths, strict=True)).rstrip())
+        if idx == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _numeric(text: str) -> bool:
+    return text.replace(",", "").replace(".", "").replace("-", "").replace("×", "").isdigit()

@@ -1,0 +1,41 @@
+"""``mapa info``: layers, feature counts per town, CRS and sources of a store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from layers.crs import STORAGE_CRS
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+
+
+def register(subparsers: Any) -> None:
+    subcommand(subparsers, "info", "layers, feature counts per town, CRS and sources", run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        counts = store.counts()
+        by_town = store.counts_by_town()
+        towns = store.read("towns")
+        sources = store.read("sources")
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    town_list = [{"town_id": r.town_id, "name": r.name, "kod_obec": r.kod_obec}
+                 for r in towns.itertuples()]
+    town_ids = [t["town_id"] for t in town_list]
+    rows = [[name, count, *(by_town.get(name, {}).get(t, "–") for t in town_ids)]
+            for name, count in counts.items()]
+    source_lines = [f"- {r.layer}: {r.title} — {r.attribution} ({r.licence})"
+                    + (" [ilustrativní data]" if r.synthetic else "")
+                    for r in sources.itertuples()]
+    readable = "\n".join([
+        f"Store: {store.location}   CRS: {STORAGE_CRS} (metric work in EPSG:5514)",
+        format_table(["layer", "rows", *town_ids], rows),
+        "Sources:", *source_lines,
+    ])
+    emit(args, readable, {"store": store.location, "crs": STORAGE_CRS, "layers": counts,
+                          "towns": town_list, "by_town": by_town})
+    return 0

@@ -1,0 +1,46 @@
+"""Building the demo store: complete, reproducible, and harmless when it fails."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layers.build import build_demo
+from layers.schema import ALL_LAYERS
+from layers.sources.errors import SourceError
+from layers.sources.real import SOURCES_DIR
+from layers.store import Store
+
+
+def test_every_layer_is_built(demo_store: Store) -> None:
+    assert set(demo_store.layer_names()) == {spec.name for spec in ALL_LAYERS}
+    counts = demo_store.counts_by_town()
+    for layer in ("towns", "localities", "pins", "services", "police_districts",
+                  "context_lines", "sessions"):
+        assert set(counts[layer]) == {"litvinov", "kraslice", "karlovy-vary"}, layer
+    sources = demo_store.read("sources")
+    assert {spec.name for spec in ALL_LAYERS} - {"sources", "crime_reference"} <= (
+        set(sources["layer"]) | {"sessions"})
+
+
+def test_build_is_reproducible(tmp_path: Path, demo_store: Store) -> None:
+    again = build_demo(tmp_path / "again.gpkg")
+    assert again == demo_store.counts()
+    from layers.store import open_store
+    assert open_store(tmp_path / "again.gpkg").read("pins").equals(demo_store.read("pins"))
+
+
+def test_broken_source_leaves_existing_store(tmp_path: Path, demo_store_path: Path) -> None:
+    store_path = tmp_path / "mapa.gpkg"
+    shutil.copy(demo_store_path, store_path)
+    before = hashlib.sha256(store_path.read_bytes()).hexdigest()
+    sources = tmp_path / "sources"
+    shutil.copytree(SOURCES_DIR, sources)
+    (sources / "police_crime" / "crime_by_oop_2013_KVK_ULK_mapakriminality.csv").write_bytes(
+        b"\x00\xff garbage")
+    with pytest.raises(SourceError, match="crime_by_oop"):
+        build_demo(store_path, sources=sources)
+    assert hashlib.sha256(store_path.read_bytes()).hexdigest() == before
