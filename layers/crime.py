@@ -12,19 +12,20 @@ import pandas as pd
 PER_INHABITANTS = 10_000
 
 
-def crime_index(crimes: float | pd.Series, population: float | pd.Series) -> float | pd.Series:
-    """Crimes per 10,000 inhabitants.
+def crime_index(crimes: float, population: float) -> float:
+    """Crimes per 10,000 inhabitants; NaN when the population is zero or missing.
 
-    Accepts scalars or aligned Series. A population of zero or missing gives NaN (the index is
-    undefined there, e.g. an airport police unit), never a division error.
+    The index is undefined without residents (e.g. an airport police unit): NaN, not an error.
     """
-    pop = pd.to_numeric(population, errors="coerce") if isinstance(population, pd.Series) else population
-    if isinstance(pop, pd.Series):
-        pop = pop.where(pop > 0)
-        return crimes * PER_INHABITANTS / pop
-    if pop is None or not np.isfinite(pop) or pop <= 0:
+    if population is None or not np.isfinite(population) or population <= 0:
         return float("nan")
-    return float(crimes) * PER_INHABITANTS / float(pop)
+    return float(crimes) * PER_INHABITANTS / float(population)
+
+
+def crime_index_series(crimes: pd.Series, population: pd.Series) -> pd.Series:
+    """Element-wise :func:`crime_index` of aligned Series (NaN where population ≤ 0 or missing)."""
+    pop = pd.to_numeric(population, errors="coerce")
+    return crimes * PER_INHABITANTS / pop.where(pop > 0)
 
 
 def district_index_table(stats: pd.DataFrame, districts: pd.DataFrame, year: int,
@@ -40,5 +41,5 @@ def district_index_table(stats: pd.DataFrame, districts: pd.DataFrame, year: int
     merged = districts[["oop_code", "population"]].merge(
         chosen[["oop_code", "found", "solved"]], on="oop_code", how="left"
     )
-    merged["per_10k"] = crime_index(merged["found"], merged["population"])
+    merged["per_10k"] = crime_index_series(merged["found"], merged["population"])
     return merged[["oop_code", "found", "solved", "population", "per_10k"]]

@@ -93,7 +93,7 @@ def read_table(path: Path, required: tuple[str, ...], dtype: dict[str, type] | N
 def _check_within_czechia(path: Path, frame: gpd.GeoDataFrame) -> None:
     """Refuse data that cannot be in Czechia: the usual sign of a wrong or mislabelled CRS."""
     minx, miny, maxx, maxy = frame.total_bounds
-    if not (11.5 <= minx and maxx <= 19.5 and 48.2 <= miny and maxy <= 51.3):
+    if not (minx >= 11.5 and maxx <= 19.5 and miny >= 48.2 and maxy <= 51.3):
         raise SourceError(
             path,
             f"coordinates {minx:.4g},{miny:.4g} … {maxx:.4g},{maxy:.4g} are not in Czechia in "
@@ -183,7 +183,8 @@ def load_police(towns: gpd.GeoDataFrame, sources: Path = SOURCES_DIR
     The regional reference is computed the same way as the districts' index (sum of the
     region's departments); the national 2020 reference is the figure quoted in seed 001.
     """
-    districts_path = sources / "police_crime" / "police_oop_districts_2013_KVK_ULK_mapakriminality.geojson"
+    police_dir = sources / "police_crime"
+    districts_path = police_dir / "police_oop_districts_2013_KVK_ULK_mapakriminality.geojson"
     districts = read_vector(districts_path, ("oop_code", "oop_name", "uo_name", "krp_name",
                                              "population_2013_src", "area_km2"))
     stats_path = sources / "police_crime" / "crime_by_oop_2013_KVK_ULK_mapakriminality.csv"
@@ -225,7 +226,7 @@ def load_police(towns: gpd.GeoDataFrame, sources: Path = SOURCES_DIR
     reference = [
         {"area": region_names.get(str(krp), str(krp)), "year": 2013,
          "crimes": float(row["crimes"]), "population": float(row["population"]),
-         "per_10k": float(crime_index(row["crimes"], row["population"])),
+         "per_10k": crime_index(float(row["crimes"]), float(row["population"])),
          "source": "Policie ČR, Statistický výkaz č. 1 (2013), via mapakriminality.cz; "
                    "sum of the region's departments"}
         for krp, row in by_region.iterrows()

@@ -368,7 +368,7 @@ def make_pins(towns: gpd.GeoDataFrame, seed: int = DEFAULT_SEED,
     rng = np.random.default_rng(seed)
     frames = [_town_pins(town_seed, _town_metric(towns, town_seed.town_id), rng, scale)
               for town_seed in TOWN_SEEDS]
-    return pd.concat(frames, ignore_index=True)  # type: ignore[return-value]
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=STORAGE_CRS)
 
 
 def _town_pins(seed: TownSeed, town: BaseGeometry, rng: np.random.Generator,

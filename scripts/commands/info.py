@@ -23,14 +23,14 @@ def run(args: argparse.Namespace) -> int:
         sources = store.read("sources")
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
-    town_list = [{"town_id": r.town_id, "name": r.name, "kod_obec": r.kod_obec}
-                 for r in towns.itertuples()]
+    town_list = [{"town_id": str(r["town_id"]), "name": str(r["name"]),
+                  "kod_obec": str(r["kod_obec"])} for _, r in towns.iterrows()]
     town_ids = [t["town_id"] for t in town_list]
     rows = [[name, count, *(by_town.get(name, {}).get(t, "–") for t in town_ids)]
             for name, count in counts.items()]
-    source_lines = [f"- {r.layer}: {r.title} — {r.attribution} ({r.licence})"
-                    + (" [ilustrativní data]" if r.synthetic else "")
-                    for r in sources.itertuples()]
+    source_lines = [f"- {r['layer']}: {r['title']} — {r['attribution']} ({r['licence']})"
+                    + (" [ilustrativní data]" if r["synthetic"] else "")
+                    for _, r in sources.iterrows()]
     readable = "\n".join([
         f"Store: {store.location}   CRS: {STORAGE_CRS} (metric work in EPSG:5514)",
         format_table(["layer", "rows", *town_ids], rows),

@@ -73,7 +73,7 @@ def _copy_sources(tmp_path: Path) -> Path:
 def test_corrupt_file_is_named_in_the_error(tmp_path: Path) -> None:
     sources = _copy_sources(tmp_path)
     (sources / POLYGONS).write_text('{"type": "FeatureCollection", "features": [', "utf-8")
-    with pytest.raises(SourceError, match="obce_polygons.*cannot be read"):
+    with pytest.raises(SourceError, match=r"obce_polygons.*cannot be read"):
         load_towns(sources)
 
 
@@ -84,7 +84,7 @@ def test_wrong_crs_is_refused(tmp_path: Path) -> None:
         "EPSG:4326", allow_override=True)
     (sources / POLYGONS).unlink()
     polygons.to_file(sources / POLYGONS, driver="GeoJSON")
-    with pytest.raises(SourceError, match="obce_polygons.*not in Czechia"):
+    with pytest.raises(SourceError, match=r"obce_polygons.*not in Czechia"):
         load_towns(sources)
 
 
@@ -92,7 +92,7 @@ def test_missing_column_and_missing_file(tmp_path: Path) -> None:
     sources = _copy_sources(tmp_path)
     polygons = gpd.read_file(sources / POLYGONS).drop(columns=["KOD_OBEC"])
     polygons.to_file(sources / POLYGONS, driver="GeoJSON")
-    with pytest.raises(SourceError, match="missing required columns \\['KOD_OBEC'\\]"):
+    with pytest.raises(SourceError, match=r"missing required columns \[.KOD_OBEC.\]"):
         load_towns(sources)
     with pytest.raises(SourceError, match="file not found"):
         read_vector(sources / "nothing.geojson")
