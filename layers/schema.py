@@ -48,7 +48,7 @@ PINS: Final = LayerSpec(
     "Point",
     ("pin_id", "town_id", "session_id", "category", "feeling", "seen", "time_of_day",
      "safety_action", "age_group", "place_note", "status", "transcribed", "created_at",
-     "synthetic"),
+     "synthetic", "comment", "comment_held", "source_value"),
 )
 SERVICES: Final = LayerSpec(
     "services",
@@ -71,16 +71,74 @@ CRIME_REFERENCE: Final = LayerSpec(
 CONTEXT_LINES: Final = LayerSpec(
     "context_lines", "MultiLineString", ("town_id", "kind", "label")
 )
+#: Point-level offences a town imports (``mapa import offences``); ``date`` is ISO YYYY-MM-DD.
+OFFENCES: Final = LayerSpec(
+    "offences", "Point", ("offence_id", "town_id", "date", "offence_type", "source")
+)
 SOURCES: Final = LayerSpec(
     "sources", None, ("layer", "title", "licence", "attribution", "vintage", "synthetic"),
     town_column=None,
+)
+
+# --- strategies, goals, measures and indicators (issue 5) --------------------------------
+
+STRATEGIES: Final = LayerSpec(
+    "strategies", None,
+    ("strategy_id", "town_id", "region_code", "title", "issuer", "period", "source"),
+)
+GOALS: Final = LayerSpec(
+    "goals", None,
+    ("goal_id", "strategy_id", "town_id", "parent_id", "number", "level", "text", "description"),
+)
+MEASURES: Final = LayerSpec(
+    "measures", None,
+    ("measure_id", "strategy_id", "town_id", "number", "title", "text", "goal_ids", "owners",
+     "partners", "target_groups", "time_frame", "status", "status_note", "budget_czk",
+     "budget_note", "activities", "benefits", "obstacles", "conditions", "related_documents"),
+)
+MEASURE_LINKS: Final = LayerSpec(
+    "measure_links", None,
+    ("link_id", "measure_id", "strategy_id", "town_id", "target_kind", "target_id", "wkt",
+     "note"),
+)
+INDICATORS: Final = LayerSpec(
+    "indicators", None,
+    ("indicator_id", "strategy_id", "town_id", "goal_id", "criterion", "name", "kind", "unit",
+     "baseline_value", "baseline_note", "baseline_date", "target_value", "target_date"),
+)
+INDICATOR_BANDS: Final = LayerSpec(
+    "indicator_bands", None,
+    ("indicator_id", "position", "low", "high", "label", "description", "municipalities"),
+    town_column=None,
+)
+OBSERVATIONS: Final = LayerSpec(
+    "observations", None, ("indicator_id", "position", "date", "value", "note"),
+    town_column=None,
+)
+EVALUATIONS: Final = LayerSpec(
+    "evaluations", None,
+    ("evaluation_id", "strategy_id", "target_kind", "target_id", "date", "author_role", "text"),
+    town_column=None,
+)
+HISTORY: Final = LayerSpec(
+    "history", None,
+    ("strategy_id", "position", "entity", "entity_id", "at", "who_role", "change"),
+    town_column=None,
+)
+#: Tables of ``layers.strategy.tables`` (attribute tables; drawn polygons are WKT in EPSG:4326).
+STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (
+    STRATEGIES, GOALS, MEASURES, MEASURE_LINKS, INDICATORS, INDICATOR_BANDS, OBSERVATIONS,
+    EVALUATIONS, HISTORY,
 )
 
 ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
     CRIME_REFERENCE, CONTEXT_LINES, SOURCES,
 )
-LAYERS_BY_NAME: Final = {spec.name: spec for spec in ALL_LAYERS}
+#: Layers a store holds only once something was imported into them (not built by build-demo).
+OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES,)
+LAYERS_BY_NAME: Final = {spec.name: spec for spec in
+                         (*ALL_LAYERS, *OPTIONAL_LAYERS, *STRATEGY_LAYERS)}
 
 # --- vocabularies of a fear pin (issue: participatory mapping) ---------------------------
 
@@ -108,3 +166,19 @@ SERVICE_TYPES: Final = (
     "social_service", "addiction_service", "debt_counselling", "playground",
 )
 CONTEXT_KINDS: Final = ("road", "railway", "river")
+
+# --- vocabularies of strategies and measures (issue 5) -------------------------------
+
+#: Status of a measure.
+MEASURE_STATUSES: Final = ("planned", "in_progress", "done", "suspended", "ended")
+#: How an indicator is read: the seeds' three-way answer, a number with a unit, or prose.
+INDICATOR_KINDS: Final = ("ano_castecne_ne", "numeric", "text")
+ANO_CASTECNE_NE: Final = ("ANO", "ČÁSTEČNĚ", "NE")
+#: Level of a goal in its document (priorita, dlouhodobý cíl, cíl, specifický cíl).
+GOAL_LEVELS: Final = ("priority", "long_term", "goal", "specific")
+#: What a measure can be linked to on the map; "place" is a named hotspot, "polygon" a drawn
+#: area kept as WKT in EPSG:4326.
+LINK_KINDS: Final = ("town", "locality", "police_district", "polygon", "pin", "cell", "service",
+                     "place")
+#: What an evaluation or a history entry can be about.
+STRATEGY_ENTITIES: Final = ("strategy", "goal", "measure", "indicator")

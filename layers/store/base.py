@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import pandas as pd
@@ -38,6 +38,38 @@ class Store(ABC):
     @abstractmethod
     def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:
         """Replace the whole store with ``frames`` (layer name → frame), atomically."""
+
+    @abstractmethod
+    def append_batch(self, items: Iterable[tuple[str, pd.DataFrame]],
+                     unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
+        """Add rows to layers, as one batch: ``items`` yields (layer name, frame) pairs.
+
+        ``unique_keys`` (layer → key column) makes the write idempotent for those layers: rows
+        whose key is already stored (or repeated in the batch) are skipped, not duplicated —
+        a retried submission from a tablet adds nothing the second time.
+
+        Layers absent from the store are created. All or nothing: when any item fails (wrong
+        CRS, other columns than the layer's, an exception raised by the iterator itself, e.g.
+        a broken input file half-way), the store is left exactly as it was. Spatial frames must
+        be in EPSG:4326. Returns rows added per layer; raises ``StoreError`` for a refused
+        frame. Concurrent writers are serialised: none is lost.
+        """
+
+    @abstractmethod
+    def update_rows(self, layer: str, key: str, changes: pd.DataFrame) -> int:
+        """Set attribute columns of the rows whose ``key`` matches, in one transaction.
+
+        ``changes`` holds the ``key`` column and the columns to set (no geometry). Returns
+        the number of rows changed; raises ``StoreError`` for an unknown layer or column.
+        """
+
+    @abstractmethod
+    def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
+        """Delete the rows whose ``key`` is in ``values``, in one transaction; return how many."""
+
+    def append(self, layer: str, frame: pd.DataFrame) -> None:
+        """Add the rows of ``frame`` to ``layer`` atomically (see :meth:`append_batch`)."""
+        self.append_batch([(layer, frame)])
 
     @abstractmethod
     def version(self) -> str:

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import shutil
+import sqlite3
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
 from layers.schema import LAYERS_BY_NAME
@@ -61,22 +67,119 @@ class GeoPackageStore(Store):
 
     def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:
         for name, frame in frames.items():
-            if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
-                    and frame.crs.to_epsg() != 4326:
-                raise StoreError(f"layer {name!r} must be in EPSG:4326, got {frame.crs}")
+            _check_crs(name, frame)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._writer_lock():
+            tmp = self._temporary()
+            try:
+                for name, frame in frames.items():
+                    _write_layer(tmp, name, frame)
+                os.replace(tmp, self.path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+
+    def append_batch(self, items: Iterable[tuple[str, pd.DataFrame]],
+                     unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
+        """Append to a copy of the file and rename the copy over it (readers never see half).
+
+        Writers take an exclusive lock on a sidecar ``.lock`` file first, so concurrent
+        writers (several devices, several processes) queue instead of overwriting each other.
+        The copy costs one file copy per call; it buys the all-or-nothing guarantee of
+        :meth:`replace_all` for imports of any length, since chunks stream into the copy.
+        """
+        self._require()
+        with self._writer_lock():
+            fields: dict[str, list[str]] = {
+                name: [str(f) for f in pyogrio.read_info(self.path, layer=name)["fields"]]
+                for name in self.layer_names()}
+            keys = {layer: self._keys(layer, column) if layer in fields else set()
+                    for layer, column in (unique_keys or {}).items()}
+            tmp = self._temporary()
+            written: dict[str, int] = {}
+            try:
+                shutil.copy2(self.path, tmp)
+                for layer, frame in items:
+                    _check_crs(layer, frame)
+                    _check_columns(layer, frame, fields.get(layer))
+                    if layer in keys:
+                        column = (unique_keys or {})[layer]
+                        fresh = ~frame[column].astype(str).isin(keys[layer])
+                        frame = frame[fresh & ~frame[column].duplicated()]
+                        keys[layer].update(frame[column].astype(str))
+                    if frame.empty:
+                        continue
+                    _write_layer(tmp, layer, frame, append=layer in fields)
+                    fields.setdefault(layer, [str(c) for c in frame.columns
+                                              if c != _geometry_name(frame)])
+                    written[layer] = written.get(layer, 0) + len(frame)
+                os.replace(tmp, self.path)
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+        return written
+
+    def update_rows(self, layer: str, key: str, changes: pd.DataFrame) -> int:
+        with self._writer_lock(), self._sqlite(layer, [key, *changes.columns]) as db:
+            columns = [c for c in changes.columns if c != key]
+            assignments = ", ".join(f'"{c}" = ?' for c in columns)
+            cursor = db.executemany(
+                f'UPDATE "{layer}" SET {assignments} WHERE "{key}" = ?',
+                [(*(_sql_value(v) for v in row[columns]), str(row[key]))
+                 for _, row in changes.iterrows()])
+            return cursor.rowcount
+
+    def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
+        with self._writer_lock(), self._sqlite(layer, [key]) as db:
+            cursor = db.executemany(f'DELETE FROM "{layer}" WHERE "{key}" = ?',
+                                    [(str(v),) for v in values])
+            return cursor.rowcount
+
+    def _keys(self, layer: str, column: str) -> set[str]:
+        frame = pyogrio.read_dataframe(self.path, layer=layer, columns=[column],
+                                       read_geometry=False)
+        return set(frame[column].astype(str))
+
+    @contextlib.contextmanager
+    def _sqlite(self, layer: str, columns: Iterable[str]) -> Iterator[sqlite3.Connection]:
+        """One SQLite transaction on the store, after checking the layer and column names.
+
+        Names are checked against the layer's fields before they are quoted into SQL, so no
+        caller-supplied text reaches the statement except as a bound parameter.
+        """
+        self._require()
+        if layer not in self.layer_names():
+            raise StoreError(f"layer {layer!r} is not in the store")
+        fields = {str(f) for f in pyogrio.read_info(self.path, layer=layer)["fields"]}
+        unknown = [c for c in columns if c not in fields]
+        if unknown:
+            raise StoreError(f"layer {layer!r} has no columns {unknown}")
+        db = sqlite3.connect(self.path, timeout=30)
+        _register_gpkg_functions(db)
+        try:
+            with db:  # commits on success, rolls back on error
+                yield db
+        finally:
+            db.close()
+
+    @contextlib.contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _temporary(self) -> Path:
+        """A fresh, not yet existing path next to the store (same file system for os.replace)."""
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg",
                                         dir=self.path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         tmp.unlink()  # GDAL wants to create the file itself
-        try:
-            for name, frame in frames.items():
-                _write_layer(tmp, name, frame)
-            os.replace(tmp, self.path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+        return tmp
 
     def version(self) -> str:
         try:
@@ -86,15 +189,75 @@ class GeoPackageStore(Store):
         return f"{stat.st_mtime_ns}-{stat.st_size}"
 
 
-def _write_layer(path: Path, name: str, frame: pd.DataFrame) -> None:
+def _check_crs(name: str, frame: pd.DataFrame) -> None:
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
+            and frame.crs.to_epsg() != 4326:
+        raise StoreError(f"layer {name!r} must be in EPSG:4326, got {frame.crs}")
+
+
+def _geometry_name(frame: pd.DataFrame) -> str | None:
+    return frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+
+
+def _check_columns(layer: str, frame: pd.DataFrame, fields: list[str] | None) -> None:
+    if fields is None:
+        return
+    given = [str(c) for c in frame.columns if c != _geometry_name(frame)]
+    if sorted(given) != sorted(fields):
+        raise StoreError(f"cannot append to {layer!r}: columns {given} differ from the "
+                         f"layer's {fields}")
+
+
+def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = False) -> None:
     if isinstance(frame, gpd.GeoDataFrame):
         spec = LAYERS_BY_NAME.get(name)
         geometry_type = spec.geometry if spec is not None and spec.geometry else None
-        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG",
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=append,
                                 geometry_type=geometry_type, promote_to_multi=
                                 bool(geometry_type and geometry_type.startswith("Multi")))
     else:
-        pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG")
+        pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG",
+                                append=append)
+
+
+_ENVELOPE_BYTES: Final = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def _gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
+    """Decode a GeoPackage geometry blob (GPKG header + WKB); None for NULL."""
+    if blob is None:
+        return None
+    flags = blob[3]
+    if flags & 0b10000:  # the empty-geometry flag of the header
+        return shapely.Point()
+    start = 8 + _ENVELOPE_BYTES[(flags >> 1) & 0b111]
+    return shapely.from_wkb(bytes(blob[start:]))
+
+
+def _register_gpkg_functions(db: sqlite3.Connection) -> None:
+    """The ST_* functions GeoPackage's R-tree triggers call (GDAL registers them itself).
+
+    Plain SQLite lacks them, so any UPDATE/DELETE would fail inside the triggers; these small
+    implementations keep the spatial index right for the rows we touch.
+    """
+    def empty(blob: bytes | None) -> int | None:
+        geom = _gpkg_geometry(blob)
+        return None if geom is None else int(geom.is_empty)
+
+    def bound(index: int) -> Callable[[bytes | None], float | None]:
+        def value(blob: bytes | None) -> float | None:
+            geom = _gpkg_geometry(blob)
+            return None if geom is None or geom.is_empty else float(geom.bounds[index])
+        return value
+
+    db.create_function("ST_IsEmpty", 1, empty, deterministic=True)
+    for name, index in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        db.create_function(name, 1, bound(index), deterministic=True)
+
+
+def _sql_value(value: object) -> object:
+    """A value SQLite can bind: numpy scalars become Python ones."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def _sql_literal(value: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import MultiPolygon, Point, Polygon
 
@@ -95,7 +96,8 @@ def test_failed_write_leaves_store_untouched(tmp_path: Path,
         store.replace_all(_frames())
     assert written == ["services"]
     assert _digest(path) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["s.gpkg"], "temporary file left behind"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"]
+    assert leftovers == ["s.gpkg"], "temporary file left behind"
 
 
 def test_version_changes_with_data(tmp_path: Path) -> None:
@@ -119,3 +121,100 @@ def test_corrupt_store_gives_clear_error(tmp_path: Path) -> None:
 def test_postgres_url_is_refused_clearly() -> None:
     with pytest.raises(StoreError, match="PostGIS"):
         open_store("postgresql://localhost/mapa")
+
+
+def _more_services(n: int, prefix: str) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"service_id": [f"{prefix}-{i}" for i in range(n)], "town_id": "a",
+         "name": [f"Služba {i}" for i in range(n)], "service_type": "school",
+         "synthetic": True},
+        geometry=[Point(13.6 + i * 1e-4, 50.6) for i in range(n)], crs="EPSG:4326")
+
+
+def test_append_batch_adds_all_rows(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.gpkg")
+    store.replace_all(_frames())
+    added = store.append_batch([("services", _more_services(3, "x")),
+                                ("services", _more_services(2, "y")),
+                                ("crime_stats", _frames()["crime_stats"])])
+    assert added == {"services": 5, "crime_stats": 1}
+    assert len(store.read("services")) == 7
+    store.append("offences_like", gpd.GeoDataFrame(
+        {"town_id": ["a"]}, geometry=[Point(13.6, 50.6)], crs="EPSG:4326"))
+    assert "offences_like" in store.layer_names()
+
+
+def test_failing_chunk_stream_leaves_store_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    store = open_store(path)
+    store.replace_all(_frames())
+    before = _digest(path)
+
+    def chunks():
+        yield "crime_stats", _frames()["crime_stats"]
+        yield "services", _more_services(3, "x")
+        raise ValueError("file truncated at line 40")
+
+    with pytest.raises(ValueError, match="truncated"):
+        store.append_batch(chunks())
+    with pytest.raises(StoreError, match="columns"):
+        store.append_batch([("services", _more_services(1, "z").drop(columns="name"))])
+    with pytest.raises(StoreError, match="EPSG:4326"):
+        store.append_batch([("services", _more_services(1, "z").to_crs("EPSG:5514"))])
+    assert _digest(path) == before
+
+
+def _append_worker(path: str, writer: int, rows: int) -> None:
+    store = open_store(path)
+    for i in range(rows):
+        store.append("services", _more_services(1, f"w{writer}-{i}"))
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    """Processes appending at once all land: 4 writers × 10 appends → 40 new rows, no dupes."""
+    import multiprocessing
+
+    path = tmp_path / "s.gpkg"
+    open_store(path).replace_all(_frames())
+    ctx = multiprocessing.get_context("spawn")
+    workers = [ctx.Process(target=_append_worker, args=(str(path), w, 10)) for w in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(120)
+        assert w.exitcode == 0
+    services = open_store(path).read("services")
+    assert len(services) == 2 + 40
+    assert services["service_id"].is_unique
+
+
+def test_unique_keys_make_appends_idempotent(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.gpkg")
+    store.replace_all(_frames())
+    batch = [("services", _more_services(3, "x")), ("services", _more_services(3, "x"))]
+    assert store.append_batch(batch, unique_keys={"services": "service_id"}) == {"services": 3}
+    assert store.append_batch(batch, unique_keys={"services": "service_id"}) == {}
+    assert len(store.read("services")) == 5
+
+
+def test_update_and_delete_rows(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    store = open_store(path)
+    store.replace_all(_frames())
+    changed = store.update_rows("services", "service_id", pd.DataFrame(
+        {"service_id": ["a-1", "nope"], "name": ["Klub Nový", "x"], "synthetic": [False, True]}))
+    assert changed == 1
+    services = store.read("services").set_index("service_id")
+    assert services.loc["a-1", "name"] == "Klub Nový"
+    assert not services.loc["a-1", "synthetic"]
+    assert services.loc["b-1", "name"] == "Škola Ř"
+    assert store.delete_rows("services", "service_id", ["b-1", "zzz"]) == 1
+    assert list(store.read("services")["service_id"]) == ["a-1"]
+    # the spatial index followed the delete: a bbox query (R-tree) no longer finds b-1
+    assert len(pyogrio.read_dataframe(path, layer="services", bbox=(12.4, 50.2, 12.6, 50.4))) == 0
+    assert len(pyogrio.read_dataframe(path, layer="services", bbox=(13.5, 50.5, 13.7, 50.7))) == 1
+    before = _digest(path)
+    with pytest.raises(StoreError, match="no columns"):
+        store.update_rows("services", "service_id", pd.DataFrame(
+            {"service_id": ["a-1"], "name; DROP TABLE services": ["x"]}))
+    assert _digest(path) == before

@@ -1,0 +1,55 @@
+"""Screening of free-text comments for personal data before anything is shown.
+
+A comment that contains a phone number, an e-mail address or what looks like a person's name is
+*held*: it stays in the store for a moderator and is never shown in a public view or export.
+
+Names are detected with a deliberately small, hand-kept list of common Czech first names plus
+the honorifics "pan"/"paní" followed by a capitalised word: no maintained Czech named-entity
+package is available offline, and a false hold costs only a moderator's click, while a missed
+name could expose a person. Detection errs on the side of holding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+PHONE: Final = re.compile(r"(?<!\d)(?:\+?420[ -]?)?\d{3}[ -]?\d{3}[ -]?\d{3}(?!\d)")
+EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+HONORIFIC_NAME: Final = re.compile(r"\b(?:pan|paní|pana|panu|slečna|sl\.)\s+[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ]\w+")
+FIRST_NAMES: Final = frozenset("""
+jan petr jiří josef pavel martin tomáš jaroslav miroslav zdeněk václav michal františek jakub
+milan karel lukáš david ondřej vladimír ladislav roman stanislav marek radek daniel antonín
+vojtěch filip adam matěj jaromír aleš dominik patrik libor vlastimil robert oldřich miloslav
+marie jana eva hana anna lenka kateřina lucie věra alena petra veronika jaroslava tereza
+martina michaela jitka ludmila helena zdeňka ivana monika eliška zuzana markéta barbora
+jarmila kristýna marcela dagmar dana vlasta andrea pavla klára božena irena natálie denisa
+""".split())
+_WORD: Final = re.compile(r"\b([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+)\b")
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Result of screening one comment: held or not, and why (reasons are codes)."""
+
+    held: bool
+    reasons: tuple[str, ...]
+
+
+def screen_comment(text: str | None) -> Screening:
+    """Screen ``text`` for a phone number, an e-mail address or a personal name.
+
+    Reasons are ``"phone"``, ``"email"`` and ``"name"``. Empty text is never held.
+    """
+    if not text or not text.strip():
+        return Screening(False, ())
+    reasons = []
+    if PHONE.search(text):
+        reasons.append("phone")
+    if EMAIL.search(text):
+        reasons.append("email")
+    if HONORIFIC_NAME.search(text) or any(
+            w.lower() in FIRST_NAMES for w in _WORD.findall(text)):
+        reasons.append("name")
+    return Screening(bool(reasons), tuple(reasons))

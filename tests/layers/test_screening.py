@@ -1,0 +1,25 @@
+import pytest
+
+from layers.screening import screen_comment
+
+
+@pytest.mark.parametrize(("text", "reasons"), [
+    ("zavolejte mi 604 123 456, vím kdo tam prodává", ("phone",)),
+    ("volejte +420 777123456", ("phone",)),
+    ("piš na karel.novak@seznam.cz", ("email",)),
+    ("tam bydlí Petr z druhého patra", ("name",)),
+    ("pan Dvořák tam prodává", ("name",)),
+    ("Jana Nováková 604123456", ("phone", "name")),
+])
+def test_personal_data_is_held(text: str, reasons: tuple[str, ...]) -> None:
+    result = screen_comment(text)
+    assert result.held
+    assert result.reasons == reasons
+
+
+@pytest.mark.parametrize("text", [
+    "tma, nesvítí lampy", "feťáci u garáží", "herna, hluk v noci", "chybí lavičky",
+    "Praha, Václavák", "autobus č. 25 jede v 18:30", "", None, "   ",
+])
+def test_ordinary_comments_pass(text: str | None) -> None:
+    assert not screen_comment(text).held
