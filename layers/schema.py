@@ -43,12 +43,16 @@ SESSIONS: Final = LayerSpec(
     ("session_id", "town_id", "date", "place", "organiser", "age_group", "participants",
      "method", "consent", "synthetic"),
 )
+#: A pin: one answer placed on the map. ``comment`` is optional free text, screened on entry
+#: (``comment_held`` = it may identify a person; moderators only). ``place_note`` is the grid
+#: cell of a transcribed paper pin ("C4"). ``source_value`` keeps an imported export's own
+#: answer. ``moderation_note`` keeps a moderator's reason (e.g. for a rejection).
 PINS: Final = LayerSpec(
     "pins",
     "Point",
     ("pin_id", "town_id", "session_id", "category", "feeling", "seen", "time_of_day",
      "safety_action", "age_group", "place_note", "status", "transcribed", "created_at",
-     "synthetic", "comment", "comment_held", "source_value"),
+     "synthetic", "comment", "comment_held", "source_value", "moderation_note"),
 )
 SERVICES: Final = LayerSpec(
     "services",
@@ -88,23 +92,24 @@ STRATEGIES: Final = LayerSpec(
 )
 GOALS: Final = LayerSpec(
     "goals", None,
-    ("goal_id", "strategy_id", "town_id", "parent_id", "number", "level", "text", "description"),
+    ("goal_id", "strategy_id", "town_id", "position", "parent_id", "number", "level", "text",
+     "description"),
 )
 MEASURES: Final = LayerSpec(
     "measures", None,
-    ("measure_id", "strategy_id", "town_id", "number", "title", "text", "goal_ids", "owners",
-     "partners", "target_groups", "time_frame", "status", "status_note", "budget_czk",
+    ("measure_id", "strategy_id", "town_id", "position", "number", "title", "text", "goal_ids",
+     "owners", "partners", "target_groups", "time_frame", "status", "status_note", "budget_czk",
      "budget_note", "activities", "benefits", "obstacles", "conditions", "related_documents"),
 )
 MEASURE_LINKS: Final = LayerSpec(
     "measure_links", None,
-    ("link_id", "measure_id", "strategy_id", "town_id", "target_kind", "target_id", "wkt",
-     "note"),
+    ("link_id", "measure_id", "strategy_id", "town_id", "position", "target_kind", "target_id",
+     "wkt", "note"),
 )
 INDICATORS: Final = LayerSpec(
     "indicators", None,
-    ("indicator_id", "strategy_id", "town_id", "goal_id", "criterion", "name", "kind", "unit",
-     "baseline_value", "baseline_note", "baseline_date", "target_value", "target_date"),
+    ("indicator_id", "strategy_id", "town_id", "position", "goal_id", "criterion", "name", "kind",
+     "unit", "baseline_value", "baseline_note", "baseline_date", "target_value", "target_date"),
 )
 INDICATOR_BANDS: Final = LayerSpec(
     "indicator_bands", None,
@@ -117,7 +122,8 @@ OBSERVATIONS: Final = LayerSpec(
 )
 EVALUATIONS: Final = LayerSpec(
     "evaluations", None,
-    ("evaluation_id", "strategy_id", "target_kind", "target_id", "date", "author_role", "text"),
+    ("evaluation_id", "strategy_id", "position", "target_kind", "target_id", "date", "author_role",
+     "text"),
     town_column=None,
 )
 HISTORY: Final = LayerSpec(

@@ -17,15 +17,20 @@ from typing import Final
 
 PHONE: Final = re.compile(r"(?<!\d)(?:\+?420[ -]?)?\d{3}[ -]?\d{3}[ -]?\d{3}(?!\d)")
 EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-HONORIFIC_NAME: Final = re.compile(r"\b(?:pan|paní|pana|panu|slečna|sl\.)\s+[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ]\w+")
-FIRST_NAMES: Final = frozenset("""
-jan petr jiří josef pavel martin tomáš jaroslav miroslav zdeněk václav michal františek jakub
-milan karel lukáš david ondřej vladimír ladislav roman stanislav marek radek daniel antonín
-vojtěch filip adam matěj jaromír aleš dominik patrik libor vlastimil robert oldřich miloslav
-marie jana eva hana anna lenka kateřina lucie věra alena petra veronika jaroslava tereza
-martina michaela jitka ludmila helena zdeňka ivana monika eliška zuzana markéta barbora
-jarmila kristýna marcela dagmar dana vlasta andrea pavla klára božena irena natálie denisa
-""".split())
+HONORIFIC_NAME: Final = re.compile(
+    r"\b(?:pan|paní|pana|panu|slečna|sl\.)\s+[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ]\w+")
+FIRST_NAMES: Final = frozenset({
+    "jan", "petr", "jiří", "josef", "pavel", "martin", "tomáš", "jaroslav", "miroslav",
+    "zdeněk", "václav", "michal", "františek", "jakub", "milan", "karel", "lukáš", "david",
+    "ondřej", "vladimír", "ladislav", "roman", "stanislav", "marek", "radek", "daniel",
+    "antonín", "vojtěch", "filip", "adam", "matěj", "jaromír", "aleš", "dominik", "patrik",
+    "libor", "vlastimil", "robert", "oldřich", "miloslav", "marie", "jana", "eva", "hana",
+    "anna", "lenka", "kateřina", "lucie", "věra", "alena", "petra", "veronika", "jaroslava",
+    "tereza", "martina", "michaela", "jitka", "ludmila", "helena", "zdeňka", "ivana",
+    "monika", "eliška", "zuzana", "markéta", "barbora", "jarmila", "kristýna", "marcela",
+    "dagmar", "dana", "vlasta", "andrea", "pavla", "klára", "božena", "irena", "natálie",
+    "denisa",
+})
 _WORD: Final = re.compile(r"\b([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+)\b")
 
 

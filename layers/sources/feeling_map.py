@@ -164,7 +164,7 @@ def _validate_chunk(chunk: pd.DataFrame, first_line: int, boundary: BaseGeometry
         "age_group": ages.fillna("").to_numpy() if ages is not None else "",
         "place_note": "", "status": "pending", "transcribed": False, "created_at": "",
         "synthetic": False, "comment": comments.to_numpy(), "comment_held": held,
-        "source_value": pocit[ok],
+        "source_value": pocit[ok], "moderation_note": "",
         "geometry": shapely.points(x[ok], y[ok]),
     }, geometry="geometry", crs=STORAGE_CRS)
     return frame[[*PINS.columns, "geometry"]], seen_keys

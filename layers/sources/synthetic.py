@@ -432,7 +432,7 @@ def _town_pins(seed: TownSeed, town: BaseGeometry, rng: np.random.Generator,
         "time_of_day": time_of_day, "safety_action": action, "age_group": age,
         "place_note": "", "status": status, "transcribed": method == "paper",
         "created_at": dates, "synthetic": True, "comment": "", "comment_held": False,
-        "source_value": "",
+        "source_value": "", "moderation_note": "",
         "geometry": points.to_crs(STORAGE_CRS).to_numpy(),
     }, geometry="geometry", crs=STORAGE_CRS)
 

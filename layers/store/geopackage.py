@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -81,38 +81,24 @@ class GeoPackageStore(Store):
 
     def append_batch(self, items: Iterable[tuple[str, pd.DataFrame]],
                      unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
-        """Append to a copy of the file and rename the copy over it (readers never see half).
+        """Append under the writer lock, all or nothing.
 
         Writers take an exclusive lock on a sidecar ``.lock`` file first, so concurrent
         writers (several devices, several processes) queue instead of overwriting each other.
-        The copy costs one file copy per call; it buys the all-or-nothing guarantee of
-        :meth:`replace_all` for imports of any length, since chunks stream into the copy.
+        One frame for one existing layer (a tablet's pin) is written in place: GDAL writes it
+        in one SQLite transaction. Anything longer (an import streaming chunk by chunk) goes
+        to a copy of the file that replaces the store only when every chunk went through.
         """
         self._require()
         with self._writer_lock():
-            fields: dict[str, list[str]] = {
-                name: [str(f) for f in pyogrio.read_info(self.path, layer=name)["fields"]]
-                for name in self.layer_names()}
-            keys = {layer: self._keys(layer, column) if layer in fields else set()
-                    for layer, column in (unique_keys or {}).items()}
+            present = set(self.layer_names())
+            batch = _Batch(self.path, present, unique_keys or {})
+            if isinstance(items, Sequence) and len(items) == 1 and items[0][0] in present:
+                return batch.write(self.path, items)
             tmp = self._temporary()
-            written: dict[str, int] = {}
             try:
                 shutil.copy2(self.path, tmp)
-                for layer, frame in items:
-                    _check_crs(layer, frame)
-                    _check_columns(layer, frame, fields.get(layer))
-                    if layer in keys:
-                        column = (unique_keys or {})[layer]
-                        fresh = ~frame[column].astype(str).isin(keys[layer])
-                        frame = frame[fresh & ~frame[column].duplicated()]
-                        keys[layer].update(frame[column].astype(str))
-                    if frame.empty:
-                        continue
-                    _write_layer(tmp, layer, frame, append=layer in fields)
-                    fields.setdefault(layer, [str(c) for c in frame.columns
-                                              if c != _geometry_name(frame)])
-                    written[layer] = written.get(layer, 0) + len(frame)
+                written = batch.write(tmp, items)
                 os.replace(tmp, self.path)
             finally:
                 with contextlib.suppress(FileNotFoundError):
@@ -134,11 +120,6 @@ class GeoPackageStore(Store):
             cursor = db.executemany(f'DELETE FROM "{layer}" WHERE "{key}" = ?',
                                     [(str(v),) for v in values])
             return cursor.rowcount
-
-    def _keys(self, layer: str, column: str) -> set[str]:
-        frame = pyogrio.read_dataframe(self.path, layer=layer, columns=[column],
-                                       read_geometry=False)
-        return set(frame[column].astype(str))
 
     @contextlib.contextmanager
     def _sqlite(self, layer: str, columns: Iterable[str]) -> Iterator[sqlite3.Connection]:
@@ -187,6 +168,64 @@ class GeoPackageStore(Store):
         except FileNotFoundError:
             return "missing"
         return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+class _Batch:
+    """The checks and bookkeeping of one :meth:`GeoPackageStore.append_batch` call."""
+
+    def __init__(self, store_path: Path, present: set[str],
+                 unique_keys: Mapping[str, str]) -> None:
+        self.store_path = store_path
+        self.present = present
+        self.fields: dict[str, list[str]] = {}  # of the layers this batch touched
+        self.unique_keys = unique_keys
+        self.seen: dict[str, set[str]] = {layer: set() for layer in unique_keys}
+
+    def write(self, target: Path, items: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, int]:
+        written: dict[str, int] = {}
+        for layer, frame in items:
+            _check_crs(layer, frame)
+            if layer in self.present and layer not in self.fields:
+                info = pyogrio.read_info(self.store_path, layer=layer)
+                self.fields[layer] = [str(f) for f in info["fields"]]
+            _check_columns(layer, frame, self.fields.get(layer))
+            frame = self._only_new(layer, frame)
+            if frame.empty:
+                continue
+            _write_layer(target, layer, frame, append=layer in self.fields)
+            self.fields.setdefault(layer, [str(c) for c in frame.columns
+                                           if c != _geometry_name(frame)])
+            self.present.add(layer)
+            written[layer] = written.get(layer, 0) + len(frame)
+        return written
+
+    def _only_new(self, layer: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Drop rows whose unique key is stored already or repeated within this batch."""
+        column = self.unique_keys.get(layer)
+        if column is None or frame.empty:
+            return frame
+        keys = frame[column].astype(str)
+        stored = (_stored_keys(self.store_path, layer, column, keys.unique().tolist())
+                  if layer in self.present else set())
+        fresh = ~keys.isin(stored | self.seen[layer]) & ~keys.duplicated()
+        self.seen[layer].update(keys[fresh])
+        return frame[fresh.to_numpy()]
+
+
+def _stored_keys(path: Path, layer: str, column: str, candidates: list[str]) -> set[str]:
+    """Which of ``candidates`` are already in ``layer.column`` (names checked by the caller)."""
+    found: set[str] = set()
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        for start in range(0, len(candidates), 500):  # SQLite's bound-parameter limit
+            part = candidates[start:start + 500]
+            marks = ",".join("?" * len(part))
+            rows = db.execute(f'SELECT "{column}" FROM "{layer}" WHERE "{column}" IN ({marks})',
+                              part)
+            found.update(str(r[0]) for r in rows)
+    finally:
+        db.close()
+    return found
 
 
 def _check_crs(name: str, frame: pd.DataFrame) -> None:

@@ -1,0 +1,101 @@
+"""Import of an open-data feeling-map export into the store, as one atomic batch.
+
+The file streams through ``layers.sources.feeling_map`` chunk by chunk into a copy of the
+store, which replaces the store only when the whole file went through: a broken file, a crash
+or a file in which no row is usable leaves the store as it was. Each import is its own
+session (method "imported"), named after the file's SHA-256, so importing the same file
+twice is refused instead of doubling the pins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from layers.crs import STORAGE_CRS
+from layers.schema import PINS, SESSIONS, TOWNS
+from layers.sources.feeling_map import DEFAULT_CHUNK_ROWS, ImportReport, iter_feeling_map
+from layers.sources.real import read_vector
+from layers.store import Store
+
+
+class AlreadyImported(ValueError):
+    """The same file (same SHA-256) was imported before for this town."""
+
+
+def import_feeling_map(store: Store, path: Path, *, town_id: str,
+                       boundary_path: Path | None = None,
+                       chunk_rows: int = DEFAULT_CHUNK_ROWS,
+                       progress: Callable[[int], None] | None = None,
+                       ) -> tuple[str, ImportReport]:
+    """Import ``path`` for ``town_id``; return the new session id and the row report.
+
+    The town boundary comes from ``boundary_path`` when given (any Czech town, even one not
+    in the store: it is then added to the towns layer) or from the store. Raises
+    ``ValueError`` (unknown town without a boundary, no usable row, ``AlreadyImported``),
+    ``SourceError`` (unreadable file) or ``StoreError``; the store is then unchanged.
+    """
+    towns = store.read(TOWNS.name, town_id)
+    if boundary_path is not None:
+        area = read_vector(boundary_path)
+        boundary: BaseGeometry = shapely.union_all(area.geometry.to_numpy())
+    elif len(towns):
+        boundary = shapely.union_all(towns.geometry.to_numpy())
+    else:
+        raise ValueError(f"town {town_id!r} is not in the store; give its boundary "
+                         "(--boundary FILE)")
+    session_id = f"{town_id}-import-{_sha256(path)[:12]}"
+    sessions = store.read(SESSIONS.name)
+    if (sessions["session_id"] == session_id).any():
+        raise AlreadyImported(f"{path.name} was already imported for {town_id} "
+                              f"(session {session_id}); nothing was changed")
+    report = ImportReport()
+
+    def batch() -> Iterator[tuple[str, pd.DataFrame]]:
+        if towns.empty:
+            yield TOWNS.name, _new_town(town_id, boundary)
+        yield SESSIONS.name, _session_row(session_id, town_id, path)
+        for pins in iter_feeling_map(path, town_id=town_id, boundary=boundary,
+                                     session_id=session_id, report=report,
+                                     chunk_rows=chunk_rows, progress=progress):
+            yield PINS.name, pins
+        if report.imported == 0:
+            raise ValueError(f"none of the {report.rows} rows of {path.name} can be imported "
+                             "(see the rejected rows); nothing was changed")
+
+    store.append_batch(batch(), unique_keys={PINS.name: "pin_id"})
+    return session_id, report
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _session_row(session_id: str, town_id: str, path: Path) -> pd.DataFrame:
+    row = {"session_id": session_id, "town_id": town_id, "date": dt.date.today().isoformat(),
+           "place": f"import: {path.name}", "organiser": "import", "age_group": "",
+           "participants": 0, "method": "imported",
+           "consent": "otevřená data (anonymizovaný export pocitové mapy)", "synthetic": False}
+    return pd.DataFrame([row])[list(SESSIONS.columns)]
+
+
+def _new_town(town_id: str, boundary: BaseGeometry) -> gpd.GeoDataFrame:
+    centre = boundary.representative_point()
+    row: dict[str, object] = {column: "" for column in TOWNS.columns}
+    row.update({"town_id": town_id, "name": town_id, "population": 0, "population_year": 0,
+                "isv_2023": float("nan"), "center_lat": centre.y, "center_lon": centre.x})
+    multi = boundary if boundary.geom_type == "MultiPolygon" else shapely.MultiPolygon(
+        [g for g in getattr(boundary, "geoms", [boundary]) if g.geom_type == "Polygon"])
+    return gpd.GeoDataFrame([row], geometry=[multi], crs=STORAGE_CRS)[[*TOWNS.columns,
+                                                                     "geometry"]]

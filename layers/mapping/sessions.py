@@ -1,0 +1,66 @@
+"""Mapping sessions: who mapped, when, where, how — never participants' names or contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from layers.schema import AGE_GROUPS, SESSION_METHODS, SESSIONS
+from layers.store import Store
+
+
+@dataclass(frozen=True)
+class SessionInput:
+    """What a facilitator records when a session starts.
+
+    ``organiser`` is an organisation or role (e.g. "NZDM Rybáře"), not a person's name.
+    ``consent`` is the consent statement as recorded (required, non-empty).
+    """
+
+    town_id: str
+    date: str
+    place: str
+    organiser: str
+    age_group: str
+    participants: int
+    method: str
+    consent: str
+
+
+def validate_session(data: SessionInput) -> list[str]:
+    """Problems with ``data`` as human-readable messages (empty when it is valid)."""
+    problems = []
+    try:
+        dt.date.fromisoformat(data.date)
+    except ValueError:
+        problems.append(f"date {data.date!r} is not a date (YYYY-MM-DD)")
+    if data.age_group not in AGE_GROUPS:
+        problems.append(f"age group {data.age_group!r} is not one of {list(AGE_GROUPS)}")
+    if data.method not in SESSION_METHODS:
+        problems.append(f"method {data.method!r} is not one of {list(SESSION_METHODS)}")
+    if not 1 <= data.participants <= 10_000:
+        problems.append("participants must be between 1 and 10,000")
+    if not data.consent.strip():
+        problems.append("a consent statement must be recorded")
+    if not data.place.strip() or not data.organiser.strip():
+        problems.append("place and organiser are required")
+    return problems
+
+
+def create_session(store: Store, data: SessionInput) -> str:
+    """Validate and store a new session; return its id (``<town>-<random 8 hex>``).
+
+    Raises ``ValueError`` listing every problem, and ``StoreError`` when the town is unknown.
+    """
+    problems = validate_session(data)
+    if problems:
+        raise ValueError("; ".join(problems))
+    if store.read("towns", data.town_id).empty:
+        raise ValueError(f"unknown town {data.town_id!r}")
+    session_id = f"{data.town_id}-{uuid.uuid4().hex[:8]}"
+    row = pd.DataFrame([{"session_id": session_id, **asdict(data), "synthetic": False}])
+    store.append(SESSIONS.name, row[list(SESSIONS.columns)])
+    return session_id

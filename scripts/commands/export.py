@@ -1,0 +1,39 @@
+"""``mapa export pins``: a town's pins as CSV, GeoJSON or GeoPackage (``--public`` for all)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from layers.mapping.export import FORMATS, export_pins
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, store_from, subcommand
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("export", help="export data (mapa export pins …)")
+    inner = parser.add_subparsers(dest="what", required=True, metavar="WHAT")
+    pins = subcommand(inner, "pins", "export a town's pins; --public: approved only, no "
+                                     "comments, sensitive categories only as cells of ≥ k",
+                      run_pins)
+    pins.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    pins.add_argument("--session", default=None, help="only this session's pins")
+    pins.add_argument("--format", choices=FORMATS, required=True)
+    pins.add_argument("--public", action="store_true", help="the public, aggregated view")
+    pins.add_argument("--k", type=int, default=5, help="public: smallest cell count (≥ 3)")
+    pins.add_argument("--out", type=Path, required=True, help="output file")
+
+
+def run_pins(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        counts = export_pins(store, args.town, args.out, args.format, session_id=args.session,
+                             public=args.public, k=args.k)
+    except (ValueError, StoreError, OSError) as exc:
+        raise CommandError(str(exc)) from exc
+    view = "public" if args.public else "internal"
+    emit(args, f"Wrote {counts['pins']:,} pins and {counts['cells']:,} aggregated cells "
+               f"({view} view) to {args.out}",
+         {"out": str(args.out), "format": args.format, "public": args.public, **counts})
+    return 0

@@ -1,0 +1,51 @@
+"""``mapa import feeling-map FILE --town TOWN [--boundary FILE]``: a feeling-map export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from layers.mapping.feeling_map_import import import_feeling_map
+from layers.sources.errors import SourceError
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "feeling-map",
+                        "import an open-data feeling-map export (pocitová mapa), all or nothing",
+                        run)
+    parser.add_argument("file", type=Path, help="CSV export (UTF-8, columns Pocit, X, Y, …)")
+    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser.add_argument("--boundary", type=Path, default=None,
+                        help="boundary of a town not in the store (GeoJSON/GeoPackage/…)")
+    parser.add_argument("--chunk-rows", type=int, default=100_000, help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+
+    def progress(rows: int) -> None:
+        print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
+
+    try:
+        session_id, report = import_feeling_map(store, args.file, town_id=args.town,
+                                                boundary_path=args.boundary,
+                                                chunk_rows=args.chunk_rows, progress=progress)
+    except (ValueError, SourceError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    problems = [[i.line, i.reason] for i in report.rejected]
+    repaired = [[i.line, i.reason] for i in report.repaired]
+    readable = "\n".join([
+        f"{args.file}: {report.rows:,} rows, {report.imported:,} imported as pending pins of "
+        f"session {session_id}; {len(report.rejected):,} rejected, {len(report.repaired):,} "
+        f"repaired, {report.screened_comments:,} comments held for a moderator",
+        *([format_table(["line", "rejected because"], problems[:50])] if problems else []),
+        *([f"(+{len(problems) - 50:,} more rejected rows: see --json)"]
+          if len(problems) > 50 else []),
+        *([format_table(["line", "repaired"], repaired[:50])] if repaired else []),
+    ])
+    emit(args, readable, {**report.as_json(), "session_id": session_id})
+    return 0

@@ -1,0 +1,47 @@
+"""``mapa session-map --session ID --out FILE.pdf``: the printable gridded session map."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from app.i18n import labels
+from layers.mapping.capture import load_session
+from layers.mapping.paper import town_session_grid
+from layers.mapping.print_map import PAPER, print_session_map
+from layers.schema import PIN_CATEGORIES
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, store_from, subcommand
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "session-map",
+                        "print a session map (PDF with a lettered grid and numbered legend)", run)
+    parser.add_argument("--session", required=True, help="session id")
+    parser.add_argument("--paper", choices=list(PAPER), default="A4")
+    parser.add_argument("--cells", type=int, default=12, help="grid columns and rows (2–26)")
+    parser.add_argument("--out", type=Path, required=True, help="output PDF")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        session = load_session(store, args.session)
+        town_id = str(session["town_id"])
+        town = store.read("towns", town_id)
+        grid = town_session_grid(store, town_id, args.cells)
+        print_session_map(args.out, grid=grid, town=town,
+                          context=store.read("context_lines", town_id),
+                          localities=store.read("localities", town_id),
+                          session_id=args.session,
+                          title=f"Mapa bezpečí – {town['name'].iloc[0]}",
+                          category_labels=labels("pin.category", PIN_CATEGORIES, "cs"),
+                          paper=args.paper)
+    except (ValueError, StoreError, OSError) as exc:
+        raise CommandError(str(exc)) from exc
+    emit(args, f"Wrote {args.out} ({args.paper}, grid {grid.columns}×{grid.rows} of "
+               f"{grid.cell_m:.0f} m)",
+         {"out": str(args.out), "paper": args.paper, "cell_m": grid.cell_m,
+          "columns": grid.columns, "rows": grid.rows})
+    return 0

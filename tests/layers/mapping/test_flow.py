@@ -1,0 +1,161 @@
+"""The participatory-mapping flow on a real store: session → pins → moderation → export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from layers.mapping.capture import PinAnswer, add_pins, new_pin_id, undo_pin
+from layers.mapping.export import export_pins
+from layers.mapping.moderation import approve, pending_pins, recategorise, reject
+from layers.mapping.sessions import SessionInput, create_session
+from layers.schema import SENSITIVE_CATEGORIES
+from layers.store import Store, open_store
+
+JANOV = (13.6310, 50.6085)
+
+
+@pytest.fixture
+def store(tmp_path: Path, demo_store_path: Path) -> Store:
+    path = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, path)
+    return open_store(path)
+
+
+def _session(store: Store, **changes: object) -> str:
+    data = {"town_id": "litvinov", "date": "2024-03-01", "place": "Sousedský dům Libuše",
+            "organiser": "MY Litvínov", "age_group": "6-12", "participants": 12,
+            "method": "tablet", "consent": "souhlas rodičů zaznamenán"}
+    data.update(changes)
+    return create_session(store, SessionInput(**data))  # type: ignore[arg-type]
+
+
+def _answer(dx: float = 0.0, **changes: object) -> PinAnswer:
+    values = {"lon": JANOV[0] + dx, "lat": JANOV[1], "category": "dark_place", "feeling": 1,
+              "seen": "own", "time_of_day": "evening", "safety_action": "in_group"}
+    values.update(changes)
+    return PinAnswer(**values)  # type: ignore[arg-type]
+
+
+def test_session_validation(store: Store) -> None:
+    with pytest.raises(ValueError) as info:
+        _session(store, date="1. 3.", age_group="kids", consent=" ", participants=0)
+    message = str(info.value)
+    for part in ("not a date", "age group", "consent", "participants"):
+        assert part in message
+    with pytest.raises(ValueError, match="unknown town"):
+        _session(store, town_id="praha")
+
+
+def test_pins_are_pending_screened_and_idempotent(store: Store) -> None:
+    session = _session(store)
+    first, second = new_pin_id(session), new_pin_id(session)
+    answers = [(first, _answer()), (second, _answer(0.001, comment="volej 604 123 456"))]
+    assert add_pins(store, session, answers) == 2
+    assert add_pins(store, session, answers) == 0  # a retried submission adds nothing
+    pins = store.read("pins", "litvinov").set_index("pin_id")
+    assert pins.loc[first, "status"] == "pending"
+    assert pins.loc[first, "age_group"] == "6-12"
+    assert not pins.loc[first, "comment_held"]
+    assert pins.loc[second, "comment_held"]
+    assert undo_pin(store, second)
+    assert not undo_pin(store, second)
+    assert second not in set(store.read("pins", "litvinov")["pin_id"])
+
+
+def test_bad_pins_write_nothing(store: Store) -> None:
+    session = _session(store)
+    before = store.counts()["pins"]
+    with pytest.raises(ValueError, match="outside Litvínov"):
+        add_pins(store, session, [(new_pin_id(session), _answer(lon=14.42, lat=50.08))])
+    with pytest.raises(ValueError, match="unknown category"):
+        add_pins(store, session, [(new_pin_id(session), _answer()),
+                                  (new_pin_id(session), _answer(category="ufo"))])
+    assert store.counts()["pins"] == before
+
+
+def test_moderation_batch(store: Store) -> None:
+    session = _session(store)
+    ids = [new_pin_id(session) for _ in range(4)]
+    add_pins(store, session, [(pid, _answer(i * 1e-4)) for i, pid in enumerate(ids)])
+    assert list(pending_pins(store, "litvinov", session)["pin_id"]) == ids
+    assert approve(store, ids[:2]) == 2
+    assert recategorise(store, ids[1:2], "traffic") == 1
+    with pytest.raises(ValueError, match="reason"):
+        reject(store, ids[2:], " ")
+    assert reject(store, ids[2:], "duplicitní špendlík") == 2
+    pins = store.read("pins", "litvinov").set_index("pin_id")
+    assert list(pins.loc[ids, "status"]) == ["approved", "approved", "rejected", "rejected"]
+    assert pins.loc[ids[1], "category"] == "traffic"
+    assert pins.loc[ids[3], "moderation_note"] == "duplicitní špendlík"
+    assert pending_pins(store, "litvinov", session).empty
+
+
+def test_public_export_hides_sensitive_points_and_comments(store: Store, tmp_path: Path) -> None:
+    session = _session(store)
+    ids = [new_pin_id(session) for _ in range(2)]
+    add_pins(store, session, [
+        (ids[0], _answer(category="drug_dealing", comment="pan Novák tam prodává")),
+        (ids[1], _answer(1e-4, category="traffic", comment="rychlá auta")),
+    ])
+    approve(store, ids)
+    secret = store.read("pins", "litvinov").set_index("pin_id").loc[ids[0]].geometry
+    for fmt in ("csv", "geojson", "gpkg"):
+        out = tmp_path / f"public.{fmt}"
+        counts = export_pins(store, "litvinov", out, fmt, public=True)
+        assert counts["cells"] > 0
+        text = out.read_bytes()
+        assert b"Nov\xc3\xa1k" not in text and "rychlá".encode() not in text
+        if fmt == "gpkg":
+            exported = gpd.read_file(out, layer="pins")
+        elif fmt == "geojson":
+            exported = gpd.read_file(out)
+            exported = exported[exported["kind"] == "pin"]
+        else:
+            table = pd.read_csv(out)
+            exported = table[table["kind"] == "pin"]
+            assert not ((table["lon"].round(5) == round(secret.x, 5))
+                        & (table["lat"].round(5) == round(secret.y, 5))).any()
+        assert not set(exported["category"]) & SENSITIVE_CATEGORIES
+        assert ids[0] not in set(exported["pin_id"])
+        assert set(exported["status"]) == {"approved"}
+    internal = tmp_path / "internal.geojson"
+    export_pins(store, "litvinov", internal, "geojson", session_id=session)
+    features = json.loads(internal.read_text("utf-8"))["features"]
+    assert {f["properties"]["pin_id"] for f in features} == set(ids)
+
+
+def test_public_geopackage_opens_with_ogrinfo(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "public.gpkg"
+    counts = export_pins(store, "litvinov", out, "gpkg", public=True)
+    info = subprocess.run(["ogrinfo", "-so", "-al", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    assert f"Feature Count: {counts['pins']}" in info
+    assert "Layer name: sensitive_cells" in info
+    assert f"Feature Count: {counts['cells']}" in info
+
+
+def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> None:
+    """6 tablets (threads, as Streamlit serves them) × 8 pins, each sent twice → 48 pins."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = _session(store)
+
+    def device(number: int) -> None:
+        for i in range(8):
+            pin = (new_pin_id(session), _answer(number * 1e-4 + i * 1e-5))
+            add_pins(store, session, [pin])
+            add_pins(store, session, [pin])  # a double tap / retry
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(device, range(6)))
+    pins = store.read("pins", "litvinov")
+    mine = pins[pins["session_id"] == session]
+    assert len(mine) == 48
+    assert mine["pin_id"].is_unique
