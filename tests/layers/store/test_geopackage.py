@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -164,25 +166,27 @@ def test_failing_chunk_stream_leaves_store_untouched(tmp_path: Path) -> None:
     assert _digest(path) == before
 
 
-def _append_worker(path: str, writer: int, rows: int) -> None:
-    store = open_store(path)
-    for i in range(rows):
-        store.append("services", _more_services(1, f"w{writer}-{i}"))
+WRITER = """
+import sys
+import geopandas as gpd
+from shapely.geometry import Point
+from layers.store import open_store
+store = open_store(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    store.append("services", gpd.GeoDataFrame(
+        {"service_id": [f"w{sys.argv[2]}-{i}"], "town_id": ["a"], "name": ["x"],
+         "service_type": ["school"], "synthetic": [True]},
+        geometry=[Point(13.6, 50.6)], crs="EPSG:4326"))
+"""
 
 
 def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     """Processes appending at once all land: 4 writers × 10 appends → 40 new rows, no dupes."""
-    import multiprocessing
-
     path = tmp_path / "s.gpkg"
     open_store(path).replace_all(_frames())
-    ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_append_worker, args=(str(path), w, 10)) for w in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join(120)
-        assert w.exitcode == 0
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(w), "10"])
+               for w in range(4)]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0, 0]
     services = open_store(path).read("services")
     assert len(services) == 2 + 40
     assert services["service_id"].is_unique
@@ -218,3 +222,32 @@ def test_update_and_delete_rows(tmp_path: Path) -> None:
         store.update_rows("services", "service_id", pd.DataFrame(
             {"service_id": ["a-1"], "name; DROP TABLE services": ["x"]}))
     assert _digest(path) == before
+
+
+def test_batched_import_keeps_the_spatial_index_right(tmp_path: Path) -> None:
+    """After a multi-chunk append the R-tree finds exactly the new rows and GDAL trusts it."""
+    import warnings
+
+    path = tmp_path / "s.gpkg"
+    store = open_store(path)
+    store.replace_all(_frames())
+    far = gpd.GeoDataFrame({"service_id": [f"far-{i}" for i in range(50)], "town_id": "b",
+                            "name": "x", "service_type": "school", "synthetic": True},
+                           geometry=[Point(17.0 + i * 1e-3, 49.5) for i in range(50)],
+                           crs="EPSG:4326")
+    store.append_batch(iter([("services", far.iloc[:20]), ("services", far.iloc[20:])]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a "spatial index is corrupted" warning fails here
+        found = pyogrio.read_dataframe(path, layer="services", bbox=(16.9, 49.4, 17.2, 49.6))
+        near = pyogrio.read_dataframe(path, layer="services", bbox=(13.5, 50.5, 13.7, 50.7))
+    assert sorted(found["service_id"]) == sorted(far["service_id"])
+    assert list(near["service_id"]) == ["a-1"]
+    info = subprocess.run(["ogrinfo", "-so", str(path), "services"], capture_output=True,
+                          text=True, check=True)
+    assert "Feature Count: 52" in info.stdout
+    assert "corrupt" not in info.stderr.lower()
+    # later single writes (triggers back in place) are indexed too
+    store.append("services", _more_services(1, "late").set_geometry(
+        [Point(18.5, 49.9)], crs="EPSG:4326"))
+    late = pyogrio.read_dataframe(path, layer="services", bbox=(18.4, 49.8, 18.6, 50.0))
+    assert list(late["service_id"]) == ["late-0"]
