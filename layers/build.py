@@ -14,6 +14,8 @@ import pandas as pd
 
 from layers.sources import real, synthetic
 from layers.store import open_store
+from layers.strategy.seed import load_seeded, seeded_sources
+from layers.strategy.tables import strategy_frames
 
 Progress = Callable[[str], None]
 
@@ -38,14 +40,18 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     services = synthetic.make_services(towns)
     sessions = synthetic.make_sessions()
     pins = synthetic.make_pins(towns, seed=seed)
+    say("goals and measures of the seed documents")
+    strategies = load_seeded()
     sources_table = pd.DataFrame(
         [{**row, "synthetic": False} for row in real.REAL_SOURCES]
+        + [{**row, "synthetic": False} for row in seeded_sources(strategies)]
         + [{**row, "synthetic": True} for row in synthetic.SYNTHETIC_SOURCES])
     frames: dict[str, pd.DataFrame] = {
         "towns": towns, "regions": regions, "localities": localities, "sessions": sessions,
         "pins": pins, "services": services, "police_districts": districts,
         "crime_stats": crime_stats, "crime_reference": crime_reference,
         "context_lines": context, "sources": sources_table,
+        **strategy_frames(strategies),
     }
     for name, frame in frames.items():
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:

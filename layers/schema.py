@@ -139,12 +139,12 @@ STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (
 
 ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
-    CRIME_REFERENCE, CONTEXT_LINES, SOURCES,
+    CRIME_REFERENCE, CONTEXT_LINES, SOURCES, *STRATEGY_LAYERS,
 )
 #: Layers a store holds only once something was imported into them (not built by build-demo).
 OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES,)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
-                         (*ALL_LAYERS, *OPTIONAL_LAYERS, *STRATEGY_LAYERS)}
+                         (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 
 # --- vocabularies of a fear pin (issue: participatory mapping) ---------------------------
 

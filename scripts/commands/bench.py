@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.commands import bench_map
+from scripts.commands import bench_hotspots, bench_import, bench_map
 
-BENCHMARKS = (bench_map,)
+BENCHMARKS = (bench_map, bench_hotspots, bench_import)
 
 
 def register(subparsers: Any) -> None:

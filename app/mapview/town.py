@@ -1,0 +1,104 @@
+"""Everything the map page shows for one town, read from the store in one go (no Streamlit).
+
+Pins are reduced to the public view here, before anything reaches the browser: exact points
+only for approved, non-sensitive answers; sensitive ones only as cells of at least k answers
+(``layers.privacy.public_pin_view``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+
+from layers.privacy import public_pin_view
+from layers.store import Store
+from layers.summary import CrimeOverview, crime_overview
+
+#: Smallest number of sensitive answers a public cell or count may show.
+PUBLIC_K = 5
+#: The crime_reference area of the whole country.
+COUNTRY = "Česká republika"
+#: Side of the cells sensitive pins are aggregated to, in metres.
+CELL_M = 200
+
+
+@dataclass(frozen=True)
+class TownData:
+    """One town's layers in EPSG:4326, ready for the map and the side panel."""
+
+    town: pd.Series
+    boundary: gpd.GeoDataFrame
+    localities: gpd.GeoDataFrame
+    services: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    context: gpd.GeoDataFrame
+    pins_approved: gpd.GeoDataFrame
+    pins_exact: gpd.GeoDataFrame
+    pin_cells: gpd.GeoDataFrame
+    crime: CrimeOverview
+    sources: pd.DataFrame
+
+    @property
+    def town_id(self) -> str:
+        return str(self.town["town_id"])
+
+    def is_synthetic(self, layer: str) -> bool:
+        """True when any source of ``layer`` is illustrative (generated) data."""
+        rows = self.sources[self.sources["layer"] == layer]
+        return bool(rows["synthetic"].astype(bool).any())
+
+
+def load_town(store: Store, town_id: str) -> TownData:
+    """Read one town's layers from ``store``. Raises ``KeyError`` for an unknown town."""
+    towns = store.read("towns")
+    match = towns[towns["town_id"] == town_id]
+    if match.empty:
+        raise KeyError(f"no town {town_id!r} in {store.location}")
+    pins = store.read("pins", town_id)
+    pins_exact, pin_cells = public_pin_view(pins, k=PUBLIC_K, cell_m=CELL_M)
+    districts = store.read("police_districts", town_id)
+    town = match.iloc[0]
+    crime = crime_overview(store.read("crime_stats"), districts, store.read("crime_reference"),
+                           baseline_area=str(town["kraj"]))
+    # compare with the country, the town's region and the town itself, not other towns' figures
+    crime = replace(crime, references=tuple(
+        r for r in crime.references
+        if r.area in (COUNTRY, town["kraj"]) or r.area.startswith(str(town["name"]))))
+    return TownData(
+        town=town.drop("geometry"),
+        boundary=gpd.GeoDataFrame(match.reset_index(drop=True)),
+        localities=store.read("localities", town_id),
+        services=store.read("services", town_id),
+        districts=districts,
+        context=store.read("context_lines", town_id),
+        pins_approved=pins[pins["status"] == "approved"].reset_index(drop=True),
+        pins_exact=pins_exact,
+        pin_cells=pin_cells,
+        crime=crime,
+        sources=store.read("sources"),
+    )
+
+
+@dataclass(frozen=True)
+class AreaRef:
+    """A clicked area: ``kind`` is "locality" or "district", ``area_id`` its id in the store."""
+
+    kind: str
+    area_id: str
+
+
+def area_at(data: TownData, lat: float, lng: float) -> AreaRef | None:
+    """The area under a clicked point: a locality if one covers it, else a police district.
+
+    Localities win because they are drawn on top of the districts.
+    """
+    point = Point(lng, lat)
+    for kind, frame, column in (("locality", data.localities, "locality_id"),
+                                ("district", data.districts, "oop_code")):
+        hit = frame[frame.geometry.covers(point)]
+        if not hit.empty:
+            return AreaRef(kind, str(hit.iloc[0][column]))
+    return None

@@ -1,0 +1,64 @@
+"""The session's current language and town (kept in ``st.session_state`` by sidebar widgets)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Final
+
+import streamlit as st
+
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from app.mapview.builder import BASEMAPS
+
+#: Session-state keys of the sidebar widgets.
+LANGUAGE_KEY: Final = "lang"
+TOWN_KEY: Final = "town_id"
+#: True when the OpenStreetMap base map is switched on.
+BASEMAP_KEY: Final = "basemap_osm"
+#: The mapping session chosen on any page (kept apart from the pages' own widget keys:
+#: Streamlit forgets a widget's state when the page showing it is left).
+CURRENT_SESSION_KEY: Final = "current_session"
+
+
+def current_language() -> str:
+    """The chosen UI language ("cs" until the user switches)."""
+    lang = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def current_town() -> str | None:
+    """The chosen town's id, or None before the sidebar has offered any town."""
+    town = st.session_state.get(TOWN_KEY)
+    return str(town) if town else None
+
+
+def default_basemap() -> str:
+    """The base map to start with: ``MAPA_BASEMAP`` ("none" or "osm"), else "none".
+
+    "none" is the default because the app must work without internet (a community centre).
+    Raises ``ValueError`` for another value of ``MAPA_BASEMAP``: a typo should not silently
+    make the map depend on the internet or hide it.
+    """
+    value = os.environ.get("MAPA_BASEMAP", "none").strip().lower() or "none"
+    if value not in BASEMAPS:
+        raise ValueError(f"MAPA_BASEMAP must be one of {BASEMAPS}, got {value!r}")
+    return value
+
+
+def choose_session(where: Any, session_ids: list[str], widget_key: str) -> str:
+    """A session selectbox (in ``where``) that remembers the choice across pages.
+
+    Starts at the session chosen last anywhere (or just created), else the newest (last of
+    ``session_ids``).
+    """
+    remembered = st.session_state.get(CURRENT_SESSION_KEY)
+    st.session_state[widget_key] = (remembered if remembered in session_ids
+                                    else session_ids[-1])
+
+    def remember() -> None:
+        st.session_state[CURRENT_SESSION_KEY] = st.session_state[widget_key]
+
+    chosen = str(where.selectbox(translate("sessions.choose", current_language()), session_ids,
+                                 key=widget_key, on_change=remember))
+    st.session_state[CURRENT_SESSION_KEY] = chosen
+    return chosen

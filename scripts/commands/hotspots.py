@@ -1,0 +1,176 @@
+"""``mapa hotspots``: a town's fear or crime hotspot grid written to a GeoPackage.
+
+The output holds the layer ``<layer>_hotspots`` (EPSG:4326 hexagons) with per cell its
+``count``, ``kde`` (points per km²), Gi* ``gi_z``, ``gi_p``, ``gi_p_fdr`` (Benjamini–Hochberg),
+``gi_bin``/``gi_class`` and ``fear_crime``; the layer metadata describes the weights (which
+neighbours), the bandwidth rule and what went in. A second, attribute-only layer
+``<layer>_localities`` gives the fear-vs-crime class per socially excluded locality.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyogrio
+
+from layers.crs import to_storage
+from layers.hotspots.analysis import (
+    LAYERS,
+    HotspotInputError,
+    HotspotReport,
+    HotspotRequest,
+    run_hotspots,
+)
+from layers.hotspots.filters import OffenceFilter, PinFilter
+from layers.hotspots.gistar import P_METHODS
+from layers.hotspots.grid import DEFAULT_CELL_M
+from layers.hotspots.privacy import DEFAULT_K
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+
+OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "hotspots",
+                        "fear or crime hotspots of a town on a hexagonal grid → GeoPackage", run)
+    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser.add_argument("--layer", choices=LAYERS, default="fear")
+    parser.add_argument("--cell", type=float, default=DEFAULT_CELL_M,
+                        help="hexagon size across in metres (50–500, default 100)")
+    parser.add_argument("--rings", type=int, default=1,
+                        help="Gi* neighbourhood in rings of hexagons (default 1 = 6 neighbours)")
+    parser.add_argument("--confidence", type=float, default=0.95, choices=(0.90, 0.95, 0.99),
+                        help="confidence at which a cell counts as hot for fear-vs-crime")
+    parser.add_argument("--p-method", choices=P_METHODS, default="exact", dest="p_method",
+                        help="Gi* p-values: exact randomisation distribution (default) or the "
+                             "normal approximation (ArcGIS-style; anti-conservative for sparse "
+                             "pins)")
+    parser.add_argument("--out", required=True, help="output GeoPackage (overwritten)")
+    parser.add_argument("--category", action="append", default=[], help="pin category (repeat)")
+    parser.add_argument("--feeling", action="append", type=int, default=[],
+                        help="feeling 1–5 (repeat)")
+    parser.add_argument("--seen", action="append", default=[], choices=("own", "heard"))
+    parser.add_argument("--time-of-day", action="append", default=[], dest="time_of_day")
+    parser.add_argument("--age-group", action="append", default=[], dest="age_group")
+    parser.add_argument("--session", action="append", default=[])
+    parser.add_argument("--offence-type", action="append", default=[], dest="offence_type")
+    parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None,
+                        help="first day (YYYY-MM-DD) of pins and offences")
+    parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None,
+                        help="last day (YYYY-MM-DD)")
+    parser.add_argument("--public", action="store_true",
+                        help="public view: sensitive pins only in cells with ≥ k of them, "
+                             "no bandwidth disclosed")
+    parser.add_argument("--k", type=int, default=DEFAULT_K,
+                        help="public threshold k (≥ 3, default 5)")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        request = HotspotRequest(
+            town_id=args.town, cell_m=args.cell, rings=args.rings, confidence=args.confidence,
+            pins=PinFilter(categories=tuple(args.category), feelings=tuple(args.feeling),
+                           seen=tuple(args.seen), times_of_day=tuple(args.time_of_day),
+                           age_groups=tuple(args.age_group), sessions=tuple(args.session),
+                           date_from=args.date_from, date_to=args.date_to),
+            offences=OffenceFilter(types=tuple(args.offence_type), date_from=args.date_from,
+                                   date_to=args.date_to),
+            public=args.public, k=args.k, p_method=args.p_method,
+        )
+        report = run_hotspots(store, request, layer=args.layer)
+    except (HotspotInputError, StoreError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    out = Path(args.out)
+    metadata = layer_metadata(report, args.layer)
+    write_output(report, args.layer, out, metadata)
+    classes = report.cells[f"{args.layer}_class"].value_counts() \
+        if f"{args.layer}_class" in report.cells else pd.Series(dtype=int)
+    fear_crime = report.cells["fear_crime"].value_counts()
+    summary = report.layers[args.layer]
+    result = {
+        "out": str(out), "layer": args.layer, "town_id": args.town, "cells": len(report.cells),
+        "points": summary.points, "outside": summary.outside, "withheld": summary.withheld,
+        "source": summary.source, "bandwidth_m": summary.bandwidth_m,
+        "classes": {str(k): int(v) for k, v in classes.items()},
+        "fear_crime": {str(k): int(v) for k, v in fear_crime.items()},
+        "weights": report.weights, "notes": report.notes,
+    }
+    readable = "\n".join([
+        f"{out}: {len(report.cells)} cells of {request.cell_m:g} m, {summary.points} "
+        f"{summary.source} used",
+        format_table(["class", "cells"], [[k, v] for k, v in result["classes"].items()])
+        if result["classes"] else "(no Gi* classes: crime from the district index)",
+        format_table(["fear vs crime", "cells"], [[k, v] for k, v in
+                                                  result["fear_crime"].items()]),
+        *report.notes,
+    ])
+    emit(args, readable, result)
+    return 0
+
+
+def layer_metadata(report: HotspotReport, layer: str) -> dict[str, str]:
+    """Key/value metadata of the output layer: weights, inputs, agreement (text values)."""
+    summary = report.layers[layer]
+    meta = dict(report.weights)
+    meta.update({
+        "town_id": report.request.town_id, "layer": layer, "source": summary.source,
+        "points_used": str(summary.points), "points_outside_town": str(summary.outside),
+        "points_withheld_public": str(summary.withheld),
+        "public_view": str(report.request.public).lower(),
+        "kde": "binned Gaussian KDE (linear binning + FFT), points per km2, "
+               "bandwidth: ArcGIS/Silverman spatial rule (floor: half a cell)",
+    })
+    if summary.bandwidth_m is not None:
+        meta["kde_bandwidth_m"] = f"{summary.bandwidth_m:.1f}"
+    if summary.reference_per_10k is not None:
+        meta["crime_reference_per_10k"] = f"{summary.reference_per_10k:.1f}"
+    if report.agreement is not None:
+        agreement = report.agreement
+        meta.update({
+            "agreement_jaccard": f"{agreement.jaccard:.3f}",
+            "agreement_fear_hot_also_crime_hot": f"{agreement.fear_hot_also_crime_hot:.3f}",
+            "lee_l": f"{agreement.lee_l:.4f}", "lee_p": f"{agreement.lee_p:.4f}",
+        })
+    if report.notes:
+        meta["notes"] = " | ".join(report.notes)
+    return meta
+
+
+def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[str, str]) -> None:
+    """Write the cells (and localities) to ``out``, replacing it atomically."""
+    cells = report.cells
+    columns: dict[str, Any] = {"cell_id": cells["cell_id"], "q": cells["q"], "r": cells["r"],
+                               "area_m2": cells["area_m2"]}
+    for name in OUTPUT_COLUMNS:
+        source = f"{layer}_{name}"
+        if source in cells:
+            target = name if name in ("count", "kde") else f"gi_{name}"
+            columns[target] = cells[source]
+    if layer == "crime" and "crime_index" in cells:
+        columns["crime_index_per_10k"] = cells["crime_index"]
+    columns["fear_crime"] = cells["fear_crime"].astype(str)
+    frame = to_storage(cells[["geometry"]].assign(**columns)[[*columns, "geometry"]])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".gpkg", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        pyogrio.write_dataframe(frame, tmp, layer=f"{layer}_hotspots", driver="GPKG",
+                                layer_metadata=metadata, promote_to_multi=True)
+        if len(report.localities):
+            pyogrio.write_dataframe(report.localities, tmp, layer=f"{layer}_localities",
+                                    driver="GPKG")
+        os.replace(tmp, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()

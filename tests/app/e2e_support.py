@@ -1,0 +1,142 @@
+"""Shared plumbing of the end-to-end tests: serve the app, drive Debian's Chromium offline.
+
+The app runs as a real ``streamlit run app/main.py`` on a free loopback port; Chromium is
+/usr/bin/chromium (without it the tests fail, never skip); every request to a host other than
+127.0.0.1/localhost is aborted and recorded, because the app must work without internet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 30_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def serve_app(store_path: Path, log_dir: Path) -> Iterator[str]:
+    """Run ``streamlit run app/main.py`` on ``store_path``; yield its URL; stop it after."""
+    port = free_port()
+    # a file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server
+    log_path = log_dir / "streamlit.log"
+    env = {**os.environ, "MAPA_STORE": str(store_path), "MAPA_BASEMAP": "none"}
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless",
+             "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not become healthy:\n{log_path.read_text()}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless; a missing binary fails the test with the reason."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the e2e tests")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@dataclass
+class Traffic:
+    """Requests the page tried to send off the machine, and local requests that failed."""
+
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def clean(self) -> bool:
+        return not (self.blocked or self.failed or self.errors)
+
+
+def offline_context(browser: Browser, traffic: Traffic, **options: object) -> BrowserContext:
+    """A browser context that aborts (and records) every non-loopback request."""
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+
+    def guard(route: Route) -> None:
+        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            traffic.blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    return context
+
+
+def watch(page: Page, traffic: Traffic) -> Page:
+    """Record failed responses, failed requests and page errors of ``page``."""
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("response", lambda r: traffic.failed.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: traffic.failed.append(f"{r.failure} {r.url}"))
+    page.on("pageerror", lambda error: traffic.errors.append(str(error)))
+    return page
+
+
+def component_frame(page: Page, ready: str = "() => window.map") -> Frame:
+    """The st_folium component's frame, once ``ready`` (JS) holds inside it."""
+    # during a rerun an old, collapsed component iframe can linger beside the live one
+    page.wait_for_function(
+        "sel => [...document.querySelectorAll(sel)].filter(f => f.offsetWidth > 0).length === 1",
+        arg=COMPONENT_IFRAME)
+    handle = page.evaluate_handle(
+        "sel => [...document.querySelectorAll(sel)].find(f => f.offsetWidth > 0)",
+        COMPONENT_IFRAME).as_element()
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function(ready)
+    return frame
+
+
+def wait_idle(page: Page, settle_ms: int = 400) -> None:
+    """Wait until Streamlit has finished running the script (its status widget is gone).
+
+    A rerun can replace the map component while a test looks at it; waiting here, and a
+    moment more for the component to draw, keeps taps on the live map.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
+    page.wait_for_timeout(settle_ms)

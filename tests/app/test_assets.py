@@ -1,0 +1,77 @@
+"""Offline assets: every script and stylesheet of a map comes from app/static."""
+
+from __future__ import annotations
+
+import folium
+import pytest
+from branca.colormap import LinearColormap
+from folium.elements import JSCSSMixin
+
+from app.mapview.assets import (
+    LOCAL_ASSETS,
+    STATIC_DIR,
+    OfflineAssetError,
+    localize,
+    remote_urls,
+)
+
+
+def test_vendored_leaflet_files_exist_with_licence() -> None:
+    for url in LOCAL_ASSETS.values():
+        assert (STATIC_DIR / url.removeprefix("/app/static/")).is_file(), url
+    licence = (STATIC_DIR / "vendor" / "leaflet" / "LICENSE").read_text()
+    assert "BSD-2-clause" in licence
+    assert (STATIC_DIR / "vendor" / "leaflet" / "images" / "layers.png").is_file()
+
+
+def _plain_map() -> folium.Map:
+    m = folium.Map(location=[50.6, 13.6], zoom_start=13, tiles=None)
+    folium.GeoJson({"type": "FeatureCollection", "features": []}, name="x").add_to(m)
+    folium.LayerControl().add_to(m)
+    return m
+
+
+def test_plain_map_renders_without_remote_urls() -> None:
+    assert remote_urls(_plain_map().get_root().render())  # folium's defaults are CDN URLs
+    html = localize(_plain_map()).get_root().render()
+    assert remote_urls(html) == []
+    assert '<script src="/app/static/vendor/leaflet/leaflet.min.js"></script>' in html
+    assert 'href="/app/static/vendor/leaflet/leaflet.css"' in html
+    for unused in ("jquery", "bootstrap", "awesome-markers", "fontawesome"):
+        assert unused not in html
+
+
+class _Plugin(JSCSSMixin, folium.MacroElement):
+    def __init__(self, name: str, url: str) -> None:
+        super().__init__()
+        self.default_js = [(name, url)]
+
+
+def test_unknown_cdn_asset_raises() -> None:
+    m = folium.Map(tiles=None)
+    _Plugin("fancy_plugin", "https://cdn.example.org/fancy.js").add_to(m)
+    with pytest.raises(OfflineAssetError, match="fancy_plugin"):
+        localize(m)
+
+
+def test_local_url_without_file_raises() -> None:
+    m = folium.Map(tiles=None)
+    _Plugin("ghost", "/app/static/vendor/ghost/ghost.js").add_to(m)
+    with pytest.raises(OfflineAssetError, match="no such file"):
+        localize(m)
+
+
+@pytest.mark.parametrize("element", [
+    lambda: folium.Marker([50.6, 13.6], icon=folium.Icon(icon="info-sign")),
+    lambda: LinearColormap(["red", "blue"], vmin=0, vmax=1),
+])
+def test_elements_that_pull_a_cdn_raise(element) -> None:
+    m = folium.Map(tiles=None)
+    element().add_to(m)
+    with pytest.raises(OfflineAssetError):
+        localize(m)
+
+
+def test_remote_urls_finds_absolute_and_protocol_relative() -> None:
+    html = '<a href="https://x.org/a">x</a><script src="//cdn.x/b.js"></script>// note'
+    assert remote_urls(html) == ["https://x.org/a", "//cdn.x/b.js"]

@@ -1,0 +1,308 @@
+"""The map page end to end: ``streamlit run app/main.py`` against a demo store, driven by a
+real headless Chromium (/usr/bin/chromium; without it these tests fail, never skip).
+
+Every request to a host other than 127.0.0.1/localhost is aborted and recorded: the page must
+work in a community centre without internet (plumbing in ``tests/app/e2e_support.py``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Frame, Locator, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from shapely.geometry import Point
+
+from app.area_panel import NEAR_M
+from app.i18n import label, number, translate
+from app.mapview.town import PUBLIC_K, load_town
+from layers.store import open_store
+from layers.summary import area_summary
+from tests.app.e2e_support import (
+    COMPONENT_IFRAME,
+    TIMEOUT_MS,
+    Traffic,
+    launch_chromium,
+    offline_context,
+    serve_app,
+    watch,
+)
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOT = Path("/tmp/map.png")
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of the app served by ``streamlit run`` on a free port, reading the demo store."""
+    with serve_app(demo_store_path, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Chromium for this module only: a live sync Playwright keeps an event loop running,
+    which other modules' own ``sync_playwright()`` (and AppTest) refuse to run inside."""
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, app_url: str) -> Iterator[tuple[Page, Traffic]]:
+    traffic = Traffic()
+    context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1150})
+    page = watch(context.new_page(), traffic)
+    page.goto(app_url)
+    yield page, traffic
+    context.close()
+
+
+_MAP_READY = ("() => window.map && document.querySelector('.mapa-legend')"
+              " && document.querySelector('.leaflet-control-layers-overlays label')")
+
+
+def _map_frame(page: Page) -> Frame:
+    """The st_folium component's frame, once Leaflet has drawn the map and its controls.
+
+    After a rerun the component may be replaced by a new iframe; a frame that does not get
+    ready soon is looked up again.
+    """
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        try:
+            handle = page.locator(COMPONENT_IFRAME).element_handle()
+            frame = handle.content_frame() if handle else None
+            if frame is not None:
+                frame.wait_for_function(_MAP_READY, timeout=5_000)
+                return frame
+        except PlaywrightError:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError("the map component never became ready")
+        page.wait_for_timeout(300)
+
+
+_COUNT_FEATURES = """() => {
+    const counts = {};
+    window.map.eachLayer(layer => {
+        const kind = layer.feature && layer.feature.properties && layer.feature.properties.kind;
+        if (kind) counts[kind] = (counts[kind] || 0) + 1;
+    });
+    return counts;
+}"""
+
+
+def _feature_counts(frame: Frame) -> dict[str, int]:
+    counts: dict[str, int] = frame.evaluate(_COUNT_FEATURES)
+    return counts
+
+
+def _layer_names(frame: Frame) -> list[str]:
+    return [text.strip() for text in
+            frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+
+
+def _wait_idle(page: Page) -> None:
+    """Wait until no script run is in flight (Streamlit's running indicator is gone)."""
+    running = page.locator('[data-testid="stStatusWidgetRunningIcon"], '
+                           '[data-testid="stStatusWidgetRunningManIcon"]')
+    for _ in range(3):  # a run can follow another (the map reports its first state)
+        page.wait_for_timeout(300)
+        running.first.wait_for(state="hidden")
+
+
+def _click_until(page: Page, x: float, y: float, shown: Locator) -> None:
+    """Click the page at (x, y) until ``shown`` appears: like a choice in the sidebar, a click
+    reported while another run is in flight can be dropped by Streamlit."""
+    for _attempt in range(3):
+        _wait_idle(page)
+        page.mouse.click(x, y)
+        try:
+            shown.wait_for(timeout=8_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    shown.wait_for()
+
+
+def _choose_town(page: Page, name: str) -> None:
+    """Pick a town in the sidebar and wait for its page.
+
+    A choice made while the map component reports its first state to the server can be
+    dropped by Streamlit (a fragment rerun is in flight); as a user would, choose again.
+    """
+    heading = page.locator("h1", has_text=translate("map.title", "cs", town=name))
+    for _attempt in range(3):
+        _map_frame(page)
+        _wait_idle(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
+        page.get_by_role("option", name=name).click()
+        try:
+            heading.wait_for(timeout=8_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    heading.wait_for()
+
+
+def _expected(store_path: Path, town_id: str) -> tuple[dict[str, int], list[str]]:
+    data = load_town(open_store(store_path), town_id)
+    counts = {"locality": len(data.localities), "district": len(data.districts),
+              "service": len(data.services)}
+    names = []
+    for key, layer in (("map.layer.context", "context_lines"),
+                       ("map.layer.districts", "police_districts"),
+                       ("map.layer.boundary", "towns"), ("map.layer.localities", "localities"),
+                       ("map.layer.pin_cells", "pins"), ("map.layer.pins", "pins"),
+                       ("map.layer.services", "services")):
+        name = translate(key, "cs")
+        names.append(translate("map.synthetic_suffix", "cs", name=name)
+                     if data.is_synthetic(layer) else name)
+    return counts, names
+
+
+def _wait_for_counts(page: Page, expected: dict[str, int]) -> dict[str, Any]:
+    """Feature counts once the map shows ``expected`` (the component reloads on a switch)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    counts: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        try:
+            counts = _feature_counts(_map_frame(page))
+        except (PlaywrightError, AssertionError):  # the iframe is replaced after a rerun
+            counts = {}
+        if {k: counts.get(k) for k in expected} == expected:
+            return counts
+        page.wait_for_timeout(300)
+    return counts
+
+
+def test_map_renders_offline_with_layers_and_features(page, demo_store_path) -> None:
+    page, traffic = page
+    _choose_town(page, "Kraslice")
+    expected, names = _expected(demo_store_path, "kraslice")
+    counts = _wait_for_counts(page, expected)
+    frame = _map_frame(page)
+    assert {k: counts.get(k) for k in expected} == expected
+    assert _layer_names(frame) == names
+    assert frame.locator(".mapa-service").count() == expected["service"]
+    # the pin layer drew clusters or markers, and the legend is there with the band colours
+    assert frame.locator(".marker-cluster, .leaflet-marker-icon").count() > expected["service"]
+    legend = frame.locator(".mapa-legend").inner_text()
+    assert "Index sociálního vyloučení" in legend and "12–30 vysoké" in legend
+    assert traffic.blocked == []
+    assert traffic.failed == []
+    assert traffic.errors == []
+
+
+def test_switching_towns_changes_the_map(page, demo_store_path) -> None:
+    page, traffic = page
+    seen = {}
+    for town_id, name in (("kraslice", "Kraslice"), ("karlovy-vary", "Karlovy Vary")):
+        _choose_town(page, name)
+        expected, _ = _expected(demo_store_path, town_id)
+        counts = _wait_for_counts(page, expected)
+        assert {k: counts.get(k) for k in expected} == expected
+        seen[town_id] = expected
+    assert seen["kraslice"] != seen["karlovy-vary"]
+    assert traffic.blocked == [] and traffic.failed == [] and traffic.errors == []
+
+
+_FREE_POINT = """([areaId, latlngs]) => {
+    // fit the view to the area, then find one of the given points inside it where a click
+    // reaches the map (not a marker, cluster or control, which keep their clicks)
+    let target = null;
+    window.map.eachLayer(layer => {
+        if (layer.feature && layer.feature.properties.area_id === areaId) target = layer;
+    });
+    if (!target) return null;
+    window.map.fitBounds(target.getBounds(), {animate: false});
+    for (const latlng of latlngs) {
+        const p = window.map.latLngToContainerPoint(latlng);
+        const box = window.map.getContainer().getBoundingClientRect();
+        const x = box.left + p.x, y = box.top + p.y;
+        const hit = document.elementFromPoint(x, y);
+        if (hit && !hit.closest(".leaflet-marker-pane, .leaflet-control")) return [x, y];
+    }
+    return null;
+}"""
+
+
+def _points_inside(geometry: Any, n: int = 15) -> list[list[float]]:
+    """A grid of (lat, lng) points inside ``geometry``, centre first."""
+    minx, miny, maxx, maxy = geometry.bounds
+    grid = [Point(minx + (maxx - minx) * i / n, miny + (maxy - miny) * j / n)
+            for i in range(1, n) for j in range(1, n)]
+    inside = [p for p in grid if geometry.contains(p)]
+    centre = geometry.representative_point()
+    inside.sort(key=lambda p: p.distance(centre))
+    return [[p.y, p.x] for p in inside]
+
+
+def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
+    page, traffic = page
+    _choose_town(page, "Litvínov")
+    expected, _ = _expected(demo_store_path, "litvinov")
+    _wait_for_counts(page, expected)
+    frame = _map_frame(page)
+    janov = load_town(open_store(demo_store_path), "litvinov").localities
+    janov_id = str(janov.loc[janov["name"] == "Janov", "locality_id"].iloc[0])
+    candidates = _points_inside(janov.loc[janov["locality_id"] == janov_id].geometry.iloc[0])
+    frame.evaluate(_FREE_POINT, [janov_id, candidates])  # fit first: clusters then re-spread
+    page.wait_for_timeout(1000)
+    point = frame.evaluate(_FREE_POINT, [janov_id, candidates])
+    assert point is not None, "no part of Janov free of markers to click"
+    box = page.locator(COMPONENT_IFRAME).bounding_box()
+    assert box is not None
+    _click_until(page, box["x"] + point[0], box["y"] + point[1],
+                 page.locator("h3", has_text="Janov"))
+    page.get_by_text(translate("map.panel.pins", "cs")).wait_for()
+    page.get_by_text(translate("map.panel.goals", "cs")).wait_for()
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert translate("map.panel.locality", "cs") in body
+    # the panel's counts are the ones layers.summary computes for Janov
+    data = load_town(open_store(demo_store_path), "litvinov")
+    summary = area_summary(janov.loc[janov["locality_id"] == janov_id].geometry.iloc[0],
+                           data.pins_approved, data.services, within_m=NEAR_M, k=PUBLIC_K)
+    assert summary.pins_shown > 0
+    assert translate("map.panel.pins_total", "cs", n=summary.pins_shown) in body
+    top_category, top_count = next(iter(summary.pin_counts.items()))
+    assert f"{label('pin.category', top_category, 'cs')}\t{top_count}" in body
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+    # then a police district, outside the locality
+    district = data.districts.iloc[0]
+    outside = district.geometry.difference(janov.geometry.union_all())
+    point = _map_frame(page).evaluate(_FREE_POINT, [str(district["oop_code"]),
+                                                    _points_inside(outside)])
+    assert point is not None, "no part of the district free of markers to click"
+    _click_until(page, box["x"] + point[0], box["y"] + point[1],
+                 page.locator("h3", has_text=str(district["oop_name"])))
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert translate("map.panel.district", "cs") in body
+    assert number(data.crime.index_of(str(district["oop_code"])), "cs", 1) in body
+    assert traffic.blocked == [] and traffic.failed == [] and traffic.errors == []
+
+
+def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:
+    page, traffic = page
+    _map_frame(page)
+    page.wait_for_timeout(1000)
+    assert traffic.blocked == []  # offline by default
+    page.get_by_text(translate("map.basemap.osm", "cs")).click()
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not traffic.blocked and time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+    hosts = {urlparse(url).hostname for url in traffic.blocked}
+    assert hosts and all(str(host).endswith("tile.openstreetmap.org") for host in hosts), hosts
+    assert traffic.failed == [] or all("openstreetmap" in f for f in traffic.failed)

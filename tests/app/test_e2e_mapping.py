@@ -1,0 +1,133 @@
+"""A community-centre session end to end in a real browser, offline.
+
+Create a session, place three pins by tapping the kiosk map and answering the pictograms,
+see them pending in moderation, approve them, and find them on the public map.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from app.i18n import number, translate
+from app.mapview.town import load_town
+from layers.store import open_store
+from tests.app.e2e_support import (
+    Traffic,
+    component_frame,
+    launch_chromium,
+    offline_context,
+    serve_app,
+    wait_idle,
+    watch,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def cs(key: str, **fmt: object) -> str:
+    return translate(key, "cs", **fmt)
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> Path:
+    path = tmp_path_factory.mktemp("mapping") / "store.gpkg"
+    shutil.copy(demo_store_path, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def session_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
+                 ) -> Iterator[tuple[Page, Traffic]]:
+    traffic = Traffic()
+    with serve_app(store_path, tmp_path_factory.mktemp("log")) as url, \
+            sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1300})
+        page = watch(context.new_page(), traffic)
+        page.goto(url)
+        yield page, traffic
+        context.close()
+        browser.close()
+
+
+def _go(page: Page, nav_key: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(cs(nav_key), exact=True).click()
+
+
+def _public_pin_count(store_path: Path, town_id: str) -> int:
+    town = load_town(open_store(store_path), town_id)
+    return len(town.pins_exact) + int(town.pin_cells["count"].sum())
+
+
+def test_session_capture_moderation_and_public_map(session_page, store_path: Path) -> None:
+    page, traffic = session_page
+    town_id = "karlovy-vary"  # the first town in the sidebar
+    before = _public_pin_count(store_path, town_id)
+
+    # 1. a facilitator creates the session
+    _go(page, "nav.sessions")
+    page.get_by_text(cs("sessions.new")).click()
+    page.get_by_label(cs("sessions.place")).fill("NZDM Rybáře")
+    page.get_by_label(cs("sessions.organiser")).fill("NZDM Rybáře")
+    page.get_by_role("button", name=cs("sessions.create")).click()
+    created = page.get_by_text(re.compile(r"Setkání (karlovy-vary-[0-9a-f]{8}) bylo založeno"))
+    expect(created).to_be_visible()
+    session_id = re.search(r"karlovy-vary-[0-9a-f]{8}", created.inner_text()).group(0)
+
+    # 2. three children tap the kiosk map and answer with pictograms
+    _go(page, "nav.capture")
+    expect(page.get_by_role("heading", name=cs("capture.title"))).to_be_visible()
+    targets = open_store(store_path).read("localities", town_id).representative_point()
+    for index, target in enumerate(targets.iloc[:3], start=1):
+        wait_idle(page)
+        frame = component_frame(page)
+        # centre the view on a place known to be in town, then tap the map's centre
+        point = frame.evaluate("""([lat, lng]) => {
+            window.map.setView([lat, lng], 16, {animate: false});
+            const size = window.map.getSize();
+            return {x: size.x / 2, y: size.y / 2};
+        }""", [target.y, target.x])
+        # force: the map is busy redrawing after the last save; the tap must still land there
+        frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
+        expect(page.get_by_text(cs("capture.placed"))).to_be_visible(timeout=15_000)
+        for key in ("category-dark_place", "feeling-1", "seen-own", "time_of_day-evening"):
+            button = page.locator(f".st-key-{key} button")  # Streamlit marks keyed elements
+            wait_idle(page, settle_ms=100)
+            button.click()
+            # as a child would, wait until the choice shows before the next tap
+            expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
+        wait_idle(page, settle_ms=100)
+        page.get_by_role("button", name=cs("capture.save")).click()
+        done = re.escape(cs("capture.count", mine=index, all=999999)).replace("999999", r"\d+")
+        expect(page.get_by_text(re.compile(done))).to_be_visible(timeout=15_000)
+
+    pins = open_store(store_path).read("pins", town_id)
+    mine = pins[pins["session_id"] == session_id]
+    assert len(mine) == 3 and set(mine["status"]) == {"pending"}
+    assert set(mine["category"]) == {"dark_place"} and set(mine["time_of_day"]) == {"evening"}
+    assert len(set(zip(mine.geometry.x, mine.geometry.y, strict=True))) == 3  # three places
+
+    # 3. a moderator sees them pending and approves them
+    _go(page, "nav.moderation")
+    expect(page.get_by_role("heading", name=cs("moderation.title", town="Karlovy Vary")))\
+        .to_be_visible()
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name=session_id).click()
+    expect(page.get_by_text(cs("moderation.pending", n=3))).to_be_visible()
+    page.get_by_role("button", name=cs("moderation.approve_all", n=3)).click()
+    expect(page.get_by_text(cs("moderation.none"))).to_be_visible()
+    pins = open_store(store_path).read("pins", town_id)
+    assert set(pins[pins["session_id"] == session_id]["status"]) == {"approved"}
+
+    # 4. the public map now counts them
+    _go(page, "nav.map")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=cs("map.metric.pins"))
+    expect(metric).to_contain_text(number(before + 3, "cs"))
+    assert traffic.blocked == []
+    assert traffic.errors == []

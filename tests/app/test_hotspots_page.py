@@ -1,0 +1,106 @@
+"""The Hotspots page in Streamlit's AppTest against the demo store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "app" / "views" / "hotspots.py")
+
+
+@pytest.fixture
+def page(demo_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["town_id"] = "litvinov"
+    at.session_state["lang"] = "cs"
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_page_shows_classes_map_table_and_explanations(page: AppTest) -> None:
+    at = page.run()
+    assert not at.exception
+    assert at.title[0].value == "Hotspoty strachu a kriminality – Litvínov"
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Hotspotů strachu (≥ 95 %)"].replace("\u00a0", "")) > 0
+    table = at.dataframe[0].value
+    assert {"Vrstva", "Třída", "Buněk"} <= set(table.columns)
+    fear_hot = table[(table["Vrstva"] == "Strach (pocitová mapa)")
+                     & (table["Třída"] == "Hotspot 99 %")]["Buněk"].iloc[0]
+    assert fear_hot > 0
+    assert "index kriminality" in _texts(at)  # the demo store has no offences
+    assert "alespoň 5" in _texts(at)
+    assert "šířka pásma" not in _texts(at).lower() and "bandwidth" not in _texts(at).lower()
+    assert len(at.table) == 1  # the explanations for police, urbanists, community workers
+
+
+def test_filters_change_the_result(page: AppTest) -> None:
+    at = page.run()
+    before = at.metric[1].value
+    at.multiselect(key="hotspots_category").set_value(["dark_place"]).run()
+    assert not at.exception
+    assert at.metric[1].value != before
+
+
+def test_an_empty_selection_warns_in_czech(page: AppTest) -> None:
+    # AppTest cannot set a date range on a drawn widget; a preset session state can
+    page.session_state["hotspots_dates"] = (date(1990, 1, 1), date(1990, 1, 2))
+    at = page.run()
+    assert not at.exception
+    assert any(w.value == "Z tohoto výběru nelze hotspoty spočítat: výběru neodpovídá žádná "
+               "schválená odpověď (nebo skutek)" for w in at.warning)
+    assert not at.metric  # no half-drawn result under the warning
+
+
+def test_english_and_crime_only(page: AppTest) -> None:
+    page.session_state["lang"] = "en"
+    at = page.run()
+    at.multiselect(key="hotspots_layers").set_value(["crime"]).run()
+    assert not at.exception
+    assert at.title[0].value == "Hotspots of fear and crime – Litvínov"
+    assert "crime index" in _texts(at)
+    # no Gi* classes from a district index: no empty class table, only the localities
+    assert [df.value.columns[0] for df in at.dataframe] == ["Locality"]
+    at.radio(key="hotspots_view").set_value("fear_crime").run()
+    assert not at.exception
+
+
+def test_the_page_is_registered_in_the_navigation(demo_store_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    at = AppTest.from_file(str(Path(PAGE).parents[1] / "main.py"), default_timeout=30).run()
+    at.switch_page("views/hotspots.py").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Hotspoty strachu a kriminality – ")
+
+
+def test_map_views_are_offline_and_legends_name_the_classes(demo_store_path: Path) -> None:
+    from app.hotspots_view import VIEWS, build_hotspot_map, class_table
+    from app.mapview.assets import remote_urls
+    from layers.hotspots.analysis import HotspotRequest, run_hotspots
+    from layers.store import open_store
+
+    store = open_store(demo_store_path)
+    report = run_hotspots(store, HotspotRequest("kraslice", public=True, lee_permutations=0))
+    boundary = store.read("towns", "kraslice")
+    for view in VIEWS:
+        html = build_hotspot_map(report, boundary, view, "fear", "cs").get_root().render()
+        assert remote_urls(html) == []
+        assert "Hranice obce" in html
+    classes = build_hotspot_map(report, boundary, "classes", "fear", "en").get_root().render()
+    assert "Hot spot 99 %" in classes and "Cold spot 99 %" in classes
+    table = class_table(report, ("fear",), "cs")
+    assert set(table["layer"]) == {"Strach (pocitová mapa)"}  # no fear-vs-crime rows alone
+    both = class_table(report, ("fear", "crime"), "cs")
+    assert int(both["cells"].sum()) == 2 * len(report.cells)
+    with pytest.raises(ValueError, match="unknown view"):
+        build_hotspot_map(report, boundary, "pie", "fear", "cs")

@@ -1,0 +1,55 @@
+"""UI strings: complete in both languages, one definition per key, every vocabulary labelled."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.i18n import LANGUAGES, STRINGS, label, labels, number, translate
+from layers.exclusion import BANDS
+from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES
+
+
+def test_every_string_has_every_language() -> None:
+    assert len(STRINGS) > 50
+    for key, texts in STRINGS.items():
+        assert set(texts) >= set(LANGUAGES), key
+
+
+@pytest.mark.parametrize(("group", "codes"), [
+    ("pin.category", PIN_CATEGORIES), ("pin.feeling", FEELINGS),
+    ("service.type", SERVICE_TYPES), ("band", [code for code, _, _ in BANDS]),
+    ("context.kind", CONTEXT_KINDS),
+])
+def test_every_vocabulary_code_has_labels(group, codes) -> None:
+    for lang in LANGUAGES:
+        assert len(set(labels(group, codes, lang).values())) == len(codes)
+
+
+def test_translate_formats_and_switches_language() -> None:
+    assert translate("map.title", "cs", town="Kraslice") == "Mapa bezpečí – Kraslice"
+    assert translate("map.title", "en", town="Kraslice") == "Safety map – Kraslice"
+    with pytest.raises(KeyError):
+        translate("no.such.key", "cs")
+    with pytest.raises(ValueError, match="language"):
+        translate("map.title", "de", town="x")
+
+
+def test_label_of_unknown_code_is_the_code() -> None:
+    assert label("pin.category", "drug_dealing", "cs") == "Prodej drog"
+    assert label("pin.category", "mystery", "cs") == "mystery"
+
+
+def test_numbers_follow_language_conventions() -> None:
+    assert number(23489, "cs") == "23\u00a0489"
+    assert number(23489, "en") == "23,489"
+    assert number(158.66, "cs", 1) == "158,7"
+    assert number(float("nan"), "en") == "–"
+
+
+def test_every_layer_with_a_source_has_a_label(demo_store) -> None:
+    """The sources table under the map names layers by these labels."""
+    layers = sorted(set(demo_store.read("sources")["layer"]))
+    assert "localities" in layers
+    missing = [name for name in layers if f"layer.{name}" not in STRINGS]
+    assert missing == []
+    assert label("layer", "localities", "cs") != label("layer", "localities", "en")

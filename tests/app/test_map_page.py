@@ -1,0 +1,129 @@
+"""The map page through Streamlit's AppTest (the map itself lives in an iframe AppTest cannot
+see; tests/app/test_e2e_map.py covers it in a real browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import translate
+from layers.store import open_store
+
+MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
+
+
+@pytest.fixture
+def app(demo_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    monkeypatch.delenv("MAPA_BASEMAP", raising=False)
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def _store_counts(path: Path, town_id: str) -> dict[str, str]:
+    store = open_store(path)
+    return {
+        translate("map.metric.localities", "cs"): str(len(store.read("localities", town_id))),
+        translate("map.metric.services", "cs"): str(len(store.read("services", town_id))),
+        translate("map.metric.districts", "cs"): str(len(store.read("police_districts",
+                                                                     town_id))),
+    }
+
+
+def test_page_runs_in_czech_with_the_first_town(app: AppTest, demo_store_path: Path) -> None:
+    assert app.title[0].value == "Mapa bezpečí – Karlovy Vary"
+    metrics = _metrics(app)
+    for label, value in _store_counts(demo_store_path, "karlovy-vary").items():
+        assert metrics[label] == value
+    assert app.toggle(key="basemap_osm").value is False
+    assert [e.label for e in app.expander] == [translate("map.sources", "cs")]
+
+
+def test_town_switch_changes_what_the_page_reports(app: AppTest, demo_store_path: Path) -> None:
+    before = _metrics(app)
+    app.sidebar.selectbox(key="town_id").select("litvinov").run()
+    assert not app.exception
+    assert app.title[0].value == "Mapa bezpečí – Litvínov"
+    after = _metrics(app)
+    for label, value in _store_counts(demo_store_path, "litvinov").items():
+        assert after[label] == value
+    assert after != before
+    assert any(caption.value.startswith("Litvínov: 1 lokalit") for caption in app.caption)
+
+
+def test_language_switch_changes_labels(app: AppTest) -> None:
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert not app.exception
+    assert app.title[0].value == "Safety map – Karlovy Vary"
+    assert translate("map.metric.services", "en") in _metrics(app)
+    assert app.sidebar.selectbox(key="town_id").label == "Town"
+    assert app.toggle(key="basemap_osm").label == "OpenStreetMap base map (needs internet)"
+    assert app.toggle(key="basemap_osm").value is False
+    assert [e.label for e in app.expander] == ["Data sources and licences"]
+
+
+def test_basemap_default_comes_from_the_environment(demo_store_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    monkeypatch.setenv("MAPA_BASEMAP", "osm")
+    at = AppTest.from_file(MAIN, default_timeout=30).run()
+    assert not at.exception
+    assert at.toggle(key="basemap_osm").value is True
+    # the sources expander then credits OpenStreetMap too
+    assert any("OpenStreetMap" in caption.value for caption in at.caption)
+
+
+def test_bad_basemap_setting_is_an_error(demo_store_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    monkeypatch.setenv("MAPA_BASEMAP", "google")
+    at = AppTest.from_file(MAIN, default_timeout=30).run()
+    assert at.exception
+    assert "MAPA_BASEMAP" in at.exception[0].value
+
+
+def test_missing_store_says_how_to_build_it(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(tmp_path / "none.gpkg"))
+    at = AppTest.from_file(MAIN, default_timeout=30).run()
+    assert not at.exception
+    assert "mapa build-demo" in at.error[0].value
+    assert not at.title
+
+
+def _janov_panel(store_path: str, lang: str) -> None:
+    import streamlit as st
+
+    from app.area_panel import render_area_panel
+    from app.mapview.town import AreaRef, load_town
+    from layers.store import open_store
+
+    st.session_state["lang"] = lang
+    data = load_town(open_store(store_path), "litvinov")
+    janov = data.localities.loc[data.localities["name"] == "Janov", "locality_id"].iloc[0]
+    render_area_panel(data, AreaRef("locality", str(janov)), lang)
+
+
+@pytest.mark.parametrize(("lang", "goals"), [("cs", "Cíle a opatření"),
+                                             ("en", "Goals and measures")])
+def test_area_panel_for_janov(demo_store_path: Path, lang: str, goals: str) -> None:
+    at = AppTest.from_function(_janov_panel, args=(str(demo_store_path), lang),
+                               default_timeout=30).run()
+    assert not at.exception, at.exception
+    assert at.subheader[0].value == "Janov"
+    text = "\n".join(m.value for m in at.markdown)
+    assert goals in text
+    assert translate("map.panel.pins", lang) in text
+    # a category table with at least one counted row, and the services sections
+    assert f"| {translate('map.panel.category', lang)} |" in text
+    assert translate("map.panel.services", lang) in text
+    assert at.info[-1].value == translate("map.panel.goals_placeholder", lang)
+    assert at.metric, "the crime index of Janov's district is shown"

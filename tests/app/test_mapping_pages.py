@@ -1,0 +1,107 @@
+"""The participatory-mapping pages through AppTest: sessions, kiosk, moderation.
+
+The kiosk's map click happens in the browser (tests/app/test_e2e_mapping.py); here the page's
+form logic is exercised on a copy of the demo store.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import translate
+from layers.mapping.paper import town_session_grid
+from layers.store import open_store
+
+MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
+
+
+@pytest.fixture
+def store_path(tmp_path: Path, demo_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, path)
+    monkeypatch.setenv("MAPA_STORE", str(path))
+    return path
+
+
+def _page(page: str) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.session_state["town_id"] = "litvinov"
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _cells_inside(store_path: Path, town_id: str) -> list[str]:
+    """Grid cells of the town's session map whose centre lies inside the town."""
+    store = open_store(store_path)
+    grid = town_session_grid(store, town_id)
+    town = store.read("towns", town_id).geometry.iloc[0]
+    return [cell for cell in (f"{c}{r}" for r in range(1, grid.rows + 1)
+                              for c in grid.column_labels())
+            if town.contains(Point(*grid.cell_centre(cell)))]
+
+
+def _button(at: AppTest, key: str):
+    text = translate(key, "cs")
+    return next(b for b in at.button if b.label == text)
+
+
+def test_create_session_and_transcribe(store_path: Path) -> None:
+    at = _page("views/sessions.py")
+    before = len(open_store(store_path).read("sessions", "litvinov"))
+    at.text_input[0].input("Sousedský dům Libuše")
+    at.text_input[1].input("MY Litvínov")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception, at.exception
+    assert at.success and "litvinov-" in at.success[0].value
+    sessions = open_store(store_path).read("sessions", "litvinov")
+    assert len(sessions) == before + 1
+    new_id = sessions["session_id"].iloc[-1]
+    assert at.selectbox(key="sessions_session").value == new_id
+
+    at.text_area(key="transcription").input("C4, 3, slyšel, večer\nZ99, 3").run()
+    _button(at, "sessions.transcribe.save").click().run()
+    assert any("Z99" in e.value for e in at.error)
+    pins = open_store(store_path).read("pins", "litvinov")
+    assert not (pins["session_id"] == new_id).any()  # nothing saved while a row is wrong
+
+    first, second = _cells_inside(store_path, "litvinov")[:2]
+    at.text_area(key="transcription").input(f"{first}, 3, slyšel, večer\n{second}, 12, viděl")
+    at.run()
+    _button(at, "sessions.transcribe.save").click().run()
+    assert at.success[-1].value == translate("sessions.transcribe.saved", "cs", n=2)
+    pins = open_store(store_path).read("pins", "litvinov")
+    mine = pins[pins["session_id"] == new_id]
+    assert sorted(mine["place_note"]) == sorted([first, second])
+    assert mine["transcribed"].all() and set(mine["status"]) == {"pending"}
+
+
+def test_session_form_reports_problems(store_path: Path) -> None:
+    at = _page("views/sessions.py")
+    at.button[0].click().run()  # empty place and organiser
+    assert at.error and "place and organiser are required" in at.error[0].value
+
+
+def test_kiosk_needs_place_category_and_feeling(store_path: Path) -> None:
+    at = _page("views/capture.py")
+    assert at.title[0].value == translate("capture.title", "cs")
+    category = next(b for b in at.button if b.key == "category-dark_place")
+    category.click().run()
+    assert next(b for b in at.button if b.key == "category-dark_place").proto.type == "primary"
+    _button(at, "capture.save").click().run()
+    assert at.warning[0].value == translate("capture.missing", "cs")
+
+
+def test_moderation_lists_pending_pins(store_path: Path) -> None:
+    at = _page("views/moderation.py")
+    pins = open_store(store_path).read("pins", "litvinov")
+    pending = int((pins["status"] == "pending").sum())
+    assert at.subheader[0].value == translate("moderation.pending", "cs", n=pending)
+    _button(at, "moderation.approve").click().run()
+    assert at.warning[0].value == translate("moderation.nothing_selected", "cs")

@@ -1,0 +1,158 @@
+"""The folium map of a town: its layers, their features, and offline assets."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import folium
+import pytest
+
+from app.i18n import translate
+from app.mapview.assets import remote_urls
+from app.mapview.builder import (
+    CRIME_COLOURS,
+    NO_FIGURE_COLOUR,
+    build_map,
+    crime_colour,
+    crime_edges,
+)
+from app.mapview.legend import Legend
+from app.mapview.pins import PinLayer
+from app.mapview.town import AreaRef, TownData, area_at, load_town
+from layers.exclusion import BAND_COLOURS
+from layers.store import open_store
+
+
+@pytest.fixture(scope="module")
+def litvinov(demo_store_path: Path) -> TownData:
+    return load_town(open_store(demo_store_path), "litvinov")
+
+
+def _layers(m: folium.Map) -> dict[str, Any]:
+    return {child.layer_name: child for child in m._children.values()
+            if isinstance(child, folium.map.Layer) and child.control}
+
+
+def _features(layer: folium.map.Layer) -> int:
+    assert isinstance(layer, folium.GeoJson)
+    return len(layer.data["features"])
+
+
+def test_town_map_has_every_layer_with_its_features(litvinov: TownData) -> None:
+    layers = _layers(build_map(litvinov, "cs"))
+    synthetic = translate("map.synthetic_suffix", "cs", name="{}")
+    assert list(layers) == [
+        "Silnice, železnice, řeky",
+        "Index kriminality (obvody PČR)",
+        "Hranice obce",
+        synthetic.format("Sociálně vyloučené lokality"),
+        synthetic.format("Pocitová mapa: citlivá místa (souhrnně)"),
+        synthetic.format("Pocitová mapa"),
+        synthetic.format("Služby"),
+    ]
+    by_kind = dict(zip(["context", "districts", "boundary", "localities", "cells", "pins",
+                        "services"], layers.values(), strict=True))
+    assert _features(by_kind["localities"]) == len(litvinov.localities) == 1
+    assert _features(by_kind["districts"]) == len(litvinov.districts) == 2
+    assert _features(by_kind["services"]) == len(litvinov.services) == 14
+    assert _features(by_kind["boundary"]) == 1
+    assert _features(by_kind["context"]) == len(litvinov.context)
+    assert _features(by_kind["cells"]) == len(litvinov.pin_cells) > 0
+    pins = by_kind["pins"]
+    assert isinstance(pins, PinLayer)
+    assert pins.data["n"] == len(litvinov.pins_exact) > 0
+
+
+def test_public_map_carries_no_sensitive_exact_pin(litvinov: TownData) -> None:
+    pins = _layers(build_map(litvinov, "cs"))[
+        translate("map.synthetic_suffix", "cs", name="Pocitová mapa")]
+    assert pins.data["n"] == len(litvinov.pins_exact)
+    assert len(litvinov.pins_exact) < len(litvinov.pins_approved)
+
+
+def test_cell_popups_do_not_count_small_categories_exactly(litvinov: TownData) -> None:
+    cells = list(_layers(build_map(litvinov, "cs")).values())[4]
+    texts = [f["properties"]["categories"] for f in cells.data["features"]]
+    assert any("méně než 5" in text for text in texts)
+    for feature, raw in zip(cells.data["features"], litvinov.pin_cells["category_counts"],
+                            strict=True):
+        for code, n in json.loads(raw).items():
+            shown = f"{translate(f'pin.category.{code}', 'cs')}: {n if n >= 5 else 'méně než 5'}"
+            assert shown in feature["properties"]["categories"]
+
+
+def test_locality_features_carry_band_and_id(litvinov: TownData) -> None:
+    layer = list(_layers(build_map(litvinov, "en")).values())[3]
+    properties = layer.data["features"][0]["properties"]
+    assert properties["kind"] == "locality"
+    assert properties["name"] == "Janov"
+    assert properties["band"] == "12-30"
+    assert properties["band_label"] == "12–30 high"
+
+
+def test_english_names_and_real_layers_without_label(litvinov: TownData) -> None:
+    names = list(_layers(build_map(litvinov, "en")))
+    assert names[0] == "Roads, railways, rivers"
+    assert "Socially excluded localities (illustrative data)" in names
+    real = replace(litvinov, sources=litvinov.sources.assign(synthetic=False))
+    assert "Socially excluded localities" in list(_layers(build_map(real, "en")))
+
+
+def test_default_map_is_offline(litvinov: TownData) -> None:
+    m = build_map(litvinov, "cs")
+    html = m.get_root().render()
+    assert remote_urls(html) == []
+    assert "/app/static/vendor/leaflet/leaflet.min.js" in html
+    assert "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js" in html
+    assert not any(isinstance(child, folium.TileLayer) for child in m._children.values())
+    assert "mapa-legend" in html
+
+
+def test_legend_explains_colours_and_marks_illustrative_data(litvinov: TownData) -> None:
+    legends = [c for c in build_map(litvinov, "cs")._children.values() if isinstance(c, Legend)]
+    assert len(legends) == 1
+    html = legends[0].html
+    for text in ("Legenda", "Index sociálního vyloučení (body) (ilustrativní data)",
+                 "12–30 vysoké", BAND_COLOURS["12-30"], "Trestné činy na 10 000 obyvatel (2013)",
+                 "Ústecký kraj 2013", CRIME_COLOURS[4], "Policie ČR", "Železnice"):
+        assert text in html, text
+
+
+def test_osm_basemap_is_the_only_remote_resource(litvinov: TownData) -> None:
+    html = build_map(litvinov, "cs", basemap="osm").get_root().render()
+    remote = remote_urls(html)
+    assert remote and all("openstreetmap" in url for url in remote)
+
+
+def test_unknown_basemap_raises(litvinov: TownData) -> None:
+    with pytest.raises(ValueError, match="basemap"):
+        build_map(litvinov, "cs", basemap="satellite")
+
+
+def test_crime_classes_follow_the_baseline() -> None:
+    edges = crime_edges([100.0, 500.0], baseline=200.0)
+    assert edges == [150.0, 200.0, 250.0, 300.0]
+    assert crime_colour(149.9, edges) == CRIME_COLOURS[0]
+    assert crime_colour(200.0, edges) == CRIME_COLOURS[2]
+    assert crime_colour(301.0, edges) == CRIME_COLOURS[4]
+    assert crime_colour(math.nan, edges) == NO_FIGURE_COLOUR
+
+
+def test_crime_classes_without_baseline_are_equal_width() -> None:
+    assert crime_edges([100.0, math.nan, 600.0], baseline=None) == [200.0, 300.0, 400.0, 500.0]
+    assert crime_edges([math.nan], baseline=None) == []
+    assert crime_colour(300.0, []) == NO_FIGURE_COLOUR
+
+
+def test_area_at_prefers_localities_then_districts(litvinov: TownData) -> None:
+    janov = litvinov.localities.geometry.iloc[0].representative_point()
+    assert area_at(litvinov, janov.y, janov.x) == AreaRef("locality", "litvinov-1")
+    outside_janov = litvinov.districts.geometry.iloc[0].difference(
+        litvinov.localities.union_all()).representative_point()
+    ref = area_at(litvinov, outside_janov.y, outside_janov.x)
+    assert ref == AreaRef("district", str(litvinov.districts["oop_code"].iloc[0]))
+    assert area_at(litvinov, 0.0, 0.0) is None

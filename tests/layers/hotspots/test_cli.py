@@ -1,0 +1,179 @@
+"""`mapa hotspots`, `mapa import offences` and `mapa bench hotspots` through scripts.mapa.main."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import pytest
+
+from layers.store import GeoPackageStore
+from scripts.mapa import main
+from tests.layers.hotspots.conftest import ORIGIN, pins_frame, planted
+
+MakeStore = Callable[[gpd.GeoDataFrame], GeoPackageStore]
+
+
+def _last_json(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def store(make_store: MakeStore) -> GeoPackageStore:
+    x, y, _ = planted(np.random.default_rng(1))
+    return make_store(pins_frame(x, y))
+
+
+def test_hotspots_writes_a_gpkg_with_weights_metadata_that_ogrinfo_opens(
+        store: GeoPackageStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "fear.gpkg"
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--cell", "100",
+                 "--out", str(out), "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["classes"]["hot_99"] > 0 and result["points"] == 360
+    frame = pyogrio.read_dataframe(out, layer="fear_hotspots")
+    for column in ("count", "kde", "gi_z", "gi_p", "gi_p_fdr", "gi_class", "fear_crime"):
+        assert column in frame.columns
+    assert frame.crs.to_epsg() == 4326 and len(frame) == result["cells"]
+    assert frame["count"].sum() == 360
+    meta = pyogrio.read_info(out, layer="fear_hotspots")["layer_metadata"]
+    assert meta["weights"].startswith("hexagon contiguity, 1 ring(s)")
+    assert meta["cell_m"] == "100" and "kde_bandwidth_m" in meta
+    ogrinfo = shutil.which("ogrinfo")
+    assert ogrinfo is not None, "gdal-bin (ogrinfo) must be installed"
+    info = subprocess.run([ogrinfo, "-so", "-al", str(out)], capture_output=True, text=True,
+                          check=True)
+    assert "Layer name: fear_hotspots" in info.stdout
+    assert "weights=hexagon contiguity" in info.stdout
+
+
+def test_normal_p_method_is_recorded_and_finds_at_least_as_many_hot_cells(
+        store: GeoPackageStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hot = {}
+    for method in ("exact", "normal"):
+        out = tmp_path / f"{method}.gpkg"
+        assert main(["hotspots", "--town", "t", "--store", store.location, "--out", str(out),
+                     "--p-method", method, "--json"]) == 0
+        classes = _last_json(capsys.readouterr().out)["classes"]
+        hot[method] = sum(v for k, v in classes.items() if k.startswith("hot_"))
+        meta = pyogrio.read_info(out, layer="fear_hotspots")["layer_metadata"]
+        assert ("exact randomisation" in meta["p_values"]) == (method == "exact")
+    assert hot["normal"] >= hot["exact"] > 0
+
+
+def test_public_output_hides_the_bandwidth(store: GeoPackageStore, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "public.gpkg"
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--out", str(out),
+                 "--public", "--json"]) == 0
+    assert _last_json(capsys.readouterr().out)["bandwidth_m"] is None
+    assert "kde_bandwidth_m" not in pyogrio.read_info(out, layer="fear_hotspots")[
+        "layer_metadata"]
+
+
+def test_hotspots_bad_input_is_one_line_and_no_output(
+        store: GeoPackageStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "none.gpkg"
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--category", "dogs",
+                 "--out", str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "mapa hotspots: no approved pins match the selection"
+    assert not out.exists()
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--cell", "20",
+                 "--out", str(out)]) == 1
+    assert "between 50 and 500" in capsys.readouterr().err
+
+
+def _offences_csv(path: Path, rows: int, bad: bool = False) -> Path:
+    rng = np.random.default_rng(0)
+    lines = ["date,type,x,y"]
+    for i in range(rows):
+        lines.append(f"2024-0{1 + i % 9}-15,theft,{ORIGIN[0] + 1_000 + rng.normal(0, 100)},"
+                     f"{ORIGIN[1] + 2_000 + rng.normal(0, 100)}")
+    if bad:
+        lines.append("2024-01-01,theft,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_import_offences_then_crime_hotspots(store: GeoPackageStore, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    csv = _offences_csv(tmp_path / "o.csv", 80, bad=True)
+    assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
+                 "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["imported"] == 80 and result["rejected"] == 1
+    assert result["problems"] == [{"where": "line 82",
+                                   "reason": "coordinates missing or not numbers"}]
+    assert len(store.read("offences", "t")) == 80
+    # importing the same file again adds nothing
+    assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
+                 "--json"]) == 0
+    assert _last_json(capsys.readouterr().out)["already_present"] == 80
+    assert len(store.read("offences")) == 80
+    out = tmp_path / "crime.gpkg"
+    assert main(["hotspots", "--town", "t", "--layer", "crime", "--store", store.location,
+                 "--out", str(out), "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["source"] == "offences" and result["points"] == 80
+    assert result["classes"].get("hot_99", 0) > 0
+    frame = pyogrio.read_dataframe(out, layer="crime_hotspots")
+    # offences cluster at (1 km, 2 km), fear pins at (2 km, 1 km): two different problems
+    assert {"hidden_risk", "design_communication"} <= set(frame["fear_crime"])
+    meta = pyogrio.read_info(out, layer="crime_hotspots")["layer_metadata"]
+    assert float(meta["agreement_jaccard"]) < 0.5 and float(meta["lee_l"]) < 0.2
+
+
+def test_failed_import_leaves_the_store_byte_identical(store: GeoPackageStore, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = Path(store.location)
+    before = _digest(path)
+    csv = _offences_csv(tmp_path / "o.csv", 10, bad=True)
+    assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
+                 "--strict"]) == 1
+    assert "nothing imported (--strict)" in capsys.readouterr().err
+    assert _digest(path) == before
+
+    def broken_write(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("layers.store.geopackage.pyogrio.write_dataframe", broken_write)
+    assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location]) == 1
+    assert "disk full" in capsys.readouterr().err
+    assert _digest(path) == before
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_import_rejects_unknown_town_and_all_bad_rows(store: GeoPackageStore, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    csv = _offences_csv(tmp_path / "o.csv", 3)
+    assert main(["import", "offences", str(csv), "--town", "x", "--store", store.location]) == 1
+    assert "unknown town 'x'" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,type,x,y\nnope,theft,1,1\n", encoding="utf-8")
+    assert main(["import", "offences", str(bad), "--town", "t", "--store", store.location]) == 1
+    assert "none of the 1 rows" in capsys.readouterr().err
+
+
+def test_bench_hotspots_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "hotspots", "--points", "3000", "--permutations", "9",
+                 "--width-km", "2", "--height-km", "2", "--json"]) == 0
+    rows = _last_json(capsys.readouterr().out)["rows"]
+    assert [r["points"] for r in rows] == [3000]
+    row = rows[0]
+    for key in ("gi_s", "esda_perm_s", "max_abs_z_diff", "kde_s", "scipy_kde_s", "peak_mb"):
+        assert row[key] >= 0
+    assert row["max_abs_z_diff"] < 1e-9
+    assert row["scipy_extrapolated"] is False
