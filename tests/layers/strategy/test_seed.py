@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -18,8 +17,8 @@ from layers.strategy.seed import SEEDED_DIR, load_file, load_seeded
 
 COUNTS = json.loads((Path(__file__).parent / "seed_counts.json").read_text(encoding="utf-8"))
 SEED_FILES = sorted(name for name in COUNTS if not name.startswith("_"))
-#: The seed documents live outside the checkout (read-only shared folder).
-SEEDS_DIR = Path(os.environ.get("MAPA_SEEDS_DIR", "/work/shared/seeds"))
+#: The seed documents, shipped beside the strategies transcribed from them.
+SEEDS_DIR = SEEDED_DIR / "seeds"
 
 
 @pytest.fixture(scope="module")
