@@ -27,6 +27,12 @@ def store() -> Store:
     return open_store(default_location())
 
 
+def _key() -> tuple[str, str]:
+    """What every cache below is keyed on: the store's location and its data version."""
+    current = store()
+    return current.location, current.version()
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _towns(location: str, version: str) -> pd.DataFrame:
     return pd.DataFrame(open_store(location).read("towns").drop(columns="geometry"))
@@ -39,14 +45,12 @@ def _town(location: str, version: str, town_id: str) -> TownData:
 
 def towns() -> pd.DataFrame:
     """The towns table (no geometry), sorted by name."""
-    current = store()
-    return _towns(current.location, current.version()).sort_values("name")
+    return _towns(*_key()).sort_values("name")
 
 
 def town_data(town_id: str) -> TownData:
     """Everything the map page needs for one town (see ``app.mapview.town``)."""
-    current = store()
-    return _town(current.location, current.version(), town_id)
+    return _town(*_key(), town_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -57,8 +61,7 @@ def _sessions(location: str, version: str, town_id: str) -> pd.DataFrame:
 
 def sessions(town_id: str) -> pd.DataFrame:
     """The mapping sessions of a town, oldest first."""
-    current = store()
-    return _sessions(current.location, current.version(), town_id)
+    return _sessions(*_key(), town_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -79,8 +82,7 @@ def _session_pdf(location: str, version: str, town_id: str, session_id: str, pap
 
 def session_pdf(town_id: str, session_id: str, paper: str, lang: str) -> bytes:
     """The printable gridded map of a session (PDF bytes)."""
-    current = store()
-    return _session_pdf(current.location, current.version(), town_id, session_id, paper, lang)
+    return _session_pdf(*_key(), town_id, session_id, paper, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -95,8 +97,7 @@ def _pins_export(location: str, version: str, town_id: str, session_id: str, fmt
 
 def pins_export(town_id: str, session_id: str, fmt: str, public: bool) -> bytes:
     """A session's pins as a file in ``fmt`` (see ``layers.mapping.export``)."""
-    current = store()
-    return _pins_export(current.location, current.version(), town_id, session_id, fmt, public)
+    return _pins_export(*_key(), town_id, session_id, fmt, public)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -106,5 +107,4 @@ def _pins(location: str, version: str, town_id: str) -> gpd.GeoDataFrame:
 
 def pins(town_id: str) -> gpd.GeoDataFrame:
     """Every pin of a town, any status (for facilitators and moderators, not public views)."""
-    current = store()
-    return _pins(current.location, current.version(), town_id)
+    return _pins(*_key(), town_id)

@@ -194,14 +194,4 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Tell groups at risk (children, seniors) about the place's risks.",
     },
     # --- pin vocabularies used by the filters (layers.schema) ---
-    "hotspots.seen.own": {"cs": "vlastní zážitek", "en": "own experience"},
-    "hotspots.seen.heard": {"cs": "slyšel(a) od jiných", "en": "heard from others"},
-    "hotspots.time.morning": {"cs": "ráno", "en": "morning"},
-    "hotspots.time.afternoon": {"cs": "odpoledne", "en": "afternoon"},
-    "hotspots.time.evening": {"cs": "večer", "en": "evening"},
-    "hotspots.time.night": {"cs": "v noci", "en": "at night"},
-    "hotspots.age.6-12": {"cs": "děti 6–12 let", "en": "children 6–12"},
-    "hotspots.age.13-18": {"cs": "mládež 13–18 let", "en": "youth 13–18"},
-    "hotspots.age.adults": {"cs": "dospělí", "en": "adults"},
-    "hotspots.age.seniors": {"cs": "senioři", "en": "seniors"},
 }

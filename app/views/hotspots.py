@@ -78,13 +78,13 @@ with st.expander(t("hotspots.filters")):
                              format_func=lambda v: label("pin.feeling", v, lang),
                              placeholder=t("hotspots.filter.all"), key="hotspots_feeling")
     seen = b.multiselect(t("hotspots.filter.seen"), SEEN,
-                         format_func=lambda v: label("hotspots.seen", v, lang),
+                         format_func=lambda v: label("pin.seen", v, lang),
                          placeholder=t("hotspots.filter.all"), key="hotspots_seen")
     times = b.multiselect(t("hotspots.filter.time"), TIMES_OF_DAY,
-                          format_func=lambda v: label("hotspots.time", v, lang),
+                          format_func=lambda v: label("pin.time", v, lang),
                           placeholder=t("hotspots.filter.all"), key="hotspots_time")
     ages = c.multiselect(t("hotspots.filter.age"), AGE_GROUPS,
-                         format_func=lambda v: label("hotspots.age", v, lang),
+                         format_func=lambda v: label("age", v, lang),
                          placeholder=t("hotspots.filter.all"), key="hotspots_age")
     session_ids = sorted(town.pins_approved["session_id"].dropna().astype(str).unique())
     sessions = c.multiselect(t("hotspots.filter.session"), session_ids,

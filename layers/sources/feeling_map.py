@@ -1,7 +1,11 @@
-"""Reader of open-data feeling-map exports (pocitové mapy), streamed and validated.
+"""Reader of feeling-map answers (pocitové mapy), streamed and validated.
 
-Format: ``../shared/geodata/samples/README.md`` — UTF-8 (with BOM), comma-separated, one placed
-point per row: ``ID respondenta, Pocit, X, Y, Městský obvod, Komentář, Věk, Bydliště,
+Two formats: open-data feeling-map exports of Czech cities, and this project's own pin export
+(``layers.mapping.export``: CSV with lon/lat, GeoJSON or GeoPackage), so pins move between
+stores and towns.
+
+Open-data format (``../shared/geodata/samples/README.md``): UTF-8 (with BOM), comma-separated,
+one placed point per row: ``ID respondenta, Pocit, X, Y, Městský obvod, Komentář, Věk, Bydliště,
 Bydliště MOb, Pohlaví``; X/Y are WGS 84 longitude/latitude.
 
 Rows are read in chunks so memory stays flat however long the file is (only an 8-byte hash
@@ -21,11 +25,21 @@ from typing import Any, Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
-from layers.schema import PINS
+from layers.schema import (
+    AGE_GROUPS,
+    FEELINGS,
+    PIN_CATEGORIES,
+    PINS,
+    SAFETY_ACTIONS,
+    SEEN,
+    TIMES_OF_DAY,
+)
 from layers.screening import screen_comment
 from layers.sources.errors import SourceError
 
@@ -40,6 +54,9 @@ POCIT_TO_CATEGORY: Final = {
 AGE_TO_GROUP: Final = {"0-14": "6-12", "15-24": "13-18", "25-34": "adults", "35-44": "adults",
                        "45-54": "adults", "55-64": "adults", "65+": "seniors"}
 REQUIRED_COLUMNS: Final = ("Pocit", "X", "Y")
+#: The least a CSV pin export of this project (``layers.mapping.export``) carries.
+EXPORT_COLUMNS: Final = ("lon", "lat", "category", "feeling")
+VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg")
 DEFAULT_CHUNK_ROWS: Final = 100_000
 
 
@@ -74,66 +91,153 @@ def iter_feeling_map(path: Path, *, town_id: str, boundary: BaseGeometry, sessio
                      ) -> Iterator[gpd.GeoDataFrame]:
     """Yield validated pins (PINS schema, EPSG:4326, status "pending") chunk by chunk.
 
+    Reads an open-data feeling-map export (CSV, see the module docstring) or this project's
+    own pin export (CSV with lon/lat, GeoJSON or GeoPackage; see ``layers.mapping.export``;
+    aggregated cells of a public export are not pins and are rejected as such).
     ``boundary`` is the town polygon in EPSG:4326; points outside it are rejected, points
     whose swapped coordinates fall inside are repaired. ``report`` is filled as rows are read;
     ``progress`` is called with the number of rows read so far.
-    Raises ``SourceError`` when the file is missing, not a CSV, or lacks a required column.
+    Raises ``SourceError`` when the file is missing, unreadable, or in neither format.
     """
     if not path.is_file():
         raise SourceError(path, "file not found")
     shapely.prepare(boundary)
     seen_keys = np.empty(0, dtype=np.uint64)
+    first_line = 2
+    for answers in _read_answers(path, chunk_rows):
+        pins, seen_keys = _validate(answers, first_line, boundary, seen_keys, town_id,
+                                    session_id, report)
+        first_line += len(answers)
+        report.rows += len(answers)
+        if progress:
+            progress(report.rows)
+        if len(pins):
+            yield pins
+
+
+#: Columns of a normalised chunk: coordinates, answer fields and why a row is unusable.
+_ANSWER_COLUMNS: Final = ("x", "y", "category", "feeling", "seen", "time_of_day",
+                          "safety_action", "age_group", "comment", "source_value", "key",
+                          "problem")
+
+
+def _read_answers(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Chunks of ``path`` normalised to ``_ANSWER_COLUMNS``, whichever format it is in."""
+    if path.suffix.lower() in VECTOR_SUFFIXES:
+        yield from _read_vector_export(path, chunk_rows)
+        return
     try:
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                              chunksize=chunk_rows)
-        first_line = 2
         for chunk in reader:
-            missing = [c for c in REQUIRED_COLUMNS if c not in chunk.columns]
-            if missing:
-                raise SourceError(path, f"missing required columns {missing}; is this a "
-                                        "feeling-map export?")
-            pins, seen_keys = _validate_chunk(chunk, first_line, boundary, seen_keys, town_id,
-                                              session_id, report)
-            first_line += len(chunk)
-            report.rows += len(chunk)
-            if progress:
-                progress(report.rows)
-            if len(pins):
-                yield pins
+            if all(c in chunk.columns for c in REQUIRED_COLUMNS):
+                yield _from_feeling_map(chunk)
+            elif all(c in chunk.columns for c in EXPORT_COLUMNS):
+                yield _from_export(chunk, _coordinates(chunk["lon"]), _coordinates(chunk["lat"]))
+            else:
+                raise SourceError(path, f"missing required columns: a feeling-map export needs "
+                                        f"{list(REQUIRED_COLUMNS)}, a pin export "
+                                        f"{list(EXPORT_COLUMNS)}")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise SourceError(path, f"cannot be read as a UTF-8 CSV ({exc})") from exc
     except pd.errors.EmptyDataError as exc:
         raise SourceError(path, "is empty") from exc
 
 
-def _validate_chunk(chunk: pd.DataFrame, first_line: int, boundary: BaseGeometry,
-                    seen_keys: np.ndarray, town_id: str, session_id: str,
-                    report: ImportReport) -> tuple[gpd.GeoDataFrame, np.ndarray]:
-    lines = np.arange(first_line, first_line + len(chunk))
-    x = _coordinates(chunk["X"])
-    y = _coordinates(chunk["Y"])
-    reason = np.full(len(chunk), "", dtype=object)
+def _read_vector_export(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Our own GeoJSON/GeoPackage export, read in chunks (the ``pins`` layer of a GPKG)."""
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        layer = "pins" if "pins" in layers else layers[0]
+        total = int(pyogrio.read_info(path, layer=layer)["features"])
+        for start in range(0, total, chunk_rows):
+            frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start,
+                                           max_features=chunk_rows)
+            missing = [c for c in ("category", "feeling") if c not in frame.columns]
+            if missing:
+                raise SourceError(path, f"missing required columns {missing}")
+            if frame.crs is None:
+                raise SourceError(path, "has no coordinate reference system")
+            frame = frame.to_crs(STORAGE_CRS)
+            points = frame.geometry.geom_type == "Point"
+            x = np.where(points, frame.geometry.x.where(points), np.nan)
+            y = np.where(points, frame.geometry.y.where(points), np.nan)
+            yield _from_export(pd.DataFrame(frame.drop(columns="geometry")).astype(str)
+                               .replace({"None": "", "nan": ""}), x, y)
+    except (DataSourceError, DataLayerError) as exc:
+        raise SourceError(path, f"cannot be read as a vector file ({exc})") from exc
 
-    no_coords = np.isnan(x) | np.isnan(y)
-    reason[no_coords] = "missing coordinates"
-    pocit = chunk["Pocit"].str.strip().to_numpy()
-    known = np.isin(pocit, list(POCIT_TO_CATEGORY))
-    unknown = ~known & (reason == "")
-    reason[unknown] = [f"unknown category {p!r}" for p in pocit[unknown]]
+
+def _from_feeling_map(chunk: pd.DataFrame) -> pd.DataFrame:
+    pocit = chunk["Pocit"].str.strip()
+    mapped = pocit.map(POCIT_TO_CATEGORY)
+    known = mapped.notna()
+    return pd.DataFrame({
+        "x": _coordinates(chunk["X"]), "y": _coordinates(chunk["Y"]),
+        "category": [m[0] if isinstance(m, tuple) else "" for m in mapped],
+        "feeling": [m[1] if isinstance(m, tuple) else 0 for m in mapped],
+        "seen": "", "time_of_day": "", "safety_action": "",
+        "age_group": (chunk["Věk"].map(AGE_TO_GROUP).fillna("") if "Věk" in chunk.columns
+                      else ""),
+        "comment": _column(chunk, "Komentář"), "source_value": pocit,
+        "key": _column(chunk, "ID respondenta") + "|" + pocit,
+        "problem": np.where(known, "", "unknown category '" + pocit + "'"),
+    }, index=chunk.index)
+
+
+def _from_export(table: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+    category = _column(table, "category").str.strip()
+    feeling = pd.to_numeric(_column(table, "feeling"), errors="coerce")
+    problem = np.where(~category.isin(PIN_CATEGORIES), "unknown category '" + category + "'",
+                       np.where(~feeling.isin(FEELINGS), "feeling must be 1–5", ""))
+    problem = np.where(_column(table, "kind") == "cell",
+                       "an aggregated cell of a public export, not a pin", problem)
+    return pd.DataFrame({
+        "x": x, "y": y, "category": category, "feeling": feeling.fillna(0).astype("int64"),
+        "seen": _vocabulary(table, "seen", SEEN), "time_of_day": _vocabulary(
+            table, "time_of_day", TIMES_OF_DAY),
+        "safety_action": _vocabulary(table, "safety_action", SAFETY_ACTIONS),
+        "age_group": _vocabulary(table, "age_group", AGE_GROUPS),
+        "comment": _column(table, "comment"), "source_value": _column(table, "pin_id"),
+        "key": _column(table, "pin_id") + "|" + category, "problem": problem,
+    }, index=table.index)
+
+
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    if name not in table.columns:
+        return pd.Series("", index=table.index, dtype=object)
+    return table[name].fillna("").astype(str)
+
+
+def _vocabulary(table: pd.DataFrame, name: str, allowed: tuple[str, ...]) -> pd.Series:
+    """A vocabulary column; a value outside the vocabulary becomes empty (not an error)."""
+    values = _column(table, name).str.strip()
+    return values.where(values.isin(allowed), "")
+
+
+def _validate(answers: pd.DataFrame, first_line: int, boundary: BaseGeometry,
+              seen_keys: np.ndarray, town_id: str, session_id: str,
+              report: ImportReport) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    lines = np.arange(first_line, first_line + len(answers))
+    x = answers["x"].to_numpy(dtype=float, copy=True)
+    y = answers["y"].to_numpy(dtype=float, copy=True)
+    reason = np.full(len(answers), "", dtype=object)
+    reason[np.isnan(x) | np.isnan(y)] = "missing coordinates"
+    problem = answers["problem"].to_numpy(dtype=object)
+    flagged = (problem != "") & (reason == "")
+    reason[flagged] = problem[flagged]
 
     candidates = reason == ""
-    inside = np.zeros(len(chunk), dtype=bool)
+    inside = np.zeros(len(answers), dtype=bool)
     inside[candidates] = shapely.contains_xy(boundary, x[candidates], y[candidates])
-    swapped = np.zeros(len(chunk), dtype=bool)
+    swapped = np.zeros(len(answers), dtype=bool)
     check = candidates & ~inside
     swapped[check] = shapely.contains_xy(boundary, y[check], x[check])
     x[swapped], y[swapped] = y[swapped], x[swapped].copy()
     reason[candidates & ~inside & ~swapped] = "outside the town boundary"
 
-    respondent = (chunk["ID respondenta"] if "ID respondenta" in chunk.columns
-                  else pd.Series("", index=chunk.index))
     keys = pd.util.hash_pandas_object(pd.DataFrame({
-        "r": respondent.to_numpy(), "p": pocit, "x": np.round(x, 6), "y": np.round(y, 6)}),
+        "k": answers["key"].to_numpy(), "x": np.round(x, 6), "y": np.round(y, 6)}),
         index=False).to_numpy()
     ok = reason == ""
     duplicate = ok & (pd.Series(keys).duplicated().to_numpy() | _in_sorted(keys, seen_keys))
@@ -146,29 +250,25 @@ def _validate_chunk(chunk: pd.DataFrame, first_line: int, boundary: BaseGeometry
                            for line in lines[ok & swapped])
     seen_keys = np.sort(np.concatenate([seen_keys, keys[ok]]))
 
-    kept = chunk[ok]
-    comments = (kept["Komentář"].str.strip() if "Komentář" in kept.columns
-                else pd.Series("", index=kept.index))
-    texts = comments.to_numpy(dtype=object)
+    kept = answers[ok]
+    texts = kept["comment"].str.strip().to_numpy(dtype=object)
     held = np.zeros(len(texts), dtype=bool)
     written = np.flatnonzero(texts != "")
     held[written] = [screen_comment(str(texts[i])).held for i in written]
     report.screened_comments += int(held.sum())
-    report.imported += int(ok.sum())
-    category, feeling = zip(*(POCIT_TO_CATEGORY[p] for p in pocit[ok]), strict=True) \
-        if ok.any() else ((), ())
-    ages = kept["Věk"].map(AGE_TO_GROUP) if "Věk" in kept.columns else None
-    start = report.imported - int(ok.sum())
+    start = report.imported
+    report.imported += len(kept)
     frame = gpd.GeoDataFrame({
-        "pin_id": [f"{session_id}-{start + i:07d}" for i in range(int(ok.sum()))],
+        "pin_id": [f"{session_id}-{start + i:07d}" for i in range(len(kept))],
         "town_id": town_id, "session_id": session_id,
-        "category": list(category), "feeling": np.array(feeling, dtype="int64"),
-        "seen": "", "time_of_day": "", "safety_action": "",
-        "age_group": ages.fillna("").to_numpy() if ages is not None else "",
-        "place_note": "", "status": "pending", "transcribed": False, "created_at": "",
-        "synthetic": False, "comment": comments.to_numpy(), "comment_held": held,
-        "source_value": pocit[ok], "moderation_note": "",
-        "geometry": shapely.points(x[ok], y[ok]),
+        "category": kept["category"].to_numpy(),
+        "feeling": kept["feeling"].to_numpy(dtype="int64"),
+        "seen": kept["seen"].to_numpy(), "time_of_day": kept["time_of_day"].to_numpy(),
+        "safety_action": kept["safety_action"].to_numpy(),
+        "age_group": kept["age_group"].to_numpy(), "place_note": "", "status": "pending",
+        "transcribed": False, "created_at": "", "synthetic": False, "comment": texts,
+        "comment_held": held, "source_value": kept["source_value"].to_numpy(),
+        "moderation_note": "", "geometry": shapely.points(x[ok], y[ok]),
     }, geometry="geometry", crs=STORAGE_CRS)
     return frame[[*PINS.columns, "geometry"]], seen_keys
 

@@ -25,6 +25,12 @@ from layers.crs import STORAGE_CRS
 from layers.schema import LAYERS_BY_NAME
 from layers.store.base import Store, StoreError
 
+#: Readers and the writer share the file: without a busy timeout SQLite answers "database is
+#: locked" at once when a map page reads while a tablet's pin commits. GDAL applies these
+#: pragmas to every connection it opens (readers included); the option is process-wide.
+BUSY_TIMEOUT_MS: Final = 30_000
+pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_TIMEOUT_MS}"})
+
 
 class GeoPackageStore(Store):
     """A store kept in one GeoPackage file.
@@ -46,6 +52,11 @@ class GeoPackageStore(Store):
 
     def layer_names(self) -> list[str]:
         self._require()
+        with self._file_lock(fcntl.LOCK_SH):
+            return self._layer_names()
+
+    def _layer_names(self) -> list[str]:
+        """Layer names without taking the file lock (for callers that hold it already)."""
         try:
             return [str(name) for name, _ in pyogrio.list_layers(self.path)]
         except DataSourceError as exc:
@@ -60,7 +71,8 @@ class GeoPackageStore(Store):
                 raise StoreError(f"layer {layer!r} is not kept per town")
             where = f"{spec.town_column} = '{_sql_literal(town_id)}'"
         try:
-            frame = pyogrio.read_dataframe(self.path, layer=layer, where=where)
+            with self._file_lock(fcntl.LOCK_SH):
+                frame = pyogrio.read_dataframe(self.path, layer=layer, where=where)
         except (DataLayerError, DataSourceError) as exc:
             raise StoreError(f"cannot read layer {layer!r} from {self.path}: {exc}") from exc
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
@@ -96,7 +108,8 @@ class GeoPackageStore(Store):
             present = set(self.layer_names())
             batch = _Batch(self.path, present, unique_keys or {})
             if isinstance(items, Sequence) and len(items) == 1 and items[0][0] in present:
-                return batch.write(self.path, items)
+                with self._file_lock(fcntl.LOCK_EX):
+                    return batch.write(self.path, items)
             tmp = self._temporary()
             try:
                 shutil.copy2(self.path, tmp)
@@ -110,7 +123,8 @@ class GeoPackageStore(Store):
         return written
 
     def update_rows(self, layer: str, key: str, changes: pd.DataFrame) -> int:
-        with self._writer_lock(), self._sqlite(layer, [key, *changes.columns]) as db:
+        with self._writer_lock(), self._file_lock(fcntl.LOCK_EX), \
+                self._sqlite(layer, [key, *changes.columns]) as db:
             columns = [c for c in changes.columns if c != key]
             assignments = ", ".join(f'"{c}" = ?' for c in columns)
             cursor = db.executemany(
@@ -120,7 +134,8 @@ class GeoPackageStore(Store):
             return cursor.rowcount
 
     def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
-        with self._writer_lock(), self._sqlite(layer, [key]) as db:
+        with self._writer_lock(), self._file_lock(fcntl.LOCK_EX), \
+                self._sqlite(layer, [key]) as db:
             cursor = db.executemany(f'DELETE FROM "{layer}" WHERE "{key}" = ?',
                                     [(str(v),) for v in values])
             return cursor.rowcount
@@ -133,13 +148,13 @@ class GeoPackageStore(Store):
         caller-supplied text reaches the statement except as a bound parameter.
         """
         self._require()
-        if layer not in self.layer_names():
+        if layer not in self._layer_names():
             raise StoreError(f"layer {layer!r} is not in the store")
         fields = {str(f) for f in pyogrio.read_info(self.path, layer=layer)["fields"]}
         unknown = [c for c in columns if c not in fields]
         if unknown:
             raise StoreError(f"layer {layer!r} has no columns {unknown}")
-        db = sqlite3.connect(self.path, timeout=30)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
         _register_gpkg_functions(db)
         try:
             with db:  # commits on success, rolls back on error
@@ -149,13 +164,21 @@ class GeoPackageStore(Store):
 
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        """Writers one at a time, across threads and processes (held for a whole write)."""
+        with _flock(self.path.with_name(self.path.name + ".lock"), fcntl.LOCK_EX):
+            yield
+
+    @contextlib.contextmanager
+    def _file_lock(self, mode: int) -> Iterator[None]:
+        """Readers share the file; a writer changing it in place has it alone.
+
+        SQLite's own locking answers "database is locked" to a writer whose commit meets a
+        reader, and GDAL's connections do not wait; this advisory lock makes them queue
+        instead. Writers that build a private copy only take it for the rename, not at all:
+        readers keep reading the old file until then.
+        """
+        with _flock(self.path.with_name(self.path.name + ".rlock"), mode):
+            yield
 
     def _temporary(self) -> Path:
         """A fresh, not yet existing path next to the store (same file system for os.replace)."""
@@ -172,6 +195,22 @@ class GeoPackageStore(Store):
         except FileNotFoundError:
             return "missing"
         return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+
+@contextlib.contextmanager
+def _flock(path: Path, mode: int) -> Iterator[None]:
+    """An advisory lock on ``path`` (created if needed); none where it cannot be created."""
+    try:
+        handle = open(path, "a")  # noqa: SIM115 - closed below, after unlocking
+    except OSError:  # a read-only folder: nobody can write there either
+        yield
+        return
+    try:
+        fcntl.flock(handle, mode)
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 @contextlib.contextmanager
@@ -202,7 +241,7 @@ def _spatial_index_deferred(path: Path) -> Iterator[None]:
     in one statement and restore the triggers. GDAL warns that the index looks broken while
     the triggers are away; that is expected here and the warning is silenced.
     """
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         triggers = db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'"
@@ -220,7 +259,7 @@ def _spatial_index_deferred(path: Path) -> Iterator[None]:
         warnings.filterwarnings("ignore", message=".*[Ss]patial index.*")
         yield
     # reached only when every write succeeded; after a failure the copy is discarded
-    db = sqlite3.connect(path)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         with db:
             for table, column in indexed:
@@ -309,7 +348,7 @@ class _Batch:
 def _stored_keys(path: Path, layer: str, column: str, candidates: list[str]) -> set[str]:
     """Which of ``candidates`` are already in ``layer.column`` (names checked by the caller)."""
     found: set[str] = set()
-    db = sqlite3.connect(path, timeout=30)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         for start in range(0, len(candidates), 500):  # SQLite's bound-parameter limit
             part = candidates[start:start + 500]

@@ -95,3 +95,40 @@ def test_export_and_session_map(store_path: Path, tmp_path: Path,
     assert main(["session-map", "--session", "kraslice-deti-nzdm", "--paper", "A3", "--out",
                  str(pdf), "--store", str(store_path)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
+def test_own_export_imports_back(store_path: Path, tmp_path: Path, fmt: str,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An internal export of one session imports into another store as pending pins."""
+    out = tmp_path / f"session.{fmt}"
+    assert main(["export", "pins", "--town", "kraslice", "--session", "kraslice-deti-nzdm",
+                 "--format", fmt, "--out", str(out), "--store", str(store_path)]) == 0
+    exported = open_store(store_path).read("pins", "kraslice")
+    exported = exported[exported["session_id"] == "kraslice-deti-nzdm"]
+    capsys.readouterr()
+    assert main(["import", "feeling-map", str(out), "--town", "kraslice", "--store",
+                 str(store_path), "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["imported"] == len(exported) and result["rejected"] == []
+    pins = open_store(store_path).read("pins", "kraslice")
+    back = pins[pins["session_id"] == result["session_id"]]
+    assert set(back["status"]) == {"pending"}
+    assert sorted(back["source_value"]) == sorted(exported["pin_id"])
+    assert back.sort_values("source_value")["category"].tolist() == \
+        exported.sort_values("pin_id")["category"].tolist()
+
+
+def test_public_export_cells_are_not_imported_as_pins(store_path: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]
+                                                      ) -> None:
+    out = tmp_path / "public.csv"
+    assert main(["export", "pins", "--town", "litvinov", "--format", "csv", "--public",
+                 "--out", str(out), "--store", str(store_path), "--json"]) == 0
+    cells = _last_json(capsys.readouterr().out)["cells"]
+    assert cells > 0
+    assert main(["import", "feeling-map", str(out), "--town", "litvinov", "--store",
+                 str(store_path), "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    reasons = [r["reason"] for r in result["rejected"]]
+    assert reasons.count("an aggregated cell of a public export, not a pin") == cells

@@ -142,10 +142,16 @@ def test_public_geopackage_opens_with_ogrinfo(store: Store, tmp_path: Path) -> N
 
 
 def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> None:
-    """6 tablets (threads, as Streamlit serves them) × 8 pins, each sent twice → 48 pins."""
+    """6 tablets (threads, as Streamlit serves them) × 8 pins, each sent twice → 48 pins,
+    while two map pages keep reading the store."""
+    import threading
+    import time
     from concurrent.futures import ThreadPoolExecutor
 
     session = _session(store)
+    writing = threading.Event()
+    writing.set()
+    reads: list[int] = []
 
     def device(number: int) -> None:
         for i in range(8):
@@ -153,9 +159,21 @@ def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> Non
             add_pins(store, session, [pin])
             add_pins(store, session, [pin])  # a double tap / retry
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(device, range(6)))
+    def map_page() -> None:
+        while writing.is_set():
+            reads.append(len(store.read("pins", "litvinov")))
+            time.sleep(0.01)  # a person reloading a map, not a tight loop
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        readers = [pool.submit(map_page) for _ in range(2)]
+        try:
+            list(pool.map(device, range(6)))
+        finally:
+            writing.clear()
+        for reader in readers:
+            reader.result()
     pins = store.read("pins", "litvinov")
     mine = pins[pins["session_id"] == session]
     assert len(mine) == 48
     assert mine["pin_id"].is_unique
+    assert reads and reads == sorted(reads)  # readers never saw pins vanish

@@ -98,7 +98,7 @@ def test_failed_write_leaves_store_untouched(tmp_path: Path,
         store.replace_all(_frames())
     assert written == ["services"]
     assert _digest(path) == before
-    leftovers = [p.name for p in tmp_path.iterdir() if p.suffix != ".lock"]
+    leftovers = [p.name for p in tmp_path.iterdir() if not p.name.endswith("lock")]
     assert leftovers == ["s.gpkg"], "temporary file left behind"
 
 
