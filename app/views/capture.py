@@ -1,5 +1,8 @@
 """Kiosk capture for a running session: tap the map, answer with big pictogram buttons.
 
+In a paper session the same page serves the facilitator transcribing notes to the exact
+place (pins are then tagged as transcribed).
+
 Each device (browser session) keeps the ids of the pins it placed, so "undo" removes this
 device's last pin only. A pin's id is made when its place is tapped and reused if saving is
 retried, so a double tap never stores it twice.
@@ -51,6 +54,7 @@ if sessions.empty:
     st.info(t("capture.no_session"))
     st.stop()
 ids = list(sessions["session_id"])
+methods = dict(zip(sessions["session_id"], sessions["method"], strict=True))
 top = st.columns([3, 2])
 session_id = choose_session(top[0], ids, "capture_session")
 if top[1].toggle(t("capture.kiosk"), key="kiosk_mode"):
@@ -119,7 +123,9 @@ with form_column:
                             time_of_day=answer.get("time_of_day", ""),
                             safety_action=answer.get("safety_action", ""), comment=comment)
             try:
-                add_pins(store, session_id, [(answer["pin_id"], pin)])
+                # in a paper session the kiosk places transcribed notes precisely
+                add_pins(store, session_id, [(answer["pin_id"], pin)],
+                         transcribed=bool(methods[session_id] == "paper"))
             except ValueError as exc:
                 st.error(t("capture.error", problem=exc))
             else:
