@@ -32,6 +32,14 @@ def current_town() -> str | None:
     return str(town) if town else None
 
 
+def page_town() -> str:
+    """The chosen town's id for a page; ``app/main.py`` always offers one before a page runs."""
+    town = current_town()
+    if town is None:
+        raise RuntimeError("a page ran before app/main.py offered a town")
+    return town
+
+
 def default_basemap() -> str:
     """The base map to start with: ``MAPA_BASEMAP`` ("none" or "osm"), else "none".
 

@@ -28,7 +28,7 @@ from app.pictograms import (
     SEEN_ICONS,
     TIME_ICONS,
 )
-from app.state import choose_session, current_language, current_town
+from app.state import choose_session, current_language, page_town
 from layers.mapping.capture import MAX_COMMENT_CHARS, PinAnswer, add_pins, new_pin_id, undo_pin
 
 ANSWER_KEY = "capture_answer"
@@ -42,8 +42,7 @@ section[data-testid="stSidebar"], header[data-testid="stHeader"] { display: none
 </style>"""
 
 lang = current_language()
-town_id = current_town()
-assert town_id is not None, "app/main.py offers a town before running a page"
+town_id = page_town()
 store = data.store()
 town = data.town_data(town_id)
 st.markdown(BIG_BUTTONS, unsafe_allow_html=True)

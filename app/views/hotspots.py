@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from app import data
 from app.hotspots_view import VIEWS, build_hotspot_map, class_chart, class_table
 from app.i18n import label, number, t, translate
-from app.state import current_language, current_town
+from app.state import current_language, page_town
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
 from layers.hotspots.classes import min_bin
 from layers.hotspots.fear_crime import BOTH, CRIME_ONLY, FEAR_ONLY
@@ -50,8 +50,7 @@ def compute(location: str, version: str, town_id: str, layer: str, cell_m: float
 
 
 lang = current_language()
-town_id = current_town()
-assert town_id is not None, "app/main.py offers a town before running a page"
+town_id = page_town()
 town = data.town_data(town_id)
 
 st.title(t("hotspots.title", town=town.town["name"]))

@@ -12,11 +12,10 @@ from app.area_panel import render_area_panel
 from app.i18n import label, number, t
 from app.mapview.builder import MAP_HEIGHT, build_map
 from app.mapview.town import TownData, area_at
-from app.state import BASEMAP_KEY, current_language, current_town, default_basemap
+from app.state import BASEMAP_KEY, current_language, default_basemap, page_town
 
 lang = current_language()
-town_id = current_town()
-assert town_id is not None, "app/main.py offers a town before running a page"
+town_id = page_town()
 town = data.town_data(town_id)
 
 st.title(t("map.title", town=town.town["name"]))

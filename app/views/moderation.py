@@ -7,13 +7,12 @@ import streamlit as st
 
 from app import data
 from app.i18n import label, labels, t
-from app.state import current_language, current_town
+from app.state import current_language, page_town
 from layers.mapping.moderation import approve, recategorise, reject
 from layers.schema import PIN_CATEGORIES
 
 lang = current_language()
-town_id = current_town()
-assert town_id is not None, "app/main.py offers a town before running a page"
+town_id = page_town()
 store = data.store()
 town = data.town_data(town_id)
 

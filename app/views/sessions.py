@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import data
 from app.i18n import label, t
-from app.state import CURRENT_SESSION_KEY, choose_session, current_language, current_town
+from app.state import CURRENT_SESSION_KEY, choose_session, current_language, page_town
 from layers.mapping.capture import add_pins, new_pin_id
 from layers.mapping.export import FORMATS
 from layers.mapping.paper import parse_transcription, town_session_grid
@@ -17,8 +17,7 @@ from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import AGE_GROUPS, SESSION_METHODS
 
 lang = current_language()
-town_id = current_town()
-assert town_id is not None, "app/main.py offers a town before running a page"
+town_id = page_town()
 store = data.store()
 town = data.town_data(town_id)
 
