@@ -24,6 +24,7 @@ PAGES = (
     ("views/sessions.py", "nav.sessions", "sessions"),
     ("views/capture.py", "nav.capture", "capture"),
     ("views/moderation.py", "nav.moderation", "moderation"),
+    ("views/area.py", "nav.area", "area"),
 )
 
 st.set_page_config(page_title=t("app.title"), layout="wide")

@@ -50,11 +50,17 @@ def public_pin_view(pins: gpd.GeoDataFrame, k: int = 5, cell_m: float = 200
     sensitive = approved["category"].isin(SENSITIVE_CATEGORIES)
     exact = to_storage(approved[~sensitive].drop(columns=list(PRIVATE_PIN_COLUMNS),
                                                  errors="ignore"))
-    return exact, _cells(to_metric(approved[sensitive]), k, float(cell_m))
+    return exact, grid_cells(to_metric(approved[sensitive]), k, float(cell_m))
 
 
-def _cells(sensitive: gpd.GeoDataFrame, k: int, cell_m: float) -> gpd.GeoDataFrame:
-    """Grid cells (EPSG:4326) holding at least ``k`` of the metric ``sensitive`` pins."""
+def grid_cells(pins: gpd.GeoDataFrame, k: int, cell_m: float) -> gpd.GeoDataFrame:
+    """Grid cells (EPSG:4326) holding at least ``k`` of the pins (EPSG:5514), with counts.
+
+    Cells are squares of ``cell_m`` metres aligned on multiples of ``cell_m``; each carries
+    ``count`` and ``category_counts`` only. ``k`` is not checked here: public callers go
+    through :func:`public_pin_view`, which enforces ``MIN_K``.
+    """
+    sensitive = pins
     geoms = sensitive.geometry
     keys = pd.DataFrame({
         "col": np.floor(geoms.x.to_numpy() / cell_m).astype(np.int64),

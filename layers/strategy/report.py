@@ -1,0 +1,225 @@
+"""The council report of an area (Czech): goal tree with measure statuses, indicators, hotspots.
+
+:func:`report_html` renders a self-contained HTML page (Jinja2, auto-escaped);
+:func:`report_pdf` a PDF of text pages and a static map drawn with matplotlib's PDF backend
+(no web tiles, works offline). Both take an :class:`~layers.strategy.area.AreaView`.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import textwrap
+from collections.abc import Iterator
+from typing import Final
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+import matplotlib.pyplot as plt
+from jinja2 import Environment
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from layers.crs import METRIC_CRS
+from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M, AreaView
+from layers.strategy.model import Measure
+
+STATUS_LABELS: Final = {"planned": "plánováno", "in_progress": "probíhá", "done": "splněno",
+                        "suspended": "pozastaveno", "ended": "ukončeno"}
+STATUS_COLOURS: Final = {"planned": "#3182bd", "in_progress": "#e6550d", "done": "#31a354",
+                         "suspended": "#756bb1", "ended": "#636363"}
+DIRECTION_LABELS: Final = {"better": "zlepšení", "worse": "zhoršení", "same": "beze změny"}
+UNADDRESSED_COLOUR: Final = "#cb181d"
+ADDRESSED_COLOUR: Final = "#969696"
+#: A4 portrait in inches.
+_PAGE: Final = (8.27, 11.69)
+_LINES_PER_PAGE: Final = 62
+_WRAP: Final = 105
+
+_TEMPLATE: Final = """<!DOCTYPE html>
+<html lang="cs"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>
+body { font-family: sans-serif; max-width: 60em; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+td, th { border: 1px solid #ccc; padding: 0.3em; vertical-align: top; text-align: left; }
+.status { color: #fff; padding: 0 0.4em; border-radius: 0.3em; font-size: 0.85em; }
+ul { margin: 0.2em 0; }
+</style></head><body>
+<h1>{{ title }}</h1>
+<p>{{ subtitle }}</p>
+{% for s in strategies %}
+<h2>{{ s.title }}</h2>
+<p>{{ s.issuer }}{% if s.period %}, {{ s.period }}{% endif %} ({{ s.source }})</p>
+<ul>{% for depth, number, text, measures in s.goals %}
+<li style="margin-left: {{ depth * 1.5 }}em"><strong>{{ number }}</strong> {{ text }}
+{% if measures %}<ul>{% for m in measures %}<li>{{ m.title }}
+<span class="status" style="background: {{ m.colour }}">{{ m.status }}</span>
+{% if m.note %}<br><small>{{ m.note }}</small>{% endif %}</li>{% endfor %}</ul>{% endif %}
+</li>{% endfor %}</ul>
+{% if s.loose %}<h3>Opatření bez cíle</h3><ul>{% for m in s.loose %}<li>{{ m.title }}
+<span class="status" style="background: {{ m.colour }}">{{ m.status }}</span></li>
+{% endfor %}</ul>{% endif %}
+{% endfor %}
+<h2>Ukazatele</h2>
+{% if indicators %}<table><tr><th>Cíl</th><th>Ukazatel</th><th>Výchozí stav</th>
+<th>Poslední stav</th><th>Změna</th></tr>
+{% for row in indicators %}<tr><td>{{ row.goal }}</td><td>{{ row.name }}</td>
+<td>{{ row.baseline }}</td><td>{{ row.latest }}</td><td>{{ row.change }}</td></tr>
+{% endfor %}</table>{% else %}<p>Žádné ukazatele.</p>{% endif %}
+<h2>Místa strachu a opatření</h2>
+<p>Buňky {{ cell_m }} m s alespoň {{ k }} schválenými odpověďmi. Buňka je řešena, když ji
+pokrývá aktivní opatření (místo do {{ radius }} m, lokalita nebo zakreslená plocha).</p>
+{% if hotspots %}<table><tr><th>Buňka (střed)</th><th>Odpovědí</th><th>Řešeno opatřeními</th></tr>
+{% for row in hotspots %}<tr><td>{{ row.centre }}</td><td>{{ row.count }}</td>
+<td>{{ row.measures or "– neřešeno –" }}</td></tr>{% endfor %}</table>
+{% else %}<p>V oblasti nejsou žádné veřejné buňky míst strachu.</p>{% endif %}
+</body></html>
+"""
+
+
+def _title(town_name: str, locality_name: str | None) -> str:
+    area = f"{town_name} – {locality_name}" if locality_name else town_name
+    return f"Cíle, opatření a ukazatele: {area}"
+
+
+def _measure(measure: Measure) -> dict[str, str]:
+    return {"title": f"{measure.number} {measure.title}".strip(),
+            "status": STATUS_LABELS[measure.status], "colour": STATUS_COLOURS[measure.status],
+            "note": measure.status_note}
+
+
+def _value(value: object, date: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value} ({date})" if date else str(value)
+
+
+def _change(direction: object, difference: object) -> str:
+    if isinstance(direction, str):
+        return DIRECTION_LABELS[direction]
+    if isinstance(difference, float) and not math.isnan(difference):
+        return f"{difference:+g}"
+    return "–"
+
+
+def _context(view: AreaView, town_name: str, locality_name: str | None) -> dict[str, object]:
+    strategies = []
+    for item in view.strategies:
+        s = item.strategy
+        goals = [(depth, node.goal.number, node.goal.text,
+                  [_measure(m) for m in node.measures])
+                 for root in item.roots for depth, node in root.walk()]
+        strategies.append({"title": s.title, "issuer": s.issuer, "period": s.period,
+                           "source": s.source, "goals": goals,
+                           "loose": [_measure(m) for m in item.loose_measures]})
+    indicators = [{"goal": row.goal, "name": row.name,
+                   "baseline": _value(row.baseline, row.baseline_date),
+                   "latest": _value(row.latest, row.latest_date),
+                   "change": _change(row.direction, row.difference)}
+                  for row in view.indicators.itertuples()]
+    hotspots = [{"centre": f"{geom.centroid.y:.5f}, {geom.centroid.x:.5f}",
+                 "count": int(count), "measures": measures}
+                for geom, count, measures in zip(view.cells.geometry, view.cells["count"],
+                                                 view.cells["measures"], strict=True)]
+    subtitle = (f"{len(view.unaddressed)} z {len(view.cells)} buněk míst strachu "
+                "neřeší žádné aktivní opatření.")
+    return {"title": _title(town_name, locality_name), "subtitle": subtitle,
+            "strategies": strategies, "indicators": indicators, "hotspots": hotspots,
+            "cell_m": f"{HOTSPOT_CELL_M:.0f}", "k": HOTSPOT_K, "radius": f"{PLACE_RADIUS_M:.0f}"}
+
+
+def report_html(view: AreaView, town_name: str, locality_name: str | None = None) -> str:
+    """The Czech council report of ``view`` as one HTML document."""
+    template = Environment(autoescape=True).from_string(_TEMPLATE)
+    return template.render(**_context(view, town_name, locality_name))
+
+
+def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
+    """(text, font size, weight) lines of the PDF's text pages, wrapped to the page width."""
+    def wrapped(text: str, indent: int = 0, size: float = 8.5,
+                weight: str = "normal") -> Iterator[tuple[str, float, str]]:
+        pad = " " * indent
+        for line in textwrap.wrap(text, _WRAP - indent) or [""]:
+            yield pad + line, size, weight
+
+    yield from wrapped(str(context["title"]), size=13, weight="bold")
+    yield from wrapped(str(context["subtitle"]))
+    for s in context["strategies"]:  # type: ignore[attr-defined]
+        yield "", 8.5, "normal"
+        yield from wrapped(s["title"], size=10.5, weight="bold")
+        for depth, number, text, measures in s["goals"]:
+            yield from wrapped(f"{number} {text}".strip(), indent=2 * depth,
+                               weight="bold" if number else "normal")
+            for m in measures:
+                yield from wrapped(f"• {m['title']} [{m['status']}]", indent=2 * depth + 4)
+        for m in s["loose"]:
+            yield from wrapped(f"• {m['title']} [{m['status']}]", indent=2)
+    yield "", 8.5, "normal"
+    yield "Ukazatele", 10.5, "bold"
+    for row in context["indicators"]:  # type: ignore[attr-defined]
+        yield from wrapped(f"{row['goal']} {row['name']}".strip(), weight="bold")
+        yield from wrapped(f"výchozí: {row['baseline']}", indent=4)
+        yield from wrapped(f"poslední: {row['latest']}; změna: {row['change']}", indent=4)
+    yield "", 8.5, "normal"
+    yield "Místa strachu", 10.5, "bold"
+    for row in context["hotspots"]:  # type: ignore[attr-defined]
+        yield from wrapped(f"{row['centre']}: {row['count']} odpovědí – "
+                           f"{row['measures'] or 'neřešeno'}", indent=2)
+
+
+def _map_page(view: AreaView, title: str) -> Figure:
+    fig = plt.figure(figsize=_PAGE)
+    ax = fig.add_axes((0.05, 0.12, 0.9, 0.8))
+    focus = view.locality if len(view.locality) else view.boundary
+    view.boundary.to_crs(METRIC_CRS).boundary.plot(ax=ax, color="#222222", linewidth=1.5)
+    if len(view.locality):
+        view.locality.to_crs(METRIC_CRS).plot(ax=ax, facecolor="#fcae91",
+                                              edgecolor="#67000d", alpha=0.35)
+    cells = view.cells.to_crs(METRIC_CRS)
+    if len(cells):
+        addressed = cells["addressed"].astype(bool)
+        colours = [ADDRESSED_COLOUR if a else UNADDRESSED_COLOUR for a in addressed]
+        cells.plot(ax=ax, color=colours, alpha=0.55, edgecolor="#444444", linewidth=0.4)
+    if len(view.services):
+        services = view.services.to_crs(METRIC_CRS)
+        ax.scatter(services.geometry.x, services.geometry.y, marker="s", s=30,
+                   color="#31a354", zorder=3)
+    if len(view.places):
+        places = view.places.to_crs(METRIC_CRS)
+        ax.scatter(places.geometry.x, places.geometry.y, marker="^", s=60, color="#3182bd",
+                   edgecolor="#fff", zorder=4)
+        for label, x, y in zip(places["label"], places.geometry.x, places.geometry.y,
+                               strict=True):
+            ax.annotate(label, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=6)
+    left, bottom, right, top = focus.to_crs(METRIC_CRS).total_bounds
+    margin = max(right - left, top - bottom) * 0.08
+    ax.set_xlim(left - margin, right + margin)
+    ax.set_ylim(bottom - margin, top + margin)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    fig.text(0.05, 0.95, title, fontsize=12, weight="bold")
+    fig.text(0.05, 0.07, "Červeně: místa strachu, která neřeší žádné aktivní opatření; šedě: "
+                         "řešená. Trojúhelník: místo, na které opatření odkazuje; čtverec: "
+                         "služba.", fontsize=8, wrap=True)
+    return fig
+
+
+def report_pdf(view: AreaView, town_name: str, locality_name: str | None = None) -> bytes:
+    """The Czech council report of ``view`` as PDF bytes: text pages, then the map page."""
+    context = _context(view, town_name, locality_name)
+    lines = list(_text_lines(context))
+    buffer = io.BytesIO()
+    # TrueType (not Type 3) fonts keep the text searchable and extractable
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as pdf:
+        for start in range(0, len(lines), _LINES_PER_PAGE):
+            fig = plt.figure(figsize=_PAGE)
+            for row, (text, size, weight) in enumerate(lines[start:start + _LINES_PER_PAGE]):
+                fig.text(0.06, 0.96 - row * 0.0148, text, fontsize=size, weight=weight,
+                         va="top", family="DejaVu Sans")
+            pdf.savefig(fig)
+            plt.close(fig)
+        fig = _map_page(view, str(context["title"]))
+        pdf.savefig(fig)
+        plt.close(fig)
+    return buffer.getvalue()
