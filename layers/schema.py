@@ -183,8 +183,8 @@ ANO_CASTECNE_NE: Final = ("ANO", "ČÁSTEČNĚ", "NE")
 #: Level of a goal in its document (priorita, dlouhodobý cíl, cíl, specifický cíl).
 GOAL_LEVELS: Final = ("priority", "long_term", "goal", "specific")
 #: What a measure can be linked to on the map; "place" is a named hotspot, "polygon" a drawn
-#: area kept as WKT in EPSG:4326.
+#: area and "point" a clicked place, both kept as WKT in EPSG:4326.
 LINK_KINDS: Final = ("town", "locality", "police_district", "polygon", "pin", "cell", "service",
-                     "place")
+                     "place", "point")
 #: What an evaluation or a history entry can be about.
 STRATEGY_ENTITIES: Final = ("strategy", "goal", "measure", "indicator")

@@ -14,10 +14,13 @@ from layers.strategy.report import ADDRESSED_COLOUR, UNADDRESSED_COLOUR
 
 PLACE_COLOUR = "#3182bd"
 SERVICE_COLOUR = "#31a354"
+CHOSEN_COLOUR = "#ff7f00"
 
 
-def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str) -> folium.Map:
-    """A map of ``view`` over the town's ``context`` lines (EPSG:4326)."""
+def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
+                   chosen: tuple[float, float] | None = None) -> folium.Map:
+    """A map of ``view`` over the town's ``context`` lines (EPSG:4326) with the ``chosen``
+    (lon, lat) place a new measure will be linked to."""
     focus = view.locality if len(view.locality) else view.boundary
     minx, miny, maxx, maxy = focus.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
@@ -53,4 +56,8 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str) -> foli
         folium.CircleMarker([row.geometry.y, row.geometry.x], radius=8, color="#fff", weight=2,
                             fill=True, fill_color=PLACE_COLOUR, fill_opacity=0.95,
                             tooltip=f"{row.label} – {row.measures}").add_to(m)
+    if chosen is not None:
+        folium.CircleMarker([chosen[1], chosen[0]], radius=12, color=CHOSEN_COLOUR, weight=4,
+                            fill=True, fill_opacity=0.3,
+                            tooltip=translate("area.map.chosen", lang)).add_to(m)
     return localize(m)

@@ -2,13 +2,17 @@
 localities, linked to the map, with the places of fear no measure addresses yet and the
 council report (HTML, PDF) to download.
 
-Read-only. Everything is computed in ``layers.strategy.area`` and cached by the store's
-location and version, the town and the locality.
+Everything shown is computed in ``layers.strategy.area`` and cached by the store's location
+and version, the town and the locality, so a save (``layers.strategy.editing``) shows at once.
+Three forms write: add a measure (linked to the place clicked on the map, else to the whole
+area), change a measure's status, record an indicator's value. A refused save shows the reason
+and keeps what was typed; a successful one replaces the form with an empty one.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +22,16 @@ from app import data
 from app.i18n import label, labels, t
 from app.mapview.area_map import build_area_map
 from app.state import current_language, page_town
-from layers.schema import PIN_CATEGORIES
+from layers.schema import MEASURE_STATUSES, PIN_CATEGORIES
 from layers.store import open_store
 from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M, AreaView, load_area
+from layers.strategy.editing import (
+    add_indicator_observation,
+    add_measure,
+    point_link,
+    update_measure_status,
+)
+from layers.strategy.model import Link, Measure
 from layers.strategy.report import report_html, report_pdf
 
 MAP_HEIGHT = 520
@@ -44,8 +55,27 @@ def report(location: str, version: str, town_id: str, locality_id: str | None, f
     return report_html(view, town_name, locality_name).encode("utf-8")
 
 
+#: Session keys: a message to show after the rerun that follows a save, the last map click
+#: seen, the chosen (lon, lat) per town, and a counter renewing the forms after a save.
+SAVED_KEY = "area_saved"
+LAST_CLICK_KEY = "area_last_click"
+POINT_KEY = "area_point"
+FORMS_KEY = "area_forms"
+
+
 def _status(status: str, lang: str) -> str:
     return f":{STATUS_COLOURS[status]}[**{label('area.status', status, lang)}**]"
+
+
+def _saved(message: str) -> None:
+    """Show ``message`` after a rerun with fresh data and empty forms."""
+    st.session_state[SAVED_KEY] = message
+    st.session_state[FORMS_KEY] = st.session_state.get(FORMS_KEY, 0) + 1
+    st.rerun()
+
+
+def _shorten(text: str, size: int = 90) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
 
 
 lang = current_language()
@@ -63,6 +93,11 @@ view = area(store.location, store.version(), town_id, locality_id)
 
 st.title(t("area.title", area=f"{town_name} – {locality_name}" if locality_name else town_name))
 st.caption(t("area.intro"))
+if SAVED_KEY in st.session_state:
+    st.success(st.session_state.pop(SAVED_KEY))
+form_id = f"{town_id}-{st.session_state.get(FORMS_KEY, 0)}"
+point_key = f"{POINT_KEY}_{town_id}"
+chosen: tuple[float, float] | None = st.session_state.get(point_key)
 
 html_column, pdf_column = st.columns(2)
 html_column.download_button(
@@ -76,8 +111,60 @@ pdf_column.download_button(
            locality_name),
     file_name=f"zprava-{town_id}-{locality or 'mesto'}.pdf", mime="application/pdf")
 
-st_folium(build_area_map(view, town.context, lang), key=f"area-{town_id}-{locality}",
-          height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+result = st_folium(build_area_map(view, town.context, lang, chosen),
+                   key=f"area-{town_id}-{locality}", height=MAP_HEIGHT,
+                   use_container_width=True, returned_objects=["last_clicked"])
+# the component keeps reporting its last click; only a different one is a new choice
+click = (result or {}).get("last_clicked")
+if click and click != st.session_state.get(LAST_CLICK_KEY):
+    st.session_state[LAST_CLICK_KEY] = click
+    st.session_state[point_key] = (float(click["lng"]), float(click["lat"]))
+    st.rerun()
+
+goal_labels: dict[str, str] = {}
+goal_strategy: dict[str, str] = {}
+measures: dict[str, Measure] = {}
+for item in view.strategies:
+    for root in item.roots:
+        for _, node in root.walk():
+            goal_labels[node.goal.goal_id] = _shorten(
+                f"{node.goal.number} {node.goal.text}".strip())
+            goal_strategy[node.goal.goal_id] = item.strategy.strategy_id
+            measures.update((m.measure_id, m) for m in node.measures)
+    measures.update((m.measure_id, m) for m in item.loose_measures)
+
+if goal_labels:
+    st.subheader(t("area.form.add_title"))
+    st.caption(t("area.form.add_help"))
+    if chosen is None:
+        st.caption(t("area.form.no_point"))
+    else:
+        point_text, clear_column = st.columns([3, 1])
+        point_text.markdown(t("area.form.point", lat=f"{chosen[1]:.5f}",
+                              lon=f"{chosen[0]:.5f}"))
+        if clear_column.button(t("area.form.clear_point"), key=f"area_clear_{town_id}"):
+            del st.session_state[point_key]
+            st.rerun()
+    with st.form(f"area_add_{form_id}"):
+        goal_id = st.selectbox(t("area.form.goal"), list(goal_labels),
+                               format_func=goal_labels.__getitem__, key=f"area_goal_{form_id}")
+        text = st.text_area(t("area.form.text"))
+        owner = st.text_input(t("area.form.owner"))
+        status = st.selectbox(t("area.form.status"), MEASURE_STATUSES,
+                              format_func=lambda code: label("area.status", code, lang))
+        time_frame = st.text_input(t("area.form.time_frame"))
+        role = st.text_input(t("area.form.role"))
+        add = st.form_submit_button(t("area.form.add"), type="primary")
+    if add:
+        whole = Link("", "locality", locality_id) if locality_id else Link("", "town", town_id)
+        try:
+            add_measure(store, goal_strategy[goal_id], goal_id, text, [owner], status,
+                        time_frame, [point_link(*chosen) if chosen else whole], role)
+        except ValueError as exc:
+            st.error(t("area.form.error", problem=exc))
+        else:
+            st.session_state.pop(point_key, None)
+            _saved(t("area.form.added"))
 
 st.header(t("area.goals"))
 if not view.strategies:
@@ -103,6 +190,29 @@ for index, item in enumerate(view.strategies):
                 st.markdown(f"▸ {measure.number} {measure.title} "
                             f"{_status(measure.status, lang)}")
 
+if measures:
+    st.subheader(t("area.form.status_title"))
+    with st.form(f"area_status_{form_id}"):
+        measure_id = st.selectbox(
+            t("area.form.measure"), list(measures),
+            format_func=lambda mid: _shorten(
+                f"{measures[mid].number} {measures[mid].title} "
+                f"({label('area.status', measures[mid].status, lang)})".strip()))
+        new_status = st.selectbox(t("area.form.new_status"), MEASURE_STATUSES,
+                                  format_func=lambda code: label("area.status", code, lang))
+        status_role = st.text_input(t("area.form.role"))
+        change = st.form_submit_button(t("area.form.change"))
+    if change:
+        try:
+            changed = update_measure_status(store, measure_id, new_status, status_role)
+        except ValueError as exc:
+            st.error(t("area.form.error", problem=exc))
+        else:
+            if not changed:
+                st.info(t("area.form.unchanged"))
+            else:
+                _saved(t("area.form.changed"))
+
 st.header(t("area.indicators"))
 indicators = view.indicators
 if indicators.empty:
@@ -119,6 +229,24 @@ else:
         t("area.col.latest"): indicators["latest"],
         t("area.col.latest_date"): indicators["latest_date"],
         t("area.col.change"): changes}), hide_index=True, width="stretch")
+    st.subheader(t("area.form.observation_title"))
+    # numbered as in the table above: long names can share their shortened beginning
+    indicator_names = {iid: f"{n}. {name}" for n, (iid, name) in enumerate(
+        zip(indicators["indicator_id"], indicators["name"], strict=True), start=1)}
+    with st.form(f"area_observation_{form_id}"):
+        indicator_id = st.selectbox(t("area.form.indicator"), list(indicator_names),
+                                    format_func=lambda i: _shorten(str(indicator_names[i])))
+        value = st.text_input(t("area.form.value"))
+        observed = st.text_input(t("area.form.date"), value=date.today().isoformat())
+        observation_role = st.text_input(t("area.form.role"))
+        record = st.form_submit_button(t("area.form.record"))
+    if record:
+        try:
+            add_indicator_observation(store, indicator_id, value, observed, observation_role)
+        except ValueError as exc:
+            st.error(t("area.form.error", problem=exc))
+        else:
+            _saved(t("area.form.recorded"))
 
 st.header(t("area.hotspots"))
 st.caption(t("area.hotspots.note", cell=f"{HOTSPOT_CELL_M:.0f}", k=HOTSPOT_K,
@@ -137,3 +265,25 @@ else:
             ", ".join(f"{category_labels.get(c, c)} ({n})"
                       for c, n in sorted(json.loads(text).items(), key=lambda i: -i[1]))
             for text in unaddressed["category_counts"]]}), hide_index=True, width="stretch")
+
+st.header(t("area.history"))
+changes_rows = []
+for item in view.strategies:
+    strategy = item.strategy
+    entity_names = {**{g.goal_id: f"{g.number} {g.text}".strip() for g in strategy.goals},
+             **{m.measure_id: f"{m.number} {m.title}".strip() for m in strategy.measures},
+             **{i.indicator_id: i.name for i in strategy.indicators},
+             strategy.strategy_id: strategy.title}
+    changes_rows += [{
+        t("area.col.when"): entry.at, t("area.col.role"): entry.who_role,
+        t("area.col.what"): _shorten(entity_names.get(entry.entity_id, entry.entity_id), 70),
+        t("area.col.change_detail"): _shorten(json.dumps(dict(entry.change),
+                                                         ensure_ascii=False), 160)}
+        for entry in strategy.history]
+if changes_rows:
+    # newest first; ISO timestamps sort as text
+    st.dataframe(pd.DataFrame(changes_rows).sort_values(t("area.col.when"), ascending=False,
+                                                        kind="stable"),
+                 hide_index=True, width="stretch")
+else:
+    st.info(t("area.history.none"))

@@ -8,12 +8,14 @@
 * the public fear-hotspot cells of the area and whether a measure addresses each of them.
 
 A measure *concerns* the area when one of its links names the town, the locality (or, for the
-whole town, any of its localities), a place or a service inside the area, or a drawn polygon
-meeting it; for the whole town every measure of the town's own document concerns it too.
+whole town, any of its localities), a place, a clicked point or a service inside the area, or
+a drawn polygon meeting it; for the whole town every measure of the town's own document
+concerns it too.
 
 A hotspot cell is *addressed* when an active measure (status planned, in progress or done; an
 ended or suspended measure addresses nothing any more) has a link covering it: a place within
-``PLACE_RADIUS_M`` metres, or a locality or drawn polygon containing the cell's centre. Links
+``PLACE_RADIUS_M`` metres (a named place or a clicked point alike), or a locality or drawn
+polygon containing the cell's centre. Links
 to the whole town, services or police districts address no particular cell.
 
 Cells are the public view of approved pins (``layers.privacy``): sensitive answers only in
@@ -41,7 +43,7 @@ from layers.privacy import grid_cells, public_pin_view
 from layers.schema import ANO_CASTECNE_NE
 from layers.sources.synthetic import TOWN_SEEDS
 from layers.store import Store
-from layers.strategy.model import Goal, Indicator, Measure, Observation, Strategy
+from layers.strategy.model import Goal, Indicator, Link, Measure, Observation, Strategy
 from layers.strategy.tables import load_strategies
 
 #: A place link covers hotspot cells this close to the place (metres, EPSG:5514).
@@ -239,7 +241,8 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
             if kind == "locality" and (target == locality_id if locality_id
                                        else target in own_localities):
                 return True
-            if kind == "place" and target in places and area.covers(Point(places[target])):
+            point = link_point(link, places)
+            if point is not None and area.covers(point):
                 return True
             if kind == "service" and target in service_points \
                     and area.covers(service_points[target]):
@@ -280,6 +283,17 @@ def load_area(store: Store, town_id: str, locality_id: str | None = None) -> Are
                      store.read("pins", town_id), locality_id)
 
 
+def link_point(link: Link, places: Mapping[str, tuple[float, float]]) -> Point | None:
+    """The place (EPSG:4326) a ``place`` link names (None for a label ``places`` lacks) or a
+    ``point`` link carries; None for other kinds."""
+    if link.target_kind == "place" and link.target_id in places:
+        return Point(places[link.target_id])
+    if link.target_kind == "point" and link.wkt:
+        shape = shapely.from_wkt(link.wkt)
+        return shape if isinstance(shape, Point) else None
+    return None
+
+
 def _measure_name(measure: Measure) -> str:
     return measure.number or measure.title
 
@@ -287,15 +301,18 @@ def _measure_name(measure: Measure) -> str:
 def _linked_places(measures: Sequence[Measure], places: Mapping[str, tuple[float, float]],
                    area: shapely.Geometry) -> gpd.GeoDataFrame:
     named: dict[str, list[str]] = {}
+    points: dict[str, Point] = {}
     for measure in measures:
         for link in measure.links:
-            if link.target_kind == "place" and link.target_id in places:
+            point = link_point(link, places)
+            if point is not None:
+                points.setdefault(link.target_id, point)
                 names = named.setdefault(link.target_id, [])
                 if _measure_name(measure) not in names:
                     names.append(_measure_name(measure))
     frame = gpd.GeoDataFrame(
         {"label": list(named), "measures": ["; ".join(v) for v in named.values()]},
-        geometry=[Point(places[label]) for label in named], crs=STORAGE_CRS)
+        geometry=[points[label] for label in named], crs=STORAGE_CRS)
     return frame[frame.geometry.within(area)].reset_index(drop=True)
 
 
@@ -337,9 +354,9 @@ def _mark_addressed(cells: gpd.GeoDataFrame, measures: Sequence[Measure],
             continue
         hit = np.zeros(len(cells), dtype=bool)
         for link in measure.links:
-            if link.target_kind == "place" and link.target_id in places:
-                point = _metric_geometry(Point(places[link.target_id]))
-                hit |= (metric.distance(point) <= PLACE_RADIUS_M).to_numpy()
+            point = link_point(link, places)
+            if point is not None:
+                hit |= (metric.distance(_metric_geometry(point)) <= PLACE_RADIUS_M).to_numpy()
             elif link.target_kind == "locality" and link.target_id in shapes:
                 hit |= centres.within(shapes[link.target_id]).to_numpy()
             elif link.target_kind == "polygon" and link.wkt:

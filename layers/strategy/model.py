@@ -22,7 +22,8 @@ from datetime import date, datetime
 from typing import Any
 
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Point, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from layers.schema import (
     ANO_CASTECNE_NE,
@@ -107,14 +108,19 @@ class Goal:
         _one_of(self.level, GOAL_LEVELS, f"goal {self.goal_id}: level")
 
 
+#: Link kinds carrying WKT, and the geometry types their WKT may hold.
+_WKT_KINDS: dict[str, tuple[type[BaseGeometry], ...]] = {
+    "polygon": (Polygon, MultiPolygon), "point": (Point,)}
+
+
 @dataclass(frozen=True)
 class Link:
     """A measure's link to a place on the map.
 
     ``target_id`` is a store id (town, locality, police district ``oop_code``, pin, H3 cell,
     service) or, for ``place``, a hotspot's label. A ``polygon`` link carries its drawn area as
-    ``wkt`` (Polygon or MultiPolygon, EPSG:4326) and names it in ``target_id``; other kinds
-    carry no WKT.
+    ``wkt`` (Polygon or MultiPolygon, EPSG:4326), a ``point`` link its clicked place (Point,
+    EPSG:4326), each naming it in ``target_id``; other kinds carry no WKT.
     """
 
     measure_id: str
@@ -127,18 +133,19 @@ class Link:
         what = f"link of measure {self.measure_id} to {self.target_id!r}"
         _one_of(self.target_kind, LINK_KINDS, f"{what}: target kind")
         _require(self.target_id, f"{what}: target id")
-        if self.target_kind != "polygon":
+        if self.target_kind not in _WKT_KINDS:
             if self.wkt is not None:
-                raise ValueError(f"{what}: only a polygon link carries WKT")
+                raise ValueError(f"{what}: only a polygon or point link carries WKT")
             return
         if self.wkt is None:
-            raise ValueError(f"{what}: a polygon link needs its WKT")
+            raise ValueError(f"{what}: a {self.target_kind} link needs its WKT")
         try:
             shape = shapely.from_wkt(self.wkt)
         except shapely.errors.ShapelyError as exc:
             raise ValueError(f"{what}: unreadable WKT ({exc})") from None
-        if not isinstance(shape, Polygon | MultiPolygon) or shape.is_empty:
-            raise ValueError(f"{what}: WKT must be a non-empty Polygon or MultiPolygon")
+        if not isinstance(shape, _WKT_KINDS[self.target_kind]) or shape.is_empty:
+            raise ValueError(f"{what}: WKT of a {self.target_kind} link must be a non-empty "
+                             + " or ".join(t.__name__ for t in _WKT_KINDS[self.target_kind]))
         if not shape.is_valid:
             raise ValueError(f"{what}: invalid polygon ({shapely.is_valid_reason(shape)})")
         west, south, east, north = shape.bounds

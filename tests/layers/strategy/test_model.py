@@ -104,7 +104,10 @@ def test_dates_are_iso_of_any_precision(bad: str) -> None:
     ("polygon", "POLYGON ((-800000 -1000000, -790000 -1000000, -790000 -990000, "
                 "-800000 -1000000))", "not lon/lat"),
     ("polygon", "POLYGON ((1 2", "unreadable WKT"),
-    ("locality", SQUARE, "only a polygon link carries WKT"),
+    ("locality", SQUARE, "only a polygon or point link carries WKT"),
+    ("point", None, "needs its WKT"),
+    ("point", SQUARE, "must be a non-empty Point"),
+    ("point", "POINT (-800000 -1000000)", "not lon/lat"),
     ("street", None, "'street' is not one of town, locality"),
 ])
 def test_link_validation(kind: str, wkt: str | None, message: str) -> None:
