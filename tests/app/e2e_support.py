@@ -20,7 +20,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Frame,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -140,3 +148,19 @@ def wait_idle(page: Page, settle_ms: int = 400) -> None:
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
     page.wait_for_timeout(settle_ms)
+
+
+@contextlib.contextmanager
+def app_page(store_path: Path, log_dir: Path, path: str = "",
+             **context_options: object) -> Iterator[tuple[Page, Traffic]]:
+    """A served app on ``store_path`` and an offline Chromium page opened at ``path``."""
+    traffic = Traffic()
+    with serve_app(store_path, log_dir) as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1300},
+                                  **context_options)
+        page = watch(context.new_page(), traffic)
+        page.goto(f"{url}/{path}" if path else url)
+        yield page, traffic
+        context.close()
+        browser.close()

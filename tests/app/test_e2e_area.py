@@ -11,19 +11,16 @@ from pathlib import Path
 
 import pytest
 import shapely
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.i18n import translate
 from layers.store import open_store
 from tests.app.e2e_support import (
     Traffic,
+    app_page,
     component_frame,
-    launch_chromium,
-    offline_context,
-    serve_app,
     wait_idle,
-    watch,
 )
 
 pytestmark = pytest.mark.e2e
@@ -44,17 +41,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) 
 @pytest.fixture(scope="module")
 def area_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
               ) -> Iterator[tuple[Page, Traffic]]:
-    traffic = Traffic()
-    with serve_app(store_path, tmp_path_factory.mktemp("log")) as url, \
-            sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1300},
-                                  accept_downloads=True)
-        page = watch(context.new_page(), traffic)
-        page.goto(f"{url}/area")
-        yield page, traffic
-        context.close()
-        browser.close()
+    with app_page(store_path, tmp_path_factory.mktemp("log"), "area",
+                  accept_downloads=True) as opened:
+        yield opened
 
 
 def _choose(page: Page, select: str, option: str, heading: str) -> None:

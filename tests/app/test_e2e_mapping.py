@@ -12,19 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from app.i18n import number, translate
 from app.mapview.town import load_town
 from layers.store import open_store
 from tests.app.e2e_support import (
     Traffic,
+    app_page,
     component_frame,
-    launch_chromium,
-    offline_context,
-    serve_app,
     wait_idle,
-    watch,
 )
 
 pytestmark = pytest.mark.e2e
@@ -43,17 +40,9 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) 
 
 @pytest.fixture(scope="module")
 def session_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[tuple[Page, Traffic]]:
-    traffic = Traffic()
-    with serve_app(store_path, tmp_path_factory.mktemp("log")) as url, \
-            sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1300})
-        page = watch(context.new_page(), traffic)
-        page.goto(url)
-        yield page, traffic
-        context.close()
-        browser.close()
+              ) -> Iterator[tuple[Page, Traffic]]:
+    with app_page(store_path, tmp_path_factory.mktemp("log"), "") as opened:
+        yield opened
 
 
 def _go(page: Page, nav_key: str) -> None:
