@@ -1,4 +1,5 @@
-"""The side panel of the map page: what lies in and around a clicked locality or district."""
+"""The side panel of the map page: what lies in and around a clicked locality or district,
+and the goals and measures of the strategies for it (as the Area page shows them)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,21 @@ import math
 
 import streamlit as st
 
+from app.access import current_principal
+from app.area_goals import answered_hotspots, area, goal_tree, open_area_page
 from app.i18n import label, number, t
 from app.mapview.town import PUBLIC_K, AreaRef, TownData
+from layers.access.roles import EDIT_STRATEGY
+from layers.store import Store
 from layers.summary import AreaSummary, NearbyService, area_summary
 
 #: Services "near" an area: at most this many metres from its edge.
 NEAR_M = 500
 
 
-def render_area_panel(data: TownData, ref: AreaRef | None, lang: str) -> None:
-    """Draw the panel for ``ref`` (a hint when nothing is selected)."""
+def render_area_panel(data: TownData, ref: AreaRef | None, lang: str, store: Store) -> None:
+    """Draw the panel for ``ref`` (a hint when nothing is selected); the strategies come from
+    ``store``, the town's data from ``data``."""
     if ref is None:
         st.info(t("map.panel.hint"))
         return
@@ -43,8 +49,7 @@ def render_area_panel(data: TownData, ref: AreaRef | None, lang: str) -> None:
     _pins(summary, lang)
     _services(summary, lang)
     _crime(data, ref, row.geometry, lang)
-    st.markdown(f"#### {t('map.panel.goals')}")
-    st.info(t("map.panel.goals_placeholder"))
+    _goals(data, ref, lang, store)
 
 
 def _pins(summary: AreaSummary, lang: str) -> None:
@@ -115,3 +120,22 @@ def _crime(data: TownData, ref: AreaRef, geometry: object, lang: str) -> None:
     for reference in crime.references:
         st.caption(t("map.panel.crime_reference", area=reference.area, year=reference.year,
                      value=number(reference.per_10k, lang, 1)))
+
+
+def _goals(data: TownData, ref: AreaRef, lang: str, store: Store) -> None:
+    """The goals and measures for a locality; for a district (no strategy names one) those of
+    the whole town. The Area page opens on the same area for those who may edit it."""
+    st.markdown(f"#### {t('map.panel.goals')}")
+    locality_id = ref.area_id if ref.kind == "locality" else None
+    if locality_id is None:
+        st.caption(t("area.panel.town_wide"))
+    view = area(store.location, store.version(), data.town_id, locality_id)
+    if not goal_tree(view, lang, only_answered=True):
+        st.info(t("area.panel.none"))
+    else:
+        st.markdown(f"##### {t('area.panel.answered')}")
+        answered_hotspots(view, lang)
+    if current_principal().can(EDIT_STRATEGY):
+        open_area_page(locality_id, key=f"panel-area-{ref.kind}-{ref.area_id}")
+    else:
+        st.caption(t("area.panel.login"))

@@ -12,6 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from layers.access.accounts import demo_accounts
 from layers.sources import real, synthetic
 from layers.store import open_store
 from layers.strategy.seed import load_seeded, seeded_sources
@@ -60,13 +61,18 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
 
 
 def build_demo(store_path: Path | str, sources: Path = real.SOURCES_DIR,
-               seed: int = synthetic.DEFAULT_SEED, progress: Progress | None = None
-               ) -> dict[str, int]:
+               seed: int = synthetic.DEFAULT_SEED, progress: Progress | None = None,
+               demo_password: str | None = None) -> dict[str, int]:
     """Build the demo store at ``store_path``; return the row count of every layer.
 
-    A failure (broken source, write error) leaves any existing store at that path untouched.
+    With ``demo_password`` (which the caller takes from the environment, never from the
+    repository) the store gets one demo account per role (``layers.access.accounts``), all
+    with that password; without it, no account. A failure (broken source, write error) leaves
+    any existing store at that path untouched.
     """
     frames = assemble_demo(sources, seed, progress)
+    if demo_password is not None:
+        frames["accounts"] = demo_accounts(demo_password)
     if progress:
         progress(f"writing {store_path}")
     open_store(store_path).replace_all(frames)

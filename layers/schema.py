@@ -137,12 +137,94 @@ STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (
     EVALUATIONS, HISTORY,
 )
 
+# --- accounts and the audit log (issue 8, layers.access) --------------------------------
+
+#: A user: ``password_hash`` is an Argon2id hash (never a password); ``role`` one of
+#: ``layers.access.roles.ROLES``; ``centre`` the organisation a facilitator works for (matched
+#: against a session's ``organiser``); ``active`` False once disabled (rows are never deleted).
+ACCOUNTS: Final = LayerSpec(
+    "accounts", None,
+    ("username", "display_name", "role", "centre", "password_hash", "active", "created_at"),
+    town_column=None,
+)
+#: Append-only: who (username, role) did what (action) to which layer and objects, when (UTC
+#: ISO 8601); ``object_ids`` and ``detail`` are JSON.
+AUDIT_LOG: Final = LayerSpec(
+    "audit_log", None,
+    ("at", "username", "role", "action", "layer", "object_ids", "detail"),
+    town_column=None,
+)
+ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG)
+
+# --- imports as undoable batches (issue 6, layers.ingest) --------------------------------
+
+#: One import: ``kind`` the connector (localities, services, town …), ``layers`` JSON
+#: {layer: rows added}, ``undo`` JSON list of the row matches that remove it, ``sha256`` of
+#: the source file (the same file twice is refused), ``status`` "committed" or "undone";
+#: ``created_at``/``undone_at`` UTC ISO 8601.
+IMPORT_BATCHES: Final = LayerSpec(
+    "import_batches", None,
+    ("batch_id", "town_id", "kind", "layers", "undo", "source_name", "sha256", "rows",
+     "added", "rejected", "repaired", "crs_action", "licence", "created_at", "status",
+     "undone_at"),
+)
+#: The original tags (JSON) of a service imported from OpenStreetMap-style data.
+SERVICE_TAGS: Final = LayerSpec("service_tags", None, ("service_id", "town_id", "tags"))
+#: A municipality's row of an imported social-exclusion index edition (joined on ``kod_obec``).
+EXCLUSION_INDEX: Final = LayerSpec(
+    "exclusion_index", None,
+    ("kod_obec", "name", "year", "isv", "isv_band", "population_15", "source", "batch_id"),
+    town_column=None,
+)
+INGEST_LAYERS: Final[tuple[LayerSpec, ...]] = (IMPORT_BATCHES, SERVICE_TAGS, EXCLUSION_INDEX)
+
+# --- patrol plans and public-space tools (issue 7, layers.patrol, layers.urban) ----------
+
+#: A saved patrol plan: its route (EPSG:4326), the weights and times it was ranked with
+#: (JSON), the routing method, length (m), minutes, coverage (JSON {layer: {hot, covered}})
+#: and the measure it became (``measure_id``, "" until then).
+PATROL_PLANS: Final = LayerSpec(
+    "patrol_plans", "LineString",
+    ("plan_id", "town_id", "locality_id", "title", "created_at", "who_role", "weights",
+     "times_of_day", "method", "length_m", "walk_min", "total_min", "distance_m", "coverage",
+     "measure_id"),
+)
+#: A stop of a plan in route order: a hotspot cell, its score, time window, answers by
+#: category (JSON, public view only) and the per-factor contributions (JSON).
+PATROL_STOPS: Final = LayerSpec(
+    "patrol_stops", "Point",
+    ("plan_id", "town_id", "position", "place_id", "rank", "score", "time_window", "reported",
+     "contributions"),
+)
+#: A CPTED-style safety audit of a place: scores 1 (bad) … 5 (good) per aspect, a note, and
+#: the measures it links to (JSON list of measure ids).
+SAFETY_AUDITS: Final = LayerSpec(
+    "safety_audits", "Point",
+    ("audit_id", "town_id", "place_label", "date", "auditor_role", "lighting", "visibility",
+     "maintenance", "escape_routes", "activity", "feeling", "note", "measure_ids",
+     "created_at"),
+)
+#: A cooperation or referral link between two services, drawn as a line between them.
+SERVICE_LINKS: Final = LayerSpec(
+    "service_links", "LineString",
+    ("link_id", "town_id", "from_service", "to_service", "kind", "note", "created_at",
+     "who_role"),
+)
+PATROL_URBAN_LAYERS: Final[tuple[LayerSpec, ...]] = (PATROL_PLANS, PATROL_STOPS, SAFETY_AUDITS,
+                                                     SERVICE_LINKS)
+#: Aspects of a safety audit (CPTED: lighting, natural surveillance, maintenance, escape
+#: routes, activity) and the auditor's feeling of safety.
+AUDIT_ASPECTS: Final = ("lighting", "visibility", "maintenance", "escape_routes", "activity",
+                        "feeling")
+SERVICE_LINK_KINDS: Final = ("cooperation", "referral")
+
 ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
     CRIME_REFERENCE, CONTEXT_LINES, SOURCES, *STRATEGY_LAYERS,
 )
 #: Layers a store holds only once something was imported into them (not built by build-demo).
-OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES,)
+OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, *ACCESS_LAYERS, *INGEST_LAYERS,
+                                                   *PATROL_URBAN_LAYERS)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 

@@ -8,6 +8,7 @@ import pytest
 
 from layers.build import build_demo
 from layers.store import Store, open_store
+from tests.pg_cluster import pg_cluster, pg_url  # noqa: F401 - fixtures for every test
 
 
 @pytest.fixture(scope="session")

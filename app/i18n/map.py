@@ -123,12 +123,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "map.panel.crime_none": {"cs": "Pro tento obvod nejsou údaje.",
                              "en": "No figures for this district."},
     "map.panel.goals": {"cs": "Cíle a opatření", "en": "Goals and measures"},
-    "map.panel.goals_placeholder": {
-        "cs": "Připravuje se: cíle, opatření, jejich garanti, indikátory a stav plnění pro "
-              "tuto oblast doplní další verze aplikace.",
-        "en": "Coming later: goals, measures, their owners, indicators and status for this "
-              "area will be added in a later version.",
-    },
     # --- sources expander ---
     "map.sources": {"cs": "Zdroje dat a licence", "en": "Data sources and licences"},
     "map.sources.layer": {"cs": "Vrstva", "en": "Layer"},

@@ -1,10 +1,18 @@
-"""The Area page's map: the town, the chosen locality, linked places and services, and the
-fear-hotspot cells coloured by whether a measure addresses them (no Streamlit, offline)."""
+"""The Area page's map: the town, its localities (the chosen one highlighted), linked places,
+drawn areas and services, the fear-hotspot cells coloured by whether a measure addresses them,
+and Leaflet.draw's toolbar to draw a measure's area (no Streamlit, offline)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from folium.plugins import Draw
+from folium.template import Template
+from shapely.geometry import Point
 
 from app.i18n import translate
 from app.mapview.assets import localize
@@ -15,12 +23,50 @@ from layers.strategy.report import ADDRESSED_COLOUR, UNADDRESSED_COLOUR
 PLACE_COLOUR = "#3182bd"
 SERVICE_COLOUR = "#31a354"
 CHOSEN_COLOUR = "#ff7f00"
+#: Leaflet.draw tools offered: areas only (a place is chosen by a plain click).
+DRAW_OPTIONS: dict[str, Any] = {
+    "polygon": {"allowIntersection": False, "showArea": False,
+                "shapeOptions": {"color": CHOSEN_COLOUR}},
+    "rectangle": {"shapeOptions": {"color": CHOSEN_COLOUR}},
+    "polyline": False, "circle": False, "circlemarker": False, "marker": False}
+
+
+class QuietWhileDrawing(MacroElement):
+    """Keep the map from reporting clicks while Leaflet.draw draws a shape.
+
+    A click that adds a vertex sometimes lands on the map itself rather than on the drawing
+    tool's mouse marker, and the click closing a shape always reaches the map after the shape
+    is made; streamlit-folium would report either as a chosen place. Leaflet.draw needs no
+    map clicks to draw (it listens to mouse down/up), so the map's own "click" is not fired
+    from the start of a drawing until just after its end.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            let drawing = false;
+            map.on("draw:drawstart", function () { drawing = true; });
+            // the closing click comes right after the shape ends: stay quiet a moment longer
+            map.on("draw:drawstop", function () {
+                setTimeout(function () { drawing = false; }, 100);
+            });
+            const fire = map.fire;
+            map.fire = function (type, data, propagate) {
+                return drawing && type === "click" ? this : fire.call(this, type, data,
+                                                                       propagate);
+            };
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
 
 
 def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
-                   chosen: tuple[float, float] | None = None) -> folium.Map:
+                   chosen: tuple[float, float] | None = None,
+                   localities: gpd.GeoDataFrame | None = None,
+                   drawn: Mapping[str, Any] | None = None) -> folium.Map:
     """A map of ``view`` over the town's ``context`` lines (EPSG:4326) with the ``chosen``
-    (lon, lat) place a new measure will be linked to."""
+    (lon, lat) place and the ``drawn`` area (a GeoJSON geometry) a new measure will be linked
+    to, and the town's ``localities`` (name, geometry) outlined so one can be clicked."""
     focus = view.locality if len(view.locality) else view.boundary
     minx, miny, maxx, maxy = focus.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
@@ -34,6 +80,12 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
     folium.GeoJson(view.boundary[["geometry"]], interactive=False,
                    style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
                                              "fill": False}).add_to(m)
+    if localities is not None and len(localities):
+        folium.GeoJson(localities[["name", "geometry"]],
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+                       style_function=lambda f: {"color": LOCALITY_OUTLINE, "weight": 1,
+                                                 "dashArray": "4 4", "fillOpacity": 0.02}
+                       ).add_to(m)
     if len(view.locality):
         folium.GeoJson(view.locality[["name", "geometry"]],
                        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
@@ -52,6 +104,12 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
         folium.CircleMarker([row.geometry.y, row.geometry.x], radius=6, color="#fff", weight=2,
                             fill=True, fill_color=SERVICE_COLOUR, fill_opacity=0.95,
                             tooltip=str(row.name)).add_to(m)
+    for row in view.areas.itertuples():
+        folium.GeoJson(row.geometry.__geo_interface__,
+                       tooltip=translate("area.map.area", lang, measures=row.measures),
+                       style_function=lambda f: {"color": PLACE_COLOUR, "weight": 2,
+                                                 "fillColor": PLACE_COLOUR,
+                                                 "fillOpacity": 0.2}).add_to(m)
     for row in view.places.itertuples():
         folium.CircleMarker([row.geometry.y, row.geometry.x], radius=8, color="#fff", weight=2,
                             fill=True, fill_color=PLACE_COLOUR, fill_opacity=0.95,
@@ -60,4 +118,27 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
         folium.CircleMarker([chosen[1], chosen[0]], radius=12, color=CHOSEN_COLOUR, weight=4,
                             fill=True, fill_opacity=0.3,
                             tooltip=translate("area.map.chosen", lang)).add_to(m)
+    if drawn is not None:
+        folium.GeoJson(dict(drawn), tooltip=translate("area.map.drawn", lang),
+                       style_function=lambda f: {"color": CHOSEN_COLOUR, "weight": 3,
+                                                 "fillOpacity": 0.15}).add_to(m)
+    Draw(draw_options=DRAW_OPTIONS, edit_options={"edit": False, "remove": False},
+         show_geometry_on_click=False).add_to(m)
+    QuietWhileDrawing().add_to(m)
     return localize(m)
+
+
+def locality_at(localities: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
+    """The ``locality_id`` of the locality (EPSG:4326) covering (lon, lat); None outside all
+    (the first in order where they overlap)."""
+    hits = localities[localities.geometry.covers(Point(lon, lat))]
+    return str(hits["locality_id"].iloc[0]) if len(hits) else None
+
+
+def drawn_geometry(drawing: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The GeoJSON geometry of a shape Leaflet.draw drew (a Feature, or a bare geometry);
+    None for nothing. Whether it is a usable area is ``layers.strategy.editing``'s to judge."""
+    if not drawing:
+        return None
+    geometry = drawing.get("geometry") if drawing.get("type") == "Feature" else drawing
+    return dict(geometry) if isinstance(geometry, Mapping) else None

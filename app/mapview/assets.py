@@ -28,6 +28,8 @@ VENDOR_URL: Final = f"{STATIC_URL}/vendor"
 LOCAL_ASSETS: Final = {
     "leaflet": f"{VENDOR_URL}/leaflet/leaflet.min.js",
     "leaflet_css": f"{VENDOR_URL}/leaflet/leaflet.css",
+    "leaflet_draw_js": f"{VENDOR_URL}/leaflet-draw/leaflet.draw.js",
+    "leaflet_draw_css": f"{VENDOR_URL}/leaflet-draw/leaflet.draw.css",
 }
 #: Assets folium.Map lists by default that serve only folium.Icon and Bootstrap popups,
 #: neither of which the app draws (services use DivIcon badges instead).

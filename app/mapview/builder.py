@@ -243,14 +243,15 @@ def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
         "categories": [_category_text(text, category_labels, lang) for text in
                        cells["category_counts"]],
     }, geometry=cells.geometry, crs=cells.crs)
-    folium.GeoJson(
-        cell_props, name=cell_name,
-        style_function=lambda f: {"fillColor": CELL_COLOUR, "fillOpacity": 0.45,
-                                  "color": CELL_COLOUR, "weight": 1},
-        popup=folium.GeoJsonPopup(["count", "categories"],
-                                  aliases=[translate("map.popup.count", lang),
-                                           translate("map.popup.categories", lang)]),
-    ).add_to(m)
+    if len(cell_props):  # none in an exact view (app.access.map_pins); a popup needs fields
+        folium.GeoJson(
+            cell_props, name=cell_name,
+            style_function=lambda f: {"fillColor": CELL_COLOUR, "fillOpacity": 0.45,
+                                      "color": CELL_COLOUR, "weight": 1},
+            popup=folium.GeoJsonPopup(["count", "categories"],
+                                      aliases=[translate("map.popup.count", lang),
+                                               translate("map.popup.categories", lang)]),
+        ).add_to(m)
     pins_name = layer_name(data, "map.layer.pins", "pins", lang)
     PinLayer(data.pins_exact, name=pins_name, category_labels=category_labels,
              feeling_labels={f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS},

@@ -4,9 +4,17 @@ council report (HTML, PDF) to download.
 
 Everything shown is computed in ``layers.strategy.area`` and cached by the store's location
 and version, the town and the locality, so a save (``layers.strategy.editing``) shows at once.
-Three forms write: add a measure (linked to the place clicked on the map, else to the whole
-area), change a measure's status, record an indicator's value. A refused save shows the reason
-and keeps what was typed; a successful one replaces the form with an empty one.
+A click on the map chooses either the place of a new measure or a locality (as the list above
+does); an area drawn with the map's Leaflet.draw tools can be linked to a new or an existing
+measure. Forms write: add a measure (linked to the clicked place and/or the drawn area, else
+to the whole area), link the drawn area to a measure, add and edit goals, change a measure's
+status, edit a measure, record an indicator's value (``app.area_forms`` holds the goal,
+measure-edit and link forms). A refused save shows the reason and keeps what was typed; a
+successful one replaces the form with an empty one. Every save acts as the logged-in principal
+(right ``edit_strategy``): its role goes into the history, its username into the audit log.
+
+The map component keeps reporting its last click and its last drawing on every rerun, so the
+last one acted on is kept in the session and only a different one counts.
 """
 
 from __future__ import annotations
@@ -19,30 +27,36 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import data
+from app.access import page_principal
+from app.area_forms import (
+    FORMS_KEY,
+    REFUSALS,
+    SAVED_KEY,
+    goal_forms,
+    link_form,
+    measure_form,
+    refused,
+)
+from app.area_forms import saved as _saved
+from app.area_forms import shorten as _shorten
+from app.area_goals import PICKED_KEY, area, goal_tree
 from app.i18n import label, labels, t
-from app.mapview.area_map import build_area_map
+from app.mapview.area_map import build_area_map, drawn_geometry, locality_at
 from app.state import current_language, page_town
+from layers.access.roles import EDIT_STRATEGY
 from layers.schema import MEASURE_STATUSES, PIN_CATEGORIES
-from layers.store import open_store
-from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M, AreaView, load_area
+from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M
 from layers.strategy.editing import (
     add_indicator_observation,
     add_measure,
     point_link,
+    polygon_link,
     update_measure_status,
 )
 from layers.strategy.model import Link, Measure
 from layers.strategy.report import report_html, report_pdf
 
 MAP_HEIGHT = 520
-STATUS_COLOURS = {"planned": "blue", "in_progress": "orange", "done": "green",
-                  "suspended": "violet", "ended": "gray"}
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def area(location: str, version: str, town_id: str, locality_id: str | None) -> AreaView:
-    """The area view of a town (``locality_id`` None) or one of its localities."""
-    return load_area(open_store(location), town_id, locality_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -55,36 +69,28 @@ def report(location: str, version: str, town_id: str, locality_id: str | None, f
     return report_html(view, town_name, locality_name).encode("utf-8")
 
 
-#: Session keys: a message to show after the rerun that follows a save, the last map click
-#: seen, the chosen (lon, lat) per town, and a counter renewing the forms after a save.
-SAVED_KEY = "area_saved"
+#: Session keys: the last map click and drawing acted on, and the chosen (lon, lat) and drawn
+#: area (GeoJSON) per town. A locality picked on the map (or the Map page's side panel) waits
+#: for the next run under ``app.area_goals.PICKED_KEY``.
 LAST_CLICK_KEY = "area_last_click"
+LAST_DRAWING_KEY = "area_last_drawing"
 POINT_KEY = "area_point"
-FORMS_KEY = "area_forms"
+DRAWN_KEY = "area_drawn"
+NOTICE_KEY = "area_notice"
 
 
-def _status(status: str, lang: str) -> str:
-    return f":{STATUS_COLOURS[status]}[**{label('area.status', status, lang)}**]"
-
-
-def _saved(message: str) -> None:
-    """Show ``message`` after a rerun with fresh data and empty forms."""
-    st.session_state[SAVED_KEY] = message
-    st.session_state[FORMS_KEY] = st.session_state.get(FORMS_KEY, 0) + 1
-    st.rerun()
-
-
-def _shorten(text: str, size: int = 90) -> str:
-    return text if len(text) <= size else text[:size - 1] + "…"
-
-
+principal = page_principal(EDIT_STRATEGY)
 lang = current_language()
 town_id = page_town()
 town = data.town_data(town_id)
 town_name = str(town.town["name"])
 names = dict(zip(town.localities["locality_id"].astype(str), town.localities["name"],
                  strict=True))
-locality = st.selectbox(t("area.locality"), ["", *names], key=f"area_locality_{town_id}",
+locality_key = f"area_locality_{town_id}"
+if PICKED_KEY in st.session_state:
+    # a widget's value may only be set before it is drawn: the map's pick waits for this run
+    st.session_state[locality_key] = st.session_state.pop(PICKED_KEY)
+locality = st.selectbox(t("area.locality"), ["", *names], key=locality_key,
                         format_func=lambda code: names.get(code, t("area.whole_town")))
 locality_id = locality or None
 locality_name = names.get(locality) if locality_id else None
@@ -97,7 +103,9 @@ if SAVED_KEY in st.session_state:
     st.success(st.session_state.pop(SAVED_KEY))
 form_id = f"{town_id}-{st.session_state.get(FORMS_KEY, 0)}"
 point_key = f"{POINT_KEY}_{town_id}"
+drawn_key = f"{DRAWN_KEY}_{town_id}"
 chosen: tuple[float, float] | None = st.session_state.get(point_key)
+drawn: dict[str, object] | None = st.session_state.get(drawn_key)
 
 html_column, pdf_column = st.columns(2)
 html_column.download_button(
@@ -111,15 +119,48 @@ pdf_column.download_button(
            locality_name),
     file_name=f"zprava-{town_id}-{locality or 'mesto'}.pdf", mime="application/pdf")
 
-result = st_folium(build_area_map(view, town.context, lang, chosen),
+click_mode = st.radio(t("area.click_mode"), ["place", "locality"], horizontal=True,
+                      key=f"area_click_mode_{town_id}",
+                      format_func=lambda mode: t(f"area.click_mode.{mode}"))
+st.caption(t("area.form.draw_help"))
+result = st_folium(build_area_map(view, town.context, lang, chosen, town.localities, drawn),
                    key=f"area-{town_id}-{locality}", height=MAP_HEIGHT,
-                   use_container_width=True, returned_objects=["last_clicked"])
-# the component keeps reporting its last click; only a different one is a new choice
-click = (result or {}).get("last_clicked")
+                   use_container_width=True,
+                   returned_objects=["last_clicked", "all_drawings"]) or {}
+if NOTICE_KEY in st.session_state:
+    st.warning(st.session_state.pop(NOTICE_KEY))
+click = result.get("last_clicked")
+# "all_drawings" holds only what was drawn ("last_active_drawing" is any clicked shape)
+drawing = drawn_geometry((result.get("all_drawings") or [None])[-1])
+if drawing and drawing != st.session_state.get(LAST_DRAWING_KEY):
+    st.session_state[LAST_DRAWING_KEY] = drawing
+    st.session_state[drawn_key] = drawing
+    st.rerun()
 if click and click != st.session_state.get(LAST_CLICK_KEY):
     st.session_state[LAST_CLICK_KEY] = click
-    st.session_state[point_key] = (float(click["lng"]), float(click["lat"]))
+    lon, lat = float(click["lng"]), float(click["lat"])
+    if click_mode == "locality":
+        picked = locality_at(town.localities, lon, lat)
+        if picked is None:
+            st.session_state[NOTICE_KEY] = t("area.click.no_locality")
+        elif picked != locality:
+            st.session_state[PICKED_KEY] = picked
+    else:
+        st.session_state[point_key] = (lon, lat)
     st.rerun()
+area_link = None
+if drawn is not None:
+    drawn_text, clear_drawn = st.columns([3, 1])
+    try:
+        area_link, area_m2 = polygon_link(drawn)
+    except ValueError as exc:
+        with drawn_text:
+            refused(exc)
+    else:
+        drawn_text.markdown(t("area.form.drawn", area=f"{area_m2:,.0f}".replace(",", "\u00a0")))
+    if clear_drawn.button(t("area.form.clear_drawn"), key=f"area_clear_drawn_{town_id}"):
+        del st.session_state[drawn_key]
+        st.rerun()
 
 goal_labels: dict[str, str] = {}
 goal_strategy: dict[str, str] = {}
@@ -153,42 +194,30 @@ if goal_labels:
         status = st.selectbox(t("area.form.status"), MEASURE_STATUSES,
                               format_func=lambda code: label("area.status", code, lang))
         time_frame = st.text_input(t("area.form.time_frame"))
-        role = st.text_input(t("area.form.role"))
         add = st.form_submit_button(t("area.form.add"), type="primary")
     if add:
+        links = [link for link in (area_link, point_link(*chosen) if chosen else None) if link]
         whole = Link("", "locality", locality_id) if locality_id else Link("", "town", town_id)
         try:
-            add_measure(store, goal_strategy[goal_id], goal_id, text, [owner], status,
-                        time_frame, [point_link(*chosen) if chosen else whole], role)
-        except ValueError as exc:
-            st.error(t("area.form.error", problem=exc))
+            add_measure(store, principal, goal_strategy[goal_id], goal_id, text, [owner],
+                        status, time_frame, links or [whole])
+        except REFUSALS as exc:
+            refused(exc)
         else:
             st.session_state.pop(point_key, None)
+            st.session_state.pop(drawn_key, None)
             _saved(t("area.form.added"))
+    if area_link is not None and measures \
+            and link_form(store, principal, measures, area_link, form_id):
+        st.session_state.pop(drawn_key, None)
+        _saved(t("area.form.linked"))
 
 st.header(t("area.goals"))
 if not view.strategies:
     st.info(t("area.no_strategy"))
-for index, item in enumerate(view.strategies):
-    strategy = item.strategy
-    with st.expander(strategy.title, expanded=index == 0):
-        st.caption(f"{strategy.issuer} · {strategy.period} · {strategy.source}")
-        for root in item.roots:
-            for depth, node in root.walk():
-                indent = "&nbsp;" * 4 * depth
-                number = f"**{node.goal.number}** " if node.goal.number else ""
-                st.markdown(f"{indent}{number}{node.goal.text}")
-                for measure in node.measures:
-                    note = f"  \n{indent}&nbsp;&nbsp;&nbsp;&nbsp;_{measure.status_note}_" \
-                        if measure.status_note else ""
-                    st.markdown(f"{indent}&nbsp;&nbsp;&nbsp;&nbsp;▸ "
-                                f"{measure.number} {measure.title} "
-                                f"{_status(measure.status, lang)}{note}")
-        if item.loose_measures:
-            st.markdown(f"**{t('area.loose')}**")
-            for measure in item.loose_measures:
-                st.markdown(f"▸ {measure.number} {measure.title} "
-                            f"{_status(measure.status, lang)}")
+goal_tree(view, lang)
+if view.strategies:
+    goal_forms(store, principal, view.strategies, form_id)
 
 if measures:
     st.subheader(t("area.form.status_title"))
@@ -200,18 +229,18 @@ if measures:
                 f"({label('area.status', measures[mid].status, lang)})".strip()))
         new_status = st.selectbox(t("area.form.new_status"), MEASURE_STATUSES,
                                   format_func=lambda code: label("area.status", code, lang))
-        status_role = st.text_input(t("area.form.role"))
         change = st.form_submit_button(t("area.form.change"))
     if change:
         try:
-            changed = update_measure_status(store, measure_id, new_status, status_role)
-        except ValueError as exc:
-            st.error(t("area.form.error", problem=exc))
+            changed = update_measure_status(store, principal, measure_id, new_status)
+        except REFUSALS as exc:
+            refused(exc)
         else:
             if not changed:
                 st.info(t("area.form.unchanged"))
             else:
                 _saved(t("area.form.changed"))
+    measure_form(store, principal, measures, form_id)
 
 st.header(t("area.indicators"))
 indicators = view.indicators
@@ -238,13 +267,12 @@ else:
                                     format_func=lambda i: _shorten(str(indicator_names[i])))
         value = st.text_input(t("area.form.value"))
         observed = st.text_input(t("area.form.date"), value=date.today().isoformat())
-        observation_role = st.text_input(t("area.form.role"))
         record = st.form_submit_button(t("area.form.record"))
     if record:
         try:
-            add_indicator_observation(store, indicator_id, value, observed, observation_role)
-        except ValueError as exc:
-            st.error(t("area.form.error", problem=exc))
+            add_indicator_observation(store, principal, indicator_id, value, observed)
+        except REFUSALS as exc:
+            refused(exc)
         else:
             _saved(t("area.form.recorded"))
 
@@ -275,7 +303,7 @@ for item in view.strategies:
              **{i.indicator_id: i.name for i in strategy.indicators},
              strategy.strategy_id: strategy.title}
     changes_rows += [{
-        t("area.col.when"): entry.at, t("area.col.role"): entry.who_role,
+        t("area.col.when"): entry.at, t("area.col.role"): label("role", entry.who_role, lang),
         t("area.col.what"): _shorten(entity_names.get(entry.entity_id, entry.entity_id), 70),
         t("area.col.change_detail"): _shorten(json.dumps(dict(entry.change),
                                                          ensure_ascii=False), 160)}

@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import data
+from app.access import page_principal
 from app.i18n import label, t
 from app.mapview.builder import MAP_HEIGHT
 from app.mapview.capture_map import build_capture_map
@@ -29,7 +30,10 @@ from app.pictograms import (
     TIME_ICONS,
 )
 from app.state import choose_session, current_language, page_town
-from layers.mapping.capture import MAX_COMMENT_CHARS, PinAnswer, add_pins, new_pin_id, undo_pin
+from layers.access import guarded
+from layers.access.principal import AccessDenied
+from layers.access.roles import RUN_SESSIONS
+from layers.mapping.capture import MAX_COMMENT_CHARS, PinAnswer, new_pin_id
 
 ANSWER_KEY = "capture_answer"
 DEVICE_PINS_KEY = "capture_device_pins"
@@ -41,13 +45,14 @@ KIOSK = """<style>
 section[data-testid="stSidebar"], header[data-testid="stHeader"] { display: none; }
 </style>"""
 
+principal = page_principal(RUN_SESSIONS)
 lang = current_language()
 town_id = page_town()
 store = data.store()
 town = data.town_data(town_id)
 st.markdown(BIG_BUTTONS, unsafe_allow_html=True)
 
-sessions = data.sessions(town_id)
+sessions = data.sessions(principal, town_id)
 sessions = sessions[sessions["method"] != "imported"]
 if sessions.empty:
     st.info(t("capture.no_session"))
@@ -78,8 +83,8 @@ def button_row(field: str, icons: Mapping[Any, str], group: str, columns: int) -
             on_click=choose, args=(field, code), width="stretch")
 
 
-all_pins = data.pins(town_id)
-placed = gpd.GeoDataFrame(all_pins[all_pins["pin_id"].isin(device_pins)])
+session_pins = guarded.pins_for(principal, store, town_id, session_id).pins
+placed = gpd.GeoDataFrame(session_pins[session_pins["pin_id"].isin(device_pins)])
 map_column, form_column = st.columns([3, 2])
 with map_column:
     st.markdown(f"**{t('capture.step.place')}**")
@@ -93,8 +98,7 @@ with map_column:
         st.session_state[LAST_CLICK_KEY] = click
         answer.update(place=(click["lat"], click["lng"]), pin_id=new_pin_id(session_id))
         st.rerun()
-    in_session = int((all_pins["session_id"] == session_id).sum())
-    st.caption(t("capture.count", mine=len(device_pins), all=in_session))
+    st.caption(t("capture.count", mine=len(device_pins), all=len(session_pins)))
 
 with form_column:
     if answer.get("place"):
@@ -123,9 +127,9 @@ with form_column:
                             safety_action=answer.get("safety_action", ""), comment=comment)
             try:
                 # in a paper session the kiosk places transcribed notes precisely
-                add_pins(store, session_id, [(answer["pin_id"], pin)],
-                         transcribed=bool(methods[session_id] == "paper"))
-            except ValueError as exc:
+                guarded.add_pins(principal, store, session_id, [(answer["pin_id"], pin)],
+                                 transcribed=bool(methods[session_id] == "paper"))
+            except (ValueError, AccessDenied) as exc:
                 st.error(t("capture.error", problem=exc))
             else:
                 device_pins.append(answer["pin_id"])
@@ -133,6 +137,6 @@ with form_column:
                 st.toast(t("capture.saved"))
                 st.rerun()
     if undo.button(t("capture.undo"), width="stretch", disabled=not device_pins):
-        removed = undo_pin(store, device_pins.pop())
+        removed = guarded.undo_pin(principal, store, session_id, device_pins.pop())
         st.toast(t("capture.undone") if removed else t("capture.undo_too_late"))
         st.rerun()

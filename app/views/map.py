@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import data
+from app.access import map_pins
 from app.area_panel import render_area_panel
 from app.i18n import label, number, t
 from app.mapview.builder import MAP_HEIGHT, build_map
@@ -38,6 +39,8 @@ st.caption(t("map.counts", town=town.town["name"], localities=len(town.localitie
 st.session_state.setdefault(BASEMAP_KEY, default_basemap() == "osm")
 basemap = "osm" if st.toggle(t("map.basemap.osm"), key=BASEMAP_KEY,
                              help=t("map.basemap.help")) else "none"
+# exact sensitive pins for the roles allowed to see them (a toggle, audited); else public
+drawn = map_pins(town, data.store())
 
 
 #: What st_folium reports about clicks. A polygon with a popup stops the click reaching the
@@ -59,20 +62,21 @@ def newest_click(result: dict | None, state_key: str) -> dict | None:
 
 
 @st.fragment
-def map_and_panel(town: TownData, lang: str, basemap: str) -> None:
-    """Map and side panel rerun on their own: a click must not rerun the whole page."""
+def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData) -> None:
+    """Map and side panel rerun on their own: a click must not rerun the whole page.
+    ``drawn`` is ``town`` with the pins the principal may see on the map."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
     with map_column:
-        clicked = st_folium(build_map(town, lang, basemap), key=f"map-{town.town_id}",
+        clicked = st_folium(build_map(drawn, lang, basemap), key=f"map-{town.town_id}",
                             height=MAP_HEIGHT, use_container_width=True,
                             returned_objects=list(CLICKS))
     point = newest_click(clicked, f"map-clicks-{town.town_id}")
     ref = area_at(town, point["lat"], point["lng"]) if point else None
     with panel_column:
-        render_area_panel(town, ref, lang)
+        render_area_panel(town, ref, lang, data.store())
 
 
-map_and_panel(town, lang, basemap)
+map_and_panel(town, lang, basemap, drawn)
 
 with st.expander(t("map.sources")):
     columns = ["layer", "title", "licence", "attribution", "vintage", "synthetic"]

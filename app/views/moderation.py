@@ -6,11 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from app import data
+from app.access import page_principal
 from app.i18n import label, labels, t
 from app.state import current_language, page_town
-from layers.mapping.moderation import approve, recategorise, reject
+from layers.access.guarded import approve, recategorise, reject
+from layers.access.roles import MODERATE
 from layers.schema import PIN_CATEGORIES
 
+principal = page_principal(MODERATE)
 lang = current_language()
 town_id = page_town()
 store = data.store()
@@ -19,10 +22,10 @@ town = data.town_data(town_id)
 st.title(t("moderation.title", town=town.town["name"]))
 st.caption(t("moderation.intro"))
 
-pins = data.pins(town_id)
+pins = data.pins(principal, town_id)
 pending = pins[pins["status"] == "pending"].sort_values("created_at")
 # every session of the town stays listed, so the filter holds after its last pin is handled
-sessions = [None, *data.sessions(town_id)["session_id"]]
+sessions = [None, *data.sessions(principal, town_id)["session_id"]]
 session = st.selectbox(t("moderation.session"), sessions,
                        format_func=lambda s: t("moderation.all_sessions") if s is None else s)
 if session is not None:
@@ -56,13 +59,13 @@ edited = st.data_editor(
 chosen = list(edited.loc[edited["select"], "pin_id"])
 
 if st.button(t("moderation.approve_all", n=len(pending)), key="approve-all"):
-    st.toast(t("moderation.done", n=approve(store, list(pending["pin_id"]))))
+    st.toast(t("moderation.done", n=approve(principal, store, list(pending["pin_id"]))))
     st.rerun()
 
 approve_col, reject_col, category_col = st.columns(3)
 if approve_col.button(t("moderation.approve"), type="primary", width="stretch"):
     if chosen:
-        st.toast(t("moderation.done", n=approve(store, chosen)))
+        st.toast(t("moderation.done", n=approve(principal, store, chosen)))
         st.rerun()
     st.warning(t("moderation.nothing_selected"))
 with reject_col:
@@ -73,13 +76,14 @@ with reject_col:
         elif not reason.strip():
             st.warning(t("moderation.need_reason"))
         else:
-            st.toast(t("moderation.done", n=reject(store, chosen, reason)))
+            st.toast(t("moderation.done", n=reject(principal, store, chosen, reason)))
             st.rerun()
 with category_col:
     new_category = st.selectbox(t("moderation.recategorise"), PIN_CATEGORIES,
                                 format_func=category_labels.__getitem__)
     if st.button(t("moderation.apply_category"), width="stretch"):
         if chosen:
-            st.toast(t("moderation.done", n=recategorise(store, chosen, str(new_category))))
+            st.toast(t("moderation.done", n=recategorise(principal, store, chosen,
+                                                               str(new_category))))
             st.rerun()
         st.warning(t("moderation.nothing_selected"))

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import streamlit as st
 
 from app import data
+from app.access import page_principal
 from app.i18n import label, t
 from app.state import CURRENT_SESSION_KEY, choose_session, current_language, page_town
-from layers.mapping.capture import add_pins, new_pin_id
+from layers.access import guarded
+from layers.access.principal import AccessDenied
+from layers.access.roles import RUN_SESSIONS
+from layers.mapping.capture import new_pin_id
 from layers.mapping.export import FORMATS
 from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
-from layers.mapping.sessions import SessionInput, create_session
+from layers.mapping.sessions import SessionInput
 from layers.schema import AGE_GROUPS, SESSION_METHODS
 
+principal = page_principal(RUN_SESSIONS)
 lang = current_language()
 town_id = page_town()
 store = data.store()
@@ -27,7 +33,11 @@ st.caption(t("sessions.intro"))
 with st.expander(t("sessions.new"), expanded=False), st.form("new_session"):
     date = st.date_input(t("sessions.date"), value=dt.date.today())
     place = st.text_input(t("sessions.place"))
-    organiser = st.text_input(t("sessions.organiser"))
+    if principal.sees_all_centres():
+        organiser = st.text_input(t("sessions.organiser"))
+    else:
+        organiser = principal.centre
+        st.caption(t("sessions.organiser.fixed", centre=organiser))
     group = st.selectbox(t("sessions.group"), AGE_GROUPS,
                          format_func=lambda g: label("age", g, lang))
     participants = st.number_input(t("sessions.participants"), 1, 10_000, 10)
@@ -36,17 +46,17 @@ with st.expander(t("sessions.new"), expanded=False), st.form("new_session"):
     consent = st.text_area(t("sessions.consent"), t("sessions.consent.default"))
     if st.form_submit_button(t("sessions.create"), type="primary"):
         try:
-            new_id = create_session(store, SessionInput(
+            new_id = guarded.create_session(principal, store, SessionInput(
                 town_id=town_id, date=date.isoformat(), place=place, organiser=organiser,
                 age_group=str(group), participants=int(participants), method=str(method),
                 consent=consent))
-        except ValueError as exc:
+        except (ValueError, AccessDenied) as exc:
             st.error(t("sessions.error", problem=exc))
         else:
             st.session_state[CURRENT_SESSION_KEY] = new_id
             st.success(t("sessions.created", session=new_id))
 
-sessions = data.sessions(town_id)
+sessions = data.sessions(principal, town_id)
 st.subheader(t("sessions.list"))
 if sessions.empty:
     st.info(t("sessions.none"))
@@ -66,8 +76,10 @@ with left:
     st.subheader(t("sessions.export"))
     public = st.toggle(t("sessions.export.public"), value=True)
     for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+        # deferred: an internal export is checked and audited when it is downloaded
         column.download_button(t("sessions.export.download", fmt=fmt.upper()),
-                               data.pins_export(town_id, session_id, fmt, public),
+                               partial(data.pins_export, principal, town_id, session_id,
+                                       fmt, public),
                                file_name=f"{session_id}.{fmt}")
 
 with right:
@@ -90,8 +102,9 @@ with right:
             st.warning(t("sessions.transcribe.nothing"))
         elif answers:
             try:
-                added = add_pins(store, session_id, answers, transcribed=True)
-            except ValueError as exc:
+                added = guarded.add_pins(principal, store, session_id, answers,
+                                         transcribed=True)
+            except (ValueError, AccessDenied) as exc:
                 st.error(t("capture.error", problem=exc))
             else:
                 st.success(t("sessions.transcribe.saved", n=added))

@@ -1,7 +1,7 @@
-"""The store: one interface, one GeoPackage backend today (PostGIS later).
+"""The store: one interface, two backends (a GeoPackage file, or PostgreSQL with PostGIS).
 
-Use :func:`open_store` with a path (or, later, a ``postgresql://`` URL); nothing outside this
-package knows how a backend keeps its data.
+Use :func:`open_store` with a path or a ``postgresql://`` URL; nothing outside this package
+knows how a backend keeps its data.
 """
 
 from __future__ import annotations
@@ -11,25 +11,38 @@ from pathlib import Path
 
 from layers.store.base import Store, StoreError
 from layers.store.geopackage import GeoPackageStore
+from layers.store.postgis import PostGISStore, redact
 
 DEFAULT_STORE = Path(__file__).resolve().parents[2] / "geodata" / "mapa.gpkg"
+URL_PREFIXES = ("postgresql://", "postgres://")
 
 
 def default_location() -> str:
-    """The store location from ``MAPA_STORE``, else ``geodata/mapa.gpkg`` in the checkout."""
-    return os.environ.get("MAPA_STORE") or str(DEFAULT_STORE)
+    """``MAPA_DB_URL`` if set, else ``MAPA_STORE``, else ``geodata/mapa.gpkg`` in the checkout.
+
+    The result may carry a password: show :func:`public_location` of it instead.
+    """
+    return (os.environ.get("MAPA_DB_URL") or os.environ.get("MAPA_STORE")
+            or str(DEFAULT_STORE))
+
+
+def public_location(location: str | os.PathLike[str]) -> str:
+    """``location`` fit to print: a URL loses its password."""
+    where = str(location)
+    return redact(where) if where.startswith(URL_PREFIXES) else where
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
     """Open the store at ``location`` (default: :func:`default_location`).
 
-    Raises ``StoreError`` for a location no backend understands.
+    A ``postgresql://`` URL opens a :class:`PostGISStore`, anything else a GeoPackage path.
+    Opening connects to nothing yet: errors surface as ``StoreError`` on first use.
     """
     where = str(location) if location is not None else default_location()
-    if where.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostGIS backend is not available yet; use a GeoPackage path")
+    if where.startswith(URL_PREFIXES):
+        return PostGISStore(where)
     return GeoPackageStore(Path(where))
 
 
-__all__ = ["DEFAULT_STORE", "GeoPackageStore", "Store", "StoreError", "default_location",
-           "open_store"]
+__all__ = ["DEFAULT_STORE", "GeoPackageStore", "PostGISStore", "Store", "StoreError",
+           "default_location", "open_store", "public_location"]

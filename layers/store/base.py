@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -11,6 +12,20 @@ import pandas as pd
 
 class StoreError(RuntimeError):
     """The store cannot do what was asked (missing, unreadable, or a write was refused)."""
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    """Rows of ``layer`` to delete: every ``equals`` column holds its value and, with
+    ``prefix`` = (column, text), that column's text starts with ``text`` (exact, no wildcards).
+
+    Ids of imported rows start with their batch id, so one prefix match removes a whole batch
+    without listing a million ids.
+    """
+
+    layer: str
+    equals: Mapping[str, object] = field(default_factory=dict)
+    prefix: tuple[str, str] | None = None
 
 
 class Store(ABC):
@@ -67,6 +82,16 @@ class Store(ABC):
     def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
         """Delete the rows whose ``key`` is in ``values``, in one transaction; return how many."""
 
+    @abstractmethod
+    def delete_matching(self, matches: Sequence[RowMatch]) -> dict[str, int]:
+        """Delete the rows each of ``matches`` describes, across layers, in ONE transaction.
+
+        All or nothing: an unknown layer or column raises ``StoreError`` before anything is
+        deleted, and a failure half-way leaves the store exactly as it was (undo of an import
+        batch relies on this). A match that finds no row is not an error. Returns rows
+        deleted per layer. Concurrent writers are serialised, as for :meth:`append_batch`.
+        """
+
     def append(self, layer: str, frame: pd.DataFrame) -> None:
         """Add the rows of ``frame`` to ``layer`` atomically (see :meth:`append_batch`)."""
         self.append_batch([(layer, frame)])
@@ -74,6 +99,10 @@ class Store(ABC):
     @abstractmethod
     def version(self) -> str:
         """A token that changes whenever the stored data change (for caches)."""
+
+    @abstractmethod
+    def check(self) -> list[str]:
+        """Integrity problems of the stored data and their indexes, one line each (none: [])."""
 
     def counts(self) -> dict[str, int]:
         """Number of rows per layer."""

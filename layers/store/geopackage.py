@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 import sqlite3
@@ -23,12 +24,14 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
 from layers.schema import LAYERS_BY_NAME
-from layers.store.base import Store, StoreError
+from layers.store.base import RowMatch, Store, StoreError
 
 #: Readers and the writer share the file: without a busy timeout SQLite answers "database is
 #: locked" at once when a map page reads while a tablet's pin commits. GDAL applies these
 #: pragmas to every connection it opens (readers included); the option is process-wide.
 BUSY_TIMEOUT_MS: Final = 30_000
+#: Name ending of a writer's private copy of the store (SQLite may add -journal etc.).
+TEMPORARY_SUFFIX: Final = ".tmp.gpkg"
 pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_TIMEOUT_MS}"})
 
 
@@ -140,6 +143,41 @@ class GeoPackageStore(Store):
                                     [(str(v),) for v in values])
             return cursor.rowcount
 
+    def delete_matching(self, matches: Sequence[RowMatch]) -> dict[str, int]:
+        """One SQLite transaction for every match; names checked before any SQL runs."""
+        self._require()
+        with self._writer_lock(), self._file_lock(fcntl.LOCK_EX):
+            present = set(self._layer_names())
+            fields: dict[str, set[str]] = {}
+            for match in matches:
+                if match.layer not in present:
+                    raise StoreError(f"layer {match.layer!r} is not in the store")
+                if match.layer not in fields:
+                    info = pyogrio.read_info(self.path, layer=match.layer)
+                    fields[match.layer] = {str(f) for f in info["fields"]}
+                named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
+                unknown = [c for c in named if c not in fields[match.layer]]
+                if unknown or not named:
+                    raise StoreError(f"cannot delete from {match.layer!r} by columns {named}")
+            deleted: dict[str, int] = {}
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            _register_gpkg_functions(db)
+            try:
+                with db:  # commits on success, rolls back on error
+                    for match in matches:
+                        terms = [f'"{c}" = ?' for c in match.equals]
+                        values = [_sql_value(v) for v in match.equals.values()]
+                        if match.prefix:
+                            column, text = match.prefix
+                            terms.append(f'substr("{column}", 1, ?) = ?')
+                            values += [len(text), text]
+                        cursor = db.execute(
+                            f'DELETE FROM "{match.layer}" WHERE {" AND ".join(terms)}', values)
+                        deleted[match.layer] = deleted.get(match.layer, 0) + cursor.rowcount
+            finally:
+                db.close()
+        return deleted
+
     @contextlib.contextmanager
     def _sqlite(self, layer: str, columns: Iterable[str]) -> Iterator[sqlite3.Connection]:
         """One SQLite transaction on the store, after checking the layer and column names.
@@ -164,8 +202,17 @@ class GeoPackageStore(Store):
 
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
-        """Writers one at a time, across threads and processes (held for a whole write)."""
+        """Writers one at a time, across threads and processes (held for a whole write).
+
+        Whoever holds the lock is the only writer, so a private copy lying next to the store
+        now was abandoned by a writer that died (e.g. a killed import): it is removed here,
+        before it can pile up beside the store.
+        """
         with _flock(self.path.with_name(self.path.name + ".lock"), fcntl.LOCK_EX):
+            for stale in self.path.parent.glob(f"{glob.escape(self._temporary_prefix())}*"
+                                               f"{TEMPORARY_SUFFIX}*"):
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
             yield
 
     @contextlib.contextmanager
@@ -180,10 +227,13 @@ class GeoPackageStore(Store):
         with _flock(self.path.with_name(self.path.name + ".rlock"), mode):
             yield
 
+    def _temporary_prefix(self) -> str:
+        return f".{self.path.name}."
+
     def _temporary(self) -> Path:
         """A fresh, not yet existing path next to the store (same file system for os.replace)."""
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp.gpkg",
-                                        dir=self.path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=self._temporary_prefix(),
+                                        suffix=TEMPORARY_SUFFIX, dir=self.path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         tmp.unlink()  # GDAL wants to create the file itself
@@ -195,6 +245,44 @@ class GeoPackageStore(Store):
         except FileNotFoundError:
             return "missing"
         return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+    def check(self) -> list[str]:
+        """SQLite's integrity and foreign-key checks, GDAL can list the layers, and every
+        R-tree holds one entry per non-empty geometry and still has its insert trigger."""
+        if not self.exists():
+            return [f"store {self.path} does not exist"]
+        with self._file_lock(fcntl.LOCK_SH):
+            try:
+                self._layer_names()
+            except StoreError as exc:
+                return [str(exc)]
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            _register_gpkg_functions(db)
+            try:
+                problems = [f"integrity_check: {r[0]}" for r in
+                            db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+                problems += [f"foreign key broken in {r[0]!r} (row {r[1]})" for r in
+                             db.execute("PRAGMA foreign_key_check")]
+                for table, column in db.execute(
+                        "SELECT table_name, column_name FROM gpkg_extensions "
+                        "WHERE extension_name = 'gpkg_rtree_index'").fetchall():
+                    geometries = db.execute(
+                        f'SELECT count(*) FROM "{table}" WHERE "{column}" IS NOT NULL '
+                        f'AND NOT ST_IsEmpty("{column}")').fetchone()[0]
+                    entries = db.execute(
+                        f'SELECT count(*) FROM "rtree_{table}_{column}"').fetchone()[0]
+                    if geometries != entries:
+                        problems.append(f"spatial index of {table!r} has {entries} entries "
+                                        f"for {geometries} geometries")
+                    if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
+                                      "AND name = ?",
+                                      (f"rtree_{table}_{column}_insert",)).fetchone():
+                        problems.append(f"spatial index of {table!r} is not kept current")
+            except sqlite3.DatabaseError as exc:
+                problems = [f"not a readable GeoPackage: {exc}"]
+            finally:
+                db.close()
+        return problems
 
 
 @contextlib.contextmanager

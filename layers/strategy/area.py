@@ -89,9 +89,11 @@ class AreaView:
     """Everything :func:`area_view` finds; frames in EPSG:4326.
 
     ``places`` (label, measures, geometry) are the places the concerning measures name;
-    ``services`` the linked services of the area; ``cells`` the public hotspot cells of the
-    area with ``count``, ``category_counts`` (JSON), ``addressed`` (bool) and ``measures``
-    (numbers or titles of the active measures covering the cell, "; "-joined).
+    ``areas`` (label, measures, area_m2, geometry) the drawn areas they are linked to that
+    meet the area (``area_m2`` measured in EPSG:5514); ``services`` the linked services of
+    the area; ``cells`` the public hotspot cells of the area with ``count``,
+    ``category_counts`` (JSON), ``addressed`` (bool) and ``measures`` (numbers or titles of
+    the active measures covering the cell, "; "-joined).
     """
 
     town_id: str
@@ -103,6 +105,7 @@ class AreaView:
     places: gpd.GeoDataFrame
     services: gpd.GeoDataFrame
     cells: gpd.GeoDataFrame
+    areas: gpd.GeoDataFrame
 
     @property
     def unaddressed(self) -> gpd.GeoDataFrame:
@@ -269,7 +272,8 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
     return AreaView(town_id, locality_id, tuple(chosen),
                     indicator_table([s.strategy for s in chosen]), boundary,
                     locality.reset_index(drop=True), linked_places,
-                    linked_services.reset_index(drop=True), cells)
+                    linked_services.reset_index(drop=True), cells,
+                    _linked_areas(measures, area))
 
 
 def load_area(store: Store, town_id: str, locality_id: str | None = None) -> AreaView:
@@ -314,6 +318,24 @@ def _linked_places(measures: Sequence[Measure], places: Mapping[str, tuple[float
         {"label": list(named), "measures": ["; ".join(v) for v in named.values()]},
         geometry=[points[label] for label in named], crs=STORAGE_CRS)
     return frame[frame.geometry.within(area)].reset_index(drop=True)
+
+
+def _linked_areas(measures: Sequence[Measure], area: shapely.Geometry) -> gpd.GeoDataFrame:
+    named: dict[str, list[str]] = {}
+    shapes: dict[str, shapely.Geometry] = {}
+    for measure in measures:
+        for link in measure.links:
+            if link.target_kind == "polygon" and link.wkt:
+                shapes.setdefault(link.target_id, shapely.from_wkt(link.wkt))
+                names = named.setdefault(link.target_id, [])
+                if _measure_name(measure) not in names:
+                    names.append(_measure_name(measure))
+    frame = gpd.GeoDataFrame(
+        {"label": list(named), "measures": ["; ".join(v) for v in named.values()]},
+        geometry=[shapes[label] for label in named], crs=STORAGE_CRS)
+    frame = frame[frame.geometry.intersects(area)].reset_index(drop=True)
+    frame["area_m2"] = to_metric(frame).geometry.area.to_numpy()
+    return frame[["label", "measures", "area_m2", "geometry"]]
 
 
 def _hotspot_cells(pins: gpd.GeoDataFrame, area: shapely.Geometry) -> gpd.GeoDataFrame:

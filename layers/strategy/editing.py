@@ -1,37 +1,59 @@
-"""Writing to the strategies in a store: add a measure, change its status, record an indicator.
+"""Writing to the strategies in a store: add and edit goals, add and edit measures (and link
+them to clicked points or drawn areas), change a measure's status, record an indicator.
 
-Each function reads the strategies (``load_strategies``), applies the change through the model
-(``layers.strategy.model``, which validates it and adds a :class:`HistoryEntry` with the role,
-the UTC time and what changed), and writes only the new or changed rows:
+Each write takes the :class:`~layers.access.principal.Principal` making it and first checks its
+right ``edit_strategy`` (``AccessDenied`` before anything is read or written). It then reads the
+strategies (``load_strategies``), applies the change through the model
+(``layers.strategy.model``, which validates it and adds a :class:`HistoryEntry` with the
+principal's role, the UTC time and what changed), writes only the new or changed rows, and
+last appends an entry to the audit log (``layers.access.audit``: who by username, what, which
+ids). The store has no transaction spanning the change and the audit entry, so a failed audit
+write leaves the change stored and raises ``StoreError`` (as ``layers.access.guarded`` does).
+The change itself is written so:
 
 * new rows across tables (a measure, its links and its history entry; an observation and its
   history entry) go in one ``Store.append_batch``, so they are stored all together or not at all;
-* a status change is an ``update_rows`` of the measure followed by the history append. The store
-  has no transaction spanning both, so when the append fails the status is set back to its old
-  value before the error propagates: either both are kept or neither.
+* a change of existing rows (a status, an edited goal or measure) is an ``update_rows`` followed
+  by the history append. The store has no transaction spanning both, so when the append fails
+  the rows are set back to their old values before the error propagates: either both are kept
+  or neither.
 
 Everything is validated before the first write; ``ValueError`` names what is wrong (unknown
 strategy, goal, measure or indicator, a status outside ``MEASURE_STATUSES``, empty text, a value
 that does not fit the indicator, a link outside the strategy's area). The area of a town's
 strategy is the town's boundary; of a region's strategy, the boundaries of the store's towns in
-that region. Town, locality, service, place, point and polygon links are checked against it;
-pin, cell and police-district links name ids only and are taken as given.
+that region. Town, locality, service, place, point and polygon links are checked against it (a
+drawn polygon must be valid and lie wholly inside); pin, cell and police-district links name ids
+only and are taken as given.
+
+The goal and measure editors and the link functions raise :class:`EditRefused`, a
+``ValueError`` whose ``code`` and ``params`` let a user interface say why in its own language.
+A refusal writes nothing: the store stays byte-identical.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from typing import Any, Final
 
+import geopandas as gpd
 import pandas as pd
 import shapely
-from shapely.geometry import Point
+import shapely.validation
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
 
+from layers.access import audit
+from layers.access.principal import Principal
+from layers.access.roles import EDIT_STRATEGY, PROPOSE_MEASURES
+from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.store import Store
 from layers.strategy.area import link_point, seeded_places
 from layers.strategy.model import (
+    Goal,
     HistoryEntry,
     Link,
     Measure,
@@ -44,6 +66,21 @@ from layers.strategy.tables import load_strategies, strategy_frames
 
 #: Link kinds naming a row of a per-town layer (``<kind>_id``), and that layer.
 _ID_LAYERS = {"locality": "localities", "service": "services"}
+#: A goal number: parts of letters or digits joined by dots ("1.1.1", "A1.2", "2.C").
+GOAL_NUMBER: Final = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")
+
+
+class EditRefused(ValueError):
+    """A change refused before anything was written.
+
+    ``code`` names the reason (``empty_text``, ``bad_number``, ``number_taken``, ...), ``params``
+    the values a message needs; ``str()`` is an English sentence.
+    """
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def now() -> str:
@@ -57,16 +94,22 @@ def point_link(lon: float, lat: float, note: str = "") -> Link:
     return Link("", "point", f"{lat:.5f}, {lon:.5f}", Point(lon, lat).wkt, note)
 
 
-def add_measure(store: Store, strategy_id: str, goal_id: str, text: str,
+def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: str, text: str,
                 owners: Sequence[str], status: str, time_frame: str, links: Sequence[Link],
-                who_role: str, at: str | None = None) -> str:
+                at: str | None = None) -> str:
     """Add a measure serving ``goal_id`` of ``strategy_id``; return its new id.
 
     ``text`` is the measure's wording (its title); ``links``' ``measure_id`` is ignored (the
-    new id is set). ``at`` defaults to :func:`now`. Raises ``ValueError`` before writing
-    anything (see the module docstring), ``StoreError`` when the store refuses the batch (the
-    store is then unchanged).
+    new id is set). ``at`` defaults to :func:`now`. A measure in status "planned" needs the
+    right ``propose_measures`` (police propose a patrol measure), any other status
+    ``edit_strategy``. Raises ``AccessDenied`` and ``ValueError`` before writing anything (see
+    the module docstring), ``StoreError`` when the store refuses the batch (the store is then
+    unchanged).
     """
+    if status == "planned" and principal.can(PROPOSE_MEASURES):
+        who_role = principal.role
+    else:
+        who_role = _author(principal)
     strategy = _strategy(store, strategy_id)
     if goal_id not in {g.goal_id for g in strategy.goals}:
         raise ValueError(f"no goal {goal_id!r} in strategy {strategy_id}")
@@ -90,41 +133,45 @@ def add_measure(store: Store, strategy_id: str, goal_id: str, text: str,
         ("measure_links",
          frames["measure_links"][frames["measure_links"]["measure_id"] == measure_id]),
         ("history", frames["history"].tail(1))])
+    audit.record(store, principal, "add_measure", "measures", [measure_id], {
+        "strategy_id": strategy_id, "goal_id": goal_id, "status": status,
+        "links": [k.target_kind for k in bound]})
     return measure_id
 
 
-def update_measure_status(store: Store, measure_id: str, status: str, who_role: str,
+def update_measure_status(store: Store, principal: Principal, measure_id: str, status: str,
                           at: str | None = None) -> bool:
     """Set the status of ``measure_id``; return False (writing nothing) when it already has it.
 
-    Raises ``ValueError`` for an unknown measure or status or an empty role; on a failed
+    Raises ``AccessDenied``, ``ValueError`` for an unknown measure or status; on a failed
     history write the old status is restored and the error re-raised.
     """
+    who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
     old = strategy.measure(measure_id).status
     changed = apply_change(strategy, "measure", measure_id, {"status": status}, who_role,
                            at or now())
     if changed is strategy:
         return False
-    history = strategy_frames([changed])["history"].tail(1)
-    store.update_rows("measures", "measure_id",
-                      pd.DataFrame({"measure_id": [measure_id], "status": [status]}))
-    try:
-        store.append_batch([("history", history)])
-    except BaseException:
-        store.update_rows("measures", "measure_id",
-                          pd.DataFrame({"measure_id": [measure_id], "status": [old]}))
-        raise
+    _update_with_history(store, "measures", "measure_id",
+                         pd.DataFrame({"measure_id": [measure_id], "status": [status]}),
+                         pd.DataFrame({"measure_id": [measure_id], "status": [old]}),
+                         strategy_frames([changed])["history"].tail(1))
+    audit.record(store, principal, "change_measure_status", "measures", [measure_id],
+                 {"old": old, "new": status})
     return True
 
 
-def add_indicator_observation(store: Store, indicator_id: str, value: str, date: str,
-                              who_role: str, note: str = "", at: str | None = None) -> None:
+def add_indicator_observation(store: Store, principal: Principal, indicator_id: str,
+                              value: str, date: str, note: str = "",
+                              at: str | None = None) -> None:
     """Record ``value`` of ``indicator_id`` observed on ``date`` (``YYYY[-MM[-DD]]``).
 
-    Raises ``ValueError`` for an unknown indicator, a bad date or a value that does not fit
-    the indicator's kind; the observation and its history entry are written in one batch.
+    Raises ``AccessDenied``, ``ValueError`` for an unknown indicator, a bad date or a value
+    that does not fit the indicator's kind; the observation and its history entry are written
+    in one batch.
     """
+    who_role = _author(principal)
     strategy = _owner(store, "indicator", indicator_id)
     observation = Observation(indicator_id, date.strip(), value.strip(), note.strip())
     changed = add_observation(strategy, observation, who_role, at or now())
@@ -132,9 +179,290 @@ def add_indicator_observation(store: Store, indicator_id: str, value: str, date:
     observations = frames["observations"]
     mine = observations[observations["indicator_id"] == indicator_id]
     store.append_batch([("observations", mine.tail(1)), ("history", frames["history"].tail(1))])
+    audit.record(store, principal, "add_observation", "observations", [indicator_id],
+                 {"date": observation.date, "value": observation.value})
+
+
+def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: str | None,
+             number: str, text: str, description: str = "", at: str | None = None) -> str:
+    """Add a goal to ``strategy_id`` under ``parent_id`` (None: a top-level goal); return its id.
+
+    ``number`` must be a goal number (:data:`GOAL_NUMBER`) not yet used in the strategy and,
+    under a numbered parent, continue the parent's number by one part ("1.1.6" under "1.1").
+    The goal is ``specific`` under a parent, ``long_term`` at the top. It and its history entry
+    are written in one batch. Raises ``AccessDenied`` or :class:`EditRefused` (nothing
+    written).
+    """
+    who_role = _author(principal)
+    strategy = _strategy(store, strategy_id)
+    parent = None
+    if parent_id is not None:
+        try:
+            parent = strategy.goal(parent_id)
+        except KeyError:
+            raise EditRefused("no_parent", f"no goal {parent_id!r} in strategy {strategy_id}",
+                              parent=parent_id) from None
+    _require_text(text)
+    goal_id = f"{strategy_id}:goal:{uuid.uuid4().hex[:8]}"
+    number = _check_number(strategy, goal_id, number.strip(), parent)
+    goal = Goal(goal_id, strategy_id, number, text.strip(),
+                "specific" if parent else "long_term", parent_id, description.strip())
+    entry = HistoryEntry("goal", goal_id, at or now(), who_role, {"goal_added": {
+        "parent_id": parent_id, "number": number, "text": goal.text,
+        "description": goal.description}})
+    changed = dataclasses.replace(strategy, goals=(*strategy.goals, goal),
+                                  history=(*strategy.history, entry))
+    frames = strategy_frames([changed])
+    store.append_batch([("goals", frames["goals"].tail(1)),
+                        ("history", frames["history"].tail(1))])
+    audit.record(store, principal, "add_goal", "goals", [goal_id],
+                 {"strategy_id": strategy_id, "parent_id": parent_id, "number": number})
+    return goal_id
+
+
+def edit_goal(store: Store, principal: Principal, goal_id: str, number: str, text: str,
+              description: str, at: str | None = None) -> bool:
+    """Set the number, text and description of ``goal_id``; return False (writing nothing)
+    when nothing changes.
+
+    A new number follows the rules of :func:`add_goal`; the sub-goals are renumbered with it
+    ("1.1" → "1.2" makes "1.1.3" "1.2.3"), all kept in the one history entry of the goal.
+    Raises ``AccessDenied`` or :class:`EditRefused` (nothing written); on a failed history
+    write the old values are restored and the error re-raised.
+    """
+    who_role = _author(principal)
+    strategy = _owner(store, "goal", goal_id)
+    goal = strategy.goal(goal_id)
+    parent = strategy.goal(goal.parent_id) if goal.parent_id else None
+    _require_text(text)
+    # a goal the document left unnumbered (often the long-term one) may stay so
+    number = _check_number(strategy, goal_id, number.strip(), parent,
+                           allow_empty=not goal.number)
+    new = {goal_id: dataclasses.replace(goal, number=number, text=text.strip(),
+                                        description=description.strip())}
+    if number != goal.number:
+        for descendant in _descendants(strategy, goal_id):
+            if goal.number and descendant.number.startswith(goal.number + "."):
+                new[descendant.goal_id] = dataclasses.replace(
+                    descendant, number=number + descendant.number[len(goal.number):])
+    record: dict[str, object] = {
+        name: {"old": getattr(goal, name), "new": getattr(new[goal_id], name)}
+        for name in ("number", "text", "description")
+        if getattr(goal, name) != getattr(new[goal_id], name)}
+    if not record:
+        return False
+    renumbered = {gid: {"old": strategy.goal(gid).number, "new": g.number}
+                  for gid, g in new.items() if gid != goal_id}
+    if renumbered:
+        record["renumbered"] = renumbered
+    entry = HistoryEntry("goal", goal_id, at or now(), who_role, record)
+    try:
+        changed = dataclasses.replace(
+            strategy, goals=tuple(new.get(g.goal_id, g) for g in strategy.goals),
+            history=(*strategy.history, entry))
+    except ValueError as exc:  # sub-goals whose numbers cannot follow the new one
+        raise EditRefused("inconsistent", str(exc), problem=str(exc)) from None
+    columns = ["goal_id", "number", "text", "description"]
+    rows = strategy_frames([changed])["goals"]
+    before = strategy_frames([strategy])["goals"]
+    _update_with_history(store, "goals", "goal_id",
+                         rows[rows["goal_id"].isin(list(new))][columns],
+                         before[before["goal_id"].isin(list(new))][columns],
+                         strategy_frames([changed])["history"].tail(1))
+    audit.record(store, principal, "edit_goal", "goals", list(new),
+                 {"fields": sorted(set(record) - {"renumbered"})})
+    return True
+
+
+def next_goal_number(strategy: Strategy, parent_id: str | None) -> str:
+    """A free number for a new goal under ``parent_id`` (None: the top level): one after the
+    highest numeric last part among its siblings ("1.1.6" after "1.1.5"), under the parent's
+    number or, for an unnumbered parent, the siblings' common beginning. Raises ``KeyError``
+    for an unknown parent."""
+    siblings = [g.number for g in strategy.goals if g.parent_id == parent_id and g.number]
+    base = strategy.goal(parent_id).number if parent_id else ""
+    if not base and siblings:
+        base = siblings[-1].rpartition(".")[0]
+    last = max((int(n.rpartition(".")[2]) for n in siblings
+                if n.rpartition(".")[2].isdigit()), default=0)
+    taken = {g.number for g in strategy.goals}
+    while True:
+        last += 1
+        number = f"{base}.{last}" if base else str(last)
+        if number not in taken:
+            return number
+
+
+#: Measure fields :func:`edit_measure` sets (``title`` is the measure's wording).
+MEASURE_FIELDS: Final = ("title", "owners", "partners", "target_groups", "time_frame",
+                         "budget_czk", "budget_note")
+
+
+def edit_measure(store: Store, principal: Principal, measure_id: str,
+                 changes: Mapping[str, Any], at: str | None = None) -> bool:
+    """Set fields of ``measure_id`` (names in :data:`MEASURE_FIELDS`; lists for owners,
+    partners and target groups, whose blank items are dropped; ``budget_czk`` a non-negative
+    number of CZK or None); return False (writing nothing) when nothing changes.
+
+    Raises ``AccessDenied``, :class:`EditRefused` for an unknown field, an empty text or a
+    negative budget (nothing written); on a failed history write the old values are restored
+    and the error re-raised.
+    """
+    who_role = _author(principal)
+    strategy = _owner(store, "measure", measure_id)
+    clean: dict[str, object] = {}
+    for name, value in changes.items():
+        if name not in MEASURE_FIELDS:
+            raise EditRefused("bad_field", f"measure field {name!r} cannot be edited here",
+                              field=name)
+        if isinstance(value, str):
+            value = value.strip()
+        elif isinstance(value, list | tuple):
+            value = [item.strip() for item in value if item.strip()]
+        clean[name] = value
+    if "title" in clean:
+        _require_text(str(clean["title"]))
+    budget = clean.get("budget_czk")
+    if budget is not None and not (isinstance(budget, int | float) and budget >= 0):
+        raise EditRefused("bad_budget", f"budget {budget!r} CZK must not be negative",
+                          value=budget)
+    changed = apply_change(strategy, "measure", measure_id, clean, who_role, at or now())
+    if changed is strategy:
+        return False
+    touched = ["measure_id", *changed.history[-1].change]
+    rows = strategy_frames([changed])["measures"]
+    before = strategy_frames([strategy])["measures"]
+    _update_with_history(store, "measures", "measure_id",
+                         rows[rows["measure_id"] == measure_id][touched],
+                         before[before["measure_id"] == measure_id][touched],
+                         strategy_frames([changed])["history"].tail(1))
+    audit.record(store, principal, "edit_measure", "measures", [measure_id],
+                 {"fields": touched[1:]})
+    return True
+
+
+def parse_budget(text: str) -> float | None:
+    """CZK from what a person types ("1 200 000", "350000,50", "" for none).
+
+    Raises :class:`EditRefused` (``bad_budget``) for anything else or a negative amount.
+    """
+    compact = re.sub(r"\s|\u00a0|Kč$", "", text.strip()).replace(",", ".")
+    if not compact:
+        return None
+    try:
+        value = float(compact)
+    except ValueError:
+        raise EditRefused("bad_budget", f"budget {text!r} is not an amount of CZK",
+                          value=text) from None
+    if not value >= 0:
+        raise EditRefused("bad_budget", f"budget {text!r} CZK must not be negative", value=text)
+    return value
+
+
+def polygon_link(geometry: Mapping[str, Any], note: str = "") -> tuple[Link, float]:
+    """A ``polygon`` link of a drawn area (a GeoJSON geometry, EPSG:4326) and its area in
+    square metres (computed in EPSG:5514); ``measure_id`` is left empty.
+
+    The link is named by its size and a point inside it. Raises :class:`EditRefused` for
+    something other than a (multi)polygon, or an invalid one (self-crossing, empty).
+    """
+    try:
+        drawn = shape(geometry)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
+        raise EditRefused("not_polygon", "the drawn shape is not a GeoJSON geometry",
+                          kind="?") from None
+    if not isinstance(drawn, Polygon | MultiPolygon):
+        raise EditRefused("not_polygon", f"a {drawn.geom_type} is not an area",
+                          kind=drawn.geom_type)
+    if drawn.is_empty or not drawn.is_valid:
+        reason = shapely.validation.explain_validity(drawn) if not drawn.is_empty else "empty"
+        raise EditRefused("invalid_polygon", f"the drawn area is not valid ({reason})",
+                          reason=reason)
+    area_m2 = float(gpd.GeoSeries([drawn], crs=STORAGE_CRS).to_crs(METRIC_CRS).area.iloc[0])
+    inside = drawn.representative_point()
+    return Link("", "polygon", f"{area_m2:.0f} m² @ {inside.y:.5f}, {inside.x:.5f}", drawn.wkt,
+                note), area_m2
+
+
+def add_measure_link(store: Store, principal: Principal, measure_id: str, link: Link,
+                     at: str | None = None) -> None:
+    """Link ``measure_id`` to one more place (``link``'s ``measure_id`` is ignored).
+
+    The link is checked like :func:`add_measure`'s; it and its history entry are written in
+    one batch. Raises ``AccessDenied``, :class:`EditRefused` or ``ValueError`` (nothing
+    written).
+    """
+    who_role = _author(principal)
+    strategy = _owner(store, "measure", measure_id)
+    measure = strategy.measure(measure_id)
+    bound = dataclasses.replace(link, measure_id=measure_id)
+    _check_links(store, strategy, [bound])
+    entry = HistoryEntry("measure", measure_id, at or now(), who_role, {"link_added": {
+        "kind": bound.target_kind, "target": bound.target_id, "wkt": bound.wkt}})
+    updated = dataclasses.replace(measure, links=(*measure.links, bound))
+    changed = dataclasses.replace(
+        strategy, measures=tuple(updated if m.measure_id == measure_id else m
+                                 for m in strategy.measures),
+        history=(*strategy.history, entry))
+    frames = strategy_frames([changed])
+    links = frames["measure_links"]
+    store.append_batch([("measure_links", links[links["measure_id"] == measure_id].tail(1)),
+                        ("history", frames["history"].tail(1))])
+    audit.record(store, principal, "add_measure_link", "measure_links", [measure_id],
+                 {"kind": bound.target_kind, "target": bound.target_id})
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+def _require_text(text: str) -> None:
+    if not text.strip():
+        raise EditRefused("empty_text", "the text must not be empty")
+
+
+def _author(principal: Principal) -> str:
+    """The role history records for ``principal``; ``AccessDenied`` without ``edit_strategy``."""
+    principal.require(EDIT_STRATEGY)
+    return principal.role
+
+
+def _check_number(strategy: Strategy, goal_id: str, number: str, parent: Goal | None,
+                  allow_empty: bool = False) -> str:
+    """``number`` for the goal ``goal_id`` under ``parent`` (see :func:`add_goal`); an empty
+    one only with ``allow_empty`` and no numbered parent."""
+    if not number and allow_empty and not (parent and parent.number):
+        return number
+    if not GOAL_NUMBER.match(number):
+        raise EditRefused("bad_number", f"{number!r} is not a goal number (like 1.2.3)",
+                          number=number)
+    for other in strategy.goals:
+        if other.goal_id != goal_id and other.number == number:
+            raise EditRefused("number_taken", f"goal number {number} is already used in "
+                              f"strategy {strategy.strategy_id}", number=number)
+    if parent is not None and parent.number and number.rpartition(".")[0] != parent.number:
+        raise EditRefused("number_not_under_parent", f"number {number} does not continue its "
+                          f"parent's number {parent.number}", number=number,
+                          parent=parent.number)
+    return number
+
+
+def _descendants(strategy: Strategy, goal_id: str) -> list[Goal]:
+    out: list[Goal] = []
+    for goal in strategy.goals:
+        if goal.parent_id == goal_id:
+            out += [goal, *_descendants(strategy, goal.goal_id)]
+    return out
+
+
+def _update_with_history(store: Store, layer: str, key: str, new: pd.DataFrame,
+                         old: pd.DataFrame, history: pd.DataFrame) -> None:
+    """Write ``new`` rows then ``history``; restore ``old`` when the history write fails."""
+    store.update_rows(layer, key, new)
+    try:
+        store.append_batch([("history", history)])
+    except BaseException:
+        store.update_rows(layer, key, old)
+        raise
+
 
 def _strategy(store: Store, strategy_id: str) -> Strategy:
     for strategy in load_strategies(store):
@@ -187,5 +515,11 @@ def _check_links(store: Store, strategy: Strategy, links: Sequence[Link]) -> Non
             raise ValueError(f"{what}: {kind} {target!r} (lon {point.x:.5f}, lat "
                              f"{point.y:.5f}) lies outside its towns "
                              f"({', '.join(sorted(town_ids))})")
-        if kind == "polygon" and link.wkt and not area.intersects(shapely.from_wkt(link.wkt)):
-            raise ValueError(f"{what}: the drawn area {target!r} lies outside its towns")
+        if kind == "polygon" and link.wkt:
+            drawn = shapely.from_wkt(link.wkt)
+            if not drawn.is_valid:
+                raise EditRefused("invalid_polygon", f"{what}: the drawn area {target!r} is "
+                                  "not valid", reason=shapely.validation.explain_validity(drawn))
+            if not area.covers(drawn):
+                raise EditRefused("polygon_outside", f"{what}: the drawn area {target!r} does "
+                                  "not lie inside its towns", towns=", ".join(sorted(town_ids)))

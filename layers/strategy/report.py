@@ -2,7 +2,9 @@
 
 :func:`report_html` renders a self-contained HTML page (Jinja2, auto-escaped);
 :func:`report_pdf` a PDF of text pages and a static map drawn with matplotlib's PDF backend
-(no web tiles, works offline). Both take an :class:`~layers.strategy.area.AreaView`.
+(no web tiles, works offline). Both take an :class:`~layers.strategy.area.AreaView`. The areas
+drawn for measures (polygon links) are listed with their size in hectares (measured in
+EPSG:5514) and drawn on the map, each map layer with its entry in the map's legend.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ import matplotlib
 matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt
 from jinja2 import Environment
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from layers.crs import METRIC_CRS
 from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M, AreaView
@@ -32,6 +37,9 @@ STATUS_COLOURS: Final = {"planned": "#3182bd", "in_progress": "#e6550d", "done":
 DIRECTION_LABELS: Final = {"better": "zlepšení", "worse": "zhoršení", "same": "beze změny"}
 UNADDRESSED_COLOUR: Final = "#cb181d"
 ADDRESSED_COLOUR: Final = "#969696"
+PLACE_COLOUR: Final = "#3182bd"
+SERVICE_COLOUR: Final = "#31a354"
+AREA_HATCH: Final = "////"
 #: A4 portrait in inches.
 _PAGE: Final = (8.27, 11.69)
 _LINES_PER_PAGE: Final = 62
@@ -74,6 +82,11 @@ pokrývá aktivní opatření (místo do {{ radius }} m, lokalita nebo zakreslen
 {% for row in hotspots %}<tr><td>{{ row.centre }}</td><td>{{ row.count }}</td>
 <td>{{ row.measures or "– neřešeno –" }}</td></tr>{% endfor %}</table>
 {% else %}<p>V oblasti nejsou žádné veřejné buňky míst strachu.</p>{% endif %}
+<h2>Zakreslené plochy opatření</h2>
+{% if areas %}<table><tr><th>Plocha (bod uvnitř)</th><th>Výměra</th><th>Opatření</th></tr>
+{% for row in areas %}<tr><td>{{ row.inside }}</td><td>{{ row.size }}</td>
+<td>{{ row.measures }}</td></tr>{% endfor %}</table>
+{% else %}<p>Žádné opatření v oblasti nemá zakreslenou plochu.</p>{% endif %}
 </body></html>
 """
 
@@ -103,6 +116,11 @@ def _change(direction: object, difference: object) -> str:
     return "–"
 
 
+def hectares(area_m2: float) -> str:
+    """An area in hectares as Czech writes it, two decimals: 12 345 m² → "1,23 ha"."""
+    return f"{area_m2 / 10_000:,.2f} ha".replace(",", "\u00a0").replace(".", ",")
+
+
 def _context(view: AreaView, town_name: str, locality_name: str | None) -> dict[str, object]:
     strategies = []
     for item in view.strategies:
@@ -122,10 +140,16 @@ def _context(view: AreaView, town_name: str, locality_name: str | None) -> dict[
                  "count": int(count), "measures": measures}
                 for geom, count, measures in zip(view.cells.geometry, view.cells["count"],
                                                  view.cells["measures"], strict=True)]
+    # a drawn area's label is "<m²> m² @ <lat>, <lon>" (layers.strategy.editing.polygon_link)
+    areas = [{"inside": label.partition(" @ ")[2] or label, "size": hectares(area_m2),
+              "measures": measures}
+             for label, area_m2, measures in zip(view.areas["label"], view.areas["area_m2"],
+                                                 view.areas["measures"], strict=True)]
     subtitle = (f"{len(view.unaddressed)} z {len(view.cells)} buněk míst strachu "
                 "neřeší žádné aktivní opatření.")
     return {"title": _title(town_name, locality_name), "subtitle": subtitle,
             "strategies": strategies, "indicators": indicators, "hotspots": hotspots,
+            "areas": areas,
             "cell_m": f"{HOTSPOT_CELL_M:.0f}", "k": HOTSPOT_K, "radius": f"{PLACE_RADIUS_M:.0f}"}
 
 
@@ -166,6 +190,11 @@ def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
     for row in context["hotspots"]:  # type: ignore[attr-defined]
         yield from wrapped(f"{row['centre']}: {row['count']} odpovědí – "
                            f"{row['measures'] or 'neřešeno'}", indent=2)
+    if context["areas"]:
+        yield "", 8.5, "normal"
+        yield "Zakreslené plochy opatření", 10.5, "bold"
+    for row in context["areas"]:  # type: ignore[attr-defined]
+        yield from wrapped(f"{row['size']} u {row['inside']}: {row['measures']}", indent=2)
 
 
 def _map_page(view: AreaView, title: str) -> Figure:
@@ -176,19 +205,33 @@ def _map_page(view: AreaView, title: str) -> Figure:
     if len(view.locality):
         view.locality.to_crs(METRIC_CRS).plot(ax=ax, facecolor="#fcae91",
                                               edgecolor="#67000d", alpha=0.35)
+    legend: list[Artist] = [
+        Patch(facecolor=UNADDRESSED_COLOUR, alpha=0.55, edgecolor="#444444",
+              label="místo strachu, které neřeší žádné aktivní opatření"),
+        Patch(facecolor=ADDRESSED_COLOUR, alpha=0.55, edgecolor="#444444",
+              label="místo strachu řešené opatřením")]
     cells = view.cells.to_crs(METRIC_CRS)
     if len(cells):
         addressed = cells["addressed"].astype(bool)
         colours = [ADDRESSED_COLOUR if a else UNADDRESSED_COLOUR for a in addressed]
         cells.plot(ax=ax, color=colours, alpha=0.55, edgecolor="#444444", linewidth=0.4)
+    if len(view.areas):
+        view.areas.to_crs(METRIC_CRS).plot(ax=ax, facecolor="none", edgecolor=PLACE_COLOUR,
+                                           hatch=AREA_HATCH, linewidth=1.5, zorder=2)
+        legend.append(Patch(facecolor="none", edgecolor=PLACE_COLOUR, hatch=AREA_HATCH,
+                            label="zakreslená plocha opatření"))
     if len(view.services):
         services = view.services.to_crs(METRIC_CRS)
         ax.scatter(services.geometry.x, services.geometry.y, marker="s", s=30,
-                   color="#31a354", zorder=3)
+                   color=SERVICE_COLOUR, zorder=3)
+        legend.append(Line2D([], [], marker="s", linestyle="", color=SERVICE_COLOUR,
+                             label="služba, na kterou opatření odkazuje"))
     if len(view.places):
         places = view.places.to_crs(METRIC_CRS)
-        ax.scatter(places.geometry.x, places.geometry.y, marker="^", s=60, color="#3182bd",
+        ax.scatter(places.geometry.x, places.geometry.y, marker="^", s=60, color=PLACE_COLOUR,
                    edgecolor="#fff", zorder=4)
+        legend.append(Line2D([], [], marker="^", linestyle="", color=PLACE_COLOUR,
+                             label="místo, na které opatření odkazuje"))
         for label, x, y in zip(places["label"], places.geometry.x, places.geometry.y,
                                strict=True):
             ax.annotate(label, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=6)
@@ -199,9 +242,8 @@ def _map_page(view: AreaView, title: str) -> Figure:
     ax.set_aspect("equal")
     ax.set_axis_off()
     fig.text(0.05, 0.95, title, fontsize=12, weight="bold")
-    fig.text(0.05, 0.07, "Červeně: místa strachu, která neřeší žádné aktivní opatření; šedě: "
-                         "řešená. Trojúhelník: místo, na které opatření odkazuje; čtverec: "
-                         "služba.", fontsize=8, wrap=True)
+    fig.legend(handles=legend, loc="lower left", bbox_to_anchor=(0.05, 0.01), fontsize=8,
+               frameon=False, title="Legenda", title_fontsize=9, alignment="left")
     return fig
 
 

@@ -7,9 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.commands import bench_hotspots, bench_import, bench_map
+from scripts.commands import (
+    bench_hotspots,
+    bench_import,
+    bench_ingest,
+    bench_load,
+    bench_map,
+    bench_patrol,
+    bench_store,
+)
 
-BENCHMARKS = (bench_map, bench_hotspots, bench_import)
+BENCHMARKS = (bench_map, bench_hotspots, bench_import, bench_patrol, bench_store, bench_ingest,
+              bench_load)
 
 
 def register(subparsers: Any) -> None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from layers.access.accounts import MIN_PASSWORD
 from layers.build import build_demo
 from layers.sources.errors import SourceError
 from layers.sources.real import SOURCES_DIR
 from layers.store import default_location
 from layers.store.base import StoreError
 from scripts.commands.common import CommandError, emit, format_table, subcommand
+
+#: The demo accounts' password comes from here, never from the repository.
+DEMO_PASSWORD_ENV = "MAPA_DEMO_PASSWORD"
 
 
 def register(subparsers: Any) -> None:
@@ -21,15 +26,22 @@ def register(subparsers: Any) -> None:
                         "plus illustrative layers)", run)
     parser.add_argument("--sources", type=Path, default=SOURCES_DIR,
                         help="folder of the shipped source data (default geodata/sources)")
+    parser.epilog = (f"With {DEMO_PASSWORD_ENV} set, one demo account per role is created "
+                     "with that password (admin, moderator, policie, urbanista, koordinator, "
+                     "nzdm-rybare, my-litvinov).")
 
 
 def run(args: argparse.Namespace) -> int:
     location = args.store or default_location()
     if location.startswith(("postgresql://", "postgres://")):
         raise CommandError("build-demo writes a GeoPackage; give a file path")
+    password = os.environ.get(DEMO_PASSWORD_ENV) or None
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise CommandError(f"{DEMO_PASSWORD_ENV} needs at least {MIN_PASSWORD} characters")
     try:
         counts = build_demo(Path(location), sources=args.sources,
-                            progress=lambda m: print(f"… {m}", file=sys.stderr))
+                            progress=lambda m: print(f"… {m}", file=sys.stderr),
+                            demo_password=password)
     except (SourceError, StoreError) as exc:
         raise CommandError(f"{exc} (the existing store was left untouched)") from exc
     table = format_table(["layer", "rows"], [[k, v] for k, v in counts.items()])

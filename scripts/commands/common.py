@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from layers.store import Store, StoreError, default_location, open_store
+from layers.store import Store, StoreError, default_location, open_store, public_location
 
 
 class CommandError(RuntimeError):
@@ -17,7 +17,8 @@ class CommandError(RuntimeError):
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--store`` and ``--json`` to a subcommand parser."""
     parser.add_argument("--store", default=None,
-                        help=f"store location (GeoPackage path; default {default_location()})")
+                        help="store location: GeoPackage path or postgresql:// URL "
+                             f"(default {public_location(default_location())})")
     parser.add_argument("--json", action="store_true",
                         help="print the result as one JSON object on the last line")
 

@@ -1,82 +1,142 @@
-"""``mapa import …``: bring outside data into the store. ``mapa import offences FILE``.
+"""``mapa import …``: bring outside data into the store, validated, as an undoable batch.
 
-Each importer is a sub-subcommand registered in ``IMPORTERS`` (name, help, register function),
-so a later importer (feeling-map answers, localities …) is one more entry.
+``mapa import localities|services|police-stats|offences|exclusion-index FILE --town TOWN
+[--dry-run] [--json]`` and ``mapa import town KOD_OBEC --town ID`` go through
+``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists the batches, ``mapa undo
+BATCH_ID`` removes one); ``mapa import feeling-map``
+imports a feeling-map export as a session of pins. Each importer is an entry of
+``IMPORTERS``. Exit 0 when committed (even with some rows rejected), 1 with a one-line
+reason when stopped; the store is then unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
-import shapely
-
-from layers.schema import OFFENCES
+from layers.ingest.batches import ImportRefused, ImportResult, run_import
+from layers.ingest.towns import import_town
 from layers.sources.errors import SourceError
-from layers.sources.offences import read_offences
 from layers.store.base import StoreError
 from scripts.commands import import_feeling_map
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
+#: Ingest importers: name → help text.
+INGEST_KINDS: Final = {
+    "localities": "socially excluded localities (GeoJSON, GeoPackage, Shapefile or zipped "
+                  "Shapefile; name, population_est, source, date)",
+    "services": "services (OpenStreetMap-style GeoJSON, or CSV with type and coordinates)",
+    "police-stats": "police statistics per 6-digit department code (CSV/XLSX table), or "
+                    "department polygons (vector file)",
+    "offences": "point-level offences (date, type, coordinates) as the police crime map "
+                "exports them",
+    "exclusion-index": "a new edition of the social-exclusion index table (CSV or the "
+                       "ministry's XLSX)",
+}
+#: Problems printed in the readable output (all of them are in --json).
+SHOWN: Final = 50
+
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("import", help="import outside data (mapa import offences …)")
+    parser = subparsers.add_parser("import", help="import outside data (mapa import localities "
+                                                  "…)")
     inner = parser.add_subparsers(dest="importer", required=True, metavar="WHAT")
     for add in IMPORTERS:
         add(inner)
 
 
-def _register_offences(subparsers: Any) -> None:
-    parser = subcommand(subparsers, "offences",
-                        "append point-level offences (CSV date,type,lon/lat or x/y; or GeoJSON)",
-                        run_offences)
-    parser.add_argument("file", help="CSV or GeoJSON file of offences")
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
-    parser.add_argument("--crs", default=None,
-                        help="CRS of CSV x/y columns (default EPSG:5514; lon/lat is EPSG:4326)")
-    parser.add_argument("--source", default=None, help="source label kept per row (default: "
-                                                       "the file name)")
-    parser.add_argument("--strict", action="store_true",
-                        help="import nothing when any row is rejected")
+def _register_ingest(subparsers: Any) -> None:
+    for kind, help_text in INGEST_KINDS.items():
+        parser = subcommand(subparsers, kind, help_text, run)
+        parser.set_defaults(kind=kind)
+        parser.add_argument("file", type=Path, help="the file to import")
+        parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="validate and report only; write nothing")
+        parser.add_argument("--crs", default=None,
+                            help="the file's CRS when it states none or a wrong one "
+                                 "(e.g. EPSG:5514)")
+        parser.add_argument("--year", type=int, default=None,
+                            help="year of a table without a year column")
+        parser.add_argument("--licence", default="", help="licence of the data (kept with "
+                                                          "the batch and shown in the app)")
+        parser.add_argument("--source", default=None,
+                            help="source label kept per row (default: the file name)")
+        parser.add_argument("--strict", action="store_true",
+                            help="import nothing when any row is rejected")
 
 
-IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_offences, import_feeling_map.register)
+def _register_town(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "town", "add any Czech municipality as a town, by its "
+                                            "RÚIAN code (boundary, exclusion index, population)",
+                        run_town)
+    parser.add_argument("kod_obec", help="the municipality's 6-digit RÚIAN code")
+    parser.add_argument("--town", required=True, help="id of the new town (e.g. most)")
+    parser.add_argument("--name", default=None, help="display name (default: from the data)")
+    parser.add_argument("--boundary", type=Path, default=None,
+                        help="boundary file (default: the shipped polygons of Karlovarský and "
+                             "Ústecký kraj)")
+    parser.add_argument("--crs", default=None, help="the boundary file's CRS if it is wrong")
+    parser.add_argument("--licence", default="", help="licence of the boundary data")
+    parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
 
 
-def run_offences(args: argparse.Namespace) -> int:
+IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_town,
+                                                import_feeling_map.register)
+
+
+def run(args: argparse.Namespace) -> int:
     store = store_from(args)
+
+    def progress(rows: int) -> None:
+        if rows >= 100_000:
+            print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
+
     try:
-        towns = store.read("towns", args.town)
-        if len(towns) == 0:
-            raise CommandError(f"unknown town {args.town!r}")
-        area = shapely.union_all(towns.geometry.to_numpy())
-        frame, report = read_offences(args.file, args.town, area, crs=args.crs,
-                                      source=args.source)
-        if args.strict and report.problems:
-            raise CommandError(f"{len(report.problems)} of {report.rows} rows rejected "
-                               f"(first: {report.problems[0].where}: "
-                               f"{report.problems[0].reason}); nothing imported (--strict)")
-        if report.rows and not report.accepted:
-            raise CommandError(f"none of the {report.rows} rows can be imported "
-                               f"(first: {report.problems[0].where}: "
-                               f"{report.problems[0].reason})")
-        # the store skips ids it already holds, under its writer lock (no read-then-write race)
-        written = store.append_batch([(OFFENCES.name, frame)],
-                                     unique_keys={OFFENCES.name: "offence_id"})
-        imported = written.get(OFFENCES.name, 0)
-        duplicates = len(frame) - imported
-    except (SourceError, StoreError) as exc:
+        result = run_import(store, args.kind, args.file, town_id=args.town,
+                            dry_run=args.dry_run, crs=args.crs, year=args.year,
+                            licence=args.licence, source_label=args.source,
+                            strict=args.strict, progress=progress)
+    except (ImportRefused, SourceError, StoreError) as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:
         raise CommandError(f"cannot write to {store.location}: {exc}") from exc
-    rows = [[p.where, p.reason] for p in report.problems]
-    readable = "\n".join([
-        f"{report.path}: {report.rows} rows, {imported} imported into {store.location} "
-        f"({duplicates} already there, {len(report.problems)} rejected)",
-        *([format_table(["where", "problem"], rows)] if rows else []),
-    ])
-    emit(args, readable, {**report.as_dict(), "imported": imported,
-                          "already_present": duplicates, "town_id": args.town,
-                          "store": store.location})
+    emit(args, _readable(result), {**result.as_json(), "store": store.location})
     return 0
+
+
+def run_town(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        result = import_town(store, args.kod_obec, town_id=args.town, name=args.name,
+                             boundary=args.boundary, crs=args.crs, dry_run=args.dry_run,
+                             licence=args.licence)
+    except (ImportRefused, SourceError, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    emit(args, _readable(result), {**result.as_json(), "store": store.location})
+    return 0
+
+
+def _readable(result: ImportResult) -> str:
+    report = result.report
+    verb = "would be added (dry run, nothing written)" if result.dry_run else \
+        f"added as batch {result.batch_id}"
+    added = ", ".join(f"{n:,} {layer}" for layer, n in report.added.items())
+    lines = [f"{report.source_name}: {report.rows:,} rows; {added} {verb}; "
+             f"{report.counts['rejected']:,} rejected, {report.counts['repaired']:,} repaired, "
+             f"{report.counts['flagged']:,} flagged"]
+    if report.crs_action:
+        lines.append(f"coordinates: {report.crs_action}")
+    if report.encoding:
+        lines.append(f"text encoding: {report.encoding}")
+    lines += report.notes
+    for kind in ("rejected", "repaired", "flagged"):
+        problems = [[p.where, p.reason] for p in getattr(report, kind)]
+        if problems:
+            lines.append(format_table(["where", kind], problems[:SHOWN]))
+            if report.counts[kind] > SHOWN:
+                lines.append(f"(+{report.counts[kind] - SHOWN:,} more: see --json)")
+    return "\n".join(lines)

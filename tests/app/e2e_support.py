@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -45,18 +45,22 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(store_path: Path, log_dir: Path) -> Iterator[str]:
-    """Run ``streamlit run app/main.py`` on ``store_path``; yield its URL; stop it after."""
+def serve_app(store_path: Path, log_dir: Path,
+              env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app/main.py`` on ``store_path``; yield its URL; stop it after.
+
+    ``env`` adds to the server's environment (e.g. ``MAPA_DB_URL``, which wins over the path).
+    """
     port = free_port()
     # a file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server
     log_path = log_dir / "streamlit.log"
-    env = {**os.environ, "MAPA_STORE": str(store_path), "MAPA_BASEMAP": "none"}
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**os.environ, "MAPA_STORE": str(store_path), "MAPA_BASEMAP": "none",
+                           **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -164,3 +168,14 @@ def app_page(store_path: Path, log_dir: Path, path: str = "",
         yield page, traffic
         context.close()
         browser.close()
+
+
+def login(page: Page, username: str, password: str) -> None:
+    """Log in through the sidebar form and wait until the sidebar names the user."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    form = sidebar.locator('[data-testid="stForm"]')
+    form.locator("input[type=text]").fill(username)
+    form.locator("input[type=password]").fill(password)
+    form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+    sidebar.get_by_text(username, exact=False).first.wait_for()
+    wait_idle(page)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import folium
 import pytest
 from branca.colormap import LinearColormap
 from folium.elements import JSCSSMixin
+from folium.plugins import Draw
 
 from app.mapview.assets import (
     LOCAL_ASSETS,
@@ -22,6 +25,25 @@ def test_vendored_leaflet_files_exist_with_licence() -> None:
     licence = (STATIC_DIR / "vendor" / "leaflet" / "LICENSE").read_text()
     assert "BSD-2-clause" in licence
     assert (STATIC_DIR / "vendor" / "leaflet" / "images" / "layers.png").is_file()
+
+
+def test_vendored_leaflet_draw_has_its_images_and_licence() -> None:
+    folder = STATIC_DIR / "vendor" / "leaflet-draw"
+    assert "Permission is hereby granted" in (folder / "LICENSE").read_text()
+    css = (folder / "leaflet.draw.css").read_text()
+    images = set(re.findall(r"url\('?(images/[^')]+)'?\)", css))
+    assert {"images/spritesheet.png", "images/spritesheet.svg"} <= images
+    for image in images:
+        assert (folder / image).is_file(), image
+
+
+def test_draw_plugin_renders_offline() -> None:
+    m = folium.Map(location=[50.6, 13.6], zoom_start=13, tiles=None)
+    Draw(draw_options={"polygon": True}).add_to(m)
+    html = localize(m).get_root().render()
+    assert remote_urls(html) == []
+    assert '<script src="/app/static/vendor/leaflet-draw/leaflet.draw.js"></script>' in html
+    assert 'href="/app/static/vendor/leaflet-draw/leaflet.draw.css"' in html
 
 
 def _plain_map() -> folium.Map:

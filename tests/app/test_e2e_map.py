@@ -266,7 +266,7 @@ def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
     _click_until(page, box["x"] + point[0], box["y"] + point[1],
                  page.locator("h3", has_text="Janov"))
     page.get_by_text(translate("map.panel.pins", "cs")).wait_for()
-    page.get_by_text(translate("map.panel.goals", "cs")).wait_for()
+    page.get_by_text(translate("map.panel.goals", "cs"), exact=True).wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert translate("map.panel.locality", "cs") in body
     # the panel's counts are the ones layers.summary computes for Janov

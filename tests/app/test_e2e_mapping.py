@@ -17,10 +17,12 @@ from playwright.sync_api import Page, expect
 from app.i18n import number, translate
 from app.mapview.town import load_town
 from layers.store import open_store
+from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
     Traffic,
     app_page,
     component_frame,
+    login,
     wait_idle,
 )
 
@@ -35,6 +37,7 @@ def cs(key: str, **fmt: object) -> str:
 def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> Path:
     path = tmp_path_factory.mktemp("mapping") / "store.gpkg"
     shutil.copy(demo_store_path, path)
+    add_accounts(path, "admin")
     return path
 
 
@@ -42,6 +45,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) 
 def session_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
               ) -> Iterator[tuple[Page, Traffic]]:
     with app_page(store_path, tmp_path_factory.mktemp("log"), "") as opened:
+        component_frame(opened[0])
+        login(opened[0], USERS["admin"][0], PASSWORD)  # one person in every role
         yield opened
 
 

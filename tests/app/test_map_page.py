@@ -3,6 +3,7 @@ see; tests/app/test_e2e_map.py covers it in a real browser)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.i18n import translate
 from layers.store import open_store
+from tests.app.access_support import login_as
 
 MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
 
@@ -107,9 +109,10 @@ def _janov_panel(store_path: str, lang: str) -> None:
     from layers.store import open_store
 
     st.session_state["lang"] = lang
-    data = load_town(open_store(store_path), "litvinov")
+    store = open_store(store_path)
+    data = load_town(store, "litvinov")
     janov = data.localities.loc[data.localities["name"] == "Janov", "locality_id"].iloc[0]
-    render_area_panel(data, AreaRef("locality", str(janov)), lang)
+    render_area_panel(data, AreaRef("locality", str(janov)), lang, store)
 
 
 @pytest.mark.parametrize(("lang", "goals"), [("cs", "Cíle a opatření"),
@@ -125,5 +128,64 @@ def test_area_panel_for_janov(demo_store_path: Path, lang: str, goals: str) -> N
     # a category table with at least one counted row, and the services sections
     assert f"| {translate('map.panel.category', lang)} |" in text
     assert translate("map.panel.services", lang) in text
-    assert at.info[-1].value == translate("map.panel.goals_placeholder", lang)
     assert at.metric, "the crime index of Janov's district is shown"
+    # Janov's goals with the statuses in the Area page's colours, the places they answer
+    assert [e.label for e in at.expander] == [
+        "Závěrečná zpráva z realizace poradenského programu města Litvínov Poradenský "
+        "program 9"]
+    assert f"vybudování plácku a posezení se zastřešením " \
+           f":orange[**{translate('area.status.in_progress', lang)}**]" in text
+    assert translate("area.panel.answered", lang) in text
+    assert "Janov – obchod a zastávka" in text
+    assert not at.button  # the public cannot open the Area page
+    assert at.caption[-1].value == translate("area.panel.login", lang)
+
+
+#: A point inside Janov (the representative point of its polygon in the demo store).
+JANOV = {"lat": 50.60850, "lng": 13.63100}
+
+
+def test_clicked_locality_shows_its_measures_and_opens_the_area_page(
+        demo_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store_path = tmp_path / "store.gpkg"
+    shutil.copy(demo_store_path, store_path)
+    monkeypatch.setenv("MAPA_STORE", str(store_path))
+    at = login_as(AppTest.from_file(MAIN, default_timeout=30), store_path,
+                  "strategy_coordinator")
+    at.session_state["town_id"] = "litvinov"
+    at.session_state["lang"] = "cs"
+    # what the map page keeps of the last click (app/views/map.py, newest_click)
+    at.session_state["map-clicks-litvinov"] = {"point": JANOV}
+    at.run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.subheader] == ["Janov"]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "vybudování plácku a posezení se zastřešením :orange[**probíhá**]" in text
+    assert "Janov – prázdné domy a podchod" in text
+    assert "Aktivní opatření pokrývají 9 z 10 buněk míst strachu v oblasti." in [
+        str(m.value) for m in at.markdown]
+    opened = [b for b in at.button if b.label == translate("area.panel.open", "cs")]
+    assert len(opened) == 1
+    opened[0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Cíle, opatření a ukazatele – Litvínov – Janov"
+    assert at.selectbox(key="area_locality_litvinov").value == "litvinov-1"
+
+
+def test_a_clicked_district_shows_the_whole_towns_measures(
+        demo_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    store = open_store(demo_store_path)
+    localities = store.read("localities", "litvinov")
+    districts = store.read("police_districts", "litvinov")
+    outside = districts.geometry.iloc[0].difference(localities.geometry.union_all())
+    point = outside.representative_point()
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.session_state["town_id"] = "litvinov"
+    at.session_state["lang"] = "en"
+    at.session_state["map-clicks-litvinov"] = {"point": {"lat": point.y, "lng": point.x}}
+    at.run()
+    assert not at.exception, at.exception
+    assert translate("area.panel.town_wide", "en") in [c.value for c in at.caption]
+    assert at.expander  # the town's strategy, though no measure names the district
+    assert translate("area.panel.open", "en") not in [b.label for b in at.button]

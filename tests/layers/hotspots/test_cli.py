@@ -113,14 +113,14 @@ def test_import_offences_then_crime_hotspots(store: GeoPackageStore, tmp_path: P
     assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
                  "--json"]) == 0
     result = _last_json(capsys.readouterr().out)
-    assert result["imported"] == 80 and result["rejected"] == 1
-    assert result["problems"] == [{"where": "line 82",
-                                   "reason": "coordinates missing or not numbers"}]
+    assert result["added"] == 80
+    assert result["rejected"] == [{"where": "line 82",
+                                   "reason": "empty geometry or missing coordinates"}]
     assert len(store.read("offences", "t")) == 80
-    # importing the same file again adds nothing
+    # importing the same file again is refused and adds nothing (issue 6: one batch per file)
     assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
-                 "--json"]) == 0
-    assert _last_json(capsys.readouterr().out)["already_present"] == 80
+                 "--json"]) == 1
+    assert "already imported" in capsys.readouterr().err
     assert len(store.read("offences")) == 80
     out = tmp_path / "crime.gpkg"
     assert main(["hotspots", "--town", "t", "--layer", "crime", "--store", store.location,
@@ -164,7 +164,8 @@ def test_import_rejects_unknown_town_and_all_bad_rows(store: GeoPackageStore, tm
     bad = tmp_path / "bad.csv"
     bad.write_text("date,type,x,y\nnope,theft,1,1\n", encoding="utf-8")
     assert main(["import", "offences", str(bad), "--town", "t", "--store", store.location]) == 1
-    assert "none of the 1 rows" in capsys.readouterr().err
+    # (1, 1) fits no CRS of Czech data: the file is refused as a whole (issue 6)
+    assert "not in Czechia" in capsys.readouterr().err
 
 
 def test_bench_hotspots_json_shape(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import html
+import shutil
 import subprocess
 from pathlib import Path
 
-from layers.store import Store
+import geopandas as gpd
+from shapely.geometry import box, mapping
+
+from layers.access.principal import Principal
+from layers.store import Store, open_store
 from layers.strategy.area import load_area
-from layers.strategy.report import report_html, report_pdf
+from layers.strategy.editing import add_measure, polygon_link
+from layers.strategy.report import hectares, report_html, report_pdf
 
 
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -28,7 +34,11 @@ def test_janov_report_pdf_has_the_goal_numbers_and_a_map_page(demo_store: Store,
     for number in ("1.1.1", "1.1.5", "1.4"):
         assert number in text
     assert "vybudování plácku a posezení se zastřešením [probíhá]" in text
-    assert "Červeně: místa strachu" in text.replace("\n", " ")  # the map page's key
+    # the map page's legend
+    for entry in ("místo strachu, které neřeší žádné aktivní opatření",
+                  "místo, na které opatření odkazuje"):
+        assert entry in text
+    assert "zakreslená plocha opatření" not in text  # no drawn area in Janov yet
 
 
 def test_report_html_lists_indicators_goals_and_statuses(demo_store: Store) -> None:
@@ -45,3 +55,32 @@ def test_kraslice_report_shows_the_ended_programme(demo_store: Store) -> None:
     page = report_html(load_area(demo_store, "kraslice"), "Kraslice")
     assert "ukončeno" in page
     assert "plánováno" not in page
+
+
+def test_hectares_are_written_the_czech_way() -> None:
+    assert hectares(12_345) == "1,23 ha"
+    assert hectares(123_456_789) == "12\u00a0345,68 ha"
+
+
+def test_a_drawn_area_is_on_the_map_and_listed_with_its_size(demo_store_path: Path,
+                                                             tmp_path: Path) -> None:
+    copy = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, copy)
+    store = open_store(copy)
+    janov = gpd.GeoDataFrame(store.read("localities", "litvinov")).to_crs("EPSG:5514")
+    inside = janov[janov["locality_id"] == "litvinov-1"].geometry.iloc[0].representative_point()
+    square = gpd.GeoSeries([box(inside.x - 100, inside.y - 100, inside.x + 100, inside.y + 100)],
+                           crs="EPSG:5514").to_crs("EPSG:4326").iloc[0]
+    link, _ = polygon_link(mapping(square))
+    add_measure(store, Principal("t-coordinator", "strategy_coordinator"), "litvinov-pp9",
+                "litvinov-pp9:goal:1.1.1", "Úklid vnitrobloku", [], "planned", "", [link])
+    view = load_area(store, "litvinov", "litvinov-1")
+    page = report_html(view, "Litvínov", "Janov")
+    assert "<h2>Zakreslené plochy opatření</h2>" in page
+    # 200 m × 200 m measured in EPSG:5514
+    assert "<td>4,00 ha</td>" in page and "<td>Úklid vnitrobloku</td>" in page
+    pdf = report_pdf(view, "Litvínov", "Janov")
+    assert pdf.startswith(b"%PDF")
+    text = _pdf_text(pdf, tmp_path)
+    assert "4,00 ha u " in text and "Úklid vnitrobloku" in text
+    assert "zakreslená plocha opatření" in text  # the legend entry of the map page

@@ -1,0 +1,153 @@
+"""Maps of the Patrol planning and Public space pages (no Streamlit, every asset local).
+
+Patrol: the town, its street lines, the fear hot cells in scope, the cells the round leaves
+out, the round and its numbered places. Public space: localities and hot cells coloured by
+white spot or served, services as the map page's badges, service links as lines, audits and
+the clicked place of a new audit.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import folium
+import geopandas as gpd
+
+from app.i18n import label, translate
+from app.mapview.assets import localize
+from app.mapview.builder import (
+    BOUNDARY_COLOUR,
+    CONTEXT_STYLES,
+    LOCALITY_OUTLINE,
+    MAX_ZOOM,
+    service_badge,
+)
+from app.mapview.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from layers.crs import to_storage
+from layers.patrol.plans import PatrolPlan
+
+ROUTE_COLOUR = "#d7301f"
+HOT_COLOUR = "#fd8d3c"
+LEFT_OUT_COLOUR = "#6a51a3"
+WHITE_COLOUR = "#ffffff"
+SERVED_COLOUR = "#74c476"
+LINK_COLOURS = {"cooperation": "#2171b5", "referral": "#d94801"}
+AUDIT_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
+CHOSEN_COLOUR = "#7a0177"
+
+
+def _base(boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
+          focus: gpd.GeoDataFrame) -> folium.Map:
+    minx, miny, maxx, maxy = (focus if len(focus) else boundary).total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
+                   maxZoom=MAX_ZOOM, control_scale=True)
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
+    if len(context):
+        folium.GeoJson(context[["kind", "geometry"]], interactive=False,
+                       style_function=lambda f: CONTEXT_STYLES.get(f["properties"]["kind"],
+                                                                   CONTEXT_STYLES["road"])
+                       ).add_to(m)
+    folium.GeoJson(boundary[["geometry"]], interactive=False,
+                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
+                                             "fill": False}).add_to(m)
+    return m
+
+
+def _number_icon(number: int) -> folium.DivIcon:
+    return folium.DivIcon(
+        html=(f'<div class="mapa-stop" style="width:24px;height:24px;border-radius:50%;'
+              f'background:{ROUTE_COLOUR};color:#fff;border:2px solid #fff;'
+              f'box-shadow:0 0 3px rgba(0,0,0,.6);font:bold 12px/20px sans-serif;'
+              f'text-align:center;box-sizing:border-box">{number}</div>'),
+        icon_size=(24, 24), icon_anchor=(12, 12))
+
+
+def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
+                     context: gpd.GeoDataFrame, lang: str) -> folium.Map:
+    """The plan's map: round, numbered places (tooltip: time window), hot and left-out cells."""
+    stops = to_storage(plan.stops)
+    hot = plan.ranking.cells[plan.ranking.hot_masks()["fear"]]
+    m = _base(boundary, context, stops)
+    if len(hot):
+        folium.GeoJson(to_storage(hot[["geometry"]]), interactive=False,
+                       style_function=lambda f: {"color": HOT_COLOUR, "weight": 0.5,
+                                                 "fillColor": HOT_COLOUR,
+                                                 "fillOpacity": 0.45}).add_to(m)
+    if len(plan.coverage.left_out):
+        folium.GeoJson(to_storage(plan.coverage.left_out[["geometry"]]), interactive=False,
+                       style_function=lambda f: {"color": LEFT_OUT_COLOUR, "weight": 3,
+                                                 "fill": False}).add_to(m)
+    route = to_storage(gpd.GeoDataFrame(geometry=[plan.route.line()], crs=plan.stops.crs))
+    folium.GeoJson(route, interactive=False,
+                   style_function=lambda f: {"color": ROUTE_COLOUR, "weight": 4,
+                                             "opacity": 0.9}).add_to(m)
+    for row in stops.itertuples():
+        folium.Marker([row.geometry.y, row.geometry.x], icon=_number_icon(int(row.position)),
+                      tooltip=f"{int(row.position)}. {row.time_window or '–'}").add_to(m)
+    Legend(translate("patrol.map.legend", lang), [LegendSection("", (
+        LegendItem(line_symbol(ROUTE_COLOUR, width=4), translate("patrol.map.route", lang)),
+        LegendItem(swatch(HOT_COLOUR, stroke=HOT_COLOUR, opacity=0.6),
+                   translate("patrol.map.hot", lang)),
+        LegendItem(swatch("#ffffff", stroke=LEFT_OUT_COLOUR, opacity=1),
+                   translate("patrol.map.left_out", lang)),
+    ))]).add_to(m)
+    return localize(m)
+
+
+def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
+                    links: gpd.GeoDataFrame, audits: gpd.GeoDataFrame,
+                    boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
+                    lang: str, chosen: tuple[float, float] | None = None) -> folium.Map:
+    """Accessibility origins (``origin_kind``, ``name``, ``white``; any CRS), services,
+    service links and audits (EPSG:4326) on the town, and the ``chosen`` (lon, lat) place of
+    a new audit (clicked on the map)."""
+    shown = to_storage(origins)
+    m = _base(boundary, context, shown)
+    for row in shown.itertuples():
+        white = bool(row.white)
+        groups = ", ".join(label("urban.group", g.strip(), lang)
+                           for g in str(row.white).split(",") if g.strip())
+        text = (f"{row.name}: {translate('urban.map.white', lang)} – {groups}" if white
+                else f"{row.name}: {translate('urban.map.served', lang)}")
+        locality = row.origin_kind == "locality"
+        colour = WHITE_COLOUR if white else SERVED_COLOUR
+        outline = LOCALITY_OUTLINE if locality else ("#d7301f" if white else SERVED_COLOUR)
+        if locality:
+            folium.GeoJson(row.geometry.__geo_interface__, tooltip=escape(text),
+                           style_function=lambda f, c=colour, o=outline: {
+                               "color": o, "weight": 2, "fillColor": c,
+                               "fillOpacity": 0.35}).add_to(m)
+        else:
+            folium.CircleMarker([row.geometry.y, row.geometry.x], radius=7, color=outline,
+                                weight=2, fill=True, fill_color=colour, fill_opacity=0.9,
+                                tooltip=escape(text),
+                                class_name="mapa-white" if white else "mapa-served").add_to(m)
+    for row in links.itertuples():
+        folium.PolyLine([(y, x) for x, y in row.geometry.coords],
+                        color=LINK_COLOURS.get(str(row.kind), "#333333"), weight=3,
+                        tooltip=label("urban.links.kind", row.kind, lang)).add_to(m)
+    for row in services.itertuples():
+        folium.Marker([row.geometry.y, row.geometry.x], tooltip=escape(str(row.name)),
+                      icon=folium.DivIcon(html=service_badge(str(row.service_type)),
+                                          icon_size=(24, 24), icon_anchor=(12, 12))).add_to(m)
+    for row in audits.itertuples():
+        colour = AUDIT_COLOURS[min(4, max(0, round(float(row.mean)) - 1))]
+        # RegularPolygonMarker would need leaflet-dvf from a CDN: a thick-rimmed circle instead
+        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=10, color="#252525",
+                            weight=4, fill=True, fill_color=colour, fill_opacity=0.95,
+                            tooltip=escape(f"{row.place_label}: {row.mean:.1f}")).add_to(m)
+    if chosen is not None:
+        folium.CircleMarker([chosen[1], chosen[0]], radius=12, color=CHOSEN_COLOUR, weight=4,
+                            fill=True, fill_opacity=0.3, class_name="mapa-audit-place",
+                            tooltip=translate("urban.map.chosen", lang)).add_to(m)
+    Legend(translate("urban.map.legend", lang), [LegendSection("", (
+        LegendItem(swatch(WHITE_COLOUR, stroke="#d7301f", opacity=1),
+                   translate("urban.map.white", lang)),
+        LegendItem(swatch(SERVED_COLOUR, stroke=SERVED_COLOUR),
+                   translate("urban.map.served", lang)),
+        LegendItem(swatch("#ffffff", stroke=CHOSEN_COLOUR, opacity=0.3),
+                   translate("urban.map.chosen", lang)),
+        *(LegendItem(line_symbol(colour, width=3), label("urban.links.kind", kind, lang))
+          for kind, colour in LINK_COLOURS.items()),
+    ))]).add_to(m)
+    return localize(m)

@@ -1,0 +1,260 @@
+"""User accounts in the ``accounts`` layer: create, list, verify a login, disable.
+
+Passwords are hashed with Argon2id (argon2-cffi's ``PasswordHasher`` with its maintained
+defaults); no password is ever stored, logged or put in an audit entry. Accounts are never
+deleted, only disabled, so the audit log's usernames keep meaning someone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from typing import Final
+
+import pandas as pd
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from layers.access import audit
+from layers.access.principal import PUBLIC_PRINCIPAL, Principal
+from layers.access.roles import ACCOUNT_ROLES, ADMIN, MANAGE_ACCOUNTS
+from layers.schema import ACCOUNTS
+from layers.store import Store
+
+USERNAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
+MIN_PASSWORD: Final = 10
+#: Columns safe to show: everything but the hash.
+PUBLIC_COLUMNS: Final = tuple(c for c in ACCOUNTS.columns if c != "password_hash")
+
+#: Failed logins of one username within :data:`LOCKOUT_WINDOW_S` after which further attempts
+#: are refused unchecked until the oldest of them is that old.
+MAX_FAILED_LOGINS: Final = 5
+LOCKOUT_WINDOW_S: Final = 15 * 60
+#: Prefix of the audit key of a username that names no account (see :func:`login_key`).
+UNKNOWN_PREFIX: Final = "unknown#"
+
+_hasher = PasswordHasher()
+#: Verified against when the username is unknown, so a wrong name costs as long as a wrong
+#: password and login timing does not reveal which usernames exist.
+_DUMMY_HASH: Final = _hasher.hash("not a password of anyone")
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password``. Raises ``ValueError`` when it is too short."""
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def account_row(username: str, password: str, role: str, centre: str = "",
+                display_name: str = "") -> dict[str, object]:
+    """A checked ``accounts`` row (with the hash). Raises ``ValueError`` naming the problem."""
+    if not USERNAME.fullmatch(username):
+        raise ValueError(f"username {username!r}: 2–40 of a-z, 0-9, '.', '_', '-', starting "
+                         "with a letter or digit")
+    if role not in ACCOUNT_ROLES:
+        raise ValueError(f"role {role!r} is not one of {list(ACCOUNT_ROLES)}")
+    Principal(username, role, centre)  # a centre-bound role without a centre raises here
+    return {"username": username, "display_name": display_name.strip() or username,
+            "role": role, "centre": centre.strip(), "password_hash": hash_password(password),
+            "active": True, "created_at": audit.now_utc()}
+
+
+def accounts_frame(rows: list[Mapping[str, object]]) -> pd.DataFrame:
+    """Rows from :func:`account_row` as a frame of the layer (e.g. for a store build)."""
+    return pd.DataFrame(rows, columns=list(ACCOUNTS.columns)).astype({"active": bool})
+
+
+def _read(store: Store) -> pd.DataFrame:
+    if ACCOUNTS.name not in store.layer_names():
+        return accounts_frame([])
+    return pd.DataFrame(store.read(ACCOUNTS.name))
+
+
+def list_users(store: Store, actor: Principal) -> pd.DataFrame:
+    """Every account without its hash, by username. Raises ``AccessDenied`` for non-admins."""
+    actor.require(MANAGE_ACCOUNTS)
+    users = _read(store)
+    return users[list(PUBLIC_COLUMNS)].sort_values("username").reset_index(drop=True)
+
+
+def create_user(store: Store, actor: Principal, username: str, password: str, role: str,
+                centre: str = "", display_name: str = "") -> None:
+    """Add an account (active). The change is audited.
+
+    Raises ``AccessDenied`` when ``actor`` lacks ``manage_accounts`` and ``ValueError`` for a
+    bad username, role, centre or password, or a username already taken.
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    _add(store, actor, account_row(username, password, role, centre, display_name))
+
+
+def _add(store: Store, actor: Principal, row: Mapping[str, object]) -> None:
+    added = store.append_batch([(ACCOUNTS.name, accounts_frame([row]))],
+                               unique_keys={ACCOUNTS.name: "username"})
+    if not added.get(ACCOUNTS.name):
+        raise ValueError(f"username {row['username']!r} is taken")
+    audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
+                 {"role": row["role"], "centre": row["centre"]})
+
+
+def disable_user(store: Store, actor: Principal, username: str) -> bool:
+    """Disable an account (it can no longer log in); True when it was active. Audited.
+
+    Raises ``AccessDenied`` for non-admins, ``ValueError`` for an unknown username and for an
+    admin disabling themself (the last way back in could be lost).
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    if username == actor.username:
+        raise ValueError("you cannot disable your own account")
+    row = _one(store, username)
+    if not bool(row["active"]):
+        return False
+    store.update_rows(ACCOUNTS.name, "username",
+                      pd.DataFrame({"username": [username], "active": [False]}))
+    audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
+    return True
+
+
+def set_password(store: Store, actor: Principal, username: str, password: str) -> None:
+    """Replace an account's password (an admin's reset). Audited, without the password.
+
+    Raises ``AccessDenied`` for non-admins and ``ValueError`` for an unknown username or a
+    short password.
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    _one(store, username)
+    store.update_rows(ACCOUNTS.name, "username", pd.DataFrame(
+        {"username": [username], "password_hash": [hash_password(password)]}))
+    audit.record(store, actor, "set_password", ACCOUNTS.name, [username])
+
+
+def _one(store: Store, username: str) -> pd.Series:
+    users = _read(store)
+    match = users[users["username"] == username]
+    if match.empty:
+        raise ValueError(f"no account {username!r}")
+    return match.iloc[0]
+
+
+def _principal(row: pd.Series) -> Principal:
+    return Principal(str(row["username"]), str(row["role"]), str(row["centre"] or ""))
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for a username lately; ``until`` (UTC) is when it may try again."""
+
+    def __init__(self, username: str, until: dt.datetime) -> None:
+        super().__init__(f"too many failed logins for {username!r}; try again after "
+                         f"{until.isoformat(timespec='seconds')}")
+        self.until = until
+
+
+def login_key(usernames: pd.Series, typed: str) -> str:
+    """What the audit log stores for a login attempt with the username ``typed``.
+
+    An account's name is stored as it is. Anything else may be a password typed into the
+    username field, so it is stored only as :data:`UNKNOWN_PREFIX` plus the first 4 hex digits
+    (16 bits) of its SHA-256: enough to count repeated attempts with one typed name for
+    :func:`login_lock`, too little to recover or confirm a password, since every value is
+    shared by one string in 65,536 (a list of a million passwords leaves ~15 candidates). Two
+    unknown names sharing a value share a counter, which only locks names that log no one in.
+    """
+    if typed and (usernames == typed).any():
+        return typed
+    return UNKNOWN_PREFIX + hashlib.sha256(typed.encode("utf-8")).hexdigest()[:4]
+
+
+def login_lock(store: Store, key: str) -> dt.datetime | None:
+    """Until when (UTC) logins with the audit key ``key`` (:func:`login_key`) are refused, or
+    None when they are open.
+
+    Read from the audit log, so every app process (and a shared PostGIS) sees the same lock:
+    locked while :data:`MAX_FAILED_LOGINS` failures of ``key`` are younger than
+    :data:`LOCKOUT_WINDOW_S`; refused attempts do not count, so the lock ends on time.
+    """
+    log = audit.read_log(store)
+    failed = log[(log["action"] == "login_failed")
+                 & (log["object_ids"] == json.dumps([key], ensure_ascii=False))]
+    if len(failed) < MAX_FAILED_LOGINS:
+        return None
+    window = dt.timedelta(seconds=LOCKOUT_WINDOW_S)
+    times = sorted(dt.datetime.fromisoformat(str(at)) for at in failed["at"])
+    until = times[-MAX_FAILED_LOGINS] + window
+    return until if until > dt.datetime.fromisoformat(audit.now_utc()) else None
+
+
+def authenticate(store: Store, username: str, password: str) -> Principal | None:
+    """The principal of an active account whose password matches, else None.
+
+    Both outcomes are audited ("login", "login_failed" with :func:`login_key` of the username
+    tried). A hash made with older Argon2 parameters is replaced on a successful login.
+    Raises :class:`LoginThrottled` without checking the password while :func:`login_lock`
+    holds for the username (the refusal is audited as "login_refused").
+    """
+    users = _read(store)
+    key = login_key(users["username"], username)
+    until = login_lock(store, key)
+    if until is not None:
+        audit.record(store, PUBLIC_PRINCIPAL, "login_refused", ACCOUNTS.name, [key],
+                     {"until": until.isoformat(timespec="seconds")})
+        raise LoginThrottled(username, until)
+    match = users[(users["username"] == username) & users["active"].astype(bool)]
+    stored = str(match.iloc[0]["password_hash"]) if not match.empty else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+        ok = not match.empty
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        audit.record(store, PUBLIC_PRINCIPAL, "login_failed", ACCOUNTS.name, [key])
+        return None
+    principal = _principal(match.iloc[0])
+    if _hasher.check_needs_rehash(stored):
+        store.update_rows(ACCOUNTS.name, "username", pd.DataFrame(
+            {"username": [username], "password_hash": [_hasher.hash(password)]}))
+    audit.record(store, principal, "login", ACCOUNTS.name, [username])
+    return principal
+
+
+def refresh(store: Store, principal: Principal) -> Principal | None:
+    """``principal`` as its account stands now: None once disabled or gone, else with the
+    current role and centre (an admin's change applies at the user's next page load)."""
+    users = _read(store)
+    match = users[(users["username"] == principal.username) & users["active"].astype(bool)]
+    return None if match.empty else _principal(match.iloc[0])
+
+
+def has_active_admin(store: Store) -> bool:
+    """True when some active account has the admin role."""
+    users = _read(store)
+    return bool(((users["role"] == ADMIN) & users["active"].astype(bool)).any())
+
+
+def bootstrap_admin(store: Store, username: str, password: str) -> bool:
+    """Create the first admin when the store has no active admin yet; True when created.
+
+    Meant for a fresh deployment: the name and password come from the environment or the
+    app's secrets, never from the repository. Raises ``ValueError`` as :func:`account_row`.
+    """
+    if has_active_admin(store):
+        return False
+    row = account_row(username, password, ADMIN, display_name=username)
+    _add(store, Principal(f"bootstrap:{username}", ADMIN), row)
+    return True
+
+
+def demo_accounts(password: str) -> pd.DataFrame:
+    """One account per role for the demo store, all with ``password`` (from the environment).
+
+    Facilitators belong to centres that organised demo sessions, so each sees its own.
+    """
+    people = [("admin", ADMIN, ""), ("moderator", "moderator", ""), ("policie", "police", ""),
+              ("urbanista", "urbanist", ""), ("koordinator", "strategy_coordinator", ""),
+              ("nzdm-rybare", "facilitator", "NZDM Rybáře"),
+              ("my-litvinov", "facilitator", "spolek MY Litvínov")]
+    return accounts_frame([account_row(name, password, role, centre)
+                           for name, role, centre in people])

@@ -1,0 +1,116 @@
+"""The append-only audit log: who saw exact sensitive pins, who changed what, and when.
+
+Entries go to the ``audit_log`` layer (:data:`layers.schema.AUDIT_LOG`) through
+``Store.append`` only; this module offers no way to change or delete one. Times are UTC,
+ISO 8601 with seconds. ``object_ids`` is a JSON list, ``detail`` a JSON object; neither ever
+holds a password or a pin's free text.
+
+Views are logged once per user, action and scope within :data:`VIEW_MEMORY_S` (per process):
+a page that reruns on every click would otherwise write the same "saw the pins of session X"
+entry dozens of times a minute, and each write changes ``store.version()``, emptying the
+app's caches. Changes are always logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from layers.access.principal import Principal
+from layers.access.roles import MANAGE_ACCOUNTS
+from layers.schema import AUDIT_LOG
+from layers.store import Store
+
+#: Seconds during which the same view (user, action, layer, objects, detail) is not logged again.
+VIEW_MEMORY_S: Final = 15 * 60
+
+_seen_views: dict[tuple[str, ...], float] = {}
+_seen_lock = threading.Lock()
+
+
+def now_utc() -> str:
+    """The current UTC time as ISO 8601 with seconds ("2026-11-23T10:57:25+00:00")."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def record(store: Store, principal: Principal, action: str, layer: str = "",
+           object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
+           ) -> None:
+    """Append one entry. Raises ``StoreError`` when the store refuses the write."""
+    row = {"at": now_utc(), "username": principal.username, "role": principal.role,
+           "action": action, "layer": layer,
+           "object_ids": json.dumps([str(i) for i in object_ids], ensure_ascii=False),
+           "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True,
+                                default=str)}
+    store.append(AUDIT_LOG.name, pd.DataFrame([row], columns=list(AUDIT_LOG.columns)))
+
+
+def record_view(store: Store, principal: Principal, action: str, layer: str,
+                object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
+                ) -> bool:
+    """Log a view unless the same one was logged in the last :data:`VIEW_MEMORY_S` seconds.
+
+    Returns True when an entry was written.
+    """
+    ids = tuple(sorted(str(i) for i in object_ids))
+    key = (store.location, principal.username, principal.role, action, layer, *ids,
+           json.dumps(dict(detail or {}), sort_keys=True, default=str))
+    moment = time.monotonic()
+    with _seen_lock:
+        last = _seen_views.get(key)
+        if last is not None and moment - last < VIEW_MEMORY_S:
+            return False
+        _seen_views[key] = moment
+    try:
+        record(store, principal, action, layer, ids, detail)
+    except BaseException:
+        with _seen_lock:  # not logged, so the next view must try again
+            _seen_views.pop(key, None)
+        raise
+    return True
+
+
+def read_log(store: Store) -> pd.DataFrame:
+    """Every entry, oldest first (an empty frame with the layer's columns before the first)."""
+    if AUDIT_LOG.name not in store.layer_names():
+        return pd.DataFrame(columns=list(AUDIT_LOG.columns))
+    log = pd.DataFrame(store.read(AUDIT_LOG.name))
+    return log[list(AUDIT_LOG.columns)].sort_values("at", kind="stable").reset_index(drop=True)
+
+
+def audit_log(store: Store, principal: Principal) -> pd.DataFrame:
+    """The log for an admin (right ``manage_accounts``), oldest first.
+
+    Raises ``AccessDenied`` for anyone else. Reading the log is itself logged (as a view).
+    """
+    principal.require(MANAGE_ACCOUNTS)
+    record_view(store, principal, "view_audit", AUDIT_LOG.name)
+    return read_log(store)
+
+
+def audit_csv(store: Store, principal: Principal) -> tuple[bytes, int]:
+    """The log as UTF-8 CSV and its number of entries, for an admin; the export is logged.
+
+    Raises ``AccessDenied`` for anyone else.
+    """
+    principal.require(MANAGE_ACCOUNTS)
+    log = read_log(store)
+    record(store, principal, "export_audit", AUDIT_LOG.name, detail={"entries": len(log)})
+    return log.to_csv(index=False).encode("utf-8"), len(log)
+
+
+def export_audit(store: Store, principal: Principal, out: Path) -> int:
+    """Write the log as CSV to ``out`` for an admin; return the number of entries written.
+
+    Raises ``AccessDenied`` for anyone else and ``OSError`` when ``out`` cannot be written.
+    """
+    data, entries = audit_csv(store, principal)
+    out.write_bytes(data)
+    return entries

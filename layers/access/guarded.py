@@ -1,0 +1,197 @@
+"""Reads and writes of pins and sessions that check the caller's rights and log to the audit.
+
+Every function takes the :class:`Principal` asking. What a role gets:
+
+* the public (and any role without a right below) — the public pin view only: approved,
+  non-sensitive pins exact and without free text, sensitive ones as cells of at least k
+  (``layers.privacy.public_pin_view``);
+* a facilitator (``run_sessions``) — every pin of the sessions its centre organised
+  (``sessions.organiser`` equals the account's centre), nothing of other centres;
+* moderators, police and admins (``view_exact_sensitive``) — every pin.
+
+Handing out exact sensitive pins (a view or an internal export) and every change are written
+to the audit log. Raises :class:`AccessDenied` when the right or the scope is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.access import audit
+from layers.access.principal import AccessDenied, Principal
+from layers.access.roles import MODERATE, RUN_SESSIONS, VIEW_EXACT_SENSITIVE
+from layers.mapping import capture, moderation
+from layers.mapping import export as pin_export
+from layers.mapping import sessions as mapping_sessions
+from layers.privacy import public_pin_view
+from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
+from layers.store import Store
+
+#: Public views of pins: smallest count of a cell of sensitive answers, and its side (m).
+PUBLIC_K = 5
+PUBLIC_CELL_M = 200.0
+
+
+@dataclass(frozen=True)
+class PinView:
+    """Pins a principal may see. ``exact`` False: ``pins`` is the public view and ``cells``
+    the sensitive answers as counted squares; True: ``pins`` are stored pins and ``cells`` None."""
+
+    pins: gpd.GeoDataFrame
+    cells: gpd.GeoDataFrame | None
+    exact: bool
+
+
+def _sees_exact(principal: Principal) -> bool:
+    return principal.can(VIEW_EXACT_SENSITIVE) or principal.can(RUN_SESSIONS)
+
+
+def sessions_for(principal: Principal, store: Store, town_id: str | None = None
+                 ) -> pd.DataFrame:
+    """The sessions (of a town, or all) within ``principal``'s scope, oldest first.
+
+    Raises ``AccessDenied`` unless the principal runs sessions, moderates or sees exact pins.
+    """
+    if not (_sees_exact(principal) or principal.can(MODERATE)):
+        raise AccessDenied(f"{principal.username or 'the public'} ({principal.role}) "
+                           "may not list mapping sessions")
+    sessions = pd.DataFrame(store.read(SESSIONS.name, town_id))
+    if not principal.sees_all_centres():
+        sessions = sessions[sessions["organiser"].astype(str).str.strip()
+                            == principal.centre.strip()]
+    return sessions.sort_values(["date", "session_id"]).reset_index(drop=True)
+
+
+def _session(principal: Principal, store: Store, session_id: str) -> dict[str, object]:
+    """The session row, when it is within the principal's scope (else ``AccessDenied``)."""
+    session = capture.load_session(store, session_id)
+    if not principal.owns_session(str(session["organiser"])):
+        raise AccessDenied(f"session {session_id!r} belongs to another centre than "
+                           f"{principal.centre!r}")
+    return session
+
+
+def pins_for(principal: Principal, store: Store, town_id: str,
+             session_id: str | None = None) -> PinView:
+    """The pins of ``town_id`` (optionally one session) that ``principal`` may see.
+
+    An exact view holding sensitive pins is audited ("view_exact_pins", once per user and
+    scope within ``audit.VIEW_MEMORY_S``). Raises ``AccessDenied`` for a session outside a
+    facilitator's centre and ``ValueError`` for an unknown session.
+    """
+    pins = store.read(PINS.name, town_id)
+    if session_id is not None:
+        if _sees_exact(principal):
+            _session(principal, store, session_id)
+        pins = pins[pins["session_id"] == session_id]
+    if not _sees_exact(principal):
+        exact, cells = public_pin_view(pins, k=PUBLIC_K, cell_m=PUBLIC_CELL_M)
+        return PinView(exact, cells, exact=False)
+    if not principal.sees_all_centres():
+        own = set(sessions_for(principal, store, town_id)["session_id"])
+        pins = pins[pins["session_id"].isin(own)]
+    pins = gpd.GeoDataFrame(pins).reset_index(drop=True)
+    sensitive = pins[pins["category"].isin(SENSITIVE_CATEGORIES)]
+    if len(sensitive):
+        audit.record_view(store, principal, "view_exact_pins", PINS.name,
+                          sorted(sensitive["session_id"].astype(str).unique()),
+                          {"town_id": town_id, "sensitive_pins": len(sensitive)})
+    return PinView(pins, None, exact=True)
+
+
+def export_pins(principal: Principal, store: Store, town_id: str, out: Path, fmt: str, *,
+                session_id: str | None = None, public: bool = False) -> dict[str, int]:
+    """``layers.mapping.export.export_pins`` for ``principal``; returns its counts.
+
+    A public export is open to all. An internal one (exact pins, free text) needs
+    ``view_exact_sensitive``, or ``run_sessions`` for one session of the facilitator's own
+    centre; it is audited. Raises ``AccessDenied`` otherwise.
+    """
+    if public:
+        return pin_export.export_pins(store, town_id, out, fmt, session_id=session_id,
+                                      public=True, k=PUBLIC_K)
+    if not principal.can(VIEW_EXACT_SENSITIVE):
+        principal.require(RUN_SESSIONS)
+        if session_id is None:
+            raise AccessDenied("a facilitator exports one session of its own centre at a time")
+        _session(principal, store, session_id)
+    counts = pin_export.export_pins(store, town_id, out, fmt, session_id=session_id)
+    audit.record(store, principal, "export_internal_pins", PINS.name,
+                 [session_id] if session_id else [],
+                 {"town_id": town_id, "format": fmt, "pins": counts["pins"]})
+    return counts
+
+
+def create_session(principal: Principal, store: Store,
+                   data: mapping_sessions.SessionInput) -> str:
+    """Create a session (right ``run_sessions``); a facilitator only for its own centre
+    (``data.organiser`` must be the centre). Audited. Raises as
+    ``layers.mapping.sessions.create_session`` and ``AccessDenied``."""
+    principal.require(RUN_SESSIONS)
+    if not principal.owns_session(data.organiser):
+        raise AccessDenied(f"a session of {data.organiser!r} cannot be created by an account "
+                           f"of {principal.centre!r}")
+    session_id = mapping_sessions.create_session(store, data)
+    audit.record(store, principal, "create_session", SESSIONS.name, [session_id],
+                 {"town_id": data.town_id, "organiser": data.organiser})
+    return session_id
+
+
+def add_pins(principal: Principal, store: Store, session_id: str,
+             answers: list[tuple[str, capture.PinAnswer]], transcribed: bool = False) -> int:
+    """Store pins of a session within the principal's scope (right ``run_sessions``); return
+    how many were new. Audited with the new pins' ids. Raises as ``capture.add_pins``."""
+    principal.require(RUN_SESSIONS)
+    _session(principal, store, session_id)
+    added = capture.add_pins(store, session_id, answers, transcribed=transcribed)
+    if added:
+        audit.record(store, principal, "add_pins", PINS.name, [pid for pid, _ in answers],
+                     {"session_id": session_id, "added": added, "transcribed": transcribed})
+    return added
+
+
+def undo_pin(principal: Principal, store: Store, session_id: str, pin_id: str) -> bool:
+    """Remove a pending pin of a session in scope (right ``run_sessions``); audited."""
+    principal.require(RUN_SESSIONS)
+    _session(principal, store, session_id)
+    pins = store.read(PINS.name)
+    if not ((pins["pin_id"] == pin_id) & (pins["session_id"] == session_id)).any():
+        return False
+    removed = capture.undo_pin(store, pin_id)
+    if removed:
+        audit.record(store, principal, "undo_pin", PINS.name, [pin_id],
+                     {"session_id": session_id})
+    return removed
+
+
+def approve(principal: Principal, store: Store, pin_ids: list[str]) -> int:
+    """``moderation.approve`` for a moderator (right ``moderate``); audited."""
+    principal.require(MODERATE)
+    return _moderated(principal, store, "approve_pins", pin_ids,
+                      moderation.approve(store, pin_ids), {})
+
+
+def reject(principal: Principal, store: Store, pin_ids: list[str], reason: str) -> int:
+    """``moderation.reject`` for a moderator (right ``moderate``); audited with the reason."""
+    principal.require(MODERATE)
+    return _moderated(principal, store, "reject_pins", pin_ids,
+                      moderation.reject(store, pin_ids, reason), {"reason": reason.strip()})
+
+
+def recategorise(principal: Principal, store: Store, pin_ids: list[str], category: str) -> int:
+    """``moderation.recategorise`` for a moderator (right ``moderate``); audited."""
+    principal.require(MODERATE)
+    return _moderated(principal, store, "recategorise_pins", pin_ids,
+                      moderation.recategorise(store, pin_ids, category), {"category": category})
+
+
+def _moderated(principal: Principal, store: Store, action: str, pin_ids: list[str],
+               changed: int, detail: dict[str, object]) -> int:
+    if changed:
+        audit.record(store, principal, action, PINS.name, pin_ids,
+                     {**detail, "changed": changed})
+    return changed

@@ -1,0 +1,264 @@
+"""Imports as versioned batches: preview (dry run), atomic commit, list, undo.
+
+An import reads its file through a connector, validates every row into a
+:class:`ValidationReport` and streams the accepted rows into ``store.append_batch`` (all or
+nothing: a file that breaks half-way, or in which no row is usable, leaves the store exactly
+as it was). Every row id it adds starts with the batch id, and the batch is recorded in
+``import_batches`` with the row matches that remove it, so :func:`undo_batch` deletes
+exactly that batch in one transaction. The same file (SHA-256) imported twice for the same
+town and kind is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from layers.ingest import exclusion, localities, offences, police, services
+from layers.ingest.pipeline import Connector, ImportContext
+from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source
+from layers.ingest.report import ValidationReport
+from layers.schema import (
+    CRIME_STATS,
+    EXCLUSION_INDEX,
+    IMPORT_BATCHES,
+    LOCALITIES,
+    OFFENCES,
+    SERVICE_TAGS,
+    SERVICES,
+    SOURCES,
+    TOWNS,
+)
+from layers.sources.errors import SourceError
+from layers.store import Store
+from layers.store.base import RowMatch
+
+#: Import kinds → the layer their ``sources`` entry describes.
+KINDS: Final = {
+    "localities": LOCALITIES.name,
+    "services": SERVICES.name,
+    "police-stats": CRIME_STATS.name,
+    "offences": OFFENCES.name,
+    "exclusion-index": EXCLUSION_INDEX.name,
+}
+#: Layers that accompany another's rows (a service's tags): not counted as rows added.
+COMPANION_LAYERS: Final = frozenset({SERVICE_TAGS.name})
+#: Features kept per layer to show a preview on a map.
+PREVIEW_FEATURES: Final = 2_000
+
+
+class ImportRefused(ValueError):
+    """The import was stopped before anything was written (the message says why)."""
+
+
+@dataclass
+class ImportResult:
+    """An import's outcome: the batch id (also for a dry run: the id it would get), the
+    report, and up to ``PREVIEW_FEATURES`` accepted features per spatial layer."""
+
+    batch_id: str
+    kind: str
+    town_id: str
+    dry_run: bool
+    report: ValidationReport
+    preview: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The CLI's JSON object (``--json``)."""
+        return {"batch_id": self.batch_id, "kind": self.kind,
+                "layer": KINDS.get(self.kind, TOWNS.name),
+                "town_id": self.town_id, "dry_run": self.dry_run, **self.report.as_json(),
+                "added": self.added}
+
+    @property
+    def added(self) -> int:
+        """Rows added (or, in a dry run, that would be), companion layers not counted."""
+        return added_rows(self.report)
+
+
+def added_rows(report: ValidationReport) -> int:
+    return sum(n for layer, n in report.added.items() if layer not in COMPANION_LAYERS)
+
+
+def connector_for(kind: str, store: Store) -> tuple[Connector, tuple[str, ...]]:
+    """The connector of ``kind`` and the header words of its XLSX sheets."""
+    if kind == "localities":
+        return localities.connect, ()
+    if kind == "services":
+        return services.connect, ()
+    if kind == "offences":
+        return offences.connect, ()
+    if kind == "police-stats":
+        return police.connector(store), ()
+    if kind == "exclusion-index":
+        return exclusion.connector(store), exclusion.HEADER_WORDS
+    raise ImportRefused(f"unknown import kind {kind!r} (known: {', '.join(KINDS)})")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
+               dry_run: bool = False, crs: str | None = None, year: int | None = None,
+               licence: str = "", source_label: str | None = None,
+               display_name: str | None = None, strict: bool = False,
+               chunk_rows: int = DEFAULT_CHUNK_ROWS,
+               progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Validate ``path`` as ``kind`` for ``town_id``; unless ``dry_run``, commit it as a batch.
+
+    ``crs`` overrides the file's CRS; ``year`` is the year of tables without a year column;
+    ``licence`` and ``source_label`` (default: the file name) are kept with the batch and in
+    ``sources``; ``display_name`` is the file's name as the user knows it (an upload's);
+    ``strict`` refuses the whole file when any row is rejected.
+    Raises ``ImportRefused`` (unknown town or kind, same file imported before, no usable
+    row), ``SourceError`` (unreadable file, missing columns, unknown CRS) or ``StoreError``;
+    in every such case the store is unchanged.
+    """
+    file = Path(path)
+    name = display_name or file.name
+    towns = store.read(TOWNS.name, town_id)
+    if towns.empty:
+        raise ImportRefused(f"unknown town {town_id!r} (see `mapa info`)")
+    connect, header_words = connector_for(kind, store)
+    try:
+        override = CRS.from_user_input(crs) if crs else None
+    except CRSError as exc:
+        raise ImportRefused(f"unknown CRS {crs!r}") from exc
+    if not file.is_file():
+        raise SourceError(name, "file not found")
+    digest = sha256_of(file)
+    earlier = _committed(store, town_id, kind, digest)
+    if earlier:
+        raise ImportRefused(f"{name} was already imported for {town_id} as batch {earlier}; "
+                            "nothing was changed (undo that batch to import it again)")
+    now = dt.datetime.now(dt.UTC)
+    batch_id = new_batch_id(kind, digest, now)
+    report = ValidationReport(source_name=name)
+    ctx = ImportContext(town_id=town_id, town_area=shapely.union_all(towns.geometry.to_numpy()),
+                        batch_id=batch_id, source_label=source_label or name, report=report,
+                        crs_override=override, year=year)
+    result = ImportResult(batch_id, kind, town_id, dry_run, report)
+    sample: dict[str, list[gpd.GeoDataFrame]] = {}
+
+    def rows() -> Iterator[tuple[str, pd.DataFrame]]:
+        with open_source(file, header_words) as source:
+            report.encoding = source.encoding
+            for layer, frame in connect(source, ctx, chunk_rows):
+                report.added[layer] = report.added.get(layer, 0) + len(frame)
+                if isinstance(frame, gpd.GeoDataFrame):
+                    kept = sum(len(f) for f in sample.get(layer, []))
+                    if kept < PREVIEW_FEATURES:
+                        sample.setdefault(layer, []).append(
+                            frame.iloc[:PREVIEW_FEATURES - kept].copy())  # not a view of it all
+                if progress:
+                    progress(report.rows)
+                yield layer, frame
+        if not report.rows:
+            raise ImportRefused(f"{name} holds no rows or features; nothing was changed")
+        if not report.total_added:
+            first = report.rejected[0] if report.rejected else None
+            raise ImportRefused(f"none of the {report.rows} rows of {name} can be imported"
+                                + (f" (first: {first.where}: {first.reason})" if first else "")
+                                + "; nothing was changed")
+        if strict and report.counts["rejected"]:
+            first = report.rejected[0]
+            raise ImportRefused(f"{report.counts['rejected']} of {report.rows} rows rejected "
+                                f"(first: {first.where}: {first.reason}); nothing "
+                                "imported (--strict)")
+        if dry_run:
+            return
+        yield from record_rows(ctx, kind, KINDS[kind], digest, licence, now)
+
+    if dry_run:
+        for _ in rows():
+            pass
+    else:
+        store.append_batch(rows())
+    result.preview = {layer: gpd.GeoDataFrame(pd.concat(parts, ignore_index=True))
+                      for layer, parts in sample.items()}
+    return result
+
+
+def record_rows(ctx: ImportContext, kind: str, layer: str, digest: str, licence: str,
+                now: dt.datetime) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The ``sources`` entry and the ``import_batches`` row of a batch, written last in the
+    same ``append_batch`` as its data; the batch's undo removes the ``sources`` entry too."""
+    report = ctx.report
+    title = f"{report.source_name} [{ctx.batch_id}]"
+    yield SOURCES.name, pd.DataFrame([{
+        "layer": layer, "title": title, "licence": licence or "neuvedena / not given",
+        "attribution": ctx.source_label, "vintage": now.date().isoformat(),
+        "synthetic": False}])[list(SOURCES.columns)]
+    undo = [m for m in ctx.undo if m.layer in report.added]
+    undo.append(RowMatch(SOURCES.name, equals={"title": title}))
+    yield IMPORT_BATCHES.name, pd.DataFrame([{
+        "batch_id": ctx.batch_id, "town_id": ctx.town_id, "kind": kind,
+        "layers": json.dumps(report.added), "undo": json.dumps([asdict(m) for m in undo],
+                                                               ensure_ascii=False),
+        "source_name": report.source_name, "sha256": digest, "rows": report.rows,
+        "added": added_rows(report), "rejected": report.counts["rejected"],
+        "repaired": report.counts["repaired"], "crs_action": report.crs_action,
+        "licence": licence, "created_at": now.isoformat(timespec="seconds"),
+        "status": "committed", "undone_at": ""}])[list(IMPORT_BATCHES.columns)]
+
+
+def new_batch_id(kind: str, digest: str, now: dt.datetime) -> str:
+    """A batch id: kind, UTC time to the microsecond, start of the file's SHA-256."""
+    return f"{kind.split('-')[0][:3]}-{now:%Y%m%d%H%M%S%f}-{digest[:6]}"
+
+
+def _committed(store: Store, town_id: str, kind: str, digest: str) -> str:
+    """The batch id that committed this file for this town and kind ("" if none)."""
+    batches = list_batches(store, town_id)
+    same = batches[(batches["sha256"] == digest) & (batches["kind"] == kind)
+                   & (batches["status"] == "committed")]
+    return str(same["batch_id"].iloc[0]) if len(same) else ""
+
+
+def list_batches(store: Store, town_id: str | None = None) -> pd.DataFrame:
+    """Import batches, newest first (an empty frame with the layer's columns if none)."""
+    if IMPORT_BATCHES.name not in store.layer_names():
+        return pd.DataFrame(columns=list(IMPORT_BATCHES.columns))
+    batches = pd.DataFrame(store.read(IMPORT_BATCHES.name, town_id))
+    # created_at has whole seconds; the batch id's time stamp (µs) orders the same second
+    stamp = batches["batch_id"].str.split("-").str[1]
+    order = batches.assign(_stamp=stamp).sort_values(["created_at", "_stamp"], ascending=False)
+    return order.drop(columns="_stamp").reset_index(drop=True)
+
+
+def undo_batch(store: Store, batch_id: str) -> dict[str, int]:
+    """Remove every row batch ``batch_id`` added, in one transaction; return rows deleted
+    per layer. Then the batch is marked "undone" (a crash between the two leaves the rows
+    gone and the batch "committed": undoing it again finishes the job). Raises
+    ``ImportRefused`` for an unknown or already undone batch, ``StoreError`` on failure.
+    """
+    batches = list_batches(store)
+    row = batches[batches["batch_id"] == batch_id]
+    if row.empty:
+        raise ImportRefused(f"no import batch {batch_id!r} (see `mapa batches`)")
+    if row["status"].iloc[0] == "undone":
+        raise ImportRefused(f"batch {batch_id} was already undone")
+    matches = [RowMatch(layer=m["layer"], equals=m.get("equals") or {},
+                        prefix=tuple(m["prefix"]) if m.get("prefix") else None)
+               for m in json.loads(str(row["undo"].iloc[0]))]
+    deleted = store.delete_matching(matches)
+    store.update_rows(IMPORT_BATCHES.name, "batch_id", pd.DataFrame({
+        "batch_id": [batch_id], "status": ["undone"],
+        "undone_at": [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]}))
+    return deleted

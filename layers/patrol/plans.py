@@ -1,0 +1,187 @@
+"""A patrol plan: the chosen places in walking order with time windows, the route, its
+coverage; kept in the store and linkable as a strategy measure.
+
+:func:`build_plan` ranks the places (``ranking``), takes the first ``places`` of them, orders
+them into a closed walking route (``route``) and measures its coverage (``coverage``).
+:func:`save_plan` writes the plan to the layers ``patrol_plans`` (the route, EPSG:4326) and
+``patrol_stops`` (the places) in one batch; :func:`load_plans` / :func:`load_stops` read them
+back; :func:`save_as_measure` adds a measure (``layers.strategy.editing.add_measure``) linked
+to every stop by a ``point`` link and records its id on the plan.
+
+Both writes take the :class:`~layers.access.principal.Principal` asking: they need the right
+``plan_patrols`` (``AccessDenied`` otherwise, before anything is written), record the
+principal's role as ``who_role`` and append an audit-log entry (``layers.access.audit``).
+Making a measure also needs ``edit_strategy``, checked by ``add_measure`` itself: a plan
+does not let a patrol planner write a town's strategy.
+
+Stops keep only what a public sheet may show: the cell id, the score, the time window and
+answers by category (``reported`` JSON) — no pin ids, comments or exact sensitive points.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from layers.access import audit
+from layers.access.principal import Principal
+from layers.access.roles import PLAN_PATROLS
+from layers.crs import METRIC_CRS, to_storage
+from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
+from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
+from layers.patrol.route import Route, StreetNetwork, plan_route
+from layers.schema import PATROL_PLANS, PATROL_STOPS
+from layers.store import Store
+from layers.strategy.editing import add_measure, now, point_link
+
+DEFAULT_PLACES: Final = 6
+#: Wording of the measure a saved plan becomes (the issue's example).
+MEASURE_TEXT: Final = "Posílení hlídek APK v exponovaných místech"
+
+
+@dataclass(frozen=True)
+class PatrolPlan:
+    """A built plan. ``stops`` (EPSG:5514) are the chosen places in route order with
+    ``position`` 1 … n and the ranking's columns; ``coverage`` of the hot cells in scope."""
+
+    ranking: Ranking
+    stops: gpd.GeoDataFrame
+    route: Route
+    coverage: Coverage
+
+    @property
+    def town_id(self) -> str:
+        return self.ranking.request.town_id
+
+
+def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLACES,
+               distance_m: float = DEFAULT_DISTANCE_M, mode: str = "auto") -> PatrolPlan:
+    """Rank, pick the first ``places``, route and measure coverage (module docstring).
+
+    Raises ``RankingError`` (no place to rank), ``ValueError`` for ``places`` < 1 or a bad
+    mode or distance.
+    """
+    if places < 1:
+        raise ValueError(f"a plan needs at least one place, got {places}")
+    ranking = rank_places(store, request)
+    chosen = ranking.places.head(places).reset_index(drop=True)
+    xy = np.column_stack([chosen.geometry.x, chosen.geometry.y])
+    network = (StreetNetwork.from_lines(store.read("context_lines", request.town_id))
+               if mode == "auto" else None)
+    route = plan_route(xy, network, mode)
+    stops = chosen.iloc[list(route.order)].reset_index(drop=True)
+    stops.insert(0, "position", np.arange(1, len(stops) + 1))
+    cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
+    return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover)
+
+
+def plan_frames(plan: PatrolPlan, plan_id: str, title: str, who_role: str,
+                at: str | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The store rows of ``plan``: (``patrol_plans`` row, ``patrol_stops`` rows), EPSG:4326."""
+    request = plan.ranking.request
+    cover = plan.coverage
+    row = {
+        "plan_id": plan_id, "town_id": request.town_id,
+        "locality_id": request.locality_id or "", "title": title, "created_at": at or now(),
+        "who_role": who_role, "weights": json.dumps(request.weights.as_dict()),
+        "times_of_day": json.dumps(list(request.times_of_day)), "method": plan.route.method,
+        "length_m": plan.route.length_m, "walk_min": plan.route.walk_min,
+        "total_min": plan.route.total_min, "distance_m": cover.distance_m,
+        "coverage": json.dumps({name: {"hot": c.hot, "covered": c.covered}
+                                for name, c in {**cover.layers, "any": cover.any_hot}.items()}),
+        "measure_id": "",
+    }
+    plans = to_storage(gpd.GeoDataFrame([row], columns=list(PATROL_PLANS.columns),
+                                        geometry=[plan.route.line()], crs=METRIC_CRS))
+    stops = plan.stops
+    stop_rows = pd.DataFrame({
+        "plan_id": plan_id, "town_id": request.town_id, "position": stops["position"],
+        "place_id": stops["place_id"], "rank": stops["rank"], "score": stops["score"],
+        "time_window": stops["time_window"], "reported": stops["reported"],
+        "contributions": [json.dumps({f: round(float(r[f"{f}_contribution"]), 4)
+                                      for f in FACTORS}) for _, r in stops.iterrows()],
+    }, columns=list(PATROL_STOPS.columns))
+    return plans, to_storage(gpd.GeoDataFrame(stop_rows, geometry=stops.geometry.to_numpy(),
+                                              crs=METRIC_CRS))
+
+
+def save_plan(store: Store, principal: Principal, plan: PatrolPlan, title: str) -> str:
+    """Write ``plan`` (route and stops in one batch) for ``principal``; return its new id.
+
+    Raises ``AccessDenied`` without the right ``plan_patrols`` and ``ValueError`` for an
+    empty title. The save is audited ("save_patrol_plan").
+    """
+    principal.require(PLAN_PATROLS)
+    if not title.strip():
+        raise ValueError("a saved plan needs a title")
+    plan_id = f"{plan.town_id}:patrol:{uuid.uuid4().hex[:8]}"
+    plans, stops = plan_frames(plan, plan_id, title.strip(), principal.role)
+    store.append_batch([("patrol_plans", plans), ("patrol_stops", stops)])
+    audit.record(store, principal, "save_patrol_plan", PATROL_PLANS.name, [plan_id],
+                 {"town_id": plan.town_id, "locality_id": plan.ranking.request.locality_id or "",
+                  "stops": len(plan.stops)})
+    return plan_id
+
+
+def load_plans(store: Store, town_id: str) -> gpd.GeoDataFrame:
+    """The town's saved plans (EPSG:4326), newest first; empty when none was ever saved."""
+    if "patrol_plans" not in store.layer_names():
+        return gpd.GeoDataFrame(columns=[*PATROL_PLANS.columns, "geometry"],
+                                geometry="geometry", crs="EPSG:4326")
+    plans = store.read("patrol_plans", town_id)
+    return plans.sort_values("created_at", ascending=False).reset_index(drop=True)
+
+
+def load_stops(store: Store, plan_id: str) -> gpd.GeoDataFrame:
+    """The stops of a saved plan in route order; ``ValueError`` for an unknown plan."""
+    if "patrol_stops" in store.layer_names():
+        stops = store.read("patrol_stops")
+        mine = stops[stops["plan_id"] == plan_id]
+        if len(mine):
+            return mine.sort_values("position").reset_index(drop=True)
+    raise ValueError(f"no patrol plan {plan_id!r}")
+
+
+def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_id: str,
+                    goal_id: str, text: str = MEASURE_TEXT, owners: Sequence[str] = ("APK",),
+                    status: str = "planned", time_frame: str = "") -> str:
+    """Add a measure under ``goal_id`` linked to every stop of ``plan_id`` (``point`` links
+    noting the plan and position) and record it on the plan; return the measure id.
+
+    The measure's history names ``principal``'s role; the change is audited
+    ("save_patrol_measure"). Raises ``AccessDenied`` without the right ``plan_patrols`` or
+    (checked by ``add_measure``) ``propose_measures`` for a planned measure, ``edit_strategy``
+    for another status, and ``ValueError`` for an unknown plan,
+    goal or strategy, or a stop outside the strategy's area (``add_measure`` writes nothing
+    then).
+    """
+    principal.require(PLAN_PATROLS)
+    stops = load_stops(store, plan_id)
+    links = [point_link(point.x, point.y, note=f"{plan_id} #{int(position)}")
+             for position, point in zip(stops["position"], stops.geometry, strict=True)]
+    measure_id = add_measure(store, principal, strategy_id, goal_id, text, list(owners),
+                             status, time_frame, links)
+    store.update_rows("patrol_plans", "plan_id",
+                      pd.DataFrame({"plan_id": [plan_id], "measure_id": [measure_id]}))
+    audit.record(store, principal, "save_patrol_measure", PATROL_PLANS.name,
+                 [plan_id, measure_id], {"strategy_id": strategy_id, "goal_id": goal_id})
+    return measure_id
+
+
+def plan_layers(plan: PatrolPlan) -> dict[str, gpd.GeoDataFrame]:
+    """The plan's layers for a GeoPackage (EPSG:5514; ``layers.urban.export`` stores 4326):
+    stops with their attributes, the route, and the hot cells the route leaves out."""
+    stops = plan.stops.copy()
+    route = gpd.GeoDataFrame({
+        "method": [plan.route.method], "length_m": [plan.route.length_m],
+        "walk_min": [plan.route.walk_min], "total_min": [plan.route.total_min],
+        "note": [plan.route.note]}, geometry=[plan.route.line()], crs=METRIC_CRS)
+    return {"patrol_stops": stops, "patrol_route": route,
+            "left_out_cells": plan.coverage.left_out}

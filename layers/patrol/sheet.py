@@ -1,0 +1,165 @@
+"""The printable patrol sheet (Czech): a map of the route and an ordered list of its places.
+
+PDF drawn with matplotlib (offline, like ``layers.mapping.print_map``) and an HTML twin. Each
+place shows its time window and what was reported around it *only as counts by category*;
+a sensitive category with fewer than ``k`` answers is written as "méně než k" (as on the public
+map), so no count can point at one or two children's answers. No pin, comment, session or
+person appears. Category labels come from the caller (the UI's vocabulary).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import textwrap
+from collections.abc import Mapping
+from html import escape
+from typing import Final
+
+import geopandas as gpd
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server
+import matplotlib.pyplot as plt
+from matplotlib.backends.backend_pdf import PdfPages
+
+from layers.crs import METRIC_CRS
+from layers.hotspots.privacy import DEFAULT_K
+from layers.patrol.plans import PatrolPlan
+from layers.schema import SENSITIVE_CATEGORIES
+
+A4: Final = (8.27, 11.69)
+ROUTE_COLOUR: Final = "#d7301f"
+HOT_COLOUR: Final = "#fdae6b"
+LEFT_OUT_COLOUR: Final = "#6a51a3"
+METHOD_CS: Final = {"street_network": "po uliční síti (silnice z podkladu města)",
+                    "straight_lines": "přímými úseky"}
+TIME_CS: Final = {"morning": "ráno", "afternoon": "odpoledne", "evening": "večer",
+                  "night": "v noci"}
+ROWS_PER_PAGE: Final = 14
+
+
+def reported_text(reported: str, category_labels: Mapping[str, str], k: int = DEFAULT_K,
+                  fewer: str = "méně než {k}") -> str:
+    """Answers by category from a ``reported`` JSON object, most frequent first; sensitive
+    categories under ``k`` as ``fewer``."""
+    counts: dict[str, int] = json.loads(reported) if reported else {}
+    parts = []
+    for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        shown = fewer.format(k=k) if code in SENSITIVE_CATEGORIES and n < k else str(n)
+        parts.append(f"{category_labels.get(code, code)}: {shown}")
+    return ", ".join(parts)
+
+
+def _summary(plan: PatrolPlan, town_name: str) -> list[str]:
+    route = plan.route
+    cover = plan.coverage
+    locality = plan.stops["locality"].iloc[0] if len(plan.stops) else ""
+    lines = [
+        f"{town_name}{' – ' + locality if locality else ''}: {len(plan.stops)} míst, okruh "
+        f"{route.length_m / 1000:.2f} km {METHOD_CS[route.method]}",
+        f"chůze asi {route.walk_min:.0f} min při {route.walk_kmh:g} km/h, s "
+        f"{route.stop_min:g} min na každém místě celkem {route.total_min:.0f} min",
+    ]
+    for name, layer in cover.layers.items():
+        what = "strachu" if name == "fear" else "kriminality"
+        share = f"{layer.share:.0%}" if layer.hot else "–"
+        lines.append(f"pokrytí horkých buněk {what} do {cover.distance_m:.0f} m: "
+                     f"{layer.covered} z {layer.hot} ({share}); mimo okruh "
+                     f"{layer.hot - layer.covered}")
+    weights = plan.ranking.request.weights.as_dict()
+    times = ", ".join(TIME_CS[t] for t in plan.ranking.request.times_of_day)
+    lines.append(f"váhy: strach {weights['fear']:g}, kriminalita {weights['crime']:g}, "
+                 f"denní doba ({times}) {weights['time']:g}")
+    return lines
+
+
+def sheet_rows(plan: PatrolPlan, category_labels: Mapping[str, str], k: int = DEFAULT_K
+               ) -> list[tuple[str, str, str, str]]:
+    """(pořadí, časové okno, skóre, co bylo nahlášeno) per stop in route order."""
+    return [(str(int(r.position)), r.time_window or "–", f"{r.score:.2f}",
+             reported_text(r.reported, category_labels, k) or "–")
+            for r in plan.stops.itertuples()]
+
+
+def sheet_pdf(plan: PatrolPlan, town: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
+              town_name: str, category_labels: Mapping[str, str], title: str = "Plán hlídky",
+              k: int = DEFAULT_K) -> bytes:
+    """The sheet as PDF bytes: page 1 the map and summary, then the ordered list."""
+    buffer = io.BytesIO()
+    with PdfPages(buffer) as pdf:
+        fig = plt.figure(figsize=A4)
+        ax = fig.add_axes((0.06, 0.3, 0.88, 0.6))
+        _draw_map(ax, plan, town, context)
+        fig.text(0.06, 0.955, f"{title} – {town_name}", fontsize=15, weight="bold")
+        fig.text(0.06, 0.93, "bez osobních údajů: jen souhrnné počty odpovědí pocitové mapy",
+                 fontsize=8, style="italic")
+        fig.text(0.06, 0.27, "\n".join(_summary(plan, town_name)), fontsize=9, va="top",
+                 linespacing=1.6)
+        pdf.savefig(fig)
+        plt.close(fig)
+        rows = sheet_rows(plan, category_labels, k)
+        for start in range(0, len(rows), ROWS_PER_PAGE):
+            fig = plt.figure(figsize=A4)
+            fig.text(0.06, 0.955, "Pořadí míst, časová okna a co tam lidé nahlásili",
+                     fontsize=12, weight="bold")
+            y = 0.92
+            for position, window, score, text in rows[start:start + ROWS_PER_PAGE]:
+                fig.text(0.06, y, f"{position}.", fontsize=11, weight="bold", va="top")
+                fig.text(0.11, y, f"{window}   (skóre {score})", fontsize=10, va="top")
+                fig.text(0.11, y - 0.02, textwrap.fill(text, 95), fontsize=8.5, va="top",
+                         linespacing=1.4)
+                y -= 0.062
+            pdf.savefig(fig)
+            plt.close(fig)
+    return buffer.getvalue()
+
+
+def sheet_html(plan: PatrolPlan, town_name: str, category_labels: Mapping[str, str],
+               title: str = "Plán hlídky", k: int = DEFAULT_K) -> str:
+    """The sheet as a self-contained HTML page (no map image: print the PDF for that)."""
+    summary = "".join(f"<li>{escape(line)}</li>" for line in _summary(plan, town_name))
+    rows = "".join(f"<tr><td>{escape(p)}</td><td>{escape(w)}</td><td>{escape(s)}</td>"
+                   f"<td>{escape(text)}</td></tr>"
+                   for p, w, s, text in sheet_rows(plan, category_labels, k))
+    return (f'<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8">'
+            f"<title>{escape(title)} – {escape(town_name)}</title>"
+            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:4px 8px;text-align:left}</style></head><body>"
+            f"<h1>{escape(title)} – {escape(town_name)}</h1>"
+            "<p><em>Bez osobních údajů: jen souhrnné počty odpovědí pocitové mapy.</em></p>"
+            f"<ul>{summary}</ul><table><thead><tr><th>Pořadí</th><th>Časové okno</th>"
+            f"<th>Skóre</th><th>Co bylo nahlášeno</th></tr></thead><tbody>{rows}</tbody>"
+            "</table></body></html>")
+
+
+def _draw_map(ax: plt.Axes, plan: PatrolPlan, town: gpd.GeoDataFrame,
+              context: gpd.GeoDataFrame) -> None:
+    hot = plan.ranking.cells[plan.ranking.hot_masks()["fear"]]
+    route = gpd.GeoSeries([plan.route.line()], crs=METRIC_CRS)
+    stops = plan.stops
+    focus = gpd.GeoSeries([*stops.geometry, *hot.geometry], crs=METRIC_CRS)
+    left, bottom, right, top = focus.total_bounds
+    pad = max(right - left, top - bottom) * 0.15 + 100
+    town.to_crs(METRIC_CRS).boundary.plot(ax=ax, color="#222222", linewidth=1.2)
+    if len(context):
+        context.to_crs(METRIC_CRS).plot(ax=ax, color="#9a8f7c", linewidth=0.8)
+    if len(hot):
+        hot.plot(ax=ax, color=HOT_COLOUR, alpha=0.6, edgecolor="none")
+    if len(plan.coverage.left_out):
+        plan.coverage.left_out.boundary.plot(ax=ax, color=LEFT_OUT_COLOUR, linewidth=1.2)
+    route.plot(ax=ax, color=ROUTE_COLOUR, linewidth=2)
+    for row in stops.itertuples():
+        ax.annotate(str(int(row.position)), (row.geometry.x, row.geometry.y), fontsize=9,
+                    weight="bold", ha="center", va="center", color="white",
+                    bbox={"boxstyle": "circle", "fc": ROUTE_COLOUR, "ec": "white"})
+    ax.set_xlim(left - pad, right + pad)
+    ax.set_ylim(bottom - pad, top + pad)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.set_title("okruh (červeně), horké buňky strachu (oranžově), mimo okruh (fialově)",
+                 fontsize=8)
+

@@ -1,0 +1,602 @@
+"""PostGIS backend: a PostgreSQL database with the PostGIS extension, through psycopg 3.
+
+Layout: one table per layer in the ``mapa`` schema (``fid`` bigserial key, the frame's
+columns, a ``geom`` column of the layer's geometry type in EPSG:4326 with a GiST index, a
+B-tree index on the town column); the catalog of layers and columns (with the pandas kind
+each column is read back as, so reads give the dtypes a GeoPackage read gives) and the data
+version live in ``mapa_meta`` (created by the Alembic migrations in ``migrations/``).
+
+Every write is one transaction that first takes a transaction-level advisory lock: writers
+queue (none is lost, ``unique_keys`` checks see every earlier writer's rows), readers never
+wait (MVCC) and see the store before or after a write, never half of it. A writer that dies
+leaves nothing behind: the server rolls its transaction back.
+
+Rows go in and come out with ``COPY`` (geometry as hex EWKB in, hex WKB out).
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import threading
+import urllib.parse
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import psycopg
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import shapely
+from psycopg import sql
+from psycopg_pool import ConnectionPool
+
+from layers.crs import STORAGE_CRS
+from layers.schema import LAYERS_BY_NAME
+from layers.store import migrations
+from layers.store.base import RowMatch, Store, StoreError
+
+LAYER_SCHEMA: Final = migrations.LAYER_SCHEMA
+META: Final = migrations.META_SCHEMA
+#: Advisory lock key every write transaction holds (per database).
+WRITE_LOCK: Final = 7_253_002
+GEOMETRY_COLUMN: Final = "geom"
+#: pandas kind of a column → its PostgreSQL type.
+KIND_TYPES: Final = {"str": "text", "int64": "bigint", "int32": "integer",
+                     "float64": "double precision", "float32": "real", "bool": "boolean",
+                     "datetime": "timestamp", "datetimetz": "timestamptz"}
+#: shapely's type ids of the single-part types a multi-part layer promotes.
+SINGLE_TYPE_IDS: Final = {"Point": 0, "LineString": 1, "Polygon": 3}
+#: PostgreSQL's identifier limit (longer names would be silently truncated).
+MAX_NAME: Final = 63
+
+_POOLS: dict[str, ConnectionPool] = {}
+_POOLS_LOCK = threading.Lock()
+#: Full URLs by their redacted form, so ``open_store(store.location)`` reopens a store whose
+#: URL carried a password (the app reopens stores by location; the location hides secrets).
+_URLS: dict[str, str] = {}
+
+
+def redact(url: str) -> str:
+    """``url`` without its password (in the user part or a ``password=`` parameter)."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, host = netloc.rsplit("@", 1)
+        netloc = f"{user.split(':', 1)[0]}@{host}"
+    query = urllib.parse.urlencode(
+        [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+         if k.lower() != "password"], safe="/")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def close_pools(url: str | None = None) -> None:
+    """Close the pooled connections (of ``url``, or all): before dropping a database."""
+    with _POOLS_LOCK:
+        for key in [k for k in _POOLS if url is None or k == url]:
+            _POOLS.pop(key).close()
+
+
+atexit.register(close_pools)
+
+
+@dataclass
+class _Layer:
+    """A layer as the catalog describes it."""
+
+    name: str
+    geometry_type: str | None
+    columns: dict[str, str] = field(default_factory=dict)  # name → kind, in table order
+
+
+class PostGISStore(Store):
+    """A store kept in a PostgreSQL database with PostGIS (``postgresql://`` URL)."""
+
+    def __init__(self, url: str) -> None:
+        redacted = redact(url)
+        if redacted != url:
+            _URLS[redacted] = url
+        self.url = _URLS.get(url, url)
+        self.location = redacted
+        self._checked = False
+
+    # --- connections and schema ------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled autocommit connection; database errors become ``StoreError``."""
+        try:
+            with _POOLS_LOCK:
+                pool = _POOLS.get(self.url)
+                if pool is None:
+                    # a pool retries a refused connection until its timeout; connecting
+                    # once first makes a wrong URL or a stopped server fail at once
+                    psycopg.connect(self.url, connect_timeout=10).close()
+                    pool = ConnectionPool(self.url, min_size=0, max_size=8, max_idle=60,
+                                          timeout=30, kwargs={"autocommit": True},
+                                          open=True, check=ConnectionPool.check_connection,
+                                          name=self.location)
+                    _POOLS[self.url] = pool
+            with pool.connection() as conn:
+                yield conn
+        except psycopg.Error as exc:
+            raise StoreError(f"store {self.location}: {exc}".strip()) from exc
+
+    def _revision(self, conn: psycopg.Connection[Any]) -> str | None:
+        """The schema's revision; upgrades an older schema once per store object."""
+        revision = migrations.current_revision(conn)
+        if revision is not None and revision != migrations.HEAD and not self._checked:
+            self.migrate()
+            revision = migrations.current_revision(conn)
+        self._checked = True
+        return revision
+
+    def migrate(self) -> None:
+        """Create the store's schema, or bring it to the newest revision (idempotent)."""
+        try:
+            migrations.upgrade(self.url)
+        except Exception as exc:  # SQLAlchemy wraps psycopg's errors in its own
+            raise StoreError(f"cannot migrate {self.location}: {exc}") from exc
+        self._checked = True
+
+    def exists(self) -> bool:
+        with self._connect() as conn:
+            return self._revision(conn) is not None
+
+    def _require(self, conn: psycopg.Connection[Any]) -> None:
+        if self._revision(conn) is None:
+            raise StoreError(f"store {self.location} does not exist; build it with "
+                             "`mapa build-demo` or copy one with `mapa migrate`")
+
+    def _catalog(self, conn: psycopg.Connection[Any]) -> dict[str, _Layer]:
+        layers = {name: _Layer(name, geometry) for name, geometry in conn.execute(
+            f"SELECT name, geometry_type FROM {META}.layers ORDER BY position")}
+        for layer, column, kind in conn.execute(
+                f"SELECT layer, name, kind FROM {META}.columns ORDER BY layer, position"):
+            layers[layer].columns[column] = kind
+        return layers
+
+    def _layer(self, conn: psycopg.Connection[Any], layer: str) -> _Layer:
+        self._require(conn)
+        found = self._catalog(conn).get(layer)
+        if found is None:
+            raise StoreError(f"layer {layer!r} is not in the store {self.location}")
+        return found
+
+    # --- reads -----------------------------------------------------------------------
+
+    def layer_names(self) -> list[str]:
+        with self._connect() as conn:
+            self._require(conn)
+            return [str(r[0]) for r in conn.execute(
+                f"SELECT name FROM {META}.layers ORDER BY position")]
+
+    def read(self, layer: str, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+        with self._connect() as conn:
+            info = self._layer(conn, layer)
+            where: sql.Composable = sql.SQL("")
+            if town_id is not None:
+                spec = LAYERS_BY_NAME.get(layer)
+                if spec is None or spec.town_column is None \
+                        or spec.town_column not in info.columns:
+                    raise StoreError(f"layer {layer!r} is not kept per town")
+                where = sql.SQL(" WHERE {} = {}").format(sql.Identifier(spec.town_column),
+                                                         sql.Literal(town_id))
+            selected: list[sql.Composable] = [
+                sql.SQL("extract(epoch FROM {})").format(sql.Identifier(c))
+                if kind.startswith("datetime") else sql.Identifier(c)
+                for c, kind in info.columns.items()]
+            if info.geometry_type is not None:
+                selected.append(sql.SQL("encode(ST_AsBinary({}), 'hex')").format(
+                    sql.Identifier(GEOMETRY_COLUMN)))
+            query = sql.SQL("COPY (SELECT {} FROM {}{} ORDER BY fid) TO STDOUT (FORMAT csv)"
+                            ).format(sql.SQL(", ").join(selected), _table(layer), where)
+            with conn.cursor() as cursor, cursor.copy(query) as copy:
+                text = b"".join(bytes(chunk) for chunk in copy)
+        return _frame(info, text)
+
+    def counts(self) -> dict[str, int]:
+        with self._connect() as conn:
+            self._require(conn)
+            counts = {}
+            for name in self._catalog(conn):
+                row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(_table(name))
+                                   ).fetchone()
+                counts[name] = int(row[0]) if row else 0
+            return counts
+
+    def version(self) -> str:
+        with self._connect() as conn:
+            if migrations.current_revision(conn) is None:
+                return "missing"
+            row = conn.execute(f"SELECT store_id, version FROM {META}.state").fetchone()
+        return f"{row[0]}-{row[1]}" if row else "missing"
+
+    # --- writes ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[psycopg.Connection[Any]]:
+        """One write transaction holding the store's write lock; bumps the version."""
+        with self._connect() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield conn
+            conn.execute(f"UPDATE {META}.state SET version = version + 1")
+
+    def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        for name, frame in frames.items():
+            _check_crs(name, frame)
+        with self._connect() as conn:
+            if self._revision(conn) != migrations.HEAD:
+                self.migrate()
+        with self._writing() as conn:
+            for name in self._catalog(conn):
+                conn.execute(sql.SQL("DROP TABLE {}").format(_table(name)))
+            conn.execute(f"DELETE FROM {META}.layers")
+            for name, frame in frames.items():
+                info = _create_layer(conn, name, frame)
+                _copy_rows(conn, info, frame)
+
+    def append_batch(self, items: Iterable[tuple[str, pd.DataFrame]],
+                     unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
+        """Append in one transaction under the write lock, all or nothing.
+
+        A chunk of a streamed import goes straight into the table; an exception (a refused
+        frame, a broken input file, a killed process) rolls the whole batch back.
+        """
+        keys = dict(unique_keys or {})
+        written: dict[str, int] = {}
+        with self._connect() as conn:
+            self._require(conn)
+        with self._writing() as conn:
+            catalog = self._catalog(conn)
+            seen: dict[str, set[str]] = {layer: set() for layer in keys}
+            for layer, frame in items:
+                _check_crs(layer, frame)
+                info = catalog.get(layer)
+                if info is not None:
+                    _check_columns(info, frame)
+                if layer in keys:
+                    frame = _only_new(conn, info, keys[layer], frame, seen[layer])
+                if frame.empty:
+                    continue
+                if info is None:
+                    info = catalog[layer] = _create_layer(conn, layer, frame)
+                _copy_rows(conn, info, frame)
+                written[layer] = written.get(layer, 0) + len(frame)
+        return written
+
+    def update_rows(self, layer: str, key: str, changes: pd.DataFrame) -> int:
+        with self._writing() as conn:
+            info = self._layer(conn, layer)
+            columns = [str(c) for c in changes.columns if c != key]
+            unknown = [c for c in [key, *columns] if c not in info.columns]
+            if unknown:
+                raise StoreError(f"layer {layer!r} has no columns {unknown}")
+            statement = sql.SQL("UPDATE {} SET {} WHERE {} = %s").format(
+                _table(layer),
+                sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
+                                   for c in columns),
+                sql.Identifier(key))
+            values = [_db_values(changes[c], info.columns[c], c) for c in [*columns, key]]
+            with conn.cursor() as cursor:
+                cursor.executemany(statement, list(zip(*values, strict=True)))
+                return max(cursor.rowcount, 0)
+
+    def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
+        with self._writing() as conn:
+            info = self._layer(conn, layer)
+            if key not in info.columns:
+                raise StoreError(f"layer {layer!r} has no columns {[key]}")
+            wanted = _db_values(pd.Series(list(values), dtype=object), info.columns[key], key)
+            cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+                _table(layer), sql.Identifier(key)), (wanted,))
+            return max(cursor.rowcount, 0)
+
+    def delete_matching(self, matches: Sequence[RowMatch]) -> dict[str, int]:
+        """One transaction for every match; every name is checked before anything is deleted."""
+        deleted: dict[str, int] = {}
+        with self._writing() as conn:
+            self._require(conn)
+            catalog = self._catalog(conn)
+            for match in matches:
+                info = catalog.get(match.layer)
+                if info is None:
+                    raise StoreError(f"layer {match.layer!r} is not in the store")
+                named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
+                if not named or any(c not in info.columns for c in named):
+                    raise StoreError(f"cannot delete from {match.layer!r} by columns {named}")
+            for match in matches:
+                kinds = catalog[match.layer].columns
+                terms = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in match.equals]
+                values = [_db_values(pd.Series([v], dtype=object), kinds[c], c)[0]
+                          for c, v in match.equals.items()]
+                if match.prefix:
+                    column, text = match.prefix
+                    terms.append(sql.SQL("starts_with({}::text, %s)").format(
+                        sql.Identifier(column)))
+                    values.append(text)
+                cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(
+                    _table(match.layer), sql.SQL(" AND ").join(terms)), values)
+                deleted[match.layer] = deleted.get(match.layer, 0) + max(cursor.rowcount, 0)
+        return deleted
+
+    # --- integrity -------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found: schema revision, catalog vs tables and types, spatial indexes."""
+        problems: list[str] = []
+        with self._connect() as conn:
+            revision = self._revision(conn)
+            if revision is None:
+                return [f"store {self.location} does not exist"]
+            if revision != migrations.HEAD:
+                problems.append(f"schema at revision {revision}, expected {migrations.HEAD}")
+            catalog = self._catalog(conn)
+            tables = {str(r[0]) for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s", (LAYER_SCHEMA,))}
+            problems += [f"table {t!r} is not in the catalog"
+                         for t in sorted(tables - set(catalog))]
+            for name, info in catalog.items():
+                if name not in tables:
+                    problems.append(f"layer {name!r} has no table")
+                    continue
+                problems += _table_problems(conn, info)
+        return problems
+
+
+def _table(layer: str) -> sql.Composed:
+    return sql.SQL("{}.{}").format(sql.Identifier(LAYER_SCHEMA), sql.Identifier(layer))
+
+
+def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:
+    """How the table of ``info`` differs from its catalog entry."""
+    actual = dict(conn.execute(
+        "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        (_table(info.name).as_string(conn),)).fetchall())
+    problems = [f"layer {info.name!r}: column {c!r} is {actual.get(c)}, expected "
+                f"{KIND_TYPES[kind]}" for c, kind in info.columns.items()
+                if actual.get(c) != KIND_TYPES[kind]
+                and not (kind == "datetimetz" and actual.get(c) == "timestamp with time zone")
+                and not (kind == "datetime" and actual.get(c) == "timestamp without time zone")]
+    if info.geometry_type is not None:
+        gist = conn.execute(
+            "SELECT count(*) FROM pg_indexes WHERE schemaname = %s AND tablename = %s "
+            "AND indexdef ILIKE %s", (LAYER_SCHEMA, info.name, f"%USING gist ({GEOMETRY_COLUMN})%"),
+        ).fetchone()
+        if not gist or not gist[0]:
+            problems.append(f"layer {info.name!r} has no spatial (GiST) index")
+        srids = conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND "
+                             "f_table_name = %s", (LAYER_SCHEMA, info.name)).fetchone()
+        if not srids or srids[0] != 4326:
+            problems.append(f"layer {info.name!r} is not in EPSG:4326")
+    return problems
+
+
+def _check_crs(name: str, frame: pd.DataFrame) -> None:
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
+            and frame.crs.to_epsg() != 4326:
+        raise StoreError(f"layer {name!r} must be in EPSG:4326, got {frame.crs}")
+
+
+def _attribute_columns(frame: pd.DataFrame) -> list[str]:
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    return [str(c) for c in frame.columns if c != geometry]
+
+
+def _check_columns(info: _Layer, frame: pd.DataFrame) -> None:
+    given = _attribute_columns(frame)
+    if sorted(given) != sorted(info.columns):
+        raise StoreError(f"cannot append to {info.name!r}: columns {given} differ from the "
+                         f"layer's {list(info.columns)}")
+    if info.geometry_type is not None and not isinstance(frame, gpd.GeoDataFrame):
+        raise StoreError(f"cannot append to {info.name!r}: rows without geometry")
+
+
+def _kind(series: pd.Series) -> str:
+    """The kind a column is stored and read back as (pyogrio's GeoPackage types)."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int64" if _itemsize(dtype) >= 8 else "int32"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float32" if _itemsize(dtype) == 4 else "float64"
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return "datetimetz"
+    if pd.api.types.is_datetime64_dtype(dtype):
+        return "datetime"
+    return "str"
+
+
+def _itemsize(dtype: Any) -> int:
+    """Bytes per value of a numeric dtype (pandas' nullable dtypes included)."""
+    return int(getattr(dtype, "itemsize", 8))
+
+
+def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame) -> _Layer:
+    """Create the table of a new layer (with its indexes) and its catalog entry."""
+    if len(name.encode()) > MAX_NAME:
+        raise StoreError(f"layer name {name!r} is longer than {MAX_NAME} bytes")
+    columns = {c: _kind(frame[c]) for c in _attribute_columns(frame)}
+    if any(len(c.encode()) > MAX_NAME or c == "fid" or c == GEOMETRY_COLUMN for c in columns):
+        raise StoreError(f"layer {name!r}: column names must be at most {MAX_NAME} bytes and "
+                         f"not 'fid' or {GEOMETRY_COLUMN!r}")
+    geometry_type = None
+    if isinstance(frame, gpd.GeoDataFrame):
+        spec = LAYERS_BY_NAME.get(name)
+        geometry_type = spec.geometry if spec is not None and spec.geometry else "Geometry"
+    definitions: list[sql.Composable] = [sql.SQL("fid bigserial PRIMARY KEY")]
+    definitions += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(KIND_TYPES[k]))
+                    for c, k in columns.items()]
+    if geometry_type is not None:
+        definitions.append(sql.SQL("{} geometry({}, 4326)").format(
+            sql.Identifier(GEOMETRY_COLUMN), sql.SQL(geometry_type)))
+    conn.execute(sql.SQL("CREATE TABLE {} ({})").format(_table(name),
+                                                        sql.SQL(", ").join(definitions)))
+    if geometry_type is not None:
+        conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(
+            _table(name), sql.Identifier(GEOMETRY_COLUMN)))
+    spec = LAYERS_BY_NAME.get(name)
+    if spec is not None and spec.town_column in columns:
+        # the map page reads one town's rows
+        conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(
+            _table(name), sql.Identifier(str(spec.town_column))))
+    conn.execute(f"INSERT INTO {META}.layers (name, position, geometry_type) "
+                 f"SELECT %s, coalesce(max(position), 0) + 1, %s FROM {META}.layers",
+                 (name, geometry_type))
+    with conn.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {META}.columns (layer, name, position, kind) "
+                           "VALUES (%s, %s, %s, %s)",
+                           [(name, c, i, k) for i, (c, k) in enumerate(columns.items())])
+    return _Layer(name, geometry_type, columns)
+
+
+def _only_new(conn: psycopg.Connection[Any], info: _Layer | None, column: str,
+              frame: pd.DataFrame, seen: set[str]) -> pd.DataFrame:
+    """Drop rows whose key is stored already or repeated within this batch."""
+    if frame.empty:
+        return frame
+    if column not in frame.columns:
+        raise StoreError(f"unique key {column!r} is not a column of the frame")
+    keys = frame[column].astype(str)
+    stored: set[str] = set()
+    if info is not None:
+        # one-off index so a tablet's retried pin does not scan the whole layer
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
+            sql.Identifier(f"{info.name}_{column}_key"[:MAX_NAME]), _table(info.name),
+            sql.Identifier(column)))
+        stored = {str(r[0]) for r in conn.execute(
+            sql.SQL("SELECT {}::text FROM {} WHERE {}::text = ANY(%s)").format(
+                sql.Identifier(column), _table(info.name), sql.Identifier(column)),
+            (keys.unique().tolist(),))}
+    fresh = ~keys.isin(stored | seen) & ~keys.duplicated()
+    seen.update(keys[fresh])
+    return frame[fresh.to_numpy()]
+
+
+def _copy_rows(conn: psycopg.Connection[Any], info: _Layer, frame: pd.DataFrame) -> None:
+    """``COPY`` the rows of ``frame`` into the layer's table (columns matched by name).
+
+    The rows travel as CSV written by Arrow in one piece: feeding ``COPY`` row by row from
+    Python took most of an import's time. Arrow quotes every text value and leaves NULL
+    unquoted and empty, which is how PostgreSQL's CSV tells NULL from the empty string.
+    """
+    columns = {c: pa.array(_db_values(frame[c], kind, c), type=WRITE_TYPES[kind])
+               for c, kind in info.columns.items()}
+    if info.geometry_type is not None:
+        columns[GEOMETRY_COLUMN] = pa.array(_ewkb(frame.geometry, info.geometry_type),
+                                            type=pa.string())
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(pa.table(columns), sink,
+                    write_options=pacsv.WriteOptions(include_header=False))
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        _table(info.name), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
+    try:
+        with conn.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(memoryview(sink.getvalue()))
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot write layer {info.name!r}: {exc}") from exc
+
+
+def _ewkb(geometry: gpd.GeoSeries, geometry_type: str) -> list[str | None]:
+    """Hex EWKB (SRID 4326) of each geometry, 2D, single parts promoted to multi-part.
+
+    Promotion mirrors the GeoPackage backend, which stores e.g. a Polygon in a MultiPolygon
+    layer as a one-part MultiPolygon.
+    """
+    geoms = np.asarray(geometry.values, dtype=object)
+    if shapely.has_z(geoms).any():
+        geoms = shapely.force_2d(geoms)
+    if geometry_type.startswith("Multi"):
+        single = geometry_type.removeprefix("Multi")
+        promote = {"Point": shapely.multipoints, "LineString": shapely.multilinestrings,
+                   "Polygon": shapely.multipolygons}[single]
+        singles = shapely.get_type_id(geoms) == SINGLE_TYPE_IDS[single]
+        geoms[singles] = promote(geoms[singles][:, np.newaxis])  # one part each
+    hexes = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    return [None if h is None else str(h) for h in hexes]
+
+
+def _db_values(series: pd.Series, kind: str, name: str) -> list[Any]:
+    """The values of ``series`` as Python objects for a column of ``kind`` (None = NULL).
+
+    Raises ``StoreError`` when a value does not fit (e.g. 1.5 for an integer column).
+    """
+    mask = series.isna().to_numpy()
+    out: list[Any]
+    try:
+        if kind == "str":
+            out = [v if isinstance(v, str) else str(v)
+                   for v in series.to_numpy(dtype=object)]
+        elif kind in ("int64", "int32"):
+            numeric = pd.to_numeric(series).to_numpy(dtype="float64", na_value=0.0) \
+                if mask.any() or not pd.api.types.is_integer_dtype(series.dtype) \
+                else series.to_numpy()
+            if not np.all(np.mod(numeric, 1) == 0):
+                raise ValueError("not whole numbers")
+            out = np.asarray(numeric).astype(np.int64).tolist()
+        elif kind in ("float64", "float32"):
+            out = pd.to_numeric(series).to_numpy(dtype="float64", na_value=np.nan).tolist()
+        elif kind == "bool":
+            out = [bool(v) for v in series.to_numpy(dtype=object)]
+        else:  # datetime kinds
+            out = list(pd.to_datetime(series).dt.to_pydatetime())
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"column {name!r} does not fit its {KIND_TYPES[kind]} type: "
+                         f"{exc}") from exc
+    for index in np.flatnonzero(mask):
+        out[index] = None
+    return out
+
+
+#: Arrow type the values of a column of each kind are written as.
+WRITE_TYPES: Final = {"str": pa.string(), "int64": pa.int64(), "int32": pa.int32(),
+                      "float64": pa.float64(), "float32": pa.float32(), "bool": pa.bool_(),
+                      "datetime": pa.timestamp("us"), "datetimetz": pa.timestamp("us", "UTC")}
+#: Arrow type a column of each kind is parsed as (datetimes arrive as epoch seconds).
+ARROW_TYPES: Final = {"str": pa.string(), "int64": pa.int64(), "int32": pa.int32(),
+                      "float64": pa.float64(), "float32": pa.float32(), "bool": pa.bool_(),
+                      "datetime": pa.float64(), "datetimetz": pa.float64()}
+
+
+def _frame(info: _Layer, text: bytes) -> gpd.GeoDataFrame | pd.DataFrame:
+    """The rows ``COPY … (FORMAT csv)`` sent, as pyogrio would read them from a GeoPackage.
+
+    Row by row conversion in Python took most of a read; Arrow's CSV reader parses the whole
+    answer at once. CSV keeps NULL (unquoted empty) apart from the empty string (quoted).
+    """
+    names = list(info.columns)
+    types = {name: ARROW_TYPES[kind] for name, kind in info.columns.items()}
+    if info.geometry_type is not None:
+        types[GEOMETRY_COLUMN] = pa.string()
+    if text:
+        table = pacsv.read_csv(
+            pa.py_buffer(text),
+            read_options=pacsv.ReadOptions(column_names=list(types)),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=False,
+                true_values=["t"], false_values=["f"]))
+    else:
+        table = pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
+    data = {}
+    for name, kind in info.columns.items():
+        column = table.column(name)
+        if kind == "str" and column.null_count == len(column):
+            data[name] = np.full(len(column), None, dtype=object)  # pyogrio's all-NULL text
+        elif kind.startswith("datetime"):
+            stamps = pd.to_datetime(column.to_numpy(zero_copy_only=False), unit="s",
+                                    utc=kind == "datetimetz")
+            data[name] = stamps.as_unit("ms")
+        else:
+            data[name] = column.to_pandas()
+    frame = pd.DataFrame(data, columns=names)
+    if info.geometry_type is None:
+        return frame
+    wkb = table.column(GEOMETRY_COLUMN).to_numpy(zero_copy_only=False)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapely.from_wkb(wkb),
+                                                          crs=STORAGE_CRS), crs=STORAGE_CRS)

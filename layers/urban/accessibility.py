@@ -1,0 +1,138 @@
+"""Service accessibility: from each locality and hot cell, the distance to the nearest service
+of each group, and the "white spots" that have none within a chosen distance.
+
+Groups of ``layers.schema.SERVICE_TYPES`` (the issue's list): NZDM, community centre,
+playground or workout place, police (state and municipal police, APK) and social services
+(social, addiction and debt counselling). Distances are straight-line metres in EPSG:5514
+from the origin geometry — a locality's polygon (0 when the service lies inside it) or a cell's
+centre — to the nearest service point, found with ``shapely.STRtree.query_nearest``. A group
+the town has no service of is at infinite distance (always a white spot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from layers.crs import METRIC_CRS, to_metric
+from layers.hotspots.analysis import HotspotInputError, HotspotRequest, run_hotspots
+from layers.hotspots.grid import DEFAULT_CELL_M
+from layers.store import Store
+
+SERVICE_GROUPS: Final[Mapping[str, tuple[str, ...]]] = {
+    "nzdm": ("nzdm",),
+    "community_centre": ("community_centre",),
+    "playground": ("playground",),
+    "police": ("police", "municipal_police", "apk"),
+    "social": ("social_service", "addiction_service", "debt_counselling"),
+}
+DEFAULT_DISTANCE_M: Final = 500.0
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """One row per origin (EPSG:5514): ``origin_kind`` ("locality" / "cell"), ``origin_id``,
+    ``name``, ``dist_<group>`` (metres, inf without such service), ``white_<group>`` (bool)
+    and ``white`` (the groups missing within ``distance_m``, comma-joined, "" if none)."""
+
+    distance_m: float
+    table: gpd.GeoDataFrame
+
+    @property
+    def white_spots(self) -> gpd.GeoDataFrame:
+        """Origins lacking at least one group within the distance."""
+        return self.table[self.table["white"] != ""].reset_index(drop=True)
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """The table split by geometry for a GeoPackage: ``access_localities`` (polygons) and
+        ``access_cells`` (points), each with every distance and white-spot column."""
+        kinds = self.table["origin_kind"]
+        return {"access_localities": self.table[kinds == "locality"].reset_index(drop=True),
+                "access_cells": self.table[kinds == "cell"].reset_index(drop=True)}
+
+
+def nearest_distances(origins: np.ndarray, services: np.ndarray) -> np.ndarray:
+    """Distance (metres) from each origin geometry to the nearest of ``services`` (both
+    EPSG:5514 shapely arrays); inf for every origin when there is no service."""
+    if len(services) == 0:
+        return np.full(len(origins), np.inf)
+    if len(origins) == 0:
+        return np.empty(0)
+    tree = shapely.STRtree(services)
+    (source, _), distance = tree.query_nearest(origins, return_distance=True,
+                                               all_matches=False)
+    out = np.full(len(origins), np.inf)
+    out[source] = distance
+    return out
+
+
+def accessibility(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
+                  distance_m: float = DEFAULT_DISTANCE_M) -> Accessibility:
+    """Distances from ``origins`` (any CRS; columns ``origin_kind``, ``origin_id``, ``name``)
+    to ``services`` (any CRS; ``service_type``) per group; ``ValueError`` for a negative
+    distance."""
+    if not distance_m >= 0:
+        raise ValueError(f"distance must be non-negative, got {distance_m}")
+    frame = to_metric(origins).reset_index(drop=True)
+    located = to_metric(services) if len(services) else services
+    geometries = frame.geometry.to_numpy()
+    white: list[list[str]] = [[] for _ in range(len(frame))]
+    for group, types in SERVICE_GROUPS.items():
+        chosen = located[located["service_type"].astype(str).isin(types)] \
+            if len(located) else located
+        distances = nearest_distances(geometries, np.asarray(chosen.geometry.to_numpy())
+                                      if len(chosen) else np.empty(0, dtype=object))
+        frame[f"dist_{group}"] = distances
+        lacking = distances > distance_m
+        frame[f"white_{group}"] = lacking
+        for index in np.flatnonzero(lacking):
+            white[index].append(group)
+    frame["white"] = [", ".join(groups) for groups in white]
+    return Accessibility(distance_m=float(distance_m), table=frame)
+
+
+def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
+                 hot: np.ndarray) -> gpd.GeoDataFrame:
+    """The origins of a town: its localities (polygons) and the centres of its ``hot`` cells
+    (``cells`` in EPSG:5514 with ``cell_id``); EPSG:5514."""
+    parts = []
+    if len(localities):
+        parts.append(gpd.GeoDataFrame({
+            "origin_kind": "locality", "origin_id": localities["locality_id"].astype(str),
+            "name": localities["name"].astype(str)},
+            geometry=to_metric(localities).geometry.to_numpy(), crs=METRIC_CRS))
+    chosen = cells[np.asarray(hot, dtype=bool)]
+    if len(chosen):
+        parts.append(gpd.GeoDataFrame({
+            "origin_kind": "cell", "origin_id": chosen["cell_id"].astype(str),
+            "name": chosen["cell_id"].astype(str)},
+            geometry=chosen.geometry.centroid.to_numpy(), crs=METRIC_CRS))
+    if not parts:
+        return gpd.GeoDataFrame(columns=["origin_kind", "origin_id", "name", "geometry"],
+                                geometry="geometry", crs=METRIC_CRS)
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=METRIC_CRS)
+
+
+def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_DISTANCE_M,
+                       cell_m: float = DEFAULT_CELL_M) -> Accessibility:
+    """Accessibility of a town's localities and hot cells (public hotspot view: fear hot, and
+    crime hot where offences locate it). A town without usable pins has localities only."""
+    try:
+        report = run_hotspots(store, HotspotRequest(town_id=town_id, cell_m=cell_m,
+                                                    public=True, lee_permutations=0))
+        cells = report.cells
+        hot = cells["fear_hot"].to_numpy(dtype=bool)
+        crime = report.layers.get("crime")
+        if crime is not None and crime.source == "offences":
+            hot |= cells["crime_hot"].to_numpy(dtype=bool)
+    except HotspotInputError:
+        cells = gpd.GeoDataFrame({"cell_id": []}, geometry=[], crs=METRIC_CRS)
+        hot = np.zeros(0, dtype=bool)
+    origins = town_origins(store.read("localities", town_id), cells, hot)
+    return accessibility(origins, store.read("services", town_id), distance_m)

@@ -1,0 +1,63 @@
+"""``mapa accessibility``: distance from each locality and hot cell of a town to the nearest
+service of each group, the white spots without one within ``--distance``, and a GeoPackage of
+origins (with their distances), services and service links for QGIS."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from layers.hotspots.analysis import HotspotInputError
+from layers.store.base import StoreError
+from layers.urban.accessibility import DEFAULT_DISTANCE_M, SERVICE_GROUPS, town_accessibility
+from layers.urban.export import export_gpkg
+from layers.urban.service_links import load_links
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "accessibility",
+                        "distance to the nearest service per group; white spots → GeoPackage",
+                        run)
+    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser.add_argument("--distance", type=float, default=DEFAULT_DISTANCE_M,
+                        help="a group farther than this (metres) makes a white spot "
+                             "(default 500)")
+    parser.add_argument("--out", default=None, help="write a GeoPackage (overwritten)")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        result = town_accessibility(store, args.town, args.distance)
+        services = store.read("services", args.town)
+        links = load_links(store, args.town)
+    except (HotspotInputError, StoreError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    table = result.table
+    groups = list(SERVICE_GROUPS)
+    if args.out:
+        export_gpkg({**result.layers(), "services": services, "service_links": links},
+                    Path(args.out))
+    rows = [{"origin_kind": r.origin_kind, "origin_id": r.origin_id, "name": r.name,
+             **{g: None if math.isinf(getattr(r, f"dist_{g}"))
+                else round(float(getattr(r, f"dist_{g}")), 1) for g in groups},
+             "white": r.white} for r in table.itertuples()]
+    white = {g: int(table[f"white_{g}"].sum()) for g in groups}
+    readable = "\n".join([
+        f"{args.town}: {len(table)} origins ({int((table['origin_kind'] == 'locality').sum())} "
+        f"localities, {int((table['origin_kind'] == 'cell').sum())} hot cells); white spot = "
+        f"no service of a group within {args.distance:g} m",
+        format_table(["origin", "name", *groups, "white"],
+                     [[r["origin_kind"], r["name"],
+                       *("–" if r[g] is None else f"{r[g]:,.0f}" for g in groups), r["white"]]
+                      for r in rows if r["origin_kind"] == "locality"]),
+        format_table(["group", "white spots"], [[g, n] for g, n in white.items()]),
+        *([f"written: {args.out}"] if args.out else []),
+    ])
+    emit(args, readable, {"town_id": args.town, "distance_m": args.distance,
+                          "origins": len(table), "white_spots": len(result.white_spots),
+                          "white_by_group": white, "rows": rows, "out": args.out})
+    return 0

@@ -1,0 +1,46 @@
+"""``mapa batches [--town TOWN]`` lists import batches; ``mapa undo BATCH_ID`` removes one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from layers.ingest.batches import ImportRefused, list_batches, undo_batch
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+
+COLUMNS = ("batch_id", "town_id", "kind", "source_name", "added", "rejected", "created_at",
+           "status")
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "batches", "list import batches, newest first", run_list)
+    parser.add_argument("--town", default=None, help="only this town's batches")
+    parser = subcommand(subparsers, "undo", "remove every row of one import batch, atomically",
+                        run_undo)
+    parser.add_argument("batch_id", help="the batch (see `mapa batches`)")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    try:
+        batches = list_batches(store_from(args), args.town)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    rows = [[row[c] for c in COLUMNS] for _, row in batches.iterrows()]
+    readable = format_table(list(COLUMNS), rows) if rows else "no import batches"
+    emit(args, readable, {"batches": [
+        {**{c: row[c] for c in COLUMNS}, "layers": json.loads(str(row["layers"]))}
+        for _, row in batches.iterrows()]})
+    return 0
+
+
+def run_undo(args: argparse.Namespace) -> int:
+    try:
+        deleted = undo_batch(store_from(args), args.batch_id)
+    except (ImportRefused, StoreError) as exc:
+        raise CommandError(str(exc)) from exc
+    emit(args, f"batch {args.batch_id} undone: " + ", ".join(
+        f"{n:,} {layer}" for layer, n in deleted.items()),
+        {"batch_id": args.batch_id, "deleted": deleted})
+    return 0

@@ -1,0 +1,104 @@
+"""``mapa bench patrol``: ranking + route for ``--places`` places, accessibility for
+``--cells`` cells × ``--services`` services.
+
+* ``rank_s``: :func:`layers.patrol.ranking.rank_places` on the store's ``--town`` (public
+  hotspot grid of ``--cell`` metres, no spacing between places, so enough places exist);
+* ``route_straight_s`` / ``route_network_s``: Christofides + threshold accepting over the first
+  ``--places`` places on straight lines / along the town's road lines (distance matrix by
+  Dijkstra included), with the tour lengths;
+* ``access_s``: nearest service of each of the five groups for ``--cells`` random points
+  among ``--services`` random services (``shapely.STRtree.query_nearest``), and
+  ``kdtree_s`` the same with ``scipy.spatial.cKDTree`` as a cross-check
+  (``max_abs_diff_m``). Times are the best of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from scipy.spatial import cKDTree
+
+from layers.crs import METRIC_CRS
+from layers.patrol.ranking import RankingRequest, rank_places
+from layers.patrol.route import StreetNetwork, plan_route
+from layers.schema import SERVICE_TYPES
+from layers.urban.accessibility import SERVICE_GROUPS, accessibility
+from scripts.commands.common import emit, format_table, store_from, subcommand
+
+T = TypeVar("T")
+ORIGIN = (-785_000.0, -985_000.0)
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "patrol",
+                        "patrol ranking + route, and service accessibility, timed", run)
+    parser.add_argument("--town", default="karlovy-vary")
+    parser.add_argument("--places", type=int, default=200)
+    parser.add_argument("--cell", type=float, default=50.0)
+    parser.add_argument("--cells", type=int, default=10_000)
+    parser.add_argument("--services", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def _best(repeat: int, work: Callable[[], T]) -> tuple[float, T]:
+    best = float("inf")
+    result: T | None = None
+    for _ in range(max(1, repeat)):
+        start = time.perf_counter()
+        result = work()
+        best = min(best, time.perf_counter() - start)
+    assert result is not None
+    return best, result
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    request = RankingRequest(args.town, cell_m=args.cell, min_spacing_m=0.0)
+    rank_s, ranking = _best(args.repeat, lambda: rank_places(store, request))
+    places = ranking.places.head(args.places)
+    xy = np.column_stack([places.geometry.x, places.geometry.y])
+    straight_s, straight = _best(args.repeat, lambda: plan_route(xy, None, "straight"))
+    network = StreetNetwork.from_lines(store.read("context_lines", args.town))
+    network_s, routed = _best(args.repeat, lambda: plan_route(xy, network, "auto",
+                                                                   max_access_m=np.inf))
+
+    rng = np.random.default_rng(args.seed)
+    width = 12_000.0
+    cells = gpd.GeoDataFrame({"origin_kind": "cell", "origin_id": np.arange(args.cells).astype(str),
+                              "name": ""},
+                             geometry=shapely.points(rng.uniform(0, width, (args.cells, 2))
+                                                     + ORIGIN), crs=METRIC_CRS)
+    service_xy = rng.uniform(0, width, (args.services, 2)) + ORIGIN
+    services = gpd.GeoDataFrame({"service_type": rng.choice(SERVICE_TYPES, args.services)},
+                                geometry=shapely.points(service_xy), crs=METRIC_CRS)
+    access_s, result = _best(args.repeat, lambda: accessibility(cells, services, 500.0))
+    origin_xy = shapely.get_coordinates(cells.geometry.to_numpy())
+
+    def kdtree() -> dict[str, np.ndarray]:
+        out = {}
+        for group, types in SERVICE_GROUPS.items():
+            chosen = services["service_type"].isin(types).to_numpy()
+            out[group] = cKDTree(service_xy[chosen]).query(origin_xy)[0]
+        return out
+
+    kdtree_s, kd = _best(args.repeat, kdtree)
+    diff = max(float(np.max(np.abs(kd[g] - result.table[f"dist_{g}"].to_numpy())))
+               for g in SERVICE_GROUPS)
+    row = {
+        "town": args.town, "ranked_places": len(ranking.places), "places": len(places),
+        "rank_s": round(rank_s, 4), "route_straight_s": round(straight_s, 4),
+        "straight_m": round(straight.length_m, 1), "route_network_s": round(network_s, 4),
+        "network_method": routed.method, "network_m": round(routed.length_m, 1),
+        "cells": args.cells, "services": args.services, "access_s": round(access_s, 4),
+        "kdtree_s": round(kdtree_s, 4), "max_abs_diff_m": diff,
+        "white_spots": len(result.white_spots)}
+    headers = list(row)
+    emit(args, format_table(["measure", "value"], [[h, row[h]] for h in headers]), row)
+    return 0

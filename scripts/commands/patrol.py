@@ -1,0 +1,137 @@
+"""``mapa patrol``: a patrol plan for a town or locality → GPX, a printable sheet, GeoPackage.
+
+Ranks the exposed places (``layers.patrol.ranking``: fear density, crime, answers at the chosen
+times of day, with the given weights), takes ``--places`` of them, orders them into a closed
+walking route (street lines when the town has them and they connect the places, else straight
+lines; the output says which) and reports length, walking time and coverage of the hot cells.
+``--save`` keeps the plan in the store (``patrol_plans``/``patrol_stops``). Like ``mapa user``
+and ``mapa audit``, the command acts as an admin named after the login running it
+("cli:<login name>", ``scripts.commands.user.cli_actor``): that is the plan's role and the
+audit log's user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from app.i18n import labels
+from layers.hotspots.privacy import DEFAULT_K
+from layers.patrol.coverage import DEFAULT_DISTANCE_M
+from layers.patrol.gpx import plan_gpx
+from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_plan
+from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingError, RankingRequest, Weights
+from layers.patrol.route import NETWORK_MODES
+from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
+from layers.schema import PIN_CATEGORIES, TIMES_OF_DAY
+from layers.store.base import StoreError
+from layers.urban.export import export_gpkg
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.user import cli_actor
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "patrol",
+                        "patrol plan: ranked exposed places, walking route, GPX and sheet", run)
+    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser.add_argument("--locality", default=None,
+                        help="locality name or id within the town (default: the whole town)")
+    parser.add_argument("--places", type=int, default=DEFAULT_PLACES,
+                        help=f"number of places on the route (default {DEFAULT_PLACES})")
+    parser.add_argument("--weights", default="",
+                        help=f"factor weights, e.g. fear=2,crime=1,time=1 ({', '.join(FACTORS)};"
+                             " missing ones are 1)")
+    parser.add_argument("--times", default=",".join(DEFAULT_TIMES),
+                        help=f"times of day of the time factor ({', '.join(TIMES_OF_DAY)})")
+    parser.add_argument("--distance", type=float, default=DEFAULT_DISTANCE_M,
+                        help="coverage distance from the route in metres (default 150)")
+    parser.add_argument("--network", choices=NETWORK_MODES, default="auto",
+                        help="auto: along street lines when they connect the places; "
+                             "straight: straight lines")
+    parser.add_argument("--gpx", default=None, help="write the route and places as GPX")
+    parser.add_argument("--sheet", default=None,
+                        help="write the patrol sheet (.pdf, or .html for the HTML version)")
+    parser.add_argument("--gpkg", default=None, help="write stops, route, left-out cells")
+    parser.add_argument("--save", default=None, metavar="TITLE",
+                        help="keep the plan in the store under this title (acting as "
+                             "cli:<login name>, an admin; audited)")
+
+
+def _locality_id(store: Any, town: str, given: str | None) -> str | None:
+    if given is None:
+        return None
+    localities = store.read("localities", town)
+    for _, row in localities.iterrows():
+        if given in (str(row["locality_id"]), str(row["name"])):
+            return str(row["locality_id"])
+    raise CommandError(f"no locality {given!r} in {town} (known: "
+                       f"{', '.join(localities['name'].astype(str))})")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        request = RankingRequest(
+            town_id=args.town, locality_id=_locality_id(store, args.town, args.locality),
+            weights=Weights.parse(args.weights),
+            times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()))
+        plan = build_plan(store, request, args.places, args.distance, args.network)
+        towns = store.read("towns", args.town)
+        context = store.read("context_lines", args.town)
+    except (RankingError, StoreError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    town_name = str(towns["name"].iloc[0])
+    category_labels = labels("pin.category", PIN_CATEGORIES, "cs")
+    outputs: dict[str, str] = {}
+    if args.gpx:
+        descriptions = [reported_text(r, category_labels, DEFAULT_K)
+                        for r in plan.stops["reported"]]
+        Path(args.gpx).write_text(plan_gpx(f"Hlídka {town_name}", plan.route.line(),
+                                           plan.stops, descriptions), encoding="utf-8")
+        outputs["gpx"] = args.gpx
+    if args.sheet:
+        sheet = Path(args.sheet)
+        if sheet.suffix.lower() == ".html":
+            sheet.write_text(sheet_html(plan, town_name, category_labels), encoding="utf-8")
+        else:
+            sheet.write_bytes(sheet_pdf(plan, towns, context, town_name, category_labels))
+        outputs["sheet"] = args.sheet
+    if args.gpkg:
+        export_gpkg(plan_layers(plan), Path(args.gpkg))
+        outputs["gpkg"] = args.gpkg
+    try:
+        plan_id = save_plan(store, cli_actor(), plan, args.save) if args.save else None
+    except (StoreError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    cover = {name: {"hot": c.hot, "covered": c.covered,
+                    "share": None if math.isnan(c.share) else round(c.share, 4)}
+             for name, c in {**plan.coverage.layers, "any": plan.coverage.any_hot}.items()}
+    stops = [{"position": int(r.position), "place_id": r.place_id, "rank": int(r.rank),
+              "score": round(float(r.score), 4), "time_window": r.time_window,
+              **{f"{f}_contribution": round(float(getattr(r, f"{f}_contribution")), 4)
+                 for f in FACTORS}} for r in plan.stops.itertuples()]
+    result = {
+        "town_id": args.town, "locality_id": request.locality_id,
+        "weights": request.weights.as_dict(), "times_of_day": list(request.times_of_day),
+        "method": plan.route.method, "method_note": plan.route.note,
+        "length_m": round(plan.route.length_m, 1), "walk_min": round(plan.route.walk_min, 1),
+        "total_min": round(plan.route.total_min, 1), "distance_m": args.distance,
+        "coverage": cover, "left_out_cells": len(plan.coverage.left_out), "stops": stops,
+        "outputs": outputs, "plan_id": plan_id, "notes": list(plan.ranking.notes)}
+    readable = "\n".join([
+        f"{town_name}: {len(stops)} places, {plan.route.length_m:,.0f} m, walk "
+        f"{plan.route.walk_min:.0f} min ({plan.route.total_min:.0f} min with stops)",
+        f"route: {plan.route.note}",
+        format_table(["#", "place", "rank", "score", "window", *FACTORS],
+                     [[s["position"], s["place_id"], s["rank"], s["score"], s["time_window"],
+                       *(s[f"{f}_contribution"] for f in FACTORS)] for s in stops]),
+        format_table(["hot cells", "hot", "covered", "share"],
+                     [[k, v["hot"], v["covered"], "–" if v["share"] is None
+                       else f"{v['share']:.0%}"] for k, v in cover.items()]),
+        *(f"{kind}: {path}" for kind, path in outputs.items()),
+        *([f"saved as {plan_id}"] if plan_id else []),
+    ])
+    emit(args, readable, result)
+    return 0

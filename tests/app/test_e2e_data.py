@@ -1,0 +1,122 @@
+"""The Data page end to end in a real browser, offline: upload a localities GeoJSON, see the
+preview (problems and features on a map), commit, find the locality on the Map page's map,
+undo the batch, and find it gone."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Frame, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from app.i18n import translate
+from layers.store import open_store
+from tests.app.access_support import PASSWORD, USERS, add_accounts
+from tests.app.e2e_support import Traffic, app_page, component_frame, login, wait_idle
+
+pytestmark = pytest.mark.e2e
+FILE = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "localities_4326.geojson"
+NAME = "Janov – sídliště"
+
+_NAMES = """kind => {
+    const names = [];
+    window.map.eachLayer(layer => {
+        const p = layer.feature && layer.feature.properties;
+        if (p && p.kind === kind) names.push(p.name || p.label);
+    });
+    return names;
+}"""
+
+
+def cs(key: str, **fmt: object) -> str:
+    return translate(key, "cs", **fmt)
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> Path:
+    path = tmp_path_factory.mktemp("data") / "store.gpkg"
+    shutil.copy(demo_store_path, path)
+    add_accounts(path, "admin")
+    return path
+
+
+@pytest.fixture(scope="module")
+def data_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
+              ) -> Iterator[tuple[Page, Traffic]]:
+    with app_page(store_path, tmp_path_factory.mktemp("log")) as (page, traffic):
+        component_frame(page)
+        login(page, USERS["admin"][0], PASSWORD)
+        yield page, traffic
+
+
+def _open(page: Page, nav_key: str, shown: Locator) -> None:
+    """Follow the sidebar link ``nav_key`` until ``shown`` appears (a rerun in flight can
+    swallow a click, as it would a user's)."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_text(cs(nav_key), exact=True)
+    for _attempt in range(3):
+        wait_idle(page)
+        link.click()
+        try:
+            shown.first.wait_for(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    shown.first.wait_for()
+
+
+def _map_names(page: Page, kind: str) -> list[str]:
+    wait_idle(page)
+    frame: Frame = component_frame(page)
+    names: list[str] = frame.evaluate(_NAMES, kind)
+    return names
+
+
+def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
+                                            store_path: Path) -> None:
+    page, traffic = data_page
+    _open(page, "nav.data", page.locator("h1", has_text=cs("data.title", town="")))
+    title = page.locator("h1", has_text=cs("data.title", town="Litvínov"))
+    for _attempt in range(3):
+        wait_idle(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="Litvínov", exact=True).click()
+        try:
+            title.wait_for(timeout=8_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    wait_idle(page)
+
+    # upload and preview (the kind defaults to localities)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(FILE))
+    expect(page.get_by_role("button", name=f"Remove {FILE.name}")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("button", name=cs("data.check")).click()
+    expect(page.get_by_text(cs("data.preview", name=FILE.name))).to_be_visible(timeout=20_000)
+    problems = page.locator('[data-testid="stTable"]')
+    expect(problems).to_contain_text("feature 3")
+    expect(problems).to_contain_text("outside the boundary of litvinov")
+    assert sorted(_map_names(page, "preview")) == sorted([NAME, "Šířava"])
+    assert "import_batches" not in open_store(store_path).layer_names()
+
+    # commit: one batch, the localities on the Map page
+    page.get_by_role("button", name=cs("data.commit")).click()
+    expect(page.get_by_text("Uloženo jako dávka")).to_be_visible(timeout=20_000)
+    batches = open_store(store_path).read("import_batches")
+    assert list(batches["status"]) == ["committed"] and list(batches["added"]) == [2]
+    _open(page, "nav.map", page.locator("h1", has_text=cs("map.title", town="Litvínov")))
+    assert NAME in _map_names(page, "locality")
+
+    # undo on the Data page: gone from the store and from the map
+    _open(page, "nav.data", title)
+    wait_idle(page)
+    page.get_by_role("button", name=cs("data.undo")).click()
+    expect(page.get_by_text("vrácena zpět").first).to_be_visible(timeout=20_000)
+    assert list(open_store(store_path).read("import_batches")["status"]) == ["undone"]
+    _open(page, "nav.map", page.locator("h1", has_text=cs("map.title", town="Litvínov")))
+    names = _map_names(page, "locality")
+    assert NAME not in names and "Janov" in names
+    assert traffic.blocked == [] and traffic.errors == []

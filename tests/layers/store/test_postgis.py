@@ -1,0 +1,112 @@
+"""PostGIS-only store behaviour: migrations, spatial indexes, locking, errors without secrets.
+
+The backend-generic contract runs for PostGIS too, in ``test_store_contract.py``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psycopg
+import pytest
+
+from layers.store import StoreError, migrations, open_store, postgis
+from layers.store.postgis import PostGISStore
+from tests.layers.store.sample import frames, more_services
+
+
+def _pg(url: str) -> PostGISStore:
+    store = open_store(url)
+    assert isinstance(store, PostGISStore)
+    return store
+
+
+def test_head_revision_matches_the_migration_scripts() -> None:
+    assert migrations.script_head() == migrations.HEAD
+
+
+def test_migrate_creates_the_schema_once(pg_url: str) -> None:
+    store = _pg(pg_url)
+    assert not store.exists() and store.version() == "missing"
+    store.migrate()
+    store.migrate()  # idempotent
+    assert store.exists() and store.layer_names() == [] and store.check() == []
+    with psycopg.connect(pg_url) as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+        schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace")}
+    assert {"mapa", "mapa_meta"} <= schemas
+
+
+def test_spatial_index_is_used_and_checked(pg_url: str) -> None:
+    store = _pg(pg_url)
+    store.replace_all(frames())
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.execute(
+            "EXPLAIN SELECT fid FROM mapa.services "
+            "WHERE geom && ST_MakeEnvelope(13.5, 50.5, 13.7, 50.7, 4326)"))
+        assert "services_geom_idx" in plan, plan
+        found = conn.execute("SELECT service_id FROM mapa.services "
+                             "WHERE geom && ST_MakeEnvelope(13.5, 50.5, 13.7, 50.7, 4326)"
+                             ).fetchall()
+        assert found == [("a-1",)]
+        conn.execute("DROP INDEX mapa.services_geom_idx")
+        conn.commit()
+    assert store.check() == ["layer 'services' has no spatial (GiST) index"]
+
+
+def test_replace_all_failing_half_way_leaves_the_store_as_it_was(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _pg(pg_url)
+    store.replace_all(frames())
+    before = store.version(), {n: store.read(n).to_json() for n in store.layer_names()}
+    real_copy = postgis._copy_rows
+    calls: list[str] = []
+
+    def copy_then_fail(conn: psycopg.Connection, info: postgis._Layer, frame: object) -> None:
+        if calls:
+            raise OSError("connection lost")
+        real_copy(conn, info, frame)  # type: ignore[arg-type]
+        calls.append(info.name)
+
+    monkeypatch.setattr(postgis, "_copy_rows", copy_then_fail)
+    given = frames()
+    given["services"] = more_services(5, "new")
+    with pytest.raises(OSError, match="connection lost"):
+        store.replace_all(given)
+    assert calls == ["services"]
+    assert (store.version(), {n: store.read(n).to_json() for n in store.layer_names()}) == before
+
+
+def test_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
+    """While one writer holds the write lock, reads answer and a second writer queues."""
+    store = _pg(pg_url)
+    store.replace_all(frames())
+    holder = psycopg.connect(pg_url)
+    holder.execute("SELECT pg_advisory_xact_lock(%s)", (postgis.WRITE_LOCK,))
+    done: list[float] = []
+
+    def write() -> None:
+        store.append("services", more_services(1, "q"))
+        done.append(time.monotonic())
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    time.sleep(0.5)
+    assert len(store.read("services")) == 2
+    assert not done, "the second writer did not wait for the lock"
+    released = time.monotonic()
+    holder.rollback()
+    writer.join(timeout=30)
+    assert done and done[0] >= released
+    assert len(store.read("services")) == 3
+    holder.close()
+
+
+def test_connection_errors_name_the_store_without_its_password() -> None:
+    store = open_store("postgresql://mapa:VerySecret@/mapa?host=/nonexistent-dir&port=5999")
+    with pytest.raises(StoreError) as caught:
+        store.layer_names()
+    assert "VerySecret" not in str(caught.value)
+    assert "postgresql://mapa@/mapa" in str(caught.value)

@@ -1,0 +1,81 @@
+"""`mapa patrol`, `mapa accessibility` and `mapa bench patrol` through scripts.mapa.main."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import gpxpy
+import pytest
+
+from layers.access.audit import read_log
+from layers.patrol.plans import load_plans
+from layers.store import open_store
+from scripts.mapa import main
+
+
+def _last_json(text: str) -> dict:
+    return json.loads(text.strip().splitlines()[-1])
+
+
+def test_patrol_writes_gpx_sheet_and_saves_the_plan(
+        demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, store)
+    gpx, sheet, gpkg = tmp_path / "p.gpx", tmp_path / "p.pdf", tmp_path / "p.gpkg"
+    assert main(["patrol", "--store", str(store), "--town", "litvinov", "--locality", "Janov",
+                 "--places", "5", "--weights", "fear=2", "--gpx", str(gpx), "--sheet",
+                 str(sheet), "--gpkg", str(gpkg), "--save", "Večer Janov", "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["locality_id"] == "litvinov-1" and len(result["stops"]) == 5
+    assert result["weights"] == {"fear": 2.0, "crime": 1.0, "time": 1.0}
+    assert result["method"] in ("street_network", "straight_lines") and result["method_note"]
+    assert result["walk_min"] == pytest.approx(result["length_m"] / (4000 / 60), abs=0.1)
+    parsed = gpxpy.parse(gpx.read_text(encoding="utf-8"))
+    assert [str(w.name).split(".")[0] for w in parsed.waypoints] == ["1", "2", "3", "4", "5"]
+    # the track is the tour: its geodesic length is the EPSG:5514 one within scale error
+    assert parsed.length_2d() == pytest.approx(result["length_m"], rel=0.02)
+    text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "Plán hlídky – Litvínov" in text
+    info = subprocess.run(["ogrinfo", "-so", str(gpkg)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "patrol_stops (Point)" in info and "patrol_route (Line String)" in info
+    plans = load_plans(open_store(store), "litvinov")
+    assert list(plans["plan_id"]) == [result["plan_id"]] and plans["who_role"].item() == "admin"
+    log = read_log(open_store(store))
+    assert log[["username", "action", "object_ids"]].values.tolist() == [
+        [f"cli:{getpass.getuser()}", "save_patrol_plan", f'["{result["plan_id"]}"]']]
+
+
+def test_patrol_refuses_an_unknown_locality(demo_store_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["patrol", "--store", str(demo_store_path), "--town", "litvinov",
+                 "--locality", "Atlantida"]) == 1
+    assert "no locality 'Atlantida'" in capsys.readouterr().err
+
+
+def test_accessibility_reports_white_spots_and_writes_a_gpkg(
+        demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "a.gpkg"
+    assert main(["accessibility", "--store", str(demo_store_path), "--town", "kraslice",
+                 "--distance", "300", "--out", str(out), "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    localities = [r for r in result["rows"] if r["origin_kind"] == "locality"]
+    assert len(localities) == 3
+    assert result["white_spots"] == sum(1 for r in result["rows"] if r["white"])
+    info = subprocess.run(["ogrinfo", "-so", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    assert "access_localities (Multi Polygon)" in info and "access_cells (Point)" in info
+
+
+def test_bench_patrol_reports_times(demo_store_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["bench", "patrol", "--store", str(demo_store_path), "--places", "20",
+                 "--cells", "500", "--services", "50", "--repeat", "1", "--json"]) == 0
+    row = _last_json(capsys.readouterr().out)
+    assert row["places"] == 20 and row["max_abs_diff_m"] < 1e-6
+    assert row["rank_s"] > 0 and row["access_s"] > 0 and row["network_method"]
