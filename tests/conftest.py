@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,11 @@ def demo_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def demo_store(demo_store_path: Path) -> Store:
     return open_store(demo_store_path)
+
+
+@pytest.fixture
+def demo_store_copy(demo_store_path: Path, tmp_path: Path) -> Store:
+    """A private, writable copy of the demo store for one test."""
+    path = tmp_path / "demo-copy.gpkg"
+    shutil.copy(demo_store_path, path)
+    return open_store(path)

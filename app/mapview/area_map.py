@@ -16,7 +16,7 @@ from shapely.geometry import Point
 
 from app.i18n import translate
 from app.mapview.assets import localize
-from app.mapview.builder import BOUNDARY_COLOUR, CONTEXT_STYLES, LOCALITY_OUTLINE, MAX_ZOOM
+from app.mapview.builder import LOCALITY_OUTLINE, town_base_map
 from layers.strategy.area import AreaView
 from layers.strategy.report import ADDRESSED_COLOUR, UNADDRESSED_COLOUR
 
@@ -68,18 +68,7 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
     (lon, lat) place and the ``drawn`` area (a GeoJSON geometry) a new measure will be linked
     to, and the town's ``localities`` (name, geometry) outlined so one can be clicked."""
     focus = view.locality if len(view.locality) else view.boundary
-    minx, miny, maxx, maxy = focus.total_bounds
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
-                   maxZoom=MAX_ZOOM, control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
-    if len(context):
-        folium.GeoJson(context[["kind", "geometry"]], interactive=False,
-                       style_function=lambda f: CONTEXT_STYLES.get(f["properties"]["kind"],
-                                                                   CONTEXT_STYLES["road"])
-                       ).add_to(m)
-    folium.GeoJson(view.boundary[["geometry"]], interactive=False,
-                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
-                                             "fill": False}).add_to(m)
+    m = town_base_map(view.boundary, context, focus)
     if localities is not None and len(localities):
         folium.GeoJson(localities[["name", "geometry"]],
                        tooltip=folium.GeoJsonTooltip(["name"], labels=False),

@@ -97,6 +97,25 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
     return localize(m)
 
 
+def town_base_map(boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
+                  focus: gpd.GeoDataFrame) -> folium.Map:
+    """A tile-less map fitted to ``focus`` with the town's ``context`` lines and ``boundary``
+    (all EPSG:4326), for the pages' working maps; the caller adds its layers and localizes."""
+    minx, miny, maxx, maxy = focus.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
+                   maxZoom=MAX_ZOOM, control_scale=True)
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
+    if len(context):
+        folium.GeoJson(context[["kind", "geometry"]], interactive=False,
+                       style_function=lambda f: CONTEXT_STYLES.get(f["properties"]["kind"],
+                                                                   CONTEXT_STYLES["road"])
+                       ).add_to(m)
+    folium.GeoJson(boundary[["geometry"]], interactive=False,
+                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
+                                             "fill": False}).add_to(m)
+    return m
+
+
 def layer_name(data: TownData, key: str, store_layer: str, lang: str) -> str:
     """The display name of a map layer; illustrative layers say so plainly."""
     name = translate(key, lang)

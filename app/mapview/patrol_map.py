@@ -15,13 +15,7 @@ import geopandas as gpd
 
 from app.i18n import label, translate
 from app.mapview.assets import localize
-from app.mapview.builder import (
-    BOUNDARY_COLOUR,
-    CONTEXT_STYLES,
-    LOCALITY_OUTLINE,
-    MAX_ZOOM,
-    service_badge,
-)
+from app.mapview.builder import LOCALITY_OUTLINE, service_badge, town_base_map
 from app.mapview.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from layers.crs import to_storage
 from layers.patrol.plans import PatrolPlan
@@ -34,23 +28,6 @@ SERVED_COLOUR = "#74c476"
 LINK_COLOURS = {"cooperation": "#2171b5", "referral": "#d94801"}
 AUDIT_COLOURS = ("#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641")
 CHOSEN_COLOUR = "#7a0177"
-
-
-def _base(boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
-          focus: gpd.GeoDataFrame) -> folium.Map:
-    minx, miny, maxx, maxy = (focus if len(focus) else boundary).total_bounds
-    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
-                   maxZoom=MAX_ZOOM, control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
-    if len(context):
-        folium.GeoJson(context[["kind", "geometry"]], interactive=False,
-                       style_function=lambda f: CONTEXT_STYLES.get(f["properties"]["kind"],
-                                                                   CONTEXT_STYLES["road"])
-                       ).add_to(m)
-    folium.GeoJson(boundary[["geometry"]], interactive=False,
-                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
-                                             "fill": False}).add_to(m)
-    return m
 
 
 def _number_icon(number: int) -> folium.DivIcon:
@@ -67,7 +44,7 @@ def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
     """The plan's map: round, numbered places (tooltip: time window), hot and left-out cells."""
     stops = to_storage(plan.stops)
     hot = plan.ranking.cells[plan.ranking.hot_masks()["fear"]]
-    m = _base(boundary, context, stops)
+    m = town_base_map(boundary, context, stops if len(stops) else boundary)
     if len(hot):
         folium.GeoJson(to_storage(hot[["geometry"]]), interactive=False,
                        style_function=lambda f: {"color": HOT_COLOUR, "weight": 0.5,
@@ -102,7 +79,7 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
     service links and audits (EPSG:4326) on the town, and the ``chosen`` (lon, lat) place of
     a new audit (clicked on the map)."""
     shown = to_storage(origins)
-    m = _base(boundary, context, shown)
+    m = town_base_map(boundary, context, shown if len(shown) else boundary)
     for row in shown.itertuples():
         white = bool(row.white)
         groups = ", ".join(label("urban.group", g.strip(), lang)

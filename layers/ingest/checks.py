@@ -3,12 +3,13 @@ numbers within ranges, dates, and duplicates across a whole streamed file."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
+from layers.ingest.report import ValidationReport
 from layers.sources.errors import SourceError
 from layers.sources.feeling_map import _in_sorted
 
@@ -109,3 +110,12 @@ class Duplicates:
         repeated[rows] = pd.Series(mine).duplicated().to_numpy() | _in_sorted(mine, self.seen)
         self.seen = np.sort(np.concatenate([self.seen, mine[~repeated[rows]]]))
         return repeated
+
+    def reject(self, keys: pd.DataFrame, ok: np.ndarray, labels: Sequence[str],
+               report: ValidationReport, reason: str) -> np.ndarray:
+        """``ok`` without the rows :meth:`mark` finds repeated, each reported as rejected
+        for ``reason`` under its label (file line or feature)."""
+        repeated = self.mark(keys, ok)
+        for i in np.flatnonzero(repeated):
+            report.add("rejected", labels[int(i)], reason)
+        return ok & ~repeated

@@ -90,10 +90,8 @@ def connector(store: Store) -> Connector:
             for i in np.flatnonzero(stored_row):
                 report.add("rejected", chunk.labels[i], f"{year} value already stored")
             ok &= ~stored_row
-            repeated = duplicates.mark(pd.DataFrame({"c": codes.to_numpy()}), ok)
-            for i in np.flatnonzero(repeated):
-                report.add("rejected", chunk.labels[i], "municipality repeated in the file")
-            ok &= ~repeated
+            ok = duplicates.reject(pd.DataFrame({"c": codes.to_numpy()}), ok, chunk.labels, report,
+                                   "municipality repeated in the file")
             if not ok.any():
                 continue
             population = numbers(text(frame, columns.get("population_15")))

@@ -66,11 +66,8 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
                           reject_outside=True)
         keys = pd.DataFrame({"name": names.to_numpy(),
                              "wkb": shapely.to_wkb(geoms)})
-        repeated = duplicates.mark(keys, ok)
-        for i in np.flatnonzero(repeated):
-            report.add("rejected", chunk.labels[i], "duplicate of an earlier feature (same "
-                                                    "name and outline)")
-        ok &= ~repeated
+        ok = duplicates.reject(keys, ok, chunk.labels, report,
+                               "duplicate of an earlier feature (same name and outline)")
         if not ok.any():
             continue
         sources = text(frame, columns.get("source")).replace("", ctx.source_label)[ok]

@@ -51,10 +51,8 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
         keys = (pd.DataFrame({"id": source_ids.to_numpy()}) if "offence_id" in columns else
                 pd.DataFrame({"day": day.to_numpy(), "kind": kind.to_numpy(),
                               "wkb": shapely.to_wkb(geoms)}))
-        repeated = duplicates.mark(keys, ok)
-        for i in np.flatnonzero(repeated):
-            report.add("rejected", chunk.labels[i], "duplicate of an earlier row")
-        ok &= ~repeated
+        ok = duplicates.reject(keys, ok, chunk.labels, report,
+                               "duplicate of an earlier row")
         if not ok.any():
             continue
         out = gpd.GeoDataFrame({

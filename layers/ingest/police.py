@@ -130,10 +130,8 @@ def _stats_rows(long: pd.DataFrame, ctx: ImportContext, known: set[tuple[str, in
                                           "category); undo the earlier import first")
     ok &= ~stored
     keys = pd.DataFrame({"c": codes.to_numpy(), "y": year, "t": long["crime_type"].to_numpy()})
-    repeated = duplicates.mark(keys, ok)
-    for i in np.flatnonzero(repeated):
-        report.add("rejected", labels[i], "duplicate of an earlier row")
-    ok &= ~repeated
+    ok = duplicates.reject(keys, ok, labels, report,
+                           "duplicate of an earlier row")
     if not ok.any():
         return
     out = pd.DataFrame({"oop_code": codes[ok].to_numpy(), "year": year[ok].astype("int64"),
@@ -172,10 +170,8 @@ def _districts(source: Source, ctx: ImportContext, chunk_rows: int, stored_codes
         ok &= ~already
         ok = check_inside(geoms, ok, ctx.town_area, chunk.labels, report, ctx.town_id,
                           reject_outside=True)
-        repeated = duplicates.mark(pd.DataFrame({"c": codes.to_numpy()}), ok)
-        for i in np.flatnonzero(repeated):
-            report.add("rejected", chunk.labels[i], "department code repeated in the file")
-        ok &= ~repeated
+        ok = duplicates.reject(pd.DataFrame({"c": codes.to_numpy()}), ok, chunk.labels, report,
+                               "department code repeated in the file")
         if not ok.any():
             continue
         population = numbers(text(frame, columns.get("population")))

@@ -100,11 +100,9 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
         keys = pd.DataFrame({"id": ids.to_numpy()}) if (ids != "").all() else pd.DataFrame({
             "name": names.to_numpy(), "type": kinds,
             "at": shapely.to_wkb(geoms)})
-        repeated = duplicates.mark(keys, ok)
-        for i in np.flatnonzero(repeated):
-            report.add("rejected", chunk.labels[i], "duplicate of an earlier row (same id, or "
-                                                    "same name, type and position)")
-        ok &= ~repeated
+        ok = duplicates.reject(keys, ok, chunk.labels, report,
+                               "duplicate of an earlier row (same id, or same name, type "
+                               "and position)")
         ok = check_inside(geoms, ok, ctx.town_area, chunk.labels, report, ctx.town_id,
                           reject_outside=False)
         if not ok.any():

@@ -15,12 +15,9 @@ Whole layers are held in memory while copying (fine for the stores this project 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
-import os
 import sqlite3
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -30,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.files import atomic_output
 from layers.store.base import Store, StoreError
 from layers.store.geopackage import GeoPackageStore
 
@@ -161,13 +159,7 @@ def backup(store: Store, out: Path) -> Manifest:
     """
     frames, _ = read_all(store)
     expected = manifest_of(frames)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".gpkg", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()
-    try:
+    with atomic_output(out) as tmp:
         snapshot = GeoPackageStore(tmp)
         snapshot.replace_all(frames)
         _write_manifest(tmp, expected, store.location)
@@ -175,11 +167,6 @@ def backup(store: Store, out: Path) -> Manifest:
         problems += differences(expected, store_manifest(snapshot))
         if problems:
             raise StoreError(f"backup {out} does not match the store: " + "; ".join(problems))
-        os.replace(tmp, out)
-    finally:
-        for leftover in tmp.parent.glob(f"{tmp.name}*"):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
     return expected
 
 

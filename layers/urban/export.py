@@ -8,8 +8,6 @@ it, so a reader never sees half a file.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,6 +17,7 @@ import numpy as np
 import pyogrio
 
 from layers.crs import to_storage
+from layers.files import atomic_output
 
 
 def export_gpkg(layers: Mapping[str, gpd.GeoDataFrame], out: Path) -> dict[str, int]:
@@ -30,13 +29,7 @@ def export_gpkg(layers: Mapping[str, gpd.GeoDataFrame], out: Path) -> dict[str, 
     written = {name: frame for name, frame in layers.items() if len(frame)}
     if not written:
         raise ValueError("nothing to export: every layer is empty")
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".gpkg", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()
-    try:
+    with atomic_output(out) as tmp:
         for layer, frame in written.items():
             clean = to_storage(frame).copy()
             for column in clean.columns:
@@ -44,10 +37,6 @@ def export_gpkg(layers: Mapping[str, gpd.GeoDataFrame], out: Path) -> dict[str, 
                     values = clean[column].to_numpy(dtype=float)
                     clean[column] = np.where(np.isfinite(values), values, np.nan)
             pyogrio.write_dataframe(clean, tmp, layer=layer, driver="GPKG")
-        os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
     return {layer: len(frame) for layer, frame in written.items()}
 
 

@@ -10,9 +10,6 @@ neighbours), the bandwidth rule and what went in. A second, attribute-only layer
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +18,7 @@ import pandas as pd
 import pyogrio
 
 from layers.crs import to_storage
+from layers.files import atomic_output
 from layers.hotspots.analysis import (
     LAYERS,
     HotspotInputError,
@@ -159,18 +157,9 @@ def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[st
         columns["crime_index_per_10k"] = cells["crime_index"]
     columns["fear_crime"] = cells["fear_crime"].astype(str)
     frame = to_storage(cells[["geometry"]].assign(**columns)[[*columns, "geometry"]])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".gpkg", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
+    with atomic_output(out) as tmp:
         pyogrio.write_dataframe(frame, tmp, layer=f"{layer}_hotspots", driver="GPKG",
                                 layer_metadata=metadata, promote_to_multi=True)
         if len(report.localities):
             pyogrio.write_dataframe(report.localities, tmp, layer=f"{layer}_localities",
                                     driver="GPKG")
-        os.replace(tmp, out)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()

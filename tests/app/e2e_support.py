@@ -36,6 +36,19 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 30_000
+#: Script for ``component_frame(page).evaluate``: the tooltip texts of every layer on the live
+#: map (markers, circles, GeoJSON layers).
+MAP_TOOLTIPS = """() => {
+    const texts = [];
+    window.map.eachLayer(layer => {
+        const tip = layer.getTooltip && layer.getTooltip();
+        if (tip) {
+            const content = tip.getContent();
+            texts.push(typeof content === 'string' ? content : String(content.textContent));
+        }
+    });
+    return texts;
+}"""
 
 
 def free_port() -> int:

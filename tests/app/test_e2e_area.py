@@ -24,6 +24,7 @@ from app.i18n import translate
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
+    MAP_TOOLTIPS,
     Traffic,
     app_page,
     component_frame,
@@ -114,19 +115,6 @@ def _click_map(page: Page, lon: float, lat: float) -> None:
     frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
 
 
-#: Tooltip texts of every layer on the map (markers, circles, GeoJSON layers).
-_TOOLTIPS = """() => {
-    const texts = [];
-    window.map.eachLayer(layer => {
-        const tip = layer.getTooltip && layer.getTooltip();
-        if (tip) {
-            const content = tip.getContent();
-            texts.push(typeof content === 'string' ? content : String(content.textContent));
-        }
-    });
-    return texts;
-}"""
-
 
 def _on_map(page: Page, text: str) -> None:
     """Wait until a layer of the live map has a tooltip containing ``text``."""
@@ -135,13 +123,13 @@ def _on_map(page: Page, text: str) -> None:
         wait_idle(page)
         frame = component_frame(page)
         try:
-            frame.wait_for_function(f"(text) => ({_TOOLTIPS})().some(t => t.includes(text))",
+            frame.wait_for_function(f"(text) => ({MAP_TOOLTIPS})().some(t => t.includes(text))",
                                     arg=text, timeout=8_000)
             return
         except PlaywrightTimeout:
             continue  # the map was replaced by a rerun while we looked
     raise AssertionError(f"no layer on the map mentions {text!r}: "
-                         f"{component_frame(page).evaluate(_TOOLTIPS)}")
+                         f"{component_frame(page).evaluate(MAP_TOOLTIPS)}")
 
 
 def _choose(page: Page, select: str, option: str, heading: str) -> None:

@@ -25,22 +25,9 @@ from layers.store import open_store
 from layers.urban.accessibility import town_accessibility
 from layers.urban.audits import load_audits
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import app_page, component_frame, login, wait_idle
+from tests.app.e2e_support import MAP_TOOLTIPS, app_page, component_frame, login, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-#: Tooltip texts of every layer on the live map.
-TOOLTIPS = """() => {
-    const texts = [];
-    window.map.eachLayer(layer => {
-        const tip = layer.getTooltip && layer.getTooltip();
-        if (tip) {
-            const content = tip.getContent();
-            texts.push(typeof content === 'string' ? content : String(content.textContent));
-        }
-    });
-    return texts;
-}"""
 
 
 def cs(key: str, **fmt: object) -> str:
@@ -93,7 +80,7 @@ def _map_tips(page: Page, ready: Callable[[list[str]], bool]) -> list[str]:
     for _attempt in range(20):
         wait_idle(page)
         try:
-            tips = list(component_frame(page).evaluate(TOOLTIPS))
+            tips = list(component_frame(page).evaluate(MAP_TOOLTIPS))
         except PlaywrightError:
             continue  # the frame went away with a rerun
         if ready(tips):

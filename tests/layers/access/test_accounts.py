@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,8 @@ ADMIN = Principal("boss", "admin")
 
 
 @pytest.fixture
-def store(tmp_path: Path, demo_store_path: Path) -> Store:
-    path = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, path)
-    return open_store(path)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def test_only_an_argon2_hash_is_stored_and_login_works(store: Store) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,17 +11,15 @@ import pytest
 
 from layers.access import audit
 from layers.access.principal import AccessDenied, Principal
-from layers.store import Store, open_store
+from layers.store import Store
 
 POLICE = Principal("pol", "police")
 ADMIN = Principal("boss", "admin")
 
 
 @pytest.fixture
-def store(tmp_path: Path, demo_store_path: Path) -> Store:
-    path = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, path)
-    return open_store(path)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def test_entries_are_appended_with_utc_time(store: Store) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +13,7 @@ from layers.access.principal import PUBLIC_PRINCIPAL, AccessDenied, Principal
 from layers.mapping.capture import PinAnswer
 from layers.mapping.sessions import SessionInput
 from layers.schema import SENSITIVE_CATEGORIES
-from layers.store import Store, open_store
+from layers.store import Store
 
 TOWN = "karlovy-vary"
 NZDM = Principal("nzdm", "facilitator", "NZDM Rybáře")
@@ -24,10 +23,8 @@ URBANIST = Principal("urb", "urbanist")
 
 
 @pytest.fixture
-def store(tmp_path: Path, demo_store_path: Path) -> Store:
-    path = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, path)
-    return open_store(path)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def _sessions(store: Store) -> pd.DataFrame:

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 
-from layers.store import Store, open_store
+from layers.store import Store
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "ingest"
 
 
 @pytest.fixture
-def store(tmp_path: Path, demo_store_path: Path) -> Store:
-    path = tmp_path / "store.gpkg"
-    shutil.copy(demo_store_path, path)
-    return open_store(path)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def digest(store: Store) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,16 +15,14 @@ from layers.mapping.export import export_pins
 from layers.mapping.moderation import approve, pending_pins, recategorise, reject
 from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import SENSITIVE_CATEGORIES
-from layers.store import Store, open_store
+from layers.store import Store
 
 JANOV = (13.6310, 50.6085)
 
 
 @pytest.fixture
-def store(tmp_path: Path, demo_store_path: Path) -> Store:
-    path = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, path)
-    return open_store(path)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def _session(store: Store, **changes: object) -> str:

@@ -4,7 +4,6 @@ patrol sheet without personal data — on the demo store (Litvínov, Janov)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from layers.patrol.ranking import (
     rank_places,
 )
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
-from layers.store import Store, open_store
+from layers.store import Store
 
 JANOV = "litvinov-1"
 GOAL = "litvinov-pp9:goal:1.1.1"
@@ -40,10 +39,8 @@ POLICE = Principal("straznik", "police")
 
 
 @pytest.fixture
-def store(demo_store_path: Path, tmp_path: Path) -> Store:
-    copy = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, copy)
-    return open_store(copy)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def test_contributions_add_up_to_the_score_and_follow_the_weights(demo_store: Store) -> None:

@@ -4,7 +4,6 @@ service, safety audits, service links as a graph, and GeoPackage export checked 
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +17,7 @@ from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
 from layers.crs import METRIC_CRS
 from layers.schema import AUDIT_ASPECTS
-from layers.store import Store, open_store
+from layers.store import Store
 from layers.urban.accessibility import (
     SERVICE_GROUPS,
     accessibility,
@@ -96,10 +95,8 @@ def test_town_accessibility_has_localities_and_hot_cells(demo_store: Store) -> N
 
 
 @pytest.fixture
-def store(demo_store_path: Path, tmp_path: Path) -> Store:
-    copy = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, copy)
-    return open_store(copy)
+def store(demo_store_copy: Store) -> Store:
+    return demo_store_copy
 
 
 def _audit(**changes: object) -> Audit:
