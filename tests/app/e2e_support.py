@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,8 +28,14 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Route,
+    expect,
     sync_playwright,
 )
+from playwright.sync_api import (
+    Error as PlaywrightError,
+)
+
+from app.i18n import translate
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -142,18 +149,26 @@ def watch(page: Page, traffic: Traffic) -> Page:
 
 def component_frame(page: Page, ready: str = "() => window.map") -> Frame:
     """The st_folium component's frame, once ``ready`` (JS) holds inside it."""
-    # during a rerun an old, collapsed component iframe can linger beside the live one
-    page.wait_for_function(
-        "sel => [...document.querySelectorAll(sel)].filter(f => f.offsetWidth > 0).length === 1",
-        arg=COMPONENT_IFRAME)
-    handle = page.evaluate_handle(
-        "sel => [...document.querySelectorAll(sel)].find(f => f.offsetWidth > 0)",
-        COMPONENT_IFRAME).as_element()
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_function(ready)
-    return frame
+    # During a rerun an old, collapsed component iframe can linger beside the live one, and
+    # the live one can be replaced between finding it and entering it: find and enter it in
+    # one step, and look again when the iframe found was swapped out.
+    for _attempt in range(4):
+        handle = page.wait_for_function(
+            """sel => {
+                const shown = [...document.querySelectorAll(sel)].filter(f => f.offsetWidth > 0);
+                return shown.length === 1 ? shown[0] : null;
+            }""", arg=COMPONENT_IFRAME).as_element()
+        frame = handle.content_frame() if handle is not None else None
+        if frame is None:
+            continue
+        try:
+            frame.wait_for_function(ready)
+        except PlaywrightError:
+            if frame.is_detached():
+                continue
+            raise
+        return frame
+    raise AssertionError("the map component kept being replaced; no live iframe to enter")
 
 
 def wait_idle(page: Page, settle_ms: int = 400) -> None:
@@ -192,3 +207,50 @@ def login(page: Page, username: str, password: str) -> None:
     form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
     sidebar.get_by_text(username, exact=False).first.wait_for()
     wait_idle(page)
+
+
+#: A child's answers on the kiosk: a dark place, feeling 1, seen it, in the evening.
+KIOSK_ANSWERS = ("category-dark_place", "feeling-1", "seen-own", "time_of_day-evening")
+_AIM = """([lat, lng]) => {
+    window.map.setView([lat, lng], 16, {animate: false});
+    const size = window.map.getSize();
+    return {x: size.x / 2, y: size.y / 2};
+}"""
+_AIMED = """([lat, lng]) => {
+    const centre = window.map.getCenter();
+    return window.map.getZoom() === 16 && Math.abs(centre.lat - lat) < 1e-6
+        && Math.abs(centre.lng - lng) < 1e-6;
+}"""
+
+
+def capture_pin(page: Page, lat: float, lon: float, mine: int,
+                answers: tuple[str, ...] = KIOSK_ANSWERS) -> str:
+    """On the open Kiosk page, tap the map at (lat, lon), choose ``answers`` (pictogram keys)
+    and save; wait for the count line saying this device placed ``mine`` pins; return it."""
+    # the capture map may be drawn anew once more after the page looks idle (back at the
+    # town's view): aim again until the view holds, then tap its centre
+    for _ in range(20):
+        wait_idle(page)
+        frame = component_frame(page)
+        point = frame.evaluate(_AIM, [lat, lon])
+        page.wait_for_timeout(500)
+        if frame.evaluate(_AIMED, [lat, lon]):
+            break
+    else:
+        pytest.fail("the capture map never kept the view aimed at")
+    # force: the map may be busy redrawing after the last save; the tap must still land there
+    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
+    expect(page.get_by_text(translate("capture.placed", "cs"))).to_be_visible(timeout=15_000)
+    for key in answers:
+        button = page.locator(f".st-key-{key} button")  # Streamlit marks keyed elements
+        wait_idle(page, settle_ms=100)
+        button.click()
+        # as a child would, wait until the choice shows before the next tap
+        expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
+    wait_idle(page, settle_ms=100)
+    page.get_by_role("button", name=translate("capture.save", "cs")).click()
+    done = re.escape(translate("capture.count", "cs", mine=mine, all=999999)
+                     ).replace("999999", r"(\d+)")
+    line = page.get_by_text(re.compile(done))
+    expect(line).to_be_visible(timeout=15_000)
+    return line.inner_text()

@@ -21,9 +21,9 @@ from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
     Traffic,
     app_page,
+    capture_pin,
     component_frame,
     login,
-    wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
@@ -79,27 +79,7 @@ def test_session_capture_moderation_and_public_map(session_page, store_path: Pat
     expect(page.get_by_role("heading", name=cs("capture.title"))).to_be_visible()
     targets = open_store(store_path).read("localities", town_id).representative_point()
     for index, target in enumerate(targets.iloc[:3], start=1):
-        wait_idle(page)
-        frame = component_frame(page)
-        # centre the view on a place known to be in town, then tap the map's centre
-        point = frame.evaluate("""([lat, lng]) => {
-            window.map.setView([lat, lng], 16, {animate: false});
-            const size = window.map.getSize();
-            return {x: size.x / 2, y: size.y / 2};
-        }""", [target.y, target.x])
-        # force: the map is busy redrawing after the last save; the tap must still land there
-        frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
-        expect(page.get_by_text(cs("capture.placed"))).to_be_visible(timeout=15_000)
-        for key in ("category-dark_place", "feeling-1", "seen-own", "time_of_day-evening"):
-            button = page.locator(f".st-key-{key} button")  # Streamlit marks keyed elements
-            wait_idle(page, settle_ms=100)
-            button.click()
-            # as a child would, wait until the choice shows before the next tap
-            expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
-        wait_idle(page, settle_ms=100)
-        page.get_by_role("button", name=cs("capture.save")).click()
-        done = re.escape(cs("capture.count", mine=index, all=999999)).replace("999999", r"\d+")
-        expect(page.get_by_text(re.compile(done))).to_be_visible(timeout=15_000)
+        capture_pin(page, target.y, target.x, mine=index)
 
     pins = open_store(store_path).read("pins", town_id)
     mine = pins[pins["session_id"] == session_id]

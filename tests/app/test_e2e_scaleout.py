@@ -7,7 +7,6 @@ them: app processes keep no state of their own, the data version comes from the 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import geopandas as gpd
@@ -27,12 +26,12 @@ from layers.store.transfer import copy_store
 from tests.app.access_support import PASSWORD, USERS, role_of
 from tests.app.e2e_support import (
     Traffic,
+    capture_pin,
     component_frame,
     launch_chromium,
     login,
     offline_context,
     serve_app,
-    wait_idle,
     watch,
 )
 
@@ -40,17 +39,6 @@ pytestmark = pytest.mark.e2e
 
 TOWN = "karlovy-vary"  # the first town in the sidebar
 SESSION = "karlovy-vary-mladez-nzdm"  # the facilitator's centre's tablet session (demo data)
-ANSWERS = ("category-dark_place", "feeling-1", "seen-own", "time_of_day-evening")
-AIM = """([lat, lng]) => {
-    window.map.setView([lat, lng], 16, {animate: false});
-    const size = window.map.getSize();
-    return {x: size.x / 2, y: size.y / 2};
-}"""
-AIMED = """([lat, lng]) => {
-    const centre = window.map.getCenter();
-    return window.map.getZoom() === 16 && Math.abs(centre.lat - lat) < 1e-6
-        && Math.abs(centre.lng - lng) < 1e-6;
-}"""
 
 
 def cs(key: str, **fmt: object) -> str:
@@ -112,34 +100,6 @@ def _public_pins(url: str) -> int:
     return len(town.pins_exact) + int(town.pin_cells["count"].sum())
 
 
-def _capture_pin(page: Page, lat: float, lon: float) -> str:
-    """Tap the kiosk map at (lat, lon), answer :data:`ANSWERS`, save; the count line after."""
-    # the capture map may be drawn anew once more after the page looks idle (back at the
-    # town's view): aim again until the view holds, then tap its centre
-    for _ in range(20):
-        wait_idle(page)
-        frame = component_frame(page)
-        point = frame.evaluate(AIM, [lat, lon])
-        page.wait_for_timeout(500)
-        if frame.evaluate(AIMED, [lat, lon]):
-            break
-    else:
-        pytest.fail("the capture map never kept the view aimed at")
-    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
-    expect(page.get_by_text(cs("capture.placed"))).to_be_visible(timeout=15_000)
-    for key in ANSWERS:
-        button = page.locator(f".st-key-{key} button")
-        wait_idle(page, settle_ms=100)
-        button.click()
-        expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
-    wait_idle(page, settle_ms=100)
-    page.get_by_role("button", name=cs("capture.save")).click()
-    done = re.escape(cs("capture.count", mine=1, all=999999)).replace("999999", r"(\d+)")
-    line = page.get_by_text(re.compile(done))
-    expect(line).to_be_visible(timeout=15_000)
-    return line.inner_text()
-
-
 def test_two_processes_write_one_database_and_see_each_others_writes(
         servers: list[str], db_url: str, browser: Browser) -> None:
     traffic = Traffic()
@@ -166,7 +126,7 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
         # page's component, and a tap aimed at the old map would land on the new one
         _go(page, "nav.sessions", cs("sessions.title", town="Karlovy Vary"))
         _go(page, "nav.capture", cs("capture.title"))
-        lines.append(_capture_pin(page, target.y, target.x))
+        lines.append(capture_pin(page, target.y, target.x, mine=1))
     # process 2 counts process 1's pin in the session too (an uncached read)
     assert lines[1] == cs("capture.count", mine=1, all=in_session + 2)
 
