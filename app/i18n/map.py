@@ -63,6 +63,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Numbers in circles = number of answers. Sensitive categories (drugs, aggressive "
               "groups…) are shown publicly only combined.",
     },
+    "map.legend.pins_note_exact": {
+        "cs": "Čísla v kruzích = počet odpovědí. Neveřejný pohled: přesná místa včetně citlivých "
+              "kategorií; jeho zobrazení se zapisuje do auditního záznamu.",
+        "en": "Numbers in circles = number of answers. Not public: exact places including "
+              "sensitive categories; showing them is written to the audit log.",
+    },
     # --- popups ---
     "map.popup.name": {"cs": "Název", "en": "Name"},
     "map.popup.population": {"cs": "Obyvatel (odhad)", "en": "Population (estimate)"},

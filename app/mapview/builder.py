@@ -23,7 +23,13 @@ from app.mapview.legend import Legend, LegendItem, LegendSection, line_symbol, s
 from app.mapview.pins import CATEGORY_COLOURS, PinLayer
 from app.mapview.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS
-from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES
+from layers.schema import (
+    CONTEXT_KINDS,
+    FEELINGS,
+    PIN_CATEGORIES,
+    SENSITIVE_CATEGORIES,
+    SERVICE_TYPES,
+)
 
 BASEMAPS: Final = ("none", "osm")
 MAP_HEIGHT: Final = 680
@@ -276,11 +282,14 @@ def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
              feeling_labels={f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS},
              ).add_to(m)
     present = set(data.pins_exact["category"])
-    items = (*(LegendItem(_dot(CATEGORY_COLOURS[code]), category_labels[code])
-               for code in PIN_CATEGORIES if code in present),
-             LegendItem(swatch(CELL_COLOUR, stroke=CELL_COLOUR, opacity=0.6),
-                        translate("map.legend.cells", lang, k=PUBLIC_K, cell=CELL_M)))
-    return LegendSection(pins_name, items, translate("map.legend.pins_note", lang))
+    items = tuple(LegendItem(_dot(CATEGORY_COLOURS[code]), category_labels[code])
+                  for code in PIN_CATEGORIES if code in present)
+    if present & SENSITIVE_CATEGORIES:  # the exact view of app.access.map_pins: no cells
+        return LegendSection(pins_name, items, translate("map.legend.pins_note_exact", lang))
+    cells_item = LegendItem(swatch(CELL_COLOUR, stroke=CELL_COLOUR, opacity=0.6),
+                            translate("map.legend.cells", lang, k=PUBLIC_K, cell=CELL_M))
+    return LegendSection(pins_name, (*items, cells_item),
+                         translate("map.legend.pins_note", lang))
 
 
 def _dot(colour: str) -> str:

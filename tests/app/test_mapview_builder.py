@@ -24,6 +24,7 @@ from app.mapview.legend import Legend
 from app.mapview.pins import PinLayer
 from app.mapview.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
+from layers.schema import SENSITIVE_CATEGORIES
 from layers.store import open_store
 
 
@@ -120,6 +121,25 @@ def test_legend_explains_colours_and_marks_illustrative_data(litvinov: TownData)
                  "12–30 vysoké", BAND_COLOURS["12-30"], "Trestné činy na 10 000 obyvatel (2013)",
                  "Ústecký kraj 2013", CRIME_COLOURS[4], "Policie ČR", "Železnice"):
         assert text in html, text
+
+
+def _legend_html(town: TownData) -> str:
+    legends = [c for c in build_map(town, "cs")._children.values() if isinstance(c, Legend)]
+    return str(legends[0].html)
+
+
+def test_the_legend_says_which_pin_view_is_shown(litvinov: TownData,
+                                                demo_store_path: Path) -> None:
+    public = _legend_html(litvinov)
+    assert translate("map.legend.pins_note", "cs") in public
+    assert translate("map.legend.pins_note_exact", "cs") not in public
+    pins = open_store(demo_store_path).read("pins", "litvinov")
+    approved = pins[pins["status"] == "approved"].reset_index(drop=True)
+    assert approved["category"].isin(SENSITIVE_CATEGORIES).any()
+    exact = _legend_html(replace(litvinov, pins_exact=approved,
+                                 pin_cells=litvinov.pin_cells.iloc[0:0]))
+    assert translate("map.legend.pins_note_exact", "cs") in exact
+    assert translate("map.legend.pins_note", "cs") not in exact
 
 
 def test_osm_basemap_is_the_only_remote_resource(litvinov: TownData) -> None:
