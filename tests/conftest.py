@@ -1,4 +1,9 @@
-"""Shared fixtures: a demo store built once per test session."""
+"""Shared fixtures: a demo store built once per test session.
+
+The tests never read the developer's own secrets: ``./scripts/run`` writes the first admin's
+password to ``.streamlit/secrets.toml``, and Streamlit copies its root keys into
+``os.environ`` when an AppTest reads them, which would give every later test store an admin.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
 
+from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.build import build_demo
 from layers.store import Store, open_store
+from tests.app.e2e_support import NO_SECRETS
 from tests.pg_cluster import pg_cluster, pg_url  # noqa: F401 - fixtures for every test
+
+streamlit_config.set_option("secrets.files", [str(NO_SECRETS)])
+
+
+@pytest.fixture(autouse=True)
+def _no_admin_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that want a configured first admin set it themselves."""
+    for name in (ADMIN_USER, ADMIN_PASSWORD):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 30_000
+#: A secrets file that never exists: served apps and AppTests must not read the developer's
+#: ``.streamlit/secrets.toml`` (``./scripts/run`` keeps the first admin's password there).
+NO_SECRETS = ROOT / "tests" / "no-secrets.toml"
 #: Script for ``component_frame(page).evaluate``: the tooltip texts of every layer on the live
 #: map (markers, circles, GeoJSON layers).
 MAP_TOOLTIPS = """() => {
@@ -78,8 +81,11 @@ def serve_app(store_path: Path, log_dir: Path,
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "MAPA_STORE": str(store_path), "MAPA_BASEMAP": "none",
+             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+             "--secrets.files", str(NO_SECRETS)],
+            cwd=ROOT, env={**{k: v for k, v in os.environ.items()
+                              if k not in ("MAPA_ADMIN_USER", "MAPA_ADMIN_PASSWORD")},
+                           "MAPA_STORE": str(store_path), "MAPA_BASEMAP": "none",
                            **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
