@@ -10,6 +10,7 @@ store's location and version and every input, so a saved plan shows at once. Sav
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -57,18 +58,27 @@ def plan_for(location: str, version: str, town_id: str, locality_id: str | None,
         return None, str(exc)
 
 
-def _files(plan: PatrolPlan, town_name: str) -> dict[str, bytes]:
-    """The downloads of a plan; the sheet and GPX are Czech, for the patrol on the street."""
+def _gpx(plan: PatrolPlan, town_name: str) -> bytes:
+    """The round as GPX (route and waypoints; Czech, for the patrol on the street)."""
     category_labels = labels("pin.category", PIN_CATEGORIES, "cs")
-    town = data.town_data(plan.town_id)
     descriptions = [reported_text(r, category_labels, DEFAULT_K) for r in plan.stops["reported"]]
-    return {
-        "gpx": plan_gpx(f"Hlídka {town_name}", plan.route.line(), plan.stops,
-                        descriptions).encode("utf-8"),
-        "pdf": sheet_pdf(plan, town.boundary, town.context, town_name, category_labels),
-        "html": sheet_html(plan, town_name, category_labels).encode("utf-8"),
-        "gpkg": export_bytes(plan_layers(plan)),
-    }
+    return plan_gpx(f"Hlídka {town_name}", plan.route.line(), plan.stops,
+                    descriptions).encode("utf-8")
+
+
+def _sheet_pdf(plan: PatrolPlan, town_name: str) -> bytes:
+    town = data.town_data(plan.town_id)
+    return sheet_pdf(plan, town.boundary, town.context, town_name,
+                     labels("pin.category", PIN_CATEGORIES, "cs"))
+
+
+def _sheet_html(plan: PatrolPlan, town_name: str) -> bytes:
+    return sheet_html(plan, town_name, labels("pin.category", PIN_CATEGORIES, "cs")
+                      ).encode("utf-8")
+
+
+def _gpkg(plan: PatrolPlan, town_name: str) -> bytes:
+    return export_bytes(plan_layers(plan))
 
 
 principal = page_principal(PLAN_PATROLS)
@@ -128,17 +138,15 @@ if plan.ranking.crime_source != "offences":
 if len(cover.left_out):
     st.caption(t("patrol.left_out", n=len(cover.left_out)))
 
-files = _files(plan, town_name)
 columns = st.columns(4)
 slug = f"hlidka-{town_id}-{locality or 'mesto'}"
-columns[0].download_button(t("patrol.download.gpx"), files["gpx"], file_name=f"{slug}.gpx",
-                           mime="application/gpx+xml", key="patrol_gpx")
-columns[1].download_button(t("patrol.download.pdf"), files["pdf"], file_name=f"{slug}.pdf",
-                           mime="application/pdf", key="patrol_pdf")
-columns[2].download_button(t("patrol.download.html"), files["html"], file_name=f"{slug}.html",
-                           mime="text/html", key="patrol_html")
-columns[3].download_button(t("patrol.download.gpkg"), files["gpkg"], file_name=f"{slug}.gpkg",
-                           mime="application/geopackage+sqlite3", key="patrol_gpkg")
+# deferred: a file is made when it is downloaded, not on every rerun of the page
+for column, (fmt, make, mime) in zip(columns, (
+        ("gpx", _gpx, "application/gpx+xml"), ("pdf", _sheet_pdf, "application/pdf"),
+        ("html", _sheet_html, "text/html"),
+        ("gpkg", _gpkg, "application/geopackage+sqlite3")), strict=True):
+    column.download_button(t(f"patrol.download.{fmt}"), partial(make, plan, town_name),
+                           file_name=f"{slug}.{fmt}", mime=mime, key=f"patrol_{fmt}")
 
 st_folium(build_patrol_map(plan, town.boundary, town.context, lang),
           key=f"patrol-{town_id}-{locality}", height=MAP_HEIGHT, use_container_width=True,

@@ -11,6 +11,7 @@ audit's place is a hotspot from the list or a point clicked on the map.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import geopandas as gpd
 import matplotlib
@@ -151,8 +152,9 @@ st.dataframe(pd.DataFrame({
 
 st.download_button(
     t("urban.download.gpkg"),
-    export_bytes({**result.layers(), "services": town.services, "service_links": links,
-                  "safety_audits": audits}),
+    # deferred: the GeoPackage is written when it is downloaded, not on every rerun
+    partial(export_bytes, {**result.layers(), "services": town.services,
+                           "service_links": links, "safety_audits": audits}),
     file_name=f"verejny-prostor-{town_id}.gpkg", mime="application/geopackage+sqlite3",
     key="urban_gpkg")
 
