@@ -3,7 +3,7 @@
 Only cells that say something are drawn (hot/cold cells, cells with a density, cells with a
 fear-vs-crime finding), which keeps the map light even at 50 m cells. The legend is the
 project's plain-HTML one (``app.mapview.legend``) and every asset is local
-(``app.mapview.assets.localize``), so the page works offline.
+(``app.mapview.finish``), so the page works offline.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from app.i18n import label, number, translate
-from app.mapview.assets import localize
+from app.mapview.finish import finish
 from app.mapview.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from layers.crs import to_storage
 from layers.hotspots.analysis import HotspotReport
@@ -107,7 +107,7 @@ def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: s
     boundary_section = LegendSection(name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
                                                        name),))
     Legend(translate("hotspots.legend", lang), [section, boundary_section]).add_to(m)
-    return localize(m)
+    return finish(m)
 
 
 def _draw(m: folium.Map, cells: gpd.GeoDataFrame, name: str, tooltip: str) -> None:

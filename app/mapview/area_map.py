@@ -15,8 +15,8 @@ from folium.template import Template
 from shapely.geometry import Point
 
 from app.i18n import translate
-from app.mapview.assets import localize
 from app.mapview.builder import LOCALITY_OUTLINE, town_base_map
+from app.mapview.finish import finish
 from layers.strategy.area import AreaView
 from layers.strategy.report import ADDRESSED_COLOUR, UNADDRESSED_COLOUR
 
@@ -114,7 +114,7 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
     Draw(draw_options=DRAW_OPTIONS, edit_options={"edit": False, "remove": False},
          show_geometry_on_click=False).add_to(m)
     QuietWhileDrawing().add_to(m)
-    return localize(m)
+    return finish(m)
 
 
 def locality_at(localities: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:

@@ -2,7 +2,7 @@
 
 Layers, bottom to top: context lines, police districts (crime-index choropleth), municipality
 boundary, excluded localities (by social-exclusion band), aggregated cells of sensitive pins,
-the public pins, services. Every asset is served locally (``app.mapview.assets.localize``);
+the public pins, services. Every asset is served locally (``app.mapview.finish``);
 services are drawn as DivIcon badges because folium's Icon needs a CDN.
 """
 
@@ -18,7 +18,7 @@ import geopandas as gpd
 from branca.element import Element, Figure
 
 from app.i18n import label, labels, number, translate
-from app.mapview.assets import localize
+from app.mapview.finish import finish
 from app.mapview.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from app.mapview.pins import CATEGORY_COLOURS, PinLayer
 from app.mapview.town import CELL_M, PUBLIC_K, TownData
@@ -100,13 +100,14 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
     ]
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     Legend(translate("map.legend.title", lang), sections).add_to(m)
-    return localize(m)
+    return finish(m)
 
 
 def town_base_map(boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
                   focus: gpd.GeoDataFrame) -> folium.Map:
     """A tile-less map fitted to ``focus`` with the town's ``context`` lines and ``boundary``
-    (all EPSG:4326), for the pages' working maps; the caller adds its layers and localizes."""
+    (all EPSG:4326), for the pages' working maps; the caller adds its layers and finishes
+    the map (``app.mapview.finish``)."""
     minx, miny, maxx, maxy = focus.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
                    maxZoom=MAX_ZOOM, control_scale=True)

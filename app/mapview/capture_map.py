@@ -9,8 +9,8 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
-from app.mapview.assets import localize
 from app.mapview.builder import BOUNDARY_COLOUR, CONTEXT_STYLES, LOCALITY_OUTLINE, MAX_ZOOM
+from app.mapview.finish import finish
 from app.mapview.pins import CATEGORY_COLOURS
 from app.mapview.town import TownData
 
@@ -42,4 +42,4 @@ def build_capture_map(data: TownData, placed: gpd.GeoDataFrame,
     if chosen is not None:
         folium.CircleMarker(list(chosen), radius=14, color=CHOSEN_COLOUR, weight=4,
                             fill=True, fill_opacity=0.3, interactive=False).add_to(m)
-    return localize(m)
+    return finish(m)

@@ -8,14 +8,12 @@ the clicked place of a new audit.
 
 from __future__ import annotations
 
-from html import escape
-
 import folium
 import geopandas as gpd
 
 from app.i18n import label, translate
-from app.mapview.assets import localize
 from app.mapview.builder import LOCALITY_OUTLINE, service_badge, town_base_map
+from app.mapview.finish import finish
 from app.mapview.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from layers.crs import to_storage
 from layers.patrol.plans import PatrolPlan
@@ -68,7 +66,7 @@ def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
         LegendItem(swatch("#ffffff", stroke=LEFT_OUT_COLOUR, opacity=1),
                    translate("patrol.map.left_out", lang)),
     ))]).add_to(m)
-    return localize(m)
+    return finish(m)
 
 
 def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
@@ -90,21 +88,21 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
         colour = WHITE_COLOUR if white else SERVED_COLOUR
         outline = LOCALITY_OUTLINE if locality else ("#d7301f" if white else SERVED_COLOUR)
         if locality:
-            folium.GeoJson(row.geometry.__geo_interface__, tooltip=escape(text),
+            folium.GeoJson(row.geometry.__geo_interface__, tooltip=text,
                            style_function=lambda f, c=colour, o=outline: {
                                "color": o, "weight": 2, "fillColor": c,
                                "fillOpacity": 0.35}).add_to(m)
         else:
             folium.CircleMarker([row.geometry.y, row.geometry.x], radius=7, color=outline,
                                 weight=2, fill=True, fill_color=colour, fill_opacity=0.9,
-                                tooltip=escape(text),
+                                tooltip=text,
                                 class_name="mapa-white" if white else "mapa-served").add_to(m)
     for row in links.itertuples():
         folium.PolyLine([(y, x) for x, y in row.geometry.coords],
                         color=LINK_COLOURS.get(str(row.kind), "#333333"), weight=3,
                         tooltip=label("urban.links.kind", row.kind, lang)).add_to(m)
     for row in services.itertuples():
-        folium.Marker([row.geometry.y, row.geometry.x], tooltip=escape(str(row.name)),
+        folium.Marker([row.geometry.y, row.geometry.x], tooltip=str(row.name),
                       icon=folium.DivIcon(html=service_badge(str(row.service_type)),
                                           icon_size=(24, 24), icon_anchor=(12, 12))).add_to(m)
     for row in audits.itertuples():
@@ -112,7 +110,7 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
         # RegularPolygonMarker would need leaflet-dvf from a CDN: a thick-rimmed circle instead
         folium.CircleMarker([row.geometry.y, row.geometry.x], radius=10, color="#252525",
                             weight=4, fill=True, fill_color=colour, fill_opacity=0.95,
-                            tooltip=escape(f"{row.place_label}: {row.mean:.1f}")).add_to(m)
+                            tooltip=f"{row.place_label}: {row.mean:.1f}").add_to(m)
     if chosen is not None:
         folium.CircleMarker([chosen[1], chosen[0]], radius=12, color=CHOSEN_COLOUR, weight=4,
                             fill=True, fill_opacity=0.3, class_name="mapa-audit-place",
@@ -127,4 +125,4 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
         *(LegendItem(line_symbol(colour, width=3), label("urban.links.kind", kind, lang))
           for kind, colour in LINK_COLOURS.items()),
     ))]).add_to(m)
-    return localize(m)
+    return finish(m)

@@ -11,8 +11,8 @@ import geopandas as gpd
 from folium.plugins import Draw
 
 from app.mapview.area_map import DRAW_OPTIONS
-from app.mapview.assets import localize
 from app.mapview.builder import BOUNDARY_COLOUR, LOCALITY_OUTLINE, MAX_ZOOM
+from app.mapview.finish import finish
 
 #: Colour of previewed features (not yet stored), distinct from the stored layers'.
 PREVIEW_COLOUR = "#1b7837"
@@ -49,7 +49,7 @@ def build_preview_map(boundary: gpd.GeoDataFrame, features: Mapping[str, gpd.Geo
                                        fill_opacity=0.8),
             tooltip=folium.GeoJsonTooltip(["label"], labels=False),
         ).add_to(m)
-    return localize(m)
+    return finish(m)
 
 
 def build_draw_map(boundary: gpd.GeoDataFrame, localities: gpd.GeoDataFrame) -> folium.Map:
@@ -69,4 +69,4 @@ def build_draw_map(boundary: gpd.GeoDataFrame, localities: gpd.GeoDataFrame) -> 
                                                  "fillOpacity": 0.1}).add_to(m)
     Draw(draw_options=DRAW_OPTIONS, edit_options={"edit": False, "remove": False},
          show_geometry_on_click=False).add_to(m)
-    return localize(m)
+    return finish(m)
