@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Final
 
 PHONE: Final = re.compile(r"(?<!\d)(?:\+?420[ -]?)?\d{3}[ -]?\d{3}[ -]?\d{3}(?!\d)")
-EMAIL: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: A match may start only where a run of local-part characters starts: without the lookbehind
+#: the engine tried every position inside a long run again, and screening took quadratic time.
+EMAIL: Final = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HONORIFIC_NAME: Final = re.compile(
     r"\b(?:pan|paní|pana|panu|slečna|sl\.)\s+[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ]\w+")
 FIRST_NAMES: Final = frozenset({
