@@ -26,6 +26,7 @@ import pandas as pd
 from layers.access.principal import Principal
 from layers.access.roles import MANAGE_ACCOUNTS
 from layers.schema import AUDIT_LOG
+from layers.spreadsheet import neutralise_formulas
 from layers.store import Store
 
 #: Seconds during which the same view (user, action, layer, objects, detail) is not logged again.
@@ -97,13 +98,14 @@ def audit_log(store: Store, principal: Principal) -> pd.DataFrame:
 
 def audit_csv(store: Store, principal: Principal) -> tuple[bytes, int]:
     """The log as UTF-8 CSV and its number of entries, for an admin; the export is logged.
+    Text cells a spreadsheet would run as formulas are neutralised (``layers.spreadsheet``).
 
     Raises ``AccessDenied`` for anyone else.
     """
     principal.require(MANAGE_ACCOUNTS)
     log = read_log(store)
     record(store, principal, "export_audit", AUDIT_LOG.name, detail={"entries": len(log)})
-    return log.to_csv(index=False).encode("utf-8"), len(log)
+    return neutralise_formulas(log).to_csv(index=False).encode("utf-8"), len(log)
 
 
 def export_audit(store: Store, principal: Principal, out: Path) -> int:

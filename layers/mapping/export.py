@@ -18,6 +18,7 @@ import pyogrio
 from layers.crs import METRIC_CRS
 from layers.privacy import public_pin_view
 from layers.schema import PINS
+from layers.spreadsheet import neutralise_formulas
 from layers.store import Store
 
 FORMATS: Final = ("csv", "geojson", "gpkg")
@@ -72,4 +73,4 @@ def _write(path: Path, fmt: str, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame
             table[column] = table[column].astype("Int64")
     table.insert(0, "lon", centres.x.round(6))
     table.insert(1, "lat", centres.y.round(6))
-    table.to_csv(path, index=False, encoding="utf-8")
+    neutralise_formulas(table).to_csv(path, index=False, encoding="utf-8")
