@@ -34,6 +34,11 @@ FIRST_NAMES: Final = frozenset({
     "denisa",
 })
 _WORD: Final = re.compile(r"\b([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+)\b")
+#: A capitalised first name of :data:`FIRST_NAMES` and, when one follows, the surname after it.
+_FIRST_NAME_AND_SURNAME: Final = re.compile(
+    r"\b(?:" + "|".join(sorted((name.capitalize() for name in FIRST_NAMES), key=len,
+                                reverse=True))
+    + r")\b(?:\s+[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+\b)?")
 
 
 @dataclass(frozen=True)
@@ -60,3 +65,20 @@ def screen_comment(text: str | None) -> Screening:
             w.lower() in FIRST_NAMES for w in _WORD.findall(text)):
         reasons.append("name")
     return Screening(bool(reasons), tuple(reasons))
+
+
+#: What stands in a redacted text where personal data stood.
+REDACTED: Final = "[…]"
+
+
+def redact(text: str | None) -> str:
+    """``text`` with every phone number, e-mail address and name that :func:`screen_comment`
+    finds (a first name with the capitalised word after it, as a surname) replaced by
+    :data:`REDACTED`; the rest of the words stay (they may explain the moderator's reason).
+    Empty for empty text."""
+    if not text:
+        return ""
+    text = EMAIL.sub(REDACTED, text)  # before phones: an address may hold digits
+    text = PHONE.sub(REDACTED, text)
+    text = HONORIFIC_NAME.sub(REDACTED, text)
+    return _FIRST_NAME_AND_SURNAME.sub(REDACTED, text)

@@ -6,10 +6,16 @@ so a moderator can filter by session and approve a whole batch.
 
 from __future__ import annotations
 
+from typing import Final
+
 import pandas as pd
 
 from layers.schema import PIN_CATEGORIES, PINS
+from layers.screening import redact
 from layers.store import Store
+
+#: Free-text columns of a pin that may hold personal data.
+REDACTED_COLUMNS: Final = ("comment", "place_note")
 
 
 def pending_pins(store: Store, town_id: str, session_id: str | None = None) -> pd.DataFrame:
@@ -27,10 +33,24 @@ def approve(store: Store, pin_ids: list[str]) -> int:
 
 
 def reject(store: Store, pin_ids: list[str], reason: str) -> int:
-    """Reject pins, keeping ``reason`` (required). Raises ``ValueError`` without a reason."""
+    """Reject pins, keeping ``reason`` (required); return how many changed.
+
+    A rejected pin keeps no personal data: phone numbers, e-mail addresses and names in its
+    comment and place note are redacted (``layers.screening.redact``) in the same write.
+    Raises ``ValueError`` without a reason.
+    """
     if not reason.strip():
         raise ValueError("a rejection needs a reason")
-    return _set(store, pin_ids, status="rejected", moderation_note=reason.strip())
+    if not pin_ids:
+        return 0
+    pins = store.read(PINS.name)
+    chosen = pins[pins["pin_id"].isin(pin_ids)]
+    changes = pd.DataFrame({
+        "pin_id": chosen["pin_id"], "status": "rejected", "moderation_note": reason.strip(),
+        **{column: [redact(text) if isinstance(text, str) else text
+                    for text in chosen[column]] for column in REDACTED_COLUMNS},
+    })
+    return store.update_rows(PINS.name, "pin_id", changes)
 
 
 def recategorise(store: Store, pin_ids: list[str], category: str) -> int:

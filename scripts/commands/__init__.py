@@ -36,3 +36,7 @@ COMMAND_MODULES = (*COMMAND_MODULES, batches)
 from scripts.commands import first_admin  # noqa: E402
 
 COMMAND_MODULES = (*COMMAND_MODULES, first_admin)
+
+from scripts.commands import retention  # noqa: E402
+
+COMMAND_MODULES = (*COMMAND_MODULES, retention)

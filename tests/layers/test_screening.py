@@ -1,6 +1,6 @@
 import pytest
 
-from layers.screening import screen_comment
+from layers.screening import redact, screen_comment
 
 
 @pytest.mark.parametrize(("text", "reasons"), [
@@ -32,3 +32,11 @@ def test_a_megabyte_comment_is_screened_in_one_pass(filler: str) -> None:
     text = filler * (1_000_000 // len(filler))
     assert screen_comment(text + " piš na karel.novak@seznam.cz").reasons == ("email",)
     assert not screen_comment(text).held
+
+
+def test_redaction_removes_what_screening_finds_and_keeps_the_rest() -> None:
+    text = "Jana Nováková 604123456, pan Dvořák, piš na karel.novak@seznam.cz; tma u garáží"
+    redacted = redact(text)
+    assert redacted == "[…] […], […], piš na […]; tma u garáží"
+    assert screen_comment(redacted).reasons == ()
+    assert redact("") == redact(None) == ""

@@ -94,6 +94,21 @@ def test_moderation_batch(store: Store) -> None:
     assert pending_pins(store, "litvinov", session).empty
 
 
+def test_a_rejected_pin_keeps_its_reason_but_no_personal_data(store: Store) -> None:
+    session = _session(store)
+    held, plain = new_pin_id(session), new_pin_id(session)
+    add_pins(store, session, [
+        (held, _answer(comment="volej Petr 604 123 456 nebo petr@seznam.cz, tma u garáží",
+                       place_note="u paní Novákové")),
+        (plain, _answer(1e-4, comment="tma u garáží"))])
+    assert reject(store, [held, plain], "obsahuje kontakt") == 2
+    pins = store.read("pins", "litvinov").set_index("pin_id")
+    assert pins.loc[held, "comment"] == "volej […] […] nebo […], tma u garáží"
+    assert pins.loc[held, "place_note"] == "u […]"
+    assert pins.loc[plain, "comment"] == "tma u garáží"
+    assert set(pins.loc[[held, plain], "moderation_note"]) == {"obsahuje kontakt"}
+
+
 def test_public_export_hides_sensitive_points_and_comments(store: Store, tmp_path: Path) -> None:
     session = _session(store)
     ids = [new_pin_id(session) for _ in range(2)]

@@ -1,0 +1,33 @@
+"""``mapa retention [--days N]``: delete the text of held notes older than the retention period.
+
+Like ``mapa user``, the command acts as an admin ("cli:<login name>"); the deletion is audited.
+Run it regularly, e.g. from a nightly timer.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from layers.mapping.retention import HELD_NOTE_DAYS, apply_retention
+from layers.store.base import StoreError
+from scripts.commands.common import CommandError, emit, store_from, subcommand
+from scripts.commands.user import cli_actor
+
+
+def register(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "retention",
+                        "delete the text of held notes older than the retention period", run)
+    parser.add_argument("--days", type=int, default=HELD_NOTE_DAYS,
+                        help=f"retention period in days (default {HELD_NOTE_DAYS})")
+
+
+def run(args: argparse.Namespace) -> int:
+    store = store_from(args)
+    try:
+        deleted = apply_retention(store, cli_actor(), args.days)
+    except (StoreError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    emit(args, f"Deleted the text of {deleted:,} held notes older than {args.days} days",
+         {"deleted": deleted, "days": args.days})
+    return 0
