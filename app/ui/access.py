@@ -10,23 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from dataclasses import replace
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
-from app.ui.town import TownData
-from layers.access import accounts, guarded
+from layers.access import accounts
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
-from layers.access.roles import VIEW_EXACT_SENSITIVE
 from layers.store import Store
 
 #: Session-state key of the logged-in :class:`Principal` (absent for the public).
 PRINCIPAL_KEY = "principal"
-#: Session-state key of the Map page's "exact sensitive pins" toggle.
-EXACT_PINS_KEY = "map_exact_pins"
 
 
 def current_principal() -> Principal:
@@ -119,25 +114,3 @@ def login_sidebar(store: Store) -> Principal:
                         del st.session_state[key]
                 st.rerun()
     return principal
-
-
-def map_pins(town: TownData, store: Store) -> TownData:
-    """``town`` with the pins the Map page may draw for the logged-in principal.
-
-    Draws the toggle "exact sensitive pins" (off by default) for a principal with
-    ``view_exact_sensitive`` only. Switched on, every approved pin of the town is exact, the
-    sensitive ones too, and no cells are drawn; the pins are read through
-    ``layers.access.guarded.pins_for``, which checks the right and writes the view to the audit
-    log. Anyone else, or the toggle off, gets ``town`` unchanged: the public view.
-    """
-    principal = current_principal()
-    if not principal.can(VIEW_EXACT_SENSITIVE):
-        st.session_state.pop(EXACT_PINS_KEY, None)  # a role changed since: no stale "on"
-        return town
-    if not st.toggle(t("access.exact_pins"), key=EXACT_PINS_KEY,
-                     help=t("access.exact_pins.help")):
-        return town
-    view = guarded.pins_for(principal, store, town.town_id)
-    st.warning(t("access.exact_pins.audited"), icon="🔒")
-    approved = view.pins[view.pins["status"] == "approved"].reset_index(drop=True)
-    return replace(town, pins_exact=approved, pin_cells=town.pin_cells.iloc[0:0])

@@ -64,3 +64,15 @@ def test_map_builders_models_and_strings_load_no_streamlit() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT).stdout.strip()
     assert out == "[]"
+
+
+def test_every_module_but_the_entry_point_imports_without_running_a_page() -> None:
+    """Page scripts render only when Streamlit runs them as ``__main__``: importing one (for its
+    helpers, in a test) draws nothing (a page that ran would fail here without a chosen town)."""
+    names = sorted(name for name in MODULES if name != "app.main")
+    code = ("import importlib\n"
+            f"for name in {names!r}:\n"
+            "    importlib.import_module(name)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 0, result.stderr

@@ -1,29 +1,36 @@
-"""Forms of the Area page that add and edit goals, edit measures and link a drawn area to a
-measure (Streamlit). Each form's choice of goal or measure sits outside the ``st.form`` so the
-fields below it are filled with what is stored; a refused save shows why in the page's language
-(``layers.strategy.editing.EditRefused``, or ``AccessDenied`` when the logged-in principal lost
-its right) and keeps what was typed. Every save acts as the logged-in principal, whose role the
-history records.
+"""Forms of the Area page that add and edit goals, edit measures and their status, link a
+drawn area to a measure and record an indicator's value (Streamlit). Each form's choice of goal
+or measure sits outside the ``st.form`` so the fields below it are filled with what is stored; a
+refused save shows why in the page's language (``layers.strategy.editing.EditRefused``, or
+``AccessDenied`` when the logged-in principal lost its right) and keeps what was typed. Every
+save acts as the logged-in principal, whose role the history records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
+import pandas as pd
 import streamlit as st
 
+from app.features.area.model import shorten
+from app.ui.i18n import label
 from app.ui.state import t
 from layers.access.principal import AccessDenied, Principal
+from layers.schema import MEASURE_STATUSES
 from layers.store import Store
 from layers.strategy.area import StrategyArea
 from layers.strategy.editing import (
     EditRefused,
     add_goal,
+    add_indicator_observation,
     add_measure_link,
     edit_goal,
     edit_measure,
     next_goal_number,
     parse_budget,
+    update_measure_status,
 )
 from layers.strategy.model import Goal, Link, Measure
 
@@ -51,10 +58,6 @@ def refused(exc: ValueError | AccessDenied) -> None:
     else:
         problem = str(exc)
     st.error(t("area.form.error", problem=problem))
-
-
-def shorten(text: str, size: int = 90) -> str:
-    return text if len(text) <= size else text[:size - 1] + "…"
 
 
 def _lines(text: str) -> list[str]:
@@ -149,6 +152,53 @@ def measure_form(store: Store, principal: Principal, measures: Mapping[str, Meas
             if changed:
                 saved(t("area.form.measure_edited"))
             st.info(t("area.form.nothing_changed"))
+
+
+def status_form(store: Store, principal: Principal, measures: Mapping[str, Measure],
+                form_id: str, lang: str) -> None:
+    """Change a measure's status."""
+    st.subheader(t("area.form.status_title"))
+    with st.form(f"area_status_{form_id}"):
+        measure_id = st.selectbox(
+            t("area.form.measure"), list(measures),
+            format_func=lambda mid: shorten(
+                f"{measures[mid].number} {measures[mid].title} "
+                f"({label('area.status', measures[mid].status, lang)})".strip()))
+        new_status = st.selectbox(t("area.form.new_status"), MEASURE_STATUSES,
+                                  format_func=lambda code: label("area.status", code, lang))
+        change = st.form_submit_button(t("area.form.change"))
+    if change:
+        try:
+            changed = update_measure_status(store, principal, measure_id, new_status)
+        except REFUSALS as exc:
+            refused(exc)
+        else:
+            if not changed:
+                st.info(t("area.form.unchanged"))
+            else:
+                saved(t("area.form.changed"))
+
+
+def observation_form(store: Store, principal: Principal, indicators: pd.DataFrame,
+                     form_id: str) -> None:
+    """Record a value of one of ``indicators`` (numbered as in the indicator table)."""
+    st.subheader(t("area.form.observation_title"))
+    # numbered as in the table above: long names can share their shortened beginning
+    indicator_names = {iid: f"{n}. {name}" for n, (iid, name) in enumerate(
+        zip(indicators["indicator_id"], indicators["name"], strict=True), start=1)}
+    with st.form(f"area_observation_{form_id}"):
+        indicator_id = st.selectbox(t("area.form.indicator"), list(indicator_names),
+                                    format_func=lambda i: shorten(str(indicator_names[i])))
+        value = st.text_input(t("area.form.value"))
+        observed = st.text_input(t("area.form.date"), value=date.today().isoformat())
+        record = st.form_submit_button(t("area.form.record"))
+    if record:
+        try:
+            add_indicator_observation(store, principal, indicator_id, value, observed)
+        except REFUSALS as exc:
+            refused(exc)
+        else:
+            saved(t("area.form.recorded"))
 
 
 def link_form(store: Store, principal: Principal, measures: Mapping[str, Measure], link: Link,

@@ -5,25 +5,31 @@ batch, and the batches with undo. Only for ``manage_data``; imports go through
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app.features.data.map import build_draw_map, build_preview_map
+from app.features.data.model import (
+    batches_table,
+    drawn_locality_file,
+    problems_table,
+    sources_table,
+)
 from app.ui import cache
 from app.ui.access import page_principal
-from app.ui.i18n import label
 from app.ui.maps.draw import drawn_geometry
 from app.ui.state import current_language, page_town, t
+from app.ui.town import TownData
 from layers.access import audit
+from layers.access.principal import Principal
 from layers.access.roles import MANAGE_DATA
 from layers.ingest.batches import KINDS, ImportRefused, list_batches, run_import, undo_batch
 from layers.sources.errors import SourceError
+from layers.store import Store
 from layers.store.base import StoreError
 
 #: Session-state key of the checked upload: its saved path, kind, licence and preview.
@@ -33,24 +39,25 @@ TABLE_ROWS = 100
 #: Session-state key of a message to show after a rerun (an undo).
 FLASH_KEY = "data_flash"
 UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
-BATCH_COLUMNS = ("batch_id", "kind", "source_name", "added", "rejected", "licence",
-                 "created_at", "status")
 
-principal = page_principal(MANAGE_DATA)
-store = cache.store()
-lang = current_language()
-town_id = page_town()
-town = cache.town_data(town_id)
 
-st.title(t("data.title", town=town.town["name"]))
-st.caption(t("data.intro"))
+def render() -> None:
+    """The page: sources, upload (or draw) → preview → commit, and the batches with undo."""
+    principal = page_principal(MANAGE_DATA)
+    store = cache.store()
+    lang = current_language()
+    town_id = page_town()
+    town = cache.town_data(town_id)
 
-st.header(t("data.sources"))
-columns = ["layer", "title", "licence", "attribution", "vintage"]
-sources = pd.DataFrame(store.read("sources"))[columns].sort_values(["layer", "vintage"])
-sources["layer"] = [label("layer", code, lang) for code in sources["layer"]]
-st.dataframe(sources.rename(columns={c: t(f"data.sources.{c}") for c in columns}),
-             hide_index=True, width="stretch")
+    st.title(t("data.title", town=town.town["name"]))
+    st.caption(t("data.intro"))
+
+    st.header(t("data.sources"))
+    st.dataframe(sources_table(store.read("sources"), lang), hide_index=True, width="stretch")
+
+    _upload(store, town)
+    _preview(store, principal, town, lang)
+    _batches(store, principal, town_id, lang)
 
 
 def _save(upload: Any) -> Path:
@@ -61,14 +68,7 @@ def _save(upload: Any) -> Path:
     return path
 
 
-st.header(t("data.upload"))
-kind = st.selectbox(t("data.kind"), list(KINDS), format_func=lambda k: t(f"data.kind.{k}"),
-                    key="data_kind")
-upload = st.file_uploader(t("data.file"), type=list(UPLOAD_TYPES), key="data_file")
-licence = st.text_input(t("data.licence"), key="data_licence")
-
-
-def _check(path: Path, kind: str, licence: str, name: str) -> None:
+def _check(store: Store, town_id: str, path: Path, kind: str, licence: str, name: str) -> None:
     """Validate ``path`` (a dry run) and keep the preview for the commit button below."""
     try:
         result = run_import(store, kind, path, town_id=town_id, dry_run=True, licence=licence,
@@ -81,36 +81,46 @@ def _check(path: Path, kind: str, licence: str, name: str) -> None:
                                          "name": name, "result": result}
 
 
-if st.button(t("data.check"), disabled=upload is None, key="data_check") and upload:
-    _check(_save(upload), str(kind), licence, upload.name)
+def _upload(store: Store, town: TownData) -> None:
+    """Upload a file, or draw a locality on the map, and check it."""
+    town_id = town.town_id
+    st.header(t("data.upload"))
+    kind = st.selectbox(t("data.kind"), list(KINDS), format_func=lambda k: t(f"data.kind.{k}"),
+                        key="data_kind")
+    upload = st.file_uploader(t("data.file"), type=list(UPLOAD_TYPES), key="data_file")
+    licence = st.text_input(t("data.licence"), key="data_licence")
 
-# a toggle, not an expander: a collapsed expander still lays out its map component
-if st.toggle(t("data.draw"), key="data_draw_on"):
-    drawing = st_folium(build_draw_map(town.boundary, town.localities), key="data-draw-map",
-                        height=420, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
-    drawn = drawn_geometry((drawing or {}).get("last_active_drawing"))
-    with st.form("data_draw"):
-        drawn_name = st.text_input(t("data.draw.name"), key="data_draw_name")
-        drawn_population = st.number_input(t("data.draw.population"), min_value=0, step=10,
-                                           key="data_draw_population")
-        drawn_source = st.text_input(t("data.draw.source"), key="data_draw_source")
-        drawn_date = st.date_input(t("data.draw.date"), key="data_draw_date")
-        submitted = st.form_submit_button(t("data.draw.check"))
-    if submitted and drawn is None:
-        st.warning(t("data.draw.nothing"))
-    elif submitted:
-        # the drawing goes through the same checks as a file: written as one
-        path = Path(tempfile.mkdtemp(prefix="mapa-drawn-")) / "drawn_locality.geojson"
-        path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
-            "type": "Feature", "geometry": drawn, "properties": {
-                "name": drawn_name.strip(), "population_est": int(drawn_population),
-                "source": drawn_source.strip(), "date": str(drawn_date)}}]},
-            ensure_ascii=False), encoding="utf-8")
-        _check(path, "localities", licence, t("data.draw.file", name=drawn_name.strip()))
+    if st.button(t("data.check"), disabled=upload is None, key="data_check") and upload:
+        _check(store, town_id, _save(upload), str(kind), licence, upload.name)
 
-preview = st.session_state.get(PREVIEW_KEY)
-if preview and preview["path"].is_file():
+    # a toggle, not an expander: a collapsed expander still lays out its map component
+    if st.toggle(t("data.draw"), key="data_draw_on"):
+        drawing = st_folium(build_draw_map(town.boundary, town.localities), key="data-draw-map",
+                            height=420, use_container_width=True,
+                            returned_objects=["last_active_drawing"])
+        drawn = drawn_geometry((drawing or {}).get("last_active_drawing"))
+        with st.form("data_draw"):
+            drawn_name = st.text_input(t("data.draw.name"), key="data_draw_name")
+            drawn_population = st.number_input(t("data.draw.population"), min_value=0, step=10,
+                                               key="data_draw_population")
+            drawn_source = st.text_input(t("data.draw.source"), key="data_draw_source")
+            drawn_date = st.date_input(t("data.draw.date"), key="data_draw_date")
+            submitted = st.form_submit_button(t("data.draw.check"))
+        if submitted and drawn is None:
+            st.warning(t("data.draw.nothing"))
+        elif submitted and drawn is not None:
+            # the drawing goes through the same checks as a file: written as one
+            path = drawn_locality_file(drawn, drawn_name.strip(), int(drawn_population),
+                                       drawn_source.strip(), str(drawn_date))
+            _check(store, town_id, path, "localities", licence,
+                   t("data.draw.file", name=drawn_name.strip()))
+
+
+def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> None:
+    """The checked file's figures, problems and map, and the button committing it."""
+    preview = st.session_state.get(PREVIEW_KEY)
+    if not (preview and preview["path"].is_file()):
+        return
     result = preview["result"]
     report = result.report
     st.subheader(t("data.preview", name=preview["name"]))
@@ -122,25 +132,20 @@ if preview and preview["path"].is_file():
     if report.encoding:
         st.caption(t("data.preview.encoding", encoding=report.encoding))
     st.markdown(f"**{t('data.problems')}**")
-    problems = pd.DataFrame(
-        [{"where": p.where, "kind": t(f"data.problems.{kind_}"), "reason": p.reason}
-         for kind_ in ("rejected", "repaired", "flagged") for p in getattr(report, kind_)],
-        columns=["where", "kind", "reason"])
+    problems = problems_table(report, lang)
     if problems.empty:
         st.caption(t("data.no_problems"))
+    # a plain table (readable, searchable in the page) for what fits; the rest scrolls
+    elif len(problems) <= TABLE_ROWS:
+        st.table(problems.set_index(problems.columns[0]))
     else:
-        # a plain table (readable, searchable in the page) for what fits; the rest scrolls
-        renamed = problems.rename(columns={c: t(f"data.problems.{c}") for c in problems.columns})
-        if len(renamed) <= TABLE_ROWS:
-            st.table(renamed.set_index(renamed.columns[0]))
-        else:
-            st.dataframe(renamed, hide_index=True, width="stretch", key="data_problems")
+        st.dataframe(problems, hide_index=True, width="stretch", key="data_problems")
     if result.preview:
         st_folium(build_preview_map(town.boundary, result.preview), key="data-preview-map",
                   height=420, use_container_width=True, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
         try:
-            done = run_import(store, preview["kind"], preview["path"], town_id=town_id,
+            done = run_import(store, preview["kind"], preview["path"], town_id=town.town_id,
                               licence=preview["licence"], display_name=preview["name"])
         except (ImportRefused, SourceError, StoreError) as exc:
             st.error(t("data.error", problem=exc))
@@ -152,18 +157,18 @@ if preview and preview["path"].is_file():
             st.session_state.pop(PREVIEW_KEY, None)
             st.success(t("data.committed", batch=done.batch_id, added=done.added))
 
-st.header(t("data.batches"))
-if FLASH_KEY in st.session_state:
-    st.success(st.session_state.pop(FLASH_KEY))
-batches = list_batches(store, town_id)
-if batches.empty:
-    st.caption(t("data.no_batches"))
-else:
-    shown = batches[list(BATCH_COLUMNS)].assign(
-        kind=[t(f"data.kind.{k}") for k in batches["kind"]],
-        status=[t(f"data.status.{s}") for s in batches["status"]])
-    st.dataframe(shown.rename(columns={c: t(f"data.batch.{c}") for c in BATCH_COLUMNS}),
-                 hide_index=True, width="stretch", key="data_batches")
+
+def _batches(store: Store, principal: Principal, town_id: str, lang: str) -> None:
+    """The town's import batches and the undo of a committed one."""
+    st.header(t("data.batches"))
+    if FLASH_KEY in st.session_state:
+        st.success(st.session_state.pop(FLASH_KEY))
+    batches = list_batches(store, town_id)
+    if batches.empty:
+        st.caption(t("data.no_batches"))
+        return
+    st.dataframe(batches_table(batches, lang), hide_index=True, width="stretch",
+                 key="data_batches")
     committed = batches.loc[batches["status"] == "committed", "batch_id"].tolist()
     if committed:
         names = dict(zip(batches["batch_id"], batches["source_name"], strict=True))
@@ -180,3 +185,7 @@ else:
                 st.session_state[FLASH_KEY] = t("data.undone", batch=chosen,
                                                 deleted=sum(deleted.values()))
                 st.rerun()
+
+
+if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)
+    render()

@@ -1,5 +1,5 @@
-"""The Hotspots page's table and chart of cells per class, built from a hotspot report (no
-Streamlit here)."""
+"""What the Hotspots page shows of a hotspot report (no Streamlit here): its figures, the cells
+per class as a table and a chart, the localities, and what each class means."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import altair as alt
 import pandas as pd
 
 from app.features.hotspots.map import CLASS_COLOURS, FEAR_CRIME_COLOURS
-from app.ui.i18n import label, translate
+from app.ui.i18n import label, number, translate
 from layers.hotspots.analysis import HotspotReport
-from layers.hotspots.classes import CLASS_CODES
-from layers.hotspots.fear_crime import FEAR_CRIME_CLASSES, NEITHER
+from layers.hotspots.classes import CLASS_CODES, min_bin
+from layers.hotspots.fear_crime import BOTH, CRIME_ONLY, FEAR_CRIME_CLASSES, FEAR_ONLY, NEITHER
 
 
 def class_table(report: HotspotReport, layers: tuple[str, ...], lang: str) -> pd.DataFrame:
@@ -51,3 +51,40 @@ def class_chart(table: pd.DataFrame, title: str) -> alt.Chart:
         row=alt.Row("layer:N", title=None),
         tooltip=["layer", "label", "cells"],
     ).resolve_scale(y="independent")
+
+
+def metrics(report: HotspotReport, confidence: float, lang: str) -> list[tuple[str, str]]:
+    """(caption, value) of the cells, the fear answers and hot cells at ``confidence``, and the
+    offences when crime comes from them."""
+    fear = report.layers.get("fear")
+    crime = report.layers.get("crime")
+    shown = [(translate("hotspots.metric.cells", lang), number(len(report.cells), lang))]
+    if fear is not None:
+        hot = int((report.cells["fear_bin"] >= min_bin(confidence)).sum())
+        shown += [(translate("hotspots.metric.points", lang), number(fear.points, lang)),
+                  (translate("hotspots.metric.hot", lang, level=f"{confidence * 100:.0f}"),
+                   number(hot, lang))]
+    if crime is not None and crime.source == "offences":
+        shown.append((translate("hotspots.metric.offences", lang), number(crime.points, lang)))
+    return shown
+
+
+def localities_table(localities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each locality's cells, fear and crime hot cells and fear-vs-crime class in ``lang``."""
+    shown = localities.assign(
+        fear_crime=[label("hotspots.fc", c, lang) for c in localities["fear_crime"]])
+    columns = {"name": "name", "cells": "cells", "fear_hot_cells": "fear",
+               "crime_hot_cells": "crime", "fear_crime": "class"}
+    return pd.DataFrame(shown[list(columns)]).rename(columns={
+        column: translate(f"hotspots.localities.{key}", lang) for column, key in columns.items()})
+
+
+def explanation_table(lang: str) -> pd.DataFrame:
+    """What each fear-vs-crime class means for the police, urbanists and community workers:
+    one row per class, one column per role."""
+    roles = ("police", "urban", "community")
+    rows = {code: [translate(f"hotspots.fc.{code}.{role}", lang) for role in roles]
+            for code in (BOTH, FEAR_ONLY, CRIME_ONLY)}
+    return pd.DataFrame(rows, index=[translate(f"hotspots.explain.{role}", lang)
+                                     for role in roles]).rename(
+        columns={code: label("hotspots.fc", code, lang) for code in rows}).T
