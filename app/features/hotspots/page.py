@@ -76,6 +76,29 @@ def render() -> None:
                                      value=0.95, format_func=lambda c: f"{c:.0%}",
                                      key="hotspots_confidence")
 
+    filters, dates = _filters(town, lang)
+
+    if not layers:
+        st.warning(t("hotspots.no_layer"))
+        st.stop()
+
+    store = cache.store()
+    main_layer = "fear" if "fear" in layers else "crime"
+    with st.spinner(t("hotspots.computing")):
+        report, problem, figures = compute(
+            store.location, store.version(), town_id, main_layer, float(cell_m), float(confidence),
+            filters, dates)
+    if report is None:
+        st.warning(t("hotspots.error", detail=t(f"hotspots.problem.{problem}", **figures)))
+        st.stop()
+
+    _results(report, layers, town, confidence, main_layer, lang)
+
+
+def _filters(town: TownData, lang: str
+             ) -> tuple[tuple[tuple[str, ...], ...], tuple[date | None, date | None]]:
+    """The pin filters chosen in their expander, as ``compute`` takes them: (categories,
+    feelings, seen, times of day, age groups, sessions) and (first day, last day)."""
     with st.expander(t("hotspots.filters")):
         a, b, c = st.columns(3)
         categories = a.multiselect(t("hotspots.filter.category"), PIN_CATEGORIES,
@@ -97,26 +120,11 @@ def render() -> None:
         sessions = c.multiselect(t("hotspots.filter.session"), session_ids,
                                  placeholder=t("hotspots.filter.all"), key="hotspots_session")
         period = st.date_input(t("hotspots.filter.dates"), value=[], key="hotspots_dates")
-
-    if not layers:
-        st.warning(t("hotspots.no_layer"))
-        st.stop()
-
     chosen_dates = tuple(period) if isinstance(period, tuple) else (period,)
     dates = (chosen_dates[0] if chosen_dates else None,
              chosen_dates[1] if len(chosen_dates) > 1 else None)
-    store = cache.store()
-    main_layer = "fear" if "fear" in layers else "crime"
-    with st.spinner(t("hotspots.computing")):
-        report, problem, figures = compute(
-            store.location, store.version(), town_id, main_layer, float(cell_m), float(confidence),
-            (tuple(categories), tuple(str(f) for f in feelings), tuple(seen), tuple(times),
+    return ((tuple(categories), tuple(str(f) for f in feelings), tuple(seen), tuple(times),
              tuple(ages), tuple(sessions)), dates)
-    if report is None:
-        st.warning(t("hotspots.error", detail=t(f"hotspots.problem.{problem}", **figures)))
-        st.stop()
-
-    _results(report, layers, town, confidence, main_layer, lang)
 
 
 def _results(report: HotspotReport, layers: list[str], town: TownData, confidence: float,
