@@ -1,9 +1,9 @@
 """Mapa bezpečí: the Streamlit entry point (``streamlit run app/main.py``).
 
-It draws the shared sidebar (language, town) and hands over to the page chosen in the
-navigation. Pages live in ``app/views/``; add a page by adding it to ``PAGES`` with the right
-(``layers.access.roles``) it needs: the navigation offers a page only to a principal with that
-right, and the page checks again itself (``app.access.page_principal``).
+It draws the shared sidebar (language, town, login) and hands over to the page chosen in the
+navigation. The pages are listed in ``app.navigation.PAGES``, each the ``page.py`` of a folder
+in ``app/features/``: the navigation offers a page only to a principal with the right it needs,
+and the page checks again itself (``app.ui.access.page_principal``).
 
 The folder is deliberately not called ``pages/``: next to the entry point that name switches
 Streamlit into its legacy multipage mode until ``st.navigation`` first runs, so the first visit
@@ -15,25 +15,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
-from app.access import bootstrap_admin, login_sidebar
-from app.i18n import LANGUAGES, t, translate
-from app.state import LANGUAGE_KEY, TOWN_KEY
-from layers.access import roles
-
-#: (page file relative to this script, title key, URL path, right needed to open it).
-PAGES = (
-    ("views/map.py", "nav.map", "map", roles.VIEW_PUBLIC),
-    ("views/hotspots.py", "nav.hotspots", "hotspots", roles.VIEW_PUBLIC),
-    ("views/sessions.py", "nav.sessions", "sessions", roles.RUN_SESSIONS),
-    ("views/capture.py", "nav.capture", "capture", roles.RUN_SESSIONS),
-    ("views/moderation.py", "nav.moderation", "moderation", roles.MODERATE),
-    ("views/area.py", "nav.area", "area", roles.EDIT_STRATEGY),
-    ("views/admin.py", "nav.admin", "admin", roles.MANAGE_ACCOUNTS),
-    ("views/data.py", "nav.data", "data", roles.MANAGE_DATA),
-    ("views/patrol.py", "nav.patrol", "patrol", roles.PLAN_PATROLS),
-    ("views/urban.py", "nav.urban", "urban", roles.EDIT_URBAN),
-)
+from app.navigation import PAGES
+from app.ui import cache
+from app.ui.access import bootstrap_admin, login_sidebar
+from app.ui.i18n import LANGUAGES, translate
+from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -41,11 +27,11 @@ with st.sidebar:
     st.radio(t("sidebar.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
              format_func=lambda code: translate(f"lang.{code}", code))
 
-store = data.store()
+store = cache.store()
 if not store.exists():
     st.error(t("store.missing", location=store.location))
     st.stop()
-towns = data.towns()
+towns = cache.towns()
 if towns.empty:
     st.error(t("store.no_towns", location=store.location))
     st.stop()
@@ -55,7 +41,7 @@ with st.sidebar:
 bootstrap_admin(store)
 principal = login_sidebar(store)
 
-navigation = st.navigation([st.Page(path, title=t(title), url_path=url, default=index == 0)
-                            for index, (path, title, url, right) in enumerate(PAGES)
-                            if principal.can(right)])
+navigation = st.navigation([st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
+                                    default=index == 0)
+                            for index, page in enumerate(PAGES) if principal.can(page.right)])
 navigation.run()

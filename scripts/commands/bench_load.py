@@ -11,7 +11,7 @@ map users, even users capture users (see :data:`USER_STEPS`).
 Measured:
 
 * server side, the page's data queries: the app processes run with ``MAPA_QUERY_LOG`` set,
-  so every data function of ``app.data`` appends its duration (see ``app.data.timed``);
+  so every data function of ``app.ui.cache`` appends its duration (see ``app.ui.cache.timed``);
   reported as count, p50, p95 and max per query kind and per process;
 * client side, each step of a user (page load until the map is drawn, etc.): the same figures.
 
@@ -49,7 +49,7 @@ except ImportError:  # pragma: no cover - reported when the bench runs
     async_playwright = None  # type: ignore[assignment]
     PlaywrightError = RuntimeError  # type: ignore[assignment,misc]
 
-from app.i18n import translate
+from app.ui.i18n import translate
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN, FACILITATOR
@@ -397,7 +397,7 @@ def _readable(result: dict[str, Any]) -> str:
              f"database; {result['wall_s']} s in all.",
              "A user is one browser context; odd users are map users, even users capture users:"]
     lines += [f"  {kind}: " + "; ".join(steps) for kind, steps in result["user_steps"].items()]
-    lines += ["", "Server side, the page's data queries (app.data, MAPA_QUERY_LOG):",
+    lines += ["", "Server side, the page's data queries (app.ui.cache, MAPA_QUERY_LOG):",
               format_table(headers, query_rows), "",
               "Client side, each step of a user:", format_table(headers, client_rows), "",
               f"pins saved by users: {result['pins_saved_by_users']}, pins written to the "

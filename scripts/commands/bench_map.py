@@ -4,7 +4,7 @@ For each pin count it builds a ``folium.Map`` holding only the pins, renders it 
 ``m.get_root().render()`` and records the payload (UTF-8 bytes of that HTML) and the wall time
 of building and rendering (best of ``--repeat``), for three ways of drawing the pins:
 
-* ``ours`` — :class:`app.mapview.pins.PinLayer` (category and feeling of every pin);
+* ``ours`` — :class:`app.ui.maps.pins.PinLayer` (category and feeling of every pin);
 * ``naive`` — one ``folium.Marker`` per pin with a popup "category – feeling" (skipped, and
   reported as null, above ``--naive-max`` pins: at 100 k it takes minutes);
 * ``fast`` — ``folium.plugins.FastMarkerCluster`` with coordinates only.
@@ -25,8 +25,8 @@ import geopandas as gpd
 import numpy as np
 from folium.plugins import FastMarkerCluster
 
-from app.i18n import labels
-from app.mapview.pins import PinLayer
+from app.ui.i18n import labels
+from app.ui.maps.pins import PinLayer
 from layers.schema import FEELINGS, PIN_CATEGORIES
 from layers.sources.real import load_towns
 from layers.sources.synthetic import DEFAULT_SEED, make_pins

@@ -17,7 +17,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from app.i18n import labels
+from app.ui.i18n import labels
 from layers.hotspots.privacy import DEFAULT_K
 from layers.patrol.coverage import DEFAULT_DISTANCE_M
 from layers.patrol.gpx import plan_gpx

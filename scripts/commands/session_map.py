@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.i18n import labels
+from app.ui.i18n import labels
 from layers.mapping.capture import load_session
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import PAPER, print_session_map

@@ -12,7 +12,7 @@ from typing import Final
 
 from streamlit.testing.v1 import AppTest
 
-from app.access import PRINCIPAL_KEY
+from app.ui.access import PRINCIPAL_KEY
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN

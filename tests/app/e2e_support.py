@@ -35,7 +35,7 @@ from playwright.sync_api import (
     Error as PlaywrightError,
 )
 
-from app.i18n import translate
+from app.ui.i18n import translate
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.access import PRINCIPAL_KEY
-from app.i18n import translate
+from app.navigation import page_script
+from app.ui.access import PRINCIPAL_KEY
+from app.ui.i18n import translate
 from layers.access.audit import read_log
 from layers.access.principal import Principal
 from layers.store import open_store
@@ -49,7 +50,7 @@ def _app() -> AppTest:
 
 def _opens(at: AppTest, page: str) -> bool:
     try:
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(page_script(page))
     except ValueError as exc:
         assert "Could not find a navigation page" in str(exc)
         return False
@@ -80,7 +81,7 @@ def test_each_role_is_offered_its_pages(store_path: Path, role: str) -> None:
 @pytest.mark.parametrize("page", sorted(GATED))
 def test_a_page_run_directly_refuses_the_public(store_path: Path, page: str) -> None:
     """Without the navigation (a direct URL), a gated page checks the principal itself."""
-    at = AppTest.from_file(str(APP / "views" / f"{page}.py"), default_timeout=30)
+    at = AppTest.from_file(str(APP / page_script(page)), default_timeout=30)
     at.session_state["town_id"] = "kraslice"
     at.run()
     assert [e.value for e in at.error] == [translate("access.denied", "cs")]

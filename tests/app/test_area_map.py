@@ -9,10 +9,11 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import mapping
 
-from app.i18n import translate
-from app.mapview.area_map import build_area_map, drawn_geometry, locality_at
-from app.mapview.assets import remote_urls
-from app.mapview.town import load_town
+from app.features.area.map import build_area_map, locality_at
+from app.ui.i18n import translate
+from app.ui.maps.assets import remote_urls
+from app.ui.maps.draw import drawn_geometry
+from app.ui.town import load_town
 from layers.access.principal import Principal
 from layers.store import Store, open_store
 from layers.strategy.area import load_area

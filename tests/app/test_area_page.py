@@ -13,6 +13,7 @@ import shapely
 import shapely.geometry
 from streamlit.testing.v1 import AppTest
 
+from app.navigation import page_script
 from layers.access.audit import read_log
 from layers.store import open_store
 from tests.app.access_support import login_as
@@ -27,7 +28,7 @@ def _opened(store_path: Path) -> AppTest:
     at.session_state["town_id"] = "litvinov"
     at.session_state["lang"] = "cs"
     at.run()
-    at.switch_page("views/area.py")
+    at.switch_page(page_script("area"))
     return at
 
 

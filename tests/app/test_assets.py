@@ -10,7 +10,7 @@ from branca.colormap import LinearColormap
 from folium.elements import JSCSSMixin
 from folium.plugins import Draw
 
-from app.mapview.assets import (
+from app.ui.maps.assets import (
     LOCAL_ASSETS,
     STATIC_DIR,
     OfflineAssetError,

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.i18n import translate
+from app.navigation import page_script
+from app.ui.i18n import translate
 from layers.ingest.batches import run_import
 from layers.store import Store, open_store
 from tests.app.access_support import login_as
@@ -31,7 +32,7 @@ def _opened(store: Store) -> AppTest:
     at.session_state["town_id"] = "litvinov"
     at.session_state["lang"] = "cs"
     at.run()
-    at.switch_page("views/data.py")
+    at.switch_page(page_script("data"))
     return at.run()
 
 

@@ -22,10 +22,10 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, Response, WebSocket, expect, sync_playwright
 
-from app.i18n import translate
-from app.mapview.builder import build_map
-from app.mapview.pins import ALPHABET
-from app.mapview.town import load_town
+from app.features.map.map import build_map
+from app.ui.i18n import translate
+from app.ui.maps.pins import ALPHABET
+from app.ui.town import load_town
 from layers.schema import PIN_CATEGORIES, SENSITIVE_CATEGORIES
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
@@ -58,13 +58,13 @@ def cs(key: str, **fmt: object) -> str:
     return translate(key, "cs", **fmt)
 
 
-#: The compact pin layer (``app.mapview.pins``): its JSON may arrive escaped inside a frame.
+#: The compact pin layer (``app.ui.maps.pins``): its JSON may arrive escaped inside a frame.
 PIN_LAYER = re.compile(rb"mapaPinLayer\((\{.*?\})\s*,")
 FIELD = r'\\*"{name}\\*"\s*:\s*\\*"?([A-Za-z0-9+/]*)'
 
 
 def decode_column(text: str) -> np.ndarray:
-    """Inverse of ``app.mapview.pins.encode_column`` (zigzag varints, 5 bits a character)."""
+    """Inverse of ``app.ui.maps.pins.encode_column`` (zigzag varints, 5 bits a character)."""
     values, value, shift = [], 0, 0
     for char in text:
         digit = ALPHABET.index(char)

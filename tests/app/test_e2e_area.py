@@ -20,7 +20,7 @@ import shapely
 from playwright.sync_api import Frame, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from app.i18n import translate
+from app.ui.i18n import translate
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Frame, Page
 
-from app.i18n import translate
+from app.ui.i18n import translate
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN
 from layers.schema import AUDIT_ASPECTS

@@ -19,9 +19,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from shapely.geometry import Point
 
-from app.area_panel import NEAR_M
-from app.i18n import label, number, translate
-from app.mapview.town import PUBLIC_K, load_town
+from app.features.map.panel import NEAR_M
+from app.ui.i18n import label, number, translate
+from app.ui.town import PUBLIC_K, load_town
 from layers.store import open_store
 from layers.summary import area_summary
 from tests.app.e2e_support import (

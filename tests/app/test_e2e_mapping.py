@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.i18n import number, translate
-from app.mapview.town import load_town
+from app.ui.i18n import number, translate
+from app.ui.town import load_town
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (

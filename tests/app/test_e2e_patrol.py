@@ -18,7 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from app.i18n import translate
+from app.ui.i18n import translate
 from layers.access.audit import read_log
 from layers.crs import METRIC_CRS, to_metric, to_storage
 from layers.store import open_store

@@ -1,6 +1,6 @@
 """The pin layer in a real headless Chromium: clusters, markers and lazy popups work offline.
 
-A standalone folium page (assets localised by ``app.mapview.assets.localize``) is served with
+A standalone folium page (assets localised by ``app.ui.maps.assets.localize``) is served with
 ``app/static`` at ``/app/static`` from a loopback http.server; every other request is blocked
 and reported. Chromium is /usr/bin/chromium; without it the test fails.
 """
@@ -19,8 +19,8 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Page, Route, sync_playwright
 
-from app.mapview.assets import STATIC_DIR, localize
-from app.mapview.pins import CATEGORY_COLOURS, PinLayer
+from app.ui.maps.assets import STATIC_DIR, localize
+from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from layers.schema import FEELINGS, PIN_CATEGORIES
 
 pytestmark = pytest.mark.e2e

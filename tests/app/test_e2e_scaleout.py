@@ -13,8 +13,8 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from app.i18n import number, translate
-from app.mapview.town import load_town
+from app.ui.i18n import number, translate
+from app.ui.town import load_town
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN

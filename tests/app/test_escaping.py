@@ -8,10 +8,10 @@ from pathlib import Path
 import folium
 import pytest
 
-from app.mapview.assets import walk
-from app.mapview.builder import build_map
-from app.mapview.escaping import escape_text, inert
-from app.mapview.town import TownData, load_town
+from app.features.map.map import build_map
+from app.ui.maps.assets import walk
+from app.ui.maps.escaping import escape_text, inert
+from app.ui.town import TownData, load_town
 from layers.store import open_store
 
 #: Each would run as script if it reached a tooltip, popup or layer name unescaped.

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "app" / "views" / "hotspots.py")
+from app.navigation import page_script
+
+APP = Path(__file__).resolve().parents[2] / "app"
+PAGE = str(APP / page_script("hotspots"))
 
 
 @pytest.fixture
@@ -77,15 +80,16 @@ def test_english_and_crime_only(page: AppTest) -> None:
 def test_the_page_is_registered_in_the_navigation(demo_store_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
-    at = AppTest.from_file(str(Path(PAGE).parents[1] / "main.py"), default_timeout=30).run()
-    at.switch_page("views/hotspots.py").run()
+    at = AppTest.from_file(str(APP / "main.py"), default_timeout=30).run()
+    at.switch_page(page_script("hotspots")).run()
     assert not at.exception
     assert at.title[0].value.startswith("Hotspoty strachu a kriminality – ")
 
 
 def test_map_views_are_offline_and_legends_name_the_classes(demo_store_path: Path) -> None:
-    from app.hotspots_view import VIEWS, build_hotspot_map, class_table
-    from app.mapview.assets import remote_urls
+    from app.features.hotspots.map import VIEWS, build_hotspot_map
+    from app.features.hotspots.model import class_table
+    from app.ui.maps.assets import remote_urls
     from layers.hotspots.analysis import HotspotRequest, run_hotspots
     from layers.store import open_store
 

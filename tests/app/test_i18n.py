@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.i18n import LANGUAGES, STRINGS, label, labels, number, translate
+from app.ui.i18n import LANGUAGES, STRINGS, label, labels, number, translate
 from layers.exclusion import BANDS
 from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.access import EXACT_PINS_KEY, PRINCIPAL_KEY
-from app.i18n import translate
+from app.features.map.page import EXACT_PINS_KEY
+from app.ui.access import PRINCIPAL_KEY
+from app.ui.i18n import translate
 from layers.access.audit import read_log
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.store import open_store
@@ -76,8 +77,8 @@ def _drawn_pins(store_path: str, town_id: str) -> None:
     """Script for AppTest: what ``map_pins`` hands the map builder, as text."""
     import streamlit as st
 
-    from app.access import map_pins
-    from app.mapview.town import load_town
+    from app.features.map.page import map_pins
+    from app.ui.town import load_town
     from layers.schema import SENSITIVE_CATEGORIES
     from layers.store import open_store
 

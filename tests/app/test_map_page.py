@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.i18n import translate
+from app.ui.i18n import translate
 from layers.store import open_store
 from tests.app.access_support import login_as
 
@@ -104,8 +104,8 @@ def test_missing_store_says_how_to_build_it(tmp_path: Path,
 def _janov_panel(store_path: str, lang: str) -> None:
     import streamlit as st
 
-    from app.area_panel import render_area_panel
-    from app.mapview.town import AreaRef, load_town
+    from app.features.map.panel import render_area_panel
+    from app.ui.town import AreaRef, load_town
     from layers.store import open_store
 
     st.session_state["lang"] = lang
@@ -154,7 +154,7 @@ def test_clicked_locality_shows_its_measures_and_opens_the_area_page(
                   "strategy_coordinator")
     at.session_state["town_id"] = "litvinov"
     at.session_state["lang"] = "cs"
-    # what the map page keeps of the last click (app/views/map.py, newest_click)
+    # what the map page keeps of the last click (app/features/map/page.py, newest_click)
     at.session_state["map-clicks-litvinov"] = {"point": JANOV}
     at.run()
     assert not at.exception, at.exception

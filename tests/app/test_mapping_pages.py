@@ -13,7 +13,8 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from app.i18n import translate
+from app.navigation import page_script
+from app.ui.i18n import translate
 from layers.mapping.paper import town_session_grid
 from layers.store import open_store
 from tests.app.access_support import login_as
@@ -32,6 +33,7 @@ def store_path(tmp_path: Path, demo_store_path: Path, monkeypatch: pytest.Monkey
 def _page(page: str, store_path: Path) -> AppTest:
     at = login_as(AppTest.from_file(MAIN, default_timeout=30), store_path, "admin")
     at.session_state["town_id"] = "litvinov"
+    at.run()  # st.navigation registers the pages; they are matched by script path
     at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
@@ -54,7 +56,7 @@ def _button(at: AppTest, key: str):
 
 
 def test_create_session_and_transcribe(store_path: Path) -> None:
-    at = _page("views/sessions.py", store_path)
+    at = _page(page_script("sessions"), store_path)
     before = len(open_store(store_path).read("sessions", "litvinov"))
     at.text_input[0].input("Sousedský dům Libuše")
     at.text_input[1].input("MY Litvínov")
@@ -84,13 +86,13 @@ def test_create_session_and_transcribe(store_path: Path) -> None:
 
 
 def test_session_form_reports_problems(store_path: Path) -> None:
-    at = _page("views/sessions.py", store_path)
+    at = _page(page_script("sessions"), store_path)
     at.button[0].click().run()  # empty place and organiser
     assert at.error and "place and organiser are required" in at.error[0].value
 
 
 def test_kiosk_needs_place_category_and_feeling(store_path: Path) -> None:
-    at = _page("views/capture.py", store_path)
+    at = _page(page_script("capture"), store_path)
     assert at.title[0].value == translate("capture.title", "cs")
     category = next(b for b in at.button if b.key == "category-dark_place")
     category.click().run()
@@ -100,7 +102,7 @@ def test_kiosk_needs_place_category_and_feeling(store_path: Path) -> None:
 
 
 def test_moderation_lists_pending_pins(store_path: Path) -> None:
-    at = _page("views/moderation.py", store_path)
+    at = _page(page_script("moderation"), store_path)
     pins = open_store(store_path).read("pins", "litvinov")
     pending = int((pins["status"] == "pending").sum())
     assert at.subheader[0].value == translate("moderation.pending", "cs", n=pending)

@@ -11,18 +11,18 @@ from typing import Any
 import folium
 import pytest
 
-from app.i18n import translate
-from app.mapview.assets import remote_urls
-from app.mapview.builder import (
+from app.features.map.map import (
     CRIME_COLOURS,
     NO_FIGURE_COLOUR,
     build_map,
     crime_colour,
     crime_edges,
 )
-from app.mapview.legend import Legend
-from app.mapview.pins import PinLayer
-from app.mapview.town import AreaRef, TownData, area_at, load_town
+from app.ui.i18n import translate
+from app.ui.maps.assets import remote_urls
+from app.ui.maps.legend import Legend
+from app.ui.maps.pins import PinLayer
+from app.ui.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.store import open_store

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.navigation import page_script
 from layers.access.audit import read_log
 from layers.patrol.plans import load_plans
 from layers.store import open_store
@@ -50,7 +51,7 @@ def _actions(store_path: Path, username: str) -> list[str]:
 
 
 def test_patrol_page_plans_janov_and_saves_the_plan_as_a_measure(store_path: Path) -> None:
-    at = _opened(store_path, "police", "views/patrol.py")
+    at = _opened(store_path, "police", page_script("patrol"))
     assert not at.exception
     at.selectbox(key="patrol_locality_litvinov").set_value("litvinov-1").run()
     assert not at.exception
@@ -89,7 +90,7 @@ def test_patrol_page_plans_janov_and_saves_the_plan_as_a_measure(store_path: Pat
 
 
 def test_urban_page_shows_white_spots_and_records_links_and_audits(store_path: Path) -> None:
-    at = _opened(store_path, "urbanist", "views/urban.py")
+    at = _opened(store_path, "urbanist", page_script("urban"))
     assert not at.exception
     assert at.title[0].value == "Veřejný prostor – Litvínov"
     white = [m for m in at.metric if m.label == "Bílá místa"]
@@ -122,7 +123,7 @@ def test_a_point_clicked_on_the_urban_map_becomes_the_audit_place(store_path: Pa
     at.session_state["urban_audit_point_litvinov"] = (lon, lat)
     at.session_state["urban_audit_place_litvinov"] = "clicked"
     at.run()
-    at.switch_page("views/urban.py").run()
+    at.switch_page(page_script("urban")).run()
     assert not at.exception
     place = at.selectbox(key="urban_audit_place_litvinov")
     assert place.value == "clicked"
@@ -142,6 +143,6 @@ def test_public_visitor_is_not_offered_the_pages(store_path: Path) -> None:
     at = AppTest.from_file(MAIN, default_timeout=60)
     at.session_state["town_id"] = "litvinov"
     at.run()
-    for page in ("views/patrol.py", "views/urban.py"):
+    for page in (page_script("patrol"), page_script("urban")):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)

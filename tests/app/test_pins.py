@@ -16,8 +16,8 @@ import pytest
 from shapely.geometry import LineString, Point
 from streamlit_folium import _get_map_string
 
-from app.mapview.assets import STATIC_DIR, localize, remote_urls
-from app.mapview.pins import ALPHABET, PinLayer, encode_column
+from app.ui.maps.assets import STATIC_DIR, localize, remote_urls
+from app.ui.maps.pins import ALPHABET, PinLayer, encode_column
 from layers.schema import FEELINGS, PIN_CATEGORIES
 from scripts.commands.bench_map import bench_map, synthetic_pins
 from scripts.mapa import main

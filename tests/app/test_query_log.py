@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from app import data
+from app.ui import cache
 from layers.store import open_store
 from layers.store.migrations import META_SCHEMA
 from tests.layers.store.sample import frames, more_services
@@ -18,13 +18,13 @@ from tests.layers.store.sample import frames, more_services
 def test_timed_calls_append_one_line_each_only_when_the_log_is_set(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "queries.jsonl"
-    double = data.timed("double")(lambda x: 2 * x)
+    double = cache.timed("double")(lambda x: 2 * x)
 
-    monkeypatch.delenv(data.QUERY_LOG, raising=False)
+    monkeypatch.delenv(cache.QUERY_LOG, raising=False)
     assert double(2) == 4
     assert not log.exists()
 
-    monkeypatch.setenv(data.QUERY_LOG, str(log))
+    monkeypatch.setenv(cache.QUERY_LOG, str(log))
     assert double(3) == 6
     assert double(4) == 8
     lines = [json.loads(line) for line in log.read_text().splitlines()]
@@ -34,9 +34,9 @@ def test_timed_calls_append_one_line_each_only_when_the_log_is_set(
 
 def test_a_failing_call_is_timed_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "queries.jsonl"
-    monkeypatch.setenv(data.QUERY_LOG, str(log))
+    monkeypatch.setenv(cache.QUERY_LOG, str(log))
 
-    @data.timed("broken")
+    @cache.timed("broken")
     def broken() -> None:
         raise ValueError("no store")
 
@@ -51,11 +51,11 @@ def test_the_data_version_comes_from_the_database_on_every_call(
     connection) changes the key the page caches are looked up with at once."""
     open_store(pg_url).replace_all(frames())
     monkeypatch.setenv("MAPA_DB_URL", pg_url)
-    before = data._key()
-    assert data._key() == before
+    before = cache._key()
+    assert cache._key() == before
     with psycopg.connect(pg_url, autocommit=True) as other:
         other.execute(f"UPDATE {META_SCHEMA}.state SET version = version + 1")
-    bumped = data._key()
+    bumped = cache._key()
     assert bumped != before
     open_store(pg_url).append("services", more_services(1, "other"))
-    assert data._key() not in (before, bumped)
+    assert cache._key() not in (before, bumped)

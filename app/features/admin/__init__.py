@@ -1,0 +1,1 @@
+"""The Admin page: accounts and the audit log."""

@@ -1,0 +1,117 @@
+"""The Area page's map: the town, its localities (the chosen one highlighted), linked places,
+drawn areas and services, the fear-hotspot cells coloured by whether a measure addresses them,
+and Leaflet.draw's toolbar to draw a measure's area (no Streamlit, offline)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from folium.template import Template
+from shapely.geometry import Point
+
+from app.ui.i18n import translate
+from app.ui.maps.base import LOCALITY_OUTLINE, town_base_map
+from app.ui.maps.draw import DRAW_COLOUR, add_draw_tools
+from app.ui.maps.finish import finish
+from layers.strategy.area import AreaView
+from layers.strategy.report import ADDRESSED_COLOUR, UNADDRESSED_COLOUR
+
+PLACE_COLOUR = "#3182bd"
+SERVICE_COLOUR = "#31a354"
+CHOSEN_COLOUR = DRAW_COLOUR
+
+
+class QuietWhileDrawing(MacroElement):
+    """Keep the map from reporting clicks while Leaflet.draw draws a shape.
+
+    A click that adds a vertex sometimes lands on the map itself rather than on the drawing
+    tool's mouse marker, and the click closing a shape always reaches the map after the shape
+    is made; streamlit-folium would report either as a chosen place. Leaflet.draw needs no
+    map clicks to draw (it listens to mouse down/up), so the map's own "click" is not fired
+    from the start of a drawing until just after its end.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            let drawing = false;
+            map.on("draw:drawstart", function () { drawing = true; });
+            // the closing click comes right after the shape ends: stay quiet a moment longer
+            map.on("draw:drawstop", function () {
+                setTimeout(function () { drawing = false; }, 100);
+            });
+            const fire = map.fire;
+            map.fire = function (type, data, propagate) {
+                return drawing && type === "click" ? this : fire.call(this, type, data,
+                                                                       propagate);
+            };
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
+                   chosen: tuple[float, float] | None = None,
+                   localities: gpd.GeoDataFrame | None = None,
+                   drawn: Mapping[str, Any] | None = None) -> folium.Map:
+    """A map of ``view`` over the town's ``context`` lines (EPSG:4326) with the ``chosen``
+    (lon, lat) place and the ``drawn`` area (a GeoJSON geometry) a new measure will be linked
+    to, and the town's ``localities`` (name, geometry) outlined so one can be clicked."""
+    focus = view.locality if len(view.locality) else view.boundary
+    m = town_base_map(view.boundary, context, focus)
+    if localities is not None and len(localities):
+        folium.GeoJson(localities[["name", "geometry"]],
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+                       style_function=lambda f: {"color": LOCALITY_OUTLINE, "weight": 1,
+                                                 "dashArray": "4 4", "fillOpacity": 0.02}
+                       ).add_to(m)
+    if len(view.locality):
+        folium.GeoJson(view.locality[["name", "geometry"]],
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+                       style_function=lambda f: {"color": LOCALITY_OUTLINE, "weight": 2,
+                                                 "fillOpacity": 0.08}).add_to(m)
+    for row in view.cells.itertuples():
+        addressed = bool(row.addressed)
+        text = (translate("area.map.addressed", lang, n=row.count, measures=row.measures)
+                if addressed else translate("area.map.unaddressed", lang, n=row.count))
+        colour = ADDRESSED_COLOUR if addressed else UNADDRESSED_COLOUR
+        folium.GeoJson(row.geometry.__geo_interface__, tooltip=text,
+                       style_function=lambda f, c=colour, a=addressed: {
+                           "color": c, "weight": 1 if a else 3, "fillColor": c,
+                           "fillOpacity": 0.25 if a else 0.5}).add_to(m)
+    for row in view.services.itertuples():
+        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=6, color="#fff", weight=2,
+                            fill=True, fill_color=SERVICE_COLOUR, fill_opacity=0.95,
+                            tooltip=str(row.name)).add_to(m)
+    for row in view.areas.itertuples():
+        folium.GeoJson(row.geometry.__geo_interface__,
+                       tooltip=translate("area.map.area", lang, measures=row.measures),
+                       style_function=lambda f: {"color": PLACE_COLOUR, "weight": 2,
+                                                 "fillColor": PLACE_COLOUR,
+                                                 "fillOpacity": 0.2}).add_to(m)
+    for row in view.places.itertuples():
+        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=8, color="#fff", weight=2,
+                            fill=True, fill_color=PLACE_COLOUR, fill_opacity=0.95,
+                            tooltip=f"{row.label} – {row.measures}").add_to(m)
+    if chosen is not None:
+        folium.CircleMarker([chosen[1], chosen[0]], radius=12, color=CHOSEN_COLOUR, weight=4,
+                            fill=True, fill_opacity=0.3,
+                            tooltip=translate("area.map.chosen", lang)).add_to(m)
+    if drawn is not None:
+        folium.GeoJson(dict(drawn), tooltip=translate("area.map.drawn", lang),
+                       style_function=lambda f: {"color": CHOSEN_COLOUR, "weight": 3,
+                                                 "fillOpacity": 0.15}).add_to(m)
+    add_draw_tools(m)
+    QuietWhileDrawing().add_to(m)
+    return finish(m)
+
+
+def locality_at(localities: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
+    """The ``locality_id`` of the locality (EPSG:4326) covering (lon, lat); None outside all
+    (the first in order where they overlap)."""
+    hits = localities[localities.geometry.covers(Point(lon, lat))]
+    return str(hits["locality_id"].iloc[0]) if len(hits) else None

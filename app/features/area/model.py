@@ -1,0 +1,107 @@
+"""What the Area page shows from an area view (no Streamlit here): the goals and measures to
+choose from, and the indicator, hotspot and history tables in the user's language."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from app.ui.i18n import label, labels, translate
+from layers.schema import PIN_CATEGORIES
+from layers.strategy.area import AreaView
+from layers.strategy.model import Measure
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The goals and measures of an area's strategies, as the forms offer them."""
+
+    #: goal id → "number text", shortened
+    goal_labels: dict[str, str]
+    #: goal id → id of its strategy
+    goal_strategy: dict[str, str]
+    #: measure id → the measure, under a goal or loose
+    measures: dict[str, Measure]
+
+
+def shorten(text: str, size: int = 90) -> str:
+    """``text``, cut to ``size`` characters with an ellipsis when longer."""
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def choices(view: AreaView) -> Choices:
+    """The goals (in tree order) and measures of every strategy of ``view``."""
+    goal_labels: dict[str, str] = {}
+    goal_strategy: dict[str, str] = {}
+    measures: dict[str, Measure] = {}
+    for item in view.strategies:
+        for root in item.roots:
+            for _, node in root.walk():
+                goal_labels[node.goal.goal_id] = shorten(
+                    f"{node.goal.number} {node.goal.text}".strip())
+                goal_strategy[node.goal.goal_id] = item.strategy.strategy_id
+                measures.update((m.measure_id, m) for m in node.measures)
+        measures.update((m.measure_id, m) for m in item.loose_measures)
+    return Choices(goal_labels, goal_strategy, measures)
+
+
+def indicator_table(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each indicator with its goal, baseline and latest value and how it changed (the
+    direction's label, else the signed difference, else an en dash)."""
+    changes = [label("area.change", d, lang) if isinstance(d, str)
+               else (f"{diff:+g}" if pd.notna(diff) else "–")
+               for d, diff in zip(indicators["direction"], indicators["difference"],
+                                  strict=True)]
+
+    def col(key: str) -> str:
+        return translate(f"area.col.{key}", lang)
+
+    return pd.DataFrame({
+        col("goal"): indicators["goal"], col("name"): indicators["name"],
+        col("baseline"): indicators["baseline"],
+        col("baseline_date"): indicators["baseline_date"],
+        col("latest"): indicators["latest"],
+        col("latest_date"): indicators["latest_date"],
+        col("change"): changes})
+
+
+def unaddressed_table(unaddressed: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The hotspot cells no measure addresses: centre (lat, lon), answers, and the answers by
+    category, most first."""
+    category_labels = labels("pin.category", PIN_CATEGORIES, lang)
+    centres = unaddressed.geometry.to_crs("EPSG:5514").centroid.to_crs("EPSG:4326")
+    return pd.DataFrame({
+        translate("area.col.centre", lang): [f"{p.y:.5f}, {p.x:.5f}" for p in centres],
+        translate("area.col.count", lang): unaddressed["count"],
+        translate("area.col.categories", lang): [
+            ", ".join(f"{category_labels.get(c, c)} ({n})"
+                      for c, n in sorted(json.loads(text).items(), key=lambda i: -i[1]))
+            for text in unaddressed["category_counts"]]})
+
+
+def history_table(view: AreaView, lang: str) -> pd.DataFrame:
+    """Every change to the area's strategies, newest first: when, the role that made it,
+    what it changed (named) and the change itself (shortened); empty without changes."""
+    when = translate("area.col.when", lang)
+    rows = []
+    for item in view.strategies:
+        strategy = item.strategy
+        entity_names = {**{g.goal_id: f"{g.number} {g.text}".strip() for g in strategy.goals},
+                        **{m.measure_id: f"{m.number} {m.title}".strip()
+                           for m in strategy.measures},
+                        **{i.indicator_id: i.name for i in strategy.indicators},
+                        strategy.strategy_id: strategy.title}
+        rows += [{
+            when: entry.at,
+            translate("area.col.role", lang): label("role", entry.who_role, lang),
+            translate("area.col.what", lang): shorten(
+                entity_names.get(entry.entity_id, entry.entity_id), 70),
+            translate("area.col.change_detail", lang): shorten(
+                json.dumps(dict(entry.change), ensure_ascii=False), 160)}
+            for entry in strategy.history]
+    if not rows:
+        return pd.DataFrame()
+    # newest first; ISO timestamps sort as text
+    return pd.DataFrame(rows).sort_values(when, ascending=False, kind="stable")

@@ -1,0 +1,1 @@
+"""The Data page: sources, file import with preview and commit, batches and undo."""

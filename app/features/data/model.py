@@ -1,0 +1,60 @@
+"""What the Data page shows of the store's sources, an import's check and the batches, and the
+file a drawn locality is checked as (no Streamlit here)."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from app.ui.i18n import label, translate
+from layers.ingest.report import ValidationReport
+
+SOURCE_COLUMNS = ("layer", "title", "licence", "attribution", "vintage")
+BATCH_COLUMNS = ("batch_id", "kind", "source_name", "added", "rejected", "licence",
+                 "created_at", "status")
+#: The problem lists of a check, in the order they are shown.
+PROBLEM_KINDS = ("rejected", "repaired", "flagged")
+
+
+def sources_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The sources by layer and vintage, layer names and column titles in ``lang``."""
+    columns = list(SOURCE_COLUMNS)
+    table = pd.DataFrame(sources)[columns].sort_values(["layer", "vintage"])
+    table["layer"] = [label("layer", code, lang) for code in table["layer"]]
+    return table.rename(columns={c: translate(f"data.sources.{c}", lang) for c in columns})
+
+
+def problems_table(report: ValidationReport, lang: str) -> pd.DataFrame:
+    """Every problem of a check (where, what happened, why), columns titled in ``lang``; no
+    rows when the file has none."""
+    problems = pd.DataFrame(
+        [{"where": p.where, "kind": translate(f"data.problems.{kind}", lang),
+          "reason": p.reason}
+         for kind in PROBLEM_KINDS for p in getattr(report, kind)],
+        columns=["where", "kind", "reason"])
+    return problems.rename(columns={c: translate(f"data.problems.{c}", lang)
+                                    for c in problems.columns})
+
+
+def batches_table(batches: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import batches with kinds, statuses and column titles in ``lang``."""
+    shown = batches[list(BATCH_COLUMNS)].assign(
+        kind=[translate(f"data.kind.{k}", lang) for k in batches["kind"]],
+        status=[translate(f"data.status.{s}", lang) for s in batches["status"]])
+    return shown.rename(columns={c: translate(f"data.batch.{c}", lang) for c in BATCH_COLUMNS})
+
+
+def drawn_locality_file(geometry: dict[str, Any], name: str, population: int, source: str,
+                        date: str) -> Path:
+    """A drawn locality as a GeoJSON file in a private temporary folder, so that it goes
+    through the same checks as an uploaded file."""
+    path = Path(tempfile.mkdtemp(prefix="mapa-drawn-")) / "drawn_locality.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "geometry": geometry, "properties": {
+            "name": name, "population_est": population, "source": source, "date": date}}]},
+        ensure_ascii=False), encoding="utf-8")
+    return path

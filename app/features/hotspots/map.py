@@ -1,0 +1,121 @@
+"""The Hotspots page's map, built from a hotspot report (no Streamlit here).
+
+Only cells that say something are drawn (hot/cold cells, cells with a density, cells with a
+fear-vs-crime finding), which keeps the map light even at 50 m cells. The legend is the
+project's plain-HTML one (``app.ui.maps.legend``) and every asset is local
+(``app.ui.maps.finish``), so the page works offline.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+
+from app.ui.i18n import label, number, translate
+from app.ui.maps.finish import finish
+from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from layers.crs import to_storage
+from layers.hotspots.analysis import HotspotReport
+
+VIEWS: Final = ("classes", "kde", "fear_crime")
+#: Gi* bins, diverging red–blue (ColorBrewer RdYlBu); not-significant cells are not drawn.
+CLASS_COLOURS: Final = {
+    "hot_99": "#d7191c", "hot_95": "#fc8d59", "hot_90": "#fee090",
+    "cold_90": "#e0f3f8", "cold_95": "#91bfdb", "cold_99": "#4575b4",
+}
+FEAR_CRIME_COLOURS: Final = {
+    "patrol_situational": "#7b3294", "design_communication": "#f1a340",
+    "hidden_risk": "#0571b0", "unknown": "#bdbdbd",
+}
+#: Density classes, light to dark (ColorBrewer YlOrRd), by quantiles of the drawn cells.
+KDE_COLOURS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+#: Cells below this share of the highest density are left blank (background noise).
+KDE_FLOOR: Final = 0.05
+BOUNDARY_COLOUR: Final = "#222222"
+
+
+def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: str,
+                      layer: str, lang: str) -> folium.Map:
+    """A folium map of one ``view`` ("classes", "kde" or "fear_crime") of ``layer``.
+
+    ``boundary`` is the town in EPSG:4326. Raises ``ValueError`` for an unknown view.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
+    minx, miny, maxx, maxy = boundary.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
+                   control_scale=True)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    cells = to_storage(report.cells)
+    if view == "classes":
+        section = _add_classes(m, cells, layer, lang)
+    elif view == "kde":
+        section = _add_kde(m, cells, layer, lang)
+    else:
+        section = _add_fear_crime(m, cells, lang)
+    name = translate("hotspots.layer.boundary", lang)
+    folium.GeoJson(boundary[["geometry"]], name=name, interactive=False,
+                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
+                                             "fill": False, "dashArray": "10 4 2 4"}).add_to(m)
+    boundary_section = LegendSection(name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
+                                                       name),))
+    Legend(translate("hotspots.legend", lang), [section, boundary_section]).add_to(m)
+    return finish(m)
+
+
+def _draw(m: folium.Map, cells: gpd.GeoDataFrame, name: str, tooltip: str) -> None:
+    if cells.empty:
+        return
+    folium.GeoJson(
+        cells[["fill", "text", "geometry"]], name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.65,
+                                  "color": "#555555", "weight": 0.4},
+        tooltip=folium.GeoJsonTooltip(["text"], aliases=[tooltip]),
+    ).add_to(m)
+
+
+def _add_classes(m: folium.Map, cells: gpd.GeoDataFrame, layer: str,
+                 lang: str) -> LegendSection:
+    title = translate("hotspots.view.classes", lang)
+    column = f"{layer}_class"
+    if column in cells:
+        shown = cells[cells[column].isin(list(CLASS_COLOURS))].copy()
+        shown["fill"] = shown[column].map(CLASS_COLOURS)
+        shown["text"] = [label("hotspots.class", c, lang) for c in shown[column]]
+        _draw(m, shown, title, translate(f"hotspots.layer.{layer}", lang))
+    items = tuple(LegendItem(swatch(colour), label("hotspots.class", code, lang))
+                  for code, colour in CLASS_COLOURS.items())
+    return LegendSection(f"{title}: {translate(f'hotspots.layer.{layer}', lang)}", items)
+
+
+def _add_kde(m: folium.Map, cells: gpd.GeoDataFrame, layer: str, lang: str) -> LegendSection:
+    title = translate("hotspots.legend.kde", lang)
+    column = f"{layer}_kde"
+    if column not in cells or not np.nanmax(cells[column].to_numpy(dtype=float), initial=0) > 0:
+        return LegendSection(title, ())
+    values = cells[column].to_numpy(dtype=float)
+    shown = cells[values >= KDE_FLOOR * np.nanmax(values)].copy()
+    edges = np.quantile(shown[column], np.linspace(0, 1, len(KDE_COLOURS) + 1)[1:-1])
+    shown["fill"] = [KDE_COLOURS[int(np.searchsorted(edges, v, side="right"))]
+                     for v in shown[column]]
+    shown["text"] = [number(v, lang, 1) for v in shown[column]]
+    _draw(m, shown, title, title)
+    bounds = [float(shown[column].min()), *edges.tolist(), float(shown[column].max())]
+    items = tuple(LegendItem(swatch(colour), f"{number(bounds[i], lang, 1)} – "
+                                             f"{number(bounds[i + 1], lang, 1)}")
+                  for i, colour in enumerate(KDE_COLOURS))
+    return LegendSection(f"{title}: {translate(f'hotspots.layer.{layer}', lang)}", items)
+
+
+def _add_fear_crime(m: folium.Map, cells: gpd.GeoDataFrame, lang: str) -> LegendSection:
+    title = translate("hotspots.view.fear_crime", lang)
+    shown = cells[cells["fear_crime"].isin(list(FEAR_CRIME_COLOURS))].copy()
+    shown["fill"] = shown["fear_crime"].map(FEAR_CRIME_COLOURS)
+    shown["text"] = [label("hotspots.fc", c, lang) for c in shown["fear_crime"]]
+    _draw(m, shown, title, title)
+    items = tuple(LegendItem(swatch(colour), label("hotspots.fc", code, lang))
+                  for code, colour in FEAR_CRIME_COLOURS.items())
+    return LegendSection(title, items)

@@ -1,0 +1,90 @@
+"""What the Hotspots page shows of a hotspot report (no Streamlit here): its figures, the cells
+per class as a table and a chart, the localities, and what each class means."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from app.features.hotspots.map import CLASS_COLOURS, FEAR_CRIME_COLOURS
+from app.ui.i18n import label, number, translate
+from layers.hotspots.analysis import HotspotReport
+from layers.hotspots.classes import CLASS_CODES, min_bin
+from layers.hotspots.fear_crime import BOTH, CRIME_ONLY, FEAR_CRIME_CLASSES, FEAR_ONLY, NEITHER
+
+
+def class_table(report: HotspotReport, layers: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """Cells per Gi* class of each of ``layers`` and, when both fear and crime are among them,
+    per fear-vs-crime class: columns layer, code, label, cells."""
+    rows: list[dict[str, object]] = []
+    for layer in layers:
+        column = f"{layer}_class"
+        if column not in report.cells:
+            continue
+        counts = report.cells[column].value_counts()
+        for code in CLASS_CODES.values():
+            rows.append({"layer": translate(f"hotspots.layer.{layer}", lang), "code": code,
+                         "label": label("hotspots.class", code, lang),
+                         "cells": int(counts.get(code, 0))})
+    if not {"fear", "crime"} <= set(layers):
+        return pd.DataFrame(rows, columns=["layer", "code", "label", "cells"])
+    counts = report.cells["fear_crime"].value_counts()
+    for code in FEAR_CRIME_CLASSES:
+        rows.append({"layer": translate("hotspots.view.fear_crime", lang), "code": code,
+                     "label": label("hotspots.fc", code, lang),
+                     "cells": int(counts.get(code, 0))})
+    return pd.DataFrame(rows, columns=["layer", "code", "label", "cells"])
+
+
+def class_chart(table: pd.DataFrame, title: str) -> alt.Chart:
+    """A horizontal bar chart of cells per class, one panel per layer (not-significant and
+    "neither" are left out: they dwarf the classes that matter)."""
+    shown = table[~table["code"].isin(["not_significant", NEITHER])]
+    colours = {**CLASS_COLOURS, **FEAR_CRIME_COLOURS}
+    order = list(shown["label"].drop_duplicates())
+    colour_range = [colours[c] for c in shown.drop_duplicates("label")["code"]]
+    return alt.Chart(shown, title=title).mark_bar().encode(
+        x=alt.X("cells:Q", title=None),
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+        color=alt.Color("label:N", scale=alt.Scale(domain=order, range=colour_range),
+                        legend=None),
+        row=alt.Row("layer:N", title=None),
+        tooltip=["layer", "label", "cells"],
+    ).resolve_scale(y="independent")
+
+
+def metrics(report: HotspotReport, confidence: float, lang: str) -> list[tuple[str, str]]:
+    """(caption, value) of the cells, the fear answers and hot cells at ``confidence``, and the
+    offences when crime comes from them."""
+    fear = report.layers.get("fear")
+    crime = report.layers.get("crime")
+    shown = [(translate("hotspots.metric.cells", lang), number(len(report.cells), lang))]
+    if fear is not None:
+        hot = int((report.cells["fear_bin"] >= min_bin(confidence)).sum())
+        shown += [(translate("hotspots.metric.points", lang), number(fear.points, lang)),
+                  (translate("hotspots.metric.hot", lang, level=f"{confidence * 100:.0f}"),
+                   number(hot, lang))]
+    if crime is not None and crime.source == "offences":
+        shown.append((translate("hotspots.metric.offences", lang), number(crime.points, lang)))
+    return shown
+
+
+def localities_table(localities: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each locality's cells, fear and crime hot cells and fear-vs-crime class in ``lang``."""
+    shown = localities.assign(
+        fear_crime=[label("hotspots.fc", c, lang) for c in localities["fear_crime"]])
+    columns = {"name": "name", "cells": "cells", "fear_hot_cells": "fear",
+               "crime_hot_cells": "crime", "fear_crime": "class"}
+    return pd.DataFrame(shown[list(columns)]).rename(columns={
+        column: translate(f"hotspots.localities.{key}", lang) for column, key in columns.items()})
+
+
+def explanation_table(lang: str) -> pd.DataFrame:
+    """What each fear-vs-crime class means for the police, urbanists and community workers:
+    one row per class, one column per role."""
+    roles = ("police", "urban", "community")
+    rows = {code: [translate(f"hotspots.fc.{code}.{role}", lang) for role in roles]
+            for code in (BOTH, FEAR_ONLY, CRIME_ONLY)}
+    return pd.DataFrame(rows, index=[translate(f"hotspots.explain.{role}", lang)
+                                     for role in roles]).rename(
+        columns={code: label("hotspots.fc", code, lang) for code in rows}).T

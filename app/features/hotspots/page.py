@@ -1,0 +1,195 @@
+"""The Hotspots page: fear and crime hotspots of the current town, their classes, and what
+each class means for the police, urbanists and community workers.
+
+The page is a public view: sensitive answers count only in cells with at least k of them and
+the KDE bandwidth is never shown (``layers.hotspots.privacy``). Results are cached by the
+store's location and version and every input of the analysis.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app.features.hotspots.map import VIEWS, build_hotspot_map
+from app.features.hotspots.model import (
+    class_chart,
+    class_table,
+    explanation_table,
+    localities_table,
+    metrics,
+)
+from app.ui import cache
+from app.ui.i18n import label, number, translate
+from app.ui.state import current_language, page_town, t
+from app.ui.town import TownData
+from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
+from layers.hotspots.filters import PinFilter
+from layers.hotspots.grid import MAX_CELL_M, MIN_CELL_M
+from layers.hotspots.privacy import DEFAULT_K
+from layers.schema import AGE_GROUPS, FEELINGS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
+from layers.store import open_store
+
+MAP_HEIGHT = 560
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def compute(location: str, version: str, town_id: str, layer: str, cell_m: float,
+            confidence: float, filters: tuple[tuple[str, ...], ...],
+            dates: tuple[date | None, date | None],
+            ) -> tuple[HotspotReport | None, str, dict[str, object]]:
+    """The public hotspot report for these inputs, or (None, problem code, its figures)."""
+    categories, feelings, seen, times, ages, sessions = filters
+    request = HotspotRequest(
+        town_id=town_id, cell_m=cell_m, confidence=confidence, public=True, k=DEFAULT_K,
+        pins=PinFilter(categories=categories, feelings=tuple(int(f) for f in feelings),
+                       seen=seen, times_of_day=times, age_groups=ages, sessions=sessions,
+                       date_from=dates[0], date_to=dates[1]),
+    )
+    try:
+        return run_hotspots(open_store(location), request, layer=layer), "", {}
+    except HotspotInputError as exc:
+        return None, exc.code, dict(exc.params)
+
+
+def render() -> None:
+    """The page: the analysis inputs and filters, then the figures, map, table, chart,
+    agreement, localities and the explanation of the classes."""
+    lang = current_language()
+    town_id = page_town()
+    town = cache.town_data(town_id)
+
+    st.title(t("hotspots.title", town=town.town["name"]))
+    st.caption(t("hotspots.intro"))
+    st.info(t("hotspots.public_note", k=DEFAULT_K))
+
+    left, middle, right = st.columns(3)
+    layers = left.multiselect(t("hotspots.layers"), ["fear", "crime"], default=["fear", "crime"],
+                              format_func=lambda c: translate(f"hotspots.layer.{c}", lang),
+                              key="hotspots_layers")
+    cell_m = middle.select_slider(t("hotspots.cell"),
+                                  options=list(range(int(MIN_CELL_M), int(MAX_CELL_M) + 1, 50)),
+                                  value=100, key="hotspots_cell")
+    confidence = right.select_slider(t("hotspots.confidence"), options=[0.90, 0.95, 0.99],
+                                     value=0.95, format_func=lambda c: f"{c:.0%}",
+                                     key="hotspots_confidence")
+
+    filters, dates = _filters(town, lang)
+
+    if not layers:
+        st.warning(t("hotspots.no_layer"))
+        st.stop()
+
+    store = cache.store()
+    main_layer = "fear" if "fear" in layers else "crime"
+    with st.spinner(t("hotspots.computing")):
+        report, problem, figures = compute(
+            store.location, store.version(), town_id, main_layer, float(cell_m), float(confidence),
+            filters, dates)
+    if report is None:
+        st.warning(t("hotspots.error", detail=t(f"hotspots.problem.{problem}", **figures)))
+        st.stop()
+
+    _results(report, layers, town, confidence, main_layer, lang)
+
+
+def _filters(town: TownData, lang: str
+             ) -> tuple[tuple[tuple[str, ...], ...], tuple[date | None, date | None]]:
+    """The pin filters chosen in their expander, as ``compute`` takes them: (categories,
+    feelings, seen, times of day, age groups, sessions) and (first day, last day)."""
+    with st.expander(t("hotspots.filters")):
+        a, b, c = st.columns(3)
+        categories = a.multiselect(t("hotspots.filter.category"), PIN_CATEGORIES,
+                                   format_func=lambda v: label("pin.category", v, lang),
+                                   placeholder=t("hotspots.filter.all"), key="hotspots_category")
+        feelings = a.multiselect(t("hotspots.filter.feeling"), FEELINGS,
+                                 format_func=lambda v: label("pin.feeling", v, lang),
+                                 placeholder=t("hotspots.filter.all"), key="hotspots_feeling")
+        seen = b.multiselect(t("hotspots.filter.seen"), SEEN,
+                             format_func=lambda v: label("pin.seen", v, lang),
+                             placeholder=t("hotspots.filter.all"), key="hotspots_seen")
+        times = b.multiselect(t("hotspots.filter.time"), TIMES_OF_DAY,
+                              format_func=lambda v: label("pin.time", v, lang),
+                              placeholder=t("hotspots.filter.all"), key="hotspots_time")
+        ages = c.multiselect(t("hotspots.filter.age"), AGE_GROUPS,
+                             format_func=lambda v: label("age", v, lang),
+                             placeholder=t("hotspots.filter.all"), key="hotspots_age")
+        session_ids = sorted(town.pins_approved["session_id"].dropna().astype(str).unique())
+        sessions = c.multiselect(t("hotspots.filter.session"), session_ids,
+                                 placeholder=t("hotspots.filter.all"), key="hotspots_session")
+        period = st.date_input(t("hotspots.filter.dates"), value=[], key="hotspots_dates")
+    chosen_dates = tuple(period) if isinstance(period, tuple) else (period,)
+    dates = (chosen_dates[0] if chosen_dates else None,
+             chosen_dates[1] if len(chosen_dates) > 1 else None)
+    return ((tuple(categories), tuple(str(f) for f in feelings), tuple(seen), tuple(times),
+             tuple(ages), tuple(sessions)), dates)
+
+
+def _results(report: HotspotReport, layers: list[str], town: TownData, confidence: float,
+             main_layer: str, lang: str) -> None:
+    """The report: figures and notes, the map of a chosen view and layer, the classes as a
+    table and chart, the agreement of fear and crime, the localities, the explanation."""
+    shown = metrics(report, confidence, lang)
+    for column, (caption, value) in zip(st.columns(len(shown)), shown, strict=True):
+        column.metric(caption, value)
+    crime = report.layers.get("crime")
+
+    for layer in layers:
+        if layer in report.failed:
+            code, params = report.failed[layer]
+            st.warning(t("hotspots.error.layer", layer=translate(f"hotspots.layer.{layer}", lang),
+                         detail=t(f"hotspots.problem.{code}", **params)))
+    for summary in report.layers.values():
+        if summary.outside:
+            st.caption(t("hotspots.outside", n=summary.outside))
+        if summary.withheld:
+            st.caption(t("hotspots.withheld", n=summary.withheld, k=DEFAULT_K))
+    if crime is not None and crime.source == "district_index" and "crime" in layers:
+        st.caption(t("hotspots.crime_index", year=crime.year or "–",
+                     value=number(crime.reference_per_10k or float("nan"), lang, 1)))
+
+    shown_layers = tuple(layer for layer in layers if layer in report.layers)
+    view_column, layer_column = st.columns(2)
+    view = view_column.radio(t("hotspots.view"), VIEWS, horizontal=True, key="hotspots_view",
+                             format_func=lambda v: translate(f"hotspots.view.{v}", lang))
+    map_layer = layer_column.radio(t("hotspots.map_layer"), shown_layers, horizontal=True,
+                                   key="hotspots_map_layer",
+                                   format_func=lambda v: translate(f"hotspots.layer.{v}", lang))
+    st_folium(build_hotspot_map(report, town.boundary, view, map_layer or main_layer, lang),
+              key=f"hotspots-{town.town_id}", height=MAP_HEIGHT, use_container_width=True,
+              returned_objects=[])
+
+    table = class_table(report, shown_layers, lang)
+    if not table.empty:  # crime alone from the district index has no classes to count
+        table_column, chart_column = st.columns([1, 1])
+        table_column.dataframe(
+            table.drop(columns="code").rename(columns={"layer": t("hotspots.table.layer"),
+                                                       "label": t("hotspots.table.class"),
+                                                       "cells": t("hotspots.table.cells")}),
+            hide_index=True, width="stretch")
+        chart_column.altair_chart(class_chart(table, t("hotspots.chart.title")), width="stretch")
+
+    if report.agreement is not None and "fear" in layers and "crime" in layers:
+        agreement = report.agreement
+        st.subheader(t("hotspots.agreement"))
+        a, b, c = st.columns(3)
+        a.metric(t("hotspots.agreement.jaccard"), number(agreement.jaccard, lang, 2))
+        b.metric(t("hotspots.agreement.share"), number(agreement.fear_hot_also_crime_hot, lang, 2))
+        c.metric(t("hotspots.agreement.lee"), f"{number(agreement.lee_l, lang, 2)} "
+                                              f"({number(agreement.lee_p, lang, 3)})",
+                 help=t("hotspots.agreement.help"))
+
+    if len(report.localities):
+        st.subheader(t("hotspots.localities"))
+        st.dataframe(localities_table(report.localities, lang), hide_index=True,
+                     width="stretch")
+
+    with st.expander(t("hotspots.explain"), expanded=False):
+        st.markdown(t("hotspots.explain.method"))
+        st.table(explanation_table(lang))
+
+
+if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)
+    render()

@@ -1,0 +1,114 @@
+"""The Map page: the town's layers on one folium map, a side panel for the clicked area,
+and the sources and licences of every layer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app.features.map.map import MAP_HEIGHT, build_map, default_basemap
+from app.features.map.model import figures, public_pin_count, sources_table
+from app.features.map.panel import render_area_panel
+from app.ui import cache
+from app.ui.access import current_principal
+from app.ui.i18n import number
+from app.ui.state import BASEMAP_KEY, current_language, page_town, t
+from app.ui.town import TownData, area_at
+from layers.access import guarded
+from layers.access.roles import VIEW_EXACT_SENSITIVE
+from layers.store import Store
+
+#: Session-state key of the "exact sensitive pins" toggle.
+EXACT_PINS_KEY = "map_exact_pins"
+#: What st_folium reports about clicks. A polygon with a popup stops the click reaching the
+#: map (Leaflet's bindPopup), so only "last_object_clicked" sees it; a click that lands on the
+#: pin layer's canvas above a polygon reaches only the map ("last_clicked").
+CLICKS = ("last_object_clicked", "last_clicked")
+
+
+def render() -> None:
+    """The page: title and figures, the base-map and exact-pins toggles, the map with its side
+    panel, the sources."""
+    lang = current_language()
+    town_id = page_town()
+    town = cache.town_data(town_id)
+
+    st.title(t("map.title", town=town.town["name"]))
+    st.caption(t("map.intro"))
+
+    shown = figures(town)
+    for column, (key, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
+        column.metric(t(key), number(value, lang))
+    st.caption(t("map.counts", town=town.town["name"], localities=len(town.localities),
+                 pins=public_pin_count(town), services=len(town.services),
+                 districts=len(town.districts)))
+
+    # A toggle, not a radio of translated options: after a language switch Streamlit's radio
+    # loses its displayed choice when the option labels change.
+    st.session_state.setdefault(BASEMAP_KEY, default_basemap() == "osm")
+    basemap = "osm" if st.toggle(t("map.basemap.osm"), key=BASEMAP_KEY,
+                                 help=t("map.basemap.help")) else "none"
+    # exact sensitive pins for the roles allowed to see them (a toggle, audited); else public
+    drawn = map_pins(town, cache.store())
+
+    map_and_panel(town, lang, basemap, drawn)
+
+    with st.expander(t("map.sources")):
+        st.dataframe(sources_table(town, lang), hide_index=True, width="stretch")
+        if basemap == "osm":
+            st.caption(t("map.sources.osm"))
+
+
+def map_pins(town: TownData, store: Store) -> TownData:
+    """``town`` with the pins the Map page may draw for the logged-in principal.
+
+    Draws the toggle "exact sensitive pins" (off by default) for a principal with
+    ``view_exact_sensitive`` only. Switched on, every approved pin of the town is exact, the
+    sensitive ones too, and no cells are drawn; the pins are read through
+    ``layers.access.guarded.pins_for``, which checks the right and writes the view to the audit
+    log. Anyone else, or the toggle off, gets ``town`` unchanged: the public view.
+    """
+    principal = current_principal()
+    if not principal.can(VIEW_EXACT_SENSITIVE):
+        st.session_state.pop(EXACT_PINS_KEY, None)  # a role changed since: no stale "on"
+        return town
+    if not st.toggle(t("access.exact_pins"), key=EXACT_PINS_KEY,
+                     help=t("access.exact_pins.help")):
+        return town
+    view = guarded.pins_for(principal, store, town.town_id)
+    st.warning(t("access.exact_pins.audited"), icon="🔒")
+    approved = view.pins[view.pins["status"] == "approved"].reset_index(drop=True)
+    return replace(town, pins_exact=approved, pin_cells=town.pin_cells.iloc[0:0])
+
+
+def newest_click(result: dict | None, state_key: str) -> dict | None:
+    """The most recent clicked point ({"lat", "lng"}) of either kind, remembered per town."""
+    result = result or {}
+    seen = st.session_state.get(state_key, {})
+    changed = [result[name] for name in CLICKS
+               if result.get(name) and result.get(name) != seen.get(name)]
+    point = changed[0] if changed else seen.get("point")
+    st.session_state[state_key] = {**{name: result.get(name) for name in CLICKS},
+                                   "point": point}
+    return point
+
+
+@st.fragment
+def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData) -> None:
+    """Map and side panel rerun on their own: a click must not rerun the whole page.
+    ``drawn`` is ``town`` with the pins the principal may see on the map."""
+    map_column, panel_column = st.columns([5, 2], gap="medium")
+    with map_column:
+        clicked = st_folium(build_map(drawn, lang, basemap), key=f"map-{town.town_id}",
+                            height=MAP_HEIGHT, use_container_width=True,
+                            returned_objects=list(CLICKS))
+    point = newest_click(clicked, f"map-clicks-{town.town_id}")
+    ref = area_at(town, point["lat"], point["lng"]) if point else None
+    with panel_column:
+        render_area_panel(town, ref, lang, cache.store())
+
+
+if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)
+    render()

@@ -1,0 +1,1 @@
+"""The Moderation page: approve, reject or re-categorise pending pins."""

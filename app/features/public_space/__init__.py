@@ -1,0 +1,1 @@
+"""The Public space page: service accessibility, safety audits and service links."""

@@ -1,0 +1,154 @@
+"""Cached access to the store for the pages.
+
+Caches are keyed on the store's location and ``store.version()`` (which changes with the data),
+never on a frame argument: hashing a GeoDataFrame on every rerun would cost more than it saves.
+The version is asked of the store on every rerun (a file's mtime, a PostGIS row), never kept
+in the process, so several app processes serving one PostGIS see each other's writes.
+
+With ``MAPA_QUERY_LOG`` set to a file, every data function below appends one JSON line per
+call (process id, kind, milliseconds) to it, for ``mapa bench load``; unset, nothing is timed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from app.ui.i18n import labels, translate
+from app.ui.town import TownData, load_town
+from layers.access import guarded
+from layers.access.principal import AccessDenied, Principal
+from layers.mapping.paper import town_session_grid
+from layers.mapping.print_map import print_session_map
+from layers.schema import PIN_CATEGORIES
+from layers.store import Store, default_location, open_store
+
+#: Environment variable naming the file the data functions' timings are appended to.
+QUERY_LOG = "MAPA_QUERY_LOG"
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def timed(kind: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Record each call's duration under ``kind`` in ``MAPA_QUERY_LOG`` (when it is set).
+
+    Under a cached function it times cache misses only, i.e. the reads from the store.
+    One ``O_APPEND`` write per line keeps lines of concurrent processes whole.
+    """
+    def wrap(func: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(func)
+        def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            log = os.environ.get(QUERY_LOG)
+            if not log:
+                return func(*args, **kwargs)
+            start = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                line = json.dumps({"pid": os.getpid(), "kind": kind, "at": time.time(),
+                                   "ms": (time.perf_counter() - start) * 1000}) + "\n"
+                fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                try:
+                    os.write(fd, line.encode())
+                finally:
+                    os.close(fd)
+        return run
+    return wrap
+
+
+def store() -> Store:
+    """The store named by ``MAPA_STORE`` (default ``geodata/mapa.gpkg``)."""
+    return open_store(default_location())
+
+
+@timed("version")
+def _key() -> tuple[str, str]:
+    """What every cache below is keyed on: the store's location and its data version."""
+    current = store()
+    return current.location, current.version()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+@timed("read_towns")
+def _towns(location: str, version: str) -> pd.DataFrame:
+    return pd.DataFrame(open_store(location).read("towns").drop(columns="geometry"))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+@timed("load_town")
+def _town(location: str, version: str, town_id: str) -> TownData:
+    return load_town(open_store(location), town_id)
+
+
+@timed("towns")
+def towns() -> pd.DataFrame:
+    """The towns table (no geometry), sorted by name."""
+    return _towns(*_key()).sort_values("name")
+
+
+@timed("town_data")
+def town_data(town_id: str) -> TownData:
+    """Everything the map page needs for one town (see ``app.ui.town``)."""
+    return _town(*_key(), town_id)
+
+
+@timed("sessions")
+def sessions(principal: Principal, town_id: str) -> pd.DataFrame:
+    """The mapping sessions of a town within ``principal``'s scope, oldest first (a
+    facilitator's own centre's only; ``layers.access.guarded.sessions_for``)."""
+    return guarded.sessions_for(principal, store(), town_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _session_pdf(location: str, version: str, town_id: str, session_id: str, paper: str,
+                 lang: str) -> bytes:
+    current = open_store(location)
+    town = load_town(current, town_id)
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "map.pdf"
+        print_session_map(pdf, grid=town_session_grid(current, town_id), town=town.boundary,
+                          context=town.context, localities=town.localities,
+                          session_id=session_id,
+                          title=f"{translate('app.title', lang)} – {town.town['name']}",
+                          category_labels=labels("pin.category", PIN_CATEGORIES, lang),
+                          paper=paper)
+        return pdf.read_bytes()
+
+
+@timed("session_pdf")
+def session_pdf(town_id: str, session_id: str, paper: str, lang: str) -> bytes:
+    """The printable gridded map of a session (PDF bytes)."""
+    return _session_pdf(*_key(), town_id, session_id, paper, lang)
+
+
+@timed("pins_export")
+def pins_export(principal: Principal, town_id: str, session_id: str, fmt: str,
+                public: bool) -> bytes:
+    """A session's pins as a file in ``fmt`` for ``principal`` (``layers.access.guarded``:
+    an internal export is checked and audited, so call this when the file is asked for)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"pins.{fmt}"
+        guarded.export_pins(principal, store(), town_id, out, fmt, session_id=session_id,
+                            public=public)
+        return out.read_bytes()
+
+
+@timed("pins")
+def pins(principal: Principal, town_id: str) -> gpd.GeoDataFrame:
+    """The pins of a town ``principal`` may see exactly (``layers.access.guarded.pins_for``):
+    a facilitator's own centre's sessions, every pin for moderators and police. Not cached:
+    the read is checked and audited in ``layers.access``."""
+    view = guarded.pins_for(principal, store(), town_id)
+    if not view.exact:
+        raise AccessDenied(f"{principal.role} sees pins only in the public view")
+    return view.pins

@@ -1,0 +1,14 @@
+"""The last step of every map builder, before the map is rendered or handed to ``st_folium``."""
+
+from __future__ import annotations
+
+import folium
+
+from app.ui.maps.assets import localize
+from app.ui.maps.escaping import escape_text
+
+
+def finish(m: folium.Map) -> folium.Map:
+    """``m`` with every user-visible text made inert (:mod:`app.ui.maps.escaping`) and every
+    asset served locally (:mod:`app.ui.maps.assets`); raises what ``localize`` raises."""
+    return localize(escape_text(m))

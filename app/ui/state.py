@@ -1,0 +1,63 @@
+"""The session's current language and town (kept in ``st.session_state`` by sidebar widgets),
+and the UI texts in that language."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import streamlit as st
+
+from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+
+#: Session-state keys of the sidebar widgets.
+LANGUAGE_KEY: Final = "lang"
+TOWN_KEY: Final = "town_id"
+#: True when the OpenStreetMap base map is switched on.
+BASEMAP_KEY: Final = "basemap_osm"
+#: The mapping session chosen on any page (kept apart from the pages' own widget keys:
+#: Streamlit forgets a widget's state when the page showing it is left).
+CURRENT_SESSION_KEY: Final = "current_session"
+
+
+def current_language() -> str:
+    """The chosen UI language ("cs" until the user switches)."""
+    lang = st.session_state.get(LANGUAGE_KEY, DEFAULT_LANGUAGE)
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **fmt: object) -> str:
+    """The text of ``key`` in the language chosen in the sidebar (Czech until switched)."""
+    return translate(key, current_language(), **fmt)
+
+
+def current_town() -> str | None:
+    """The chosen town's id, or None before the sidebar has offered any town."""
+    town = st.session_state.get(TOWN_KEY)
+    return str(town) if town else None
+
+
+def page_town() -> str:
+    """The chosen town's id for a page; ``app/main.py`` always offers one before a page runs."""
+    town = current_town()
+    if town is None:
+        raise RuntimeError("a page ran before app/main.py offered a town")
+    return town
+
+
+def choose_session(where: Any, session_ids: list[str], widget_key: str) -> str:
+    """A session selectbox (in ``where``) that remembers the choice across pages.
+
+    Starts at the session chosen last anywhere (or just created), else the newest (last of
+    ``session_ids``).
+    """
+    remembered = st.session_state.get(CURRENT_SESSION_KEY)
+    st.session_state[widget_key] = (remembered if remembered in session_ids
+                                    else session_ids[-1])
+
+    def remember() -> None:
+        st.session_state[CURRENT_SESSION_KEY] = st.session_state[widget_key]
+
+    chosen = str(where.selectbox(translate("sessions.choose", current_language()), session_ids,
+                                 key=widget_key, on_change=remember))
+    st.session_state[CURRENT_SESSION_KEY] = chosen
+    return chosen

@@ -1,0 +1,142 @@
+"""The features' models: what each page shows, computed from domain results without
+Streamlit (the pages only lay these out)."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+from app.features.area.model import (
+    choices,
+    history_table,
+    indicator_table,
+    shorten,
+    unaddressed_table,
+)
+from app.features.data.model import drawn_locality_file, problems_table, sources_table
+from app.features.hotspots.model import explanation_table, localities_table, metrics
+from app.features.map.model import figures, public_pin_count
+from app.features.map.model import sources_table as map_sources
+from app.features.moderation.model import pending_table
+from app.features.patrol.model import gpx_file, saved_table, stops_table
+from app.features.patrol.model import metrics as patrol_metrics
+from app.features.public_space.model import access_table, audits_table
+from app.ui.i18n import label, translate
+from app.ui.town import load_town
+from layers.hotspots.analysis import HotspotRequest, run_hotspots
+from layers.ingest.report import ValidationReport
+from layers.patrol.plans import build_plan
+from layers.patrol.ranking import RankingRequest
+from layers.schema import AUDIT_ASPECTS
+from layers.store import Store
+from layers.strategy.area import load_area
+from layers.urban.accessibility import SERVICE_GROUPS
+
+TOWN = "litvinov"
+
+
+def test_map_figures_count_exact_pins_and_cell_answers(demo_store: Store) -> None:
+    town = load_town(demo_store, TOWN)
+    assert public_pin_count(town) == len(town.pins_exact) + int(town.pin_cells["count"].sum())
+    assert figures(town)["map.metric.pins"] == public_pin_count(town)
+    assert figures(town)["map.metric.localities"] == len(town.localities)
+
+
+@pytest.mark.parametrize("lang", ["cs", "en"])
+def test_map_sources_are_titled_and_marked_in_the_language(demo_store: Store,
+                                                           lang: str) -> None:
+    town = load_town(demo_store, TOWN)
+    table = map_sources(town, lang)
+    assert table.columns[0] == translate("map.sources.layer", lang)
+    assert set(table.iloc[:, -1]) <= {translate("common.synthetic", lang), ""}
+    assert label("layer", "pins", lang) in set(table.iloc[:, 0])
+
+
+def test_moderation_table_marks_held_comments() -> None:
+    pending = pd.DataFrame({"pin_id": ["a", "b"], "category": ["dogs", "traffic"],
+                            "feeling": [2, 5], "comment": ["call 777 123 456", None],
+                            "comment_held": [True, False], "session_id": ["s", "s"],
+                            "created_at": ["2026-01-01", "2026-01-02"]})
+    table = pending_table(pending, "en")
+    assert not table["select"].any()
+    assert list(table["category"]) == ["Dogs", "Traffic"]
+    assert list(table["comment"]) == [f"⚠ {translate('moderation.held', 'en')}: call 777 123 456",
+                                      ""]
+
+
+def test_area_choices_and_tables(demo_store: Store) -> None:
+    view = load_area(demo_store, TOWN, None)
+    picks = choices(view)
+    assert picks.goal_labels and set(picks.goal_strategy) == set(picks.goal_labels)
+    assert all(len(text) <= 90 for text in picks.goal_labels.values())
+    history = history_table(view, "en")
+    if not history.empty:
+        when = history[translate("area.col.when", "en")].tolist()
+        assert when == sorted(when, reverse=True)
+    if not view.indicators.empty:
+        assert len(indicator_table(view.indicators, "cs")) == len(view.indicators)
+    if not view.unaddressed.empty:
+        table = unaddressed_table(view.unaddressed, "cs")
+        assert table.iloc[:, 1].tolist() == view.unaddressed["count"].tolist()
+    assert shorten("x" * 100) == "x" * 89 + "…" and shorten("short") == "short"
+
+
+def test_hotspot_metrics_localities_and_explanation(demo_store: Store) -> None:
+    report = run_hotspots(demo_store, HotspotRequest(town_id=TOWN, public=True))
+    shown = metrics(report, 0.95, "en")
+    assert shown[0] == (translate("hotspots.metric.cells", "en"), f"{len(report.cells):,}")
+    if len(report.localities):
+        assert len(localities_table(report.localities, "cs")) == len(report.localities)
+    explanation = explanation_table("cs")
+    assert explanation.shape == (3, 3)
+    assert list(explanation.columns) == [translate(f"hotspots.explain.{role}", "cs")
+                                         for role in ("police", "urban", "community")]
+
+
+def test_patrol_tables_and_files(demo_store: Store) -> None:
+    plan = build_plan(demo_store, RankingRequest(TOWN), 4, 150.0, "straight")
+    assert len(stops_table(plan, "en")) == len(plan.stops)
+    assert patrol_metrics(plan, "cs")[0][0] == translate("patrol.metric.length", "cs")
+    assert gpx_file(plan, "Litvínov").startswith(b"<?xml")
+    saved = pd.DataFrame({"title": ["A"], "created_at": ["2026-01-01"], "length_m": [1500.0],
+                          "measure_id": [None]})
+    assert saved_table(saved, "en").iloc[0].tolist() == ["A", "2026-01-01", 1.5, ""]
+
+
+def test_data_tables_and_drawn_file(demo_store: Store) -> None:
+    report = ValidationReport("f.geojson", rows=2)
+    assert problems_table(report, "cs").empty
+    report.add("rejected", "row 2", "no geometry")
+    problems = problems_table(report, "en")
+    assert problems.iloc[0].tolist() == ["row 2", translate("data.problems.rejected", "en"),
+                                         "no geometry"]
+    sources = sources_table(demo_store.read("sources"), "en")
+    assert sources.columns[0] == translate("data.sources.layer", "en")
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    path = drawn_locality_file(square, "Nová", 12, "terén", "2026-01-01")
+    feature = json.loads(path.read_text(encoding="utf-8"))["features"][0]
+    assert feature["geometry"] == square
+    assert feature["properties"] == {"name": "Nová", "population_est": 12, "source": "terén",
+                                     "date": "2026-01-01"}
+
+
+def test_public_space_tables() -> None:
+    groups = list(SERVICE_GROUPS)
+    table = gpd.GeoDataFrame({"origin_kind": ["locality"], "name": ["Janov"],
+                              **{f"dist_{g}": [float("inf") if g == groups[0] else 120.4]
+                                 for g in groups},
+                              "white": [f"{groups[0]}, "]}, geometry=[Point(0, 0)])
+    shown = access_table(table, "en")
+    assert shown.iloc[0].tolist() == [label("urban.kind", "locality", "en"), "Janov", None,
+                                      *[120] * (len(groups) - 1),
+                                      label("urban.group", groups[0], "en")]
+    audits = pd.DataFrame({"place_label": ["Park"], "date": ["2026-01-01"], "mean": [2.25],
+                           "weakest": [f"{AUDIT_ASPECTS[0]},{AUDIT_ASPECTS[1]}"],
+                           "measure_ids": [""], **{a: [2] for a in AUDIT_ASPECTS}})
+    row = audits_table(audits, "cs").iloc[0]
+    assert row.iloc[0] == "Park" and row.iloc[-3] == 2.2
+    assert row.iloc[-2] == ", ".join(label("urban.aspect", a, "cs") for a in AUDIT_ASPECTS[:2])
