@@ -1,4 +1,4 @@
-"""Seeded strategies: the documents of seeds 000–003 transcribed into ``geodata/strategies``.
+"""Seeded strategies: the documents of seeds 000–004 transcribed into ``geodata/strategies``.
 
 Each ``*.toml`` file holds one document (TOML because the standard library reads it; no YAML
 parser is a dependency). Its ``[strategy]`` table names the seed file every entry of the file
@@ -151,5 +151,6 @@ def seeded_sources(strategies: list[Strategy]) -> list[dict[str, str]]:
              "title": "Strategické dokumenty: cíle, opatření a ukazatele (přepis); vazby míří "
                       "i na ilustrativní data",
              "licence": "citace zdrojových dokumentů", "attribution": attribution,
-             "vintage": "zprávy 2023–2024; strategie Karlových Varů a kraje bez data"}
+             "vintage": "zprávy 2023–2024; strategie Karlových Varů a Karlovarského kraje a "
+                        "vyhodnocení strategie Ústeckého kraje 2012 2016 bez data"}
             for spec in STRATEGY_LAYERS]
