@@ -95,11 +95,14 @@ GOALS: Final = LayerSpec(
     ("goal_id", "strategy_id", "town_id", "position", "parent_id", "number", "level", "text",
      "description"),
 )
+#: List columns (``goal_ids`` … ``results``) are JSON arrays; ``results`` (what the document
+#: reports as done) came later: a store written before it lacks the column and reads as empty.
 MEASURES: Final = LayerSpec(
     "measures", None,
     ("measure_id", "strategy_id", "town_id", "position", "number", "title", "text", "goal_ids",
      "owners", "partners", "target_groups", "time_frame", "status", "status_note", "budget_czk",
-     "budget_note", "activities", "benefits", "obstacles", "conditions", "related_documents"),
+     "budget_note", "activities", "benefits", "obstacles", "conditions", "related_documents",
+     "results"),
 )
 MEASURE_LINKS: Final = LayerSpec(
     "measure_links", None,

@@ -158,7 +158,9 @@ class Measure:
     """A measure (opatření, aktivita, výstup) serving goals of its strategy.
 
     List fields are tuples of the document's wording. ``budget_czk`` is set only when the
-    source gives an amount; ``budget_note`` keeps what it says otherwise.
+    source gives an amount; ``budget_note`` keeps what it says otherwise. ``results`` is what
+    the document reports as done for the measure (its "plnění"), one item per point of the
+    document, figures included, verbatim; empty when the document reports nothing.
     """
 
     measure_id: str
@@ -181,6 +183,7 @@ class Measure:
     conditions: tuple[str, ...] = ()
     related_documents: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
+    results: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require(self.measure_id, "measure id")
@@ -278,7 +281,12 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A dated evaluation of the strategy, a goal, a measure or an indicator, by a role."""
+    """An evaluation of the strategy, a goal, a measure or an indicator, by a role.
+
+    ``date`` and ``author_role`` are empty when the source document gives neither (an
+    evaluation transcribed from an undated, unsigned document); otherwise ``date`` is a date
+    of the precision the source gives.
+    """
 
     evaluation_id: str
     strategy_id: str
@@ -291,8 +299,8 @@ class Evaluation:
     def __post_init__(self) -> None:
         what = f"evaluation {self.evaluation_id}"
         _one_of(self.target_kind, STRATEGY_ENTITIES, f"{what}: target kind")
-        check_date(self.date, f"{what}: date")
-        _require(self.author_role, f"{what}: author role")
+        if self.date:
+            check_date(self.date, f"{what}: date")
         _require(self.text, f"{what}: text")
 
 

@@ -1,4 +1,4 @@
-"""Seeded strategies: the documents of seeds 000–003 transcribed into ``geodata/strategies``.
+"""Seeded strategies: the documents of seeds 000–004 transcribed into ``geodata/strategies``.
 
 Each ``*.toml`` file holds one document (TOML because the standard library reads it; no YAML
 parser is a dependency). Its ``[strategy]`` table names the seed file every entry of the file
@@ -12,12 +12,16 @@ File format (keys are ids local to the file; the loader prefixes them with the s
   ``parent`` (a goal key; default: the goal numbered like this one minus its last part, when
   the file has one) and ``description``.
 - ``[[measures]]``: ``title`` and the optional fields of :class:`Measure`; ``goals`` lists goal
-  keys; ``links`` is a list of ``{kind, target, wkt?, note?}``; ``key`` defaults to ``number``.
+  keys; ``links`` is a list of ``{kind, target, wkt?, note?}``; ``key`` defaults to ``number``;
+  ``activities`` lists what the document plans, ``results`` what it reports as done (both
+  lists of the document's points); ``status`` defaults to "planned" when the document gives
+  none.
 - ``[[indicators]]``: ``name``, ``kind`` and optional ``unit``, ``criterion``, ``goal`` (a key),
   ``baseline``/``target`` (``{value, note?, date?}``), ``observations`` (``[{date, value,
   note?}]``) and ``bands`` (``[{low, high, label, description?, municipalities?}]``).
 - ``[[evaluations]]``: ``target`` ("strategy" or "goal:KEY", "measure:KEY", "indicator:KEY"),
-  ``date``, ``author_role``, ``text``.
+  ``date``, ``author_role``, ``text``; ``date`` and ``author_role`` may be empty or left out
+  when the document gives neither (never an assumed date).
 - ``[[history]]``: ``entity`` (as ``target`` above), ``at``, ``who_role``, ``change``.
 """
 
@@ -43,7 +47,7 @@ from layers.strategy.model import (
 SEEDED_DIR: Final = Path(__file__).resolve().parents[2] / "geodata" / "strategies"
 
 _LIST_FIELDS: Final = ("owners", "partners", "target_groups", "activities", "benefits",
-                       "obstacles", "conditions", "related_documents")
+                       "obstacles", "conditions", "related_documents", "results")
 _TEXT_FIELDS: Final = ("text", "number", "time_frame", "status", "status_note", "budget_note")
 
 
@@ -130,7 +134,7 @@ def _strategy(data: dict[str, Any]) -> Strategy:
         return kind, goal_ref(key) if kind == "goal" else ref(kind, key)
 
     evaluations = [Evaluation(ref("evaluation", f"{position:02d}"), sid, *entity(row["target"]),
-                              row["date"], row["author_role"], row["text"])
+                              row.get("date", ""), row.get("author_role", ""), row["text"])
                    for position, row in enumerate(data.get("evaluations", []), start=1)]
     history = [HistoryEntry(*entity(row["entity"]), row["at"], row["who_role"], row["change"])
                for row in data.get("history", [])]
@@ -147,5 +151,6 @@ def seeded_sources(strategies: list[Strategy]) -> list[dict[str, str]]:
              "title": "Strategické dokumenty: cíle, opatření a ukazatele (přepis); vazby míří "
                       "i na ilustrativní data",
              "licence": "citace zdrojových dokumentů", "attribution": attribution,
-             "vintage": "zprávy 2023–2024; strategie Karlových Varů a kraje bez data"}
+             "vintage": "zprávy 2023–2024; strategie Karlových Varů a Karlovarského kraje a "
+                        "vyhodnocení strategie Ústeckého kraje 2012 2016 bez data"}
             for spec in STRATEGY_LAYERS]

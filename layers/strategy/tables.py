@@ -5,7 +5,8 @@
 EPSG:4326 in ``measure_links.wkt``); :func:`load_strategies` reads them back into equal
 :class:`~layers.strategy.model.Strategy` objects. List fields are JSON arrays in text columns,
 history changes JSON objects; ``position`` columns keep the document order, so no backend has
-to preserve row order. Tables carrying ``town_id`` (the strategy's town, empty for a region's
+to preserve row order. A ``measures`` table written before its ``results`` column existed reads
+back with empty results. Tables carrying ``town_id`` (the strategy's town, empty for a region's
 document) can be read per town.
 """
 
@@ -36,7 +37,7 @@ from layers.strategy.model import (
 #: Numeric columns that may be empty: typed as floats so an all-empty column stays numeric.
 _NUMERIC = ("budget_czk", "low", "high", "municipalities")
 _LIST_FIELDS = ("goal_ids", "owners", "partners", "target_groups", "activities", "benefits",
-                "obstacles", "conditions", "related_documents")
+                "obstacles", "conditions", "related_documents", "results")
 
 
 def strategy_frames(strategies: Iterable[Strategy]) -> dict[str, pd.DataFrame]:
@@ -176,7 +177,8 @@ def _measure(row: dict[str, Any], links: list[dict[str, Any]]) -> Measure:
         budget_czk=_number(row["budget_czk"]), budget_note=_text(row["budget_note"]),
         links=tuple(Link(mid, _text(k["target_kind"]), _text(k["target_id"]), _opt(k["wkt"]),
                          _text(k["note"])) for k in links),
-        **{name: tuple(json.loads(_text(row[name]) or "[]")) for name in _LIST_FIELDS})
+        # .get: a store written before a list column existed (``results``) lacks it
+        **{name: tuple(json.loads(_text(row.get(name)) or "[]")) for name in _LIST_FIELDS})
 
 
 def _indicator(row: dict[str, Any], observations: list[dict[str, Any]],

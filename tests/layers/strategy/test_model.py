@@ -182,3 +182,25 @@ def test_observations_and_evaluations_are_kept_in_history() -> None:
     assert strategy.history[-1].entity_id == "s:g:1.1"
     with pytest.raises(ValueError, match="evaluation id 's:e:1' is used twice"):
         add_evaluation(strategy, dataclasses.replace(review, text="Znovu"), "2025-01-21")
+
+
+def test_an_undated_unsigned_evaluation_keeps_date_and_author_empty() -> None:
+    """A document that dates and signs nothing: no assumed date, no invented author."""
+    review = Evaluation("s:e:1", "s", "goal", "s:g:1", "", "", "Hodnocení cíle")
+    assert _strategy(evaluations=(review,)).evaluations == (review,)
+    with pytest.raises(ValueError, match="evaluation s:e:1: date: 'jaro 2017' is not a date"):
+        dataclasses.replace(review, date="jaro 2017")
+    with pytest.raises(ValueError, match="evaluation s:e:1: text must not be empty"):
+        dataclasses.replace(review, text=" ")
+
+
+def test_a_measure_keeps_what_the_document_reports_as_done() -> None:
+    plain = Measure("s:m:1", "s", "Plácek")
+    assert plain.results == ()
+    done = dataclasses.replace(plain, results=("bylo proškoleno 134 osob",))
+    changed = apply_change(_strategy(measures=(done,), indicators=()), "measure", "s:m:1",
+                           {"results": ["bylo proškoleno 134 osob", "80 osob"]}, "kraj",
+                           "2025-01-20")
+    assert changed.measure("s:m:1").results == ("bylo proškoleno 134 osob", "80 osob")
+    assert changed.history[-1].change == {"results": {
+        "old": ["bylo proškoleno 134 osob"], "new": ["bylo proškoleno 134 osob", "80 osob"]}}

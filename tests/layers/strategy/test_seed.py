@@ -7,13 +7,15 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from layers.exclusion import BANDS
 from layers.sources.synthetic import TOWN_SEEDS
-from layers.store import Store
+from layers.store import Store, open_store
 from layers.strategy.model import Strategy
 from layers.strategy.seed import SEEDED_DIR, load_file, load_seeded
+from layers.strategy.tables import load_strategies
 
 COUNTS = json.loads((Path(__file__).parent / "seed_counts.json").read_text(encoding="utf-8"))
 SEED_FILES = sorted(name for name in COUNTS if not name.startswith("_"))
@@ -116,6 +118,99 @@ def test_litvinov_measures_link_janov_and_fear_places(seeded: dict[str, Strategy
                                            for k in children.links}
 
 
+USTECKY = "004_fdc9165d753a6d4c.txt"
+
+
+def test_ustecky_kraj_goals_measures_activities_results(seeded: dict[str, Strategy]) -> None:
+    """Cíl 1–4, Opatření 1.1–4.5 with their points, as counted by hand in the document."""
+    expected = COUNTS[USTECKY]
+    strategy = _by_file(seeded, USTECKY)
+    assert (strategy.issuer, strategy.region_code, strategy.town_id) == (
+        "Ústecký kraj", "CZ042", None)
+    assert strategy.period == "2012 2016"  # as the document gives it (its dash is lost)
+    assert [g.number for g in strategy.goals] == ["1", "2", "3", "4"]
+    assert all(g.level == "goal" and g.description for g in strategy.goals)
+    per_goal = Counter(strategy.goal(m.goal_ids[0]).number for m in strategy.measures)
+    assert [per_goal[g.number] for g in strategy.goals] == expected["measures_per_goal"]
+    assert {m.number: len(m.activities) for m in strategy.measures} == \
+        expected["activities_per_measure"]
+    assert {m.number: len(m.results) for m in strategy.measures} == \
+        expected["results_per_measure"]
+    # the document gives no status: the loader's default, not an invented one
+    assert {m.status for m in strategy.measures} == {"planned"}
+    assert not any(m.links for m in strategy.measures)
+
+
+def test_ustecky_kraj_reported_figures_are_the_documents(seeded: dict[str, Strategy]) -> None:
+    """Every figure the document reports as done sits, verbatim, in its measure's results."""
+    seed_text = _normalised((SEEDS_DIR / USTECKY).read_text(encoding="utf-8"))
+    strategy = _by_file(seeded, USTECKY)
+    figures = COUNTS[USTECKY]["figures"]
+    assert sum(len(phrases) for phrases in figures.values()) == 41
+    for number, phrases in figures.items():
+        results = _normalised(" ".join(strategy.measure(f"ustecky-kraj-spk:measure:{number}")
+                                       .results))
+        for phrase in phrases:
+            assert phrase in seed_text, phrase
+            assert phrase in results, (number, phrase)
+
+
+def test_ustecky_kraj_spot_checks(seeded: dict[str, Strategy]) -> None:
+    strategy = _by_file(seeded, USTECKY)
+    seed_text = _normalised((SEEDS_DIR / USTECKY).read_text(encoding="utf-8"))
+    assert strategy.goal("ustecky-kraj-spk:goal:2").text == (
+        "Spolupráce všech partnerů jako základní pilíř pro kvalitní prevenci")
+    assert strategy.goal("ustecky-kraj-spk:goal:1").description.endswith(
+        "(www.prevencekriminality.cz).")
+    first = strategy.measure("ustecky-kraj-spk:measure:1.1")
+    assert first.activities[-1] == "šíření bulletinu MV ČR do všech obcí v kraji"
+    assert first.results[4].startswith("V roce 2012 byl např. realizován projekt")
+    last = strategy.measure("ustecky-kraj-spk:measure:4.5")
+    assert last.title == "Cílené zaměření aktivit situační prevence"
+    # a point split by a page break (and the table's "Hodnocení:" label) is joined, verbatim
+    assert "Teplicích, Mostě\na Chomutově na 17 lůžkových oddělení" in last.results[-1]
+    for text in ("V ČR systém využívá asi 30 obcí. V Ústeckém kraji je SVI zřízen pouze v rámci "
+                 "ORP Most.",
+                 "Analýza veřejného mínění občanů napříč celým Ústeckým krajem v oblasti "
+                 "prevence kriminality nebyla v tomto období zpracována."):
+        assert text in seed_text
+        assert any(text in _normalised(r) for m in strategy.measures for r in m.results)
+
+
+def test_ustecky_kraj_evaluations_one_per_goal_undated(seeded: dict[str, Strategy]) -> None:
+    """Each goal's "Hodnocení"; the document names no date and no author, so neither is set."""
+    strategy = _by_file(seeded, USTECKY)
+    assert [(e.target_kind, strategy.goal(e.target_id).number)
+            for e in strategy.evaluations] == [("goal", n) for n in ("1", "2", "3", "4")]
+    assert {(e.date, e.author_role) for e in strategy.evaluations} == {("", "")}
+    starts = [e.text.split()[:3] for e in strategy.evaluations]
+    assert starts == [["Pravidelné", "informování", "o"], ["Zájem", "o", "řešení"],
+                      ["Pravidelný", "sběr", "dat"], ["Dle", "zkušeností", "největší"]]
+    assert strategy.evaluations[-1].text.endswith("sportu, volnočasových aktivit aj.).")
+    # evaluations are prose: no point of a measure's results slipped into them
+    results = {r for m in strategy.measures for r in m.results}
+    assert not any(r in e.text for r in results for e in strategy.evaluations)
+
+
+def test_ustecky_kraj_is_in_the_demo_store(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """``mapa build-demo`` stores the strategy as a regional one of CZ042, results included."""
+    from scripts.mapa import main
+
+    store_path = tmp_path / "demo.gpkg"
+    assert main(["build-demo", "--store", str(store_path)]) == 0
+    capsys.readouterr()
+    store = open_store(store_path)
+    rows = store.read("strategies")
+    row = rows[rows["strategy_id"] == "ustecky-kraj-spk"].iloc[0]
+    assert row["region_code"] == "CZ042" and pd.isna(row["town_id"])
+    (stored,) = [s for s in load_strategies(store) if s.strategy_id == "ustecky-kraj-spk"]
+    assert stored == load_file(SEEDED_DIR / "004_ustecky_kraj.toml")
+    assert sum(len(m.results) for m in stored.measures) == 67
+    towns = store.read("towns")
+    assert "CZ042" in set(towns.loc[towns["town_id"] == "litvinov", "kod_kraj"].astype(str))
+
+
 def _normalised(text: str) -> str:
     return " ".join(text.split())
 
@@ -130,7 +225,7 @@ def _verbatim_texts(strategy: Strategy) -> list[str]:
         texts += [g.text, g.description]
     for m in strategy.measures:
         texts += [m.title, m.text, m.status_note, m.budget_note, m.time_frame, *m.activities,
-                  *m.benefits, *m.obstacles, *m.conditions, *m.related_documents]
+                  *m.benefits, *m.obstacles, *m.conditions, *m.related_documents, *m.results]
         texts += [link.note for link in m.links]
     for i in strategy.indicators:
         texts += [i.name, i.criterion, i.baseline_note, i.baseline_value or ""]

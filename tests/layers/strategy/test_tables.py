@@ -11,6 +11,7 @@ import pytest
 from layers.build import assemble_demo
 from layers.schema import LAYERS_BY_NAME, STRATEGY_LAYERS
 from layers.store import StoreError, open_store
+from layers.store.postgis import close_pools
 from layers.strategy.model import Link, Observation, Strategy, add_observation, apply_change
 from layers.strategy.seed import load_seeded, seeded_sources
 from layers.strategy.tables import frames_to_strategies, load_strategies, strategy_frames
@@ -47,7 +48,7 @@ def test_tables_have_the_schema_columns(seeded: list[Strategy]) -> None:
     for spec in STRATEGY_LAYERS:
         assert tuple(frames[spec.name].columns) == spec.columns
         assert LAYERS_BY_NAME[spec.name] is spec
-    assert len(frames["strategies"]) == 4
+    assert len(frames["strategies"]) == len(seeded) == 5
     assert len(frames["goals"]) == sum(len(s.goals) for s in seeded)
 
 
@@ -78,6 +79,35 @@ def test_links_history_and_polygons_survive_export_and_import(seeded: list[Strat
     second.replace_all(strategy_frames(imported))
     for spec in STRATEGY_LAYERS:
         pd.testing.assert_frame_equal(first.read(spec.name), second.read(spec.name))
+
+
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_results_round_trip_and_older_stores_without_them(
+        seeded: list[Strategy], tmp_path: Path, request: pytest.FixtureRequest,
+        backend: str) -> None:
+    """Measures' reported results survive both backends; a ``measures`` table written before
+    the ``results`` column existed still reads, with empty results."""
+    def location(name: str) -> str:
+        if backend == "gpkg":
+            return str(tmp_path / f"{name}.gpkg")
+        url = str(request.getfixturevalue("pg_cluster").new_database())
+        request.addfinalizer(lambda: close_pools(url))
+        return url
+
+    store = open_store(location("new"))
+    store.replace_all(strategy_frames(seeded))
+    back = {s.strategy_id: s for s in load_strategies(store)}
+    assert back["ustecky-kraj-spk"].measure("ustecky-kraj-spk:measure:4.5").results == \
+        next(s for s in seeded if s.strategy_id == "ustecky-kraj-spk").measure(
+            "ustecky-kraj-spk:measure:4.5").results != ()
+    older = strategy_frames(seeded)
+    older["measures"] = older["measures"].drop(columns=["results"])
+    old_store = open_store(location("old"))
+    old_store.replace_all(older)
+    assert "results" not in old_store.read("measures").columns
+    loaded = load_strategies(old_store)
+    assert loaded == [dataclasses.replace(s, measures=tuple(
+        dataclasses.replace(m, results=()) for m in s.measures)) for s in seeded]
 
 
 def test_read_one_towns_measures_and_links(seeded: list[Strategy], tmp_path: Path) -> None:
