@@ -2,9 +2,10 @@
 
 Every module of this package (``core.py``, ``map.py``, and any a later page adds, e.g.
 ``hotspots.py``) defines ``STRINGS = {"key": {"cs": ..., "en": ...}}``; they are discovered and
-merged here, so adding a page's strings is adding one module. A key defined twice, or a string
-missing a language, raises ``ValueError`` at import: a gap would otherwise show up as a raw key
-in front of a user.
+merged here, so adding a page's strings is adding one module. The labels of the domain's
+vocabularies (``layers.vocabulary``) join them under ``"<group>.<code>"`` keys, e.g.
+``"pin.category.drug_dealing"``. A key defined twice, or a string missing a language, raises
+``ValueError`` at import: a gap would otherwise show up as a raw key in front of a user.
 
 :func:`translate` is pure (usable from ``app/mapview`` without Streamlit); :func:`t` uses the
 language chosen in the sidebar.
@@ -17,12 +18,16 @@ import pkgutil
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-LANGUAGES: Final = ("cs", "en")
+from layers import vocabulary
+from layers.vocabulary import LANGUAGES as LANGUAGES
+
 DEFAULT_LANGUAGE: Final = "cs"
 
 
 def _collect() -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
+    merged: dict[str, dict[str, str]] = {
+        f"{group}.{term.code}": {"cs": term.cs, "en": term.en}
+        for group, vocab in vocabulary.VOCABULARIES.items() for term in vocab.terms}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
         module = importlib.import_module(f"{__name__}.{info.name}")
         strings: Mapping[str, Mapping[str, str]] = getattr(module, "STRINGS", {})
@@ -60,13 +65,19 @@ def t(key: str, **fmt: object) -> str:
 def labels(group: str, codes: Iterable[object], lang: str) -> dict[str, str]:
     """Labels of vocabulary ``codes`` (e.g. pin categories) keyed by ``str(code)``.
 
-    ``group`` is the key prefix, e.g. ``"pin.category"`` for ``"pin.category.drug_dealing"``.
+    ``group`` is the key prefix, e.g. ``"pin.category"`` for ``"pin.category.drug_dealing"``:
+    a vocabulary of ``layers.vocabulary``, or a family of UI strings. Raises ``KeyError`` for a
+    code without a label and ``ValueError`` for an unknown language.
     """
+    if group in vocabulary.VOCABULARIES:
+        return vocabulary.labels(group, lang, codes)
     return {str(code): translate(f"{group}.{code}", lang) for code in codes}
 
 
 def label(group: str, code: object, lang: str) -> str:
     """The label of one vocabulary code; an unknown code is shown as itself."""
+    if group in vocabulary.VOCABULARIES:
+        return vocabulary.label(group, code, lang)
     key = f"{group}.{code}"
     return translate(key, lang) if key in STRINGS else str(code)
 

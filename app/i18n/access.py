@@ -48,15 +48,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Exact sensitive places shown – not public. The view is recorded in the audit "
               "log; do not share or print this map for the public.",
     },
-    # --- roles (layers.access.roles.ROLES) ---
-    "role.public": {"cs": "veřejnost", "en": "public"},
-    "role.facilitator": {"cs": "facilitátor", "en": "facilitator"},
-    "role.moderator": {"cs": "moderátor", "en": "moderator"},
-    "role.police": {"cs": "policie", "en": "police"},
-    "role.urbanist": {"cs": "urbanista", "en": "urbanist"},
-    "role.strategy_coordinator": {"cs": "koordinátor strategie",
-                                  "en": "strategy coordinator"},
-    "role.admin": {"cs": "správce", "en": "admin"},
     # --- the Admin page ---
     "admin.title": {"cs": "Správa účtů a auditní záznam", "en": "Accounts and audit log"},
     "admin.accounts": {"cs": "Účty", "en": "Accounts"},
