@@ -14,6 +14,7 @@ Generation is deterministic for a given ``seed`` (numpy's PCG64). Every row carr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
@@ -30,8 +31,19 @@ from layers.schema import (
     SAFETY_ACTIONS,
     TIMES_OF_DAY,
 )
+from layers.sources.feeling_map import POCIT_TO_CATEGORY
+from layers.sources.real import load_towns
 
 DEFAULT_SEED: Final = 20240615
+#: Pins per unit of ``scale`` :func:`sample_town_pins` expects in a town: a little under what
+#: make_pins puts in Litvínov at scale 1, so one pass suffices there.
+_TOWN_PINS_PER_SCALE: Final = 400
+#: Free text and age bands of a generated feeling-map export (some of them faulty).
+_EXPORT_COMMENTS: Final = ("tma, nesvítí lampy", "feťáci u garáží", "herna, hluk v noci",
+                           "chybí lavičky", "hezké hřiště", "zavolejte mi 604 123 456",
+                           "strach chodit sám")
+_EXPORT_AGES: Final = ("0-14", "15-24", "25-34", "35-44", "45-54", "55-64", "65+", "",
+                       "nechci-odpovidat")
 
 
 @dataclass(frozen=True)
@@ -369,6 +381,44 @@ def make_pins(towns: gpd.GeoDataFrame, seed: int = DEFAULT_SEED,
     frames = [_town_pins(town_seed, _town_metric(towns, town_seed.town_id), rng, scale)
               for town_seed in TOWN_SEEDS]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=STORAGE_CRS)
+
+
+def sample_town_pins(n: int, town_id: str, seed: int = DEFAULT_SEED) -> gpd.GeoDataFrame:
+    """``n`` illustrative pins of the demo town ``town_id`` (EPSG:4326), drawn from
+    :func:`make_pins` scaled up as far as needed; the same for the same ``n`` and ``seed``.
+
+    Raises ``ValueError`` when the generator gives the town fewer than ``n`` pins.
+    """
+    pins = make_pins(load_towns(), seed=seed, scale=max(1.0, n / _TOWN_PINS_PER_SCALE))
+    town = pins[pins["town_id"] == town_id]
+    if len(town) < n:
+        raise ValueError(f"the generator gave only {len(town)} pins of {town_id}, {n} needed")
+    return town.sample(n=n, random_state=seed).reset_index(drop=True)
+
+
+def write_feeling_map_export(path: Path, rows: int, seed: int = 1) -> None:
+    """Write ``rows`` feeling-map answers around Litvínov in the real open-data export format
+    (``layers.sources.feeling_map``, UTF-8 with BOM), with the faults real exports have:
+    points in another city, missing coordinates, swapped axes, unknown answers and comments
+    with phone numbers."""
+    rng = np.random.default_rng(seed)
+    lon = rng.normal(13.615, 0.006, rows).round(6)
+    lat = rng.normal(50.600, 0.004, rows).round(6)
+    fault = rng.random(rows)
+    lon[fault < 0.01], lat[fault < 0.01] = 14.42, 50.088  # another city
+    swap = (fault >= 0.01) & (fault < 0.015)
+    lon[swap], lat[swap] = lat[swap], lon[swap].copy()
+    x = lon.astype(str)
+    x[(fault >= 0.015) & (fault < 0.02)] = ""
+    answers = np.array([*POCIT_TO_CATEGORY, "Neznámá kategorie"])
+    weights = np.array([0.4, 0.3, 0.2, 0.095, 0.005])
+    comments = np.where(rng.random(rows) < 0.25, rng.choice(_EXPORT_COMMENTS, rows), "")
+    pd.DataFrame({
+        "ID respondenta": np.char.add("r", (rng.integers(0, rows // 10 + 1, rows)).astype(str)),
+        "Pocit": rng.choice(answers, rows, p=weights), "X": x, "Y": lat.astype(str),
+        "Městský obvod": "Litvínov", "Komentář": comments, "Věk": rng.choice(_EXPORT_AGES, rows),
+        "Bydliště": "v Litvínově", "Bydliště MOb": "", "Pohlaví": "nechci odpovídat",
+    }).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _town_pins(seed: TownSeed, town: BaseGeometry, rng: np.random.Generator,
