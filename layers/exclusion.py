@@ -10,13 +10,12 @@ from __future__ import annotations
 import math
 from typing import Final
 
-#: (code, lowest points, highest points), in ascending order.
-BANDS: Final = (
-    ("0-1", 0, 1),
-    ("2-7", 2, 7),
-    ("8-11", 8, 11),
-    ("12-30", 12, 30),
-)
+from layers.vocabulary import EXCLUSION_BAND
+
+#: (code, lowest points, highest points), in ascending order; a band's code
+#: (``layers.vocabulary.EXCLUSION_BAND``) is its lowest and highest points.
+BANDS: Final[tuple[tuple[str, int, int], ...]] = tuple(
+    (code, int(code.split("-")[0]), int(code.split("-")[1])) for code in EXCLUSION_BAND.codes)
 #: Fill colours per band, light to dark, for maps and legends.
 BAND_COLOURS: Final = {"0-1": "#fee5d9", "2-7": "#fcae91", "8-11": "#fb6a4a", "12-30": "#cb181d"}
 

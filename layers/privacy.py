@@ -18,6 +18,7 @@ import shapely
 
 from layers.crs import METRIC_CRS, to_metric, to_storage
 from layers.schema import SENSITIVE_CATEGORIES
+from layers.vocabulary import PUBLIC_K
 
 #: The smallest ``k`` the project allows: a cell of one or two answers points at a person.
 MIN_K: Final = 3
@@ -26,7 +27,7 @@ PRIVATE_PIN_COLUMNS: Final = ("place_note", "comment", "comment_held", "moderati
 CELL_COLUMNS: Final = ("count", "category_counts")
 
 
-def public_pin_view(pins: gpd.GeoDataFrame, k: int = 5, cell_m: float = 200
+def public_pin_view(pins: gpd.GeoDataFrame, k: int = PUBLIC_K, cell_m: float = 200
                     ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Split ``pins`` (PINS layer, any CRS) into what a public map may show.
 

@@ -1,13 +1,31 @@
 """The store's layers, their columns and the controlled vocabularies of fear pins.
 
-Codes are stable identifiers kept in the store; their Czech and English labels live in
-``app/i18n.py``. Every spatial layer is stored in EPSG:4326.
+Codes are stable identifiers kept in the store; the enumerated ones and their Czech and
+English labels are defined in ``layers.vocabulary`` and named here as tuples of codes. Every
+spatial layer is stored in EPSG:4326.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final
+
+from layers.vocabulary import (
+    AGE_GROUP,
+    AUDIT_ASPECT,
+    CONTEXT_KIND,
+    FEELING,
+    MEASURE_STATUS,
+    PIN_CATEGORY,
+    PIN_STATUS,
+    SAFETY_ACTION,
+    SEEN_HEARD,
+    SERVICE_LINK_KIND,
+    SERVICE_TYPE,
+    SESSION_METHOD,
+    TIME_OF_DAY,
+)
+from layers.vocabulary import SENSITIVE_CATEGORIES as SENSITIVE_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -215,11 +233,8 @@ SERVICE_LINKS: Final = LayerSpec(
 )
 PATROL_URBAN_LAYERS: Final[tuple[LayerSpec, ...]] = (PATROL_PLANS, PATROL_STOPS, SAFETY_AUDITS,
                                                      SERVICE_LINKS)
-#: Aspects of a safety audit (CPTED: lighting, natural surveillance, maintenance, escape
-#: routes, activity) and the auditor's feeling of safety.
-AUDIT_ASPECTS: Final = ("lighting", "visibility", "maintenance", "escape_routes", "activity",
-                        "feeling")
-SERVICE_LINK_KINDS: Final = ("cooperation", "referral")
+AUDIT_ASPECTS: Final = AUDIT_ASPECT.codes
+SERVICE_LINK_KINDS: Final = SERVICE_LINK_KIND.codes
 
 ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
@@ -231,37 +246,22 @@ OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, *ACCESS_LAYERS, *INGE
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 
-# --- vocabularies of a fear pin (issue: participatory mapping) ---------------------------
+# --- vocabularies of a fear pin (codes and labels: layers.vocabulary) ---------------------
 
-#: What a pin is about. The last two are the positive side of a feeling map.
-PIN_CATEGORIES: Final = (
-    "drug_dealing", "drunk_drugged", "syringes", "exhibitionist", "aggressive_groups",
-    "racism", "dark_place", "traffic", "dogs", "abandoned_building", "other",
-    "feel_good", "develop",
-)
-#: Categories that point at people; public views show them only aggregated to cells.
-SENSITIVE_CATEGORIES: Final = frozenset(
-    {"drug_dealing", "drunk_drugged", "syringes", "exhibitionist", "aggressive_groups", "racism"}
-)
-#: Feeling on a five-point scale: 1 = very afraid … 5 = safe.
-FEELINGS: Final = (1, 2, 3, 4, 5)
-SEEN: Final = ("own", "heard")
-TIMES_OF_DAY: Final = ("morning", "afternoon", "evening", "night")
-SAFETY_ACTIONS: Final = ("avoid", "with_older", "in_group", "call_police", "nothing")
-AGE_GROUPS: Final = ("6-12", "13-18", "adults", "seniors")
-PIN_STATUSES: Final = ("pending", "approved", "rejected")
-SESSION_METHODS: Final = ("tablet", "paper", "imported")
-
-SERVICE_TYPES: Final = (
-    "police", "municipal_police", "apk", "nzdm", "community_centre", "school",
-    "social_service", "addiction_service", "debt_counselling", "playground",
-)
-CONTEXT_KINDS: Final = ("road", "railway", "river")
+PIN_CATEGORIES: Final = PIN_CATEGORY.codes
+FEELINGS: Final = FEELING.codes
+SEEN: Final = SEEN_HEARD.codes
+TIMES_OF_DAY: Final = TIME_OF_DAY.codes
+SAFETY_ACTIONS: Final = SAFETY_ACTION.codes
+AGE_GROUPS: Final = AGE_GROUP.codes
+PIN_STATUSES: Final = PIN_STATUS.codes
+SESSION_METHODS: Final = SESSION_METHOD.codes
+SERVICE_TYPES: Final = SERVICE_TYPE.codes
+CONTEXT_KINDS: Final = CONTEXT_KIND.codes
 
 # --- vocabularies of strategies and measures (issue 5) -------------------------------
 
-#: Status of a measure.
-MEASURE_STATUSES: Final = ("planned", "in_progress", "done", "suspended", "ended")
+MEASURE_STATUSES: Final = MEASURE_STATUS.codes
 #: How an indicator is read: the seeds' three-way answer, a number with a unit, or prose.
 INDICATOR_KINDS: Final = ("ano_castecne_ne", "numeric", "text")
 ANO_CASTECNE_NE: Final = ("ANO", "ČÁSTEČNĚ", "NE")

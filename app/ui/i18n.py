@@ -3,8 +3,10 @@
 The texts live beside what shows them: ``app/ui/strings.py`` for the chrome every page shares,
 ``app/features/<feature>/strings.py`` for each feature. Each defines
 ``STRINGS = {"key": {"cs": ..., "en": ...}}``; they are discovered and merged here, so adding a
-feature's strings is adding one module. A key defined twice, or a string missing a language,
-raises ``ValueError`` at import: a gap would otherwise show up as a raw key in front of a user.
+feature's strings is adding one module. The labels of the domain's vocabularies
+(``layers.vocabulary``) join them under ``"<group>.<code>"`` keys, e.g.
+``"pin.category.drug_dealing"``. A key defined twice, or a string missing a language, raises
+``ValueError`` at import: a gap would otherwise show up as a raw key in front of a user.
 
 Everything here is pure (usable by map builders and models without Streamlit);
 ``app.ui.state.t`` fills a text in the language chosen in the sidebar.
@@ -20,8 +22,9 @@ from types import ModuleType
 from typing import Final
 
 import app.features
+from layers import vocabulary
+from layers.vocabulary import LANGUAGES as LANGUAGES
 
-LANGUAGES: Final = ("cs", "en")
 DEFAULT_LANGUAGE: Final = "cs"
 
 
@@ -39,7 +42,9 @@ def _string_modules() -> Iterator[ModuleType]:
 
 
 def _collect() -> dict[str, dict[str, str]]:
-    merged: dict[str, dict[str, str]] = {}
+    merged: dict[str, dict[str, str]] = {
+        f"{group}.{term.code}": {"cs": term.cs, "en": term.en}
+        for group, vocab in vocabulary.VOCABULARIES.items() for term in vocab.terms}
     for module in _string_modules():
         strings: Mapping[str, Mapping[str, str]] = getattr(module, "STRINGS", {})
         for key, texts in strings.items():
@@ -70,13 +75,19 @@ def translate(key: str, lang: str, **fmt: object) -> str:
 def labels(group: str, codes: Iterable[object], lang: str) -> dict[str, str]:
     """Labels of vocabulary ``codes`` (e.g. pin categories) keyed by ``str(code)``.
 
-    ``group`` is the key prefix, e.g. ``"pin.category"`` for ``"pin.category.drug_dealing"``.
+    ``group`` is the key prefix, e.g. ``"pin.category"`` for ``"pin.category.drug_dealing"``:
+    a vocabulary of ``layers.vocabulary``, or a family of UI strings. Raises ``KeyError`` for a
+    code without a label and ``ValueError`` for an unknown language.
     """
+    if group in vocabulary.VOCABULARIES:
+        return vocabulary.labels(group, lang, codes)
     return {str(code): translate(f"{group}.{code}", lang) for code in codes}
 
 
 def label(group: str, code: object, lang: str) -> str:
     """The label of one vocabulary code; an unknown code is shown as itself."""
+    if group in vocabulary.VOCABULARIES:
+        return vocabulary.label(group, code, lang)
     key = f"{group}.{code}"
     return translate(key, lang) if key in STRINGS else str(code)
 

@@ -1,5 +1,8 @@
-"""Strings shared by every page: app chrome, sidebar, the login gate, the role names and the
-labels of the data vocabularies."""
+"""Strings shared by every page: app chrome, sidebar, the login gate and the names of the
+store's layers.
+
+The labels of the domain's vocabularies (pin categories, roles, …) are in ``layers.vocabulary``.
+"""
 
 from __future__ import annotations
 
@@ -22,49 +25,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "common.synthetic": {"cs": "ilustrativní data", "en": "illustrative data"},
     "common.yes": {"cs": "ano", "en": "yes"},
     "common.no": {"cs": "ne", "en": "no"},
-    # --- pin categories (layers.schema.PIN_CATEGORIES) ---
-    "pin.category.drug_dealing": {"cs": "Prodej drog", "en": "Drug dealing"},
-    "pin.category.drunk_drugged": {"cs": "Opilí nebo zfetovaní lidé",
-                                   "en": "Drunk or drugged people"},
-    "pin.category.syringes": {"cs": "Injekční stříkačky", "en": "Syringes"},
-    "pin.category.exhibitionist": {"cs": "Exhibicionista", "en": "Exhibitionist"},
-    "pin.category.aggressive_groups": {"cs": "Agresivní skupiny (gangy)",
-                                       "en": "Aggressive groups (gangs)"},
-    "pin.category.racism": {"cs": "Rasistické útoky nebo urážky",
-                            "en": "Racist attacks or insults"},
-    "pin.category.dark_place": {"cs": "Tmavé, neosvětlené místo", "en": "Dark, unlit place"},
-    "pin.category.traffic": {"cs": "Doprava", "en": "Traffic"},
-    "pin.category.dogs": {"cs": "Psi", "en": "Dogs"},
-    "pin.category.abandoned_building": {"cs": "Opuštěná budova", "en": "Abandoned building"},
-    "pin.category.other": {"cs": "Jiné", "en": "Other"},
-    "pin.category.feel_good": {"cs": "Tady se cítím dobře", "en": "I feel good here"},
-    "pin.category.develop": {"cs": "Místo, které by se mělo rozvíjet",
-                             "en": "A place worth developing"},
-    # --- feelings (layers.schema.FEELINGS) ---
-    "pin.feeling.1": {"cs": "Velmi se bojím", "en": "Very afraid"},
-    "pin.feeling.2": {"cs": "Bojím se", "en": "Afraid"},
-    "pin.feeling.3": {"cs": "Nevím", "en": "Not sure"},
-    "pin.feeling.4": {"cs": "Spíše bezpečně", "en": "Fairly safe"},
-    "pin.feeling.5": {"cs": "Bezpečně", "en": "Safe"},
-    # --- service types (layers.schema.SERVICE_TYPES) ---
-    "service.type.police": {"cs": "Policie ČR", "en": "State police (PČR)"},
-    "service.type.municipal_police": {"cs": "Městská policie", "en": "Municipal police"},
-    "service.type.apk": {"cs": "Asistenti prevence kriminality",
-                         "en": "Crime-prevention assistants"},
-    "service.type.nzdm": {"cs": "Nízkoprahový klub pro děti a mládež",
-                          "en": "Low-threshold youth club"},
-    "service.type.community_centre": {"cs": "Komunitní centrum", "en": "Community centre"},
-    "service.type.school": {"cs": "Škola", "en": "School"},
-    "service.type.social_service": {"cs": "Sociální služba", "en": "Social service"},
-    "service.type.addiction_service": {"cs": "Adiktologická služba",
-                                       "en": "Addiction service"},
-    "service.type.debt_counselling": {"cs": "Dluhová poradna", "en": "Debt counselling"},
-    "service.type.playground": {"cs": "Hřiště a workout", "en": "Playground / workout"},
-    # --- social-exclusion bands (layers.exclusion.BANDS) ---
-    "band.0-1": {"cs": "0–1 žádné či nízké", "en": "0–1 none or low"},
-    "band.2-7": {"cs": "2–7 střední", "en": "2–7 medium"},
-    "band.8-11": {"cs": "8–11 zvýšené", "en": "8–11 elevated"},
-    "band.12-30": {"cs": "12–30 vysoké", "en": "12–30 high"},
     # --- store layers (layers.schema.ALL_LAYERS) ---
     "layer.towns": {"cs": "Obce", "en": "Municipalities"},
     "layer.regions": {"cs": "Kraje", "en": "Regions"},
@@ -87,32 +47,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer.observations": {"cs": "Měření indikátorů", "en": "Indicator observations"},
     "layer.evaluations": {"cs": "Hodnocení", "en": "Evaluations"},
     "layer.history": {"cs": "Historie změn", "en": "Change history"},
-    # --- context lines (layers.schema.CONTEXT_KINDS) ---
-    "context.kind.road": {"cs": "Silnice", "en": "Roads"},
-    "context.kind.railway": {"cs": "Železnice", "en": "Railways"},
-    "context.kind.river": {"cs": "Řeky", "en": "Rivers"},
-    # --- the rest of a pin's answer, session groups and methods, moderation statuses ---
-    "pin.seen.own": {"cs": "Viděl/a jsem to", "en": "I saw it myself"},
-    "pin.seen.heard": {"cs": "Slyšel/a jsem o tom", "en": "I heard about it"},
-    "pin.time.morning": {"cs": "Ráno", "en": "Morning"},
-    "pin.time.afternoon": {"cs": "Odpoledne", "en": "Afternoon"},
-    "pin.time.evening": {"cs": "Večer", "en": "Evening"},
-    "pin.time.night": {"cs": "V noci", "en": "At night"},
-    "pin.action.avoid": {"cs": "Vyhýbám se tomu místu", "en": "I avoid the place"},
-    "pin.action.with_older": {"cs": "Jdu s někým starším", "en": "I go with someone older"},
-    "pin.action.in_group": {"cs": "Chodím ve skupině", "en": "I go in a group"},
-    "pin.action.call_police": {"cs": "Volám policii", "en": "I call the police"},
-    "pin.action.nothing": {"cs": "Nic", "en": "Nothing"},
-    "age.6-12": {"cs": "děti 6–12 let", "en": "children 6–12"},
-    "age.13-18": {"cs": "mládež 13–18 let", "en": "youth 13–18"},
-    "age.adults": {"cs": "dospělí", "en": "adults"},
-    "age.seniors": {"cs": "senioři", "en": "seniors"},
-    "method.tablet": {"cs": "tablet / velká obrazovka", "en": "tablet / big screen"},
-    "method.paper": {"cs": "papírová mapa (přepis)", "en": "paper map (transcribed)"},
-    "method.imported": {"cs": "import", "en": "import"},
-    "status.pending": {"cs": "čeká na schválení", "en": "pending"},
-    "status.approved": {"cs": "schváleno", "en": "approved"},
-    "status.rejected": {"cs": "zamítnuto", "en": "rejected"},
     # --- login in the sidebar ---
     "access.login": {"cs": "Přihlášení", "en": "Log in"},
     "access.username": {"cs": "Uživatelské jméno", "en": "Username"},
@@ -141,13 +75,4 @@ STRINGS: dict[str, dict[str, str]] = {
         "cs": "Prvního správce se nepodařilo založit: {problem}",
         "en": "The first admin could not be created: {problem}",
     },
-    # --- roles (layers.access.roles.ROLES) ---
-    "role.public": {"cs": "veřejnost", "en": "public"},
-    "role.facilitator": {"cs": "facilitátor", "en": "facilitator"},
-    "role.moderator": {"cs": "moderátor", "en": "moderator"},
-    "role.police": {"cs": "policie", "en": "police"},
-    "role.urbanist": {"cs": "urbanista", "en": "urbanist"},
-    "role.strategy_coordinator": {"cs": "koordinátor strategie",
-                                  "en": "strategy coordinator"},
-    "role.admin": {"cs": "správce", "en": "admin"},
 }

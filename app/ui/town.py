@@ -16,9 +16,8 @@ from shapely.geometry import Point
 from layers.privacy import public_pin_view
 from layers.store import Store
 from layers.summary import CrimeOverview, crime_overview
+from layers.vocabulary import PUBLIC_K
 
-#: Smallest number of sensitive answers a public cell or count may show.
-PUBLIC_K = 5
 #: The crime_reference area of the whole country.
 COUNTRY = "Česká republika"
 #: Side of the cells sensitive pins are aggregated to, in metres.

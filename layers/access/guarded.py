@@ -30,9 +30,10 @@ from layers.mapping import sessions as mapping_sessions
 from layers.privacy import public_pin_view
 from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
 from layers.store import Store
+from layers.vocabulary import PUBLIC_K
 
-#: Public views of pins: smallest count of a cell of sensitive answers, and its side (m).
-PUBLIC_K = 5
+#: Side (m) of the cells public views of pins count sensitive answers in (at least
+#: ``PUBLIC_K`` a cell).
 PUBLIC_CELL_M = 200.0
 
 

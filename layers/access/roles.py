@@ -1,12 +1,15 @@
 """The roles of Mapa bezpečí and the rights each one has.
 
 A right names something a user may do; functions in ``layers`` check rights, never role
-names, so a role's powers are read from :data:`RIGHTS` alone.
+names, so a role's powers are read from :data:`RIGHTS` alone. The role codes and their labels
+are those of ``layers.vocabulary.ROLE``; :data:`RIGHTS` gives every one of them its rights.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+from layers.vocabulary import ROLE
 
 #: Everyone, logged in or not: aggregated, approved, non-sensitive data only.
 VIEW_PUBLIC: Final = "view_public"
@@ -30,13 +33,13 @@ MANAGE_ACCOUNTS: Final = "manage_accounts"
 ALL_RIGHTS: Final = (VIEW_PUBLIC, RUN_SESSIONS, MODERATE, VIEW_EXACT_SENSITIVE, PLAN_PATROLS,
                      EDIT_STRATEGY, PROPOSE_MEASURES, EDIT_URBAN, MANAGE_DATA, MANAGE_ACCOUNTS)
 
-PUBLIC: Final = "public"
-FACILITATOR: Final = "facilitator"
-MODERATOR: Final = "moderator"
-POLICE: Final = "police"
-URBANIST: Final = "urbanist"
-STRATEGY_COORDINATOR: Final = "strategy_coordinator"
-ADMIN: Final = "admin"
+PUBLIC: Final = ROLE.code("public")
+FACILITATOR: Final = ROLE.code("facilitator")
+MODERATOR: Final = ROLE.code("moderator")
+POLICE: Final = ROLE.code("police")
+URBANIST: Final = ROLE.code("urbanist")
+STRATEGY_COORDINATOR: Final = ROLE.code("strategy_coordinator")
+ADMIN: Final = ROLE.code("admin")
 
 #: Role → rights. ``public`` is the visitor who has not logged in; no account has it.
 RIGHTS: Final[dict[str, frozenset[str]]] = {
@@ -48,7 +51,7 @@ RIGHTS: Final[dict[str, frozenset[str]]] = {
     STRATEGY_COORDINATOR: frozenset({VIEW_PUBLIC, EDIT_STRATEGY, PROPOSE_MEASURES}),
     ADMIN: frozenset(ALL_RIGHTS),
 }
-ROLES: Final = tuple(RIGHTS)
+ROLES: Final = ROLE.codes
 #: Roles an account may have (everyone but the anonymous visitor).
 ACCOUNT_ROLES: Final = tuple(role for role in ROLES if role != PUBLIC)
 #: Roles bound to one centre: they see only sessions their centre organised.

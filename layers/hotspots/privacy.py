@@ -23,8 +23,10 @@ import pandas as pd
 
 from layers.privacy import MIN_K
 from layers.schema import SENSITIVE_CATEGORIES
+from layers.vocabulary import PUBLIC_K
 
-DEFAULT_K: Final = 5
+#: The public threshold of hotspot analyses unless a caller asks for a stricter one.
+DEFAULT_K: Final = PUBLIC_K
 
 
 def check_k(k: int) -> int:

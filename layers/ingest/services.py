@@ -22,6 +22,7 @@ from layers.ingest.pipeline import ImportContext, positions
 from layers.ingest.reading import Source
 from layers.schema import SERVICE_TAGS, SERVICE_TYPES, SERVICES
 from layers.store.base import RowMatch
+from layers.vocabulary import SERVICE_TYPE
 
 FIELDS: Final = {
     "name": ("nazev", "název"),
@@ -52,7 +53,7 @@ OSM_TYPES: Final = (
     (("playground", None), "playground"),
 )
 #: Words that make an OSM police station the municipal police.
-MUNICIPAL_WORDS: Final = ("městská policie", "mestska policie", "obecní policie", "municipal")
+MUNICIPAL_WORDS: Final = SERVICE_TYPE.term("municipal_police").synonyms
 
 
 def service_type(tags: Mapping[str, str]) -> str:

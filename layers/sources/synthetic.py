@@ -5,7 +5,8 @@ towns are not public (see geodata/sources/SOURCES.md). This module generates sta
 like real data, anchored on the places the seed documents name (seed 001: Janov, Sousedský
 dům Libuše, the police station in Janov, APK; seed 003: the railway and bus station, the
 gambling hall in Kpt. Jaroše street, V Zátíší street, the church in Hradební street near the
-town hall, the town gardens, the former boarding school). Positions are approximate.
+town hall, the town gardens, the former boarding school); fear hotspots are centred on the
+named places of ``layers.places``. Positions are approximate.
 
 Generation is deterministic for a given ``seed`` (numpy's PCG64). Every row carries
 ``synthetic = True`` and the UI labels these layers "ilustrativní data".
@@ -14,6 +15,7 @@ Generation is deterministic for a given ``seed`` (numpy's PCG64). Every row carr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
@@ -24,14 +26,28 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.exclusion import band_of
+from layers.places import place_points
 from layers.schema import (
     AGE_GROUPS,
     PIN_CATEGORIES,
     SAFETY_ACTIONS,
     TIMES_OF_DAY,
 )
+from layers.sources.feeling_map import POCIT_TO_CATEGORY
+from layers.sources.real import load_towns
 
 DEFAULT_SEED: Final = 20240615
+#: Label → (lon, lat) of the named places the hotspots are centred on.
+_PLACES: Final = place_points()
+#: Pins per unit of ``scale`` :func:`sample_town_pins` expects in a town: a little under what
+#: make_pins puts in Litvínov at scale 1, so one pass suffices there.
+_TOWN_PINS_PER_SCALE: Final = 400
+#: Free text and age bands of a generated feeling-map export (some of them faulty).
+_EXPORT_COMMENTS: Final = ("tma, nesvítí lampy", "feťáci u garáží", "herna, hluk v noci",
+                           "chybí lavičky", "hezké hřiště", "zavolejte mi 604 123 456",
+                           "strach chodit sám")
+_EXPORT_AGES: Final = ("0-14", "15-24", "25-34", "35-44", "45-54", "55-64", "65+", "",
+                       "nechci-odpovidat")
 
 
 @dataclass(frozen=True)
@@ -63,15 +79,22 @@ class ServiceSeed:
 
 @dataclass(frozen=True)
 class HotspotSeed:
-    """A place people fear: pins scatter around it (Gaussian, ``spread_m`` metres)."""
+    """A place people fear, a named place (``layers.places``) by its ``label``: pins scatter
+    around it (Gaussian, ``spread_m`` metres)."""
 
     label: str
-    lon: float
-    lat: float
     spread_m: float
     pins: int
     categories: tuple[tuple[str, float], ...]
     evening_bias: float = 0.6
+
+    @property
+    def lon(self) -> float:
+        return _PLACES[self.label][0]
+
+    @property
+    def lat(self) -> float:
+        return _PLACES[self.label][1]
 
 
 @dataclass(frozen=True)
@@ -146,20 +169,20 @@ TOWN_SEEDS: Final = (
                         13.6355, 50.6078, "Město Litvínov", "starší děti a mládež"),
         ),
         hotspots=(
-            HotspotSeed("Janov – vchody, kde se prodávají drogy", 13.6320, 50.6075, 60, 70,
+            HotspotSeed("Janov – vchody, kde se prodávají drogy", 60, 70,
                         (("drug_dealing", 0.6), ("syringes", 0.25), ("drunk_drugged", 0.15))),
-            HotspotSeed("Janov – obchod a zastávka", 13.6285, 50.6088, 70, 80,
+            HotspotSeed("Janov – obchod a zastávka", 70, 80,
                         (("drunk_drugged", 0.55), ("aggressive_groups", 0.25),
                          ("racism", 0.2))),
-            HotspotSeed("Janov – prázdné domy a podchod", 13.6360, 50.6085, 60, 50,
+            HotspotSeed("Janov – prázdné domy a podchod", 60, 50,
                         (("abandoned_building", 0.5), ("dark_place", 0.4), ("dogs", 0.1))),
-            HotspotSeed("Janov – rasistické urážky u hřiště", 13.6255, 50.6100, 50, 40,
+            HotspotSeed("Janov – rasistické urážky u hřiště", 50, 40,
                         (("racism", 0.7), ("aggressive_groups", 0.3))),
-            HotspotSeed("Nádraží Litvínov", 13.6175, 50.5978, 80, 45,
+            HotspotSeed("Nádraží Litvínov", 80, 45,
                         (("drunk_drugged", 0.6), ("dark_place", 0.25), ("other", 0.15))),
-            HotspotSeed("Náměstí Míru", 13.6106, 50.6004, 90, 40,
+            HotspotSeed("Náměstí Míru", 90, 40,
                         (("feel_good", 0.7), ("develop", 0.2), ("traffic", 0.1)), 0.2),
-            HotspotSeed("Hlavní silnice u Hamru", 13.6210, 50.6045, 90, 35,
+            HotspotSeed("Hlavní silnice u Hamru", 90, 35,
                         (("traffic", 0.85), ("dark_place", 0.15)), 0.3),
         ),
         sessions=(
@@ -201,18 +224,18 @@ TOWN_SEEDS: Final = (
                         "děti"),
         ),
         hotspots=(
-            HotspotSeed("Vlakové a autobusové nádraží", 12.5098, 50.3268, 70, 50,
+            HotspotSeed("Vlakové a autobusové nádraží", 70, 50,
                         (("drunk_drugged", 0.6), ("aggressive_groups", 0.2),
                          ("drug_dealing", 0.2))),
-            HotspotSeed("Herna v ulici Kpt. Jaroše", 12.5188, 50.3248, 50, 40,
+            HotspotSeed("Herna v ulici Kpt. Jaroše", 50, 40,
                         (("drunk_drugged", 0.6), ("drug_dealing", 0.3), ("other", 0.1))),
-            HotspotSeed("Ulice V Zátíší", 12.5218, 50.3214, 60, 35,
+            HotspotSeed("Ulice V Zátíší", 60, 35,
                         (("drunk_drugged", 0.5), ("dark_place", 0.3), ("dogs", 0.2))),
-            HotspotSeed("Kostel v Hradební ulici u radnice", 12.5158, 50.3240, 50, 35,
+            HotspotSeed("Kostel v Hradební ulici u radnice", 50, 35,
                         (("aggressive_groups", 0.8), ("racism", 0.2))),
-            HotspotSeed("Městské sady", 12.5128, 50.3220, 80, 35,
+            HotspotSeed("Městské sady", 80, 35,
                         (("aggressive_groups", 0.6), ("dark_place", 0.3), ("syringes", 0.1))),
-            HotspotSeed("Bývalý internát", 12.5236, 50.3263, 50, 30,
+            HotspotSeed("Bývalý internát", 50, 30,
                         (("abandoned_building", 0.6), ("drug_dealing", 0.25),
                          ("syringes", 0.15))),
         ),
@@ -262,17 +285,17 @@ TOWN_SEEDS: Final = (
                         "mládež"),
         ),
         hotspots=(
-            HotspotSeed("Dolní nádraží a Tržnice", 12.8645, 50.2283, 90, 90,
+            HotspotSeed("Dolní nádraží a Tržnice", 90, 90,
                         (("drunk_drugged", 0.5), ("drug_dealing", 0.3), ("syringes", 0.2))),
-            HotspotSeed("Rybáře – sídliště", 12.8560, 50.2352, 90, 80,
+            HotspotSeed("Rybáře – sídliště", 90, 80,
                         (("aggressive_groups", 0.45), ("drug_dealing", 0.3), ("racism", 0.25))),
-            HotspotSeed("Tuhnice – podchod a řeka", 12.8600, 50.2262, 70, 55,
+            HotspotSeed("Tuhnice – podchod a řeka", 70, 55,
                         (("dark_place", 0.55), ("drunk_drugged", 0.3), ("dogs", 0.15))),
-            HotspotSeed("Drahovice – opuštěný objekt", 12.8935, 50.2245, 60, 35,
+            HotspotSeed("Drahovice – opuštěný objekt", 60, 35,
                         (("abandoned_building", 0.6), ("syringes", 0.4))),
-            HotspotSeed("Lázeňská kolonáda", 12.8820, 50.2225, 120, 70,
+            HotspotSeed("Lázeňská kolonáda", 120, 70,
                         (("feel_good", 0.8), ("develop", 0.1), ("traffic", 0.1)), 0.2),
-            HotspotSeed("Křižovatka u Horního nádraží", 12.8665, 50.2345, 100, 45,
+            HotspotSeed("Křižovatka u Horního nádraží", 100, 45,
                         (("traffic", 0.9), ("dark_place", 0.1)), 0.3),
         ),
         sessions=(
@@ -369,6 +392,44 @@ def make_pins(towns: gpd.GeoDataFrame, seed: int = DEFAULT_SEED,
     frames = [_town_pins(town_seed, _town_metric(towns, town_seed.town_id), rng, scale)
               for town_seed in TOWN_SEEDS]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=STORAGE_CRS)
+
+
+def sample_town_pins(n: int, town_id: str, seed: int = DEFAULT_SEED) -> gpd.GeoDataFrame:
+    """``n`` illustrative pins of the demo town ``town_id`` (EPSG:4326), drawn from
+    :func:`make_pins` scaled up as far as needed; the same for the same ``n`` and ``seed``.
+
+    Raises ``ValueError`` when the generator gives the town fewer than ``n`` pins.
+    """
+    pins = make_pins(load_towns(), seed=seed, scale=max(1.0, n / _TOWN_PINS_PER_SCALE))
+    town = pins[pins["town_id"] == town_id]
+    if len(town) < n:
+        raise ValueError(f"the generator gave only {len(town)} pins of {town_id}, {n} needed")
+    return town.sample(n=n, random_state=seed).reset_index(drop=True)
+
+
+def write_feeling_map_export(path: Path, rows: int, seed: int = 1) -> None:
+    """Write ``rows`` feeling-map answers around Litvínov in the real open-data export format
+    (``layers.sources.feeling_map``, UTF-8 with BOM), with the faults real exports have:
+    points in another city, missing coordinates, swapped axes, unknown answers and comments
+    with phone numbers."""
+    rng = np.random.default_rng(seed)
+    lon = rng.normal(13.615, 0.006, rows).round(6)
+    lat = rng.normal(50.600, 0.004, rows).round(6)
+    fault = rng.random(rows)
+    lon[fault < 0.01], lat[fault < 0.01] = 14.42, 50.088  # another city
+    swap = (fault >= 0.01) & (fault < 0.015)
+    lon[swap], lat[swap] = lat[swap], lon[swap].copy()
+    x = lon.astype(str)
+    x[(fault >= 0.015) & (fault < 0.02)] = ""
+    answers = np.array([*POCIT_TO_CATEGORY, "Neznámá kategorie"])
+    weights = np.array([0.4, 0.3, 0.2, 0.095, 0.005])
+    comments = np.where(rng.random(rows) < 0.25, rng.choice(_EXPORT_COMMENTS, rows), "")
+    pd.DataFrame({
+        "ID respondenta": np.char.add("r", (rng.integers(0, rows // 10 + 1, rows)).astype(str)),
+        "Pocit": rng.choice(answers, rows, p=weights), "X": x, "Y": lat.astype(str),
+        "Městský obvod": "Litvínov", "Komentář": comments, "Věk": rng.choice(_EXPORT_AGES, rows),
+        "Bydliště": "v Litvínově", "Bydliště MOb": "", "Pohlaví": "nechci odpovídat",
+    }).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _town_pins(seed: TownSeed, town: BaseGeometry, rng: np.random.Generator,

@@ -39,9 +39,9 @@ import shapely
 from shapely.geometry import Point
 
 from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric, to_storage
+from layers.places import place_points
 from layers.privacy import grid_cells, public_pin_view
 from layers.schema import ANO_CASTECNE_NE
-from layers.sources.synthetic import TOWN_SEEDS
 from layers.store import Store
 from layers.strategy.model import Goal, Indicator, Link, Measure, Observation, Strategy
 from layers.strategy.tables import load_strategies
@@ -200,12 +200,6 @@ def goal_tree(strategy: Strategy, measures: Sequence[Measure]) -> StrategyArea:
     return StrategyArea(strategy, tuple(node(g) for g in children.get(None, ())), loose)
 
 
-def seeded_places() -> dict[str, tuple[float, float]]:
-    """Label → (lon, lat) of the illustrative fear hotspots (``layers.sources.synthetic``),
-    which is what "place" links name."""
-    return {h.label: (h.lon, h.lat) for seed in TOWN_SEEDS for h in seed.hotspots}
-
-
 def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.GeoDataFrame,
               localities: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
               pins: gpd.GeoDataFrame, locality_id: str | None = None,
@@ -214,11 +208,11 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
     locality ``locality_id``.
 
     ``boundary``, ``localities``, ``services`` and ``pins`` are the town's layers (any CRS);
-    ``places`` maps place labels to (lon, lat) (default :func:`seeded_places`); a label it
-    lacks is left off the map. Raises ``KeyError`` for a locality not in ``localities``.
+    ``places`` maps place labels to (lon, lat) (default ``layers.places.place_points()``); a
+    label it lacks is left off the map. Raises ``KeyError`` for a locality not in ``localities``.
     """
     town_id = str(town["town_id"])
-    places = seeded_places() if places is None else places
+    places = place_points() if places is None else places
     boundary = to_storage(boundary)
     localities = to_storage(localities)
     services = to_storage(services)

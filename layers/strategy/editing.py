@@ -50,8 +50,9 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_STRATEGY, PROPOSE_MEASURES
 from layers.crs import METRIC_CRS, STORAGE_CRS
+from layers.places import place_points
 from layers.store import Store
-from layers.strategy.area import link_point, seeded_places
+from layers.strategy.area import link_point
 from layers.strategy.model import (
     Goal,
     HistoryEntry,
@@ -496,7 +497,7 @@ def _check_links(store: Store, strategy: Strategy, links: Sequence[Link]) -> Non
                          "to link measures to")
     town_ids = set(towns["town_id"].astype(str))
     area = shapely.union_all(towns.geometry.to_numpy())
-    places = seeded_places()
+    places = place_points()
     what = f"strategy {strategy.strategy_id}"
     for link in links:
         kind, target = link.target_kind, link.target_id

@@ -1,24 +1,17 @@
 """``mapa bench …``: benchmarks. Each prints a readable table, and the JSON with ``--json``.
 
-Benchmarks are registered in ``BENCHMARKS`` (module with ``register(subparsers)``).
+The benchmarks live in ``scripts/bench/`` (one module each, with ``register(subparsers)``);
+this command lists them in ``BENCHMARKS``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from scripts.commands import (
-    bench_hotspots,
-    bench_import,
-    bench_ingest,
-    bench_load,
-    bench_map,
-    bench_patrol,
-    bench_store,
-)
+from scripts.bench import feeling_map, hotspots, ingest, load, patrol, store
+from scripts.bench import map as map_bench
 
-BENCHMARKS = (bench_map, bench_hotspots, bench_import, bench_patrol, bench_store, bench_ingest,
-              bench_load)
+BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load)
 
 
 def register(subparsers: Any) -> None:

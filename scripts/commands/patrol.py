@@ -17,7 +17,6 @@ import math
 from pathlib import Path
 from typing import Any
 
-from app.ui.i18n import labels
 from layers.hotspots.privacy import DEFAULT_K
 from layers.patrol.coverage import DEFAULT_DISTANCE_M
 from layers.patrol.gpx import plan_gpx
@@ -25,9 +24,10 @@ from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_pl
 from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingError, RankingRequest, Weights
 from layers.patrol.route import NETWORK_MODES
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
-from layers.schema import PIN_CATEGORIES, TIMES_OF_DAY
+from layers.schema import TIMES_OF_DAY
 from layers.store.base import StoreError
 from layers.urban.export import export_gpkg
+from layers.vocabulary import PIN_CATEGORY
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 from scripts.commands.user import cli_actor
 
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     except (RankingError, StoreError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     town_name = str(towns["name"].iloc[0])
-    category_labels = labels("pin.category", PIN_CATEGORIES, "cs")
+    category_labels = PIN_CATEGORY.labels("cs")
     outputs: dict[str, str] = {}
     if args.gpx:
         descriptions = [reported_text(r, category_labels, DEFAULT_K)

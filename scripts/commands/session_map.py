@@ -6,12 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from app.ui.i18n import labels
 from layers.mapping.capture import load_session
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import PAPER, print_session_map
-from layers.schema import PIN_CATEGORIES
 from layers.store.base import StoreError
+from layers.vocabulary import PIN_CATEGORY
 from scripts.commands.common import CommandError, emit, store_from, subcommand
 
 
@@ -36,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
                           localities=store.read("localities", town_id),
                           session_id=args.session,
                           title=f"Mapa bezpečí – {town['name'].iloc[0]}",
-                          category_labels=labels("pin.category", PIN_CATEGORIES, "cs"),
+                          category_labels=PIN_CATEGORY.labels("cs"),
                           paper=args.paper)
     except (ValueError, StoreError, OSError) as exc:
         raise CommandError(str(exc)) from exc

@@ -24,8 +24,8 @@ from playwright.sync_api import Page, Response, WebSocket, expect, sync_playwrig
 
 from app.features.map.map import build_map
 from app.ui.i18n import translate
-from app.ui.maps.pins import ALPHABET
 from app.ui.town import load_town
+from layers.mapping.pin_payload import ALPHABET
 from layers.schema import PIN_CATEGORIES, SENSITIVE_CATEGORIES
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
@@ -64,7 +64,8 @@ FIELD = r'\\*"{name}\\*"\s*:\s*\\*"?([A-Za-z0-9+/]*)'
 
 
 def decode_column(text: str) -> np.ndarray:
-    """Inverse of ``app.ui.maps.pins.encode_column`` (zigzag varints, 5 bits a character)."""
+    """Inverse of ``layers.mapping.pin_payload.encode_column`` (zigzag varints, 5 bits a
+    character)."""
     values, value, shift = [], 0, 0
     for char in text:
         digit = ALPHABET.index(char)

@@ -17,9 +17,10 @@ from shapely.geometry import LineString, Point
 from streamlit_folium import _get_map_string
 
 from app.ui.maps.assets import STATIC_DIR, localize, remote_urls
-from app.ui.maps.pins import ALPHABET, PinLayer, encode_column
+from app.ui.maps.pins import PinLayer
+from layers.mapping.pin_payload import ALPHABET, encode_column
 from layers.schema import FEELINGS, PIN_CATEGORIES
-from scripts.commands.bench_map import bench_map, synthetic_pins
+from layers.sources.synthetic import sample_town_pins
 from scripts.mapa import main
 
 CATEGORY_LABELS = {code: f"Kategorie {code} – „{i}“" for i, code in enumerate(PIN_CATEGORIES)}
@@ -86,7 +87,7 @@ def _payload(html: str) -> tuple[str, dict[str, Any]]:
     return calls[0][0], json.loads(calls[0][1])
 
 
-@pytest.mark.parametrize("pins", [_every_combination(), synthetic_pins(500)],
+@pytest.mark.parametrize("pins", [_every_combination(), sample_town_pins(500, "litvinov")],
                          ids=["every-combination", "synthetic-500"])
 def test_rendered_html_carries_every_pins_place_category_and_feeling(
         pins: gpd.GeoDataFrame) -> None:
@@ -99,7 +100,7 @@ def test_rendered_html_carries_every_pins_place_category_and_feeling(
 
 
 def test_payload_is_compact() -> None:
-    pins = synthetic_pins(2_000)
+    pins = sample_town_pins(2_000, "litvinov")
     html = _map(pins)[0].get_root().render()
     _, data = _payload(html)
     column_chars = sum(len(data[key]) for key in ("lat", "lon", "cat", "feel"))
@@ -230,20 +231,26 @@ def _check_rows(rows: list[dict[str, Any]], counts: list[int], naive_max: int) -
         assert isinstance(row["ours_bytes"], int)
 
 
+def _bench_map(*options: str) -> tuple[list[str], dict[str, Any]]:
+    """``mapa bench map … --json`` through the CLI: its output lines and its JSON result."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["bench", "map", *options, "--json"])
+    assert status == 0
+    lines = out.getvalue().strip().splitlines()
+    return lines, json.loads(lines[-1])
+
+
 def test_bench_map_rows() -> None:
-    rows = bench_map([120, 200], repeat=1, naive_max=150)
+    _, result = _bench_map("--pins", "120,200", "--repeat", "1", "--naive-max", "150")
+    rows = result["rows"]
     _check_rows(rows, [120, 200], naive_max=150)
     assert rows[1]["naive_bytes"] is None
     assert rows[0]["naive_bytes"] > rows[0]["ours_bytes"]
 
 
 def test_mapa_bench_map_json_is_the_last_line() -> None:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(["bench", "map", "--pins", "150", "--repeat", "1", "--json"])
-    assert status == 0
-    lines = out.getvalue().strip().splitlines()
+    lines, result = _bench_map("--pins", "150", "--repeat", "1")
     assert "ours/fast" in lines[0]
-    result = json.loads(lines[-1])
     assert list(result) == ["rows"]
     _check_rows(result["rows"], [150], naive_max=25_000)

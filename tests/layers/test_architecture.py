@@ -1,4 +1,5 @@
-"""The layout's rule: the domain (``layers/``) never imports the UI (Streamlit, ``app``)."""
+"""The layout's rules: the domain (``layers/``) never imports the UI (Streamlit, ``app``), the
+command line (``scripts/``) never imports ``app``, and no test imports a benchmark."""
 
 from __future__ import annotations
 
@@ -7,19 +8,27 @@ import subprocess
 import sys
 from pathlib import Path
 
-LAYERS = Path(__file__).resolve().parents[2] / "layers"
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ROOT / "layers"
 FORBIDDEN = ("streamlit", "streamlit_folium", "app")
 
 
-def _imported_modules(path: Path) -> set[str]:
+def _imported_names(path: Path) -> set[str]:
+    """Dotted names of the modules ``path`` imports absolutely (``from a.b import c`` gives
+    ``a.b`` and ``a.b.c``: ``c`` may be a module), anywhere in the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _imported_modules(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _imported_names(path)}
 
 
 def test_no_layers_module_imports_the_ui() -> None:
@@ -42,3 +51,19 @@ def test_importing_every_layers_module_loads_no_streamlit() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=LAYERS.parent).stdout.strip()
     assert out == "[]"
+
+
+def test_no_scripts_or_layers_module_imports_app() -> None:
+    modules = sorted([*(ROOT / "scripts").rglob("*.py"), *LAYERS.rglob("*.py")])
+    assert len([p for p in modules if p.is_relative_to(ROOT / "scripts" / "bench")]) > 7
+    offenders = [str(p.relative_to(ROOT)) for p in modules if "app" in _imported_modules(p)]
+    assert offenders == []
+
+
+def test_no_test_imports_a_benchmark() -> None:
+    """Tests run benchmarks through ``mapa bench … --json`` or use the domain functions."""
+    offenders = {str(p.relative_to(ROOT)): sorted(
+                     n for n in _imported_names(p)
+                     if n == "scripts.bench" or n.startswith("scripts.bench."))
+                 for p in sorted((ROOT / "tests").rglob("*.py"))}
+    assert {path: names for path, names in offenders.items() if names} == {}

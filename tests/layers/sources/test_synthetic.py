@@ -5,9 +5,10 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
+from layers.places import NAMED_PLACES
 from layers.schema import AGE_GROUPS, FEELINGS, PIN_CATEGORIES, PIN_STATUSES, PINS, TIMES_OF_DAY
 from layers.sources.real import load_towns
-from layers.sources.synthetic import make_localities, make_pins, make_services
+from layers.sources.synthetic import TOWN_SEEDS, make_localities, make_pins, make_services
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,15 @@ def test_named_places_of_the_seeds(towns: gpd.GeoDataFrame) -> None:
     assert "Sousedský dům Libuše (MY Litvínov)" in set(services["name"])
     assert janov["geometry"].contains(
         services.set_index("name").geometry["Sousedský dům Libuše (MY Litvínov)"])
+
+
+def test_hotspots_are_the_named_places_of_their_towns(towns: gpd.GeoDataFrame) -> None:
+    """The generator centres its hotspots on ``layers.places`` and names no other place."""
+    hotspots = [(t.town_id, h.label, h.lon, h.lat) for t in TOWN_SEEDS for h in t.hotspots]
+    assert hotspots == [(p.town_id, p.label, p.lon, p.lat) for p in NAMED_PLACES]
+    by_town = towns.set_index("town_id").geometry
+    for place in NAMED_PLACES:
+        assert by_town[place.town_id].contains(gpd.points_from_xy([place.lon], [place.lat])[0])
 
 
 def test_scale_multiplies_pins(towns: gpd.GeoDataFrame) -> None:

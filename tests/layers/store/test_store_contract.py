@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
+from layers.sources.synthetic import write_feeling_map_export
 from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store
 from layers.store.base import RowMatch
 from layers.store.transfer import copy_store, store_manifest
-from scripts.commands.bench_import import write_export
 from tests.layers.store.sample import frames, more_services
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -272,7 +272,7 @@ def test_killed_import_leaves_all_or_nothing(demo_store: Store, location: str,
     copy_store(demo_store, store)
     before = _state(store)
     export = tmp_path / "export.csv"
-    write_export(export, 40_000)
+    write_feeling_map_export(export, 40_000)
     importer = subprocess.Popen(
         [sys.executable, "-m", "scripts.mapa", "import", "feeling-map", str(export),
          "--town", "litvinov", "--chunk-rows", "4000", "--store", location],

@@ -15,9 +15,7 @@
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -29,9 +27,9 @@ from layers.patrol.ranking import RankingRequest, rank_places
 from layers.patrol.route import StreetNetwork, plan_route
 from layers.schema import SERVICE_TYPES
 from layers.urban.accessibility import SERVICE_GROUPS, accessibility
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from scripts.bench.harness import best_of, report
+from scripts.commands.common import store_from, subcommand
 
-T = TypeVar("T")
 ORIGIN = (-785_000.0, -985_000.0)
 
 
@@ -47,27 +45,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--seed", type=int, default=0)
 
 
-def _best(repeat: int, work: Callable[[], T]) -> tuple[float, T]:
-    best = float("inf")
-    result: T | None = None
-    for _ in range(max(1, repeat)):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    assert result is not None
-    return best, result
-
-
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     request = RankingRequest(args.town, cell_m=args.cell, min_spacing_m=0.0)
-    rank_s, ranking = _best(args.repeat, lambda: rank_places(store, request))
+    ranking, rank_s = best_of(lambda: rank_places(store, request), args.repeat)
     places = ranking.places.head(args.places)
     xy = np.column_stack([places.geometry.x, places.geometry.y])
-    straight_s, straight = _best(args.repeat, lambda: plan_route(xy, None, "straight"))
+    straight, straight_s = best_of(lambda: plan_route(xy, None, "straight"), args.repeat)
     network = StreetNetwork.from_lines(store.read("context_lines", args.town))
-    network_s, routed = _best(args.repeat, lambda: plan_route(xy, network, "auto",
-                                                                   max_access_m=np.inf))
+    routed, network_s = best_of(lambda: plan_route(xy, network, "auto", max_access_m=np.inf),
+                                args.repeat)
 
     rng = np.random.default_rng(args.seed)
     width = 12_000.0
@@ -78,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     service_xy = rng.uniform(0, width, (args.services, 2)) + ORIGIN
     services = gpd.GeoDataFrame({"service_type": rng.choice(SERVICE_TYPES, args.services)},
                                 geometry=shapely.points(service_xy), crs=METRIC_CRS)
-    access_s, result = _best(args.repeat, lambda: accessibility(cells, services, 500.0))
+    result, access_s = best_of(lambda: accessibility(cells, services, 500.0), args.repeat)
     origin_xy = shapely.get_coordinates(cells.geometry.to_numpy())
 
     def kdtree() -> dict[str, np.ndarray]:
@@ -88,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             out[group] = cKDTree(service_xy[chosen]).query(origin_xy)[0]
         return out
 
-    kdtree_s, kd = _best(args.repeat, kdtree)
+    kd, kdtree_s = best_of(kdtree, args.repeat)
     diff = max(float(np.max(np.abs(kd[g] - result.table[f"dist_{g}"].to_numpy())))
                for g in SERVICE_GROUPS)
     row = {
@@ -99,6 +86,5 @@ def run(args: argparse.Namespace) -> int:
         "cells": args.cells, "services": args.services, "access_s": round(access_s, 4),
         "kdtree_s": round(kdtree_s, 4), "max_abs_diff_m": diff,
         "white_spots": len(result.white_spots)}
-    headers = list(row)
-    emit(args, format_table(["measure", "value"], [[h, row[h]] for h in headers]), row)
+    report(args, ["measure", "value"], [[h, row[h]] for h in row], row)
     return 0

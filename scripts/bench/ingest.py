@@ -4,18 +4,15 @@ several sizes; rows/s and peak memory, to show memory does not grow with the fil
 Rows are generated around Litvínov in the police crime-map export shape (date, type, lat,
 lon) or as a services CSV (name, type, lat, lon), with 1 % faults (no date, far away). Each
 size is imported into a fresh copy of the demo store in a child process that reports its own
-peak resident memory (VmHWM) and the rows/s of the whole import (read, validate, write).
+peak resident memory (``scripts.bench.harness.PEAK_MB``) and the rows/s of the whole import
+(read, validate, write).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +20,17 @@ import numpy as np
 import pandas as pd
 
 from layers.build import build_demo
-from scripts.commands.common import emit, format_table, subcommand
+from scripts.bench.harness import PEAK_MB, report, run_child
+from scripts.commands.common import subcommand
 
-CHILD = """
-import json, re, sys, time
+CHILD = f"""
+import json, sys, time
 from layers.ingest.batches import run_import
 from layers.store import open_store
 start = time.perf_counter()
 result = run_import(open_store(sys.argv[1]), sys.argv[3], sys.argv[2], town_id="litvinov")
-print(json.dumps({"seconds": time.perf_counter() - start, "added": result.added,
-                  "rejected": result.report.counts["rejected"],
-                  "peak_mb": int(re.search(r"VmHWM:\\s+(\\d+)",
-                                           open("/proc/self/status").read()).group(1)) / 1024}))
+print(json.dumps({{"seconds": time.perf_counter() - start, "added": result.added,
+                  "rejected": result.report.counts["rejected"], "peak_mb": {PEAK_MB}}}))
 """
 OFFENCE_TYPES = ("krádež prostá", "vloupání do vozidla", "výtržnictví", "poškození cizí věci",
                  "ublížení na zdraví", "sprejerství")
@@ -86,11 +82,7 @@ def run(args: argparse.Namespace) -> int:
             write_file(source, rows, args.kind)
             store = Path(tmp) / f"store-{rows}.gpkg"
             shutil.copy(base, store)
-            started = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", CHILD, str(store), str(source),
-                                  args.kind], capture_output=True, text=True, check=True)
-            wall = time.perf_counter() - started
-            child = json.loads(out.stdout.strip().splitlines()[-1])
+            child, wall = run_child(CHILD, store, source, args.kind)
             results.append({"rows": rows, "file_mb": round(source.stat().st_size / 1e6, 1),
                             "seconds": round(child["seconds"], 2),
                             "rows_per_s": round(rows / child["seconds"]),
@@ -98,10 +90,8 @@ def run(args: argparse.Namespace) -> int:
                             "rejected": child["rejected"], "process_s": round(wall, 2)})
             source.unlink()
             store.unlink()
-    table = format_table(
-        ["rows", "file MB", "import s", "rows/s", "peak MB", "added", "rejected"],
-        [[r["rows"], r["file_mb"], r["seconds"], r["rows_per_s"], r["peak_mb"], r["added"],
-          r["rejected"]] for r in results])
-    emit(args, f"{args.kind} import as one batch (child process per size, fresh demo store):\n"
-         + table, {"kind": args.kind, "rows": results})
+    report(args, ["rows", "file MB", "import s", "rows/s", "peak MB", "added", "rejected"],
+           [[r["rows"], r["file_mb"], r["seconds"], r["rows_per_s"], r["peak_mb"], r["added"],
+             r["rejected"]] for r in results], {"kind": args.kind, "rows": results},
+           title=f"{args.kind} import as one batch (child process per size, fresh demo store):")
     return 0

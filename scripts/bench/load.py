@@ -40,8 +40,6 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
-
 try:  # a test dependency: only this benchmark drives a browser
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
@@ -49,7 +47,6 @@ except ImportError:  # pragma: no cover - reported when the bench runs
     async_playwright = None  # type: ignore[assignment]
     PlaywrightError = RuntimeError  # type: ignore[assignment,misc]
 
-from app.ui.i18n import translate
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN, FACILITATOR
@@ -58,9 +55,14 @@ from layers.store import StoreError, open_store
 from layers.store.pg_cluster import ClusterError, TemporaryCluster
 from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
+from scripts.bench.harness import percentiles_ms
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
 ROOT: Final = Path(__file__).resolve().parents[2]
+#: The app's Czech texts the simulated users click and wait for (``str.format`` templates),
+#: by their key in the app's catalogue; ``tests/app/test_i18n.py`` keeps them equal to it.
+UI_TEXTS: Final[dict[str, str]] = json.loads(
+    (Path(__file__).with_name("load_texts.json")).read_text(encoding="utf-8"))
 CHROMIUM: Final = "/usr/bin/chromium"
 CHROMIUM_ARGS: Final = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -240,7 +242,8 @@ async def _loopback_only(route: Any) -> None:
 
 
 def cs(key: str, **fmt: object) -> str:
-    return translate(key, "cs", **fmt)
+    """The app's Czech text ``key`` (of :data:`UI_TEXTS`) with its fields filled."""
+    return UI_TEXTS[key].format(**fmt)
 
 
 async def _timed(steps: dict[str, float], name: str, action: Any) -> None:
@@ -342,12 +345,6 @@ async def _capture_user(page: Any, url: str, password: str, steps: dict[str, flo
 
 # --- figures -------------------------------------------------------------------------------
 
-def _stats(values: list[float]) -> dict[str, float]:
-    array = np.asarray(values, dtype=float)
-    return {"n": len(values), "p50_ms": float(np.percentile(array, 50)),
-            "p95_ms": float(np.percentile(array, 95)), "max_ms": float(array.max())}
-
-
 def _query_stats(log: Path, processes: dict[int, int]) -> dict[str, dict[str, Any]]:
     """Per query kind: all processes together and each process, from ``MAPA_QUERY_LOG``."""
     samples: dict[str, dict[str, list[float]]] = {}
@@ -358,7 +355,7 @@ def _query_stats(log: Path, processes: dict[int, int]) -> dict[str, dict[str, An
             by_kind = samples.setdefault(entry["kind"], {})
             by_kind.setdefault("all", []).append(entry["ms"])
             by_kind.setdefault(where, []).append(entry["ms"])
-    return {kind: {where: _stats(values) for where, values in sorted(groups.items())}
+    return {kind: {where: percentiles_ms(values) for where, values in sorted(groups.items())}
             for kind, groups in sorted(samples.items())}
 
 
@@ -376,7 +373,7 @@ def _result(args: argparse.Namespace, users: list[dict[str, Any]],
         "user_steps": USER_STEPS,
         "failed_users": [r for r in users if "error" in r],
         "pins_saved_by_users": capture_done, "pins_written": pins_written,
-        "client_ms": {name: _stats(values) for name, values in sorted(steps.items())},
+        "client_ms": {name: percentiles_ms(values) for name, values in sorted(steps.items())},
         "query_ms": queries,
     }
 

@@ -23,11 +23,9 @@ Synthetic clustered points (60 % in 40 Gaussian clusters, 40 % uniform) over a r
 from __future__ import annotations
 
 import argparse
-import time
 import tracemalloc
 import warnings
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import shapely
@@ -38,9 +36,9 @@ from layers.hotspots.fdr import fdr_adjust
 from layers.hotspots.gistar import gi_star
 from layers.hotspots.grid import build_grid
 from layers.hotspots.kde import bandwidth_rule, kde_surface
-from scripts.commands.common import emit, format_table, subcommand
+from scripts.bench.harness import best_of, report, timed
+from scripts.commands.common import subcommand
 
-T = TypeVar("T")
 #: South-west corner of the synthetic study area (EPSG:5514, near Litvínov).
 ORIGIN = (-785_000.0, -985_000.0)
 TARGET_PERM_RATIO = 50.0
@@ -68,7 +66,6 @@ def run(args: argparse.Namespace) -> int:
             for n in args.points]
     headers = ["points", "cells", "grid_s", "gi_s", "esda_s", "esda_perm_s", "perm_ratio",
                "max_abs_z_diff", "kde_s", "scipy_kde_s", "kde_ratio", "peak_mb"]
-    table = format_table(headers, [[row[h] for h in headers] for row in rows])
     verdicts = []
     for row in rows:
         verdicts.append(
@@ -77,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
             f"{row['kde_s']:.3f} s (target ≤ {TARGET_KDE_S:g} s), {row['kde_ratio']:.0f}× "
             f"scipy{' (extrapolated)' if row['scipy_extrapolated'] else ''} "
             f"(target ≥ {TARGET_KDE_RATIO:.0f}×)")
-    emit(args, "\n".join([table, *verdicts]), {"rows": rows})
+    report(args, headers, [[row[h] for h in headers] for row in rows], {"rows": rows},
+           notes=verdicts)
     return 0
 
 
@@ -88,7 +86,7 @@ def measure(n: int, area: shapely.Geometry, cell_m: float, permutations: int, sc
     import libpysal
 
     x, y = clustered_points(n, area, seed)
-    grid, grid_s = _timed(lambda: build_grid(area, cell_m))
+    grid, grid_s = timed(lambda: build_grid(area, cell_m))
     centres = grid.centres()
 
     def ours() -> np.ndarray:
@@ -101,8 +99,8 @@ def measure(n: int, area: shapely.Geometry, cell_m: float, permutations: int, sc
         surface = kde_surface(x, y, max(bandwidth_rule(x, y), cell_m / 2), shapely.bounds(area))
         return surface.at(centres[:, 0], centres[:, 1])
 
-    z, gi_s = _best_of(ours)
-    _, kde_s = _best_of(kde)
+    z, gi_s = best_of(ours, 5)
+    _, kde_s = best_of(kde, 5)
     tracemalloc.start()  # a separate pass: tracing slows allocations, so it is not timed
     build_grid(area, cell_m)
     ours()
@@ -120,14 +118,14 @@ def measure(n: int, area: shapely.Geometry, cell_m: float, permutations: int, sc
             return esda.G_Local(counts, w, transform="B", star=True, permutations=perms,
                                 seed=seed)
 
-    analytic, esda_s = _timed(lambda: esda_run(0))
-    _, esda_perm_s = _timed(lambda: esda_run(permutations))
+    analytic, esda_s = timed(lambda: esda_run(0))
+    _, esda_perm_s = timed(lambda: esda_run(permutations))
 
     sample = n if scipy_max <= 0 else min(n, scipy_max)
     pick = np.random.default_rng(seed).choice(n, size=sample, replace=False)
     minx, miny, maxx, maxy = shapely.bounds(area)
     gx, gy = np.meshgrid(np.linspace(minx, maxx, 200), np.linspace(miny, maxy, 200))
-    _, scipy_s = _timed(lambda: stats.gaussian_kde(np.vstack([x[pick], y[pick]])).evaluate(
+    _, scipy_s = timed(lambda: stats.gaussian_kde(np.vstack([x[pick], y[pick]])).evaluate(
         np.vstack([gx.ravel(), gy.ravel()])))
     scipy_kde_s = scipy_s * n / sample
     return {
@@ -155,14 +153,3 @@ def clustered_points(n: int, area: shapely.Geometry, seed: int) -> tuple[np.ndar
     y = np.concatenate([cy, rng.uniform(miny, maxy, n - clustered)])
     return np.clip(x, minx, maxx), np.clip(y, miny, maxy)
 
-
-def _best_of(func: Callable[[], T], repeats: int = 5) -> tuple[T, float]:
-    """Result and the fastest of ``repeats`` runs (short runs are noisy)."""
-    runs = [_timed(func) for _ in range(repeats)]
-    return runs[0][0], min(seconds for _, seconds in runs)
-
-
-def _timed(func: Callable[[], T]) -> tuple[T, float]:
-    start = time.perf_counter()
-    value = func()
-    return value, time.perf_counter() - start

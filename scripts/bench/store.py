@@ -19,9 +19,9 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -34,7 +34,8 @@ from layers.store import Store, StoreError, open_store
 from layers.store.pg_cluster import ClusterError, TemporaryCluster
 from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
-from scripts.commands.common import CommandError, emit, format_table, subcommand
+from scripts.bench.harness import median_of, report, timed
+from scripts.commands.common import CommandError, subcommand
 
 DEFAULT_PINS: Final = "25000,1000000"
 CHUNK: Final = 100_000
@@ -81,36 +82,29 @@ def generate_pins(count: int, seed: int = 7) -> Iterator[gpd.GeoDataFrame]:
         }, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
-def _timed(action: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = action()
-    return time.perf_counter() - started, result
-
-
 def measure(store: Store, pins: int) -> dict[str, Any]:
     """Append ``pins`` pins to ``store`` (holding the demo data) and time the reads."""
     base = store.counts()["pins"]
-    write_s, added = _timed(lambda: store.append_batch(("pins", f) for f in generate_pins(pins)))
+    added, write_s = timed(lambda: store.append_batch(("pins", f) for f in generate_pins(pins)))
     if added.get("pins") != pins:
         raise CommandError(f"{store.location}: wrote {added} instead of {pins} pins")
     one_pin = []
     sample = next(generate_pins(PIN_SAMPLES, seed=99))
     for i in range(PIN_SAMPLES):
         row = sample.iloc[[i]].assign(pin_id=f"tablet-{i}")
-        seconds, _ = _timed(lambda row=row: store.append_batch(
-            [("pins", row)], unique_keys={"pins": "pin_id"}))
+        _, seconds = timed(partial(store.append_batch, [("pins", row)],
+                                   unique_keys={"pins": "pin_id"}))
         one_pin.append(seconds)
-    read_s, everything = _timed(lambda: store.read("pins"))
+    everything, read_s = timed(lambda: store.read("pins"))
     if len(everything) != base + pins + PIN_SAMPLES:
         raise CommandError(f"{store.location}: read {len(everything)} pins")
     del everything
-    map_runs = [_timed(lambda: store.read("pins", MAP_TOWN)) for _ in range(3)]
+    map_pins, map_query_s = median_of(lambda: store.read("pins", MAP_TOWN), 3)
     return {"pins": pins, "write_s": round(write_s, 2), "write_rows_per_s": round(pins / write_s),
             "pin_ms": round(statistics.median(one_pin) * 1000, 1),
             "read_s": round(read_s, 2),
             "read_rows_per_s": round((base + pins + PIN_SAMPLES) / read_s),
-            "map_query_s": round(statistics.median(s for s, _ in map_runs), 3),
-            "map_rows": len(map_runs[0][1])}
+            "map_query_s": round(map_query_s, 3), "map_rows": len(map_pins)}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -155,13 +149,11 @@ def run(args: argparse.Namespace) -> int:
                 if backend == "gpkg":
                     for leftover in Path(tmp).glob(f"bench-{pins}.gpkg*"):
                         leftover.unlink()
-    table = format_table(
-        ["backend", "pins", "write s", "rows/s", "1 pin ms", "read s", "rows/s", "map query s",
-         "map rows"],
-        [[r["backend"], r["pins"], r["write_s"], r["write_rows_per_s"], r["pin_ms"],
-          r["read_s"], r["read_rows_per_s"], r["map_query_s"], r["map_rows"]]
-         for r in results])
-    emit(args, "Store backends (demo store + generated pins; map query = one town's pins):\n"
-         + table, {"results": results})
+    report(args, ["backend", "pins", "write s", "rows/s", "1 pin ms", "read s", "rows/s",
+                  "map query s", "map rows"],
+           [[r["backend"], r["pins"], r["write_s"], r["write_rows_per_s"], r["pin_ms"],
+             r["read_s"], r["read_rows_per_s"], r["map_query_s"], r["map_rows"]]
+            for r in results], {"results": results},
+           title="Store backends (demo store + generated pins; map query = one town's pins):")
     return 0
 
