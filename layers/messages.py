@@ -315,6 +315,83 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "polygon_outside": Text(
         "zakreslená plocha přesahuje hranici města ({towns}); zakreslete ji uvnitř",
         "the drawn area does not lie inside its towns ({towns})"),
+    # --- the command line (scripts/) ---
+    "cli.same_store": Text(
+        "--from a --to označují totéž úložiště",
+        "--from and --to name the same store"),
+    "cli.target_not_empty": Text(
+        "{location} už obsahuje vrstvy; pro jejich nahrazení přidejte --force",
+        "{location} already holds layers; add --force to replace them"),
+    "cli.env_unset": Text(
+        "proměnná prostředí {name} není nastavena",
+        "environment variable {name} is not set"),
+    "cli.passwords_differ": Text(
+        "hesla se liší",
+        "the passwords differ"),
+    "cli.cannot_write": Text(
+        "do {location} nelze zapisovat: {detail}",
+        "cannot write to {location}: {detail}"),
+    "cli.first_admin": Text(
+        "první správce: {reason}",
+        "first admin: {reason}"),
+    "cli.build_demo_file": Text(
+        "build-demo zapisuje GeoPackage; zadejte cestu k souboru",
+        "build-demo writes a GeoPackage; give a file path"),
+    "cli.demo_password": Text(
+        "{name} musí mít alespoň {minimum} znaků",
+        "{name} needs at least {minimum} characters"),
+    "cli.store_untouched": Text(
+        "{reason} (stávající úložiště zůstalo beze změny)",
+        "{reason} (the existing store was left untouched)"),
+    "cli.no_locality": Text(
+        "v obci {town} není lokalita {locality!r} (známé: {known})",
+        "no locality {locality!r} in {town} (known: {known})"),
+    "cli.pins_list": Text(
+        "--pins musí být celá čísla oddělená čárkou: {value!r}",
+        "--pins must be comma-separated integers: {value!r}"),
+    "cli.positive_pins": Text(
+        "--pins potřebuje alespoň jeden kladný počet bodů",
+        "--pins needs at least one positive pin count"),
+    "cli.repeat": Text(
+        "--repeat musí být alespoň 1",
+        "--repeat must be at least 1"),
+    "cli.generator_short": Text(
+        "generátor dal jen {given} bodů v Litvínově, potřeba je {needed}",
+        "the generator gave only {given} Litvínov pins, {needed} needed"),
+    "cli.bench_store_options": Text(
+        "--pins potřebuje počty a --backends jen gpkg a/nebo postgis",
+        "--pins needs counts and --backends only gpkg and/or postgis"),
+    "cli.url_one_count": Text(
+        "s --url zadejte jeden počet bodů: každý běh potřebuje prázdnou databázi",
+        "with --url give one pin count: each run needs an empty database"),
+    "cli.bench_not_empty": Text(
+        "{location} není prázdné; měření potřebuje prázdnou databázi",
+        "{location} is not empty; the bench needs an empty database"),
+    "cli.bench_wrote": Text(
+        "{location}: zapsáno {added} místo {pins} bodů",
+        "{location}: wrote {added} instead of {pins} pins"),
+    "cli.bench_read": Text(
+        "{location}: přečteno {pins} bodů",
+        "{location}: read {pins} pins"),
+    "cli.load_options": Text(
+        "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
+        "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),
+    "cli.no_chromium": Text(
+        "chybí {path}: apt-get install chromium",
+        "{path} is missing: apt-get install chromium"),
+    "cli.streamlit_start": Text(
+        "streamlit se nespustil: {log}",
+        "streamlit did not start: {log}"),
+    "cli.no_playwright": Text(
+        "chybí playwright: pip install -e '.[test]'",
+        "playwright is missing: pip install -e '.[test]'"),
+    # --- builtin errors not (yet) given a code of their own, reported with their text ---
+    "invalid_input": Text(
+        "neplatný vstup: {detail}",
+        "{detail}"),
+    "os_error": Text(
+        "chyba systému: {detail}",
+        "{detail}"),
 }
 
 

@@ -55,11 +55,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         counts = [int(part) for part in args.pins.split(",") if part.strip()]
     except ValueError as exc:
-        raise CommandError(f"--pins must be comma-separated integers: {args.pins!r}") from exc
+        raise CommandError("cli.pins_list", value=args.pins) from exc
     if not counts or min(counts) < 1:
-        raise CommandError("--pins needs at least one positive pin count")
+        raise CommandError("cli.positive_pins")
     if args.repeat < 1:
-        raise CommandError("--repeat must be at least 1")
+        raise CommandError("cli.repeat")
     rows = bench_map(counts, repeat=args.repeat, naive_max=args.naive_max)
     emit(args, render_table(rows, args.naive_max), {"rows": rows})
     return 0
@@ -72,7 +72,7 @@ def synthetic_pins(n: int, seed: int = DEFAULT_SEED) -> gpd.GeoDataFrame:
     pins = make_pins(towns, seed=seed, scale=scale)
     town = pins[pins["town_id"] == TOWN_ID]
     if len(town) < n:
-        raise CommandError(f"the generator gave only {len(town)} Litvínov pins, {n} needed")
+        raise CommandError("cli.generator_short", given=len(town), needed=n)
     return town.sample(n=n, random_state=seed).reset_index(drop=True)
 
 

@@ -20,9 +20,11 @@ from layers.sources.errors import SourceError
 from layers.store import StoreError
 from layers.store.pg_cluster import ClusterError
 from layers.strategy.editing import EditRefused
+from scripts.commands.common import CommandError
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted(p for folder in ("layers", "app") for p in (ROOT / folder).rglob("*.py"))
+SOURCES = sorted(p for folder in ("layers", "scripts", "app")
+                 for p in (ROOT / folder).rglob("*.py"))
 
 
 def _error_classes() -> set[str]:
@@ -119,7 +121,8 @@ def test_families_keep_the_builtins_callers_catch() -> None:
     for cls, family in [(StoreError, StoreFailure), (ClusterError, StoreFailure),
                         (AccessDenied, NotAllowed), (ImportRefused, InvalidInput),
                         (SourceError, InvalidInput), (EditRefused, InvalidInput),
-                        (HotspotInputError, InvalidInput), (AlreadyImported, Conflict)]:
+                        (HotspotInputError, InvalidInput), (AlreadyImported, Conflict),
+                        (CommandError, RuntimeError)]:
         assert issubclass(cls, family) and issubclass(cls, MapaError), cls
 
 
