@@ -15,7 +15,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from app.i18n import t
+from app.i18n import error_text, t
 from app.mapview.town import TownData
 from app.state import LANGUAGE_KEY, TOWN_KEY
 from layers.access import accounts, guarded
@@ -65,7 +65,7 @@ def bootstrap_admin(store: Store) -> None:
     try:
         accounts.bootstrap_admin(store, username, password)
     except ValueError as exc:
-        st.sidebar.error(t("access.bootstrap_error", problem=exc))
+        st.sidebar.error(t("access.bootstrap_error", problem=error_text(exc)))
     st.session_state["_admin_bootstrapped"] = True
 
 

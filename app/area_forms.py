@@ -12,12 +12,11 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from app.i18n import t
+from app.i18n import error_text, t
 from layers.access.principal import AccessDenied, Principal
 from layers.store import Store
 from layers.strategy.area import StrategyArea
 from layers.strategy.editing import (
-    EditRefused,
     add_goal,
     add_measure_link,
     edit_goal,
@@ -44,12 +43,7 @@ def saved(message: str) -> None:
 
 def refused(exc: ValueError | AccessDenied) -> None:
     """Say why a save was refused: a coded refusal in the page's words, else the message."""
-    if isinstance(exc, AccessDenied):
-        problem = t("area.refused.access")
-    elif isinstance(exc, EditRefused):
-        problem = t(f"area.refused.{exc.code}", **exc.params)
-    else:
-        problem = str(exc)
+    problem = t("area.refused.access") if isinstance(exc, AccessDenied) else error_text(exc)
     st.error(t("area.form.error", problem=problem))
 
 

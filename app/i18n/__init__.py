@@ -17,8 +17,9 @@ import pkgutil
 from collections.abc import Iterable, Mapping
 from typing import Final
 
-LANGUAGES: Final = ("cs", "en")
-DEFAULT_LANGUAGE: Final = "cs"
+from layers.errors import MapaError
+from layers.messages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE  # the pages read it here
+from layers.messages import LANGUAGES
 
 
 def _collect() -> dict[str, dict[str, str]]:
@@ -55,6 +56,14 @@ def t(key: str, **fmt: object) -> str:
     from app.state import current_language  # Streamlit stays out of pure callers' imports
 
     return translate(key, current_language(), **fmt)
+
+
+def error_text(exc: Exception) -> str:
+    """Why something was refused, for the user: a :class:`~layers.errors.MapaError` from the
+    catalogue in the language chosen in the sidebar, any other error as its own text."""
+    from app.state import current_language  # Streamlit stays out of pure callers' imports
+
+    return exc.message(current_language()) if isinstance(exc, MapaError) else str(exc)
 
 
 def labels(group: str, codes: Iterable[object], lang: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app import data
 from app.access import page_principal
-from app.i18n import t
+from app.i18n import error_text, t
 from layers.access import accounts, audit
 from layers.access.roles import ACCOUNT_ROLES, MANAGE_ACCOUNTS
 
@@ -35,7 +35,7 @@ with st.expander(t("admin.new")), st.form("new_account", clear_on_submit=True):
             accounts.create_user(store, principal, username.strip(), password, str(role),
                                  centre=centre, display_name=display_name)
         except ValueError as exc:
-            st.error(t("admin.error", problem=exc))
+            st.error(t("admin.error", problem=error_text(exc)))
         else:
             st.success(t("admin.created", user=username.strip()))
 
@@ -49,7 +49,7 @@ if others:
         try:
             accounts.disable_user(store, principal, str(chosen))
         except ValueError as exc:
-            st.error(t("admin.error", problem=exc))
+            st.error(t("admin.error", problem=error_text(exc)))
         else:
             st.toast(t("admin.disabled", user=chosen))
             st.rerun()

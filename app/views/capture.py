@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 
 from app import data
 from app.access import page_principal
-from app.i18n import label, t
+from app.i18n import error_text, label, t
 from app.mapview.builder import MAP_HEIGHT
 from app.mapview.capture_map import build_capture_map
 from app.pictograms import (
@@ -130,7 +130,7 @@ with form_column:
                 guarded.add_pins(principal, store, session_id, [(answer["pin_id"], pin)],
                                  transcribed=bool(methods[session_id] == "paper"))
             except (ValueError, AccessDenied) as exc:
-                st.error(t("capture.error", problem=exc))
+                st.error(t("capture.error", problem=error_text(exc)))
             else:
                 device_pins.append(answer["pin_id"])
                 answer.clear()

@@ -16,7 +16,7 @@ from streamlit_folium import st_folium
 
 from app import data
 from app.access import page_principal
-from app.i18n import label, t
+from app.i18n import error_text, label, t
 from app.mapview.area_map import drawn_geometry
 from app.mapview.preview_map import build_draw_map, build_preview_map
 from app.state import current_language, page_town
@@ -75,7 +75,7 @@ def _check(path: Path, kind: str, licence: str, name: str) -> None:
                             display_name=name)
     except (ImportRefused, SourceError, StoreError) as exc:
         st.session_state.pop(PREVIEW_KEY, None)
-        st.error(t("data.error", problem=exc))
+        st.error(t("data.error", problem=error_text(exc)))
     else:
         st.session_state[PREVIEW_KEY] = {"path": path, "kind": kind, "licence": licence,
                                          "name": name, "result": result}
@@ -143,7 +143,7 @@ if preview and preview["path"].is_file():
             done = run_import(store, preview["kind"], preview["path"], town_id=town_id,
                               licence=preview["licence"], display_name=preview["name"])
         except (ImportRefused, SourceError, StoreError) as exc:
-            st.error(t("data.error", problem=exc))
+            st.error(t("data.error", problem=error_text(exc)))
         else:
             audit.record(store, principal, "import", KINDS[done.kind], [done.batch_id],
                          {"file": preview["name"], "added": done.added,
@@ -173,7 +173,7 @@ else:
             try:
                 deleted = undo_batch(store, str(chosen))
             except (ImportRefused, StoreError) as exc:
-                st.error(t("data.error", problem=exc))
+                st.error(t("data.error", problem=error_text(exc)))
             else:
                 audit.record(store, principal, "undo_import", "", [chosen], deleted)
                 # shown after the rerun that redraws the batches table

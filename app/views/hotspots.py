@@ -24,6 +24,7 @@ from layers.hotspots.fear_crime import BOTH, CRIME_ONLY, FEAR_ONLY
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import MAX_CELL_M, MIN_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
+from layers.messages import render
 from layers.schema import AGE_GROUPS, FEELINGS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
 from layers.store import open_store
 
@@ -105,7 +106,7 @@ with st.spinner(t("hotspots.computing")):
         (tuple(categories), tuple(str(f) for f in feelings), tuple(seen), tuple(times),
          tuple(ages), tuple(sessions)), dates)
 if report is None:
-    st.warning(t("hotspots.error", detail=t(f"hotspots.problem.{problem}", **figures)))
+    st.warning(t("hotspots.error", detail=render(problem, figures, lang)))
     st.stop()
 
 fear = report.layers.get("fear")
@@ -124,7 +125,7 @@ for layer in layers:
     if layer in report.failed:
         code, params = report.failed[layer]
         st.warning(t("hotspots.error.layer", layer=translate(f"hotspots.layer.{layer}", lang),
-                     detail=t(f"hotspots.problem.{code}", **params)))
+                     detail=render(code, params, lang)))
 for summary in report.layers.values():
     if summary.outside:
         st.caption(t("hotspots.outside", n=summary.outside))

@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 from app import data
 from app.access import page_principal
-from app.i18n import label, labels, number, t
+from app.i18n import error_text, label, labels, number, t
 from app.mapview.patrol_map import build_patrol_map
 from app.state import current_language, page_town
 from layers.access.principal import AccessDenied
@@ -49,13 +49,13 @@ SAVED_KEY = "patrol_saved"
 @st.cache_data(show_spinner=False, max_entries=16)
 def plan_for(location: str, version: str, town_id: str, locality_id: str | None, places: int,
              weights: tuple[float, float, float], times: tuple[str, ...], distance: float,
-             mode: str) -> tuple[PatrolPlan | None, str]:
-    """The plan for these inputs, or (None, the reason)."""
+             mode: str) -> PatrolPlan | ValueError:
+    """The plan for these inputs, or the error saying why there is none."""
     request = RankingRequest(town_id, locality_id, Weights(*weights), times)
     try:
-        return build_plan(open_store(location), request, places, distance, mode), ""
+        return build_plan(open_store(location), request, places, distance, mode)
     except (RankingError, ValueError) as exc:
-        return None, str(exc)
+        return exc
 
 
 def _gpx(plan: PatrolPlan, town_name: str) -> bytes:
@@ -114,10 +114,10 @@ store = data.store()
 if fear_w + crime_w + time_w <= 0 or not times:
     st.warning(t("patrol.error", detail="Σ > 0"))
     st.stop()
-plan, problem = plan_for(store.location, store.version(), town_id, locality or None, places,
-                         (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
-if plan is None:
-    st.warning(t("patrol.error", detail=problem))
+plan = plan_for(store.location, store.version(), town_id, locality or None, places,
+                (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
+if isinstance(plan, ValueError):
+    st.warning(t("patrol.error", detail=error_text(plan)))
     st.stop()
 
 route = plan.route
@@ -183,7 +183,7 @@ if submitted:
     try:
         save_plan(store, principal, plan, title)
     except (ValueError, AccessDenied) as exc:
-        st.error(t("patrol.save.error", problem=exc))
+        st.error(t("patrol.save.error", problem=error_text(exc)))
     else:
         st.session_state[SAVED_KEY] = t("patrol.save.done")
         st.rerun()
@@ -220,7 +220,7 @@ else:
             try:
                 save_as_measure(store, principal, plan_id, goals[goal_id][0], goal_id, text)
             except (ValueError, AccessDenied) as exc:
-                st.error(t("patrol.save.error", problem=exc))
+                st.error(t("patrol.save.error", problem=error_text(exc)))
             else:
                 st.session_state[SAVED_KEY] = t("patrol.measure.done")
                 st.rerun()

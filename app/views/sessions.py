@@ -9,7 +9,7 @@ import streamlit as st
 
 from app import data
 from app.access import page_principal
-from app.i18n import label, t
+from app.i18n import error_text, label, t
 from app.state import CURRENT_SESSION_KEY, choose_session, current_language, page_town
 from layers.access import guarded
 from layers.access.principal import AccessDenied
@@ -51,7 +51,7 @@ with st.expander(t("sessions.new"), expanded=False), st.form("new_session"):
                 age_group=str(group), participants=int(participants), method=str(method),
                 consent=consent))
         except (ValueError, AccessDenied) as exc:
-            st.error(t("sessions.error", problem=exc))
+            st.error(t("sessions.error", problem=error_text(exc)))
         else:
             st.session_state[CURRENT_SESSION_KEY] = new_id
             st.success(t("sessions.created", session=new_id))
@@ -95,7 +95,8 @@ with right:
             try:
                 answers.append((new_pin_id(session_id), parse_transcription(line, grid)))
             except ValueError as exc:
-                problems.append(t("sessions.transcribe.error", line=number, problem=exc))
+                problems.append(t("sessions.transcribe.error", line=number,
+                                  problem=error_text(exc)))
         if problems:
             for problem in problems:
                 st.error(problem)
@@ -105,6 +106,6 @@ with right:
                 added = guarded.add_pins(principal, store, session_id, answers,
                                          transcribed=True)
             except (ValueError, AccessDenied) as exc:
-                st.error(t("capture.error", problem=exc))
+                st.error(t("capture.error", problem=error_text(exc)))
             else:
                 st.success(t("sessions.transcribe.saved", n=added))

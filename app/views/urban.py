@@ -25,7 +25,7 @@ from streamlit_folium import st_folium
 
 from app import data
 from app.access import page_principal
-from app.i18n import label, t
+from app.i18n import error_text, label, t
 from app.mapview.builder import SERVICE_BADGES
 from app.mapview.patrol_map import LINK_COLOURS, build_urban_map
 from app.state import current_language, page_town
@@ -194,7 +194,7 @@ if record_link:
     try:
         add_service_link(store, principal, town_id, first, second, kind, now(), note)
     except (ValueError, AccessDenied) as exc:
-        st.error(t("urban.error", problem=exc))
+        st.error(t("urban.error", problem=error_text(exc)))
     else:
         _saved(t("urban.links.done"))
 
@@ -242,7 +242,7 @@ else:
                                               audit_date.isoformat(), lon, lat, scores,
                                               audit_note, tuple(linked)), now())
         except (ValueError, AccessDenied) as exc:
-            st.error(t("urban.error", problem=exc))
+            st.error(t("urban.error", problem=error_text(exc)))
         else:
             _saved(t("urban.audit.done"), point_key, place_key)
 if audits.empty:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.i18n import LANGUAGES, STRINGS, label, labels, number, translate
+from app.i18n import LANGUAGES, STRINGS, error_text, label, labels, number, translate
 from layers.exclusion import BANDS
 from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES
+from layers.strategy.editing import EditRefused
 
 
 def test_every_string_has_every_language() -> None:
@@ -32,6 +33,15 @@ def test_translate_formats_and_switches_language() -> None:
         translate("no.such.key", "cs")
     with pytest.raises(ValueError, match="language"):
         translate("map.title", "de", town="x")
+
+
+def test_error_text_follows_the_chosen_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    refused = EditRefused("number_taken", number="1.1", strategy="s")
+    monkeypatch.setattr("app.state.current_language", lambda: "cs")
+    assert error_text(refused) == "číslo 1.1 už ve strategii má jiný cíl"
+    monkeypatch.setattr("app.state.current_language", lambda: "en")
+    assert error_text(refused) == "goal number 1.1 is already used in strategy s"
+    assert error_text(ValueError("plain")) == "plain"
 
 
 def test_label_of_unknown_code_is_the_code() -> None:
