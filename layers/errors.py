@@ -58,8 +58,9 @@ class Conflict(MapaError, ValueError):
     """What was asked clashes with what is already there (imported before, already used)."""
 
 
-class NotFound(MapaError, LookupError):
-    """A named thing (town, locality, batch, backup) does not exist."""
+class NotFound(MapaError, LookupError, ValueError):
+    """A named thing (town, account, session, strategy) does not exist. Also a ``ValueError``:
+    callers caught a missing name as a bad value before this family existed."""
 
 
 class StoreFailure(MapaError, RuntimeError):

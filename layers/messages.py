@@ -211,6 +211,107 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "mapping.already_imported": Text(
         "{file} už byl pro {town} importován (setkání {session}); nic se nezměnilo",
         "{file} was already imported for {town} (session {session}); nothing was changed"),
+    # --- mapping sessions and moderation (layers.mapping) ---
+    "mapping.pins_outside": Text(
+        "{n} bodů leží mimo obec {town}: umístěte je dovnitř její hranice",
+        "{n} pin(s) lie outside {town}: place them inside the town boundary"),
+    "mapping.unknown_session": Text(
+        "neznámé setkání {session!r}",
+        "unknown session {session!r}"),
+    "mapping.unknown_town": Text(
+        "neznámá obec {town!r}",
+        "unknown town {town!r}"),
+    "moderation.no_reason": Text(
+        "zamítnutí potřebuje důvod",
+        "a rejection needs a reason"),
+    "moderation.unknown_category": Text(
+        "neznámá kategorie {category!r}",
+        "unknown category {category!r}"),
+    # --- accounts (layers.access.accounts) ---
+    "account.password_short": Text(
+        "heslo musí mít alespoň {minimum} znaků",
+        "a password needs at least {minimum} characters"),
+    "account.bad_username": Text(
+        "uživatelské jméno {username!r}: 2–40 znaků z a-z, 0-9, '.', '_', '-', na začátku "
+        "písmeno nebo číslice",
+        "username {username!r}: 2–40 of a-z, 0-9, '.', '_', '-', starting with a letter or "
+        "digit"),
+    "account.bad_role": Text(
+        "role {role!r} není jednou z {roles}",
+        "role {role!r} is not one of {roles}"),
+    "account.taken": Text(
+        "uživatelské jméno {username!r} je obsazené",
+        "username {username!r} is taken"),
+    "account.disable_self": Text(
+        "vlastní účet nelze zablokovat",
+        "you cannot disable your own account"),
+    "account.unknown": Text(
+        "účet {username!r} neexistuje",
+        "no account {username!r}"),
+    # --- privacy thresholds (layers.privacy, layers.hotspots.privacy) ---
+    "privacy.k_too_small": Text(
+        "k musí být alespoň {minimum}, aby odpovědi zůstaly anonymní, zadáno {k}",
+        "k must be at least {minimum} to keep answers anonymous, got {k}"),
+    "privacy.cell_size": Text(
+        "velikost buňky musí být kladná, zadáno {cell}",
+        "cell_m must be positive, got {cell}"),
+    "privacy.public_k": Text(
+        "veřejný práh k musí být alespoň {minimum}, zadáno {k}",
+        "the public threshold k must be at least {minimum}, got {k}"),
+    # --- the urbanist's tools (layers.urban) ---
+    "audit.no_place": Text(
+        "audit potřebuje název místa",
+        "an audit needs the name of its place"),
+    "audit.aspects": Text(
+        "audit hodnotí právě tyto aspekty: {aspects}",
+        "an audit scores exactly {aspects}"),
+    "audit.scores": Text(
+        "hodnocení musí být 1–5, zadáno {bad}",
+        "scores must be 1–5, got {bad}"),
+    "audit.not_lonlat": Text(
+        "místo auditu musí být v zeměpisných souřadnicích (EPSG:4326)",
+        "the audit's place must be lon/lat (EPSG:4326)"),
+    "audit.no_town": Text(
+        "obec {town!r} neexistuje",
+        "no town {town!r}"),
+    "audit.outside": Text(
+        "auditované místo leží mimo obec {town}",
+        "the audited place lies outside {town}"),
+    "audit.no_measures": Text(
+        "opatření {measures} v obci {town} nejsou",
+        "no measures {measures} in {town}"),
+    "link.kind": Text(
+        "druh vazby musí být jeden z {kinds}, zadáno {kind!r}",
+        "kind must be one of {kinds}, got {kind!r}"),
+    "link.self": Text(
+        "službu nelze propojit se sebou samou",
+        "a service cannot be linked to itself"),
+    "link.no_services": Text(
+        "služby {services} v obci {town} nejsou",
+        "no services {services} in {town}"),
+    "link.exists": Text(
+        "{first} a {second} už vazbu {kind} mají",
+        "{first} and {second} already have a {kind} link"),
+    # --- patrol plans (layers.patrol.plans) ---
+    "patrol.no_places": Text(
+        "plán potřebuje alespoň jedno místo, zadáno {places}",
+        "a plan needs at least one place, got {places}"),
+    "patrol.no_title": Text(
+        "uložený plán potřebuje název",
+        "a saved plan needs a title"),
+    "patrol.unknown_plan": Text(
+        "plán hlídek {plan!r} neexistuje",
+        "no patrol plan {plan!r}"),
+    # --- strategies (layers.strategy.editing) ---
+    "strategy.unknown": Text(
+        "strategie {strategy!r} v {location} není",
+        "no strategy {strategy!r} in {location}"),
+    "strategy.no_goal": Text(
+        "cíl {goal!r} ve strategii {strategy} není",
+        "no goal {goal!r} in strategy {strategy}"),
+    "strategy.no_town": Text(
+        "strategie {strategy} nemá v {location} obec, ke které by šla opatření vázat",
+        "strategy {strategy} has no town in {location} to link measures to"),
     # --- source files (layers.sources, layers.ingest) ---
     "source.problem": Text(
         "{path}: {problem}",

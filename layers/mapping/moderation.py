@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from layers.errors import InvalidInput
 from layers.schema import PIN_CATEGORIES, PINS
 from layers.store import Store
 
@@ -29,14 +30,14 @@ def approve(store: Store, pin_ids: list[str]) -> int:
 def reject(store: Store, pin_ids: list[str], reason: str) -> int:
     """Reject pins, keeping ``reason`` (required). Raises ``ValueError`` without a reason."""
     if not reason.strip():
-        raise ValueError("a rejection needs a reason")
+        raise InvalidInput("moderation.no_reason")
     return _set(store, pin_ids, status="rejected", moderation_note=reason.strip())
 
 
 def recategorise(store: Store, pin_ids: list[str], category: str) -> int:
     """Change the category of pins. Raises ``ValueError`` for an unknown category."""
     if category not in PIN_CATEGORIES:
-        raise ValueError(f"unknown category {category!r}")
+        raise InvalidInput("moderation.unknown_category", category=category)
     return _set(store, pin_ids, category=category)
 
 

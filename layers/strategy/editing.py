@@ -50,7 +50,7 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_STRATEGY, PROPOSE_MEASURES
 from layers.crs import METRIC_CRS, STORAGE_CRS
-from layers.errors import InvalidInput
+from layers.errors import InvalidInput, NotFound
 from layers.store import Store
 from layers.strategy.area import link_point, seeded_places
 from layers.strategy.model import (
@@ -108,7 +108,7 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
         who_role = _author(principal)
     strategy = _strategy(store, strategy_id)
     if goal_id not in {g.goal_id for g in strategy.goals}:
-        raise ValueError(f"no goal {goal_id!r} in strategy {strategy_id}")
+        raise NotFound("strategy.no_goal", goal=goal_id, strategy=strategy_id)
     if not text.strip():
         raise ValueError("the measure's text must not be empty")
     measure_id = f"{strategy_id}:measure:{uuid.uuid4().hex[:8]}"
@@ -454,7 +454,7 @@ def _strategy(store: Store, strategy_id: str) -> Strategy:
     for strategy in load_strategies(store):
         if strategy.strategy_id == strategy_id:
             return strategy
-    raise ValueError(f"no strategy {strategy_id!r} in {store.location}")
+    raise NotFound("strategy.unknown", strategy=strategy_id, location=store.location)
 
 
 def _owner(store: Store, entity: str, entity_id: str) -> Strategy:
@@ -478,8 +478,8 @@ def _check_links(store: Store, strategy: Strategy, links: Sequence[Link]) -> Non
     else:
         towns = towns[towns["kod_kraj"].astype(str) == str(strategy.region_code)]
     if towns.empty:
-        raise ValueError(f"strategy {strategy.strategy_id} has no town in {store.location} "
-                         "to link measures to")
+        raise NotFound("strategy.no_town", strategy=strategy.strategy_id,
+                       location=store.location)
     town_ids = set(towns["town_id"].astype(str))
     area = shapely.union_all(towns.geometry.to_numpy())
     places = seeded_places()

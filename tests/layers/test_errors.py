@@ -117,6 +117,7 @@ def test_a_wrapped_error_reads_in_the_same_language() -> None:
 def test_families_keep_the_builtins_callers_catch() -> None:
     assert issubclass(InvalidInput, ValueError) and issubclass(Conflict, ValueError)
     assert issubclass(NotAllowed, PermissionError) and issubclass(NotFound, LookupError)
+    assert issubclass(NotFound, ValueError)
     assert issubclass(StoreFailure, RuntimeError)
     for cls, family in [(StoreError, StoreFailure), (ClusterError, StoreFailure),
                         (AccessDenied, NotAllowed), (ImportRefused, InvalidInput),

@@ -38,13 +38,21 @@ def test_a_command_error_of_the_cli_itself(demo_store_path: Path,
     assert err.endswith(last["error"]["message"])
 
 
-def test_a_builtin_value_error_is_reported_as_invalid_input(
+def test_a_refused_threshold_names_its_code(
         demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err, last = _stopped(["export", "pins", "--town", "kraslice", "--format", "geojson",
                           "--public", "--k", "2", "--out", str(tmp_path / "p.geojson"),
                           "--store", str(demo_store_path)], capsys)
-    assert last["error"]["code"] == "invalid_input"
+    assert last["error"]["code"].startswith("privacy.")
     assert "at least 3" in last["error"]["message"] and "at least 3" in err
+
+
+def test_a_builtin_value_error_is_reported_as_invalid_input(
+        demo_store_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    err, last = _stopped(["patrol", "--store", str(demo_store_path), "--town", "litvinov",
+                          "--weights", "luck=1"], capsys)
+    assert last["error"]["code"] == "invalid_input"
+    assert "unknown factor 'luck'" in last["error"]["message"] and "unknown factor" in err
 
 
 def test_without_json_stdout_stays_empty(tmp_path: Path,
