@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from layers.crs import METRIC_CRS, to_metric, to_storage
+from layers.errors import InvalidInput
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.vocabulary import PUBLIC_K
 
@@ -44,9 +45,9 @@ def public_pin_view(pins: gpd.GeoDataFrame, k: int = PUBLIC_K, cell_m: float = 2
     CRS.
     """
     if k < MIN_K:
-        raise ValueError(f"k must be at least {MIN_K} to keep answers anonymous, got {k}")
+        raise InvalidInput("privacy.k_too_small", minimum=MIN_K, k=k)
     if not cell_m > 0:
-        raise ValueError(f"cell_m must be positive, got {cell_m}")
+        raise InvalidInput("privacy.cell_size", cell=cell_m)
     approved = pins[pins["status"] == "approved"]
     sensitive = approved["category"].isin(SENSITIVE_CATEGORIES)
     exact = to_storage(approved[~sensitive].drop(columns=list(PRIVATE_PIN_COLUMNS),

@@ -1,7 +1,9 @@
 """``mapa``: the project's one command-line tool.
 
 Every subcommand takes ``--store PATH`` and ``--json``; with ``--json`` the last line printed
-is one JSON object. Exit status 0 on success, 1 with a one-line reason on stderr when stopped.
+is one JSON object: the result, or ``{"error": {"code": ..., "message": ...}}`` when stopped.
+Exit status 0 on success, 1 with a one-line reason on stderr when stopped. Subcommands raise
+domain errors (:class:`layers.errors.MapaError`) freely; :func:`main` reports them.
 Subcommands live in ``scripts/commands/``, one module each, exposing ``register(subparsers)``.
 """
 
@@ -11,8 +13,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from layers.errors import MapaError
 from scripts.commands import COMMAND_MODULES
-from scripts.commands.common import CommandError
+from scripts.commands.common import report_failure
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,9 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         status = args.handler(args)
-    except CommandError as exc:
-        print(f"mapa {args.command}: {exc}", file=sys.stderr)
-        return 1
+    except (MapaError, ValueError, OSError) as exc:
+        return report_failure(args, exc)
     return int(status or 0)
 
 

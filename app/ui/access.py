@@ -14,7 +14,7 @@ import os
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
+from app.ui.state import LANGUAGE_KEY, TOWN_KEY, error_text, t
 from layers.access import accounts
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
@@ -59,7 +59,7 @@ def bootstrap_admin(store: Store) -> None:
     try:
         accounts.bootstrap_admin(store, username, password)
     except ValueError as exc:
-        st.sidebar.error(t("access.bootstrap_error", problem=exc))
+        st.sidebar.error(t("access.bootstrap_error", problem=error_text(exc)))
     st.session_state["_admin_bootstrapped"] = True
 
 

@@ -150,5 +150,5 @@ def pins(principal: Principal, town_id: str) -> gpd.GeoDataFrame:
     the read is checked and audited in ``layers.access``."""
     view = guarded.pins_for(principal, store(), town_id)
     if not view.exact:
-        raise AccessDenied(f"{principal.role} sees pins only in the public view")
+        raise AccessDenied("access.public_view_only", role=principal.role)
     return view.pins

@@ -23,10 +23,8 @@ from typing import Final
 
 import app.features
 from layers import vocabulary
+from layers.messages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from layers.vocabulary import LANGUAGES as LANGUAGES
-
-DEFAULT_LANGUAGE: Final = "cs"
-
 
 #: The strings every page shares; each feature's come from its own ``strings`` module.
 SHARED_STRINGS: Final = "app.ui.strings"

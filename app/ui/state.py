@@ -8,6 +8,7 @@ from typing import Any, Final
 import streamlit as st
 
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from layers.errors import MapaError
 
 #: Session-state keys of the sidebar widgets.
 LANGUAGE_KEY: Final = "lang"
@@ -28,6 +29,12 @@ def current_language() -> str:
 def t(key: str, **fmt: object) -> str:
     """The text of ``key`` in the language chosen in the sidebar (Czech until switched)."""
     return translate(key, current_language(), **fmt)
+
+
+def error_text(exc: Exception) -> str:
+    """Why something was refused, for the user: a :class:`~layers.errors.MapaError` from the
+    catalogue in the language chosen in the sidebar, any other error as its own text."""
+    return exc.message(current_language()) if isinstance(exc, MapaError) else str(exc)
 
 
 def current_town() -> str | None:

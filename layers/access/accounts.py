@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from layers.access import audit
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
 from layers.access.roles import ACCOUNT_ROLES, ADMIN, MANAGE_ACCOUNTS
+from layers.errors import Conflict, InvalidInput, NotFound
 from layers.schema import ACCOUNTS
 from layers.store import Store
 
@@ -45,7 +46,7 @@ _DUMMY_HASH: Final = _hasher.hash("not a password of anyone")
 def hash_password(password: str) -> str:
     """An Argon2id hash of ``password``. Raises ``ValueError`` when it is too short."""
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise InvalidInput("account.password_short", minimum=MIN_PASSWORD)
     return _hasher.hash(password)
 
 
@@ -53,10 +54,9 @@ def account_row(username: str, password: str, role: str, centre: str = "",
                 display_name: str = "") -> dict[str, object]:
     """A checked ``accounts`` row (with the hash). Raises ``ValueError`` naming the problem."""
     if not USERNAME.fullmatch(username):
-        raise ValueError(f"username {username!r}: 2–40 of a-z, 0-9, '.', '_', '-', starting "
-                         "with a letter or digit")
+        raise InvalidInput("account.bad_username", username=username)
     if role not in ACCOUNT_ROLES:
-        raise ValueError(f"role {role!r} is not one of {list(ACCOUNT_ROLES)}")
+        raise InvalidInput("account.bad_role", role=role, roles=list(ACCOUNT_ROLES))
     Principal(username, role, centre)  # a centre-bound role without a centre raises here
     return {"username": username, "display_name": display_name.strip() or username,
             "role": role, "centre": centre.strip(), "password_hash": hash_password(password),
@@ -96,7 +96,7 @@ def _add(store: Store, actor: Principal, row: Mapping[str, object]) -> None:
     added = store.append_batch([(ACCOUNTS.name, accounts_frame([row]))],
                                unique_keys={ACCOUNTS.name: "username"})
     if not added.get(ACCOUNTS.name):
-        raise ValueError(f"username {row['username']!r} is taken")
+        raise Conflict("account.taken", username=row["username"])
     audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
                  {"role": row["role"], "centre": row["centre"]})
 
@@ -109,7 +109,7 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
     """
     actor.require(MANAGE_ACCOUNTS)
     if username == actor.username:
-        raise ValueError("you cannot disable your own account")
+        raise InvalidInput("account.disable_self")
     row = _one(store, username)
     if not bool(row["active"]):
         return False
@@ -136,7 +136,7 @@ def _one(store: Store, username: str) -> pd.Series:
     users = _read(store)
     match = users[users["username"] == username]
     if match.empty:
-        raise ValueError(f"no account {username!r}")
+        raise NotFound("account.unknown", username=username)
     return match.iloc[0]
 
 

@@ -5,7 +5,7 @@ app starts: a store that has an active admin is left alone; otherwise the admin 
 ``MAPA_ADMIN_USER`` / ``MAPA_ADMIN_PASSWORD`` (environment, else ``.streamlit/secrets.toml``),
 and when neither names one, a random password is made, written to the secrets file (which
 is gitignored, mode 0600) and the account ``admin`` is created with it. The app reads the same
-two settings (``app.access.bootstrap_admin``), so either way round ends with one admin.
+two settings (``app.ui.access.bootstrap_admin``), so either way round ends with one admin.
 """
 
 from __future__ import annotations

@@ -58,8 +58,7 @@ def sessions_for(principal: Principal, store: Store, town_id: str | None = None
     Raises ``AccessDenied`` unless the principal runs sessions, moderates or sees exact pins.
     """
     if not (_sees_exact(principal) or principal.can(MODERATE)):
-        raise AccessDenied(f"{principal.username or 'the public'} ({principal.role}) "
-                           "may not list mapping sessions")
+        raise principal.refusal("access.session_list")
     sessions = pd.DataFrame(store.read(SESSIONS.name, town_id))
     if not principal.sees_all_centres():
         sessions = sessions[sessions["organiser"].astype(str).str.strip()
@@ -71,8 +70,8 @@ def _session(principal: Principal, store: Store, session_id: str) -> dict[str, o
     """The session row, when it is within the principal's scope (else ``AccessDenied``)."""
     session = capture.load_session(store, session_id)
     if not principal.owns_session(str(session["organiser"])):
-        raise AccessDenied(f"session {session_id!r} belongs to another centre than "
-                           f"{principal.centre!r}")
+        raise AccessDenied("access.other_centre_session", session=session_id,
+                           centre=principal.centre)
     return session
 
 
@@ -118,7 +117,7 @@ def export_pins(principal: Principal, store: Store, town_id: str, out: Path, fmt
     if not principal.can(VIEW_EXACT_SENSITIVE):
         principal.require(RUN_SESSIONS)
         if session_id is None:
-            raise AccessDenied("a facilitator exports one session of its own centre at a time")
+            raise AccessDenied("access.export_one_session")
         _session(principal, store, session_id)
     counts = pin_export.export_pins(store, town_id, out, fmt, session_id=session_id)
     audit.record(store, principal, "export_internal_pins", PINS.name,
@@ -134,8 +133,8 @@ def create_session(principal: Principal, store: Store,
     ``layers.mapping.sessions.create_session`` and ``AccessDenied``."""
     principal.require(RUN_SESSIONS)
     if not principal.owns_session(data.organiser):
-        raise AccessDenied(f"a session of {data.organiser!r} cannot be created by an account "
-                           f"of {principal.centre!r}")
+        raise AccessDenied("access.other_centre_create", organiser=data.organiser,
+                           centre=principal.centre)
     session_id = mapping_sessions.create_session(store, data)
     audit.record(store, principal, "create_session", SESSIONS.name, [session_id],
                  {"town_id": data.town_id, "organiser": data.organiser})

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layers.access.roles import CENTRE_ROLES, PUBLIC, VIEW_EXACT_SENSITIVE, rights_of
+from layers.errors import NotAllowed
 
 
-class AccessDenied(PermissionError):
+class AccessDenied(NotAllowed):
     """The principal lacks the right (or the scope) for what it asked; the message says which."""
 
 
@@ -43,8 +44,14 @@ class Principal:
     def require(self, right: str) -> None:
         """Return when the role has ``right``; else raise :class:`AccessDenied`."""
         if not self.can(right):
-            who = self.username or "the public"
-            raise AccessDenied(f"{who} ({self.role}) lacks the right {right!r}")
+            raise self.refusal("access.lacks_right", right=right)
+
+    def refusal(self, code: str, **params: object) -> AccessDenied:
+        """An :class:`AccessDenied` naming this principal: ``code`` with ``user`` and ``role``
+        for an account, ``code`` + ``.public`` for the anonymous public."""
+        if self.username:
+            return AccessDenied(code, user=self.username, role=self.role, **params)
+        return AccessDenied(f"{code}.public", role=self.role, **params)
 
     def sees_all_centres(self) -> bool:
         """True when this principal sees every centre's sessions (not bound to its own)."""

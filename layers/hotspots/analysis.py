@@ -35,6 +35,7 @@ import shapely
 
 from layers.crime import district_index_table
 from layers.crs import METRIC_CRS, to_metric
+from layers.errors import InvalidInput
 from layers.hotspots import fear_crime
 from layers.hotspots.change import PERMUTATIONS, PatternChange, compare_periods
 from layers.hotspots.classes import class_codes, gi_bins, is_hot
@@ -53,18 +54,12 @@ MIN_POINTS: Final = 2
 NATIONAL_AREA: Final = "Česká republika"
 
 
-class HotspotInputError(ValueError):
+class HotspotInputError(InvalidInput):
     """The selection cannot give a hotspot map; the message says why, for the user.
 
-    ``code`` names the case (``empty``, ``outside``, ``single``, ``one_cell``, ``no_crime``,
-    ``unknown_town``, ``undefined``) and ``params`` its figures, so a UI can say it in its own
-    language.
+    ``code`` names the case (``empty``, ``selection_empty``, ``outside``, ``single``,
+    ``one_cell``, ``no_crime``, ``unknown_town``, ``undefined``) and ``params`` its figures.
     """
-
-    def __init__(self, message: str, code: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -117,7 +112,7 @@ def town_area(store: Store, town_id: str) -> shapely.Geometry:
     """The town's boundary as one polygon in EPSG:5514; ``HotspotInputError`` if unknown."""
     towns = store.read("towns", town_id)
     if len(towns) == 0:
-        raise HotspotInputError(f"unknown town {town_id!r}", "unknown_town", town=town_id)
+        raise HotspotInputError("unknown_town", town=town_id)
     return shapely.union_all(to_metric(towns).geometry.to_numpy())
 
 
@@ -140,30 +135,25 @@ def point_layer(grid: HexGrid, area: shapely.Geometry, x: np.ndarray, y: np.ndar
     """
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if xs.size == 0:
-        raise HotspotInputError(f"no {what} match the selection", "empty")
+        raise HotspotInputError("empty", what=what)
     finite = np.isfinite(xs) & np.isfinite(ys)
     inside = finite.copy()
     inside[finite] = shapely.contains_xy(area, xs[finite], ys[finite])
     used = int(inside.sum())
     if used == 0:
-        raise HotspotInputError(f"all {xs.size} {what} lie outside the town", "outside",
-                                n=xs.size)
+        raise HotspotInputError("outside", n=xs.size, what=what)
     if used < MIN_POINTS:
-        raise HotspotInputError(f"only {used} of the {what} lies in the town; a hotspot map "
-                                f"needs at least {MIN_POINTS}", "single", n=used,
-                                minimum=MIN_POINTS)
+        raise HotspotInputError("single", n=used, what=what, minimum=MIN_POINTS)
     cells = grid.locate(xs[inside], ys[inside])
     count = np.bincount(cells[cells >= 0], minlength=grid.n).astype(float)
     if np.count_nonzero(count) < 2:
-        raise HotspotInputError(f"all {used} {what} fall in one cell of {grid.cell_m:g} m; "
-                                "choose a smaller cell or a wider selection", "one_cell",
-                                n=used, cell=f"{grid.cell_m:g}")
+        raise HotspotInputError("one_cell", n=used, what=what, cell=f"{grid.cell_m:g}")
     try:
         gi = gi_star(count, grid.weights(rings), p_method)
         bandwidth = max(bandwidth_rule(xs[inside], ys[inside]), grid.cell_m / 2.0)
         surface = kde_surface(xs[inside], ys[inside], bandwidth, shapely.bounds(area))
     except (GiStarError, KdeError) as exc:
-        raise HotspotInputError(str(exc), "undefined", detail=str(exc)) from exc
+        raise HotspotInputError("undefined", detail=exc) from exc
     p_fdr = fdr_adjust(gi.p)
     centres = grid.centres()
     return {"count": count, "kde": surface.at(centres[:, 0], centres[:, 1]), "z": gi.z,
@@ -242,7 +232,7 @@ def town_change(store: Store, town_id: str, first: PinFilter, second: PinFilter,
     try:
         result = compare_periods(cells_a, cells_b, grid.weights(rings), permutations)
     except (GiStarError, ValueError) as exc:
-        raise HotspotInputError(str(exc), "undefined", detail=str(exc)) from exc
+        raise HotspotInputError("undefined", detail=exc) from exc
     result.cells.insert(0, "cell_id", grid.cells["cell_id"].to_numpy())
     return result
 
@@ -273,7 +263,7 @@ def _pin_cells(store: Store, town_id: str, grid: HexGrid, area: shapely.Geometry
     inside = np.isfinite(x) & np.isfinite(y)
     inside[inside] = shapely.contains_xy(area, x[inside], y[inside])
     if not inside.any():
-        raise HotspotInputError(f"no approved pins of the {what} lie in the town", "empty")
+        raise HotspotInputError("selection_empty", what=what)
     cells = grid.locate(x[inside], y[inside])
     return cells[cells >= 0]
 
@@ -342,14 +332,12 @@ def _district_index(store: Store, request: HotspotRequest, grid: HexGrid,
                     cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
     names = store.layer_names()
     if "police_districts" not in names or "crime_stats" not in names:
-        raise HotspotInputError("the town has neither offences nor a police crime index",
-                                "no_crime")
+        raise HotspotInputError("no_crime")
     districts = store.read("police_districts", request.town_id)
     stats = store.read("crime_stats")
     stats = stats[stats["oop_code"].isin(districts["oop_code"])]
     if len(districts) == 0 or len(stats) == 0:
-        raise HotspotInputError("the town has neither offences nor a police crime index",
-                                "no_crime")
+        raise HotspotInputError("no_crime")
     year = int(stats["year"].max())
     table = district_index_table(stats, districts, year)
     reference = _reference_index(store, request.town_id, year, table)

@@ -54,8 +54,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal, sparse, stats
 
+from layers.errors import InvalidInput
 
-class GiStarError(ValueError):
+
+class GiStarError(InvalidInput):
     """Gi* is undefined for this input (no cells, nothing counted, or no variation)."""
 
 
@@ -86,16 +88,16 @@ def gi_star(y: np.ndarray, weights: sparse.csr_matrix, p_method: str = "exact") 
     values = np.asarray(y, dtype=float).ravel()
     n = values.size
     if weights.shape != (n, n):
-        raise GiStarError(f"weights are {weights.shape}, values have {n} cells")
+        raise GiStarError("gistar.shape", shape=weights.shape, n=n)
     if n < 2:
-        raise GiStarError("Gi* needs at least two cells")
+        raise GiStarError("gistar.too_few")
     total = values.sum()
     if total <= 0:
-        raise GiStarError("nothing to test: the values sum to zero")
+        raise GiStarError("gistar.zero_sum")
     mean = total / n
     variance = float(np.mean(values * values) - mean * mean)
     if variance <= 1e-12 * mean * mean:
-        raise GiStarError("nothing to test: every cell has the same value")
+        raise GiStarError("gistar.constant")
     cardinality = np.asarray(weights.sum(axis=1)).ravel()
     g = (weights @ values) / total
     expected = cardinality / n

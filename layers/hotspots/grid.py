@@ -29,6 +29,7 @@ import shapely
 from scipy import sparse
 
 from layers.crs import METRIC_CRS
+from layers.errors import InvalidInput
 
 MIN_CELL_M: Final = 50.0
 MAX_CELL_M: Final = 500.0
@@ -37,7 +38,7 @@ DEFAULT_CELL_M: Final = 100.0
 _SQRT3 = float(np.sqrt(3.0))
 
 
-class GridError(ValueError):
+class GridError(InvalidInput):
     """The grid cannot be built as asked (size out of range, empty town)."""
 
 
@@ -103,7 +104,7 @@ class HexGrid:
         simply have fewer neighbours (no wrapping, no edge correction).
         """
         if rings < 1:
-            raise GridError("rings must be at least 1")
+            raise GridError("grid.rings")
         rows: list[np.ndarray] = []
         cols: list[np.ndarray] = []
         own = np.arange(self.n)
@@ -164,8 +165,7 @@ def check_cell_size(cell_m: float) -> float:
     """Return ``cell_m`` as float; ``GridError`` outside 50–500 m."""
     value = float(cell_m)
     if not MIN_CELL_M <= value <= MAX_CELL_M:
-        raise GridError(f"cell size must be between {MIN_CELL_M:.0f} and {MAX_CELL_M:.0f} m, "
-                        f"got {value:g} m")
+        raise GridError("grid.cell_size", low=MIN_CELL_M, high=MAX_CELL_M, value=value)
     return value
 
 
@@ -179,7 +179,7 @@ def build_grid(area: shapely.Geometry, cell_m: float = DEFAULT_CELL_M,
     """
     cell_m = check_cell_size(cell_m)
     if area is None or shapely.is_empty(area) or shapely.area(area) <= 0:
-        raise GridError("the town has no area to put a grid on")
+        raise GridError("grid.no_area")
     minx, miny, maxx, maxy = shapely.bounds(area)
     pad = cell_m
     corner_x = np.array([minx - pad, maxx + pad, minx - pad, maxx + pad])

@@ -40,6 +40,8 @@ from typing import Final
 import numpy as np
 from scipy import ndimage, signal
 
+from layers.errors import InvalidInput
+
 #: Kernel support in bandwidths; beyond it the Gaussian is treated as zero.
 TRUNCATE: Final = 4.0
 #: Default raster step as a fraction of the bandwidth (error ≈ (δ/h)²/3 of the peak).
@@ -49,7 +51,7 @@ MAX_NODES: Final = 4_000_000
 PER_KM2: Final = 1e6
 
 
-class KdeError(ValueError):
+class KdeError(InvalidInput):
     """A density cannot be computed (no points, or a bandwidth that is not positive)."""
 
 
@@ -83,7 +85,7 @@ def bandwidth_rule(x: np.ndarray, y: np.ndarray) -> float:
     ys = np.asarray(y, dtype=float)
     n = xs.size
     if n < 2:
-        raise KdeError(f"a bandwidth needs at least two points, got {n}")
+        raise KdeError("kde.too_few", n=n)
     dx = xs - xs.mean()
     dy = ys - ys.mean()
     distance = np.hypot(dx, dy)
@@ -94,7 +96,7 @@ def bandwidth_rule(x: np.ndarray, y: np.ndarray) -> float:
         spread = standard_distance
     h = 0.9 * spread * n ** -0.2
     if not h > 0:
-        raise KdeError("all points coincide; no bandwidth can be derived from them")
+        raise KdeError("kde.coincide")
     return float(h)
 
 
@@ -111,9 +113,9 @@ def kde_surface(x: np.ndarray, y: np.ndarray, bandwidth_m: float,
     xs = np.asarray(x, dtype=float)
     ys = np.asarray(y, dtype=float)
     if xs.size == 0:
-        raise KdeError("no points to estimate a density from")
+        raise KdeError("kde.no_points")
     if not bandwidth_m > 0:
-        raise KdeError(f"bandwidth must be positive, got {bandwidth_m}")
+        raise KdeError("kde.bandwidth", bandwidth=bandwidth_m)
     pad = TRUNCATE * bandwidth_m
     minx, miny, maxx, maxy = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad,
                               bounds[3] + pad)

@@ -21,6 +21,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from layers.errors import InvalidInput
 from layers.privacy import MIN_K
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.vocabulary import PUBLIC_K
@@ -32,7 +33,7 @@ DEFAULT_K: Final = PUBLIC_K
 def check_k(k: int) -> int:
     """Return ``k``; ``ValueError`` when it is below :data:`MIN_K`."""
     if int(k) < MIN_K:
-        raise ValueError(f"the public threshold k must be at least {MIN_K}, got {k}")
+        raise InvalidInput("privacy.public_k", minimum=MIN_K, k=k)
     return int(k)
 
 

@@ -25,6 +25,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from layers.errors import InvalidInput
 from layers.ingest import exclusion, localities, offences, police, services
 from layers.ingest.pipeline import Connector, ImportContext
 from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source
@@ -58,7 +59,7 @@ COMPANION_LAYERS: Final = frozenset({SERVICE_TAGS.name})
 PREVIEW_FEATURES: Final = 2_000
 
 
-class ImportRefused(ValueError):
+class ImportRefused(InvalidInput):
     """The import was stopped before anything was written (the message says why)."""
 
 
@@ -103,7 +104,7 @@ def connector_for(kind: str, store: Store) -> tuple[Connector, tuple[str, ...]]:
         return police.connector(store), ()
     if kind == "exclusion-index":
         return exclusion.connector(store), exclusion.HEADER_WORDS
-    raise ImportRefused(f"unknown import kind {kind!r} (known: {', '.join(KINDS)})")
+    raise ImportRefused("import.unknown_kind", kind=kind, known=", ".join(KINDS))
 
 
 def sha256_of(path: Path) -> str:
@@ -134,19 +135,18 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     name = display_name or file.name
     towns = store.read(TOWNS.name, town_id)
     if towns.empty:
-        raise ImportRefused(f"unknown town {town_id!r} (see `mapa info`)")
+        raise ImportRefused("import.unknown_town", town=town_id)
     connect, header_words = connector_for(kind, store)
     try:
         override = CRS.from_user_input(crs) if crs else None
     except CRSError as exc:
-        raise ImportRefused(f"unknown CRS {crs!r}") from exc
+        raise ImportRefused("import.unknown_crs", crs=crs) from exc
     if not file.is_file():
         raise SourceError(name, "file not found")
     digest = sha256_of(file)
     earlier = _committed(store, town_id, kind, digest)
     if earlier:
-        raise ImportRefused(f"{name} was already imported for {town_id} as batch {earlier}; "
-                            "nothing was changed (undo that batch to import it again)")
+        raise ImportRefused("import.already_imported", file=name, town=town_id, batch=earlier)
     now = dt.datetime.now(dt.UTC)
     batch_id = new_batch_id(kind, digest, now)
     report = ValidationReport(source_name=name)
@@ -170,17 +170,17 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
                     progress(report.rows)
                 yield layer, frame
         if not report.rows:
-            raise ImportRefused(f"{name} holds no rows or features; nothing was changed")
+            raise ImportRefused("import.empty", file=name)
         if not report.total_added:
             first = report.rejected[0] if report.rejected else None
-            raise ImportRefused(f"none of the {report.rows} rows of {name} can be imported"
-                                + (f" (first: {first.where}: {first.reason})" if first else "")
-                                + "; nothing was changed")
+            if first is None:
+                raise ImportRefused("import.nothing_usable", rows=report.rows, file=name)
+            raise ImportRefused("import.nothing_usable_first", rows=report.rows, file=name,
+                                where=first.where, reason=first.reason)
         if strict and report.counts["rejected"]:
             first = report.rejected[0]
-            raise ImportRefused(f"{report.counts['rejected']} of {report.rows} rows rejected "
-                                f"(first: {first.where}: {first.reason}); nothing "
-                                "imported (--strict)")
+            raise ImportRefused("import.strict_rejected", rejected=report.counts["rejected"],
+                                rows=report.rows, where=first.where, reason=first.reason)
         if dry_run:
             return
         yield from record_rows(ctx, kind, KINDS[kind], digest, licence, now)
@@ -251,9 +251,9 @@ def undo_batch(store: Store, batch_id: str) -> dict[str, int]:
     batches = list_batches(store)
     row = batches[batches["batch_id"] == batch_id]
     if row.empty:
-        raise ImportRefused(f"no import batch {batch_id!r} (see `mapa batches`)")
+        raise ImportRefused("import.no_batch", batch=batch_id)
     if row["status"].iloc[0] == "undone":
-        raise ImportRefused(f"batch {batch_id} was already undone")
+        raise ImportRefused("import.batch_undone", batch=batch_id)
     matches = [RowMatch(layer=m["layer"], equals=m.get("equals") or {},
                         prefix=tuple(m["prefix"]) if m.get("prefix") else None)
                for m in json.loads(str(row["undo"].iloc[0]))]

@@ -60,13 +60,13 @@ def import_town(store: Store, kod_obec: str, *, town_id: str, name: str | None =
     """
     code = kod_obec.strip()
     if not (code.isdigit() and len(code) == 6):
-        raise ImportRefused(f"a municipality's RÚIAN code has 6 digits, got {kod_obec!r}")
+        raise ImportRefused("import.bad_ruian_code", code=kod_obec)
     if len(store.read(TOWNS.name, town_id)):
-        raise ImportRefused(f"town {town_id!r} is already in the store")
+        raise ImportRefused("import.town_exists", town=town_id)
     try:
         override = CRS.from_user_input(crs) if crs else None
     except CRSError as exc:
-        raise ImportRefused(f"unknown CRS {crs!r}") from exc
+        raise ImportRefused("import.unknown_crs", crs=crs) from exc
     label = boundary.name if boundary else f"RÚIAN {code}"
     digest = sha256_of(boundary) if boundary else hashlib.sha256(label.encode()).hexdigest()
     now = dt.datetime.now(dt.UTC)
@@ -82,9 +82,7 @@ def import_town(store: Store, kod_obec: str, *, town_id: str, name: str | None =
         report.rows = 1
         report.notes.append(f"boundary: shipped municipality polygons ({POLYGONS.name})")
     else:
-        raise ImportRefused(f"municipality {code} is not among the shipped boundaries "
-                            "(Karlovarský and Ústecký kraj); give its boundary (--boundary "
-                            "FILE)")
+        raise ImportRefused("import.no_shipped_boundary", code=code)
     isv, band, (population, year), index_name = _joins(store, sources, code, report)
     def attribute(column: str) -> str:
         return str(shipped[column].iloc[0]) if shipped is not None else ""
@@ -132,7 +130,7 @@ def _boundary_from_file(path: Path, code: str, ctx: ImportContext
             parts += list(geoms[ok])
             names += list(text(chunk.frame, columns.get("name"))[ok])
     if not parts:
-        raise ImportRefused(f"{path.name} holds no polygon of municipality {code}")
+        raise ImportRefused("import.no_polygon", file=path.name, code=code)
     merged = shapely.union_all(np.array(parts, dtype=object))
     polygons = [g for g in getattr(merged, "geoms", [merged]) if g.geom_type == "Polygon"]
     return shapely.MultiPolygon(polygons), next((n for n in names if n), "")

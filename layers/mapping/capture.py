@@ -15,6 +15,7 @@ import geopandas as gpd
 import shapely
 
 from layers.crs import STORAGE_CRS
+from layers.errors import InvalidInput, NotFound
 from layers.schema import (
     FEELINGS,
     PIN_CATEGORIES,
@@ -108,8 +109,7 @@ def add_pins(store: Store, session_id: str, answers: list[tuple[str, PinAnswer]]
     boundary = shapely.union_all(town.geometry.to_numpy())
     outside = [pid for pid, a in answers if not shapely.contains_xy(boundary, a.lon, a.lat)]
     if outside:
-        raise ValueError(f"{len(outside)} pin(s) lie outside {town['name'].iloc[0]}: "
-                         "place them inside the town boundary")
+        raise InvalidInput("mapping.pins_outside", n=len(outside), town=town["name"].iloc[0])
     frame = pins_frame(session, answers, transcribed)
     added = store.append_batch([(PINS.name, frame)], unique_keys={PINS.name: "pin_id"})
     return added.get(PINS.name, 0)
@@ -129,5 +129,5 @@ def load_session(store: Store, session_id: str) -> dict[str, object]:
     sessions = store.read("sessions")
     row = sessions[sessions["session_id"] == session_id]
     if row.empty:
-        raise ValueError(f"unknown session {session_id!r}")
+        raise NotFound("mapping.unknown_session", session=session_id)
     return {str(k): v for k, v in row.iloc[0].to_dict().items()}

@@ -20,13 +20,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
+from layers.errors import Conflict
 from layers.schema import PINS, SESSIONS, TOWNS
 from layers.sources.feeling_map import DEFAULT_CHUNK_ROWS, ImportReport, iter_feeling_map
 from layers.sources.real import read_vector
 from layers.store import Store
 
 
-class AlreadyImported(ValueError):
+class AlreadyImported(Conflict):
     """The same file (same SHA-256) was imported before for this town."""
 
 
@@ -54,8 +55,8 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
     session_id = f"{town_id}-import-{_sha256(path)[:12]}"
     sessions = store.read(SESSIONS.name)
     if (sessions["session_id"] == session_id).any():
-        raise AlreadyImported(f"{path.name} was already imported for {town_id} "
-                              f"(session {session_id}); nothing was changed")
+        raise AlreadyImported("mapping.already_imported", file=path.name, town=town_id,
+                              session=session_id)
     report = ImportReport()
 
     def batch() -> Iterator[tuple[str, pd.DataFrame]]:

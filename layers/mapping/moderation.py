@@ -10,6 +10,7 @@ from typing import Final
 
 import pandas as pd
 
+from layers.errors import InvalidInput
 from layers.schema import PIN_CATEGORIES, PINS
 from layers.screening import redact
 from layers.store import Store
@@ -40,7 +41,7 @@ def reject(store: Store, pin_ids: list[str], reason: str) -> int:
     Raises ``ValueError`` without a reason.
     """
     if not reason.strip():
-        raise ValueError("a rejection needs a reason")
+        raise InvalidInput("moderation.no_reason")
     if not pin_ids:
         return 0
     pins = store.read(PINS.name)
@@ -56,7 +57,7 @@ def reject(store: Store, pin_ids: list[str], reason: str) -> int:
 def recategorise(store: Store, pin_ids: list[str], category: str) -> int:
     """Change the category of pins. Raises ``ValueError`` for an unknown category."""
     if category not in PIN_CATEGORIES:
-        raise ValueError(f"unknown category {category!r}")
+        raise InvalidInput("moderation.unknown_category", category=category)
     return _set(store, pin_ids, category=category)
 
 

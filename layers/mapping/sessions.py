@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
+from layers.errors import NotFound
 from layers.schema import AGE_GROUPS, SESSION_METHODS, SESSIONS
 from layers.store import Store
 
@@ -59,7 +60,7 @@ def create_session(store: Store, data: SessionInput) -> str:
     if problems:
         raise ValueError("; ".join(problems))
     if store.read("towns", data.town_id).empty:
-        raise ValueError(f"unknown town {data.town_id!r}")
+        raise NotFound("mapping.unknown_town", town=data.town_id)
     session_id = f"{data.town_id}-{uuid.uuid4().hex[:8]}"
     row = pd.DataFrame([{"session_id": session_id, **asdict(data), "synthetic": False}])
     store.append(SESSIONS.name, row[list(SESSIONS.columns)])

@@ -34,6 +34,7 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import PLAN_PATROLS
 from layers.crs import METRIC_CRS, to_storage
+from layers.errors import InvalidInput, NotFound
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
@@ -69,7 +70,7 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     mode or distance.
     """
     if places < 1:
-        raise ValueError(f"a plan needs at least one place, got {places}")
+        raise InvalidInput("patrol.no_places", places=places)
     ranking = rank_places(store, request)
     chosen = ranking.places.head(places).reset_index(drop=True)
     xy = np.column_stack([chosen.geometry.x, chosen.geometry.y])
@@ -120,7 +121,7 @@ def save_plan(store: Store, principal: Principal, plan: PatrolPlan, title: str) 
     """
     principal.require(PLAN_PATROLS)
     if not title.strip():
-        raise ValueError("a saved plan needs a title")
+        raise InvalidInput("patrol.no_title")
     plan_id = f"{plan.town_id}:patrol:{uuid.uuid4().hex[:8]}"
     plans, stops = plan_frames(plan, plan_id, title.strip(), principal.role)
     store.append_batch([("patrol_plans", plans), ("patrol_stops", stops)])
@@ -146,7 +147,7 @@ def load_stops(store: Store, plan_id: str) -> gpd.GeoDataFrame:
         mine = stops[stops["plan_id"] == plan_id]
         if len(mine):
             return mine.sort_values("position").reset_index(drop=True)
-    raise ValueError(f"no patrol plan {plan_id!r}")
+    raise NotFound("patrol.unknown_plan", plan=plan_id)
 
 
 def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_id: str,

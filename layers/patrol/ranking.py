@@ -37,6 +37,7 @@ import pandas as pd
 import shapely
 
 from layers.crs import METRIC_CRS, to_metric
+from layers.errors import InvalidInput
 from layers.hotspots.analysis import (
     HotspotInputError,
     HotspotReport,
@@ -61,13 +62,9 @@ DEFAULT_CELL_M: Final = 100.0
 DEFAULT_SPACING_M: Final = 250.0
 
 
-class RankingError(ValueError):
-    """The request cannot give a ranking; ``code`` names the case for a UI."""
-
-    def __init__(self, message: str, code: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
+class RankingError(InvalidInput):
+    """The request cannot give a ranking: ``nothing``, ``unknown_locality`` or the hotspot
+    analysis's own code for the fear layer."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +160,7 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
             town_id=request.town_id, cell_m=request.cell_m, confidence=request.confidence,
             public=True, k=request.k, lee_permutations=0), layer="fear")
     except HotspotInputError as exc:
-        raise RankingError(str(exc), exc.code, **exc.params) from exc
+        raise RankingError(exc.code, **exc.params) from exc
     cells = report.cells.copy()
     area = shapely.union_all(to_metric(store.read("towns", request.town_id)).geometry.to_numpy())
     grid = build_grid(area, request.cell_m)
@@ -200,8 +197,7 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
     score: np.ndarray = np.sum([contributions[f] for f in FACTORS], axis=0)
     candidate = scope & (score > 0)
     if not candidate.any():
-        raise RankingError("no place in scope has fear answers, density or crime to rank",
-                           "nothing")
+        raise RankingError("nothing")
     order = np.argsort(-np.where(candidate, score, -np.inf), kind="stable")
     chosen = _spread([int(i) for i in order if candidate[i]], centres, request.min_spacing_m)
 
@@ -266,8 +262,8 @@ def _scope(store: Store, request: RankingRequest, centres: np.ndarray) -> tuple[
     localities = store.read("localities", request.town_id)
     match = localities[localities["locality_id"].astype(str) == request.locality_id]
     if match.empty:
-        raise RankingError(f"no locality {request.locality_id!r} in town {request.town_id}",
-                           "unknown_locality", locality=request.locality_id)
+        raise RankingError("unknown_locality", locality=request.locality_id,
+                           town=request.town_id)
     # a patrol of a locality also walks its edge: cells whose centre is within a cell of it
     polygon = shapely.union_all(to_metric(match).geometry.to_numpy()).buffer(request.cell_m)
     inside = shapely.contains_xy(polygon, centres[:, 0], centres[:, 1])

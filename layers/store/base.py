@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
+from layers.errors import StoreFailure
 
-class StoreError(RuntimeError):
+
+class StoreError(StoreFailure):
     """The store cannot do what was asked (missing, unreadable, or a write was refused)."""
 
 

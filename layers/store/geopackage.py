@@ -51,7 +51,7 @@ class GeoPackageStore(Store):
 
     def _require(self) -> None:
         if not self.exists():
-            raise StoreError(f"store {self.path} does not exist; build it with `mapa build-demo`")
+            raise StoreError("store.missing", location=self.path)
 
     def layer_names(self) -> list[str]:
         self._require()
@@ -63,7 +63,7 @@ class GeoPackageStore(Store):
         try:
             return [str(name) for name, _ in pyogrio.list_layers(self.path)]
         except DataSourceError as exc:
-            raise StoreError(f"store {self.path} is not a readable GeoPackage: {exc}") from exc
+            raise StoreError("store.unreadable", location=self.path, detail=exc) from exc
 
     def read(self, layer: str, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
         self._require()
@@ -71,13 +71,14 @@ class GeoPackageStore(Store):
         where = None
         if town_id is not None:
             if spec is None or spec.town_column is None:
-                raise StoreError(f"layer {layer!r} is not kept per town")
+                raise StoreError("store.not_per_town", layer=layer)
             where = f"{spec.town_column} = '{_sql_literal(town_id)}'"
         try:
             with self._file_lock(fcntl.LOCK_SH):
                 frame = pyogrio.read_dataframe(self.path, layer=layer, where=where)
         except (DataLayerError, DataSourceError) as exc:
-            raise StoreError(f"cannot read layer {layer!r} from {self.path}: {exc}") from exc
+            raise StoreError("store.read_failed", layer=layer, location=self.path,
+                                 detail=exc) from exc
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
             frame = frame.set_crs(STORAGE_CRS)
         return frame
@@ -151,14 +152,14 @@ class GeoPackageStore(Store):
             fields: dict[str, set[str]] = {}
             for match in matches:
                 if match.layer not in present:
-                    raise StoreError(f"layer {match.layer!r} is not in the store")
+                    raise StoreError("store.no_layer", layer=match.layer)
                 if match.layer not in fields:
                     info = pyogrio.read_info(self.path, layer=match.layer)
                     fields[match.layer] = {str(f) for f in info["fields"]}
                 named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
                 unknown = [c for c in named if c not in fields[match.layer]]
                 if unknown or not named:
-                    raise StoreError(f"cannot delete from {match.layer!r} by columns {named}")
+                    raise StoreError("store.delete_columns", layer=match.layer, columns=named)
             deleted: dict[str, int] = {}
             db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             _register_gpkg_functions(db)
@@ -187,11 +188,11 @@ class GeoPackageStore(Store):
         """
         self._require()
         if layer not in self._layer_names():
-            raise StoreError(f"layer {layer!r} is not in the store")
+            raise StoreError("store.no_layer", layer=layer)
         fields = {str(f) for f in pyogrio.read_info(self.path, layer=layer)["fields"]}
         unknown = [c for c in columns if c not in fields]
         if unknown:
-            raise StoreError(f"layer {layer!r} has no columns {unknown}")
+            raise StoreError("store.no_columns", layer=layer, columns=unknown)
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
         _register_gpkg_functions(db)
         try:
@@ -452,7 +453,7 @@ def _stored_keys(path: Path, layer: str, column: str, candidates: list[str]) -> 
 def _check_crs(name: str, frame: pd.DataFrame) -> None:
     if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
             and frame.crs.to_epsg() != 4326:
-        raise StoreError(f"layer {name!r} must be in EPSG:4326, got {frame.crs}")
+        raise StoreError("store.not_storage_crs", layer=name, crs=frame.crs)
 
 
 def _geometry_name(frame: pd.DataFrame) -> str | None:
@@ -464,8 +465,7 @@ def _check_columns(layer: str, frame: pd.DataFrame, fields: list[str] | None) ->
         return
     given = [str(c) for c in frame.columns if c != _geometry_name(frame)]
     if sorted(given) != sorted(fields):
-        raise StoreError(f"cannot append to {layer!r}: columns {given} differ from the "
-                         f"layer's {fields}")
+        raise StoreError("store.append_columns", layer=layer, given=given, fields=fields)
 
 
 def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = False) -> None:

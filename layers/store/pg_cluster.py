@@ -25,6 +25,8 @@ from typing import Final
 
 import psycopg
 
+from layers.errors import StoreFailure
+
 #: The Debian layout; newest version first.
 BIN_GLOB: Final = "/usr/lib/postgresql/*/bin"
 POSTGIS_CONTROL_GLOB: Final = "/usr/share/postgresql/*/extension/postgis.control"
@@ -32,7 +34,7 @@ PORT: Final = 5432  # only names the socket file inside the private directory
 TEMPLATE: Final = "mapa_template"
 
 
-class ClusterError(RuntimeError):
+class ClusterError(StoreFailure):
     """PostgreSQL or PostGIS is missing, or the cluster did not start."""
 
 
@@ -48,11 +50,10 @@ def find_bin_dir() -> Path:
         version = Path(candidate).parent.name
         if (Path(candidate) / "initdb").exists():
             if not glob.glob(f"/usr/share/postgresql/{version}/extension/postgis.control"):
-                raise ClusterError(f"PostGIS is missing for PostgreSQL {version}: "
-                                   f"apt-get install postgresql-{version}-postgis-3")
+                raise ClusterError("cluster.no_postgis", version=version,
+                                   package=f"postgresql-{version}-postgis-3")
             return Path(candidate)
-    raise ClusterError("PostgreSQL is missing: apt-get install postgresql-15 "
-                       "postgresql-15-postgis-3")
+    raise ClusterError("cluster.no_postgres")
 
 
 class TemporaryCluster:
@@ -88,8 +89,8 @@ class TemporaryCluster:
             argv = ["runuser", "-u", "postgres", "--", *argv]
         result = subprocess.run(argv, capture_output=True, text=True, check=False)
         if result.returncode != 0:
-            raise ClusterError(f"{Path(command[0]).name} failed: "
-                               f"{(result.stderr or result.stdout).strip()[-2000:]}")
+            raise ClusterError("cluster.command_failed", command=Path(command[0]).name,
+                               output=(result.stderr or result.stdout).strip()[-2000:])
         return result
 
     def start(self) -> None:

@@ -123,7 +123,7 @@ class PostGISStore(Store):
             with pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
-            raise StoreError(f"store {self.location}: {exc}".strip()) from exc
+            raise StoreError("store.unavailable", location=self.location, detail=exc) from exc
 
     def _revision(self, conn: psycopg.Connection[Any]) -> str | None:
         """The schema's revision; upgrades an older schema once per store object."""
@@ -139,7 +139,7 @@ class PostGISStore(Store):
         try:
             migrations.upgrade(self.url)
         except Exception as exc:  # SQLAlchemy wraps psycopg's errors in its own
-            raise StoreError(f"cannot migrate {self.location}: {exc}") from exc
+            raise StoreError("store.migrate_failed", location=self.location, detail=exc) from exc
         self._checked = True
 
     def exists(self) -> bool:
@@ -148,8 +148,7 @@ class PostGISStore(Store):
 
     def _require(self, conn: psycopg.Connection[Any]) -> None:
         if self._revision(conn) is None:
-            raise StoreError(f"store {self.location} does not exist; build it with "
-                             "`mapa build-demo` or copy one with `mapa migrate`")
+            raise StoreError("store.missing_database", location=self.location)
 
     def _catalog(self, conn: psycopg.Connection[Any]) -> dict[str, _Layer]:
         layers = {name: _Layer(name, geometry) for name, geometry in conn.execute(
@@ -163,7 +162,7 @@ class PostGISStore(Store):
         self._require(conn)
         found = self._catalog(conn).get(layer)
         if found is None:
-            raise StoreError(f"layer {layer!r} is not in the store {self.location}")
+            raise StoreError("store.no_layer_in", layer=layer, location=self.location)
         return found
 
     # --- reads -----------------------------------------------------------------------
@@ -182,7 +181,7 @@ class PostGISStore(Store):
                 spec = LAYERS_BY_NAME.get(layer)
                 if spec is None or spec.town_column is None \
                         or spec.town_column not in info.columns:
-                    raise StoreError(f"layer {layer!r} is not kept per town")
+                    raise StoreError("store.not_per_town", layer=layer)
                 where = sql.SQL(" WHERE {} = {}").format(sql.Identifier(spec.town_column),
                                                          sql.Literal(town_id))
             selected: list[sql.Composable] = [
@@ -274,7 +273,7 @@ class PostGISStore(Store):
             columns = [str(c) for c in changes.columns if c != key]
             unknown = [c for c in [key, *columns] if c not in info.columns]
             if unknown:
-                raise StoreError(f"layer {layer!r} has no columns {unknown}")
+                raise StoreError("store.no_columns", layer=layer, columns=unknown)
             statement = sql.SQL("UPDATE {} SET {} WHERE {} = %s").format(
                 _table(layer),
                 sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
@@ -289,7 +288,7 @@ class PostGISStore(Store):
         with self._writing() as conn:
             info = self._layer(conn, layer)
             if key not in info.columns:
-                raise StoreError(f"layer {layer!r} has no columns {[key]}")
+                raise StoreError("store.no_columns", layer=layer, columns=[key])
             wanted = _db_values(pd.Series(list(values), dtype=object), info.columns[key], key)
             cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
                 _table(layer), sql.Identifier(key)), (wanted,))
@@ -304,10 +303,10 @@ class PostGISStore(Store):
             for match in matches:
                 info = catalog.get(match.layer)
                 if info is None:
-                    raise StoreError(f"layer {match.layer!r} is not in the store")
+                    raise StoreError("store.no_layer", layer=match.layer)
                 named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
                 if not named or any(c not in info.columns for c in named):
-                    raise StoreError(f"cannot delete from {match.layer!r} by columns {named}")
+                    raise StoreError("store.delete_columns", layer=match.layer, columns=named)
             for match in matches:
                 kinds = catalog[match.layer].columns
                 terms = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in match.equals]
@@ -379,7 +378,7 @@ def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:
 def _check_crs(name: str, frame: pd.DataFrame) -> None:
     if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
             and frame.crs.to_epsg() != 4326:
-        raise StoreError(f"layer {name!r} must be in EPSG:4326, got {frame.crs}")
+        raise StoreError("store.not_storage_crs", layer=name, crs=frame.crs)
 
 
 def _attribute_columns(frame: pd.DataFrame) -> list[str]:
@@ -390,10 +389,10 @@ def _attribute_columns(frame: pd.DataFrame) -> list[str]:
 def _check_columns(info: _Layer, frame: pd.DataFrame) -> None:
     given = _attribute_columns(frame)
     if sorted(given) != sorted(info.columns):
-        raise StoreError(f"cannot append to {info.name!r}: columns {given} differ from the "
-                         f"layer's {list(info.columns)}")
+        raise StoreError("store.append_columns", layer=info.name, given=given,
+                         fields=list(info.columns))
     if info.geometry_type is not None and not isinstance(frame, gpd.GeoDataFrame):
-        raise StoreError(f"cannot append to {info.name!r}: rows without geometry")
+        raise StoreError("store.append_no_geometry", layer=info.name)
 
 
 def _kind(series: pd.Series) -> str:
@@ -420,11 +419,11 @@ def _itemsize(dtype: Any) -> int:
 def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame) -> _Layer:
     """Create the table of a new layer (with its indexes) and its catalog entry."""
     if len(name.encode()) > MAX_NAME:
-        raise StoreError(f"layer name {name!r} is longer than {MAX_NAME} bytes")
+        raise StoreError("store.name_too_long", layer=name, limit=MAX_NAME)
     columns = {c: _kind(frame[c]) for c in _attribute_columns(frame)}
     if any(len(c.encode()) > MAX_NAME or c == "fid" or c == GEOMETRY_COLUMN for c in columns):
-        raise StoreError(f"layer {name!r}: column names must be at most {MAX_NAME} bytes and "
-                         f"not 'fid' or {GEOMETRY_COLUMN!r}")
+        raise StoreError("store.column_names", layer=name, limit=MAX_NAME,
+                         geometry=GEOMETRY_COLUMN)
     geometry_type = None
     if isinstance(frame, gpd.GeoDataFrame):
         spec = LAYERS_BY_NAME.get(name)
@@ -461,7 +460,7 @@ def _only_new(conn: psycopg.Connection[Any], info: _Layer | None, column: str,
     if frame.empty:
         return frame
     if column not in frame.columns:
-        raise StoreError(f"unique key {column!r} is not a column of the frame")
+        raise StoreError("store.unique_key_missing", column=column)
     keys = frame[column].astype(str)
     stored: set[str] = set()
     if info is not None:
@@ -499,7 +498,7 @@ def _copy_rows(conn: psycopg.Connection[Any], info: _Layer, frame: pd.DataFrame)
         with conn.cursor() as cursor, cursor.copy(statement) as copy:
             copy.write(memoryview(sink.getvalue()))
     except psycopg.Error as exc:
-        raise StoreError(f"cannot write layer {info.name!r}: {exc}") from exc
+        raise StoreError("store.write_failed", layer=info.name, detail=exc) from exc
 
 
 def _ewkb(geometry: gpd.GeoSeries, geometry_type: str) -> list[str | None]:
@@ -546,8 +545,8 @@ def _db_values(series: pd.Series, kind: str, name: str) -> list[Any]:
         else:  # datetime kinds
             out = list(pd.to_datetime(series).dt.to_pydatetime())
     except (TypeError, ValueError) as exc:
-        raise StoreError(f"column {name!r} does not fit its {KIND_TYPES[kind]} type: "
-                         f"{exc}") from exc
+        raise StoreError("store.column_type", column=name, type=KIND_TYPES[kind],
+                         detail=exc) from exc
     for index in np.flatnonzero(mask):
         out[index] = None
     return out

@@ -105,7 +105,7 @@ def read_all(store: Store) -> tuple[dict[str, pd.DataFrame], str]:
         frames = {name: store.read(name) for name in store.layer_names()}
         if store.version() == before:
             return frames, before
-    raise StoreError(f"store {store.location} kept changing while being read; try again")
+    raise StoreError("store.changing", location=store.location)
 
 
 def manifest_of(frames: Mapping[str, pd.DataFrame]) -> Manifest:
@@ -146,8 +146,8 @@ def copy_store(source: Store, target: Store) -> Manifest:
     target.replace_all(frames)
     problems = differences(expected, store_manifest(target))
     if problems:
-        raise StoreError(f"copy to {target.location} does not match its source: "
-                         + "; ".join(problems))
+        raise StoreError("store.copy_mismatch", location=target.location,
+                         problems="; ".join(problems))
     return expected
 
 
@@ -166,7 +166,7 @@ def backup(store: Store, out: Path) -> Manifest:
         problems = differences(expected, read_manifest(tmp))
         problems += differences(expected, store_manifest(snapshot))
         if problems:
-            raise StoreError(f"backup {out} does not match the store: " + "; ".join(problems))
+            raise StoreError("store.backup_mismatch", path=out, problems="; ".join(problems))
     return expected
 
 
@@ -188,7 +188,7 @@ def _write_manifest(path: Path, manifest: Manifest, source: str) -> None:
 def read_manifest(path: Path) -> Manifest:
     """The manifest inside backup ``path``; raises ``StoreError`` for a file without one."""
     if not Path(path).is_file():
-        raise StoreError(f"backup {path} does not exist")
+        raise StoreError("store.backup_missing", path=path)
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -196,7 +196,7 @@ def read_manifest(path: Path) -> Manifest:
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is not a backup made by `mapa backup`: {exc}") from exc
+        raise StoreError("store.not_a_backup", path=path, detail=exc) from exc
     return {str(layer): {"rows": int(n), "checksum": str(checksum)}
             for layer, n, checksum in rows}
 
@@ -212,11 +212,10 @@ def restore(store: Store, backup_path: Path) -> Manifest:
     frames, _ = read_all(GeoPackageStore(Path(backup_path)))
     problems = differences(expected, manifest_of(frames))
     if problems:
-        raise StoreError(f"backup {backup_path} is damaged, nothing restored: "
-                         + "; ".join(problems))
+        raise StoreError("store.backup_damaged", path=backup_path, problems="; ".join(problems))
     store.replace_all(frames)
     problems = differences(expected, store_manifest(store))
     if problems:
-        raise StoreError(f"restored {store.location} does not match the backup: "
-                         + "; ".join(problems))
+        raise StoreError("store.restore_mismatch", location=store.location,
+                         problems="; ".join(problems))
     return expected

@@ -50,6 +50,7 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_STRATEGY, PROPOSE_MEASURES
 from layers.crs import METRIC_CRS, STORAGE_CRS
+from layers.errors import InvalidInput, NotFound
 from layers.places import place_points
 from layers.store import Store
 from layers.strategy.area import link_point
@@ -71,17 +72,12 @@ _ID_LAYERS = {"locality": "localities", "service": "services"}
 GOAL_NUMBER: Final = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")
 
 
-class EditRefused(ValueError):
+class EditRefused(InvalidInput):
     """A change refused before anything was written.
 
     ``code`` names the reason (``empty_text``, ``bad_number``, ``number_taken``, ...), ``params``
-    the values a message needs; ``str()`` is an English sentence.
+    the values its message needs.
     """
-
-    def __init__(self, code: str, message: str, **params: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.params = params
 
 
 def now() -> str:
@@ -113,7 +109,7 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
         who_role = _author(principal)
     strategy = _strategy(store, strategy_id)
     if goal_id not in {g.goal_id for g in strategy.goals}:
-        raise ValueError(f"no goal {goal_id!r} in strategy {strategy_id}")
+        raise NotFound("strategy.no_goal", goal=goal_id, strategy=strategy_id)
     if not text.strip():
         raise ValueError("the measure's text must not be empty")
     measure_id = f"{strategy_id}:measure:{uuid.uuid4().hex[:8]}"
@@ -201,8 +197,7 @@ def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: st
         try:
             parent = strategy.goal(parent_id)
         except KeyError:
-            raise EditRefused("no_parent", f"no goal {parent_id!r} in strategy {strategy_id}",
-                              parent=parent_id) from None
+            raise EditRefused("no_parent", parent=parent_id, strategy=strategy_id) from None
     _require_text(text)
     goal_id = f"{strategy_id}:goal:{uuid.uuid4().hex[:8]}"
     number = _check_number(strategy, goal_id, number.strip(), parent)
@@ -262,7 +257,7 @@ def edit_goal(store: Store, principal: Principal, goal_id: str, number: str, tex
             strategy, goals=tuple(new.get(g.goal_id, g) for g in strategy.goals),
             history=(*strategy.history, entry))
     except ValueError as exc:  # sub-goals whose numbers cannot follow the new one
-        raise EditRefused("inconsistent", str(exc), problem=str(exc)) from None
+        raise EditRefused("inconsistent", problem=str(exc)) from None
     columns = ["goal_id", "number", "text", "description"]
     rows = strategy_frames([changed])["goals"]
     before = strategy_frames([strategy])["goals"]
@@ -314,8 +309,7 @@ def edit_measure(store: Store, principal: Principal, measure_id: str,
     clean: dict[str, object] = {}
     for name, value in changes.items():
         if name not in MEASURE_FIELDS:
-            raise EditRefused("bad_field", f"measure field {name!r} cannot be edited here",
-                              field=name)
+            raise EditRefused("bad_field", field=name)
         if isinstance(value, str):
             value = value.strip()
         elif isinstance(value, list | tuple):
@@ -325,8 +319,7 @@ def edit_measure(store: Store, principal: Principal, measure_id: str,
         _require_text(str(clean["title"]))
     budget = clean.get("budget_czk")
     if budget is not None and not (isinstance(budget, int | float) and budget >= 0):
-        raise EditRefused("bad_budget", f"budget {budget!r} CZK must not be negative",
-                          value=budget)
+        raise EditRefused("bad_budget", value=budget)
     changed = apply_change(strategy, "measure", measure_id, clean, who_role, at or now())
     if changed is strategy:
         return False
@@ -353,10 +346,9 @@ def parse_budget(text: str) -> float | None:
     try:
         value = float(compact)
     except ValueError:
-        raise EditRefused("bad_budget", f"budget {text!r} is not an amount of CZK",
-                          value=text) from None
+        raise EditRefused("bad_budget", value=text) from None
     if not value >= 0:
-        raise EditRefused("bad_budget", f"budget {text!r} CZK must not be negative", value=text)
+        raise EditRefused("bad_budget", value=text)
     return value
 
 
@@ -370,15 +362,12 @@ def polygon_link(geometry: Mapping[str, Any], note: str = "") -> tuple[Link, flo
     try:
         drawn = shape(geometry)
     except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError):
-        raise EditRefused("not_polygon", "the drawn shape is not a GeoJSON geometry",
-                          kind="?") from None
+        raise EditRefused("not_polygon", kind="?") from None
     if not isinstance(drawn, Polygon | MultiPolygon):
-        raise EditRefused("not_polygon", f"a {drawn.geom_type} is not an area",
-                          kind=drawn.geom_type)
+        raise EditRefused("not_polygon", kind=drawn.geom_type)
     if drawn.is_empty or not drawn.is_valid:
         reason = shapely.validation.explain_validity(drawn) if not drawn.is_empty else "empty"
-        raise EditRefused("invalid_polygon", f"the drawn area is not valid ({reason})",
-                          reason=reason)
+        raise EditRefused("invalid_polygon", reason=reason)
     area_m2 = float(gpd.GeoSeries([drawn], crs=STORAGE_CRS).to_crs(METRIC_CRS).area.iloc[0])
     inside = drawn.representative_point()
     return Link("", "polygon", f"{area_m2:.0f} m² @ {inside.y:.5f}, {inside.x:.5f}", drawn.wkt,
@@ -417,7 +406,7 @@ def add_measure_link(store: Store, principal: Principal, measure_id: str, link: 
 
 def _require_text(text: str) -> None:
     if not text.strip():
-        raise EditRefused("empty_text", "the text must not be empty")
+        raise EditRefused("empty_text")
 
 
 def _author(principal: Principal) -> str:
@@ -433,16 +422,13 @@ def _check_number(strategy: Strategy, goal_id: str, number: str, parent: Goal | 
     if not number and allow_empty and not (parent and parent.number):
         return number
     if not GOAL_NUMBER.match(number):
-        raise EditRefused("bad_number", f"{number!r} is not a goal number (like 1.2.3)",
-                          number=number)
+        raise EditRefused("bad_number", number=number)
     for other in strategy.goals:
         if other.goal_id != goal_id and other.number == number:
-            raise EditRefused("number_taken", f"goal number {number} is already used in "
-                              f"strategy {strategy.strategy_id}", number=number)
+            raise EditRefused("number_taken", number=number,
+                              strategy=strategy.strategy_id)
     if parent is not None and parent.number and number.rpartition(".")[0] != parent.number:
-        raise EditRefused("number_not_under_parent", f"number {number} does not continue its "
-                          f"parent's number {parent.number}", number=number,
-                          parent=parent.number)
+        raise EditRefused("number_not_under_parent", number=number, parent=parent.number)
     return number
 
 
@@ -469,7 +455,7 @@ def _strategy(store: Store, strategy_id: str) -> Strategy:
     for strategy in load_strategies(store):
         if strategy.strategy_id == strategy_id:
             return strategy
-    raise ValueError(f"no strategy {strategy_id!r} in {store.location}")
+    raise NotFound("strategy.unknown", strategy=strategy_id, location=store.location)
 
 
 def _owner(store: Store, entity: str, entity_id: str) -> Strategy:
@@ -493,8 +479,8 @@ def _check_links(store: Store, strategy: Strategy, links: Sequence[Link]) -> Non
     else:
         towns = towns[towns["kod_kraj"].astype(str) == str(strategy.region_code)]
     if towns.empty:
-        raise ValueError(f"strategy {strategy.strategy_id} has no town in {store.location} "
-                         "to link measures to")
+        raise NotFound("strategy.no_town", strategy=strategy.strategy_id,
+                       location=store.location)
     town_ids = set(towns["town_id"].astype(str))
     area = shapely.union_all(towns.geometry.to_numpy())
     places = place_points()
@@ -519,8 +505,7 @@ def _check_links(store: Store, strategy: Strategy, links: Sequence[Link]) -> Non
         if kind == "polygon" and link.wkt:
             drawn = shapely.from_wkt(link.wkt)
             if not drawn.is_valid:
-                raise EditRefused("invalid_polygon", f"{what}: the drawn area {target!r} is "
-                                  "not valid", reason=shapely.validation.explain_validity(drawn))
+                raise EditRefused("invalid_polygon",
+                                  reason=shapely.validation.explain_validity(drawn))
             if not area.covers(drawn):
-                raise EditRefused("polygon_outside", f"{what}: the drawn area {target!r} does "
-                                  "not lie inside its towns", towns=", ".join(sorted(town_ids)))
+                raise EditRefused("polygon_outside", towns=", ".join(sorted(town_ids)))

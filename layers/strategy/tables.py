@@ -206,5 +206,6 @@ def load_strategies(store: Store) -> list[Strategy]:
         return []
     missing = [spec.name for spec in STRATEGY_LAYERS if spec.name not in names]
     if missing:
-        raise StoreError(f"store {store.location} lacks strategy tables: {', '.join(missing)}")
+        raise StoreError("store.no_strategy_tables", location=store.location,
+                         layers=", ".join(missing))
     return frames_to_strategies({spec.name: store.read(spec.name) for spec in STRATEGY_LAYERS})

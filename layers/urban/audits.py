@@ -25,6 +25,7 @@ from shapely.geometry import Point
 from layers.access import audit as audit_log
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_URBAN
+from layers.errors import InvalidInput, NotFound
 from layers.schema import AUDIT_ASPECTS, SAFETY_AUDITS
 from layers.store import Store
 from layers.strategy.model import check_date
@@ -47,15 +48,15 @@ class Audit:
 
     def __post_init__(self) -> None:
         if not self.place_label.strip():
-            raise ValueError("an audit needs the name of its place")
+            raise InvalidInput("audit.no_place")
         check_date(self.date, "audit date")
         if set(self.scores) != set(AUDIT_ASPECTS):
-            raise ValueError(f"an audit scores exactly {', '.join(AUDIT_ASPECTS)}")
+            raise InvalidInput("audit.aspects", aspects=", ".join(AUDIT_ASPECTS))
         bad = {a: s for a, s in self.scores.items() if s not in SCORES}
         if bad:
-            raise ValueError(f"scores must be 1–5, got {bad}")
+            raise InvalidInput("audit.scores", bad=bad)
         if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
-            raise ValueError("the audit's place must be lon/lat (EPSG:4326)")
+            raise InvalidInput("audit.not_lonlat")
 
 
 def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str) -> str:
@@ -68,15 +69,15 @@ def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str)
     principal.require(EDIT_URBAN)
     towns = store.read("towns", audit.town_id)
     if towns.empty:
-        raise ValueError(f"no town {audit.town_id!r}")
+        raise NotFound("audit.no_town", town=audit.town_id)
     if not shapely.union_all(towns.geometry.to_numpy()).covers(Point(audit.lon, audit.lat)):
-        raise ValueError(f"the audited place lies outside {audit.town_id}")
+        raise InvalidInput("audit.outside", town=audit.town_id)
     if audit.measure_ids:
         known = set(store.read("measures", audit.town_id)["measure_id"].astype(str)) \
             if "measures" in store.layer_names() else set()
         unknown = sorted(set(audit.measure_ids) - known)
         if unknown:
-            raise ValueError(f"no measures {unknown} in {audit.town_id}")
+            raise NotFound("audit.no_measures", measures=unknown, town=audit.town_id)
     audit_id = f"{audit.town_id}:audit:{uuid.uuid4().hex[:8]}"
     row = {"audit_id": audit_id, "town_id": audit.town_id,
            "place_label": audit.place_label.strip(), "date": audit.date,

@@ -21,6 +21,7 @@ from shapely.geometry import LineString
 from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_URBAN
+from layers.errors import Conflict, InvalidInput, NotFound
 from layers.schema import SERVICE_LINK_KINDS, SERVICE_LINKS
 from layers.store import Store
 
@@ -35,18 +36,18 @@ def add_service_link(store: Store, principal: Principal, town_id: str, from_serv
     """
     principal.require(EDIT_URBAN)
     if kind not in SERVICE_LINK_KINDS:
-        raise ValueError(f"kind must be one of {SERVICE_LINK_KINDS}, got {kind!r}")
+        raise InvalidInput("link.kind", kinds=SERVICE_LINK_KINDS, kind=kind)
     if from_service == to_service:
-        raise ValueError("a service cannot be linked to itself")
+        raise InvalidInput("link.self")
     services = store.read("services", town_id).set_index("service_id")
     missing = [s for s in (from_service, to_service) if s not in services.index]
     if missing:
-        raise ValueError(f"no services {missing} in {town_id}")
+        raise NotFound("link.no_services", services=missing, town=town_id)
     existing = load_links(store, town_id)
     pair = {from_service, to_service}
     if any({a, b} == pair and k == kind for a, b, k in zip(
             existing["from_service"], existing["to_service"], existing["kind"], strict=True)):
-        raise ValueError(f"{from_service} and {to_service} already have a {kind} link")
+        raise Conflict("link.exists", first=from_service, second=to_service, kind=kind)
     link_id = f"{town_id}:link:{uuid.uuid4().hex[:8]}"
     line = LineString([services.geometry[from_service].coords[0],
                        services.geometry[to_service].coords[0]])

@@ -51,8 +51,8 @@ from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN, FACILITATOR
 from layers.build import build_demo
-from layers.store import StoreError, open_store
-from layers.store.pg_cluster import ClusterError, TemporaryCluster
+from layers.store import open_store
+from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
 from scripts.bench.harness import percentiles_ms
@@ -97,30 +97,24 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.users < 1 or args.seconds < 0 or args.concurrent < 1 or args.processes < 1:
-        raise CommandError("--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0")
+        raise CommandError("cli.load_options")
     if not Path(CHROMIUM).is_file():
-        raise CommandError(f"{CHROMIUM} is missing: apt-get install chromium")
+        raise CommandError("cli.no_chromium", path=CHROMIUM)
     password = secrets.token_urlsafe(16)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mapa-load-")))
-        try:
-            cluster = stack.enter_context(TemporaryCluster(durable=True))
-        except ClusterError as exc:
-            raise CommandError(str(exc)) from exc
+        cluster = stack.enter_context(TemporaryCluster(durable=True))
         url = cluster.new_database("mapa")
         stack.callback(close_pools, url)
         source = store_from(args)
         if not source.exists():
             build_demo(folder / "demo.gpkg")
             source = open_store(folder / "demo.gpkg")
-        try:
-            store = open_store(url)
-            copy_store(source, store)
-            create_user(store, Principal("bench", ADMIN), FACILITATOR_NAME, password,
-                        FACILITATOR, centre=FACILITATOR_CENTRE)
-            pins_before = len(store.read("pins"))
-        except StoreError as exc:
-            raise CommandError(str(exc)) from exc
+        store = open_store(url)
+        copy_store(source, store)
+        create_user(store, Principal("bench", ADMIN), FACILITATOR_NAME, password,
+                    FACILITATOR, centre=FACILITATOR_CENTRE)
+        pins_before = len(store.read("pins"))
         query_log = folder / "queries.jsonl"
         servers = [stack.enter_context(_serve(url, query_log, folder / f"app{i + 1}.log"))
                    for i in range(args.processes)]
@@ -152,7 +146,7 @@ def _serve(db_url: str, query_log: Path, log_path: Path) -> Iterator[tuple[str, 
         deadline = time.monotonic() + 90
         while not _healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise CommandError(f"streamlit did not start: {log_path.read_text()[-2000:]}")
+                raise CommandError("cli.streamlit_start", log=log_path.read_text()[-2000:])
             time.sleep(0.3)
         yield url, process.pid
     finally:
@@ -187,7 +181,7 @@ async def _drive(servers: list[str], args: argparse.Namespace, password: str,
     times are dropped): a fresh process imports the app's libraries on its first page.
     """
     if async_playwright is None:
-        raise CommandError("playwright is missing: pip install -e '.[test]'")
+        raise CommandError("cli.no_playwright")
     gate = asyncio.Semaphore(args.concurrent)
     spacing = args.seconds / args.users
 

@@ -56,11 +56,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         counts = [int(part) for part in args.pins.split(",") if part.strip()]
     except ValueError as exc:
-        raise CommandError(f"--pins must be comma-separated integers: {args.pins!r}") from exc
+        raise CommandError("cli.pins_list", value=args.pins) from exc
     if not counts or min(counts) < 1:
-        raise CommandError("--pins needs at least one positive pin count")
+        raise CommandError("cli.positive_pins")
     if args.repeat < 1:
-        raise CommandError("--repeat must be at least 1")
+        raise CommandError("cli.repeat")
     rows = bench_map(counts, repeat=args.repeat, naive_max=args.naive_max)
     _report(args, rows, args.naive_max)
     return 0

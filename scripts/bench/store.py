@@ -30,8 +30,8 @@ import numpy as np
 
 from layers.build import build_demo
 from layers.schema import AGE_GROUPS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
-from layers.store import Store, StoreError, open_store
-from layers.store.pg_cluster import ClusterError, TemporaryCluster
+from layers.store import Store, open_store
+from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
 from scripts.bench.harness import median_of, report, timed
@@ -87,7 +87,7 @@ def measure(store: Store, pins: int) -> dict[str, Any]:
     base = store.counts()["pins"]
     added, write_s = timed(lambda: store.append_batch(("pins", f) for f in generate_pins(pins)))
     if added.get("pins") != pins:
-        raise CommandError(f"{store.location}: wrote {added} instead of {pins} pins")
+        raise CommandError("cli.bench_wrote", location=store.location, added=added, pins=pins)
     one_pin = []
     sample = next(generate_pins(PIN_SAMPLES, seed=99))
     for i in range(PIN_SAMPLES):
@@ -97,7 +97,7 @@ def measure(store: Store, pins: int) -> dict[str, Any]:
         one_pin.append(seconds)
     everything, read_s = timed(lambda: store.read("pins"))
     if len(everything) != base + pins + PIN_SAMPLES:
-        raise CommandError(f"{store.location}: read {len(everything)} pins")
+        raise CommandError("cli.bench_read", location=store.location, pins=len(everything))
     del everything
     map_pins, map_query_s = median_of(lambda: store.read("pins", MAP_TOWN), 3)
     return {"pins": pins, "write_s": round(write_s, 2), "write_rows_per_s": round(pins / write_s),
@@ -111,22 +111,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         sizes = [int(n) for n in args.pins.split(",") if n.strip()]
     except ValueError as exc:
-        raise CommandError(f"--pins must be comma-separated integers: {args.pins!r}") from exc
+        raise CommandError("cli.pins_list", value=args.pins) from exc
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not sizes or not set(backends) <= {"gpkg", "postgis"}:
-        raise CommandError("--pins needs counts and --backends only gpkg and/or postgis")
+        raise CommandError("cli.bench_store_options")
     if args.url is not None and len(sizes) > 1:
-        raise CommandError("with --url give one pin count: each run needs an empty database")
+        raise CommandError("cli.url_one_count")
     results = []
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         demo = open_store(Path(tmp) / "demo.gpkg")
         build_demo(Path(tmp) / "demo.gpkg")
         cluster = None
         if "postgis" in backends and args.url is None:
-            try:
-                cluster = stack.enter_context(TemporaryCluster(durable=True))
-            except ClusterError as exc:
-                raise CommandError(str(exc)) from exc
+            cluster = stack.enter_context(TemporaryCluster(durable=True))
         for pins in sizes:
             for backend in backends:
                 if backend == "gpkg":
@@ -137,12 +134,9 @@ def run(args: argparse.Namespace) -> int:
                     store = open_store(args.url)
                 try:
                     if store.exists():
-                        raise CommandError(f"{store.location} is not empty; the bench "
-                                           "needs an empty database")
+                        raise CommandError("cli.bench_not_empty", location=store.location)
                     copy_store(demo, store)
                     results.append({"backend": backend, **measure(store, pins)})
-                except StoreError as exc:
-                    raise CommandError(str(exc)) from exc
                 finally:
                     if backend == "postgis":
                         close_pools()

@@ -9,12 +9,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from layers.hotspots.analysis import HotspotInputError
-from layers.store.base import StoreError
 from layers.urban.accessibility import DEFAULT_DISTANCE_M, SERVICE_GROUPS, town_accessibility
 from layers.urban.export import export_gpkg
 from layers.urban.service_links import load_links
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -30,12 +28,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        result = town_accessibility(store, args.town, args.distance)
-        services = store.read("services", args.town)
-        links = load_links(store, args.town)
-    except (HotspotInputError, StoreError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+    result = town_accessibility(store, args.town, args.distance)
+    services = store.read("services", args.town)
+    links = load_links(store, args.town)
     table = result.table
     groups = list(SERVICE_GROUPS)
     if args.out:

@@ -11,8 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from layers.access.audit import audit_log, export_audit
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import emit, format_table, store_from, subcommand
 from scripts.commands.user import cli_actor
 
 #: Entries the readable listing shows (newest); --out writes them all.
@@ -27,15 +26,12 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     actor = cli_actor()
-    try:
-        if args.out is not None:
-            entries = export_audit(store, actor, args.out)
-            emit(args, f"Wrote {entries:,} audit entries to {args.out}",
-                 {"out": str(args.out), "entries": entries})
-            return 0
-        log = audit_log(store, actor)
-    except (StoreError, OSError) as exc:
-        raise CommandError(str(exc)) from exc
+    if args.out is not None:
+        entries = export_audit(store, actor, args.out)
+        emit(args, f"Wrote {entries:,} audit entries to {args.out}",
+             {"out": str(args.out), "entries": entries})
+        return 0
+    log = audit_log(store, actor)
     columns = ["at", "username", "role", "action", "layer", "object_ids"]
     rows = [[str(v) for v in row] for row in log[columns].tail(SHOWN).itertuples(index=False)]
     emit(args, format_table(columns, rows) if rows else "The audit log is empty.",

@@ -11,9 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from layers.store import StoreError
 from layers.store.transfer import Manifest, backup, restore
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -29,10 +28,7 @@ def register(subparsers: Any) -> None:
 
 def run_backup(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        manifest = backup(store, args.out)
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    manifest = backup(store, args.out)
     _report(args, f"Backed up {store.location} → {args.out}", manifest,
             {"store": store.location, "backup": str(args.out)})
     return 0
@@ -40,10 +36,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        manifest = restore(store, args.source)
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    manifest = restore(store, args.source)
     _report(args, f"Restored {store.location} from {args.source}", manifest,
             {"store": store.location, "backup": str(args.source)})
     return 0

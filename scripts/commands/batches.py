@@ -6,9 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from layers.ingest.batches import ImportRefused, list_batches, undo_batch
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from layers.ingest.batches import list_batches, undo_batch
+from scripts.commands.common import emit, format_table, store_from, subcommand
 
 COLUMNS = ("batch_id", "town_id", "kind", "source_name", "added", "rejected", "created_at",
            "status")
@@ -23,10 +22,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    try:
-        batches = list_batches(store_from(args), args.town)
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    batches = list_batches(store_from(args), args.town)
     rows = [[row[c] for c in COLUMNS] for _, row in batches.iterrows()]
     readable = format_table(list(COLUMNS), rows) if rows else "no import batches"
     emit(args, readable, {"batches": [
@@ -36,10 +32,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    try:
-        deleted = undo_batch(store_from(args), args.batch_id)
-    except (ImportRefused, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
+    deleted = undo_batch(store_from(args), args.batch_id)
     emit(args, f"batch {args.batch_id} undone: " + ", ".join(
         f"{n:,} {layer}" for layer, n in deleted.items()),
         {"batch_id": args.batch_id, "deleted": deleted})

@@ -34,16 +34,16 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     location = args.store or default_location()
     if location.startswith(("postgresql://", "postgres://")):
-        raise CommandError("build-demo writes a GeoPackage; give a file path")
+        raise CommandError("cli.build_demo_file")
     password = os.environ.get(DEMO_PASSWORD_ENV) or None
     if password is not None and len(password) < MIN_PASSWORD:
-        raise CommandError(f"{DEMO_PASSWORD_ENV} needs at least {MIN_PASSWORD} characters")
+        raise CommandError("cli.demo_password", name=DEMO_PASSWORD_ENV, minimum=MIN_PASSWORD)
     try:
         counts = build_demo(Path(location), sources=args.sources,
                             progress=lambda m: print(f"… {m}", file=sys.stderr),
                             demo_password=password)
     except (SourceError, StoreError) as exc:
-        raise CommandError(f"{exc} (the existing store was left untouched)") from exc
+        raise CommandError("cli.store_untouched", reason=exc) from exc
     table = format_table(["layer", "rows"], [[k, v] for k, v in counts.items()])
     emit(args, f"Built {location}\n{table}", {"store": location, "layers": counts})
     return 0

@@ -1,17 +1,23 @@
-"""Shared plumbing of the ``mapa`` subcommands: common options and output."""
+"""Shared plumbing of the ``mapa`` subcommands: common options, output, and the one place
+that reports a stopped command (:func:`report_failure`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
-from layers.store import Store, StoreError, default_location, open_store, public_location
+from layers.errors import InvalidInput, MapaError
+from layers.store import Store, default_location, open_store, public_location
+
+#: The language of the command line's messages (its output has always been English).
+CLI_LANGUAGE: Final = "en"
 
 
-class CommandError(RuntimeError):
-    """A subcommand stopped; the message is the one-line reason shown to the user."""
+class CommandError(MapaError, RuntimeError):
+    """A subcommand stopped for a reason of its own: a bad option, a missing tool."""
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
@@ -34,11 +40,8 @@ def subcommand(subparsers: Any, name: str, help_text: str,
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    """Open the store named by ``--store`` (or the default). Raises ``CommandError``."""
-    try:
-        return open_store(args.store)
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    """Open the store named by ``--store`` (or the default). Raises ``StoreError``."""
+    return open_store(args.store)
 
 
 def emit(args: argparse.Namespace, readable: str, result: dict[str, Any]) -> None:
@@ -47,6 +50,24 @@ def emit(args: argparse.Namespace, readable: str, result: dict[str, Any]) -> Non
         print(readable)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
+
+
+def report_failure(args: argparse.Namespace, exc: Exception) -> int:
+    """Report a stopped command and return its exit status, 1.
+
+    Prints ``mapa COMMAND: reason`` (one line) on stderr and, with ``--json``, the error object
+    ``{"error": {"code": ..., "message": ...}}`` as the last line of stdout. A builtin
+    ``ValueError`` or ``OSError`` that is not yet a :class:`MapaError` is reported under the
+    code ``invalid_input`` or ``os_error`` with its own text.
+    """
+    error = exc if isinstance(exc, MapaError) else InvalidInput(
+        "invalid_input" if isinstance(exc, ValueError) else "os_error", detail=exc)
+    reason = " ".join(error.message(CLI_LANGUAGE).split())
+    print(f"mapa {args.command}: {reason}", file=sys.stderr)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": {"code": error.code, "message": reason}},
+                         ensure_ascii=False))
+    return 1
 
 
 def format_table(headers: list[str], rows: list[list[Any]]) -> str:

@@ -8,8 +8,7 @@ from typing import Any
 
 from layers.access import guarded
 from layers.mapping.export import FORMATS, export_pins
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, store_from, subcommand
+from scripts.commands.common import emit, store_from, subcommand
 from scripts.commands.user import cli_actor
 
 
@@ -29,15 +28,12 @@ def register(subparsers: Any) -> None:
 
 def run_pins(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        if args.public:
-            counts = export_pins(store, args.town, args.out, args.format,
-                                 session_id=args.session, public=True, k=args.k)
-        else:  # exact pins leave the store: the audit log names who took them
-            counts = guarded.export_pins(cli_actor(), store, args.town, args.out, args.format,
-                                         session_id=args.session)
-    except (ValueError, StoreError, OSError) as exc:
-        raise CommandError(str(exc)) from exc
+    if args.public:
+        counts = export_pins(store, args.town, args.out, args.format,
+                             session_id=args.session, public=True, k=args.k)
+    else:  # exact pins leave the store: the audit log names who took them
+        counts = guarded.export_pins(cli_actor(), store, args.town, args.out, args.format,
+                                     session_id=args.session)
     view = "public" if args.public else "internal"
     emit(args, f"Wrote {counts['pins']:,} pins and {counts['cells']:,} aggregated cells "
                f"({view} view) to {args.out}",

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         done = ensure_first_admin(store_from(args), args.secrets)
     except (ValueError, OSError, StoreError) as exc:
-        raise CommandError(f"first admin: {exc}") from exc
+        raise CommandError("cli.first_admin", reason=exc) from exc
     messages = {
         "existing": "",
         "configured": f"» first admin {done.username!r} created from MAPA_ADMIN_USER / "

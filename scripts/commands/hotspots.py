@@ -21,7 +21,6 @@ from layers.crs import to_storage
 from layers.files import atomic_output
 from layers.hotspots.analysis import (
     LAYERS,
-    HotspotInputError,
     HotspotReport,
     HotspotRequest,
     run_hotspots,
@@ -30,8 +29,7 @@ from layers.hotspots.filters import OffenceFilter, PinFilter
 from layers.hotspots.gistar import P_METHODS
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import emit, format_table, store_from, subcommand
 
 OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
 
@@ -73,20 +71,17 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        request = HotspotRequest(
-            town_id=args.town, cell_m=args.cell, rings=args.rings, confidence=args.confidence,
-            pins=PinFilter(categories=tuple(args.category), feelings=tuple(args.feeling),
-                           seen=tuple(args.seen), times_of_day=tuple(args.time_of_day),
-                           age_groups=tuple(args.age_group), sessions=tuple(args.session),
-                           date_from=args.date_from, date_to=args.date_to),
-            offences=OffenceFilter(types=tuple(args.offence_type), date_from=args.date_from,
-                                   date_to=args.date_to),
-            public=args.public, k=args.k, p_method=args.p_method,
-        )
-        report = run_hotspots(store, request, layer=args.layer)
-    except (HotspotInputError, StoreError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+    request = HotspotRequest(
+        town_id=args.town, cell_m=args.cell, rings=args.rings, confidence=args.confidence,
+        pins=PinFilter(categories=tuple(args.category), feelings=tuple(args.feeling),
+                       seen=tuple(args.seen), times_of_day=tuple(args.time_of_day),
+                       age_groups=tuple(args.age_group), sessions=tuple(args.session),
+                       date_from=args.date_from, date_to=args.date_to),
+        offences=OffenceFilter(types=tuple(args.offence_type), date_from=args.date_from,
+                               date_to=args.date_to),
+        public=args.public, k=args.k, p_method=args.p_method,
+    )
+    report = run_hotspots(store, request, layer=args.layer)
     out = Path(args.out)
     metadata = layer_metadata(report, args.layer)
     write_output(report, args.layer, out, metadata)

@@ -17,10 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from layers.ingest.batches import ImportRefused, ImportResult, run_import
+from layers.ingest.batches import ImportResult, run_import
 from layers.ingest.towns import import_town
-from layers.sources.errors import SourceError
-from layers.store.base import StoreError
 from scripts.commands import import_feeling_map
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
@@ -100,22 +98,17 @@ def run(args: argparse.Namespace) -> int:
                             dry_run=args.dry_run, crs=args.crs, year=args.year,
                             licence=args.licence, source_label=args.source,
                             strict=args.strict, progress=progress)
-    except (ImportRefused, SourceError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
     except OSError as exc:
-        raise CommandError(f"cannot write to {store.location}: {exc}") from exc
+        raise CommandError("cli.cannot_write", location=store.location, detail=exc) from exc
     emit(args, _readable(result), {**result.as_json(), "store": store.location})
     return 0
 
 
 def run_town(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        result = import_town(store, args.kod_obec, town_id=args.town, name=args.name,
-                             boundary=args.boundary, crs=args.crs, dry_run=args.dry_run,
-                             licence=args.licence)
-    except (ImportRefused, SourceError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
+    result = import_town(store, args.kod_obec, town_id=args.town, name=args.name,
+                         boundary=args.boundary, crs=args.crs, dry_run=args.dry_run,
+                         licence=args.licence)
     emit(args, _readable(result), {**result.as_json(), "store": store.location})
     return 0
 

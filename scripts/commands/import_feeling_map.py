@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from layers.mapping.feeling_map_import import import_feeling_map
-from layers.sources.errors import SourceError
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -30,12 +28,9 @@ def run(args: argparse.Namespace) -> int:
     def progress(rows: int) -> None:
         print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
 
-    try:
-        session_id, report = import_feeling_map(store, args.file, town_id=args.town,
-                                                boundary_path=args.boundary,
-                                                chunk_rows=args.chunk_rows, progress=progress)
-    except (ValueError, SourceError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
+    session_id, report = import_feeling_map(store, args.file, town_id=args.town,
+                                            boundary_path=args.boundary,
+                                            chunk_rows=args.chunk_rows, progress=progress)
     problems = [[i.line, i.reason] for i in report.rejected]
     repaired = [[i.line, i.reason] for i in report.repaired]
     readable = "\n".join([

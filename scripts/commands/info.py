@@ -6,8 +6,7 @@ import argparse
 from typing import Any
 
 from layers.crs import STORAGE_CRS
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -16,13 +15,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        counts = store.counts()
-        by_town = store.counts_by_town()
-        towns = store.read("towns")
-        sources = store.read("sources")
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    counts = store.counts()
+    by_town = store.counts_by_town()
+    towns = store.read("towns")
+    sources = store.read("sources")
     town_list = [{"town_id": str(r["town_id"]), "name": str(r["name"]),
                   "kod_obec": str(r["kod_obec"])} for _, r in towns.iterrows()]
     town_ids = [t["town_id"] for t in town_list]

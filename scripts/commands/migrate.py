@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from layers.store import PostGISStore, StoreError, open_store, public_location
+from layers.store import PostGISStore, open_store, public_location
 from layers.store.transfer import copy_store
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
@@ -34,14 +34,10 @@ def run(args: argparse.Namespace) -> int:
     source = open_store(args.source)
     target = open_store(args.target) if args.target else store_from(args)
     if public_location(args.source) == target.location:
-        raise CommandError("--from and --to name the same store")
-    try:
-        if target.exists() and target.layer_names() and not args.force:
-            raise CommandError(f"{target.location} already holds layers; add --force to "
-                               "replace them")
-        manifest = copy_store(source, target)
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandError("cli.same_store")
+    if target.exists() and target.layer_names() and not args.force:
+        raise CommandError("cli.target_not_empty", location=target.location)
+    manifest = copy_store(source, target)
     rows = [[name, entry["rows"], entry["checksum"]] for name, entry in manifest.items()]
     emit(args, f"Copied {source.location} → {target.location} (verified: rows and checksums "
          "match)\n" + format_table(["layer", "rows", "checksum"], rows),
@@ -57,10 +53,7 @@ def _upgrade(args: argparse.Namespace) -> int:
         emit(args, f"{store.location}: a GeoPackage has no schema migrations",
              {"store": store.location, "migrated": False})
         return 0
-    try:
-        store.migrate()
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    store.migrate()
     emit(args, f"{store.location}: schema is up to date",
          {"store": store.location, "migrated": True})
     return 0

@@ -21,11 +21,10 @@ from layers.hotspots.privacy import DEFAULT_K
 from layers.patrol.coverage import DEFAULT_DISTANCE_M
 from layers.patrol.gpx import plan_gpx
 from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_plan
-from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingError, RankingRequest, Weights
+from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingRequest, Weights
 from layers.patrol.route import NETWORK_MODES
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
 from layers.schema import TIMES_OF_DAY
-from layers.store.base import StoreError
 from layers.urban.export import export_gpkg
 from layers.vocabulary import PIN_CATEGORY
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
@@ -66,22 +65,19 @@ def _locality_id(store: Any, town: str, given: str | None) -> str | None:
     for _, row in localities.iterrows():
         if given in (str(row["locality_id"]), str(row["name"])):
             return str(row["locality_id"])
-    raise CommandError(f"no locality {given!r} in {town} (known: "
-                       f"{', '.join(localities['name'].astype(str))})")
+    raise CommandError("cli.no_locality", locality=given, town=town,
+                       known=", ".join(localities["name"].astype(str)))
 
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        request = RankingRequest(
-            town_id=args.town, locality_id=_locality_id(store, args.town, args.locality),
-            weights=Weights.parse(args.weights),
-            times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()))
-        plan = build_plan(store, request, args.places, args.distance, args.network)
-        towns = store.read("towns", args.town)
-        context = store.read("context_lines", args.town)
-    except (RankingError, StoreError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+    request = RankingRequest(
+        town_id=args.town, locality_id=_locality_id(store, args.town, args.locality),
+        weights=Weights.parse(args.weights),
+        times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()))
+    plan = build_plan(store, request, args.places, args.distance, args.network)
+    towns = store.read("towns", args.town)
+    context = store.read("context_lines", args.town)
     town_name = str(towns["name"].iloc[0])
     category_labels = PIN_CATEGORY.labels("cs")
     outputs: dict[str, str] = {}
@@ -101,10 +97,7 @@ def run(args: argparse.Namespace) -> int:
     if args.gpkg:
         export_gpkg(plan_layers(plan), Path(args.gpkg))
         outputs["gpkg"] = args.gpkg
-    try:
-        plan_id = save_plan(store, cli_actor(), plan, args.save) if args.save else None
-    except (StoreError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+    plan_id = save_plan(store, cli_actor(), plan, args.save) if args.save else None
     cover = {name: {"hot": c.hot, "covered": c.covered,
                     "share": None if math.isnan(c.share) else round(c.share, 4)}
              for name, c in {**plan.coverage.layers, "any": plan.coverage.any_hot}.items()}

@@ -9,9 +9,8 @@ from typing import Any
 from layers.mapping.capture import load_session
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import PAPER, print_session_map
-from layers.store.base import StoreError
 from layers.vocabulary import PIN_CATEGORY
-from scripts.commands.common import CommandError, emit, store_from, subcommand
+from scripts.commands.common import emit, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -25,20 +24,17 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        session = load_session(store, args.session)
-        town_id = str(session["town_id"])
-        town = store.read("towns", town_id)
-        grid = town_session_grid(store, town_id, args.cells)
-        print_session_map(args.out, grid=grid, town=town,
-                          context=store.read("context_lines", town_id),
-                          localities=store.read("localities", town_id),
-                          session_id=args.session,
-                          title=f"Mapa bezpečí – {town['name'].iloc[0]}",
-                          category_labels=PIN_CATEGORY.labels("cs"),
-                          paper=args.paper)
-    except (ValueError, StoreError, OSError) as exc:
-        raise CommandError(str(exc)) from exc
+    session = load_session(store, args.session)
+    town_id = str(session["town_id"])
+    town = store.read("towns", town_id)
+    grid = town_session_grid(store, town_id, args.cells)
+    print_session_map(args.out, grid=grid, town=town,
+                      context=store.read("context_lines", town_id),
+                      localities=store.read("localities", town_id),
+                      session_id=args.session,
+                      title=f"Mapa bezpečí – {town['name'].iloc[0]}",
+                      category_labels=PIN_CATEGORY.labels("cs"),
+                      paper=args.paper)
     emit(args, f"Wrote {args.out} ({args.paper}, grid {grid.columns}×{grid.rows} of "
                f"{grid.cell_m:.0f} m)",
          {"out": str(args.out), "paper": args.paper, "cell_m": grid.cell_m,

@@ -16,7 +16,6 @@ from typing import Any
 from layers.access.accounts import create_user, disable_user, list_users, set_password
 from layers.access.principal import Principal
 from layers.access.roles import ACCOUNT_ROLES, ADMIN
-from layers.store.base import StoreError
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
 
@@ -49,11 +48,11 @@ def _password(args: argparse.Namespace) -> str:
     if args.password_env:
         value = os.environ.get(args.password_env)
         if not value:
-            raise CommandError(f"environment variable {args.password_env} is not set")
+            raise CommandError("cli.env_unset", name=args.password_env)
         return value
     first = getpass.getpass("Password: ")
     if getpass.getpass("Password again: ") != first:
-        raise CommandError("the passwords differ")
+        raise CommandError("cli.passwords_differ")
     return first
 
 
@@ -64,21 +63,15 @@ def cli_actor() -> Principal:
 
 def run_add(args: argparse.Namespace) -> int:
     store = store_from(args)
-    try:
-        create_user(store, cli_actor(), args.username, _password(args), args.role,
-                    centre=args.centre, display_name=args.name)
-    except (ValueError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
+    create_user(store, cli_actor(), args.username, _password(args), args.role,
+                centre=args.centre, display_name=args.name)
     emit(args, f"Created {args.username} ({args.role})",
          {"username": args.username, "role": args.role, "centre": args.centre})
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    try:
-        users = list_users(store_from(args), cli_actor())
-    except StoreError as exc:
-        raise CommandError(str(exc)) from exc
+    users = list_users(store_from(args), cli_actor())
     columns = ["username", "display_name", "role", "centre", "active", "created_at"]
     rows = [[str(v) for v in row] for row in users[columns].itertuples(index=False)]
     emit(args, format_table(columns, rows) if rows else "No accounts.",
@@ -87,19 +80,13 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_disable(args: argparse.Namespace) -> int:
-    try:
-        changed = disable_user(store_from(args), cli_actor(), args.username)
-    except (ValueError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
+    changed = disable_user(store_from(args), cli_actor(), args.username)
     emit(args, f"Disabled {args.username}" if changed else f"{args.username} was disabled "
                "already", {"username": args.username, "changed": changed})
     return 0
 
 
 def run_passwd(args: argparse.Namespace) -> int:
-    try:
-        set_password(store_from(args), cli_actor(), args.username, _password(args))
-    except (ValueError, StoreError) as exc:
-        raise CommandError(str(exc)) from exc
+    set_password(store_from(args), cli_actor(), args.username, _password(args))
     emit(args, f"Password of {args.username} set", {"username": args.username})
     return 0

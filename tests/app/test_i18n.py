@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from app.ui.i18n import LANGUAGES, STRINGS, label, labels, number, translate
+from app.ui.state import error_text
 from layers.exclusion import BANDS
 from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES
+from layers.strategy.editing import EditRefused
 
 
 def test_every_string_has_every_language() -> None:
@@ -35,6 +37,15 @@ def test_translate_formats_and_switches_language() -> None:
         translate("no.such.key", "cs")
     with pytest.raises(ValueError, match="language"):
         translate("map.title", "de", town="x")
+
+
+def test_error_text_follows_the_chosen_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    refused = EditRefused("number_taken", number="1.1", strategy="s")
+    monkeypatch.setattr("app.ui.state.current_language", lambda: "cs")
+    assert error_text(refused) == "číslo 1.1 už ve strategii má jiný cíl"
+    monkeypatch.setattr("app.ui.state.current_language", lambda: "en")
+    assert error_text(refused) == "goal number 1.1 is already used in strategy s"
+    assert error_text(ValueError("plain")) == "plain"
 
 
 def test_label_of_unknown_code_is_the_code() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.ui import cache
 from app.ui.access import page_principal
-from app.ui.state import t
+from app.ui.state import error_text, t
 from layers.access import accounts, audit
 from layers.access.roles import ACCOUNT_ROLES, MANAGE_ACCOUNTS
 
@@ -38,7 +38,7 @@ def render() -> None:
                 accounts.create_user(store, principal, username.strip(), password, str(role),
                                      centre=centre, display_name=display_name)
             except ValueError as exc:
-                st.error(t("admin.error", problem=exc))
+                st.error(t("admin.error", problem=error_text(exc)))
             else:
                 st.success(t("admin.created", user=username.strip()))
 
@@ -52,7 +52,7 @@ def render() -> None:
             try:
                 accounts.disable_user(store, principal, str(chosen))
             except ValueError as exc:
-                st.error(t("admin.error", problem=exc))
+                st.error(t("admin.error", problem=error_text(exc)))
             else:
                 st.toast(t("admin.disabled", user=chosen))
                 st.rerun()

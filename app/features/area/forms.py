@@ -16,13 +16,12 @@ import streamlit as st
 
 from app.features.area.model import shorten
 from app.ui.i18n import label
-from app.ui.state import t
+from app.ui.state import error_text, t
 from layers.access.principal import AccessDenied, Principal
 from layers.schema import MEASURE_STATUSES
 from layers.store import Store
 from layers.strategy.area import StrategyArea
 from layers.strategy.editing import (
-    EditRefused,
     add_goal,
     add_indicator_observation,
     add_measure_link,
@@ -51,12 +50,7 @@ def saved(message: str) -> None:
 
 def refused(exc: ValueError | AccessDenied) -> None:
     """Say why a save was refused: a coded refusal in the page's words, else the message."""
-    if isinstance(exc, AccessDenied):
-        problem = t("area.refused.access")
-    elif isinstance(exc, EditRefused):
-        problem = t(f"area.refused.{exc.code}", **exc.params)
-    else:
-        problem = str(exc)
+    problem = t("area.refused.access") if isinstance(exc, AccessDenied) else error_text(exc)
     st.error(t("area.form.error", problem=problem))
 
 

@@ -144,40 +144,10 @@ STRINGS = {
     "area.form.measure_edit": {"cs": "Uložit opatření", "en": "Save the measure"},
     "area.form.measure_edited": {"cs": "Opatření bylo upraveno.",
                                  "en": "The measure was saved."},
-    "area.refused.empty_text": {"cs": "text nesmí být prázdný", "en": "the text is empty"},
     "area.refused.access": {"cs": "k úpravám strategií nemáte oprávnění (role koordinátor "
                                   "strategie nebo správce)",
                             "en": "you may not edit strategies (a strategy coordinator's or an "
                                   "admin's right)"},
-    "area.refused.bad_number": {
-        "cs": "„{number}“ není číslo cíle – použijte čísla či písmena oddělená tečkou, "
-              "např. 1.2.3",
-        "en": "“{number}” is not a goal number – use digits or letters joined by dots, "
-              "e.g. 1.2.3"},
-    "area.refused.number_taken": {"cs": "číslo {number} už ve strategii má jiný cíl",
-                                  "en": "another goal of the strategy has number {number}"},
-    "area.refused.number_not_under_parent": {
-        "cs": "číslo {number} nenavazuje na číslo nadřazeného cíle {parent} "
-              "(má mít tvar {parent}.X)",
-        "en": "number {number} does not continue the parent goal's number {parent} "
-              "(expected {parent}.X)"},
-    "area.refused.no_parent": {"cs": "nadřazený cíl {parent} neexistuje",
-                               "en": "the parent goal {parent} does not exist"},
-    "area.refused.inconsistent": {"cs": "podcíle nelze přečíslovat ({problem})",
-                                  "en": "the sub-goals cannot be renumbered ({problem})"},
-    "area.refused.bad_budget": {"cs": "„{value}“ není částka v korunách (nezáporné číslo)",
-                                "en": "“{value}” is not an amount of CZK (a non-negative "
-                                      "number)"},
-    "area.refused.bad_field": {"cs": "pole {field} zde nelze měnit",
-                               "en": "field {field} cannot be changed here"},
-    "area.refused.not_polygon": {"cs": "zakreslený tvar ({kind}) není plocha",
-                                 "en": "the drawn shape ({kind}) is not an area"},
-    "area.refused.invalid_polygon": {
-        "cs": "zakreslená plocha není platná, nejspíš se její hranice kříží ({reason})",
-        "en": "the drawn area is not valid, its edges probably cross ({reason})"},
-    "area.refused.polygon_outside": {
-        "cs": "zakreslená plocha přesahuje hranici města ({towns}); zakreslete ji uvnitř",
-        "en": "the drawn area reaches beyond the town's boundary ({towns}); draw it inside"},
     # --- the Map page's side panel (app.features.map.panel, app.features.area.goals) ---
     "area.panel.town_wide": {"cs": "Obvod není lokalita: cíle a opatření celého města.",
                              "en": "A district is not a locality: the whole town's goals and "

@@ -22,7 +22,7 @@ from app.features.data.model import (
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.maps.draw import drawn_geometry
-from app.ui.state import current_language, page_town, t
+from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access import audit
 from layers.access.principal import Principal
@@ -75,7 +75,7 @@ def _check(store: Store, town_id: str, path: Path, kind: str, licence: str, name
                             display_name=name)
     except (ImportRefused, SourceError, StoreError) as exc:
         st.session_state.pop(PREVIEW_KEY, None)
-        st.error(t("data.error", problem=exc))
+        st.error(t("data.error", problem=error_text(exc)))
     else:
         st.session_state[PREVIEW_KEY] = {"path": path, "kind": kind, "licence": licence,
                                          "name": name, "result": result}
@@ -148,7 +148,7 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
             done = run_import(store, preview["kind"], preview["path"], town_id=town.town_id,
                               licence=preview["licence"], display_name=preview["name"])
         except (ImportRefused, SourceError, StoreError) as exc:
-            st.error(t("data.error", problem=exc))
+            st.error(t("data.error", problem=error_text(exc)))
         else:
             audit.record(store, principal, "import", KINDS[done.kind], [done.batch_id],
                          {"file": preview["name"], "added": done.added,
@@ -178,7 +178,7 @@ def _batches(store: Store, principal: Principal, town_id: str, lang: str) -> Non
             try:
                 deleted = undo_batch(store, str(chosen))
             except (ImportRefused, StoreError) as exc:
-                st.error(t("data.error", problem=exc))
+                st.error(t("data.error", problem=error_text(exc)))
             else:
                 audit.record(store, principal, "undo_import", "", [chosen], deleted)
                 # shown after the rerun that redraws the batches table

@@ -25,6 +25,7 @@ from app.ui import cache
 from app.ui.i18n import label, number, translate
 from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
+from layers import messages
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import MAX_CELL_M, MIN_CELL_M
@@ -89,7 +90,7 @@ def render() -> None:
             store.location, store.version(), town_id, main_layer, float(cell_m), float(confidence),
             filters, dates)
     if report is None:
-        st.warning(t("hotspots.error", detail=t(f"hotspots.problem.{problem}", **figures)))
+        st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))
         st.stop()
 
     _results(report, layers, town, confidence, main_layer, lang)
@@ -140,7 +141,7 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
         if layer in report.failed:
             code, params = report.failed[layer]
             st.warning(t("hotspots.error.layer", layer=translate(f"hotspots.layer.{layer}", lang),
-                         detail=t(f"hotspots.problem.{code}", **params)))
+                         detail=messages.render(code, params, lang)))
     for summary in report.layers.values():
         if summary.outside:
             st.caption(t("hotspots.outside", n=summary.outside))

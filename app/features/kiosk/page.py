@@ -29,7 +29,7 @@ from app.features.map.map import MAP_HEIGHT
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import label
-from app.ui.state import choose_session, current_language, page_town, t
+from app.ui.state import choose_session, current_language, error_text, page_town, t
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
@@ -145,7 +145,7 @@ def _answer_form(principal: Principal, store: Store, session_id: str, transcribe
                 guarded.add_pins(principal, store, session_id, [(answer["pin_id"], pin)],
                                  transcribed=transcribed)
             except (ValueError, AccessDenied) as exc:
-                st.error(t("capture.error", problem=exc))
+                st.error(t("capture.error", problem=error_text(exc)))
             else:
                 device_pins.append(answer["pin_id"])
                 answer.clear()

@@ -27,7 +27,7 @@ from app.features.patrol.model import (
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import label, labels
-from app.ui.state import current_language, page_town, t
+from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import PLAN_PATROLS, PROPOSE_MEASURES
@@ -53,13 +53,13 @@ SAVED_KEY = "patrol_saved"
 @st.cache_data(show_spinner=False, max_entries=16)
 def plan_for(location: str, version: str, town_id: str, locality_id: str | None, places: int,
              weights: tuple[float, float, float], times: tuple[str, ...], distance: float,
-             mode: str) -> tuple[PatrolPlan | None, str]:
-    """The plan for these inputs, or (None, the reason)."""
+             mode: str) -> PatrolPlan | ValueError:
+    """The plan for these inputs, or the error saying why there is none."""
     request = RankingRequest(town_id, locality_id, Weights(*weights), times)
     try:
-        return build_plan(open_store(location), request, places, distance, mode), ""
+        return build_plan(open_store(location), request, places, distance, mode)
     except (RankingError, ValueError) as exc:
-        return None, str(exc)
+        return exc
 
 
 def _sheet_pdf(plan: PatrolPlan, town_name: str) -> bytes:
@@ -105,10 +105,10 @@ def render() -> None:
     if fear_w + crime_w + time_w <= 0 or not times:
         st.warning(t("patrol.error", detail="Σ > 0"))
         st.stop()
-    plan, problem = plan_for(store.location, store.version(), town_id, locality or None, places,
-                             (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
-    if plan is None:
-        st.warning(t("patrol.error", detail=problem))
+    plan = plan_for(store.location, store.version(), town_id, locality or None, places,
+                    (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
+    if isinstance(plan, ValueError):
+        st.warning(t("patrol.error", detail=error_text(plan)))
         st.stop()
 
     _plan(plan, town, locality, lang)
@@ -161,7 +161,7 @@ def _save(store: Store, principal: Principal, plan: PatrolPlan, town_id: str,
         try:
             save_plan(store, principal, plan, title)
         except (ValueError, AccessDenied) as exc:
-            st.error(t("patrol.save.error", problem=exc))
+            st.error(t("patrol.save.error", problem=error_text(exc)))
         else:
             st.session_state[SAVED_KEY] = t("patrol.save.done")
             st.rerun()
@@ -194,7 +194,7 @@ def _save(store: Store, principal: Principal, plan: PatrolPlan, town_id: str,
         try:
             save_as_measure(store, principal, plan_id, goals[goal_id][0], goal_id, text)
         except (ValueError, AccessDenied) as exc:
-            st.error(t("patrol.save.error", problem=exc))
+            st.error(t("patrol.save.error", problem=error_text(exc)))
         else:
             st.session_state[SAVED_KEY] = t("patrol.measure.done")
             st.rerun()

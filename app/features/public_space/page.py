@@ -28,7 +28,7 @@ from app.features.public_space.model import (
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import label
-from app.ui.state import current_language, page_town, t
+from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import EDIT_URBAN
@@ -182,7 +182,7 @@ def _links(store: Store, principal: Principal, town: TownData, links: gpd.GeoDat
         try:
             add_service_link(store, principal, town_id, first, second, kind, now(), note)
         except (ValueError, AccessDenied) as exc:
-            st.error(t("urban.error", problem=exc))
+            st.error(t("urban.error", problem=error_text(exc)))
         else:
             _saved(t("urban.links.done"))
 
@@ -238,7 +238,7 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
                                                   audit_date.isoformat(), lon, lat, scores,
                                                   audit_note, tuple(linked)), now())
             except (ValueError, AccessDenied) as exc:
-                st.error(t("urban.error", problem=exc))
+                st.error(t("urban.error", problem=error_text(exc)))
             else:
                 _saved(t("urban.audit.done"), point_key, place_key)
     if audits.empty:

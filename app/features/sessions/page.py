@@ -10,7 +10,14 @@ import streamlit as st
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import label
-from app.ui.state import CURRENT_SESSION_KEY, choose_session, current_language, page_town, t
+from app.ui.state import (
+    CURRENT_SESSION_KEY,
+    choose_session,
+    current_language,
+    error_text,
+    page_town,
+    t,
+)
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
@@ -91,7 +98,7 @@ def _new_session(store: Store, principal: Principal, town_id: str, lang: str) ->
                     age_group=str(group), participants=int(participants), method=str(method),
                     consent=consent))
             except (ValueError, AccessDenied) as exc:
-                st.error(t("sessions.error", problem=exc))
+                st.error(t("sessions.error", problem=error_text(exc)))
             else:
                 st.session_state[CURRENT_SESSION_KEY] = new_id
                 st.success(t("sessions.created", session=new_id))
@@ -112,7 +119,8 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
             try:
                 answers.append((new_pin_id(session_id), parse_transcription(line, grid)))
             except ValueError as exc:
-                problems.append(t("sessions.transcribe.error", line=number, problem=exc))
+                problems.append(t("sessions.transcribe.error", line=number,
+                                  problem=error_text(exc)))
         if problems:
             for problem in problems:
                 st.error(problem)
@@ -122,7 +130,7 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
                 added = guarded.add_pins(principal, store, session_id, answers,
                                          transcribed=True)
             except (ValueError, AccessDenied) as exc:
-                st.error(t("capture.error", problem=exc))
+                st.error(t("capture.error", problem=error_text(exc)))
             else:
                 st.success(t("sessions.transcribe.saved", n=added))
 

@@ -1,0 +1,510 @@
+"""The texts of every error code, in Czech and English: the one catalogue.
+
+:data:`MESSAGES` maps a stable code to its :class:`Text`; the texts are ``str.format`` templates
+filled from the error's params. A template need not use every param: Czech wording may leave
+out an English-only detail (e.g. the English noun a computation names its points by). A param
+that is itself an error (it has ``message(lang)``) is rendered in the same language, so a
+wrapped cause reads in one language; any other param is formatted as it is.
+
+Codes are dotted by area (``store.…``, ``import.…``, ``access.…``, ``cli.…``); the codes of the
+hotspot analysis (``empty``, ``outside``, …) and of strategy edits (``bad_number``, …) predate
+this catalogue and are kept as they are, since pages and tests name them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final, NamedTuple, Protocol, runtime_checkable
+
+from layers.vocabulary import LANGUAGES
+
+DEFAULT_LANGUAGE: Final = "cs"
+
+
+class Text(NamedTuple):
+    """One message in both languages, Czech first."""
+
+    cs: str
+    en: str
+
+
+@runtime_checkable
+class Rendered(Protocol):
+    """Anything with a text in a given language (a wrapped :class:`~layers.errors.MapaError`)."""
+
+    def message(self, lang: str = ...) -> str: ...
+
+
+MESSAGES: Final[Mapping[str, Text]] = {
+    # --- the store (layers.store) ---
+    "store.missing": Text(
+        "úložiště {location} neexistuje; vytvořte ho příkazem `mapa build-demo`",
+        "store {location} does not exist; build it with `mapa build-demo`"),
+    "store.missing_database": Text(
+        "úložiště {location} neexistuje; vytvořte ho příkazem `mapa build-demo` nebo ho "
+        "zkopírujte příkazem `mapa migrate`",
+        "store {location} does not exist; build it with `mapa build-demo` or copy one with "
+        "`mapa migrate`"),
+    "store.unreadable": Text(
+        "úložiště {location} není čitelný GeoPackage: {detail}",
+        "store {location} is not a readable GeoPackage: {detail}"),
+    "store.unavailable": Text(
+        "úložiště {location} není dostupné: {detail}",
+        "store {location}: {detail}"),
+    "store.migrate_failed": Text(
+        "úložiště {location} nelze převést na novou verzi: {detail}",
+        "cannot migrate {location}: {detail}"),
+    "store.not_per_town": Text(
+        "vrstva {layer!r} se nevede po obcích",
+        "layer {layer!r} is not kept per town"),
+    "store.read_failed": Text(
+        "vrstvu {layer!r} nelze z {location} přečíst: {detail}",
+        "cannot read layer {layer!r} from {location}: {detail}"),
+    "store.no_layer": Text(
+        "vrstva {layer!r} v úložišti není",
+        "layer {layer!r} is not in the store"),
+    "store.no_layer_in": Text(
+        "vrstva {layer!r} v úložišti {location} není",
+        "layer {layer!r} is not in the store {location}"),
+    "store.delete_columns": Text(
+        "z vrstvy {layer!r} nelze mazat podle sloupců {columns}",
+        "cannot delete from {layer!r} by columns {columns}"),
+    "store.no_columns": Text(
+        "vrstva {layer!r} nemá sloupce {columns}",
+        "layer {layer!r} has no columns {columns}"),
+    "store.not_storage_crs": Text(
+        "vrstva {layer!r} musí být v EPSG:4326, je v {crs}",
+        "layer {layer!r} must be in EPSG:4326, got {crs}"),
+    "store.append_columns": Text(
+        "k vrstvě {layer!r} nelze přidat řádky: sloupce {given} se liší od sloupců vrstvy "
+        "{fields}",
+        "cannot append to {layer!r}: columns {given} differ from the layer's {fields}"),
+    "store.append_no_geometry": Text(
+        "k vrstvě {layer!r} nelze přidat řádky bez geometrie",
+        "cannot append to {layer!r}: rows without geometry"),
+    "store.name_too_long": Text(
+        "název vrstvy {layer!r} je delší než {limit} bajtů",
+        "layer name {layer!r} is longer than {limit} bytes"),
+    "store.column_names": Text(
+        "vrstva {layer!r}: názvy sloupců smí mít nejvýš {limit} bajtů a nesmí být 'fid' ani "
+        "{geometry!r}",
+        "layer {layer!r}: column names must be at most {limit} bytes and not 'fid' or "
+        "{geometry!r}"),
+    "store.unique_key_missing": Text(
+        "jedinečný klíč {column!r} není sloupcem tabulky",
+        "unique key {column!r} is not a column of the frame"),
+    "store.write_failed": Text(
+        "vrstvu {layer!r} nelze zapsat: {detail}",
+        "cannot write layer {layer!r}: {detail}"),
+    "store.column_type": Text(
+        "sloupec {column!r} neodpovídá svému typu {type}: {detail}",
+        "column {column!r} does not fit its {type} type: {detail}"),
+    "store.changing": Text(
+        "úložiště {location} se během čtení stále měnilo; zkuste to znovu",
+        "store {location} kept changing while being read; try again"),
+    "store.copy_mismatch": Text(
+        "kopie do {location} neodpovídá zdroji: {problems}",
+        "copy to {location} does not match its source: {problems}"),
+    "store.backup_mismatch": Text(
+        "záloha {path} neodpovídá úložišti: {problems}",
+        "backup {path} does not match the store: {problems}"),
+    "store.backup_missing": Text(
+        "záloha {path} neexistuje",
+        "backup {path} does not exist"),
+    "store.not_a_backup": Text(
+        "{path} není záloha vytvořená příkazem `mapa backup`: {detail}",
+        "{path} is not a backup made by `mapa backup`: {detail}"),
+    "store.backup_damaged": Text(
+        "záloha {path} je poškozená, nic nebylo obnoveno: {problems}",
+        "backup {path} is damaged, nothing restored: {problems}"),
+    "store.restore_mismatch": Text(
+        "obnovené úložiště {location} neodpovídá záloze: {problems}",
+        "restored {location} does not match the backup: {problems}"),
+    "store.no_strategy_tables": Text(
+        "úložišti {location} chybí tabulky strategií: {layers}",
+        "store {location} lacks strategy tables: {layers}"),
+    # --- a throwaway PostgreSQL cluster (layers.store.pg_cluster) ---
+    "cluster.no_postgis": Text(
+        "pro PostgreSQL {version} chybí PostGIS: apt-get install {package}",
+        "PostGIS is missing for PostgreSQL {version}: apt-get install {package}"),
+    "cluster.no_postgres": Text(
+        "chybí PostgreSQL: apt-get install postgresql-15 postgresql-15-postgis-3",
+        "PostgreSQL is missing: apt-get install postgresql-15 postgresql-15-postgis-3"),
+    "cluster.command_failed": Text(
+        "{command} selhal: {output}",
+        "{command} failed: {output}"),
+    # --- accounts and rights (layers.access) ---
+    "access.lacks_right": Text(
+        "účet {user} (role {role}) nemá právo {right!r}",
+        "{user} ({role}) lacks the right {right!r}"),
+    "access.lacks_right.public": Text(
+        "veřejnost (role {role}) nemá právo {right!r}",
+        "the public ({role}) lacks the right {right!r}"),
+    "access.session_list": Text(
+        "účet {user} (role {role}) nesmí procházet mapovací setkání",
+        "{user} ({role}) may not list mapping sessions"),
+    "access.session_list.public": Text(
+        "veřejnost (role {role}) nesmí procházet mapovací setkání",
+        "the public ({role}) may not list mapping sessions"),
+    "access.other_centre_session": Text(
+        "setkání {session!r} patří jinému centru než {centre!r}",
+        "session {session!r} belongs to another centre than {centre!r}"),
+    "access.export_one_session": Text(
+        "facilitátor exportuje vždy jedno setkání svého centra",
+        "a facilitator exports one session of its own centre at a time"),
+    "access.other_centre_create": Text(
+        "setkání organizace {organiser!r} nemůže založit účet centra {centre!r}",
+        "a session of {organiser!r} cannot be created by an account of {centre!r}"),
+    "access.public_view_only": Text(
+        "role {role} vidí body jen ve veřejném pohledu",
+        "{role} sees pins only in the public view"),
+    # --- imports (layers.ingest, layers.mapping) ---
+    "import.unknown_kind": Text(
+        "neznámý druh importu {kind!r} (známé: {known})",
+        "unknown import kind {kind!r} (known: {known})"),
+    "import.unknown_town": Text(
+        "neznámá obec {town!r} (viz `mapa info`)",
+        "unknown town {town!r} (see `mapa info`)"),
+    "import.unknown_crs": Text(
+        "neznámý souřadnicový systém {crs!r}",
+        "unknown CRS {crs!r}"),
+    "import.already_imported": Text(
+        "{file} už byl pro {town} importován jako dávka {batch}; nic se nezměnilo (pro nový "
+        "import tu dávku nejdřív vraťte)",
+        "{file} was already imported for {town} as batch {batch}; nothing was changed (undo "
+        "that batch to import it again)"),
+    "import.empty": Text(
+        "{file} neobsahuje žádné řádky ani prvky; nic se nezměnilo",
+        "{file} holds no rows or features; nothing was changed"),
+    "import.nothing_usable": Text(
+        "žádný z {rows} řádků souboru {file} nelze importovat; nic se nezměnilo",
+        "none of the {rows} rows of {file} can be imported; nothing was changed"),
+    "import.nothing_usable_first": Text(
+        "žádný z {rows} řádků souboru {file} nelze importovat (první: {where}: {reason}); nic "
+        "se nezměnilo",
+        "none of the {rows} rows of {file} can be imported (first: {where}: {reason}); "
+        "nothing was changed"),
+    "import.strict_rejected": Text(
+        "{rejected} z {rows} řádků odmítnuto (první: {where}: {reason}); nic nebylo "
+        "importováno (--strict)",
+        "{rejected} of {rows} rows rejected (first: {where}: {reason}); nothing imported "
+        "(--strict)"),
+    "import.no_batch": Text(
+        "žádná dávka importu {batch!r} (viz `mapa batches`)",
+        "no import batch {batch!r} (see `mapa batches`)"),
+    "import.batch_undone": Text(
+        "dávka {batch} už byla vrácena",
+        "batch {batch} was already undone"),
+    "import.bad_ruian_code": Text(
+        "kód obce v RÚIAN má 6 číslic, zadáno {code!r}",
+        "a municipality's RÚIAN code has 6 digits, got {code!r}"),
+    "import.town_exists": Text(
+        "obec {town!r} už v úložišti je",
+        "town {town!r} is already in the store"),
+    "import.no_shipped_boundary": Text(
+        "obec {code} není mezi dodanými hranicemi (Karlovarský a Ústecký kraj); zadejte její "
+        "hranici (--boundary SOUBOR)",
+        "municipality {code} is not among the shipped boundaries (Karlovarský and Ústecký "
+        "kraj); give its boundary (--boundary FILE)"),
+    "import.no_polygon": Text(
+        "{file} neobsahuje žádný polygon obce {code}",
+        "{file} holds no polygon of municipality {code}"),
+    "mapping.already_imported": Text(
+        "{file} už byl pro {town} importován (setkání {session}); nic se nezměnilo",
+        "{file} was already imported for {town} (session {session}); nothing was changed"),
+    # --- mapping sessions and moderation (layers.mapping) ---
+    "mapping.pins_outside": Text(
+        "{n} bodů leží mimo obec {town}: umístěte je dovnitř její hranice",
+        "{n} pin(s) lie outside {town}: place them inside the town boundary"),
+    "mapping.unknown_session": Text(
+        "neznámé setkání {session!r}",
+        "unknown session {session!r}"),
+    "mapping.unknown_town": Text(
+        "neznámá obec {town!r}",
+        "unknown town {town!r}"),
+    "moderation.no_reason": Text(
+        "zamítnutí potřebuje důvod",
+        "a rejection needs a reason"),
+    "moderation.unknown_category": Text(
+        "neznámá kategorie {category!r}",
+        "unknown category {category!r}"),
+    # --- accounts (layers.access.accounts) ---
+    "account.password_short": Text(
+        "heslo musí mít alespoň {minimum} znaků",
+        "a password needs at least {minimum} characters"),
+    "account.bad_username": Text(
+        "uživatelské jméno {username!r}: 2–40 znaků z a-z, 0-9, '.', '_', '-', na začátku "
+        "písmeno nebo číslice",
+        "username {username!r}: 2–40 of a-z, 0-9, '.', '_', '-', starting with a letter or "
+        "digit"),
+    "account.bad_role": Text(
+        "role {role!r} není jednou z {roles}",
+        "role {role!r} is not one of {roles}"),
+    "account.taken": Text(
+        "uživatelské jméno {username!r} je obsazené",
+        "username {username!r} is taken"),
+    "account.disable_self": Text(
+        "vlastní účet nelze zablokovat",
+        "you cannot disable your own account"),
+    "account.unknown": Text(
+        "účet {username!r} neexistuje",
+        "no account {username!r}"),
+    # --- privacy thresholds (layers.privacy, layers.hotspots.privacy) ---
+    "privacy.k_too_small": Text(
+        "k musí být alespoň {minimum}, aby odpovědi zůstaly anonymní, zadáno {k}",
+        "k must be at least {minimum} to keep answers anonymous, got {k}"),
+    "privacy.cell_size": Text(
+        "velikost buňky musí být kladná, zadáno {cell}",
+        "cell_m must be positive, got {cell}"),
+    "privacy.public_k": Text(
+        "veřejný práh k musí být alespoň {minimum}, zadáno {k}",
+        "the public threshold k must be at least {minimum}, got {k}"),
+    # --- the urbanist's tools (layers.urban) ---
+    "audit.no_place": Text(
+        "audit potřebuje název místa",
+        "an audit needs the name of its place"),
+    "audit.aspects": Text(
+        "audit hodnotí právě tyto aspekty: {aspects}",
+        "an audit scores exactly {aspects}"),
+    "audit.scores": Text(
+        "hodnocení musí být 1–5, zadáno {bad}",
+        "scores must be 1–5, got {bad}"),
+    "audit.not_lonlat": Text(
+        "místo auditu musí být v zeměpisných souřadnicích (EPSG:4326)",
+        "the audit's place must be lon/lat (EPSG:4326)"),
+    "audit.no_town": Text(
+        "obec {town!r} neexistuje",
+        "no town {town!r}"),
+    "audit.outside": Text(
+        "auditované místo leží mimo obec {town}",
+        "the audited place lies outside {town}"),
+    "audit.no_measures": Text(
+        "opatření {measures} v obci {town} nejsou",
+        "no measures {measures} in {town}"),
+    "link.kind": Text(
+        "druh vazby musí být jeden z {kinds}, zadáno {kind!r}",
+        "kind must be one of {kinds}, got {kind!r}"),
+    "link.self": Text(
+        "službu nelze propojit se sebou samou",
+        "a service cannot be linked to itself"),
+    "link.no_services": Text(
+        "služby {services} v obci {town} nejsou",
+        "no services {services} in {town}"),
+    "link.exists": Text(
+        "{first} a {second} už vazbu {kind} mají",
+        "{first} and {second} already have a {kind} link"),
+    # --- patrol plans (layers.patrol.plans) ---
+    "patrol.no_places": Text(
+        "plán potřebuje alespoň jedno místo, zadáno {places}",
+        "a plan needs at least one place, got {places}"),
+    "patrol.no_title": Text(
+        "uložený plán potřebuje název",
+        "a saved plan needs a title"),
+    "patrol.unknown_plan": Text(
+        "plán hlídek {plan!r} neexistuje",
+        "no patrol plan {plan!r}"),
+    # --- strategies (layers.strategy.editing) ---
+    "strategy.unknown": Text(
+        "strategie {strategy!r} v {location} není",
+        "no strategy {strategy!r} in {location}"),
+    "strategy.no_goal": Text(
+        "cíl {goal!r} ve strategii {strategy} není",
+        "no goal {goal!r} in strategy {strategy}"),
+    "strategy.no_town": Text(
+        "strategie {strategy} nemá v {location} obec, ke které by šla opatření vázat",
+        "strategy {strategy} has no town in {location} to link measures to"),
+    # --- source files (layers.sources, layers.ingest) ---
+    "source.problem": Text(
+        "{path}: {problem}",
+        "{path}: {problem}"),
+    # --- hotspot statistics (layers.hotspots) ---
+    "gistar.shape": Text(
+        "váhy mají rozměr {shape}, hodnoty mají {n} buněk",
+        "weights are {shape}, values have {n} cells"),
+    "gistar.too_few": Text(
+        "Gi* potřebuje alespoň dvě buňky",
+        "Gi* needs at least two cells"),
+    "gistar.zero_sum": Text(
+        "není co testovat: součet hodnot je nula",
+        "nothing to test: the values sum to zero"),
+    "gistar.constant": Text(
+        "není co testovat: všechny buňky mají stejnou hodnotu",
+        "nothing to test: every cell has the same value"),
+    "grid.rings": Text(
+        "počet prstenců musí být alespoň 1",
+        "rings must be at least 1"),
+    "grid.cell_size": Text(
+        "velikost buňky musí být mezi {low:.0f} a {high:.0f} m, zadáno {value:g} m",
+        "cell size must be between {low:.0f} and {high:.0f} m, got {value:g} m"),
+    "grid.no_area": Text(
+        "obec nemá plochu, na kterou by šla položit mřížka",
+        "the town has no area to put a grid on"),
+    "kde.too_few": Text(
+        "šířka pásma potřebuje alespoň dva body, zadáno {n}",
+        "a bandwidth needs at least two points, got {n}"),
+    "kde.coincide": Text(
+        "všechny body splývají; šířku pásma z nich nelze odvodit",
+        "all points coincide; no bandwidth can be derived from them"),
+    "kde.no_points": Text(
+        "žádné body, ze kterých by šla odhadnout hustota",
+        "no points to estimate a density from"),
+    "kde.bandwidth": Text(
+        "šířka pásma musí být kladná, zadáno {bandwidth}",
+        "bandwidth must be positive, got {bandwidth}"),
+    "unknown_town": Text(
+        "neznámá obec {town}",
+        "unknown town {town!r}"),
+    "empty": Text(
+        "výběru neodpovídá žádná schválená odpověď (nebo skutek)",
+        "no {what} match the selection"),
+    "selection_empty": Text(
+        "v obci neleží žádná schválená odpověď z tohoto výběru",
+        "no approved pins of the {what} lie in the town"),
+    "outside": Text(
+        "všech {n} bodů leží mimo hranici obce",
+        "all {n} {what} lie outside the town"),
+    "single": Text(
+        "v obci je jen {n} bod; mapa hotspotů potřebuje alespoň {minimum}",
+        "only {n} of the {what} lies in the town; a hotspot map needs at least {minimum}"),
+    "one_cell": Text(
+        "všech {n} bodů padá do jedné buňky {cell} m; zvolte menší buňku nebo širší výběr",
+        "all {n} {what} fall in one cell of {cell} m; choose a smaller cell or a wider "
+        "selection"),
+    "no_crime": Text(
+        "obec nemá údaje o skutcích ani index kriminality",
+        "the town has neither offences nor a police crime index"),
+    "undefined": Text(
+        "statistiku nelze spočítat ({detail})",
+        "{detail}"),
+    # --- patrol planning (layers.patrol) ---
+    "nothing": Text(
+        "žádné místo v rozsahu nemá odpovědi o strachu, hustotu ani kriminalitu k seřazení",
+        "no place in scope has fear answers, density or crime to rank"),
+    "unknown_locality": Text(
+        "v obci {town} není lokalita {locality!r}",
+        "no locality {locality!r} in town {town}"),
+    # --- strategy edits (layers.strategy.editing) ---
+    "empty_text": Text(
+        "text nesmí být prázdný",
+        "the text must not be empty"),
+    "bad_number": Text(
+        "„{number}“ není číslo cíle – použijte čísla či písmena oddělená tečkou, např. 1.2.3",
+        "{number!r} is not a goal number (like 1.2.3)"),
+    "number_taken": Text(
+        "číslo {number} už ve strategii má jiný cíl",
+        "goal number {number} is already used in strategy {strategy}"),
+    "number_not_under_parent": Text(
+        "číslo {number} nenavazuje na číslo nadřazeného cíle {parent} (má mít tvar {parent}.X)",
+        "number {number} does not continue its parent's number {parent}"),
+    "no_parent": Text(
+        "nadřazený cíl {parent} neexistuje",
+        "no goal {parent!r} in strategy {strategy}"),
+    "inconsistent": Text(
+        "podcíle nelze přečíslovat ({problem})",
+        "{problem}"),
+    "bad_budget": Text(
+        "„{value}“ není částka v korunách (nezáporné číslo)",
+        "budget {value!r} is not an amount of CZK (a non-negative number)"),
+    "bad_field": Text(
+        "pole {field} zde nelze měnit",
+        "measure field {field!r} cannot be edited here"),
+    "not_polygon": Text(
+        "zakreslený tvar ({kind}) není plocha",
+        "the drawn shape ({kind}) is not an area"),
+    "invalid_polygon": Text(
+        "zakreslená plocha není platná, nejspíš se její hranice kříží ({reason})",
+        "the drawn area is not valid ({reason})"),
+    "polygon_outside": Text(
+        "zakreslená plocha přesahuje hranici města ({towns}); zakreslete ji uvnitř",
+        "the drawn area does not lie inside its towns ({towns})"),
+    # --- the command line (scripts/) ---
+    "cli.same_store": Text(
+        "--from a --to označují totéž úložiště",
+        "--from and --to name the same store"),
+    "cli.target_not_empty": Text(
+        "{location} už obsahuje vrstvy; pro jejich nahrazení přidejte --force",
+        "{location} already holds layers; add --force to replace them"),
+    "cli.env_unset": Text(
+        "proměnná prostředí {name} není nastavena",
+        "environment variable {name} is not set"),
+    "cli.passwords_differ": Text(
+        "hesla se liší",
+        "the passwords differ"),
+    "cli.cannot_write": Text(
+        "do {location} nelze zapisovat: {detail}",
+        "cannot write to {location}: {detail}"),
+    "cli.first_admin": Text(
+        "první správce: {reason}",
+        "first admin: {reason}"),
+    "cli.build_demo_file": Text(
+        "build-demo zapisuje GeoPackage; zadejte cestu k souboru",
+        "build-demo writes a GeoPackage; give a file path"),
+    "cli.demo_password": Text(
+        "{name} musí mít alespoň {minimum} znaků",
+        "{name} needs at least {minimum} characters"),
+    "cli.store_untouched": Text(
+        "{reason} (stávající úložiště zůstalo beze změny)",
+        "{reason} (the existing store was left untouched)"),
+    "cli.no_locality": Text(
+        "v obci {town} není lokalita {locality!r} (známé: {known})",
+        "no locality {locality!r} in {town} (known: {known})"),
+    "cli.pins_list": Text(
+        "--pins musí být celá čísla oddělená čárkou: {value!r}",
+        "--pins must be comma-separated integers: {value!r}"),
+    "cli.positive_pins": Text(
+        "--pins potřebuje alespoň jeden kladný počet bodů",
+        "--pins needs at least one positive pin count"),
+    "cli.repeat": Text(
+        "--repeat musí být alespoň 1",
+        "--repeat must be at least 1"),
+    "cli.generator_short": Text(
+        "generátor dal jen {given} bodů v Litvínově, potřeba je {needed}",
+        "the generator gave only {given} Litvínov pins, {needed} needed"),
+    "cli.bench_store_options": Text(
+        "--pins potřebuje počty a --backends jen gpkg a/nebo postgis",
+        "--pins needs counts and --backends only gpkg and/or postgis"),
+    "cli.url_one_count": Text(
+        "s --url zadejte jeden počet bodů: každý běh potřebuje prázdnou databázi",
+        "with --url give one pin count: each run needs an empty database"),
+    "cli.bench_not_empty": Text(
+        "{location} není prázdné; měření potřebuje prázdnou databázi",
+        "{location} is not empty; the bench needs an empty database"),
+    "cli.bench_wrote": Text(
+        "{location}: zapsáno {added} místo {pins} bodů",
+        "{location}: wrote {added} instead of {pins} pins"),
+    "cli.bench_read": Text(
+        "{location}: přečteno {pins} bodů",
+        "{location}: read {pins} pins"),
+    "cli.load_options": Text(
+        "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
+        "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),
+    "cli.no_chromium": Text(
+        "chybí {path}: apt-get install chromium",
+        "{path} is missing: apt-get install chromium"),
+    "cli.streamlit_start": Text(
+        "streamlit se nespustil: {log}",
+        "streamlit did not start: {log}"),
+    "cli.no_playwright": Text(
+        "chybí playwright: pip install -e '.[test]'",
+        "playwright is missing: pip install -e '.[test]'"),
+    # --- builtin errors not (yet) given a code of their own, reported with their text ---
+    "invalid_input": Text(
+        "neplatný vstup: {detail}",
+        "{detail}"),
+    "os_error": Text(
+        "chyba systému: {detail}",
+        "{detail}"),
+}
+
+
+def render(code: str, params: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """The text of ``code`` in ``lang`` with ``params`` filled in.
+
+    Raises ``KeyError`` for a code not in :data:`MESSAGES` and ``ValueError`` for a language
+    not in :data:`LANGUAGES`.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    template = getattr(MESSAGES[code], lang)
+    return template.format(**{name: value.message(lang) if isinstance(value, Rendered)
+                              else value for name, value in params.items()})
