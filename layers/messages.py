@@ -222,6 +222,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "mapping.unknown_town": Text(
         "neznámá obec {town!r}",
         "unknown town {town!r}"),
+    "moderation.negative_retention": Text(
+        "doba uchování nemůže být záporná (zadáno {days} dní)",
+        "the retention period cannot be negative (given {days} days)"),
     "moderation.no_reason": Text(
         "zamítnutí potřebuje důvod",
         "a rejection needs a reason"),

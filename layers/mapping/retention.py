@@ -16,6 +16,7 @@ import pandas as pd
 from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import MODERATE
+from layers.errors import InvalidInput
 from layers.schema import PINS
 from layers.store import Store
 
@@ -27,7 +28,7 @@ def expired_held_notes(pins: pd.DataFrame, days: int, now: dt.datetime) -> pd.Se
     """Ids of pins whose held, non-empty comment was written more than ``days`` before ``now``
     (an aware UTC datetime). Raises ``ValueError`` for a negative ``days``."""
     if days < 0:
-        raise ValueError("the retention period cannot be negative")
+        raise InvalidInput("moderation.negative_retention", days=days)
     created = pd.to_datetime(pins["created_at"], utc=True, errors="coerce", format="ISO8601")
     held = pins["comment_held"].astype(bool) & pins["comment"].fillna("").astype(str).ne("")
     old = created < pd.Timestamp(now) - pd.Timedelta(days=days)

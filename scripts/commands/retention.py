@@ -10,8 +10,7 @@ import argparse
 from typing import Any
 
 from layers.mapping.retention import HELD_NOTE_DAYS, apply_retention
-from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, store_from, subcommand
+from scripts.commands.common import emit, store_from, subcommand
 from scripts.commands.user import cli_actor
 
 
@@ -23,11 +22,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = store_from(args)
-    try:
-        deleted = apply_retention(store, cli_actor(), args.days)
-    except (StoreError, ValueError) as exc:
-        raise CommandError(str(exc)) from exc
+    deleted = apply_retention(store_from(args), cli_actor(), args.days)
     emit(args, f"Deleted the text of {deleted:,} held notes older than {args.days} days",
          {"deleted": deleted, "days": args.days})
     return 0

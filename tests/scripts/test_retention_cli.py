@@ -27,5 +27,8 @@ def test_retention_deletes_old_held_notes(demo_store_path: Path, tmp_path: Path,
     assert result["days"] == 90 and result["deleted"] >= 1
     pins = open_store(path).read("pins", "kraslice").set_index("pin_id")
     assert pins.loc[target, "comment"] == ""
-    assert main(["retention", "--store", str(path), "--days", "-5"]) != 0
-    assert "negative" in capsys.readouterr().err
+    assert main(["retention", "--store", str(path), "--days", "-5", "--json"]) != 0
+    output = capsys.readouterr()
+    assert "negative" in output.err
+    error = json.loads(output.out.strip().splitlines()[-1])["error"]
+    assert error["code"] == "moderation.negative_retention"
