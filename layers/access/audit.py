@@ -49,7 +49,7 @@ def record(store: Store, principal: Principal, action: str, layer: str = "",
            "object_ids": json.dumps([str(i) for i in object_ids], ensure_ascii=False),
            "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True,
                                 default=str)}
-    store.append(AUDIT_LOG.name, pd.DataFrame([row], columns=list(AUDIT_LOG.columns)))
+    store.append(AUDIT_LOG, pd.DataFrame([row], columns=list(AUDIT_LOG.columns)))
 
 
 def record_view(store: Store, principal: Principal, action: str, layer: str,
@@ -81,7 +81,7 @@ def read_log(store: Store) -> pd.DataFrame:
     """Every entry, oldest first (an empty frame with the layer's columns before the first)."""
     if AUDIT_LOG.name not in store.layer_names():
         return pd.DataFrame(columns=list(AUDIT_LOG.columns))
-    log = pd.DataFrame(store.read(AUDIT_LOG.name))
+    log = pd.DataFrame(store.read(AUDIT_LOG))
     return log[list(AUDIT_LOG.columns)].sort_values("at", kind="stable").reset_index(drop=True)
 
 

@@ -145,6 +145,60 @@ def test_version_changes_with_every_write(store: Store) -> None:
     assert store.version() == seen[-1]  # reading does not change it
 
 
+def test_transaction_stores_its_writes_together_or_not_at_all(store: Store) -> None:
+    store.replace_all(frames())
+    before = _state(store)
+    log = pd.DataFrame({"at": ["2026-01-01T00:00:00+00:00"], "action": ["test"]})
+    with pytest.raises(RuntimeError, match="half-way"), store.transaction():
+        store.append("services", more_services(2, "x"))
+        store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["a-1"],
+                                                                  "name": ["Nová"]}))
+        with store.transaction():  # a nested block belongs to the outer one
+            store.delete_rows("crime_stats", "oop_code", ["040812"])
+            store.append("audit_log", log)  # a new attribute table
+        raise RuntimeError("half-way")
+    assert _state(store) == before
+    with store.transaction():
+        store.append("services", more_services(2, "x"))
+        store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["a-1"],
+                                                                  "name": ["Nová"]}))
+        store.delete_rows("crime_stats", "oop_code", ["040812"])
+        store.append("audit_log", log)
+    services = store.read("services")
+    assert len(services) == 4 and "Nová" in set(services["name"])
+    assert store.read("crime_stats").empty and len(store.read("audit_log")) == 1
+    assert store.check() == []
+
+
+def test_version_of_a_town_changes_only_with_that_towns_rows(store: Store) -> None:
+    store.replace_all(frames())
+
+    def tokens() -> dict[str, str]:
+        return {name: store.version_of(parts) for name, parts in {
+            "a": [("services", "a")], "b": [("services", "b")], "all": [("services", None)],
+            "stats": [("crime_stats", None)], "b+stats": [("services", "b"),
+                                                          ("crime_stats", "b")]}.items()}
+
+    first = tokens()
+    store.append("services", more_services(2, "x"))  # town a
+    second = tokens()
+    assert {k for k in first if first[k] != second[k]} == {"a", "all"}
+    store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["b-1"],
+                                                              "name": ["Nová"]}))
+    third = tokens()
+    assert {k for k in first if second[k] != third[k]} == {"b", "all", "b+stats"}
+    store.delete_matching([RowMatch("services", prefix=("service_id", "x-"))])
+    fourth = tokens()
+    assert {k for k in first if third[k] != fourth[k]} == {"a", "all"}
+    # rows of no town (crime stats) count for every town
+    store.append("crime_stats", frames()["crime_stats"])
+    fifth = tokens()
+    assert {k for k in first if fourth[k] != fifth[k]} == {"stats", "b+stats"}
+    assert tokens() == fifth  # reading does not change them
+    store.replace_all(frames())
+    assert not set(tokens().values()) & set(fifth.values())
+
+
 def test_append_batch_adds_all_rows(store: Store) -> None:
     store.replace_all(frames())
     added = store.append_batch([("services", more_services(3, "x")),
