@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.access import current_principal
 from app.area_goals import answered_hotspots, area, goal_tree, open_area_page
+from app.cache_keys import cache_key
 from app.i18n import label, number, t
 from app.mapview.town import PUBLIC_K, AreaRef, TownData
 from layers.access.roles import EDIT_STRATEGY
@@ -129,7 +130,7 @@ def _goals(data: TownData, ref: AreaRef, lang: str, store: Store) -> None:
     locality_id = ref.area_id if ref.kind == "locality" else None
     if locality_id is None:
         st.caption(t("area.panel.town_wide"))
-    view = area(store.location, store.version(), data.town_id, locality_id)
+    view = area(*cache_key(store, "area", data.town_id), data.town_id, locality_id)
     if not goal_tree(view, lang, only_answered=True):
         st.info(t("area.panel.none"))
     else:

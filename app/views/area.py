@@ -2,8 +2,8 @@
 localities, linked to the map, with the places of fear no measure addresses yet and the
 council report (HTML, PDF) to download.
 
-Everything shown is computed in ``layers.strategy.area`` and cached by the store's location
-and version, the town and the locality, so a save (``layers.strategy.editing``) shows at once.
+Everything shown is computed in ``layers.strategy.area`` and cached by the town's key
+(``app.cache_keys``) and the locality, so a save (``layers.strategy.editing``) shows at once.
 A click on the map chooses either the place of a new measure or a locality (as the list above
 does); an area drawn with the map's Leaflet.draw tools can be linked to a new or an existing
 measure. Forms write: add a measure (linked to the clicked place and/or the drawn area, else
@@ -40,6 +40,7 @@ from app.area_forms import (
 from app.area_forms import saved as _saved
 from app.area_forms import shorten as _shorten
 from app.area_goals import PICKED_KEY, area, goal_tree
+from app.cache_keys import cache_key
 from app.i18n import label, labels, t
 from app.mapview.area_map import build_area_map, drawn_geometry, locality_at
 from app.state import current_language, page_town
@@ -95,7 +96,7 @@ locality = st.selectbox(t("area.locality"), ["", *names], key=locality_key,
 locality_id = locality or None
 locality_name = names.get(locality) if locality_id else None
 store = data.store()
-view = area(store.location, store.version(), town_id, locality_id)
+view = area(*cache_key(store, "area", town_id), town_id, locality_id)
 
 st.title(t("area.title", area=f"{town_name} – {locality_name}" if locality_name else town_name))
 st.caption(t("area.intro"))
@@ -110,12 +111,12 @@ drawn: dict[str, object] | None = st.session_state.get(drawn_key)
 html_column, pdf_column = st.columns(2)
 html_column.download_button(
     t("area.download.html"),
-    report(store.location, store.version(), town_id, locality_id, "html", town_name,
+    report(*cache_key(store, "area", town_id), town_id, locality_id, "html", town_name,
            locality_name),
     file_name=f"zprava-{town_id}-{locality or 'mesto'}.html", mime="text/html")
 pdf_column.download_button(
     t("area.download.pdf"),
-    report(store.location, store.version(), town_id, locality_id, "pdf", town_name,
+    report(*cache_key(store, "area", town_id), town_id, locality_id, "pdf", town_name,
            locality_name),
     file_name=f"zprava-{town_id}-{locality or 'mesto'}.pdf", mime="application/pdf")
 

@@ -3,7 +3,7 @@ each class means for the police, urbanists and community workers.
 
 The page is a public view: sensitive answers count only in cells with at least k of them and
 the KDE bandwidth is never shown (``layers.hotspots.privacy``). Results are cached by the
-store's location and version and every input of the analysis.
+town's key (``app.cache_keys``) and every input of the analysis.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app import data
+from app.cache_keys import cache_key
 from app.hotspots_view import VIEWS, build_hotspot_map, class_chart, class_table
 from app.i18n import label, number, t, translate
 from app.state import current_language, page_town
@@ -101,7 +102,8 @@ store = data.store()
 main_layer = "fear" if "fear" in layers else "crime"
 with st.spinner(t("hotspots.computing")):
     report, problem, figures = compute(
-        store.location, store.version(), town_id, main_layer, float(cell_m), float(confidence),
+        *cache_key(store, "hotspots", town_id), town_id, main_layer, float(cell_m),
+        float(confidence),
         (tuple(categories), tuple(str(f) for f in feelings), tuple(seen), tuple(times),
          tuple(ages), tuple(sessions)), dates)
 if report is None:

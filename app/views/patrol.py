@@ -3,7 +3,7 @@ weights, a walking round over them, its coverage, GPX / PDF / GeoPackage downloa
 plans and their link to a strategy measure.
 
 Everything is computed in ``layers.patrol`` from the public hotspot view and cached by the
-store's location and version and every input, so a saved plan shows at once. Saves go through
+town's key (``app.cache_keys``) and every input, so a saved plan shows at once. Saves go through
 ``layers.patrol.plans`` with the logged-in principal, which checks the right again and audits.
 """
 
@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 
 from app import data
 from app.access import page_principal
+from app.cache_keys import cache_key
 from app.i18n import label, labels, number, t
 from app.mapview.patrol_map import build_patrol_map
 from app.state import current_language, page_town
@@ -114,7 +115,7 @@ store = data.store()
 if fear_w + crime_w + time_w <= 0 or not times:
     st.warning(t("patrol.error", detail="Σ > 0"))
     st.stop()
-plan, problem = plan_for(store.location, store.version(), town_id, locality or None, places,
+plan, problem = plan_for(*cache_key(store, "patrol", town_id), town_id, locality or None, places,
                          (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
 if plan is None:
     st.warning(t("patrol.error", detail=problem))

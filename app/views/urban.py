@@ -3,7 +3,7 @@ and white spots, safety audits of hotspot places (CPTED), the system of services
 links (seed 000), and every layer of the view as a GeoPackage for QGIS.
 
 Computed in ``layers.urban`` (accessibility from the public hotspot view) and cached by the
-store's location and version, so a recorded link or audit shows at once. Writes go through
+town's key (``app.cache_keys``), so a recorded link or audit shows at once. Writes go through
 ``layers.urban`` with the logged-in principal, which checks the right again and audits. An
 audit's place is a hotspot from the list or a point clicked on the map.
 """
@@ -25,6 +25,7 @@ from streamlit_folium import st_folium
 
 from app import data
 from app.access import page_principal
+from app.cache_keys import cache_key
 from app.i18n import label, t
 from app.mapview.builder import SERVICE_BADGES
 from app.mapview.patrol_map import LINK_COLOURS, build_urban_map
@@ -114,7 +115,7 @@ clicked: tuple[float, float] | None = st.session_state.get(point_key)
 
 distance = st.select_slider(t("urban.distance"), options=list(range(100, 1501, 100)),
                             value=500, key="urban_distance")
-result = access(store.location, store.version(), town_id, float(distance))
+result = access(*cache_key(store, "access", town_id), town_id, float(distance))
 links = load_links(store, town_id)
 audits = load_audits(store, town_id)
 
@@ -199,7 +200,7 @@ if record_link:
         _saved(t("urban.links.done"))
 
 st.header(t("urban.audit"))
-places = hotspot_places(store.location, store.version(), town_id)
+places = hotspot_places(*cache_key(store, "places", town_id), town_id)
 place_names = {str(r.place_id): f"#{r.rank} {r.locality or town.town['name']} "
                                 f"({r.geometry.y:.5f}, {r.geometry.x:.5f})"
                for r in places.itertuples()}
