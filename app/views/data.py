@@ -23,6 +23,7 @@ from app.state import current_language, page_town
 from layers.access import audit
 from layers.access.roles import MANAGE_DATA
 from layers.ingest.batches import KINDS, ImportRefused, list_batches, run_import, undo_batch
+from layers.schema import SOURCES
 from layers.sources.errors import SourceError
 from layers.store.base import StoreError
 
@@ -47,7 +48,7 @@ st.caption(t("data.intro"))
 
 st.header(t("data.sources"))
 columns = ["layer", "title", "licence", "attribution", "vintage"]
-sources = pd.DataFrame(store.read("sources"))[columns].sort_values(["layer", "vintage"])
+sources = pd.DataFrame(store.read(SOURCES))[columns].sort_values(["layer", "vintage"])
 sources["layer"] = [label("layer", code, lang) for code in sources["layer"]]
 st.dataframe(sources.rename(columns={c: t(f"data.sources.{c}") for c in columns}),
              hide_index=True, width="stretch")

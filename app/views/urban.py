@@ -16,6 +16,8 @@ from functools import partial
 import geopandas as gpd
 import matplotlib
 
+from layers.schema import MEASURES
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -213,7 +215,7 @@ if not points:
     st.info(t("urban.audit.no_place"))
 else:
     st.caption(t("urban.audit.click_help"))
-    measures = store.read("measures", town_id)
+    measures = store.read(MEASURES, town_id)
     measure_names = dict(zip(measures["measure_id"].astype(str),
                              (f"{n} {title}".strip()[:80] for n, title in
                               zip(measures["number"].fillna(""), measures["title"],

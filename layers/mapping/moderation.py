@@ -14,7 +14,7 @@ from layers.store import Store
 
 def pending_pins(store: Store, town_id: str, session_id: str | None = None) -> pd.DataFrame:
     """Pending pins of a town (optionally one session), oldest first."""
-    pins = store.read(PINS.name, town_id)
+    pins = store.read(PINS, town_id)
     chosen = pins[pins["status"] == "pending"]
     if session_id is not None:
         chosen = chosen[chosen["session_id"] == session_id]
@@ -45,4 +45,4 @@ def _set(store: Store, pin_ids: list[str], **values: str) -> int:
         return 0
     changes = pd.DataFrame({"pin_id": pin_ids, **{k: [v] * len(pin_ids)
                                                    for k, v in values.items()}})
-    return store.update_rows(PINS.name, "pin_id", changes)
+    return store.update_rows(PINS, "pin_id", changes)

@@ -47,10 +47,11 @@ class RowMatch:
     ``prefix`` = (column, text), that column's text starts with ``text`` (exact, no wildcards).
 
     Ids of imported rows start with their batch id, so one prefix match removes a whole batch
-    without listing a million ids.
+    without listing a million ids. ``layer`` is the layer's name: an import keeps the matches
+    that undo it as JSON.
     """
 
-    layer: Layer
+    layer: str
     equals: Mapping[str, object] = field(default_factory=dict)
     prefix: tuple[str, str] | None = None
 
@@ -212,6 +213,26 @@ def column_kinds(layer: str, frame: pd.DataFrame) -> dict[str, str]:
         column = spec.column(name) if spec is not None else None
         kinds[name] = SPEC_KINDS[column.kind] if column is not None else dtype_kind(frame[name])
     return kinds
+
+
+def typed(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column the layer's spec types converted to that type, for a
+    backend that takes a new layer's column types from its first frame's dtypes.
+
+    Integers and booleans with missing values become pandas' nullable dtypes. Raises
+    ``StoreError`` for a value that does not fit (e.g. 1.5 for an integer column).
+    """
+    spec = LAYERS_BY_NAME.get(layer)
+    converted = {}
+    for column in spec.fields if spec is not None else ():
+        if column.kind == "text" or column.name not in frame.columns:
+            continue
+        values = column_values(frame[column.name], SPEC_KINDS[column.kind], column.name)
+        missing = any(v is None for v in values)
+        dtype = {"integer": "Int64" if missing else "int64", "real": "float64",
+                 "boolean": "boolean" if missing else "bool"}[column.kind]
+        converted[column.name] = pd.Series(values, index=frame.index, dtype=dtype)
+    return frame.assign(**converted) if converted else frame
 
 
 def dtype_kind(series: pd.Series) -> str:

@@ -51,6 +51,7 @@ from layers.store.base import (
     layer_name,
     promoted,
     towns_of,
+    typed,
 )
 
 #: Readers and the writer share the file: without a busy timeout SQLite answers "database is
@@ -271,14 +272,14 @@ class GeoPackageStore(Store):
         with self._writing() as tx:
             for match in matches:
                 named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
-                table = tx.table(layer_name(match.layer))
+                table = tx.table(match.layer)
                 if table is None:
-                    raise StoreError(f"layer {layer_name(match.layer)!r} is not in the store")
+                    raise StoreError(f"layer {match.layer!r} is not in the store")
                 if not named or any(c not in table.columns for c in named):
                     raise StoreError(f"cannot delete from {table.name!r} by columns {named}")
             deleted: dict[str, int] = {}
             for match in matches:
-                table = cast(_Table, tx.table(layer_name(match.layer)))
+                table = cast(_Table, tx.table(match.layer))
                 terms = [f'"{c}" = ?' for c in match.equals]
                 values = [_sql_value(v) for v in match.equals.values()]
                 if match.prefix:
@@ -656,6 +657,7 @@ def _create_table(db: sqlite3.Connection, layer: str, frame: pd.DataFrame) -> _T
     db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
                "last_change) VALUES (?, 'attributes', ?, '', "
                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", (layer, layer))
+    _create_indexes(db, layer)
     return _Table(layer, kinds)
 
 
@@ -717,6 +719,10 @@ def _count_writes(db: sqlite3.Connection, touched: set[tuple[str, str]]) -> None
 
 
 def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = False) -> None:
+    """Write ``frame`` to layer ``name`` of ``path`` with GDAL; a new layer's column types
+    come from its spec (:func:`~layers.store.base.typed`), its indexes are made after it."""
+    if not append:
+        frame = typed(name, frame)
     if isinstance(frame, gpd.GeoDataFrame):
         spec = LAYERS_BY_NAME.get(name)
         geometry_type = spec.geometry if spec is not None and spec.geometry else None
@@ -728,6 +734,17 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = Fals
     else:
         pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG",
                                 append=append)
+    if not append:
+        with _connected(path) as db, db:
+            _create_indexes(db, name)
+
+
+def _create_indexes(db: sqlite3.Connection, layer: str) -> None:
+    """The B-tree indexes the layer's spec asks for (its town column and key)."""
+    spec = LAYERS_BY_NAME.get(layer)
+    for column in spec.indexed if spec is not None else ():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {_identifier(f'{layer}_{column}_key')} "
+                   f"ON {_identifier(layer)} ({_identifier(column)})")
 
 
 _ENVELOPE_BYTES: Final = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}

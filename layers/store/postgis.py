@@ -387,14 +387,14 @@ class PostGISStore(Store):
             self._require(conn)
             catalog = self._catalog(conn)
             for match in matches:
-                info = catalog.get(layer_name(match.layer))
+                info = catalog.get(match.layer)
                 if info is None:
-                    raise StoreError(f"layer {layer_name(match.layer)!r} is not in the store")
+                    raise StoreError(f"layer {match.layer!r} is not in the store")
                 named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
                 if not named or any(c not in info.columns for c in named):
                     raise StoreError(f"cannot delete from {info.name!r} by columns {named}")
             for match in matches:
-                info = catalog[layer_name(match.layer)]
+                info = catalog[match.layer]
                 terms = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in match.equals]
                 values = [column_values(pd.Series([v], dtype=object), info.columns[c], c)[0]
                           for c, v in match.equals.items()]

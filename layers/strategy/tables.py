@@ -205,4 +205,4 @@ def load_strategies(store: Store) -> list[Strategy]:
     missing = [spec.name for spec in STRATEGY_LAYERS if spec.name not in names]
     if missing:
         raise StoreError(f"store {store.location} lacks strategy tables: {', '.join(missing)}")
-    return frames_to_strategies({spec.name: store.read(spec.name) for spec in STRATEGY_LAYERS})
+    return frames_to_strategies({spec.name: store.read(spec) for spec in STRATEGY_LAYERS})

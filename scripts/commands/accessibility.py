@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from layers.hotspots.analysis import HotspotInputError
+from layers.schema import SERVICES
 from layers.store.base import StoreError
 from layers.urban.accessibility import DEFAULT_DISTANCE_M, SERVICE_GROUPS, town_accessibility
 from layers.urban.export import export_gpkg
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     try:
         result = town_accessibility(store, args.town, args.distance)
-        services = store.read("services", args.town)
+        services = store.read(SERVICES, args.town)
         links = load_links(store, args.town)
     except (HotspotInputError, StoreError, ValueError) as exc:
         raise CommandError(str(exc)) from exc

@@ -42,6 +42,8 @@ from typing import Any, Final
 
 import numpy as np
 
+from layers.schema import PINS
+
 try:  # a test dependency: only this benchmark drives a browser
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import async_playwright
@@ -116,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             copy_store(source, store)
             create_user(store, Principal("bench", ADMIN), FACILITATOR_NAME, password,
                         FACILITATOR, centre=FACILITATOR_CENTRE)
-            pins_before = len(store.read("pins"))
+            pins_before = len(store.read(PINS))
         except StoreError as exc:
             raise CommandError(str(exc)) from exc
         query_log = folder / "queries.jsonl"
@@ -125,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
         started = time.time()
         users = asyncio.run(_drive([u for u, _ in servers], args, password, query_log))
         wall = time.time() - started
-        pins_written = len(store.read("pins")) - pins_before
+        pins_written = len(store.read(PINS)) - pins_before
         processes = {pid: index + 1 for index, (_, pid) in enumerate(servers)}
         queries = _query_stats(query_log, processes)
     result = _result(args, users, queries, wall, pins_written)

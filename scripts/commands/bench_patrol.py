@@ -27,7 +27,7 @@ from scipy.spatial import cKDTree
 from layers.crs import METRIC_CRS
 from layers.patrol.ranking import RankingRequest, rank_places
 from layers.patrol.route import StreetNetwork, plan_route
-from layers.schema import SERVICE_TYPES
+from layers.schema import CONTEXT_LINES, SERVICE_TYPES
 from layers.urban.accessibility import SERVICE_GROUPS, accessibility
 from scripts.commands.common import emit, format_table, store_from, subcommand
 
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     places = ranking.places.head(args.places)
     xy = np.column_stack([places.geometry.x, places.geometry.y])
     straight_s, straight = _best(args.repeat, lambda: plan_route(xy, None, "straight"))
-    network = StreetNetwork.from_lines(store.read("context_lines", args.town))
+    network = StreetNetwork.from_lines(store.read(CONTEXT_LINES, args.town))
     network_s, routed = _best(args.repeat, lambda: plan_route(xy, network, "auto",
                                                                    max_access_m=np.inf))
 

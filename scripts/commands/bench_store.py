@@ -29,7 +29,7 @@ import geopandas as gpd
 import numpy as np
 
 from layers.build import build_demo
-from layers.schema import AGE_GROUPS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
+from layers.schema import AGE_GROUPS, PIN_CATEGORIES, PINS, SEEN, TIMES_OF_DAY
 from layers.store import Store, StoreError, open_store
 from layers.store.pg_cluster import ClusterError, TemporaryCluster
 from layers.store.postgis import close_pools
@@ -90,7 +90,7 @@ def _timed(action: Any) -> tuple[float, Any]:
 def measure(store: Store, pins: int) -> dict[str, Any]:
     """Append ``pins`` pins to ``store`` (holding the demo data) and time the reads."""
     base = store.counts()["pins"]
-    write_s, added = _timed(lambda: store.append_batch(("pins", f) for f in generate_pins(pins)))
+    write_s, added = _timed(lambda: store.append_batch((PINS, f) for f in generate_pins(pins)))
     if added.get("pins") != pins:
         raise CommandError(f"{store.location}: wrote {added} instead of {pins} pins")
     one_pin = []
@@ -100,11 +100,11 @@ def measure(store: Store, pins: int) -> dict[str, Any]:
         seconds, _ = _timed(lambda row=row: store.append_batch(
             [("pins", row)], unique_keys={"pins": "pin_id"}))
         one_pin.append(seconds)
-    read_s, everything = _timed(lambda: store.read("pins"))
+    read_s, everything = _timed(lambda: store.read(PINS))
     if len(everything) != base + pins + PIN_SAMPLES:
         raise CommandError(f"{store.location}: read {len(everything)} pins")
     del everything
-    map_runs = [_timed(lambda: store.read("pins", MAP_TOWN)) for _ in range(3)]
+    map_runs = [_timed(lambda: store.read(PINS, MAP_TOWN)) for _ in range(3)]
     return {"pins": pins, "write_s": round(write_s, 2), "write_rows_per_s": round(pins / write_s),
             "pin_ms": round(statistics.median(one_pin) * 1000, 1),
             "read_s": round(read_s, 2),

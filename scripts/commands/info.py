@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from layers.crs import STORAGE_CRS
+from layers.schema import SOURCES, TOWNS
 from layers.store.base import StoreError
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
@@ -19,8 +20,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         counts = store.counts()
         by_town = store.counts_by_town()
-        towns = store.read("towns")
-        sources = store.read("sources")
+        towns = store.read(TOWNS)
+        sources = store.read(SOURCES)
     except StoreError as exc:
         raise CommandError(str(exc)) from exc
     town_list = [{"town_id": str(r["town_id"]), "name": str(r["name"]),

@@ -25,7 +25,7 @@ from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_pl
 from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingError, RankingRequest, Weights
 from layers.patrol.route import NETWORK_MODES
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
-from layers.schema import PIN_CATEGORIES, TIMES_OF_DAY
+from layers.schema import CONTEXT_LINES, LOCALITIES, PIN_CATEGORIES, TIMES_OF_DAY, TOWNS
 from layers.store.base import StoreError
 from layers.urban.export import export_gpkg
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
 def _locality_id(store: Any, town: str, given: str | None) -> str | None:
     if given is None:
         return None
-    localities = store.read("localities", town)
+    localities = store.read(LOCALITIES, town)
     for _, row in localities.iterrows():
         if given in (str(row["locality_id"]), str(row["name"])):
             return str(row["locality_id"])
@@ -78,8 +78,8 @@ def run(args: argparse.Namespace) -> int:
             weights=Weights.parse(args.weights),
             times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()))
         plan = build_plan(store, request, args.places, args.distance, args.network)
-        towns = store.read("towns", args.town)
-        context = store.read("context_lines", args.town)
+        towns = store.read(TOWNS, args.town)
+        context = store.read(CONTEXT_LINES, args.town)
     except (RankingError, StoreError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     town_name = str(towns["name"].iloc[0])
