@@ -6,7 +6,7 @@ into a fresh store, then:
 * ``write`` — the pins are appended as one batch of 100 k-row chunks (as an import does);
 * ``pin`` — median time of one tablet pin (``append_batch`` with a unique key), 30 times;
 * ``read`` — the whole pins layer is read;
-* ``map`` — the Map page's data query: ``read("pins", town)`` for Litvínov (half the pins),
+* ``map`` — the Map page's data query: ``read(PINS, town)`` for Litvínov (half the pins),
   median of 3.
 
 Pins are generated with a fixed seed in the demo's three towns (half of them in Litvínov).

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
+from layers.schema import LOCALITIES
 from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store
 from layers.store.base import RowMatch
 from layers.store.transfer import copy_store, store_manifest
@@ -143,6 +144,22 @@ def test_version_changes_with_every_write(store: Store) -> None:
     seen.append(store.version())
     assert len(set(seen)) == 4
     assert store.version() == seen[-1]  # reading does not change it
+
+
+def test_columns_take_their_specs_types_not_the_frames(store: Store) -> None:
+    given = frames()
+    # a whole number read from a CSV as float, a flag as 0/1: the spec says integer, boolean
+    given["localities"] = given["localities"].assign(population_est=[3900.0], synthetic=[1])
+    store.replace_all(given)
+    localities = store.read(LOCALITIES)
+    assert localities["population_est"].dtype == "int64"
+    assert localities["synthetic"].dtype == "bool"
+    with pytest.raises(StoreError, match="population_est"):
+        store.append(LOCALITIES, given["localities"].assign(locality_id=["a-2"],
+                                                            population_est=[1.5]))
+    with pytest.raises(StoreError, match="locality_id"):  # a key is never empty
+        store.append(LOCALITIES, given["localities"].assign(locality_id=[None]))
+    assert len(store.read(LOCALITIES)) == 1
 
 
 def test_transaction_stores_its_writes_together_or_not_at_all(store: Store) -> None:
