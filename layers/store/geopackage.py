@@ -74,6 +74,12 @@ KIND_DECLARATIONS: Final = {"str": "TEXT", "int64": "INTEGER", "int32": "MEDIUMI
                             "float64": "REAL", "float32": "FLOAT", "bool": "BOOLEAN",
                             "datetime": "DATETIME", "datetimetz": "DATETIME"}
 pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_TIMEOUT_MS}"})
+#: Offset and size of SQLite's file change counter in the database header, and the offset
+#: of its write version (2 = WAL mode).
+CHANGE_COUNTER: Final = (24, 4)
+WRITE_VERSION: Final = 18
+#: The write counters last read per store file, with the file's change stamp then.
+_COUNTERS: dict[Path, tuple[tuple[int, int, int, bytes], list[tuple[str, str, int]]]] = {}
 
 
 @dataclass
@@ -331,13 +337,22 @@ class GeoPackageStore(Store):
                 self._local.transaction = None
 
     def _counters(self, layers: set[str]) -> tuple[str, dict[tuple[str, str], int]]:
+        """Read under the shared file lock; kept per process while the file's change stamp
+        (:func:`_change_stamp`) stays the same, so a page asking for several keys per run
+        reads the table once."""
         if not self.exists():
             return "missing", {}
-        with self._file_lock(fcntl.LOCK_SH), _connected(self.path) as db:
-            if not _has_table(db, VERSIONS_TABLE):
-                return "0", {}
-            rows = db.execute(f'SELECT layer, town_id, version FROM "{VERSIONS_TABLE}"'
-                              ).fetchall()
+        with self._file_lock(fcntl.LOCK_SH):
+            stamp = _change_stamp(self.path)
+            known = _COUNTERS.get(self.path)
+            if stamp is not None and known is not None and known[0] == stamp:
+                rows = known[1]
+            else:
+                with _connected(self.path) as db:
+                    rows = (db.execute(f'SELECT layer, town_id, version FROM "{VERSIONS_TABLE}"'
+                                       ).fetchall() if _has_table(db, VERSIONS_TABLE) else [])
+                if stamp is not None:
+                    _COUNTERS[self.path] = (stamp, rows)
         generation = next((str(v) for layer, town, v in rows if (layer, town) == ("", "")), "0")
         return generation, {(str(layer), str(town)): int(v) for layer, town, v in rows
                             if layer in layers}
@@ -612,6 +627,18 @@ def _connected(path: Path) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
+
+
+def _change_stamp(path: Path) -> tuple[int, int, int, bytes] | None:
+    """The file's inode, modification time, size and SQLite change counter: they stay the
+    same until a commit or a replacement of the file. None for a file in WAL mode, whose
+    commits leave the counter."""
+    with open(path, "rb") as handle:
+        header = handle.read(CHANGE_COUNTER[0] + CHANGE_COUNTER[1])
+        if header[WRITE_VERSION:WRITE_VERSION + 1] == b"\x02":
+            return None
+        stat = os.fstat(handle.fileno())
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size, header[CHANGE_COUNTER[0]:]
 
 
 def _has_table(db: sqlite3.Connection, name: str) -> bool:
