@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from layers.crs import STORAGE_CRS
+
 #: How a column's values are stored: text, a 64-bit integer, a double, or a boolean.
 ColumnKind = Literal["text", "integer", "real", "boolean"]
-KINDS: Final[tuple[ColumnKind, ...]] = ("text", "integer", "real", "boolean")
 #: Geometry types a spatial layer can have (PostGIS names; a GeoPackage uses the same).
 GEOMETRY_TYPES: Final = ("Point", "LineString", "MultiLineString", "MultiPolygon")
 
@@ -41,7 +42,7 @@ class LayerSpec:
     fields: tuple[Column, ...]
     town_column: str | None = "town_id"
     key: str | None = None
-    crs: str = "EPSG:4326"
+    crs: str = STORAGE_CRS
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_TYPES:

@@ -12,7 +12,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
+from layers.crs import STORAGE_CRS
 from layers.schema import LAYERS_BY_NAME, ColumnKind, LayerSpec
 
 #: A layer as the store's methods take it: its spec, or (for generic tools that handle layers
@@ -34,11 +36,6 @@ class StoreError(RuntimeError):
 def layer_name(layer: Layer) -> str:
     """The name of ``layer``."""
     return layer.name if isinstance(layer, LayerSpec) else layer
-
-
-def layer_spec(layer: Layer) -> LayerSpec | None:
-    """The spec of ``layer`` (None for a layer no spec describes)."""
-    return layer if isinstance(layer, LayerSpec) else LAYERS_BY_NAME.get(layer)
 
 
 @dataclass(frozen=True)
@@ -97,9 +94,8 @@ class Store(ABC):
         Layers absent from the store are created. All or nothing: when any item fails (wrong
         CRS, other columns than the layer's, an exception raised by the iterator itself, e.g.
         a broken input file half-way), the store is left exactly as it was. Spatial frames must
-        be in EPSG:4326. Returns rows added per layer; raises ``StoreError`` for a refused
-        frame. Concurrent writers are serialised: none is lost. Returns rows added per layer
-        name.
+        be in EPSG:4326. Returns rows added per layer name; raises ``StoreError`` for a
+        refused frame. Concurrent writers are serialised: none is lost.
         """
 
     @abstractmethod
@@ -182,10 +178,13 @@ class Store(ABC):
 
 
 def check_crs(layer: str, frame: pd.DataFrame) -> None:
-    """Raise ``StoreError`` unless ``frame`` is an attribute table or in EPSG:4326."""
+    """Raise ``StoreError`` unless ``frame`` is an attribute table or in its layer's CRS
+    (the spec's; EPSG:4326 for every layer, and for a layer no spec describes)."""
+    spec = LAYERS_BY_NAME.get(layer)
+    crs = CRS.from_user_input(spec.crs if spec is not None else STORAGE_CRS)
     if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
-            and frame.crs.to_epsg() != 4326:
-        raise StoreError(f"layer {layer!r} must be in EPSG:4326, got {frame.crs}")
+            and frame.crs.to_epsg() != crs.to_epsg():
+        raise StoreError(f"layer {layer!r} must be in {crs.to_string()}, got {frame.crs}")
 
 
 def attribute_columns(frame: pd.DataFrame) -> list[str]:
