@@ -120,6 +120,18 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "store.restore_mismatch": Text(
         "obnovené úložiště {location} neodpovídá záloze: {problems}",
         "restored {location} does not match the backup: {problems}"),
+    "store.replace_in_transaction": Text(
+        "celé úložiště nelze nahradit uvnitř transakce",
+        "the whole store cannot be replaced inside a transaction"),
+    "store.new_spatial_in_transaction": Text(
+        "vrstva {layer!r} je nová: prostorovou vrstvu nelze založit uvnitř transakce",
+        "layer {layer!r} is new: a spatial layer cannot be created inside a transaction"),
+    "store.bad_name": Text(
+        "{name!r} nemůže být názvem vrstvy ani sloupce",
+        "{name!r} cannot name a layer or a column"),
+    "store.empty_key": Text(
+        "vrstva {layer!r}: sloupec {column!r} nesmí být prázdný",
+        "layer {layer!r}: column {column!r} must not be empty"),
     "store.no_strategy_tables": Text(
         "úložišti {location} chybí tabulky strategií: {layers}",
         "store {location} lacks strategy tables: {layers}"),

@@ -8,8 +8,9 @@ spatial layer is stored in EPSG:4326.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
+from layers.crs import STORAGE_CRS
 from layers.vocabulary import (
     AGE_GROUP,
     AUDIT_ASPECT,
@@ -27,129 +28,216 @@ from layers.vocabulary import (
 )
 from layers.vocabulary import SENSITIVE_CATEGORIES as SENSITIVE_CATEGORIES
 
+#: How a column's values are stored: text, a 64-bit integer, a double, or a boolean.
+ColumnKind = Literal["text", "integer", "real", "boolean"]
+#: Geometry types a spatial layer can have (PostGIS names; a GeoPackage uses the same).
+GEOMETRY_TYPES: Final = ("Point", "LineString", "MultiLineString", "MultiPolygon")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One attribute column of a layer: its name, how its values are stored, and whether it
+    may hold NULL (a missing value)."""
+
+    name: str
+    kind: ColumnKind = "text"
+    nullable: bool = True
+
+
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """One layer of the store: its name, geometry type (None = attribute table) and columns."""
+    """One layer of the store, typed: the single description both backends create it from.
+
+    ``geometry`` is the geometry type (None = attribute table), stored in ``crs``; ``fields``
+    the attribute columns in order; ``town_column`` the column a layer is read per town by
+    (None = not kept per town); ``key`` the column naming a row uniquely (None = no single
+    one). The town and key columns are indexed. Columns must not be named ``fid`` or ``geom``.
+    """
 
     name: str
     geometry: str | None
-    columns: tuple[str, ...]
+    fields: tuple[Column, ...]
     town_column: str | None = "town_id"
+    key: str | None = None
+    crs: str = STORAGE_CRS
+
+    def __post_init__(self) -> None:
+        if self.geometry is not None and self.geometry not in GEOMETRY_TYPES:
+            raise ValueError(f"layer {self.name!r}: unknown geometry type {self.geometry!r}")
+        for indexed in (self.town_column, self.key):
+            if indexed is not None and indexed not in self.columns:
+                raise ValueError(f"layer {self.name!r} has no column {indexed!r}")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The names of the attribute columns, in order."""
+        return tuple(column.name for column in self.fields)
+
+    def column(self, name: str) -> Column | None:
+        """The column called ``name`` (None when the layer has none)."""
+        return next((column for column in self.fields if column.name == name), None)
+
+    @property
+    def indexed(self) -> tuple[str, ...]:
+        """Columns a backend keeps an index on: the town column and the key."""
+        return tuple(dict.fromkeys(c for c in (self.town_column, self.key) if c is not None))
+
+
+def key(name: str) -> Column:
+    """A text column that names a row (never NULL)."""
+    return Column(name, "text", nullable=False)
+
+
+def text(*names: str) -> tuple[Column, ...]:
+    """Nullable text columns."""
+    return tuple(Column(name, "text") for name in names)
+
+
+def integer(*names: str) -> tuple[Column, ...]:
+    """Nullable integer columns."""
+    return tuple(Column(name, "integer") for name in names)
+
+
+def real(*names: str) -> tuple[Column, ...]:
+    """Nullable real-number columns."""
+    return tuple(Column(name, "real") for name in names)
+
+
+def boolean(*names: str) -> tuple[Column, ...]:
+    """Nullable boolean columns."""
+    return tuple(Column(name, "boolean") for name in names)
 
 
 TOWNS: Final = LayerSpec(
-    "towns",
-    "MultiPolygon",
-    (
-        "town_id", "name", "kod_obec", "okres", "orp", "kraj", "kod_kraj", "population",
-        "population_year", "isv_2023", "isv_band", "center_lat", "center_lon",
-    ),
+    "towns", "MultiPolygon",
+    (key("town_id"), *text("name", "kod_obec", "okres", "orp", "kraj", "kod_kraj"),
+     *integer("population", "population_year"), *real("isv_2023"), *text("isv_band"),
+     *real("center_lat", "center_lon")),
+    key="town_id",
 )
 REGIONS: Final = LayerSpec(
-    "regions", "MultiPolygon", ("kod_kraj", "nuts3", "name"), town_column=None
+    "regions", "MultiPolygon", (key("kod_kraj"), *text("nuts3", "name")), town_column=None,
+    key="kod_kraj",
 )
 LOCALITIES: Final = LayerSpec(
-    "localities",
-    "MultiPolygon",
-    ("locality_id", "town_id", "name", "population_est", "isv", "isv_band", "description",
-     "source", "synthetic"),
+    "localities", "MultiPolygon",
+    (key("locality_id"), *text("town_id", "name"), *integer("population_est", "isv"),
+     *text("isv_band", "description", "source"), *boolean("synthetic")),
+    key="locality_id",
 )
 SESSIONS: Final = LayerSpec(
-    "sessions",
-    None,
-    ("session_id", "town_id", "date", "place", "organiser", "age_group", "participants",
-     "method", "consent", "synthetic"),
+    "sessions", None,
+    (key("session_id"), *text("town_id", "date", "place", "organiser", "age_group"),
+     *integer("participants"), *text("method", "consent"), *boolean("synthetic")),
+    key="session_id",
 )
 #: A pin: one answer placed on the map. ``comment`` is optional free text, screened on entry
 #: (``comment_held`` = it may identify a person; moderators only). ``place_note`` is the grid
 #: cell of a transcribed paper pin ("C4"). ``source_value`` keeps an imported export's own
 #: answer. ``moderation_note`` keeps a moderator's reason (e.g. for a rejection).
 PINS: Final = LayerSpec(
-    "pins",
-    "Point",
-    ("pin_id", "town_id", "session_id", "category", "feeling", "seen", "time_of_day",
-     "safety_action", "age_group", "place_note", "status", "transcribed", "created_at",
-     "synthetic", "comment", "comment_held", "source_value", "moderation_note"),
+    "pins", "Point",
+    (key("pin_id"), *text("town_id", "session_id", "category"), *integer("feeling"),
+     *text("seen", "time_of_day", "safety_action", "age_group", "place_note", "status"),
+     *boolean("transcribed"), *text("created_at"), *boolean("synthetic"), *text("comment"),
+     *boolean("comment_held"), *text("source_value", "moderation_note")),
+    key="pin_id",
 )
 SERVICES: Final = LayerSpec(
-    "services",
-    "Point",
-    ("service_id", "town_id", "name", "service_type", "operator", "target_groups",
-     "opening_hours", "address", "source", "synthetic"),
+    "services", "Point",
+    (key("service_id"), *text("town_id", "name", "service_type", "operator", "target_groups",
+                              "opening_hours", "address", "source"), *boolean("synthetic")),
+    key="service_id",
 )
 POLICE_DISTRICTS: Final = LayerSpec(
-    "police_districts",
-    "MultiPolygon",
-    ("oop_code", "town_id", "oop_name", "uo_name", "krp_name", "population", "area_km2"),
+    "police_districts", "MultiPolygon",
+    (key("oop_code"), *text("town_id", "oop_name", "uo_name", "krp_name"),
+     *real("population", "area_km2")),
+    key="oop_code",
 )
 CRIME_STATS: Final = LayerSpec(
-    "crime_stats", None, ("oop_code", "year", "crime_type", "found", "solved")
+    "crime_stats", None,
+    (*text("oop_code"), *integer("year"), *text("crime_type"), *real("found", "solved")),
+    town_column=None,
 )
 CRIME_REFERENCE: Final = LayerSpec(
-    "crime_reference", None, ("area", "year", "crimes", "population", "per_10k", "source"),
+    "crime_reference", None,
+    (*text("area"), *integer("year"), *real("crimes", "population", "per_10k"), *text("source")),
     town_column=None,
 )
 CONTEXT_LINES: Final = LayerSpec(
-    "context_lines", "MultiLineString", ("town_id", "kind", "label")
+    "context_lines", "MultiLineString", text("town_id", "kind", "label")
 )
 #: Point-level offences a town imports (``mapa import offences``); ``date`` is ISO YYYY-MM-DD.
 OFFENCES: Final = LayerSpec(
-    "offences", "Point", ("offence_id", "town_id", "date", "offence_type", "source")
+    "offences", "Point",
+    (key("offence_id"), *text("town_id", "date", "offence_type", "source")), key="offence_id",
 )
 SOURCES: Final = LayerSpec(
-    "sources", None, ("layer", "title", "licence", "attribution", "vintage", "synthetic"),
+    "sources", None,
+    (*text("layer", "title", "licence", "attribution", "vintage"), *boolean("synthetic")),
     town_column=None,
 )
 
-# --- strategies, goals, measures and indicators (issue 5) --------------------------------
+# --- strategies, goals, measures and indicators ------------------------------------------
 
 STRATEGIES: Final = LayerSpec(
     "strategies", None,
-    ("strategy_id", "town_id", "region_code", "title", "issuer", "period", "source"),
+    (key("strategy_id"), *text("town_id", "region_code", "title", "issuer", "period", "source")),
+    key="strategy_id",
 )
 GOALS: Final = LayerSpec(
     "goals", None,
-    ("goal_id", "strategy_id", "town_id", "position", "parent_id", "number", "level", "text",
-     "description"),
+    (key("goal_id"), *text("strategy_id", "town_id"), *integer("position"),
+     *text("parent_id", "number", "level", "text", "description")),
+    key="goal_id",
 )
 #: List columns (``goal_ids`` … ``results``) are JSON arrays; ``results`` (what the document
 #: reports as done) came later: a store written before it lacks the column and reads as empty.
 MEASURES: Final = LayerSpec(
     "measures", None,
-    ("measure_id", "strategy_id", "town_id", "position", "number", "title", "text", "goal_ids",
-     "owners", "partners", "target_groups", "time_frame", "status", "status_note", "budget_czk",
-     "budget_note", "activities", "benefits", "obstacles", "conditions", "related_documents",
-     "results"),
+    (key("measure_id"), *text("strategy_id", "town_id"), *integer("position"),
+     *text("number", "title", "text", "goal_ids", "owners", "partners", "target_groups",
+           "time_frame", "status", "status_note"), *real("budget_czk"),
+     *text("budget_note", "activities", "benefits", "obstacles", "conditions",
+           "related_documents")),
+    key="measure_id",
 )
 MEASURE_LINKS: Final = LayerSpec(
     "measure_links", None,
-    ("link_id", "measure_id", "strategy_id", "town_id", "position", "target_kind", "target_id",
-     "wkt", "note"),
+    (key("link_id"), *text("measure_id", "strategy_id", "town_id"), *integer("position"),
+     *text("target_kind", "target_id", "wkt", "note")),
+    key="link_id",
 )
 INDICATORS: Final = LayerSpec(
     "indicators", None,
-    ("indicator_id", "strategy_id", "town_id", "position", "goal_id", "criterion", "name", "kind",
-     "unit", "baseline_value", "baseline_note", "baseline_date", "target_value", "target_date"),
+    (key("indicator_id"), *text("strategy_id", "town_id"), *integer("position"),
+     *text("goal_id", "criterion", "name", "kind", "unit", "baseline_value", "baseline_note",
+           "baseline_date", "target_value", "target_date")),
+    key="indicator_id",
 )
 INDICATOR_BANDS: Final = LayerSpec(
     "indicator_bands", None,
-    ("indicator_id", "position", "low", "high", "label", "description", "municipalities"),
+    (*text("indicator_id"), *integer("position"), *real("low", "high"),
+     *text("label", "description"), *real("municipalities")),
     town_column=None,
 )
 OBSERVATIONS: Final = LayerSpec(
-    "observations", None, ("indicator_id", "position", "date", "value", "note"),
+    "observations", None,
+    (*text("indicator_id"), *integer("position"), *text("date", "value", "note")),
     town_column=None,
 )
 EVALUATIONS: Final = LayerSpec(
     "evaluations", None,
-    ("evaluation_id", "strategy_id", "position", "target_kind", "target_id", "date", "author_role",
-     "text"),
-    town_column=None,
+    (key("evaluation_id"), *text("strategy_id"), *integer("position"),
+     *text("target_kind", "target_id", "date", "author_role", "text")),
+    town_column=None, key="evaluation_id",
 )
 HISTORY: Final = LayerSpec(
     "history", None,
-    ("strategy_id", "position", "entity", "entity_id", "at", "who_role", "change"),
+    (*text("strategy_id"), *integer("position"),
+     *text("entity", "entity_id", "at", "who_role", "change")),
     town_column=None,
 )
 #: Tables of ``layers.strategy.tables`` (attribute tables; drawn polygons are WKT in EPSG:4326).
@@ -158,26 +246,27 @@ STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (
     EVALUATIONS, HISTORY,
 )
 
-# --- accounts and the audit log (issue 8, layers.access) --------------------------------
+# --- accounts and the audit log (layers.access) ------------------------------------------
 
 #: A user: ``password_hash`` is an Argon2id hash (never a password); ``role`` one of
 #: ``layers.access.roles.ROLES``; ``centre`` the organisation a facilitator works for (matched
 #: against a session's ``organiser``); ``active`` False once disabled (rows are never deleted).
 ACCOUNTS: Final = LayerSpec(
     "accounts", None,
-    ("username", "display_name", "role", "centre", "password_hash", "active", "created_at"),
-    town_column=None,
+    (key("username"), *text("display_name", "role", "centre", "password_hash"),
+     *boolean("active"), *text("created_at")),
+    town_column=None, key="username",
 )
 #: Append-only: who (username, role) did what (action) to which layer and objects, when (UTC
 #: ISO 8601); ``object_ids`` and ``detail`` are JSON.
 AUDIT_LOG: Final = LayerSpec(
     "audit_log", None,
-    ("at", "username", "role", "action", "layer", "object_ids", "detail"),
+    text("at", "username", "role", "action", "layer", "object_ids", "detail"),
     town_column=None,
 )
 ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG)
 
-# --- imports as undoable batches (issue 6, layers.ingest) --------------------------------
+# --- imports as undoable batches (layers.ingest) -----------------------------------------
 
 #: One import: ``kind`` the connector (localities, services, town …), ``layers`` JSON
 #: {layer: rows added}, ``undo`` JSON list of the row matches that remove it, ``sha256`` of
@@ -185,51 +274,56 @@ ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG)
 #: ``created_at``/``undone_at`` UTC ISO 8601.
 IMPORT_BATCHES: Final = LayerSpec(
     "import_batches", None,
-    ("batch_id", "town_id", "kind", "layers", "undo", "source_name", "sha256", "rows",
-     "added", "rejected", "repaired", "crs_action", "licence", "created_at", "status",
-     "undone_at"),
+    (key("batch_id"), *text("town_id", "kind", "layers", "undo", "source_name", "sha256"),
+     *integer("rows", "added", "rejected", "repaired"),
+     *text("crs_action", "licence", "created_at", "status", "undone_at")),
+    key="batch_id",
 )
 #: The original tags (JSON) of a service imported from OpenStreetMap-style data.
-SERVICE_TAGS: Final = LayerSpec("service_tags", None, ("service_id", "town_id", "tags"))
+SERVICE_TAGS: Final = LayerSpec("service_tags", None, text("service_id", "town_id", "tags"))
 #: A municipality's row of an imported social-exclusion index edition (joined on ``kod_obec``).
 EXCLUSION_INDEX: Final = LayerSpec(
     "exclusion_index", None,
-    ("kod_obec", "name", "year", "isv", "isv_band", "population_15", "source", "batch_id"),
+    (*text("kod_obec", "name"), *integer("year"), *real("isv"), *text("isv_band"),
+     *real("population_15"), *text("source", "batch_id")),
     town_column=None,
 )
 INGEST_LAYERS: Final[tuple[LayerSpec, ...]] = (IMPORT_BATCHES, SERVICE_TAGS, EXCLUSION_INDEX)
 
-# --- patrol plans and public-space tools (issue 7, layers.patrol, layers.urban) ----------
+# --- patrol plans and public-space tools (layers.patrol, layers.urban) -------------------
 
 #: A saved patrol plan: its route (EPSG:4326), the weights and times it was ranked with
 #: (JSON), the routing method, length (m), minutes, coverage (JSON {layer: {hot, covered}})
 #: and the measure it became (``measure_id``, "" until then).
 PATROL_PLANS: Final = LayerSpec(
     "patrol_plans", "LineString",
-    ("plan_id", "town_id", "locality_id", "title", "created_at", "who_role", "weights",
-     "times_of_day", "method", "length_m", "walk_min", "total_min", "distance_m", "coverage",
-     "measure_id"),
+    (key("plan_id"), *text("town_id", "locality_id", "title", "created_at", "who_role",
+                           "weights", "times_of_day", "method"),
+     *real("length_m", "walk_min", "total_min", "distance_m"), *text("coverage", "measure_id")),
+    key="plan_id",
 )
 #: A stop of a plan in route order: a hotspot cell, its score, time window, answers by
 #: category (JSON, public view only) and the per-factor contributions (JSON).
 PATROL_STOPS: Final = LayerSpec(
     "patrol_stops", "Point",
-    ("plan_id", "town_id", "position", "place_id", "rank", "score", "time_window", "reported",
-     "contributions"),
+    (*text("plan_id", "town_id"), *integer("position"), *text("place_id"), *integer("rank"),
+     *real("score"), *text("time_window", "reported", "contributions")),
 )
 #: A CPTED-style safety audit of a place: scores 1 (bad) … 5 (good) per aspect, a note, and
 #: the measures it links to (JSON list of measure ids).
 SAFETY_AUDITS: Final = LayerSpec(
     "safety_audits", "Point",
-    ("audit_id", "town_id", "place_label", "date", "auditor_role", "lighting", "visibility",
-     "maintenance", "escape_routes", "activity", "feeling", "note", "measure_ids",
-     "created_at"),
+    (key("audit_id"), *text("town_id", "place_label", "date", "auditor_role"),
+     *integer("lighting", "visibility", "maintenance", "escape_routes", "activity", "feeling"),
+     *text("note", "measure_ids", "created_at")),
+    key="audit_id",
 )
 #: A cooperation or referral link between two services, drawn as a line between them.
 SERVICE_LINKS: Final = LayerSpec(
     "service_links", "LineString",
-    ("link_id", "town_id", "from_service", "to_service", "kind", "note", "created_at",
-     "who_role"),
+    (key("link_id"), *text("town_id", "from_service", "to_service", "kind", "note",
+                           "created_at", "who_role")),
+    key="link_id",
 )
 PATROL_URBAN_LAYERS: Final[tuple[LayerSpec, ...]] = (PATROL_PLANS, PATROL_STOPS, SAFETY_AUDITS,
                                                      SERVICE_LINKS)
@@ -259,7 +353,7 @@ SESSION_METHODS: Final = SESSION_METHOD.codes
 SERVICE_TYPES: Final = SERVICE_TYPE.codes
 CONTEXT_KINDS: Final = CONTEXT_KIND.codes
 
-# --- vocabularies of strategies and measures (issue 5) -------------------------------
+# --- vocabularies of strategies and measures -------------------------------------------
 
 MEASURE_STATUSES: Final = MEASURE_STATUS.codes
 #: How an indicator is read: the seeds' three-way answer, a number with a unit, or prose.

@@ -1,9 +1,8 @@
 """Cached access to the store for the pages.
 
-Caches are keyed on the store's location and ``store.version()`` (which changes with the data),
-never on a frame argument: hashing a GeoDataFrame on every rerun would cost more than it saves.
-The version is asked of the store on every rerun (a file's mtime, a PostGIS row), never kept
-in the process, so several app processes serving one PostGIS see each other's writes.
+Caches are keyed on the store's location and a token of the layers and town a view reads
+(``app.ui.cache_keys``), never on a frame argument: hashing a GeoDataFrame on every rerun would
+cost more than it saves. A pin in one town leaves the other towns' cached maps alone.
 
 With ``MAPA_QUERY_LOG`` set to a file, every data function below appends one JSON line per
 call (process id, kind, milliseconds) to it, for ``mapa bench load``; unset, nothing is timed.
@@ -24,13 +23,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from app.ui.cache_keys import View, cache_key
 from app.ui.i18n import labels, translate
 from app.ui.town import TownData, load_town
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import print_session_map
-from layers.schema import PIN_CATEGORIES
+from layers.schema import PIN_CATEGORIES, TOWNS
 from layers.store import Store, default_location, open_store
 
 #: Environment variable naming the file the data functions' timings are appended to.
@@ -72,16 +72,15 @@ def store() -> Store:
 
 
 @timed("version")
-def _key() -> tuple[str, str]:
-    """What every cache below is keyed on: the store's location and its data version."""
-    current = store()
-    return current.location, current.version()
+def _key(view: View, town_id: str | None = None) -> tuple[str, str]:
+    """What the cache of ``view`` (of ``town_id``) below is keyed on (``app.ui.cache_keys``)."""
+    return cache_key(store(), view, town_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 @timed("read_towns")
 def _towns(location: str, version: str) -> pd.DataFrame:
-    return pd.DataFrame(open_store(location).read("towns").drop(columns="geometry"))
+    return pd.DataFrame(open_store(location).read(TOWNS).drop(columns="geometry"))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -93,13 +92,13 @@ def _town(location: str, version: str, town_id: str) -> TownData:
 @timed("towns")
 def towns() -> pd.DataFrame:
     """The towns table (no geometry), sorted by name."""
-    return _towns(*_key()).sort_values("name")
+    return _towns(*_key("towns")).sort_values("name")
 
 
 @timed("town_data")
 def town_data(town_id: str) -> TownData:
     """Everything the map page needs for one town (see ``app.ui.town``)."""
-    return _town(*_key(), town_id)
+    return _town(*_key("town", town_id), town_id)
 
 
 @timed("sessions")
@@ -128,7 +127,7 @@ def _session_pdf(location: str, version: str, town_id: str, session_id: str, pap
 @timed("session_pdf")
 def session_pdf(town_id: str, session_id: str, paper: str, lang: str) -> bytes:
     """The printable gridded map of a session (PDF bytes)."""
-    return _session_pdf(*_key(), town_id, session_id, paper, lang)
+    return _session_pdf(*_key("town", town_id), town_id, session_id, paper, lang)
 
 
 @timed("pins_export")

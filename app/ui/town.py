@@ -14,6 +14,17 @@ import pandas as pd
 from shapely.geometry import Point
 
 from layers.privacy import public_pin_view
+from layers.schema import (
+    CONTEXT_LINES,
+    CRIME_REFERENCE,
+    CRIME_STATS,
+    LOCALITIES,
+    PINS,
+    POLICE_DISTRICTS,
+    SERVICES,
+    SOURCES,
+    TOWNS,
+)
 from layers.store import Store
 from layers.summary import CrimeOverview, crime_overview
 from layers.vocabulary import PUBLIC_K
@@ -52,15 +63,15 @@ class TownData:
 
 def load_town(store: Store, town_id: str) -> TownData:
     """Read one town's layers from ``store``. Raises ``KeyError`` for an unknown town."""
-    towns = store.read("towns")
+    towns = store.read(TOWNS)
     match = towns[towns["town_id"] == town_id]
     if match.empty:
         raise KeyError(f"no town {town_id!r} in {store.location}")
-    pins = store.read("pins", town_id)
+    pins = store.read(PINS, town_id)
     pins_exact, pin_cells = public_pin_view(pins, k=PUBLIC_K, cell_m=CELL_M)
-    districts = store.read("police_districts", town_id)
+    districts = store.read(POLICE_DISTRICTS, town_id)
     town = match.iloc[0]
-    crime = crime_overview(store.read("crime_stats"), districts, store.read("crime_reference"),
+    crime = crime_overview(store.read(CRIME_STATS), districts, store.read(CRIME_REFERENCE),
                            baseline_area=str(town["kraj"]))
     # compare with the country, the town's region and the town itself, not other towns' figures
     crime = replace(crime, references=tuple(
@@ -69,15 +80,15 @@ def load_town(store: Store, town_id: str) -> TownData:
     return TownData(
         town=town.drop("geometry"),
         boundary=gpd.GeoDataFrame(match.reset_index(drop=True)),
-        localities=store.read("localities", town_id),
-        services=store.read("services", town_id),
+        localities=store.read(LOCALITIES, town_id),
+        services=store.read(SERVICES, town_id),
         districts=districts,
-        context=store.read("context_lines", town_id),
+        context=store.read(CONTEXT_LINES, town_id),
         pins_approved=pins[pins["status"] == "approved"].reset_index(drop=True),
         pins_exact=pins_exact,
         pin_cells=pin_cells,
         crime=crime,
-        sources=store.read("sources"),
+        sources=store.read(SOURCES),
     )
 
 

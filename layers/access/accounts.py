@@ -71,7 +71,7 @@ def accounts_frame(rows: list[Mapping[str, object]]) -> pd.DataFrame:
 def _read(store: Store) -> pd.DataFrame:
     if ACCOUNTS.name not in store.layer_names():
         return accounts_frame([])
-    return pd.DataFrame(store.read(ACCOUNTS.name))
+    return pd.DataFrame(store.read(ACCOUNTS))
 
 
 def list_users(store: Store, actor: Principal) -> pd.DataFrame:
@@ -93,7 +93,7 @@ def create_user(store: Store, actor: Principal, username: str, password: str, ro
 
 
 def _add(store: Store, actor: Principal, row: Mapping[str, object]) -> None:
-    added = store.append_batch([(ACCOUNTS.name, accounts_frame([row]))],
+    added = store.append_batch([(ACCOUNTS, accounts_frame([row]))],
                                unique_keys={ACCOUNTS.name: "username"})
     if not added.get(ACCOUNTS.name):
         raise Conflict("account.taken", username=row["username"])
@@ -113,7 +113,7 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
     row = _one(store, username)
     if not bool(row["active"]):
         return False
-    store.update_rows(ACCOUNTS.name, "username",
+    store.update_rows(ACCOUNTS, "username",
                       pd.DataFrame({"username": [username], "active": [False]}))
     audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
     return True
@@ -127,7 +127,7 @@ def set_password(store: Store, actor: Principal, username: str, password: str) -
     """
     actor.require(MANAGE_ACCOUNTS)
     _one(store, username)
-    store.update_rows(ACCOUNTS.name, "username", pd.DataFrame(
+    store.update_rows(ACCOUNTS, "username", pd.DataFrame(
         {"username": [username], "password_hash": [hash_password(password)]}))
     audit.record(store, actor, "set_password", ACCOUNTS.name, [username])
 
@@ -214,7 +214,7 @@ def authenticate(store: Store, username: str, password: str) -> Principal | None
         return None
     principal = _principal(match.iloc[0])
     if _hasher.check_needs_rehash(stored):
-        store.update_rows(ACCOUNTS.name, "username", pd.DataFrame(
+        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
             {"username": [username], "password_hash": [_hasher.hash(password)]}))
     audit.record(store, principal, "login", ACCOUNTS.name, [username])
     return principal

@@ -7,8 +7,8 @@ holds a password or a pin's free text.
 
 Views are logged once per user, action and scope within :data:`VIEW_MEMORY_S` (per process):
 a page that reruns on every click would otherwise write the same "saw the pins of session X"
-entry dozens of times a minute, and each write changes ``store.version()``, emptying the
-app's caches. Changes are always logged.
+entry dozens of times a minute. Changes are always logged, inside the change's transaction
+when the caller opened one (``Store.transaction``).
 """
 
 from __future__ import annotations
@@ -44,13 +44,14 @@ def now_utc() -> str:
 def record(store: Store, principal: Principal, action: str, layer: str = "",
            object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
            ) -> None:
-    """Append one entry. Raises ``StoreError`` when the store refuses the write."""
+    """Append one entry (in the caller's transaction, if one is open). Raises ``StoreError``
+    when the store refuses the write."""
     row = {"at": now_utc(), "username": principal.username, "role": principal.role,
            "action": action, "layer": layer,
            "object_ids": json.dumps([str(i) for i in object_ids], ensure_ascii=False),
            "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True,
                                 default=str)}
-    store.append(AUDIT_LOG.name, pd.DataFrame([row], columns=list(AUDIT_LOG.columns)))
+    store.append(AUDIT_LOG, pd.DataFrame([row], columns=list(AUDIT_LOG.columns)))
 
 
 def record_view(store: Store, principal: Principal, action: str, layer: str,
@@ -82,7 +83,7 @@ def read_log(store: Store) -> pd.DataFrame:
     """Every entry, oldest first (an empty frame with the layer's columns before the first)."""
     if AUDIT_LOG.name not in store.layer_names():
         return pd.DataFrame(columns=list(AUDIT_LOG.columns))
-    log = pd.DataFrame(store.read(AUDIT_LOG.name))
+    log = pd.DataFrame(store.read(AUDIT_LOG))
     return log[list(AUDIT_LOG.columns)].sort_values("at", kind="stable").reset_index(drop=True)
 
 

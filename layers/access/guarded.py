@@ -59,7 +59,7 @@ def sessions_for(principal: Principal, store: Store, town_id: str | None = None
     """
     if not (_sees_exact(principal) or principal.can(MODERATE)):
         raise principal.refusal("access.session_list")
-    sessions = pd.DataFrame(store.read(SESSIONS.name, town_id))
+    sessions = pd.DataFrame(store.read(SESSIONS, town_id))
     if not principal.sees_all_centres():
         sessions = sessions[sessions["organiser"].astype(str).str.strip()
                             == principal.centre.strip()]
@@ -83,7 +83,7 @@ def pins_for(principal: Principal, store: Store, town_id: str,
     scope within ``audit.VIEW_MEMORY_S``). Raises ``AccessDenied`` for a session outside a
     facilitator's centre and ``ValueError`` for an unknown session.
     """
-    pins = store.read(PINS.name, town_id)
+    pins = store.read(PINS, town_id)
     if session_id is not None:
         if _sees_exact(principal):
             _session(principal, store, session_id)
@@ -158,7 +158,7 @@ def undo_pin(principal: Principal, store: Store, session_id: str, pin_id: str) -
     """Remove a pending pin of a session in scope (right ``run_sessions``); audited."""
     principal.require(RUN_SESSIONS)
     _session(principal, store, session_id)
-    pins = store.read(PINS.name)
+    pins = store.read(PINS)
     if not ((pins["pin_id"] == pin_id) & (pins["session_id"] == session_id)).any():
         return False
     removed = capture.undo_pin(store, pin_id)

@@ -46,6 +46,15 @@ from layers.hotspots.gistar import GiStarError, gi_star
 from layers.hotspots.grid import DEFAULT_CELL_M, HexGrid, build_grid
 from layers.hotspots.kde import KdeError, bandwidth_rule, kde_surface
 from layers.hotspots.privacy import DEFAULT_K, check_k, public_mask
+from layers.schema import (
+    CRIME_REFERENCE,
+    CRIME_STATS,
+    LOCALITIES,
+    OFFENCES,
+    PINS,
+    POLICE_DISTRICTS,
+    TOWNS,
+)
 from layers.store import Store
 
 LAYERS: Final = ("fear", "crime")
@@ -110,7 +119,7 @@ class HotspotReport:
 
 def town_area(store: Store, town_id: str) -> shapely.Geometry:
     """The town's boundary as one polygon in EPSG:5514; ``HotspotInputError`` if unknown."""
-    towns = store.read("towns", town_id)
+    towns = store.read(TOWNS, town_id)
     if len(towns) == 0:
         raise HotspotInputError("unknown_town", town=town_id)
     return shapely.union_all(to_metric(towns).geometry.to_numpy())
@@ -245,7 +254,7 @@ def town_evaluation(store: Store, town_id: str, earlier: PinFilter, later: PinFi
     town's area is the hotspot map. Raises ``HotspotInputError`` for an empty selection.
     """
     grid, area = _town_grid(store, town_id, cell_m)
-    x, y = metric_xy(earlier.apply(store.read("pins", town_id)))
+    x, y = metric_xy(earlier.apply(store.read(PINS, town_id)))
     scores = point_layer(grid, area, x, y, "pins of the earlier selection")["kde"]
     later_cells = _pin_cells(store, town_id, grid, area, later, "later selection")
     counts = np.bincount(later_cells, minlength=grid.n)
@@ -259,7 +268,7 @@ def _town_grid(store: Store, town_id: str, cell_m: float) -> tuple[HexGrid, shap
 
 def _pin_cells(store: Store, town_id: str, grid: HexGrid, area: shapely.Geometry,
                selection: PinFilter, what: str) -> np.ndarray:
-    x, y = metric_xy(selection.apply(store.read("pins", town_id)))
+    x, y = metric_xy(selection.apply(store.read(PINS, town_id)))
     inside = np.isfinite(x) & np.isfinite(y)
     inside[inside] = shapely.contains_xy(area, x[inside], y[inside])
     if not inside.any():
@@ -291,7 +300,7 @@ def weights_description(grid: HexGrid, request: HotspotRequest) -> dict[str, str
 
 def _fear(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Geometry,
           cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
-    pins = request.pins.apply(store.read("pins", request.town_id))
+    pins = request.pins.apply(store.read(PINS, request.town_id))
     x, y = metric_xy(pins)
     withheld = 0
     if request.public and len(pins):
@@ -314,7 +323,7 @@ def _fear(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Ge
 def _crime(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Geometry,
            cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
     if "offences" in store.layer_names():
-        offences = request.offences.apply(store.read("offences", request.town_id))
+        offences = request.offences.apply(store.read(OFFENCES, request.town_id))
         if len(offences):
             result = point_layer(grid, area, *metric_xy(offences), "offences", request.rings,
                                  request.p_method)
@@ -333,8 +342,8 @@ def _district_index(store: Store, request: HotspotRequest, grid: HexGrid,
     names = store.layer_names()
     if "police_districts" not in names or "crime_stats" not in names:
         raise HotspotInputError("no_crime")
-    districts = store.read("police_districts", request.town_id)
-    stats = store.read("crime_stats")
+    districts = store.read(POLICE_DISTRICTS, request.town_id)
+    stats = store.read(CRIME_STATS)
     stats = stats[stats["oop_code"].isin(districts["oop_code"])]
     if len(districts) == 0 or len(stats) == 0:
         raise HotspotInputError("no_crime")
@@ -358,9 +367,9 @@ def _district_index(store: Store, request: HotspotRequest, grid: HexGrid,
 def _reference_index(store: Store, town_id: str, year: int, table: pd.DataFrame) -> float:
     """The region's index for ``year``, else the national one, else the districts' median."""
     if "crime_reference" in store.layer_names():
-        refs = store.read("crime_reference")
+        refs = store.read(CRIME_REFERENCE)
         refs = refs[refs["year"] == year]
-        kraj = store.read("towns", town_id)["kraj"].astype(str).tolist()
+        kraj = store.read(TOWNS, town_id)["kraj"].astype(str).tolist()
         for area_name in [*kraj, NATIONAL_AREA]:
             row = refs[refs["area"].astype(str) == area_name]
             if len(row) and np.isfinite(row["per_10k"].iloc[0]):
@@ -379,7 +388,7 @@ def _localities(store: Store, town_id: str, grid: HexGrid,
     columns = ["locality_id", "name", "cells", "fear_hot_cells", "crime_hot_cells", "fear_crime"]
     if "localities" not in store.layer_names():
         return pd.DataFrame(columns=columns)
-    localities = store.read("localities", town_id)
+    localities = store.read(LOCALITIES, town_id)
     if len(localities) == 0:
         return pd.DataFrame(columns=columns)
     centres = gpd.GeoDataFrame(geometry=gpd.points_from_xy(*grid.centres().T), crs=METRIC_CRS)

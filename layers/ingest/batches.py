@@ -40,6 +40,7 @@ from layers.schema import (
     SERVICES,
     SOURCES,
     TOWNS,
+    LayerSpec,
 )
 from layers.sources.errors import SourceError
 from layers.store import Store
@@ -133,7 +134,7 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     """
     file = Path(path)
     name = display_name or file.name
-    towns = store.read(TOWNS.name, town_id)
+    towns = store.read(TOWNS, town_id)
     if towns.empty:
         raise ImportRefused("import.unknown_town", town=town_id)
     connect, header_words = connector_for(kind, store)
@@ -156,15 +157,15 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     result = ImportResult(batch_id, kind, town_id, dry_run, report)
     sample: dict[str, list[gpd.GeoDataFrame]] = {}
 
-    def rows() -> Iterator[tuple[str, pd.DataFrame]]:
+    def rows() -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
         with open_source(file, header_words) as source:
             report.encoding = source.encoding
             for layer, frame in connect(source, ctx, chunk_rows):
-                report.added[layer] = report.added.get(layer, 0) + len(frame)
+                report.added[layer.name] = report.added.get(layer.name, 0) + len(frame)
                 if isinstance(frame, gpd.GeoDataFrame):
-                    kept = sum(len(f) for f in sample.get(layer, []))
+                    kept = sum(len(f) for f in sample.get(layer.name, []))
                     if kept < PREVIEW_FEATURES:
-                        sample.setdefault(layer, []).append(
+                        sample.setdefault(layer.name, []).append(
                             frame.iloc[:PREVIEW_FEATURES - kept].copy())  # not a view of it all
                 if progress:
                     progress(report.rows)
@@ -196,18 +197,18 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
 
 
 def record_rows(ctx: ImportContext, kind: str, layer: str, digest: str, licence: str,
-                now: dt.datetime) -> Iterator[tuple[str, pd.DataFrame]]:
+                now: dt.datetime) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     """The ``sources`` entry and the ``import_batches`` row of a batch, written last in the
     same ``append_batch`` as its data; the batch's undo removes the ``sources`` entry too."""
     report = ctx.report
     title = f"{report.source_name} [{ctx.batch_id}]"
-    yield SOURCES.name, pd.DataFrame([{
+    yield SOURCES, pd.DataFrame([{
         "layer": layer, "title": title, "licence": licence or "neuvedena / not given",
         "attribution": ctx.source_label, "vintage": now.date().isoformat(),
         "synthetic": False}])[list(SOURCES.columns)]
     undo = [m for m in ctx.undo if m.layer in report.added]
     undo.append(RowMatch(SOURCES.name, equals={"title": title}))
-    yield IMPORT_BATCHES.name, pd.DataFrame([{
+    yield IMPORT_BATCHES, pd.DataFrame([{
         "batch_id": ctx.batch_id, "town_id": ctx.town_id, "kind": kind,
         "layers": json.dumps(report.added), "undo": json.dumps([asdict(m) for m in undo],
                                                                ensure_ascii=False),
@@ -235,7 +236,7 @@ def list_batches(store: Store, town_id: str | None = None) -> pd.DataFrame:
     """Import batches, newest first (an empty frame with the layer's columns if none)."""
     if IMPORT_BATCHES.name not in store.layer_names():
         return pd.DataFrame(columns=list(IMPORT_BATCHES.columns))
-    batches = pd.DataFrame(store.read(IMPORT_BATCHES.name, town_id))
+    batches = pd.DataFrame(store.read(IMPORT_BATCHES, town_id))
     # created_at has whole seconds; the batch id's time stamp (µs) orders the same second
     stamp = batches["batch_id"].str.split("-").str[1]
     order = batches.assign(_stamp=stamp).sort_values(["created_at", "_stamp"], ascending=False)
@@ -258,7 +259,7 @@ def undo_batch(store: Store, batch_id: str) -> dict[str, int]:
                         prefix=tuple(m["prefix"]) if m.get("prefix") else None)
                for m in json.loads(str(row["undo"].iloc[0]))]
     deleted = store.delete_matching(matches)
-    store.update_rows(IMPORT_BATCHES.name, "batch_id", pd.DataFrame({
+    store.update_rows(IMPORT_BATCHES, "batch_id", pd.DataFrame({
         "batch_id": [batch_id], "status": ["undone"],
         "undone_at": [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]}))
     return deleted

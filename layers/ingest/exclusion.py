@@ -14,7 +14,7 @@ from layers.exclusion import band_from_ministry_label, band_of
 from layers.ingest.checks import Duplicates, find_columns, numbers, range_problems, text
 from layers.ingest.pipeline import Connector, ImportContext
 from layers.ingest.reading import Source
-from layers.schema import EXCLUSION_INDEX
+from layers.schema import EXCLUSION_INDEX, LayerSpec
 from layers.sources.errors import SourceError
 from layers.store import Store
 from layers.store.base import RowMatch
@@ -49,10 +49,10 @@ def connector(store: Store) -> Connector:
     rejected, so an edition is imported once."""
 
     def connect(source: Source, ctx: ImportContext, chunk_rows: int
-                ) -> Iterator[tuple[str, pd.DataFrame]]:
+                ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
         if source.kind != "table":
             raise SourceError(source.name, "the exclusion index is a table (CSV or XLSX)")
-        stored = (store.read(EXCLUSION_INDEX.name) if EXCLUSION_INDEX.name in
+        stored = (store.read(EXCLUSION_INDEX) if EXCLUSION_INDEX.name in
                   store.layer_names() else pd.DataFrame(columns=["kod_obec", "year"]))
         known = set(zip(stored["kod_obec"].astype(str), stored["year"].astype(int),
                         strict=True))
@@ -95,7 +95,7 @@ def connector(store: Store) -> Connector:
             if not ok.any():
                 continue
             population = numbers(text(frame, columns.get("population_15")))
-            yield EXCLUSION_INDEX.name, pd.DataFrame({
+            yield EXCLUSION_INDEX, pd.DataFrame({
                 "kod_obec": codes[ok].to_numpy(), "name": text(frame, columns.get("name"))[ok]
                 .to_numpy(), "year": year, "isv": points[ok], "isv_band": bands[ok],
                 "population_15": population[ok], "source": ctx.source_label,

@@ -18,7 +18,7 @@ from layers.ingest.checks import Duplicates, find_columns, iso_dates, numbers, r
 from layers.ingest.geometry import check_inside, check_polygons
 from layers.ingest.pipeline import ImportContext, positions
 from layers.ingest.reading import Source
-from layers.schema import LOCALITIES
+from layers.schema import LOCALITIES, LayerSpec
 from layers.sources.errors import SourceError
 from layers.store.base import RowMatch
 
@@ -36,7 +36,7 @@ MAX_POPULATION: Final = 50_000
 
 
 def connect(source: Source, ctx: ImportContext, chunk_rows: int
-            ) -> Iterator[tuple[str, pd.DataFrame]]:
+            ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     """Validated locality rows (LOCALITIES schema, EPSG:4326), chunk by chunk."""
     if source.kind != "vector":
         raise SourceError(source.name, "localities need polygons: GeoJSON, GeoPackage or a "
@@ -82,5 +82,5 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
             "source": [f"{s} ({d})" if d else s for s, d in zip(sources, day, strict=True)],
             "synthetic": False,
         }, geometry=geoms[ok], crs=STORAGE_CRS)
-        yield LOCALITIES.name, out[[*LOCALITIES.columns, "geometry"]]
+        yield LOCALITIES, out[[*LOCALITIES.columns, "geometry"]]
 

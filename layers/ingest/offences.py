@@ -16,7 +16,7 @@ from layers.ingest.checks import Duplicates, find_columns, iso_dates, text
 from layers.ingest.geometry import check_inside, check_points
 from layers.ingest.pipeline import ImportContext, positions
 from layers.ingest.reading import Source
-from layers.schema import OFFENCES
+from layers.schema import OFFENCES, LayerSpec
 from layers.store.base import RowMatch
 
 FIELDS: Final = {
@@ -27,7 +27,7 @@ FIELDS: Final = {
 
 
 def connect(source: Source, ctx: ImportContext, chunk_rows: int
-            ) -> Iterator[tuple[str, pd.DataFrame]]:
+            ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     """Validated offence rows (OFFENCES schema, EPSG:4326). Rows without a date, a type or a
     position, outside the town, or repeating an earlier row are rejected."""
     ctx.undo.append(RowMatch(OFFENCES.name, prefix=("offence_id", f"{ctx.batch_id}-")))
@@ -60,4 +60,4 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
             "date": day[ok].to_numpy(), "offence_type": kind[ok].to_numpy(),
             "source": ctx.source_label,
         }, geometry=geoms[ok], crs=STORAGE_CRS)
-        yield OFFENCES.name, out[[*OFFENCES.columns, "geometry"]]
+        yield OFFENCES, out[[*OFFENCES.columns, "geometry"]]

@@ -17,6 +17,7 @@ from layers.ingest.checks import coordinate_columns, numbers, text
 from layers.ingest.crs import CrsDecision, decide_crs
 from layers.ingest.reading import Chunk, Source
 from layers.ingest.report import ValidationReport
+from layers.schema import LayerSpec
 from layers.sources.errors import SourceError
 from layers.store.base import RowMatch
 
@@ -100,4 +101,4 @@ def _no_coordinates(chunk: Chunk) -> str:
 
 
 #: A connector: (source, context, chunk rows) → (layer, frame) pairs to append.
-Connector = Callable[[Source, ImportContext, int], Iterator[tuple[str, pd.DataFrame]]]
+Connector = Callable[[Source, ImportContext, int], Iterator[tuple[LayerSpec, pd.DataFrame]]]

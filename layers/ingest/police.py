@@ -18,7 +18,7 @@ from layers.ingest.checks import Duplicates, find_columns, numbers, range_proble
 from layers.ingest.geometry import check_inside, check_polygons
 from layers.ingest.pipeline import Connector, ImportContext, positions
 from layers.ingest.reading import Source
-from layers.schema import CRIME_STATS, POLICE_DISTRICTS
+from layers.schema import CRIME_STATS, POLICE_DISTRICTS, LayerSpec
 from layers.sources.errors import SourceError
 from layers.sources.real import CRIME_TYPES, clean_police_name
 from layers.store import Store
@@ -55,15 +55,15 @@ def connector(store: Store) -> Connector:
     removes exactly what this batch added."""
 
     def connect(source: Source, ctx: ImportContext, chunk_rows: int
-                ) -> Iterator[tuple[str, pd.DataFrame]]:
+                ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
         present = store.layer_names()
         if source.kind == "vector":
-            districts = (store.read(POLICE_DISTRICTS.name, ctx.town_id)
+            districts = (store.read(POLICE_DISTRICTS, ctx.town_id)
                          if POLICE_DISTRICTS.name in present else pd.DataFrame())
             stored_codes = set(districts["oop_code"].astype(str)) if len(districts) else set()
             yield from _districts(source, ctx, chunk_rows, stored_codes)
             return
-        stored = (store.read(CRIME_STATS.name) if CRIME_STATS.name in present
+        stored = (store.read(CRIME_STATS) if CRIME_STATS.name in present
                   else pd.DataFrame(columns=list(CRIME_STATS.columns)))
         known = set(zip(stored["oop_code"].astype(str), stored["year"].astype(int),
                         stored["crime_type"].astype(str), strict=True))
@@ -101,7 +101,7 @@ def _long(frame: pd.DataFrame, labels: list[str], name: str, ctx: ImportContext
 
 
 def _stats_rows(long: pd.DataFrame, ctx: ImportContext, known: set[tuple[str, int, str]],
-                duplicates: Duplicates) -> Iterator[tuple[str, pd.DataFrame]]:
+                duplicates: Duplicates) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     report = ctx.report
     labels = long["where"].tolist()
     codes, padded, bad_code = oop_codes(long["oop_code"])
@@ -141,11 +141,11 @@ def _stats_rows(long: pd.DataFrame, ctx: ImportContext, known: set[tuple[str, in
                                                     "crime_type": t})
                  for c, y, t in zip(out["oop_code"], out["year"], out["crime_type"],
                                     strict=True)]
-    yield CRIME_STATS.name, out[list(CRIME_STATS.columns)]
+    yield CRIME_STATS, out[list(CRIME_STATS.columns)]
 
 
 def _districts(source: Source, ctx: ImportContext, chunk_rows: int, stored_codes: set[str]
-               ) -> Iterator[tuple[str, pd.DataFrame]]:
+               ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     """Department polygons for the town; a department already stored for it is rejected."""
     report = ctx.report
     duplicates = Duplicates()
@@ -186,4 +186,4 @@ def _districts(source: Source, ctx: ImportContext, chunk_rows: int, stored_codes
         ctx.undo += [RowMatch(POLICE_DISTRICTS.name, equals={"oop_code": c,
                                                              "town_id": ctx.town_id})
                      for c in kept["oop_code"]]
-        yield POLICE_DISTRICTS.name, kept[[*POLICE_DISTRICTS.columns, "geometry"]]
+        yield POLICE_DISTRICTS, kept[[*POLICE_DISTRICTS.columns, "geometry"]]

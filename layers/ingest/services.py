@@ -20,7 +20,7 @@ from layers.ingest.checks import Duplicates, find_columns, text
 from layers.ingest.geometry import check_inside, check_points
 from layers.ingest.pipeline import ImportContext, positions
 from layers.ingest.reading import Source
-from layers.schema import SERVICE_TAGS, SERVICE_TYPES, SERVICES
+from layers.schema import SERVICE_TAGS, SERVICE_TYPES, SERVICES, LayerSpec
 from layers.store.base import RowMatch
 from layers.vocabulary import SERVICE_TYPE
 
@@ -74,7 +74,7 @@ def service_type(tags: Mapping[str, str]) -> str:
 
 
 def connect(source: Source, ctx: ImportContext, chunk_rows: int
-            ) -> Iterator[tuple[str, pd.DataFrame]]:
+            ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     """Validated service rows (SERVICES schema, EPSG:4326) and, for OSM data, their tags."""
     ctx.undo += [RowMatch(SERVICES.name, prefix=("service_id", f"{ctx.batch_id}-")),
                  RowMatch(SERVICE_TAGS.name, prefix=("service_id", f"{ctx.batch_id}-"))]
@@ -122,9 +122,9 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
             "opening_hours": text(frame, columns.get("opening_hours"))[ok].to_numpy(),
             "address": address[ok].to_numpy(), "source": ctx.source_label, "synthetic": False,
         }, geometry=geoms[ok], crs=STORAGE_CRS)
-        yield SERVICES.name, out[[*SERVICES.columns, "geometry"]]
+        yield SERVICES, out[[*SERVICES.columns, "geometry"]]
         if source.kind == "vector":
-            yield SERVICE_TAGS.name, pd.DataFrame({
+            yield SERVICE_TAGS, pd.DataFrame({
                 "service_id": service_ids, "town_id": ctx.town_id,
                 "tags": [json.dumps(t, ensure_ascii=False) for t, keep in zip(tags, ok,
                                                                                strict=True)

@@ -61,7 +61,7 @@ def import_town(store: Store, kod_obec: str, *, town_id: str, name: str | None =
     code = kod_obec.strip()
     if not (code.isdigit() and len(code) == 6):
         raise ImportRefused("import.bad_ruian_code", code=kod_obec)
-    if len(store.read(TOWNS.name, town_id)):
+    if len(store.read(TOWNS, town_id)):
         raise ImportRefused("import.town_exists", town=town_id)
     try:
         override = CRS.from_user_input(crs) if crs else None
@@ -101,7 +101,7 @@ def import_town(store: Store, kod_obec: str, *, town_id: str, name: str | None =
     report.added[TOWNS.name] = 1
     ctx.undo.append(RowMatch(TOWNS.name, equals={"town_id": town_id}))
     if not dry_run:
-        store.append_batch([(TOWNS.name, town),
+        store.append_batch([(TOWNS, town),
                             *record_rows(ctx, "town", TOWNS.name, digest, licence, now)])
     return ImportResult(ctx.batch_id, "town", town_id, dry_run, report,
                         preview={TOWNS.name: town})
@@ -141,7 +141,7 @@ def _joins(store: Store, sources: Path, code: str, report: ValidationReport
     """(index points, band, (population, its year), name) joined by ``code``; each source
     is said in ``report.notes``."""
     isv, band, population, year, name = math.nan, "", 0, 0, ""
-    imported = (store.read(EXCLUSION_INDEX.name) if EXCLUSION_INDEX.name in store.layer_names()
+    imported = (store.read(EXCLUSION_INDEX) if EXCLUSION_INDEX.name in store.layer_names()
                 else pd.DataFrame(columns=list(EXCLUSION_INDEX.columns)))
     mine = imported[imported["kod_obec"].astype(str) == code].sort_values("year")
     shipped_isv = pd.read_csv(sources / ISV_TABLE, dtype={"kod_obce": str})

@@ -22,7 +22,9 @@ from layers.schema import (
     PINS,
     SAFETY_ACTIONS,
     SEEN,
+    SESSIONS,
     TIMES_OF_DAY,
+    TOWNS,
 )
 from layers.screening import screen_comment
 from layers.store import Store
@@ -105,28 +107,28 @@ def add_pins(store: Store, session_id: str, answers: list[tuple[str, PinAnswer]]
     session, an invalid answer or a point outside the town (nothing is written then).
     """
     session = load_session(store, session_id)
-    town = store.read("towns", str(session["town_id"]))
+    town = store.read(TOWNS, str(session["town_id"]))
     boundary = shapely.union_all(town.geometry.to_numpy())
     outside = [pid for pid, a in answers if not shapely.contains_xy(boundary, a.lon, a.lat)]
     if outside:
         raise InvalidInput("mapping.pins_outside", n=len(outside), town=town["name"].iloc[0])
     frame = pins_frame(session, answers, transcribed)
-    added = store.append_batch([(PINS.name, frame)], unique_keys={PINS.name: "pin_id"})
+    added = store.append_batch([(PINS, frame)], unique_keys={PINS.name: "pin_id"})
     return added.get(PINS.name, 0)
 
 
 def undo_pin(store: Store, pin_id: str) -> bool:
     """Remove a pin placed by mistake; only a pending pin can be undone. True if removed."""
-    pins = store.read(PINS.name)
+    pins = store.read(PINS)
     match = pins[(pins["pin_id"] == pin_id) & (pins["status"] == "pending")]
     if match.empty:
         return False
-    return store.delete_rows(PINS.name, "pin_id", [pin_id]) == 1
+    return store.delete_rows(PINS, "pin_id", [pin_id]) == 1
 
 
 def load_session(store: Store, session_id: str) -> dict[str, object]:
     """The sessions row of ``session_id`` as a dict. Raises ``ValueError`` when unknown."""
-    sessions = store.read("sessions")
+    sessions = store.read(SESSIONS)
     row = sessions[sessions["session_id"] == session_id]
     if row.empty:
         raise NotFound("mapping.unknown_session", session=session_id)

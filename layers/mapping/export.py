@@ -17,7 +17,7 @@ import pyogrio
 
 from layers.crs import METRIC_CRS
 from layers.privacy import public_pin_view
-from layers.schema import PINS
+from layers.schema import PINS, TOWNS
 from layers.spreadsheet import neutralise_formulas
 from layers.store import Store
 
@@ -33,9 +33,9 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")
-    if store.read("towns", town_id).empty:
+    if store.read(TOWNS, town_id).empty:
         raise ValueError(f"unknown town {town_id!r}")
-    pins = store.read(PINS.name, town_id)
+    pins = store.read(PINS, town_id)
     if session_id is not None:
         pins = pins[pins["session_id"] == session_id]
     cells = None

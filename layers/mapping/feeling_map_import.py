@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
 from layers.errors import Conflict
-from layers.schema import PINS, SESSIONS, TOWNS
+from layers.schema import PINS, SESSIONS, TOWNS, LayerSpec
 from layers.sources.feeling_map import DEFAULT_CHUNK_ROWS, ImportReport, iter_feeling_map
 from layers.sources.real import read_vector
 from layers.store import Store
@@ -43,7 +43,7 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
     ``ValueError`` (unknown town without a boundary, no usable row, ``AlreadyImported``),
     ``SourceError`` (unreadable file) or ``StoreError``; the store is then unchanged.
     """
-    towns = store.read(TOWNS.name, town_id)
+    towns = store.read(TOWNS, town_id)
     if boundary_path is not None:
         area = read_vector(boundary_path)
         boundary: BaseGeometry = shapely.union_all(area.geometry.to_numpy())
@@ -53,20 +53,20 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
         raise ValueError(f"town {town_id!r} is not in the store; give its boundary "
                          "(--boundary FILE)")
     session_id = f"{town_id}-import-{_sha256(path)[:12]}"
-    sessions = store.read(SESSIONS.name)
+    sessions = store.read(SESSIONS)
     if (sessions["session_id"] == session_id).any():
         raise AlreadyImported("mapping.already_imported", file=path.name, town=town_id,
                               session=session_id)
     report = ImportReport()
 
-    def batch() -> Iterator[tuple[str, pd.DataFrame]]:
+    def batch() -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
         if towns.empty:
-            yield TOWNS.name, _new_town(town_id, boundary)
-        yield SESSIONS.name, _session_row(session_id, town_id, path)
+            yield TOWNS, _new_town(town_id, boundary)
+        yield SESSIONS, _session_row(session_id, town_id, path)
         for pins in iter_feeling_map(path, town_id=town_id, boundary=boundary,
                                      session_id=session_id, report=report,
                                      chunk_rows=chunk_rows, progress=progress):
-            yield PINS.name, pins
+            yield PINS, pins
         if report.imported == 0:
             raise ValueError(f"none of the {report.rows} rows of {path.name} can be imported "
                              "(see the rejected rows); nothing was changed")

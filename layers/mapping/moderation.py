@@ -21,7 +21,7 @@ REDACTED_COLUMNS: Final = ("comment", "place_note")
 
 def pending_pins(store: Store, town_id: str, session_id: str | None = None) -> pd.DataFrame:
     """Pending pins of a town (optionally one session), oldest first."""
-    pins = store.read(PINS.name, town_id)
+    pins = store.read(PINS, town_id)
     chosen = pins[pins["status"] == "pending"]
     if session_id is not None:
         chosen = chosen[chosen["session_id"] == session_id]
@@ -44,14 +44,14 @@ def reject(store: Store, pin_ids: list[str], reason: str) -> int:
         raise InvalidInput("moderation.no_reason")
     if not pin_ids:
         return 0
-    pins = store.read(PINS.name)
+    pins = store.read(PINS)
     chosen = pins[pins["pin_id"].isin(pin_ids)]
     changes = pd.DataFrame({
         "pin_id": chosen["pin_id"], "status": "rejected", "moderation_note": reason.strip(),
         **{column: [redact(text) if isinstance(text, str) else text
                     for text in chosen[column]] for column in REDACTED_COLUMNS},
     })
-    return store.update_rows(PINS.name, "pin_id", changes)
+    return store.update_rows(PINS, "pin_id", changes)
 
 
 def recategorise(store: Store, pin_ids: list[str], category: str) -> int:
@@ -66,4 +66,4 @@ def _set(store: Store, pin_ids: list[str], **values: str) -> int:
         return 0
     changes = pd.DataFrame({"pin_id": pin_ids, **{k: [v] * len(pin_ids)
                                                    for k, v in values.items()}})
-    return store.update_rows(PINS.name, "pin_id", changes)
+    return store.update_rows(PINS, "pin_id", changes)

@@ -19,7 +19,7 @@ import shapely
 
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.mapping.capture import PinAnswer
-from layers.schema import PIN_CATEGORIES
+from layers.schema import LOCALITIES, PIN_CATEGORIES, TOWNS
 from layers.store import Store
 
 #: Positive categories default to "safe"; every other one to "afraid" when no feeling is given.
@@ -99,11 +99,11 @@ class SessionGrid:
 
 def town_session_grid(store: Store, town_id: str, cells: int = 12) -> SessionGrid:
     """The grid of a town's session maps: its centre and every locality, with a margin."""
-    town = store.read("towns", town_id)
+    town = store.read(TOWNS, town_id)
     if town.empty:
         raise ValueError(f"unknown town {town_id!r}")
     centre = shapely.Point(float(town["center_lon"].iloc[0]), float(town["center_lat"].iloc[0]))
-    localities = store.read("localities", town_id)
+    localities = store.read(LOCALITIES, town_id)
     area = gpd.GeoDataFrame(geometry=[centre, *localities.geometry], crs=STORAGE_CRS)
     return SessionGrid.covering(area, cells=cells)
 

@@ -44,10 +44,10 @@ def apply_retention(store: Store, principal: Principal, days: int = HELD_NOTE_DA
     with the period and the count) are written only when something expired.
     """
     principal.require(MODERATE)
-    expired = expired_held_notes(store.read(PINS.name), days, now or dt.datetime.now(dt.UTC))
+    expired = expired_held_notes(store.read(PINS), days, now or dt.datetime.now(dt.UTC))
     if expired.empty:
         return 0
-    changed = store.update_rows(PINS.name, "pin_id",
+    changed = store.update_rows(PINS, "pin_id",
                                 pd.DataFrame({"pin_id": expired, "comment": ""}))
     audit.record(store, principal, "apply_retention", PINS.name, expired,
                  {"days": days, "deleted": changed})

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from layers.errors import NotFound
-from layers.schema import AGE_GROUPS, SESSION_METHODS, SESSIONS
+from layers.schema import AGE_GROUPS, SESSION_METHODS, SESSIONS, TOWNS
 from layers.store import Store
 
 
@@ -59,9 +59,9 @@ def create_session(store: Store, data: SessionInput) -> str:
     problems = validate_session(data)
     if problems:
         raise ValueError("; ".join(problems))
-    if store.read("towns", data.town_id).empty:
+    if store.read(TOWNS, data.town_id).empty:
         raise NotFound("mapping.unknown_town", town=data.town_id)
     session_id = f"{data.town_id}-{uuid.uuid4().hex[:8]}"
     row = pd.DataFrame([{"session_id": session_id, **asdict(data), "synthetic": False}])
-    store.append(SESSIONS.name, row[list(SESSIONS.columns)])
+    store.append(SESSIONS, row[list(SESSIONS.columns)])
     return session_id

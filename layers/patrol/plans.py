@@ -38,7 +38,7 @@ from layers.errors import InvalidInput, NotFound
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
-from layers.schema import PATROL_PLANS, PATROL_STOPS
+from layers.schema import CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS
 from layers.store import Store
 from layers.strategy.editing import add_measure, now, point_link
 
@@ -74,7 +74,7 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     ranking = rank_places(store, request)
     chosen = ranking.places.head(places).reset_index(drop=True)
     xy = np.column_stack([chosen.geometry.x, chosen.geometry.y])
-    network = (StreetNetwork.from_lines(store.read("context_lines", request.town_id))
+    network = (StreetNetwork.from_lines(store.read(CONTEXT_LINES, request.town_id))
                if mode == "auto" else None)
     route = plan_route(xy, network, mode)
     stops = chosen.iloc[list(route.order)].reset_index(drop=True)
@@ -124,7 +124,7 @@ def save_plan(store: Store, principal: Principal, plan: PatrolPlan, title: str) 
         raise InvalidInput("patrol.no_title")
     plan_id = f"{plan.town_id}:patrol:{uuid.uuid4().hex[:8]}"
     plans, stops = plan_frames(plan, plan_id, title.strip(), principal.role)
-    store.append_batch([("patrol_plans", plans), ("patrol_stops", stops)])
+    store.append_batch([(PATROL_PLANS, plans), (PATROL_STOPS, stops)])
     audit.record(store, principal, "save_patrol_plan", PATROL_PLANS.name, [plan_id],
                  {"town_id": plan.town_id, "locality_id": plan.ranking.request.locality_id or "",
                   "stops": len(plan.stops)})
@@ -136,14 +136,14 @@ def load_plans(store: Store, town_id: str) -> gpd.GeoDataFrame:
     if "patrol_plans" not in store.layer_names():
         return gpd.GeoDataFrame(columns=[*PATROL_PLANS.columns, "geometry"],
                                 geometry="geometry", crs="EPSG:4326")
-    plans = store.read("patrol_plans", town_id)
+    plans = store.read(PATROL_PLANS, town_id)
     return plans.sort_values("created_at", ascending=False).reset_index(drop=True)
 
 
 def load_stops(store: Store, plan_id: str) -> gpd.GeoDataFrame:
     """The stops of a saved plan in route order; ``ValueError`` for an unknown plan."""
     if "patrol_stops" in store.layer_names():
-        stops = store.read("patrol_stops")
+        stops = store.read(PATROL_STOPS)
         mine = stops[stops["plan_id"] == plan_id]
         if len(mine):
             return mine.sort_values("position").reset_index(drop=True)
@@ -169,7 +169,7 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
              for position, point in zip(stops["position"], stops.geometry, strict=True)]
     measure_id = add_measure(store, principal, strategy_id, goal_id, text, list(owners),
                              status, time_frame, links)
-    store.update_rows("patrol_plans", "plan_id",
+    store.update_rows(PATROL_PLANS, "plan_id",
                       pd.DataFrame({"plan_id": [plan_id], "measure_id": [measure_id]}))
     audit.record(store, principal, "save_patrol_measure", PATROL_PLANS.name,
                  [plan_id, measure_id], {"strategy_id": strategy_id, "goal_id": goal_id})

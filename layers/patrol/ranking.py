@@ -48,7 +48,7 @@ from layers.hotspots.analysis import (
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import HexGrid, build_grid
 from layers.hotspots.privacy import DEFAULT_K, public_mask
-from layers.schema import TIMES_OF_DAY
+from layers.schema import LOCALITIES, PINS, TIMES_OF_DAY, TOWNS
 from layers.store import Store
 
 FACTORS: Final = ("fear", "crime", "time")
@@ -162,7 +162,7 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
     except HotspotInputError as exc:
         raise RankingError(exc.code, **exc.params) from exc
     cells = report.cells.copy()
-    area = shapely.union_all(to_metric(store.read("towns", request.town_id)).geometry.to_numpy())
+    area = shapely.union_all(to_metric(store.read(TOWNS, request.town_id)).geometry.to_numpy())
     grid = build_grid(area, request.cell_m)
     centres = grid.centres()
     notes: list[str] = []
@@ -259,7 +259,7 @@ def _relative(values: np.ndarray) -> np.ndarray:
 def _scope(store: Store, request: RankingRequest, centres: np.ndarray) -> tuple[np.ndarray, str]:
     if request.locality_id is None:
         return np.ones(len(centres), dtype=bool), ""
-    localities = store.read("localities", request.town_id)
+    localities = store.read(LOCALITIES, request.town_id)
     match = localities[localities["locality_id"].astype(str) == request.locality_id]
     if match.empty:
         raise RankingError("unknown_locality", locality=request.locality_id,
@@ -274,7 +274,7 @@ def _public_pins(store: Store, request: RankingRequest, grid: HexGrid
                  ) -> tuple[pd.DataFrame, np.ndarray]:
     """Approved pins a public view may count (sensitive ones only in cells of ≥ k) and their
     cells; pins outside the grid are dropped."""
-    pins = PinFilter().apply(store.read("pins", request.town_id))
+    pins = PinFilter().apply(store.read(PINS, request.town_id))
     x, y = metric_xy(pins)
     located = grid.locate(np.nan_to_num(x), np.nan_to_num(y))
     keep = public_mask(pins["category"], located, request.k) & (located >= 0)

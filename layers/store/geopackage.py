@@ -1,18 +1,31 @@
-"""GeoPackage backend: one SQLite file, read and written through pyogrio (GDAL)."""
+"""GeoPackage backend: one SQLite file, read through pyogrio (GDAL), written through GDAL or
+SQLite.
+
+Writes of a few rows (a tablet's pin, a strategy edit, everything inside ``transaction()``)
+are one SQLite transaction on the file; long ones (an import streamed chunk by chunk, a new
+store) are GDAL writes into a private copy that replaces the file when they went through.
+The write counters per (layer, town) live in the table :data:`VERSIONS_TABLE`, which GDAL
+does not list as a layer, bumped in the transaction (or the copy) of each write.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import glob
+import json
 import os
+import secrets
 import shutil
 import sqlite3
+import struct
 import tempfile
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, cast
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +37,22 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
 from layers.schema import LAYERS_BY_NAME
-from layers.store.base import RowMatch, Store, StoreError
+from layers.store.base import (
+    NO_TOWN,
+    Layer,
+    RowMatch,
+    Store,
+    StoreError,
+    attribute_columns,
+    check_crs,
+    check_required,
+    column_kinds,
+    column_values,
+    layer_name,
+    promoted,
+    towns_of,
+    typed,
+)
 
 #: Readers and the writer share the file: without a busy timeout SQLite answers "database is
 #: locked" at once when a map page reads while a tablet's pin commits. GDAL applies these
@@ -32,7 +60,77 @@ from layers.store.base import RowMatch, Store, StoreError
 BUSY_TIMEOUT_MS: Final = 30_000
 #: Name ending of a writer's private copy of the store (SQLite may add -journal etc.).
 TEMPORARY_SUFFIX: Final = ".tmp.gpkg"
+#: The write counters: (layer, town_id, version); the row ("", "") holds the store's
+#: generation, a random number drawn when the table is created (a new store, an old one's
+#: first write). Not a layer: it is not registered in ``gpkg_contents``.
+VERSIONS_TABLE: Final = "mapa_versions"
+#: The pandas kind a column of each declared GeoPackage type is written and read as.
+DECLARED_KINDS: Final = {"TEXT": "str", "INTEGER": "int64", "BIGINT": "int64",
+                         "MEDIUMINT": "int32", "INT": "int32", "SMALLINT": "int32",
+                         "TINYINT": "int32", "REAL": "float64", "DOUBLE": "float64",
+                         "FLOAT": "float32", "BOOLEAN": "bool", "DATETIME": "datetime"}
+#: The type a new attribute table declares for a column of each kind (as GDAL does).
+KIND_DECLARATIONS: Final = {"str": "TEXT", "int64": "INTEGER", "int32": "MEDIUMINT",
+                            "float64": "REAL", "float32": "FLOAT", "bool": "BOOLEAN",
+                            "datetime": "DATETIME", "datetimetz": "DATETIME"}
 pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_TIMEOUT_MS}"})
+#: Offset and size of SQLite's file change counter in the database header, and the offset
+#: of its write version (2 = WAL mode).
+CHANGE_COUNTER: Final = (24, 4)
+WRITE_VERSION: Final = 18
+#: The write counters last read per store file, with the file's change stamp then.
+_COUNTERS: dict[Path, tuple[tuple[int, int, int, bytes], list[tuple[str, str, int]]]] = {}
+
+
+@dataclass
+class _Table:
+    """A layer's table as SQLite declares it: attribute columns (name → kind, in order) and
+    its geometry column, type and SRS id (None for an attribute table)."""
+
+    name: str
+    columns: dict[str, str]
+    geometry: tuple[str, str, int] | None = None
+
+
+@dataclass
+class _Transaction:
+    """An open write transaction: its connection, the tables it looked up or created, and
+    the (layer, town) pairs it changed."""
+
+    db: sqlite3.Connection
+    tables: dict[str, _Table | None] = field(default_factory=dict)
+    touched: set[tuple[str, str]] = field(default_factory=set)
+
+    def table(self, layer: str) -> _Table | None:
+        """The layer's table (None when the store has no such layer), read once."""
+        if layer not in self.tables:
+            self.tables[layer] = _declared_table(self.db, layer)
+        return self.tables[layer]
+
+    def require(self, layer: str, columns: Iterable[str]) -> _Table:
+        """The layer's table, after checking that it has ``columns``.
+
+        Names are checked before they are quoted into SQL, so no caller-supplied text
+        reaches a statement except as a bound parameter.
+        """
+        table = self.table(layer)
+        if table is None:
+            raise StoreError("store.no_layer", layer=layer)
+        unknown = [c for c in columns if c not in table.columns]
+        if unknown:
+            raise StoreError("store.no_columns", layer=layer, columns=unknown)
+        return table
+
+    def touch_where(self, table: _Table, where: str, values: Sequence[object]) -> None:
+        """Count the towns of the rows ``where`` selects as changed (before changing them)."""
+        spec = LAYERS_BY_NAME.get(table.name)
+        if spec is None or spec.town_column is None or spec.town_column not in table.columns:
+            self.touched.add((table.name, NO_TOWN))
+            return
+        for (town,) in self.db.execute(
+                f'SELECT DISTINCT "{spec.town_column}" FROM "{table.name}" WHERE {where}',
+                values):
+            self.touched.add((table.name, NO_TOWN if town is None else str(town)))
 
 
 class GeoPackageStore(Store):
@@ -45,6 +143,7 @@ class GeoPackageStore(Store):
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.location = str(self.path)
+        self._local = threading.local()  # the thread's open _Transaction, if any
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -61,145 +160,203 @@ class GeoPackageStore(Store):
     def _layer_names(self) -> list[str]:
         """Layer names without taking the file lock (for callers that hold it already)."""
         try:
-            return [str(name) for name, _ in pyogrio.list_layers(self.path)]
+            # GDAL lists unregistered tables too when the file has no attribute table
+            return [str(name) for name, _ in pyogrio.list_layers(self.path)
+                    if name != VERSIONS_TABLE]
         except DataSourceError as exc:
             raise StoreError("store.unreadable", location=self.path, detail=exc) from exc
 
-    def read(self, layer: str, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+    def read(self, layer: Layer, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
         self._require()
-        spec = LAYERS_BY_NAME.get(layer)
+        name = layer_name(layer)
+        spec = LAYERS_BY_NAME.get(name)
         where = None
         if town_id is not None:
             if spec is None or spec.town_column is None:
-                raise StoreError("store.not_per_town", layer=layer)
+                raise StoreError("store.not_per_town", layer=name)
             where = f"{spec.town_column} = '{_sql_literal(town_id)}'"
         try:
             with self._file_lock(fcntl.LOCK_SH):
-                frame = pyogrio.read_dataframe(self.path, layer=layer, where=where)
+                frame = pyogrio.read_dataframe(self.path, layer=name, where=where)
         except (DataLayerError, DataSourceError) as exc:
-            raise StoreError("store.read_failed", layer=layer, location=self.path,
-                                 detail=exc) from exc
+            raise StoreError("store.read_failed", layer=name, location=self.path,
+                             detail=exc) from exc
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is None:
             frame = frame.set_crs(STORAGE_CRS)
         return frame
 
     def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:
+        if self._open() is not None:
+            raise StoreError("store.replace_in_transaction")
         for name, frame in frames.items():
-            _check_crs(name, frame)
+            check_crs(name, frame)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._writer_lock():
             tmp = self._temporary()
             try:
                 for name, frame in frames.items():
                     _write_layer(tmp, name, frame)
+                with _connected(tmp) as db, db:
+                    _count_writes(db, set())  # a new generation: every token changes
                 os.replace(tmp, self.path)
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
 
-    def append_batch(self, items: Iterable[tuple[str, pd.DataFrame]],
+    def append_batch(self, items: Iterable[tuple[Layer, pd.DataFrame]],
                      unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
         """Append under the writer lock, all or nothing.
 
         Writers take an exclusive lock on a sidecar ``.lock`` file first, so concurrent
         writers (several devices, several processes) queue instead of overwriting each other.
-        One frame for one existing layer (a tablet's pin) is written in place: GDAL writes it
-        in one SQLite transaction. Anything longer (an import streaming chunk by chunk) goes
-        to a copy of the file that replaces the store only when every chunk went through.
+        One frame for one existing layer (a tablet's pin), and anything inside
+        ``transaction()``, is inserted in one SQLite transaction. Anything longer (an import
+        streaming chunk by chunk) goes to a copy of the file, written by GDAL, that replaces
+        the store only when every chunk went through.
         """
         self._require()
+        keys = dict(unique_keys or {})
+        if self._open() is not None or (isinstance(items, Sequence) and len(items) == 1
+                                        and layer_name(items[0][0]) in self.layer_names()):
+            with self._writing() as tx:
+                batch = _Batch(keys, tx.table, tx.db)
+                for layer, frame in batch.rows(items):
+                    table = tx.table(layer)
+                    if table is None:
+                        table = tx.tables[layer] = _create_table(tx.db, layer, frame)
+                    _insert(tx.db, table, frame)
+                    tx.touched.update((layer, town) for town in towns_of(layer, frame))
+                return batch.written
         with self._writer_lock():
-            present = set(self.layer_names())
-            batch = _Batch(self.path, present, unique_keys or {})
-            if isinstance(items, Sequence) and len(items) == 1 and items[0][0] in present:
-                with self._file_lock(fcntl.LOCK_EX):
-                    return batch.write(self.path, items)
             tmp = self._temporary()
             try:
                 shutil.copy2(self.path, tmp)
-                with _unsynchronised_sqlite(), _spatial_index_deferred(tmp):
-                    written = batch.write(tmp, items)
+                with _connected(tmp) as db:
+                    batch = _Batch(keys, lambda layer: _declared_table(db, layer), db)
+                    with _unsynchronised_sqlite(), _spatial_index_deferred(tmp):
+                        touched: set[tuple[str, str]] = set()
+                        for layer, frame in batch.rows(items):
+                            _write_layer(tmp, layer, frame, append=layer in batch.present)
+                            batch.present.add(layer)
+                            touched.update((layer, town) for town in towns_of(layer, frame))
+                    with db:
+                        _count_writes(db, touched)
                 _fsync(tmp)
                 os.replace(tmp, self.path)
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
-        return written
+        return batch.written
 
-    def update_rows(self, layer: str, key: str, changes: pd.DataFrame) -> int:
-        with self._writer_lock(), self._file_lock(fcntl.LOCK_EX), \
-                self._sqlite(layer, [key, *changes.columns]) as db:
-            columns = [c for c in changes.columns if c != key]
+    def update_rows(self, layer: Layer, key: str, changes: pd.DataFrame) -> int:
+        name = layer_name(layer)
+        with self._writing() as tx:
+            table = tx.require(name, [key, *changes.columns])
+            columns = [str(c) for c in changes.columns if c != key]
+            keys = column_values(changes[key], table.columns[key], key)
+            tx.touch_where(table, f'"{key}" IN (SELECT value FROM json_each(?))',
+                           [_json_list(keys)])
+            values = [_sqlite_values(changes[c], table.columns[c], c) for c in columns]
             assignments = ", ".join(f'"{c}" = ?' for c in columns)
-            cursor = db.executemany(
-                f'UPDATE "{layer}" SET {assignments} WHERE "{key}" = ?',
-                [(*(_sql_value(v) for v in row[columns]), str(row[key]))
-                 for _, row in changes.iterrows()])
+            cursor = tx.db.executemany(
+                f'UPDATE "{name}" SET {assignments} WHERE "{key}" = ?',
+                list(zip(*values, keys, strict=True)))
             return cursor.rowcount
 
-    def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
-        with self._writer_lock(), self._file_lock(fcntl.LOCK_EX), \
-                self._sqlite(layer, [key]) as db:
-            cursor = db.executemany(f'DELETE FROM "{layer}" WHERE "{key}" = ?',
-                                    [(str(v),) for v in values])
-            return cursor.rowcount
+    def delete_rows(self, layer: Layer, key: str, values: Iterable[str]) -> int:
+        name = layer_name(layer)
+        with self._writing() as tx:
+            table = tx.require(name, [key])
+            keys = column_values(pd.Series(list(values), dtype=object), table.columns[key], key)
+            where = f'"{key}" IN (SELECT value FROM json_each(?))'
+            tx.touch_where(table, where, [_json_list(keys)])
+            return tx.db.execute(f'DELETE FROM "{name}" WHERE {where}',
+                                 [_json_list(keys)]).rowcount
 
     def delete_matching(self, matches: Sequence[RowMatch]) -> dict[str, int]:
         """One SQLite transaction for every match; names checked before any SQL runs."""
         self._require()
-        with self._writer_lock(), self._file_lock(fcntl.LOCK_EX):
-            present = set(self._layer_names())
-            fields: dict[str, set[str]] = {}
+        with self._writing() as tx:
             for match in matches:
-                if match.layer not in present:
-                    raise StoreError("store.no_layer", layer=match.layer)
-                if match.layer not in fields:
-                    info = pyogrio.read_info(self.path, layer=match.layer)
-                    fields[match.layer] = {str(f) for f in info["fields"]}
                 named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
-                unknown = [c for c in named if c not in fields[match.layer]]
-                if unknown or not named:
-                    raise StoreError("store.delete_columns", layer=match.layer, columns=named)
+                table = tx.table(match.layer)
+                if table is None:
+                    raise StoreError("store.no_layer", layer=match.layer)
+                if not named or any(c not in table.columns for c in named):
+                    raise StoreError("store.delete_columns", layer=table.name, columns=named)
             deleted: dict[str, int] = {}
-            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-            _register_gpkg_functions(db)
-            try:
-                with db:  # commits on success, rolls back on error
-                    for match in matches:
-                        terms = [f'"{c}" = ?' for c in match.equals]
-                        values = [_sql_value(v) for v in match.equals.values()]
-                        if match.prefix:
-                            column, text = match.prefix
-                            terms.append(f'substr("{column}", 1, ?) = ?')
-                            values += [len(text), text]
-                        cursor = db.execute(
-                            f'DELETE FROM "{match.layer}" WHERE {" AND ".join(terms)}', values)
-                        deleted[match.layer] = deleted.get(match.layer, 0) + cursor.rowcount
-            finally:
-                db.close()
+            for match in matches:
+                table = cast(_Table, tx.table(match.layer))
+                terms = [f'"{c}" = ?' for c in match.equals]
+                values = [_sql_value(v) for v in match.equals.values()]
+                if match.prefix:
+                    column, text = match.prefix
+                    terms.append(f'substr("{column}", 1, ?) = ?')
+                    values += [len(text), text]
+                where = " AND ".join(terms)
+                tx.touch_where(table, where, values)
+                cursor = tx.db.execute(f'DELETE FROM "{table.name}" WHERE {where}', values)
+                deleted[table.name] = deleted.get(table.name, 0) + cursor.rowcount
         return deleted
 
-    @contextlib.contextmanager
-    def _sqlite(self, layer: str, columns: Iterable[str]) -> Iterator[sqlite3.Connection]:
-        """One SQLite transaction on the store, after checking the layer and column names.
+    def _open(self) -> _Transaction | None:
+        return cast(_Transaction | None, getattr(self._local, "transaction", None))
 
-        Names are checked against the layer's fields before they are quoted into SQL, so no
-        caller-supplied text reaches the statement except as a bound parameter.
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._writing():
+            yield
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[_Transaction]:
+        """The thread's write transaction, or a new one: one SQLite transaction on the file
+        under the writer lock, counting its writes before it commits.
+
+        Readers keep reading the file meanwhile (they see it as it was); the commit waits for
+        them under the file lock (see :meth:`_file_lock`).
         """
+        current = self._open()
+        if current is not None:
+            yield current
+            return
         self._require()
-        if layer not in self._layer_names():
-            raise StoreError("store.no_layer", layer=layer)
-        fields = {str(f) for f in pyogrio.read_info(self.path, layer=layer)["fields"]}
-        unknown = [c for c in columns if c not in fields]
-        if unknown:
-            raise StoreError("store.no_columns", layer=layer, columns=unknown)
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
-        _register_gpkg_functions(db)
-        try:
-            with db:  # commits on success, rolls back on error
-                yield db
-        finally:
-            db.close()
+        with self._writer_lock(), _connected(self.path) as db:
+            db.isolation_level = None  # transactions are begun and ended below
+            current = self._local.transaction = _Transaction(db)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield current
+                    if current.touched:
+                        _count_writes(db, current.touched)
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                with self._file_lock(fcntl.LOCK_EX):
+                    db.execute("COMMIT")
+            finally:
+                self._local.transaction = None
+
+    def _counters(self, layers: set[str]) -> tuple[str, dict[tuple[str, str], int]]:
+        """Read under the shared file lock; kept per process while the file's change stamp
+        (:func:`_change_stamp`) stays the same, so a page asking for several keys per run
+        reads the table once."""
+        if not self.exists():
+            return "missing", {}
+        with self._file_lock(fcntl.LOCK_SH):
+            stamp = _change_stamp(self.path)
+            known = _COUNTERS.get(self.path)
+            if stamp is not None and known is not None and known[0] == stamp:
+                rows = known[1]
+            else:
+                with _connected(self.path) as db:
+                    rows = (db.execute(f'SELECT layer, town_id, version FROM "{VERSIONS_TABLE}"'
+                                       ).fetchall() if _has_table(db, VERSIONS_TABLE) else [])
+                if stamp is not None:
+                    _COUNTERS[self.path] = (stamp, rows)
+        generation = next((str(v) for layer, town, v in rows if (layer, town) == ("", "")), "0")
+        return generation, {(str(layer), str(town)): int(v) for layer, town, v in rows
+                            if layer in layers}
 
     @contextlib.contextmanager
     def _writer_lock(self) -> Iterator[None]:
@@ -393,33 +550,41 @@ def _fsync(path: Path) -> None:
 
 
 class _Batch:
-    """The checks and bookkeeping of one :meth:`GeoPackageStore.append_batch` call."""
+    """The checks and bookkeeping of one :meth:`GeoPackageStore.append_batch` call.
 
-    def __init__(self, store_path: Path, present: set[str],
-                 unique_keys: Mapping[str, str]) -> None:
-        self.store_path = store_path
-        self.present = present
-        self.fields: dict[str, list[str]] = {}  # of the layers this batch touched
+    ``table`` looks a layer's table up (None: not in the store), ``db`` is a connection to the
+    file being written, for the unique-key checks.
+    """
+
+    def __init__(self, unique_keys: Mapping[str, str],
+                 table: Callable[[str], _Table | None], db: sqlite3.Connection) -> None:
         self.unique_keys = unique_keys
+        self.table = table
+        self.db = db
+        self.present: set[str] = set()  # layers found in the store or written by this batch
+        self.fields: dict[str, list[str]] = {}  # of the layers this batch touched
         self.seen: dict[str, set[str]] = {layer: set() for layer in unique_keys}
+        self.written: dict[str, int] = {}
 
-    def write(self, target: Path, items: Iterable[tuple[str, pd.DataFrame]]) -> dict[str, int]:
-        written: dict[str, int] = {}
-        for layer, frame in items:
-            _check_crs(layer, frame)
-            if layer in self.present and layer not in self.fields:
-                info = pyogrio.read_info(self.store_path, layer=layer)
-                self.fields[layer] = [str(f) for f in info["fields"]]
+    def rows(self, items: Iterable[tuple[Layer, pd.DataFrame]]
+             ) -> Iterator[tuple[str, pd.DataFrame]]:
+        """(layer name, rows to write) of ``items``, checked; raises ``StoreError`` for a
+        refused frame. Rows yielded count as written once the caller asks for the next."""
+        for item, frame in items:
+            layer = layer_name(item)
+            check_crs(layer, frame)
+            if layer not in self.fields:
+                found = self.table(layer)
+                if found is not None:
+                    self.fields[layer] = list(found.columns)
+                    self.present.add(layer)
             _check_columns(layer, frame, self.fields.get(layer))
             frame = self._only_new(layer, frame)
             if frame.empty:
                 continue
-            _write_layer(target, layer, frame, append=layer in self.fields)
-            self.fields.setdefault(layer, [str(c) for c in frame.columns
-                                           if c != _geometry_name(frame)])
-            self.present.add(layer)
-            written[layer] = written.get(layer, 0) + len(frame)
-        return written
+            yield layer, frame
+            self.fields.setdefault(layer, attribute_columns(frame))
+            self.written[layer] = self.written.get(layer, 0) + len(frame)
 
     def _only_new(self, layer: str, frame: pd.DataFrame) -> pd.DataFrame:
         """Drop rows whose unique key is stored already or repeated within this batch."""
@@ -427,48 +592,163 @@ class _Batch:
         if column is None or frame.empty:
             return frame
         keys = frame[column].astype(str)
-        stored = (_stored_keys(self.store_path, layer, column, keys.unique().tolist())
+        stored = (_stored_keys(self.db, layer, column, keys.unique().tolist())
                   if layer in self.present else set())
         fresh = ~keys.isin(stored | self.seen[layer]) & ~keys.duplicated()
         self.seen[layer].update(keys[fresh])
         return frame[fresh.to_numpy()]
 
 
-def _stored_keys(path: Path, layer: str, column: str, candidates: list[str]) -> set[str]:
+def _stored_keys(db: sqlite3.Connection, layer: str, column: str,
+                 candidates: list[str]) -> set[str]:
     """Which of ``candidates`` are already in ``layer.column`` (names checked by the caller)."""
     found: set[str] = set()
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        for start in range(0, len(candidates), 500):  # SQLite's bound-parameter limit
-            part = candidates[start:start + 500]
-            marks = ",".join("?" * len(part))
-            rows = db.execute(f'SELECT "{column}" FROM "{layer}" WHERE "{column}" IN ({marks})',
-                              part)
-            found.update(str(r[0]) for r in rows)
-    finally:
-        db.close()
+    for start in range(0, len(candidates), 500):  # SQLite's bound-parameter limit
+        part = candidates[start:start + 500]
+        marks = ",".join("?" * len(part))
+        rows = db.execute(f'SELECT "{column}" FROM "{layer}" WHERE "{column}" IN ({marks})', part)
+        found.update(str(r[0]) for r in rows)
     return found
 
 
-def _check_crs(name: str, frame: pd.DataFrame) -> None:
-    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
-            and frame.crs.to_epsg() != 4326:
-        raise StoreError("store.not_storage_crs", layer=name, crs=frame.crs)
-
-
-def _geometry_name(frame: pd.DataFrame) -> str | None:
-    return frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
-
-
 def _check_columns(layer: str, frame: pd.DataFrame, fields: list[str] | None) -> None:
-    if fields is None:
-        return
-    given = [str(c) for c in frame.columns if c != _geometry_name(frame)]
-    if sorted(given) != sorted(fields):
+    given = attribute_columns(frame)
+    if fields is not None and sorted(given) != sorted(fields):
         raise StoreError("store.append_columns", layer=layer, given=given, fields=fields)
+    check_required(layer, frame)
+
+
+@contextlib.contextmanager
+def _connected(path: Path) -> Iterator[sqlite3.Connection]:
+    """A SQLite connection to ``path`` that can run GeoPackage's R-tree triggers."""
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    _register_gpkg_functions(db)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _change_stamp(path: Path) -> tuple[int, int, int, bytes] | None:
+    """The file's inode, modification time, size and SQLite change counter: they stay the
+    same until a commit or a replacement of the file. None for a file in WAL mode, whose
+    commits leave the counter."""
+    with open(path, "rb") as handle:
+        header = handle.read(CHANGE_COUNTER[0] + CHANGE_COUNTER[1])
+        if header[WRITE_VERSION:WRITE_VERSION + 1] == b"\x02":
+            return None
+        stat = os.fstat(handle.fileno())
+        return stat.st_ino, stat.st_mtime_ns, stat.st_size, header[CHANGE_COUNTER[0]:]
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                      (name,)).fetchone() is not None
+
+
+#: GeoPackage's geometry type names → the names of the layer specs (and PostGIS).
+_GEOMETRY_NAMES: Final = {name.upper(): name for name in (
+    "Geometry", "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
+    "MultiPolygon")}
+
+
+def _declared_table(db: sqlite3.Connection, layer: str) -> _Table | None:
+    """The table of ``layer`` as SQLite declares it (None: the store has no such layer)."""
+    if db.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (layer,)).fetchone() \
+            is None:
+        return None
+    found = db.execute("SELECT column_name, geometry_type_name, srs_id FROM "
+                       "gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
+    geometry = None if found is None else (
+        str(found[0]), _GEOMETRY_NAMES.get(str(found[1]).upper(), "Geometry"), int(found[2]))
+    columns = {str(name): DECLARED_KINDS.get(str(declared).split("(")[0].upper(), "str")
+               for _, name, declared, _, _, primary in db.execute(
+                   f"PRAGMA table_info({_identifier(layer)})")
+               if not primary and (geometry is None or name != geometry[0])}
+    return _Table(layer, columns, geometry)
+
+
+def _create_table(db: sqlite3.Connection, layer: str, frame: pd.DataFrame) -> _Table:
+    """Create a new attribute table for ``frame`` inside the caller's transaction, as GDAL
+    would (typed from the layer's spec; see :func:`~layers.store.base.column_kinds`)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        raise StoreError("store.new_spatial_in_transaction", layer=layer)
+    kinds = column_kinds(layer, frame)
+    spec = LAYERS_BY_NAME.get(layer)
+    required = {c.name for c in spec.fields if not c.nullable} if spec is not None else set()
+    definitions = ['"fid" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL'] + [
+        f"{_identifier(c)} {KIND_DECLARATIONS[k]}{' NOT NULL' if c in required else ''}"
+        for c, k in kinds.items()]
+    db.execute(f"CREATE TABLE {_identifier(layer)} ({', '.join(definitions)})")
+    db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+               "last_change) VALUES (?, 'attributes', ?, '', "
+               "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", (layer, layer))
+    _create_indexes(db, layer)
+    return _Table(layer, kinds)
+
+
+def _insert(db: sqlite3.Connection, table: _Table, frame: pd.DataFrame) -> None:
+    """Insert the rows of ``frame`` (columns checked by the caller) into ``table``."""
+    names = list(table.columns)
+    values = [_sqlite_values(frame[c], table.columns[c], c) for c in names]
+    quoted = [_identifier(c) for c in names]
+    if table.geometry is not None:
+        column, geometry_type, srs_id = table.geometry
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise StoreError("store.append_no_geometry", layer=table.name)
+        values.append(_gpkg_blobs(frame.geometry, geometry_type, srs_id))
+        quoted.append(_identifier(column))
+    db.executemany(f"INSERT INTO {_identifier(table.name)} ({', '.join(quoted)}) "
+                   f"VALUES ({', '.join('?' * len(quoted))})", list(zip(*values, strict=True)))
+
+
+def _sqlite_values(series: pd.Series, kind: str, name: str) -> list[Any]:
+    """The values of ``series`` as SQLite stores a column of ``kind`` (as GDAL writes it)."""
+    values = column_values(series, kind, name)
+    if kind == "bool":
+        return [None if v is None else int(v) for v in values]
+    if kind.startswith("datetime"):
+        return [None if v is None else v.isoformat(timespec="milliseconds") for v in values]
+    return values
+
+
+def _gpkg_blobs(geometry: gpd.GeoSeries, geometry_type: str, srs_id: int
+                ) -> list[bytes | None]:
+    """GeoPackage geometry blobs (header, envelope unless a point, little-endian WKB)."""
+    geoms = promoted(geometry, geometry_type)
+    out: list[bytes | None] = []
+    for geom, wkb in zip(geoms, shapely.to_wkb(geoms, byte_order=1), strict=True):
+        if geom is None:
+            out.append(None)
+            continue
+        flags, envelope = 0b1, b""  # little-endian, no envelope
+        if geom.is_empty:
+            flags |= 0b10000
+        elif geom.geom_type != "Point":
+            minx, miny, maxx, maxy = geom.bounds
+            flags |= 0b10
+            envelope = struct.pack("<4d", minx, maxx, miny, maxy)
+        out.append(b"GP\x00" + bytes([flags]) + struct.pack("<i", srs_id) + envelope + wkb)
+    return out
+
+
+def _count_writes(db: sqlite3.Connection, touched: set[tuple[str, str]]) -> None:
+    """Bump the write counters of ``touched`` (layer, town) pairs, in the caller's
+    transaction; creates the counters (and draws the store's generation) the first time."""
+    if not _has_table(db, VERSIONS_TABLE):
+        db.execute(f'CREATE TABLE "{VERSIONS_TABLE}" (layer TEXT NOT NULL, town_id TEXT NOT '
+                   "NULL, version INTEGER NOT NULL, PRIMARY KEY (layer, town_id))")
+        db.execute(f'INSERT INTO "{VERSIONS_TABLE}" VALUES (\'\', \'\', ?)',
+                   (secrets.randbits(62),))
+    db.executemany(f'INSERT INTO "{VERSIONS_TABLE}" VALUES (?, ?, 1) ON CONFLICT '
+                   "(layer, town_id) DO UPDATE SET version = version + 1", sorted(touched))
 
 
 def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = False) -> None:
+    """Write ``frame`` to layer ``name`` of ``path`` with GDAL; a new layer's column types
+    come from its spec (:func:`~layers.store.base.typed`), its indexes are made after it."""
+    if not append:
+        frame = typed(name, frame)
     if isinstance(frame, gpd.GeoDataFrame):
         spec = LAYERS_BY_NAME.get(name)
         geometry_type = spec.geometry if spec is not None and spec.geometry else None
@@ -480,6 +760,17 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = Fals
     else:
         pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG",
                                 append=append)
+    if not append:
+        with _connected(path) as db, db:
+            _create_indexes(db, name)
+
+
+def _create_indexes(db: sqlite3.Connection, layer: str) -> None:
+    """The B-tree indexes the layer's spec asks for (its town column and key)."""
+    spec = LAYERS_BY_NAME.get(layer)
+    for column in spec.indexed if spec is not None else ():
+        db.execute(f"CREATE INDEX IF NOT EXISTS {_identifier(f'{layer}_{column}_key')} "
+                   f"ON {_identifier(layer)} ({_identifier(column)})")
 
 
 _ENVELOPE_BYTES: Final = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
@@ -529,3 +820,15 @@ def _sql_value(value: object) -> object:
 
 def _sql_literal(value: str) -> str:
     return value.replace("'", "''")
+
+
+def _identifier(name: str) -> str:
+    """``name`` quoted as an SQL identifier; ``StoreError`` for a name that cannot be one."""
+    if '"' in name or "\x00" in name or not name:
+        raise StoreError("store.bad_name", name=name)
+    return f'"{name}"'
+
+
+def _json_list(values: list[Any]) -> str:
+    """``values`` as a JSON array, bound as one parameter (``json_each``), not hundreds."""
+    return json.dumps(values)

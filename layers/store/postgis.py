@@ -4,12 +4,14 @@ Layout: one table per layer in the ``mapa`` schema (``fid`` bigserial key, the f
 columns, a ``geom`` column of the layer's geometry type in EPSG:4326 with a GiST index, a
 B-tree index on the town column); the catalog of layers and columns (with the pandas kind
 each column is read back as, so reads give the dtypes a GeoPackage read gives) and the data
-version live in ``mapa_meta`` (created by the Alembic migrations in ``migrations/``).
+version and the write counters per (layer, town) live in ``mapa_meta`` (created by the
+Alembic migrations in ``migrations/``). A layer's column types come from its spec.
 
 Every write is one transaction that first takes a transaction-level advisory lock: writers
 queue (none is lost, ``unique_keys`` checks see every earlier writer's rows), readers never
 wait (MVCC) and see the store before or after a write, never half of it. A writer that dies
-leaves nothing behind: the server rolls its transaction back.
+leaves nothing behind: the server rolls its transaction back. ``transaction()`` makes several
+writes one such transaction; reads in its thread meanwhile see its writes.
 
 Rows go in and come out with ``COPY`` (geometry as hex EWKB in, hex WKB out).
 """
@@ -22,7 +24,7 @@ import threading
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import geopandas as gpd
 import numpy as np
@@ -37,7 +39,21 @@ from psycopg_pool import ConnectionPool
 from layers.crs import STORAGE_CRS
 from layers.schema import LAYERS_BY_NAME
 from layers.store import migrations
-from layers.store.base import RowMatch, Store, StoreError
+from layers.store.base import (
+    NO_TOWN,
+    Layer,
+    RowMatch,
+    Store,
+    StoreError,
+    attribute_columns,
+    check_crs,
+    check_required,
+    column_kinds,
+    column_values,
+    layer_name,
+    promoted,
+    towns_of,
+)
 
 LAYER_SCHEMA: Final = migrations.LAYER_SCHEMA
 META: Final = migrations.META_SCHEMA
@@ -48,8 +64,6 @@ GEOMETRY_COLUMN: Final = "geom"
 KIND_TYPES: Final = {"str": "text", "int64": "bigint", "int32": "integer",
                      "float64": "double precision", "float32": "real", "bool": "boolean",
                      "datetime": "timestamp", "datetimetz": "timestamptz"}
-#: shapely's type ids of the single-part types a multi-part layer promotes.
-SINGLE_TYPE_IDS: Final = {"Point": 0, "LineString": 1, "Polygon": 3}
 #: PostgreSQL's identifier limit (longer names would be silently truncated).
 MAX_NAME: Final = 63
 
@@ -92,6 +106,17 @@ class _Layer:
     columns: dict[str, str] = field(default_factory=dict)  # name → kind, in table order
 
 
+@dataclass
+class _Transaction:
+    """An open write transaction: its connection and the (layer, town) pairs it changed."""
+
+    conn: psycopg.Connection[Any]
+    touched: set[tuple[str, str]] = field(default_factory=set)
+
+    def touch(self, layer: str, towns: Iterable[str]) -> None:
+        self.touched.update((layer, town) for town in towns)
+
+
 class PostGISStore(Store):
     """A store kept in a PostgreSQL database with PostGIS (``postgresql://`` URL)."""
 
@@ -102,12 +127,21 @@ class PostGISStore(Store):
         self.url = _URLS.get(url, url)
         self.location = redacted
         self._checked = False
+        self._local = threading.local()  # the thread's open _Transaction, if any
 
     # --- connections and schema ------------------------------------------------------
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled autocommit connection; database errors become ``StoreError``."""
+        """A pooled autocommit connection (inside :meth:`transaction`, the transaction's);
+        database errors become ``StoreError``."""
+        current = self._open()
+        if current is not None:
+            try:
+                yield current.conn
+            except psycopg.Error as exc:
+                raise StoreError("store.unavailable", location=self.location, detail=exc) from exc
+            return
         try:
             with _POOLS_LOCK:
                 pool = _POOLS.get(self.url)
@@ -173,7 +207,8 @@ class PostGISStore(Store):
             return [str(r[0]) for r in conn.execute(
                 f"SELECT name FROM {META}.layers ORDER BY position")]
 
-    def read(self, layer: str, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+    def read(self, layer: Layer, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
+        layer = layer_name(layer)
         with self._connect() as conn:
             info = self._layer(conn, layer)
             where: sql.Composable = sql.SQL("")
@@ -214,31 +249,68 @@ class PostGISStore(Store):
             row = conn.execute(f"SELECT store_id, version FROM {META}.state").fetchone()
         return f"{row[0]}-{row[1]}" if row else "missing"
 
+    def _counters(self, layers: set[str]) -> tuple[str, dict[tuple[str, str], int]]:
+        with self._connect() as conn:
+            if migrations.current_revision(conn) is None:
+                return "missing", {}
+            self._revision(conn)
+            row = conn.execute(f"SELECT store_id FROM {META}.state").fetchone()
+            counters = {(str(layer), str(town)): int(count) for layer, town, count in
+                        conn.execute(f"SELECT layer, town_id, version FROM {META}.versions "
+                                     "WHERE layer = ANY(%s)", (sorted(layers),))}
+        return (str(row[0]) if row else "missing"), counters
+
     # --- writes ----------------------------------------------------------------------
 
+    def _open(self) -> _Transaction | None:
+        return cast(_Transaction | None, getattr(self._local, "transaction", None))
+
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[psycopg.Connection[Any]]:
-        """One write transaction holding the store's write lock; bumps the version."""
+    def transaction(self) -> Iterator[None]:
+        with self._writing():
+            yield
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[_Transaction]:
+        """The thread's write transaction, or a new one holding the store's write lock that
+        bumps the version and the write counters of what it touched when it commits."""
+        current = self._open()
+        if current is not None:
+            yield current
+            return
         with self._connect() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield conn
+            self._local.transaction = current = _Transaction(conn)
+            try:
+                yield current
+            finally:
+                self._local.transaction = None
             conn.execute(f"UPDATE {META}.state SET version = version + 1")
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {META}.versions (layer, town_id, version) VALUES (%s, %s, 1) "
+                    "ON CONFLICT (layer, town_id) DO UPDATE SET version = "
+                    f"{META}.versions.version + 1", sorted(current.touched))
 
     def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:
         for name, frame in frames.items():
-            _check_crs(name, frame)
+            check_crs(name, frame)
         with self._connect() as conn:
             if self._revision(conn) != migrations.HEAD:
                 self.migrate()
-        with self._writing() as conn:
+        with self._writing() as tx:
+            conn = tx.conn
             for name in self._catalog(conn):
                 conn.execute(sql.SQL("DROP TABLE {}").format(_table(name)))
             conn.execute(f"DELETE FROM {META}.layers")
+            # a new generation: every cached (layer, town) token changes
+            conn.execute(f"DELETE FROM {META}.versions")
+            conn.execute(f"UPDATE {META}.state SET store_id = gen_random_uuid()::text")
             for name, frame in frames.items():
                 info = _create_layer(conn, name, frame)
                 _copy_rows(conn, info, frame)
 
-    def append_batch(self, items: Iterable[tuple[str, pd.DataFrame]],
+    def append_batch(self, items: Iterable[tuple[Layer, pd.DataFrame]],
                      unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
         """Append in one transaction under the write lock, all or nothing.
 
@@ -249,11 +321,14 @@ class PostGISStore(Store):
         written: dict[str, int] = {}
         with self._connect() as conn:
             self._require(conn)
-        with self._writing() as conn:
+        with self._writing() as tx:
+            conn = tx.conn
             catalog = self._catalog(conn)
             seen: dict[str, set[str]] = {layer: set() for layer in keys}
-            for layer, frame in items:
-                _check_crs(layer, frame)
+            for item, frame in items:
+                layer = layer_name(item)
+                check_crs(layer, frame)
+                check_required(layer, frame)
                 info = catalog.get(layer)
                 if info is not None:
                     _check_columns(info, frame)
@@ -264,11 +339,14 @@ class PostGISStore(Store):
                 if info is None:
                     info = catalog[layer] = _create_layer(conn, layer, frame)
                 _copy_rows(conn, info, frame)
+                tx.touch(layer, towns_of(layer, frame))
                 written[layer] = written.get(layer, 0) + len(frame)
         return written
 
-    def update_rows(self, layer: str, key: str, changes: pd.DataFrame) -> int:
-        with self._writing() as conn:
+    def update_rows(self, layer: Layer, key: str, changes: pd.DataFrame) -> int:
+        layer = layer_name(layer)
+        with self._writing() as tx:
+            conn = tx.conn
             info = self._layer(conn, layer)
             columns = [str(c) for c in changes.columns if c != key]
             unknown = [c for c in [key, *columns] if c not in info.columns]
@@ -279,25 +357,32 @@ class PostGISStore(Store):
                 sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
                                    for c in columns),
                 sql.Identifier(key))
-            values = [_db_values(changes[c], info.columns[c], c) for c in [*columns, key]]
+            values = [column_values(changes[c], info.columns[c], c) for c in [*columns, key]]
+            tx.touch(layer, _towns_where(conn, info, sql.SQL("{} = ANY(%s)").format(
+                sql.Identifier(key)), [values[-1]]))
             with conn.cursor() as cursor:
                 cursor.executemany(statement, list(zip(*values, strict=True)))
                 return max(cursor.rowcount, 0)
 
-    def delete_rows(self, layer: str, key: str, values: Iterable[str]) -> int:
-        with self._writing() as conn:
+    def delete_rows(self, layer: Layer, key: str, values: Iterable[str]) -> int:
+        layer = layer_name(layer)
+        with self._writing() as tx:
+            conn = tx.conn
             info = self._layer(conn, layer)
             if key not in info.columns:
                 raise StoreError("store.no_columns", layer=layer, columns=[key])
-            wanted = _db_values(pd.Series(list(values), dtype=object), info.columns[key], key)
-            cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
-                _table(layer), sql.Identifier(key)), (wanted,))
+            wanted = column_values(pd.Series(list(values), dtype=object), info.columns[key], key)
+            where = sql.SQL("{} = ANY(%s)").format(sql.Identifier(key))
+            tx.touch(layer, _towns_where(conn, info, where, [wanted]))
+            cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(_table(layer), where),
+                                  (wanted,))
             return max(cursor.rowcount, 0)
 
     def delete_matching(self, matches: Sequence[RowMatch]) -> dict[str, int]:
         """One transaction for every match; every name is checked before anything is deleted."""
         deleted: dict[str, int] = {}
-        with self._writing() as conn:
+        with self._writing() as tx:
+            conn = tx.conn
             self._require(conn)
             catalog = self._catalog(conn)
             for match in matches:
@@ -306,20 +391,22 @@ class PostGISStore(Store):
                     raise StoreError("store.no_layer", layer=match.layer)
                 named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
                 if not named or any(c not in info.columns for c in named):
-                    raise StoreError("store.delete_columns", layer=match.layer, columns=named)
+                    raise StoreError("store.delete_columns", layer=info.name, columns=named)
             for match in matches:
-                kinds = catalog[match.layer].columns
+                info = catalog[match.layer]
                 terms = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in match.equals]
-                values = [_db_values(pd.Series([v], dtype=object), kinds[c], c)[0]
+                values = [column_values(pd.Series([v], dtype=object), info.columns[c], c)[0]
                           for c, v in match.equals.items()]
                 if match.prefix:
                     column, text = match.prefix
                     terms.append(sql.SQL("starts_with({}::text, %s)").format(
                         sql.Identifier(column)))
                     values.append(text)
+                where = sql.SQL(" AND ").join(terms)
+                tx.touch(info.name, _towns_where(conn, info, where, values))
                 cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(
-                    _table(match.layer), sql.SQL(" AND ").join(terms)), values)
-                deleted[match.layer] = deleted.get(match.layer, 0) + max(cursor.rowcount, 0)
+                    _table(info.name), where), values)
+                deleted[info.name] = deleted.get(info.name, 0) + max(cursor.rowcount, 0)
         return deleted
 
     # --- integrity -------------------------------------------------------------------
@@ -375,19 +462,20 @@ def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:
     return problems
 
 
-def _check_crs(name: str, frame: pd.DataFrame) -> None:
-    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
-            and frame.crs.to_epsg() != 4326:
-        raise StoreError("store.not_storage_crs", layer=name, crs=frame.crs)
-
-
-def _attribute_columns(frame: pd.DataFrame) -> list[str]:
-    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
-    return [str(c) for c in frame.columns if c != geometry]
+def _towns_where(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable,
+                 values: Sequence[Any]) -> set[str]:
+    """The towns of the rows of ``info`` that ``where`` (with ``values``) selects, for the
+    write counters (:data:`NO_TOWN` for a layer not kept per town)."""
+    spec = LAYERS_BY_NAME.get(info.name)
+    if spec is None or spec.town_column is None or spec.town_column not in info.columns:
+        return {NO_TOWN}
+    return {NO_TOWN if town is None else str(town) for (town,) in conn.execute(
+        sql.SQL("SELECT DISTINCT {}::text FROM {} WHERE {}").format(
+            sql.Identifier(spec.town_column), _table(info.name), where), values)}
 
 
 def _check_columns(info: _Layer, frame: pd.DataFrame) -> None:
-    given = _attribute_columns(frame)
+    given = attribute_columns(frame)
     if sorted(given) != sorted(info.columns):
         raise StoreError("store.append_columns", layer=info.name, given=given,
                          fields=list(info.columns))
@@ -395,41 +483,26 @@ def _check_columns(info: _Layer, frame: pd.DataFrame) -> None:
         raise StoreError("store.append_no_geometry", layer=info.name)
 
 
-def _kind(series: pd.Series) -> str:
-    """The kind a column is stored and read back as (pyogrio's GeoPackage types)."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        return "bool"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "int64" if _itemsize(dtype) >= 8 else "int32"
-    if pd.api.types.is_float_dtype(dtype):
-        return "float32" if _itemsize(dtype) == 4 else "float64"
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        return "datetimetz"
-    if pd.api.types.is_datetime64_dtype(dtype):
-        return "datetime"
-    return "str"
-
-
-def _itemsize(dtype: Any) -> int:
-    """Bytes per value of a numeric dtype (pandas' nullable dtypes included)."""
-    return int(getattr(dtype, "itemsize", 8))
-
-
 def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame) -> _Layer:
-    """Create the table of a new layer (with its indexes) and its catalog entry."""
+    """Create the table of a new layer (with its indexes) and its catalog entry.
+
+    Column types, NULL constraints, the geometry type and the indexed columns come from the
+    layer's spec; only a layer (or a column) no spec describes takes the frame's dtypes.
+    """
     if len(name.encode()) > MAX_NAME:
         raise StoreError("store.name_too_long", layer=name, limit=MAX_NAME)
-    columns = {c: _kind(frame[c]) for c in _attribute_columns(frame)}
+    columns = column_kinds(name, frame)
+    spec = LAYERS_BY_NAME.get(name)
     if any(len(c.encode()) > MAX_NAME or c == "fid" or c == GEOMETRY_COLUMN for c in columns):
         raise StoreError("store.column_names", layer=name, limit=MAX_NAME,
                          geometry=GEOMETRY_COLUMN)
     geometry_type = None
     if isinstance(frame, gpd.GeoDataFrame):
-        spec = LAYERS_BY_NAME.get(name)
         geometry_type = spec.geometry if spec is not None and spec.geometry else "Geometry"
+    required = {c.name for c in spec.fields if not c.nullable} if spec is not None else set()
     definitions: list[sql.Composable] = [sql.SQL("fid bigserial PRIMARY KEY")]
-    definitions += [sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(KIND_TYPES[k]))
+    definitions += [sql.SQL("{} {}{}").format(sql.Identifier(c), sql.SQL(KIND_TYPES[k]),
+                                               sql.SQL(" NOT NULL" if c in required else ""))
                     for c, k in columns.items()]
     if geometry_type is not None:
         definitions.append(sql.SQL("{} geometry({}, 4326)").format(
@@ -439,11 +512,10 @@ def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame)
     if geometry_type is not None:
         conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(
             _table(name), sql.Identifier(GEOMETRY_COLUMN)))
-    spec = LAYERS_BY_NAME.get(name)
-    if spec is not None and spec.town_column in columns:
-        # the map page reads one town's rows
-        conn.execute(sql.SQL("CREATE INDEX ON {} ({})").format(
-            _table(name), sql.Identifier(str(spec.town_column))))
+    for column in spec.indexed if spec is not None else ():
+        if column in columns:  # the map page reads one town's rows; ids find a row
+            conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(
+                _index_name(name, column), _table(name), sql.Identifier(column)))
     conn.execute(f"INSERT INTO {META}.layers (name, position, geometry_type) "
                  f"SELECT %s, coalesce(max(position), 0) + 1, %s FROM {META}.layers",
                  (name, geometry_type))
@@ -466,8 +538,7 @@ def _only_new(conn: psycopg.Connection[Any], info: _Layer | None, column: str,
     if info is not None:
         # one-off index so a tablet's retried pin does not scan the whole layer
         conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
-            sql.Identifier(f"{info.name}_{column}_key"[:MAX_NAME]), _table(info.name),
-            sql.Identifier(column)))
+            _index_name(info.name, column), _table(info.name), sql.Identifier(column)))
         stored = {str(r[0]) for r in conn.execute(
             sql.SQL("SELECT {}::text FROM {} WHERE {}::text = ANY(%s)").format(
                 sql.Identifier(column), _table(info.name), sql.Identifier(column)),
@@ -477,6 +548,11 @@ def _only_new(conn: psycopg.Connection[Any], info: _Layer | None, column: str,
     return frame[fresh.to_numpy()]
 
 
+def _index_name(layer: str, column: str) -> sql.Identifier:
+    """The name of the B-tree index on ``column`` of ``layer`` (one per column)."""
+    return sql.Identifier(f"{layer}_{column}_key"[:MAX_NAME])
+
+
 def _copy_rows(conn: psycopg.Connection[Any], info: _Layer, frame: pd.DataFrame) -> None:
     """``COPY`` the rows of ``frame`` into the layer's table (columns matched by name).
 
@@ -484,7 +560,7 @@ def _copy_rows(conn: psycopg.Connection[Any], info: _Layer, frame: pd.DataFrame)
     Python took most of an import's time. Arrow quotes every text value and leaves NULL
     unquoted and empty, which is how PostgreSQL's CSV tells NULL from the empty string.
     """
-    columns = {c: pa.array(_db_values(frame[c], kind, c), type=WRITE_TYPES[kind])
+    columns = {c: pa.array(column_values(frame[c], kind, c), type=WRITE_TYPES[kind])
                for c, kind in info.columns.items()}
     if info.geometry_type is not None:
         columns[GEOMETRY_COLUMN] = pa.array(_ewkb(frame.geometry, info.geometry_type),
@@ -507,49 +583,9 @@ def _ewkb(geometry: gpd.GeoSeries, geometry_type: str) -> list[str | None]:
     Promotion mirrors the GeoPackage backend, which stores e.g. a Polygon in a MultiPolygon
     layer as a one-part MultiPolygon.
     """
-    geoms = np.asarray(geometry.values, dtype=object)
-    if shapely.has_z(geoms).any():
-        geoms = shapely.force_2d(geoms)
-    if geometry_type.startswith("Multi"):
-        single = geometry_type.removeprefix("Multi")
-        promote = {"Point": shapely.multipoints, "LineString": shapely.multilinestrings,
-                   "Polygon": shapely.multipolygons}[single]
-        singles = shapely.get_type_id(geoms) == SINGLE_TYPE_IDS[single]
-        geoms[singles] = promote(geoms[singles][:, np.newaxis])  # one part each
+    geoms = promoted(geometry, geometry_type)
     hexes = shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
     return [None if h is None else str(h) for h in hexes]
-
-
-def _db_values(series: pd.Series, kind: str, name: str) -> list[Any]:
-    """The values of ``series`` as Python objects for a column of ``kind`` (None = NULL).
-
-    Raises ``StoreError`` when a value does not fit (e.g. 1.5 for an integer column).
-    """
-    mask = series.isna().to_numpy()
-    out: list[Any]
-    try:
-        if kind == "str":
-            out = [v if isinstance(v, str) else str(v)
-                   for v in series.to_numpy(dtype=object)]
-        elif kind in ("int64", "int32"):
-            numeric = pd.to_numeric(series).to_numpy(dtype="float64", na_value=0.0) \
-                if mask.any() or not pd.api.types.is_integer_dtype(series.dtype) \
-                else series.to_numpy()
-            if not np.all(np.mod(numeric, 1) == 0):
-                raise ValueError("not whole numbers")
-            out = np.asarray(numeric).astype(np.int64).tolist()
-        elif kind in ("float64", "float32"):
-            out = pd.to_numeric(series).to_numpy(dtype="float64", na_value=np.nan).tolist()
-        elif kind == "bool":
-            out = [bool(v) for v in series.to_numpy(dtype=object)]
-        else:  # datetime kinds
-            out = list(pd.to_datetime(series).dt.to_pydatetime())
-    except (TypeError, ValueError) as exc:
-        raise StoreError("store.column_type", column=name, type=KIND_TYPES[kind],
-                         detail=exc) from exc
-    for index in np.flatnonzero(mask):
-        out[index] = None
-    return out
 
 
 #: Arrow type the values of a column of each kind are written as.

@@ -41,7 +41,7 @@ from shapely.geometry import Point
 from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric, to_storage
 from layers.places import place_points
 from layers.privacy import grid_cells, public_pin_view
-from layers.schema import ANO_CASTECNE_NE
+from layers.schema import ANO_CASTECNE_NE, LOCALITIES, PINS, SERVICES, TOWNS
 from layers.store import Store
 from layers.strategy.model import Goal, Indicator, Link, Measure, Observation, Strategy
 from layers.strategy.tables import load_strategies
@@ -272,13 +272,13 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
 
 def load_area(store: Store, town_id: str, locality_id: str | None = None) -> AreaView:
     """:func:`area_view` of a town in ``store``; ``KeyError`` for an unknown town or locality."""
-    towns = store.read("towns")
+    towns = store.read(TOWNS)
     match = towns[towns["town_id"] == town_id]
     if match.empty:
         raise KeyError(f"no town {town_id!r} in {store.location}")
     return area_view(load_strategies(store), match.iloc[0], gpd.GeoDataFrame(match),
-                     store.read("localities", town_id), store.read("services", town_id),
-                     store.read("pins", town_id), locality_id)
+                     store.read(LOCALITIES, town_id), store.read(SERVICES, town_id),
+                     store.read(PINS, town_id), locality_id)
 
 
 def link_point(link: Link, places: Mapping[str, tuple[float, float]]) -> Point | None:

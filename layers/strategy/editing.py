@@ -5,18 +5,12 @@ Each write takes the :class:`~layers.access.principal.Principal` making it and f
 right ``edit_strategy`` (``AccessDenied`` before anything is read or written). It then reads the
 strategies (``load_strategies``), applies the change through the model
 (``layers.strategy.model``, which validates it and adds a :class:`HistoryEntry` with the
-principal's role, the UTC time and what changed), writes only the new or changed rows, and
-last appends an entry to the audit log (``layers.access.audit``: who by username, what, which
-ids). The store has no transaction spanning the change and the audit entry, so a failed audit
-write leaves the change stored and raises ``StoreError`` (as ``layers.access.guarded`` does).
-The change itself is written so:
-
-* new rows across tables (a measure, its links and its history entry; an observation and its
-  history entry) go in one ``Store.append_batch``, so they are stored all together or not at all;
-* a change of existing rows (a status, an edited goal or measure) is an ``update_rows`` followed
-  by the history append. The store has no transaction spanning both, so when the append fails
-  the rows are set back to their old values before the error propagates: either both are kept
-  or neither.
+principal's role, the UTC time and what changed), and writes, in one store transaction, only
+the new or changed rows, the history entry and an entry of the audit log
+(``layers.access.audit``: who by username, what, which ids). The three are stored together or
+not at all: when any write fails (the audit entry included) the store is left as it was and
+the error (``StoreError`` for a refused write) propagates. The derived tables of a strategy
+(``strategy_frames``) are built once per change.
 
 Everything is validated before the first write; ``ValueError`` names what is wrong (unknown
 strategy, goal, measure or indicator, a status outside ``MEASURE_STATUSES``, empty text, a value
@@ -52,6 +46,16 @@ from layers.access.roles import EDIT_STRATEGY, PROPOSE_MEASURES
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.errors import InvalidInput, NotFound
 from layers.places import place_points
+from layers.schema import (
+    GOALS,
+    HISTORY,
+    LOCALITIES,
+    MEASURE_LINKS,
+    MEASURES,
+    OBSERVATIONS,
+    SERVICES,
+    TOWNS,
+)
 from layers.store import Store
 from layers.strategy.area import link_point
 from layers.strategy.model import (
@@ -67,7 +71,7 @@ from layers.strategy.model import (
 from layers.strategy.tables import load_strategies, strategy_frames
 
 #: Link kinds naming a row of a per-town layer (``<kind>_id``), and that layer.
-_ID_LAYERS = {"locality": "localities", "service": "services"}
+_ID_LAYERS: Final = {"locality": LOCALITIES, "service": SERVICES}
 #: A goal number: parts of letters or digits joined by dots ("1.1.1", "A1.2", "2.C").
 GOAL_NUMBER: Final = re.compile(r"^[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*$")
 
@@ -100,7 +104,7 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
     new id is set). ``at`` defaults to :func:`now`. A measure in status "planned" needs the
     right ``propose_measures`` (police propose a patrol measure), any other status
     ``edit_strategy``. Raises ``AccessDenied`` and ``ValueError`` before writing anything (see
-    the module docstring), ``StoreError`` when the store refuses the batch (the store is then
+    the module docstring), ``StoreError`` when the store refuses a write (the store is then
     unchanged).
     """
     if status == "planned" and principal.can(PROPOSE_MEASURES):
@@ -125,14 +129,15 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
     changed = dataclasses.replace(strategy, measures=(*strategy.measures, measure),
                                   history=(*strategy.history, entry))
     frames = strategy_frames([changed])
-    store.append_batch([
-        ("measures", frames["measures"][frames["measures"]["measure_id"] == measure_id]),
-        ("measure_links",
-         frames["measure_links"][frames["measure_links"]["measure_id"] == measure_id]),
-        ("history", frames["history"].tail(1))])
-    audit.record(store, principal, "add_measure", "measures", [measure_id], {
-        "strategy_id": strategy_id, "goal_id": goal_id, "status": status,
-        "links": [k.target_kind for k in bound]})
+    with store.transaction():
+        store.append_batch([
+            (MEASURES, frames["measures"][frames["measures"]["measure_id"] == measure_id]),
+            (MEASURE_LINKS,
+             frames["measure_links"][frames["measure_links"]["measure_id"] == measure_id]),
+            (HISTORY, frames["history"].tail(1))])
+        audit.record(store, principal, "add_measure", MEASURES.name, [measure_id], {
+            "strategy_id": strategy_id, "goal_id": goal_id, "status": status,
+            "links": [k.target_kind for k in bound]})
     return measure_id
 
 
@@ -140,8 +145,8 @@ def update_measure_status(store: Store, principal: Principal, measure_id: str, s
                           at: str | None = None) -> bool:
     """Set the status of ``measure_id``; return False (writing nothing) when it already has it.
 
-    Raises ``AccessDenied``, ``ValueError`` for an unknown measure or status; on a failed
-    history write the old status is restored and the error re-raised.
+    Raises ``AccessDenied``, ``ValueError`` for an unknown measure or status, ``StoreError``
+    when a write fails (nothing is then stored).
     """
     who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
@@ -150,12 +155,12 @@ def update_measure_status(store: Store, principal: Principal, measure_id: str, s
                            at or now())
     if changed is strategy:
         return False
-    _update_with_history(store, "measures", "measure_id",
-                         pd.DataFrame({"measure_id": [measure_id], "status": [status]}),
-                         pd.DataFrame({"measure_id": [measure_id], "status": [old]}),
-                         strategy_frames([changed])["history"].tail(1))
-    audit.record(store, principal, "change_measure_status", "measures", [measure_id],
-                 {"old": old, "new": status})
+    with store.transaction():
+        store.update_rows(MEASURES, "measure_id",
+                          pd.DataFrame({"measure_id": [measure_id], "status": [status]}))
+        store.append(HISTORY, strategy_frames([changed])["history"].tail(1))
+        audit.record(store, principal, "change_measure_status", MEASURES.name, [measure_id],
+                     {"old": old, "new": status})
     return True
 
 
@@ -165,8 +170,8 @@ def add_indicator_observation(store: Store, principal: Principal, indicator_id: 
     """Record ``value`` of ``indicator_id`` observed on ``date`` (``YYYY[-MM[-DD]]``).
 
     Raises ``AccessDenied``, ``ValueError`` for an unknown indicator, a bad date or a value
-    that does not fit the indicator's kind; the observation and its history entry are written
-    in one batch.
+    that does not fit the indicator's kind; the observation, its history entry and the audit
+    entry are written in one transaction.
     """
     who_role = _author(principal)
     strategy = _owner(store, "indicator", indicator_id)
@@ -175,9 +180,10 @@ def add_indicator_observation(store: Store, principal: Principal, indicator_id: 
     frames = strategy_frames([changed])
     observations = frames["observations"]
     mine = observations[observations["indicator_id"] == indicator_id]
-    store.append_batch([("observations", mine.tail(1)), ("history", frames["history"].tail(1))])
-    audit.record(store, principal, "add_observation", "observations", [indicator_id],
-                 {"date": observation.date, "value": observation.value})
+    with store.transaction():
+        store.append_batch([(OBSERVATIONS, mine.tail(1)), (HISTORY, frames["history"].tail(1))])
+        audit.record(store, principal, "add_observation", OBSERVATIONS.name, [indicator_id],
+                     {"date": observation.date, "value": observation.value})
 
 
 def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: str | None,
@@ -186,9 +192,9 @@ def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: st
 
     ``number`` must be a goal number (:data:`GOAL_NUMBER`) not yet used in the strategy and,
     under a numbered parent, continue the parent's number by one part ("1.1.6" under "1.1").
-    The goal is ``specific`` under a parent, ``long_term`` at the top. It and its history entry
-    are written in one batch. Raises ``AccessDenied`` or :class:`EditRefused` (nothing
-    written).
+    The goal is ``specific`` under a parent, ``long_term`` at the top. It, its history entry
+    and the audit entry are written in one transaction. Raises ``AccessDenied`` or
+    :class:`EditRefused` (nothing written).
     """
     who_role = _author(principal)
     strategy = _strategy(store, strategy_id)
@@ -209,10 +215,11 @@ def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: st
     changed = dataclasses.replace(strategy, goals=(*strategy.goals, goal),
                                   history=(*strategy.history, entry))
     frames = strategy_frames([changed])
-    store.append_batch([("goals", frames["goals"].tail(1)),
-                        ("history", frames["history"].tail(1))])
-    audit.record(store, principal, "add_goal", "goals", [goal_id],
-                 {"strategy_id": strategy_id, "parent_id": parent_id, "number": number})
+    with store.transaction():
+        store.append_batch([(GOALS, frames["goals"].tail(1)),
+                            (HISTORY, frames["history"].tail(1))])
+        audit.record(store, principal, "add_goal", GOALS.name, [goal_id],
+                     {"strategy_id": strategy_id, "parent_id": parent_id, "number": number})
     return goal_id
 
 
@@ -223,8 +230,8 @@ def edit_goal(store: Store, principal: Principal, goal_id: str, number: str, tex
 
     A new number follows the rules of :func:`add_goal`; the sub-goals are renumbered with it
     ("1.1" → "1.2" makes "1.1.3" "1.2.3"), all kept in the one history entry of the goal.
-    Raises ``AccessDenied`` or :class:`EditRefused` (nothing written); on a failed history
-    write the old values are restored and the error re-raised.
+    Raises ``AccessDenied`` or :class:`EditRefused` (nothing written), ``StoreError`` when a
+    write fails (nothing is then stored).
     """
     who_role = _author(principal)
     strategy = _owner(store, "goal", goal_id)
@@ -258,15 +265,14 @@ def edit_goal(store: Store, principal: Principal, goal_id: str, number: str, tex
             history=(*strategy.history, entry))
     except ValueError as exc:  # sub-goals whose numbers cannot follow the new one
         raise EditRefused("inconsistent", problem=str(exc)) from None
-    columns = ["goal_id", "number", "text", "description"]
-    rows = strategy_frames([changed])["goals"]
-    before = strategy_frames([strategy])["goals"]
-    _update_with_history(store, "goals", "goal_id",
-                         rows[rows["goal_id"].isin(list(new))][columns],
-                         before[before["goal_id"].isin(list(new))][columns],
-                         strategy_frames([changed])["history"].tail(1))
-    audit.record(store, principal, "edit_goal", "goals", list(new),
-                 {"fields": sorted(set(record) - {"renumbered"})})
+    frames = strategy_frames([changed])
+    goals = frames["goals"]
+    with store.transaction():
+        store.update_rows(GOALS, "goal_id", goals[goals["goal_id"].isin(list(new))][
+            ["goal_id", "number", "text", "description"]])
+        store.append(HISTORY, frames["history"].tail(1))
+        audit.record(store, principal, "edit_goal", GOALS.name, list(new),
+                     {"fields": sorted(set(record) - {"renumbered"})})
     return True
 
 
@@ -301,8 +307,8 @@ def edit_measure(store: Store, principal: Principal, measure_id: str,
     number of CZK or None); return False (writing nothing) when nothing changes.
 
     Raises ``AccessDenied``, :class:`EditRefused` for an unknown field, an empty text or a
-    negative budget (nothing written); on a failed history write the old values are restored
-    and the error re-raised.
+    negative budget (nothing written), ``StoreError`` when a write fails (nothing is then
+    stored).
     """
     who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
@@ -324,14 +330,14 @@ def edit_measure(store: Store, principal: Principal, measure_id: str,
     if changed is strategy:
         return False
     touched = ["measure_id", *changed.history[-1].change]
-    rows = strategy_frames([changed])["measures"]
-    before = strategy_frames([strategy])["measures"]
-    _update_with_history(store, "measures", "measure_id",
-                         rows[rows["measure_id"] == measure_id][touched],
-                         before[before["measure_id"] == measure_id][touched],
-                         strategy_frames([changed])["history"].tail(1))
-    audit.record(store, principal, "edit_measure", "measures", [measure_id],
-                 {"fields": touched[1:]})
+    frames = strategy_frames([changed])
+    measures = frames["measures"]
+    with store.transaction():
+        store.update_rows(MEASURES, "measure_id",
+                          measures[measures["measure_id"] == measure_id][touched])
+        store.append(HISTORY, frames["history"].tail(1))
+        audit.record(store, principal, "edit_measure", MEASURES.name, [measure_id],
+                     {"fields": touched[1:]})
     return True
 
 
@@ -378,9 +384,9 @@ def add_measure_link(store: Store, principal: Principal, measure_id: str, link: 
                      at: str | None = None) -> None:
     """Link ``measure_id`` to one more place (``link``'s ``measure_id`` is ignored).
 
-    The link is checked like :func:`add_measure`'s; it and its history entry are written in
-    one batch. Raises ``AccessDenied``, :class:`EditRefused` or ``ValueError`` (nothing
-    written).
+    The link is checked like :func:`add_measure`'s; it, its history entry and the audit
+    entry are written in one transaction. Raises ``AccessDenied``, :class:`EditRefused` or
+    ``ValueError`` (nothing written).
     """
     who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
@@ -396,10 +402,11 @@ def add_measure_link(store: Store, principal: Principal, measure_id: str, link: 
         history=(*strategy.history, entry))
     frames = strategy_frames([changed])
     links = frames["measure_links"]
-    store.append_batch([("measure_links", links[links["measure_id"] == measure_id].tail(1)),
-                        ("history", frames["history"].tail(1))])
-    audit.record(store, principal, "add_measure_link", "measure_links", [measure_id],
-                 {"kind": bound.target_kind, "target": bound.target_id})
+    with store.transaction():
+        store.append_batch([(MEASURE_LINKS, links[links["measure_id"] == measure_id].tail(1)),
+                            (HISTORY, frames["history"].tail(1))])
+        audit.record(store, principal, "add_measure_link", MEASURE_LINKS.name, [measure_id],
+                     {"kind": bound.target_kind, "target": bound.target_id})
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -440,17 +447,6 @@ def _descendants(strategy: Strategy, goal_id: str) -> list[Goal]:
     return out
 
 
-def _update_with_history(store: Store, layer: str, key: str, new: pd.DataFrame,
-                         old: pd.DataFrame, history: pd.DataFrame) -> None:
-    """Write ``new`` rows then ``history``; restore ``old`` when the history write fails."""
-    store.update_rows(layer, key, new)
-    try:
-        store.append_batch([("history", history)])
-    except BaseException:
-        store.update_rows(layer, key, old)
-        raise
-
-
 def _strategy(store: Store, strategy_id: str) -> Strategy:
     for strategy in load_strategies(store):
         if strategy.strategy_id == strategy_id:
@@ -473,7 +469,7 @@ def _check_links(store: Store, strategy: Strategy, links: Sequence[Link]) -> Non
     """Raise ``ValueError`` for a link outside ``strategy``'s area (module docstring)."""
     if not links:
         return
-    towns = store.read("towns")
+    towns = store.read(TOWNS)
     if strategy.town_id is not None:
         towns = towns[towns["town_id"] == strategy.town_id]
     else:

@@ -208,4 +208,4 @@ def load_strategies(store: Store) -> list[Strategy]:
     if missing:
         raise StoreError("store.no_strategy_tables", location=store.location,
                          layers=", ".join(missing))
-    return frames_to_strategies({spec.name: store.read(spec.name) for spec in STRATEGY_LAYERS})
+    return frames_to_strategies({spec.name: store.read(spec) for spec in STRATEGY_LAYERS})

@@ -23,6 +23,7 @@ import shapely
 from layers.crs import METRIC_CRS, to_metric
 from layers.hotspots.analysis import HotspotInputError, HotspotRequest, run_hotspots
 from layers.hotspots.grid import DEFAULT_CELL_M
+from layers.schema import LOCALITIES, SERVICES
 from layers.store import Store
 
 SERVICE_GROUPS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -134,5 +135,5 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
     except HotspotInputError:
         cells = gpd.GeoDataFrame({"cell_id": []}, geometry=[], crs=METRIC_CRS)
         hot = np.zeros(0, dtype=bool)
-    origins = town_origins(store.read("localities", town_id), cells, hot)
-    return accessibility(origins, store.read("services", town_id), distance_m)
+    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot)
+    return accessibility(origins, store.read(SERVICES, town_id), distance_m)

@@ -26,7 +26,7 @@ from layers.access import audit as audit_log
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_URBAN
 from layers.errors import InvalidInput, NotFound
-from layers.schema import AUDIT_ASPECTS, SAFETY_AUDITS
+from layers.schema import AUDIT_ASPECTS, MEASURES, SAFETY_AUDITS, TOWNS
 from layers.store import Store
 from layers.strategy.model import check_date
 
@@ -67,13 +67,13 @@ def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str)
     of the town's measures. The change is audited ("add_safety_audit").
     """
     principal.require(EDIT_URBAN)
-    towns = store.read("towns", audit.town_id)
+    towns = store.read(TOWNS, audit.town_id)
     if towns.empty:
         raise NotFound("audit.no_town", town=audit.town_id)
     if not shapely.union_all(towns.geometry.to_numpy()).covers(Point(audit.lon, audit.lat)):
         raise InvalidInput("audit.outside", town=audit.town_id)
     if audit.measure_ids:
-        known = set(store.read("measures", audit.town_id)["measure_id"].astype(str)) \
+        known = set(store.read(MEASURES, audit.town_id)["measure_id"].astype(str)) \
             if "measures" in store.layer_names() else set()
         unknown = sorted(set(audit.measure_ids) - known)
         if unknown:
@@ -87,7 +87,7 @@ def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str)
            "created_at": created_at}
     frame = gpd.GeoDataFrame([row], columns=list(SAFETY_AUDITS.columns),
                              geometry=[Point(audit.lon, audit.lat)], crs="EPSG:4326")
-    store.append_batch([("safety_audits", frame)])
+    store.append_batch([(SAFETY_AUDITS, frame)])
     audit_log.record(store, principal, "add_safety_audit", SAFETY_AUDITS.name, [audit_id],
                      {"town_id": audit.town_id, "measure_ids": list(audit.measure_ids)})
     return audit_id
@@ -99,7 +99,7 @@ def load_audits(store: Store, town_id: str) -> gpd.GeoDataFrame:
     columns = [*SAFETY_AUDITS.columns, "mean", "weakest", "geometry"]
     if "safety_audits" not in store.layer_names():
         return gpd.GeoDataFrame(columns=columns, geometry="geometry", crs="EPSG:4326")
-    audits = store.read("safety_audits", town_id)
+    audits = store.read(SAFETY_AUDITS, town_id)
     scores = audits[list(AUDIT_ASPECTS)].to_numpy(dtype=float)
     audits["mean"] = scores.mean(axis=1) if len(audits) else []
     audits["weakest"] = [", ".join(a for a, s in zip(AUDIT_ASPECTS, row, strict=True)

@@ -22,7 +22,7 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_URBAN
 from layers.errors import Conflict, InvalidInput, NotFound
-from layers.schema import SERVICE_LINK_KINDS, SERVICE_LINKS
+from layers.schema import SERVICE_LINK_KINDS, SERVICE_LINKS, SERVICES
 from layers.store import Store
 
 
@@ -39,7 +39,7 @@ def add_service_link(store: Store, principal: Principal, town_id: str, from_serv
         raise InvalidInput("link.kind", kinds=SERVICE_LINK_KINDS, kind=kind)
     if from_service == to_service:
         raise InvalidInput("link.self")
-    services = store.read("services", town_id).set_index("service_id")
+    services = store.read(SERVICES, town_id).set_index("service_id")
     missing = [s for s in (from_service, to_service) if s not in services.index]
     if missing:
         raise NotFound("link.no_services", services=missing, town=town_id)
@@ -56,7 +56,7 @@ def add_service_link(store: Store, principal: Principal, town_id: str, from_serv
         "to_service": to_service, "kind": kind, "note": note.strip(),
         "created_at": created_at, "who_role": principal.role}],
         columns=list(SERVICE_LINKS.columns), geometry=[line], crs="EPSG:4326")
-    store.append_batch([("service_links", frame)])
+    store.append_batch([(SERVICE_LINKS, frame)])
     audit.record(store, principal, "add_service_link", SERVICE_LINKS.name, [link_id],
                  {"town_id": town_id, "from_service": from_service,
                   "to_service": to_service, "kind": kind})
@@ -68,7 +68,7 @@ def load_links(store: Store, town_id: str) -> gpd.GeoDataFrame:
     if "service_links" not in store.layer_names():
         return gpd.GeoDataFrame(columns=[*SERVICE_LINKS.columns, "geometry"],
                                 geometry="geometry", crs="EPSG:4326")
-    return store.read("service_links", town_id).reset_index(drop=True)
+    return store.read(SERVICE_LINKS, town_id).reset_index(drop=True)
 
 
 def service_graph(services: pd.DataFrame, links: pd.DataFrame) -> nx.MultiGraph:

@@ -51,6 +51,7 @@ from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN, FACILITATOR
 from layers.build import build_demo
+from layers.schema import PINS
 from layers.store import open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
@@ -114,14 +115,14 @@ def run(args: argparse.Namespace) -> int:
         copy_store(source, store)
         create_user(store, Principal("bench", ADMIN), FACILITATOR_NAME, password,
                     FACILITATOR, centre=FACILITATOR_CENTRE)
-        pins_before = len(store.read("pins"))
+        pins_before = len(store.read(PINS))
         query_log = folder / "queries.jsonl"
         servers = [stack.enter_context(_serve(url, query_log, folder / f"app{i + 1}.log"))
                    for i in range(args.processes)]
         started = time.time()
         users = asyncio.run(_drive([u for u, _ in servers], args, password, query_log))
         wall = time.time() - started
-        pins_written = len(store.read("pins")) - pins_before
+        pins_written = len(store.read(PINS)) - pins_before
         processes = {pid: index + 1 for index, (_, pid) in enumerate(servers)}
         queries = _query_stats(query_log, processes)
     result = _result(args, users, queries, wall, pins_written)

@@ -25,7 +25,7 @@ from scipy.spatial import cKDTree
 from layers.crs import METRIC_CRS
 from layers.patrol.ranking import RankingRequest, rank_places
 from layers.patrol.route import StreetNetwork, plan_route
-from layers.schema import SERVICE_TYPES
+from layers.schema import CONTEXT_LINES, SERVICE_TYPES
 from layers.urban.accessibility import SERVICE_GROUPS, accessibility
 from scripts.bench.harness import best_of, report
 from scripts.commands.common import store_from, subcommand
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     places = ranking.places.head(args.places)
     xy = np.column_stack([places.geometry.x, places.geometry.y])
     straight, straight_s = best_of(lambda: plan_route(xy, None, "straight"), args.repeat)
-    network = StreetNetwork.from_lines(store.read("context_lines", args.town))
+    network = StreetNetwork.from_lines(store.read(CONTEXT_LINES, args.town))
     routed, network_s = best_of(lambda: plan_route(xy, network, "auto", max_access_m=np.inf),
                                 args.repeat)
 

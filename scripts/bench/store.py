@@ -6,7 +6,7 @@ into a fresh store, then:
 * ``write`` — the pins are appended as one batch of 100 k-row chunks (as an import does);
 * ``pin`` — median time of one tablet pin (``append_batch`` with a unique key), 30 times;
 * ``read`` — the whole pins layer is read;
-* ``map`` — the Map page's data query: ``read("pins", town)`` for Litvínov (half the pins),
+* ``map`` — the Map page's data query: ``read(PINS, town)`` for Litvínov (half the pins),
   median of 3.
 
 Pins are generated with a fixed seed in the demo's three towns (half of them in Litvínov).
@@ -29,7 +29,7 @@ import geopandas as gpd
 import numpy as np
 
 from layers.build import build_demo
-from layers.schema import AGE_GROUPS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
+from layers.schema import AGE_GROUPS, PIN_CATEGORIES, PINS, SEEN, TIMES_OF_DAY
 from layers.store import Store, open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
@@ -85,7 +85,7 @@ def generate_pins(count: int, seed: int = 7) -> Iterator[gpd.GeoDataFrame]:
 def measure(store: Store, pins: int) -> dict[str, Any]:
     """Append ``pins`` pins to ``store`` (holding the demo data) and time the reads."""
     base = store.counts()["pins"]
-    added, write_s = timed(lambda: store.append_batch(("pins", f) for f in generate_pins(pins)))
+    added, write_s = timed(lambda: store.append_batch((PINS, f) for f in generate_pins(pins)))
     if added.get("pins") != pins:
         raise CommandError("cli.bench_wrote", location=store.location, added=added, pins=pins)
     one_pin = []
@@ -95,11 +95,11 @@ def measure(store: Store, pins: int) -> dict[str, Any]:
         _, seconds = timed(partial(store.append_batch, [("pins", row)],
                                    unique_keys={"pins": "pin_id"}))
         one_pin.append(seconds)
-    everything, read_s = timed(lambda: store.read("pins"))
+    everything, read_s = timed(lambda: store.read(PINS))
     if len(everything) != base + pins + PIN_SAMPLES:
         raise CommandError("cli.bench_read", location=store.location, pins=len(everything))
     del everything
-    map_pins, map_query_s = median_of(lambda: store.read("pins", MAP_TOWN), 3)
+    map_pins, map_query_s = median_of(lambda: store.read(PINS, MAP_TOWN), 3)
     return {"pins": pins, "write_s": round(write_s, 2), "write_rows_per_s": round(pins / write_s),
             "pin_ms": round(statistics.median(one_pin) * 1000, 1),
             "read_s": round(read_s, 2),

@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from layers.schema import SERVICES
 from layers.urban.accessibility import DEFAULT_DISTANCE_M, SERVICE_GROUPS, town_accessibility
 from layers.urban.export import export_gpkg
 from layers.urban.service_links import load_links
@@ -29,7 +30,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     result = town_accessibility(store, args.town, args.distance)
-    services = store.read("services", args.town)
+    services = store.read(SERVICES, args.town)
     links = load_links(store, args.town)
     table = result.table
     groups = list(SERVICE_GROUPS)

@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from layers.crs import STORAGE_CRS
+from layers.schema import SOURCES, TOWNS
 from scripts.commands.common import emit, format_table, store_from, subcommand
 
 
@@ -17,8 +18,8 @@ def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     counts = store.counts()
     by_town = store.counts_by_town()
-    towns = store.read("towns")
-    sources = store.read("sources")
+    towns = store.read(TOWNS)
+    sources = store.read(SOURCES)
     town_list = [{"town_id": str(r["town_id"]), "name": str(r["name"]),
                   "kod_obec": str(r["kod_obec"])} for _, r in towns.iterrows()]
     town_ids = [t["town_id"] for t in town_list]

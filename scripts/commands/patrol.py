@@ -24,7 +24,7 @@ from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_pl
 from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingRequest, Weights
 from layers.patrol.route import NETWORK_MODES
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
-from layers.schema import TIMES_OF_DAY
+from layers.schema import CONTEXT_LINES, LOCALITIES, TIMES_OF_DAY, TOWNS
 from layers.urban.export import export_gpkg
 from layers.vocabulary import PIN_CATEGORY
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
@@ -61,7 +61,7 @@ def register(subparsers: Any) -> None:
 def _locality_id(store: Any, town: str, given: str | None) -> str | None:
     if given is None:
         return None
-    localities = store.read("localities", town)
+    localities = store.read(LOCALITIES, town)
     for _, row in localities.iterrows():
         if given in (str(row["locality_id"]), str(row["name"])):
             return str(row["locality_id"])
@@ -76,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
         weights=Weights.parse(args.weights),
         times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()))
     plan = build_plan(store, request, args.places, args.distance, args.network)
-    towns = store.read("towns", args.town)
-    context = store.read("context_lines", args.town)
+    towns = store.read(TOWNS, args.town)
+    context = store.read(CONTEXT_LINES, args.town)
     town_name = str(towns["name"].iloc[0])
     category_labels = PIN_CATEGORY.labels("cs")
     outputs: dict[str, str] = {}

@@ -9,6 +9,7 @@ from typing import Any
 from layers.mapping.capture import load_session
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import PAPER, print_session_map
+from layers.schema import CONTEXT_LINES, LOCALITIES, TOWNS
 from layers.vocabulary import PIN_CATEGORY
 from scripts.commands.common import emit, store_from, subcommand
 
@@ -26,11 +27,11 @@ def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     session = load_session(store, args.session)
     town_id = str(session["town_id"])
-    town = store.read("towns", town_id)
+    town = store.read(TOWNS, town_id)
     grid = town_session_grid(store, town_id, args.cells)
     print_session_map(args.out, grid=grid, town=town,
-                      context=store.read("context_lines", town_id),
-                      localities=store.read("localities", town_id),
+                      context=store.read(CONTEXT_LINES, town_id),
+                      localities=store.read(LOCALITIES, town_id),
                       session_id=args.session,
                       title=f"Mapa bezpečí – {town['name'].iloc[0]}",
                       category_labels=PIN_CATEGORY.labels("cs"),

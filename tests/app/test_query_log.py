@@ -51,11 +51,11 @@ def test_the_data_version_comes_from_the_database_on_every_call(
     connection) changes the key the page caches are looked up with at once."""
     open_store(pg_url).replace_all(frames())
     monkeypatch.setenv("MAPA_DB_URL", pg_url)
-    before = cache._key()
-    assert cache._key() == before
+    before = cache._key("town", "a")
+    assert cache._key("town", "a") == before
     with psycopg.connect(pg_url, autocommit=True) as other:
-        other.execute(f"UPDATE {META_SCHEMA}.state SET version = version + 1")
-    bumped = cache._key()
+        other.execute(f"INSERT INTO {META_SCHEMA}.versions VALUES ('services', 'a', 1)")
+    bumped = cache._key("town", "a")
     assert bumped != before
     open_store(pg_url).append("services", more_services(1, "other"))
-    assert cache._key() not in (before, bumped)
+    assert cache._key("town", "a") not in (before, bumped)

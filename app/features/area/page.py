@@ -46,6 +46,7 @@ from app.features.area.model import (
 )
 from app.ui import cache
 from app.ui.access import page_principal
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
 from app.ui.maps.draw import drawn_geometry
 from app.ui.state import current_language, page_town, t
@@ -101,7 +102,7 @@ def render() -> None:
     locality_id = locality or None
     locality_name = names.get(locality) if locality_id else None
     store = cache.store()
-    view = area(store.location, store.version(), town_id, locality_id)
+    view = area(*cache_key(store, "area", town_id), town_id, locality_id)
 
     title = f"{town_name} – {locality_name}" if locality_name else town_name
     st.title(t("area.title", area=title))
@@ -113,12 +114,12 @@ def render() -> None:
     html_column, pdf_column = st.columns(2)
     html_column.download_button(
         t("area.download.html"),
-        report(store.location, store.version(), town_id, locality_id, "html", town_name,
+        report(*cache_key(store, "area", town_id), town_id, locality_id, "html", town_name,
                locality_name),
         file_name=f"zprava-{town_id}-{locality or 'mesto'}.html", mime="text/html")
     pdf_column.download_button(
         t("area.download.pdf"),
-        report(store.location, store.version(), town_id, locality_id, "pdf", town_name,
+        report(*cache_key(store, "area", town_id), town_id, locality_id, "pdf", town_name,
                locality_name),
         file_name=f"zprava-{town_id}-{locality or 'mesto'}.pdf", mime="application/pdf")
 

@@ -28,6 +28,7 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import MANAGE_DATA
 from layers.ingest.batches import KINDS, ImportRefused, list_batches, run_import, undo_batch
+from layers.schema import SOURCES
 from layers.sources.errors import SourceError
 from layers.store import Store
 from layers.store.base import StoreError
@@ -53,7 +54,7 @@ def render() -> None:
     st.caption(t("data.intro"))
 
     st.header(t("data.sources"))
-    st.dataframe(sources_table(store.read("sources"), lang), hide_index=True, width="stretch")
+    st.dataframe(sources_table(store.read(SOURCES), lang), hide_index=True, width="stretch")
 
     _upload(store, town)
     _preview(store, principal, town, lang)

@@ -3,7 +3,7 @@ each class means for the police, urbanists and community workers.
 
 The page is a public view: sensitive answers count only in cells with at least k of them and
 the KDE bandwidth is never shown (``layers.hotspots.privacy``). Results are cached by the
-store's location and version and every input of the analysis.
+town's key (``app.ui.cache_keys``) and every input of the analysis.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from app.features.hotspots.model import (
     metrics,
 )
 from app.ui import cache
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, number, translate
 from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
@@ -87,7 +88,8 @@ def render() -> None:
     main_layer = "fear" if "fear" in layers else "crime"
     with st.spinner(t("hotspots.computing")):
         report, problem, figures = compute(
-            store.location, store.version(), town_id, main_layer, float(cell_m), float(confidence),
+            *cache_key(store, "hotspots", town_id), town_id, main_layer, float(cell_m),
+            float(confidence),
             filters, dates)
     if report is None:
         st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))

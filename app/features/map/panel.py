@@ -9,6 +9,7 @@ import streamlit as st
 
 from app.features.area.goals import answered_hotspots, area, goal_tree, open_area_page
 from app.ui.access import current_principal
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, number
 from app.ui.state import t
 from app.ui.town import PUBLIC_K, AreaRef, TownData
@@ -130,7 +131,7 @@ def _goals(data: TownData, ref: AreaRef, lang: str, store: Store) -> None:
     locality_id = ref.area_id if ref.kind == "locality" else None
     if locality_id is None:
         st.caption(t("area.panel.town_wide"))
-    view = area(store.location, store.version(), data.town_id, locality_id)
+    view = area(*cache_key(store, "area", data.town_id), data.town_id, locality_id)
     if not goal_tree(view, lang, only_answered=True):
         st.info(t("area.panel.none"))
     else:

@@ -3,7 +3,7 @@ weights, a walking round over them, its coverage, GPX / PDF / GeoPackage downloa
 plans and their link to a strategy measure.
 
 Everything is computed in ``layers.patrol`` from the public hotspot view and cached by the
-store's location and version and every input, so a saved plan shows at once. Saves go through
+town's key (``app.ui.cache_keys``) and every input, so a saved plan shows at once. Saves go through
 ``layers.patrol.plans`` with the logged-in principal, which checks the right again and audits.
 """
 
@@ -26,6 +26,7 @@ from app.features.patrol.model import (
 )
 from app.ui import cache
 from app.ui.access import page_principal
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, labels
 from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
@@ -105,7 +106,7 @@ def render() -> None:
     if fear_w + crime_w + time_w <= 0 or not times:
         st.warning(t("patrol.error", detail="Σ > 0"))
         st.stop()
-    plan = plan_for(store.location, store.version(), town_id, locality or None, places,
+    plan = plan_for(*cache_key(store, "patrol", town_id), town_id, locality or None, places,
                     (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
     if isinstance(plan, ValueError):
         st.warning(t("patrol.error", detail=error_text(plan)))

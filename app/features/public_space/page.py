@@ -3,7 +3,7 @@ and white spots, safety audits of hotspot places (CPTED), the system of services
 links (seed 000), and every layer of the view as a GeoPackage for QGIS.
 
 Computed in ``layers.urban`` (accessibility from the public hotspot view) and cached by the
-store's location and version, so a recorded link or audit shows at once. Writes go through
+town's key (``app.ui.cache_keys``), so a recorded link or audit shows at once. Writes go through
 ``layers.urban`` with the logged-in principal, which checks the right again and audits. An
 audit's place is a hotspot from the list or a point clicked on the map.
 """
@@ -27,6 +27,7 @@ from app.features.public_space.model import (
 )
 from app.ui import cache
 from app.ui.access import page_principal
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
 from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
@@ -34,7 +35,7 @@ from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import EDIT_URBAN
 from layers.crs import to_storage
 from layers.patrol.ranking import RankingError, RankingRequest, rank_places
-from layers.schema import AUDIT_ASPECTS, SERVICE_LINK_KINDS
+from layers.schema import AUDIT_ASPECTS, MEASURES, SERVICE_LINK_KINDS
 from layers.store import Store, open_store
 from layers.strategy.editing import now
 from layers.urban.accessibility import SERVICE_GROUPS, Accessibility, town_accessibility
@@ -98,7 +99,7 @@ def render() -> None:
 
     distance = st.select_slider(t("urban.distance"), options=list(range(100, 1501, 100)),
                                 value=500, key="urban_distance")
-    result = access(store.location, store.version(), town_id, float(distance))
+    result = access(*cache_key(store, "access", town_id), town_id, float(distance))
     links = load_links(store, town_id)
     audits = load_audits(store, town_id)
     _access(result, town, links, audits, distance, lang)
@@ -195,7 +196,7 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
     point_key, place_key = f"{POINT_KEY}_{town_id}", f"{PLACE_KEY}_{town_id}"
     clicked: tuple[float, float] | None = st.session_state.get(point_key)
     st.header(t("urban.audit"))
-    places = hotspot_places(store.location, store.version(), town_id)
+    places = hotspot_places(*cache_key(store, "places", town_id), town_id)
     place_names = {str(r.place_id): f"#{r.rank} {r.locality or town.town['name']} "
                                     f"({r.geometry.y:.5f}, {r.geometry.x:.5f})"
                    for r in places.itertuples()}
@@ -208,7 +209,7 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
         st.info(t("urban.audit.no_place"))
     else:
         st.caption(t("urban.audit.click_help"))
-        measures = store.read("measures", town_id)
+        measures = store.read(MEASURES, town_id)
         measure_names = dict(zip(measures["measure_id"].astype(str),
                                  (f"{n} {title}".strip()[:80] for n, title in
                                   zip(measures["number"].fillna(""), measures["title"],

@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
+from layers.schema import LOCALITIES
 from layers.sources.synthetic import write_feeling_map_export
 from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store
 from layers.store.base import RowMatch
@@ -143,6 +144,76 @@ def test_version_changes_with_every_write(store: Store) -> None:
     seen.append(store.version())
     assert len(set(seen)) == 4
     assert store.version() == seen[-1]  # reading does not change it
+
+
+def test_columns_take_their_specs_types_not_the_frames(store: Store) -> None:
+    given = frames()
+    # a whole number read from a CSV as float, a flag as 0/1: the spec says integer, boolean
+    given["localities"] = given["localities"].assign(population_est=[3900.0], synthetic=[1])
+    store.replace_all(given)
+    localities = store.read(LOCALITIES)
+    assert localities["population_est"].dtype == "int64"
+    assert localities["synthetic"].dtype == "bool"
+    with pytest.raises(StoreError, match="population_est"):
+        store.append(LOCALITIES, given["localities"].assign(locality_id=["a-2"],
+                                                            population_est=[1.5]))
+    with pytest.raises(StoreError, match="locality_id"):  # a key is never empty
+        store.append(LOCALITIES, given["localities"].assign(locality_id=[None]))
+    assert len(store.read(LOCALITIES)) == 1
+
+
+def test_transaction_stores_its_writes_together_or_not_at_all(store: Store) -> None:
+    store.replace_all(frames())
+    before = _state(store)
+    log = pd.DataFrame({"at": ["2026-01-01T00:00:00+00:00"], "action": ["test"]})
+    with pytest.raises(RuntimeError, match="half-way"), store.transaction():
+        store.append("services", more_services(2, "x"))
+        store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["a-1"],
+                                                                  "name": ["Nová"]}))
+        with store.transaction():  # a nested block belongs to the outer one
+            store.delete_rows("crime_stats", "oop_code", ["040812"])
+            store.append("audit_log", log)  # a new attribute table
+        raise RuntimeError("half-way")
+    assert _state(store) == before
+    with store.transaction():
+        store.append("services", more_services(2, "x"))
+        store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["a-1"],
+                                                                  "name": ["Nová"]}))
+        store.delete_rows("crime_stats", "oop_code", ["040812"])
+        store.append("audit_log", log)
+    services = store.read("services")
+    assert len(services) == 4 and "Nová" in set(services["name"])
+    assert store.read("crime_stats").empty and len(store.read("audit_log")) == 1
+    assert store.check() == []
+
+
+def test_version_of_a_town_changes_only_with_that_towns_rows(store: Store) -> None:
+    store.replace_all(frames())
+
+    def tokens() -> dict[str, str]:
+        return {name: store.version_of(parts) for name, parts in {
+            "a": [("services", "a")], "b": [("services", "b")], "all": [("services", None)],
+            "stats": [("crime_stats", None)], "b+stats": [("services", "b"),
+                                                          ("crime_stats", "b")]}.items()}
+
+    first = tokens()
+    store.append("services", more_services(2, "x"))  # town a
+    second = tokens()
+    assert {k for k in first if first[k] != second[k]} == {"a", "all"}
+    store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["b-1"],
+                                                              "name": ["Nová"]}))
+    third = tokens()
+    assert {k for k in first if second[k] != third[k]} == {"b", "all", "b+stats"}
+    store.delete_matching([RowMatch("services", prefix=("service_id", "x-"))])
+    fourth = tokens()
+    assert {k for k in first if third[k] != fourth[k]} == {"a", "all"}
+    # rows of no town (crime stats) count for every town
+    store.append("crime_stats", frames()["crime_stats"])
+    fifth = tokens()
+    assert {k for k in first if fourth[k] != fifth[k]} == {"stats", "b+stats"}
+    assert tokens() == fifth  # reading does not change them
+    store.replace_all(frames())
+    assert not set(tokens().values()) & set(fifth.values())
 
 
 def test_append_batch_adds_all_rows(store: Store) -> None:

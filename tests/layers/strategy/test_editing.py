@@ -16,7 +16,10 @@ from shapely.geometry import Point, box, mapping
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
 from layers.build import build_demo
-from layers.store import Store, open_store
+from layers.schema import AUDIT_LOG
+from layers.store import Store, StoreError, open_store
+from layers.store.base import Layer, layer_name
+from layers.store.transfer import copy_store, store_manifest
 from layers.strategy.area import load_area
 from layers.strategy.editing import (
     EditRefused,
@@ -451,3 +454,29 @@ def test_a_permitted_change_is_audited_with_the_username(store: Store, write: st
     # the history names the role the principal acts in, never a typed-in one
     assert len(after) == len(history) + 1
     assert (after["who_role"] == "admin").sum() == (history["who_role"] == "admin").sum() + 1
+
+
+@pytest.mark.parametrize("write", list(_WRITES))
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_a_change_whose_audit_entry_fails_leaves_the_store_as_it_was(
+        store: Store, backend: str, write: str, request: pytest.FixtureRequest,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change, its history row and its audit entry are one transaction: when the audit
+    write is refused, the change and the history row are not stored either."""
+    if backend == "postgis":
+        target = open_store(request.getfixturevalue("pg_url"))
+        copy_store(store, target)
+        store = target
+    before = (store.version(), store_manifest(store))
+    append_batch = store.append_batch
+
+    def refuse_audit(items: Any, unique_keys: Any = None) -> dict[str, int]:
+        batch: list[tuple[Layer, Any]] = list(items)
+        if any(layer_name(layer) == AUDIT_LOG.name for layer, _ in batch):
+            raise StoreError("audit log: disk full")
+        return append_batch(batch, unique_keys)
+
+    monkeypatch.setattr(store, "append_batch", refuse_audit)
+    with pytest.raises(StoreError, match="disk full"):
+        _WRITES[write][1](store, Principal("t-admin", "admin"))
+    assert (store.version(), store_manifest(store)) == before

@@ -1,0 +1,62 @@
+"""What each cached view of the app depends on, and the key it is cached under.
+
+Every cached view (a town's map data, its hotspots, a patrol plan …) is keyed on the store's
+location and a token of exactly the (layer, town) pairs it reads (``Store.version_of``), so a
+pin added in one town leaves every other town's cached views alone, while any write a view
+could see gives it a new key. This module is the one place that says which layers each view
+reads: a view that starts reading another layer adds it here. No Streamlit here; the token
+is asked of the store on every call, never kept in the process, so several app processes
+serving one PostGIS see each other's writes.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+from layers.schema import (
+    CONTEXT_LINES,
+    CRIME_REFERENCE,
+    CRIME_STATS,
+    LOCALITIES,
+    OFFENCES,
+    PINS,
+    POLICE_DISTRICTS,
+    SERVICES,
+    SOURCES,
+    STRATEGY_LAYERS,
+    TOWNS,
+    LayerSpec,
+)
+from layers.store import Store
+
+#: A cached view: the towns table, a town's map data (also its printable session map), its
+#: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view.
+View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area"]
+
+#: Layers a view reads only its town's rows of, and layers it reads whole.
+_TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
+                    (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES))
+#: What ranking a town's places reads (hotspots, patrol ranking, accessibility's hot cells).
+_PLACES: Final = ((TOWNS, PINS, OFFENCES, POLICE_DISTRICTS, LOCALITIES),
+                  (CRIME_STATS, CRIME_REFERENCE))
+READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = {
+    "towns": ((), (TOWNS,)),
+    "town": _TOWN_MAP,
+    "hotspots": _PLACES,
+    "places": _PLACES,
+    "access": ((*_PLACES[0], SERVICES), _PLACES[1]),
+    "patrol": ((*_PLACES[0], CONTEXT_LINES), _PLACES[1]),
+    "area": ((LOCALITIES, SERVICES, PINS), (TOWNS, *STRATEGY_LAYERS)),
+}
+
+
+def depends_on(view: View, town_id: str | None) -> tuple[tuple[LayerSpec, str | None], ...]:
+    """The (layer, town) pairs ``view`` of ``town_id`` reads (town None: the whole layer)."""
+    per_town, whole = READS[view]
+    return (*((spec, town_id) for spec in per_town), *((spec, None) for spec in whole))
+
+
+def cache_key(store: Store, view: View, town_id: str | None = None) -> tuple[str, str]:
+    """(location, token) to key ``view`` of ``town_id`` on: the token changes exactly when a
+    row the view reads is added, changed or deleted, or the store is replaced."""
+    return store.location, store.version_of(depends_on(view, town_id))

@@ -1,0 +1,56 @@
+"""Cached views are keyed per layer and town (``app.cache_keys``): a pin in one town leaves
+every other town's cached map alone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+from app.mapview.town import TownData, load_town
+
+from app import cache_keys, data
+from layers.schema import ALL_LAYERS, OPTIONAL_LAYERS, PINS
+from layers.store import Store
+
+
+@pytest.fixture
+def rebuilds(demo_store_copy: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
+    """Town ids whose map data were built from the store (cache misses), for a writable store."""
+    monkeypatch.setenv("MAPA_STORE", demo_store_copy.location)
+    monkeypatch.delenv("MAPA_DB_URL", raising=False)
+    built: Counter[str] = Counter()
+
+    def counted(store: Store, town_id: str) -> TownData:
+        built[town_id] += 1
+        return load_town(store, town_id)
+
+    monkeypatch.setattr(data, "load_town", counted)
+    st.cache_data.clear()
+    yield built
+    st.cache_data.clear()
+
+
+def test_a_pin_in_one_town_rebuilds_only_that_towns_map(demo_store_copy: Store,
+                                                        rebuilds: Counter[str]) -> None:
+    for town in ("litvinov", "kraslice", "litvinov", "kraslice"):
+        data.town_data(town)
+    assert rebuilds == {"litvinov": 1, "kraslice": 1}
+    pins = demo_store_copy.read(PINS, "kraslice")
+    demo_store_copy.append(PINS, pins.head(1).assign(pin_id="kraslice-new-pin"))
+    for town in ("litvinov", "kraslice", "litvinov", "kraslice"):
+        data.town_data(town)
+    assert rebuilds == {"litvinov": 1, "kraslice": 2}
+    assert len(data.town_data("kraslice").pins_approved) > 0
+
+
+def test_every_view_depends_on_known_layers_of_its_town() -> None:
+    known = {spec.name for spec in (*ALL_LAYERS, *OPTIONAL_LAYERS)}
+    for view, (per_town, _) in cache_keys.READS.items():
+        parts = cache_keys.depends_on(view, "kraslice")
+        assert {spec.name for spec, _ in parts} <= known
+        # a layer read per town has a town column to read it by
+        assert all(spec.town_column is not None for spec in per_town), view
+        assert {(spec.name, town) for spec, town in parts} >= {
+            (spec.name, "kraslice") for spec in per_town}
