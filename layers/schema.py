@@ -201,7 +201,7 @@ MEASURES: Final = LayerSpec(
      *text("number", "title", "text", "goal_ids", "owners", "partners", "target_groups",
            "time_frame", "status", "status_note"), *real("budget_czk"),
      *text("budget_note", "activities", "benefits", "obstacles", "conditions",
-           "related_documents")),
+           "related_documents", "results")),
     key="measure_id",
 )
 MEASURE_LINKS: Final = LayerSpec(

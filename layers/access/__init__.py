@@ -1,4 +1,4 @@
-"""Accounts, roles and the audit log (issue 8).
+"""Accounts, roles and the audit log.
 
 A user logs in (:mod:`layers.access.accounts`) and becomes a :class:`Principal`
 (:mod:`layers.access.principal`) whose role grants rights (:mod:`layers.access.roles`).

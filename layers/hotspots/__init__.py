@@ -1,4 +1,4 @@
-"""Hotspot analysis of fear pins and offences on a hexagonal grid (issue 4).
+"""Hotspot analysis of fear pins and offences on a hexagonal grid.
 
 One statistic per module, in the manner of PySAL esda: :mod:`.grid` (hexagons in EPSG:5514
 and their weights), :mod:`.kde` (binned kernel density), :mod:`.gistar` (Getis-Ord Gi*),

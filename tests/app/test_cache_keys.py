@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 import streamlit as st
-from app.mapview.town import TownData, load_town
 
-from app import cache_keys, data
+from app.ui import cache as data
+from app.ui import cache_keys
+from app.ui.town import TownData, load_town
 from layers.schema import ALL_LAYERS, OPTIONAL_LAYERS, PINS
 from layers.store import Store
 

@@ -117,7 +117,7 @@ def test_import_offences_then_crime_hotspots(store: GeoPackageStore, tmp_path: P
     assert result["rejected"] == [{"where": "line 82",
                                    "reason": "empty geometry or missing coordinates"}]
     assert len(store.read("offences", "t")) == 80
-    # importing the same file again is refused and adds nothing (issue 6: one batch per file)
+    # importing the same file again is refused and adds nothing (one batch per file)
     assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
                  "--json"]) == 1
     assert "already imported" in capsys.readouterr().err
@@ -164,7 +164,7 @@ def test_import_rejects_unknown_town_and_all_bad_rows(store: GeoPackageStore, tm
     bad = tmp_path / "bad.csv"
     bad.write_text("date,type,x,y\nnope,theft,1,1\n", encoding="utf-8")
     assert main(["import", "offences", str(bad), "--town", "t", "--store", store.location]) == 1
-    # (1, 1) fits no CRS of Czech data: the file is refused as a whole (issue 6)
+    # (1, 1) fits no CRS of Czech data: the file is refused as a whole
     assert "not in Czechia" in capsys.readouterr().err
 
 

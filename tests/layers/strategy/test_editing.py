@@ -473,7 +473,7 @@ def test_a_change_whose_audit_entry_fails_leaves_the_store_as_it_was(
     def refuse_audit(items: Any, unique_keys: Any = None) -> dict[str, int]:
         batch: list[tuple[Layer, Any]] = list(items)
         if any(layer_name(layer) == AUDIT_LOG.name for layer, _ in batch):
-            raise StoreError("audit log: disk full")
+            raise StoreError("store.write_failed", layer="audit_log", detail="disk full")
         return append_batch(batch, unique_keys)
 
     monkeypatch.setattr(store, "append_batch", refuse_audit)
