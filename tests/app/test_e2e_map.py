@@ -170,7 +170,7 @@ def test_switching_towns_changes_the_map(page, demo_store_path) -> None:
 
 _FREE_POINT = """([areaId, latlngs]) => {
     // fit the view to the area, then find one of the given points inside it where a click
-    // reaches the map (not a marker, cluster or control, which keep their clicks)
+    // reaches the map (not a marker, cluster, open popup or control, which keep their clicks)
     let target = null;
     window.map.eachLayer(layer => {
         if (layer.feature && layer.feature.properties.area_id === areaId) target = layer;
@@ -182,7 +182,9 @@ _FREE_POINT = """([areaId, latlngs]) => {
         const box = window.map.getContainer().getBoundingClientRect();
         const x = box.left + p.x, y = box.top + p.y;
         const hit = document.elementFromPoint(x, y);
-        if (hit && !hit.closest(".leaflet-marker-pane, .leaflet-control")) return [x, y];
+        if (hit && !hit.closest(".leaflet-marker-pane, .leaflet-popup-pane, .leaflet-control")) {
+            return [x, y];
+        }
     }
     return null;
 }"""
@@ -239,6 +241,8 @@ def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
     frame.wait_for_function(MAP_SETTLED, polling="raf")
     point = frame.evaluate(_FREE_POINT, [str(district["oop_code"]), _points_inside(outside)])
     assert point is not None, "no part of the district free of markers to click"
+    box = page.locator(COMPONENT_IFRAME).bounding_box()  # the open panel moved the page
+    assert box is not None
     _click_at(page, box["x"] + point[0], box["y"] + point[1],
               page.locator("h3", has_text=str(district["oop_name"])))
     body = page.locator('[data-testid="stMain"]').inner_text()
