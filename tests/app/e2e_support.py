@@ -389,13 +389,19 @@ def click_map(page: Page, lat: float, lon: float) -> None:
         position={"x": point["x"], "y": point["y"]}, force=True))
 
 
-def choose(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
-    """Pick ``option`` in the selectbox ``select`` and wait for the rerun the choice makes."""
-    def act() -> None:
-        select.click()
-        page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+def pick(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
+    """Open the selectbox ``select`` from the keyboard (its field focused, the down arrow
+    opens the full list at its first option) and click ``option``. A click on the field
+    would open the list only if the field did not have the focus already."""
+    field = select.get_by_role("combobox")
+    field.focus()
+    field.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
 
-    rerun(page, act)
+
+def choose(page: Page, select: Locator, option: str) -> None:
+    """Pick ``option`` in the selectbox ``select`` and wait for the rerun the choice makes."""
+    rerun(page, lambda: pick(page, select, option))
 
 
 @contextlib.contextmanager

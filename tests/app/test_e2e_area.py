@@ -32,6 +32,7 @@ from tests.app.e2e_support import (
     component_frame,
     login,
     navigate,
+    pick,
     rerun,
     wait_idle,
 )
@@ -142,8 +143,7 @@ def _add_measure(page: Page, text: str, owner: str) -> None:
     goal = form.get_by_role("combobox", name=cs("area.form.goal"), exact=True)
     wait_idle(page)
     # a choice inside a form makes no rerun: the form sends it with the others
-    form.locator('[data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name=re.compile(r"^1\.1\.1 ")).click()
+    pick(page, form.locator('[data-testid="stSelectbox"]').first, re.compile(r"^1\.1\.1 "))
     expect(goal).to_have_value(re.compile(r"^1\.1\.1 "))
     form.get_by_label(cs("area.form.text")).fill(text)
     form.get_by_label(cs("area.form.owner")).fill(owner)

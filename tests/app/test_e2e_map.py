@@ -131,9 +131,9 @@ def _expected(store_path: Path, town_id: str) -> tuple[dict[str, int], list[str]
     return counts, names
 
 
-def _wait_for_counts(page: Page, expected: dict[str, int]) -> dict[str, Any]:
-    """Feature counts of the live map, once the app is idle and the map drawn (the component
-    is a new one after a switch of town)."""
+def _live_counts(page: Page) -> dict[str, Any]:
+    """Feature counts of the live map, once the app is idle and the map drawn (after a switch
+    of town, the component is a new one)."""
     return _feature_counts(_map_frame(page))
 
 
@@ -141,7 +141,7 @@ def test_map_renders_offline_with_layers_and_features(page, demo_store_path) -> 
     page, traffic = page
     _choose_town(page, "Kraslice")
     expected, names = _expected(demo_store_path, "kraslice")
-    counts = _wait_for_counts(page, expected)
+    counts = _live_counts(page)
     frame = _map_frame(page)
     assert {k: counts.get(k) for k in expected} == expected
     assert _layer_names(frame) == names
@@ -161,7 +161,7 @@ def test_switching_towns_changes_the_map(page, demo_store_path) -> None:
     for town_id, name in (("kraslice", "Kraslice"), ("karlovy-vary", "Karlovy Vary")):
         _choose_town(page, name)
         expected, _ = _expected(demo_store_path, town_id)
-        counts = _wait_for_counts(page, expected)
+        counts = _live_counts(page)
         assert {k: counts.get(k) for k in expected} == expected
         seen[town_id] = expected
     assert seen["kraslice"] != seen["karlovy-vary"]
@@ -204,8 +204,6 @@ def _points_inside(geometry: Any, n: int = 15) -> list[list[float]]:
 def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
     page, traffic = page
     _choose_town(page, "Litvínov")
-    expected, _ = _expected(demo_store_path, "litvinov")
-    _wait_for_counts(page, expected)
     frame = _map_frame(page)
     janov = load_town(open_store(demo_store_path), "litvinov").localities
     janov_id = str(janov.loc[janov["name"] == "Janov", "locality_id"].iloc[0])
