@@ -1,13 +1,23 @@
-"""Shared plumbing of the end-to-end tests: serve the app, drive Debian's Chromium offline.
+"""Shared plumbing of the end-to-end tests: serve the app, drive Debian's Chromium offline,
+and wait on the app's state, never on the clock.
 
 The app runs as a real ``streamlit run app/main.py`` on a free loopback port; Chromium is
 /usr/bin/chromium (without it the tests fail, never skip); every request to a host other than
 127.0.0.1/localhost is aborted and recorded, because the app must work without internet.
+
+Waiting: every browser context gets :data:`TRACKER`, a script that follows the app's
+conversation with the server (rerun requests sent, script runs started and finished) and the
+messages between the app and its map components. :func:`wait_idle` waits until Streamlit's
+script state (``data-test-script-state`` on ``stApp``) is ``notRunning``, no rerun request is
+unanswered or about to be sent, and every map component has drawn its map;
+:func:`rerun` does something that makes the app rerun and waits for that rerun to end;
+:func:`component_frame` waits for the live map and a condition on its own layers.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import socket
@@ -15,7 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -25,6 +35,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     Frame,
+    Locator,
     Page,
     Playwright,
     Route,
@@ -34,6 +45,8 @@ from playwright.sync_api import (
 from playwright.sync_api import (
     Error as PlaywrightError,
 )
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app.ui.i18n import translate
 
@@ -59,6 +72,158 @@ MAP_TOOLTIPS = """() => {
     });
     return texts;
 }"""
+#: Ready (inside a map component) when Leaflet has drawn the map and no zoom, pan or marker
+#: cluster animation is under way: the view and the markers stay where they are.
+MAP_SETTLED = """() => {
+    const map = window.map;
+    if (!map || !map._loaded || map._animatingZoom || (map._panAnim && map._panAnim._inProgress)
+        || document.querySelector('.leaflet-cluster-anim')) return false;
+    return Object.values(map._layers).every(layer => !layer._inZoomAnimation);
+}"""
+#: Streamlit's protocol as the installed streamlit defines it: the field of a rerun request
+#: in a BackMsg, of a run's start and end in a ForwardMsg, and the end status of a run cut
+#: short by the next one.
+PROTOCOL = {
+    "rerun": BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number,
+    "started": ForwardMsg.DESCRIPTOR.fields_by_name["new_session"].number,
+    "finished": ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number,
+    "early": ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+}
+#: Init script of every page and frame; ``window.__mapa`` follows
+#:
+#: * in the app: each rerun request sent on the websocket (``lastRequest``), the requests that
+#:   the run in progress covers (``covering``: those sent before its start arrived) and those a
+#:   finished run answered (``answered``; a run cut short for a rerun answers nothing), and the
+#:   last component value delivered (``lastValue``), which Streamlit turns into a rerun request
+#:   on its next flush; events are numbered in one sequence (``seq``), so "after" is exact;
+#: * in a component's frame: the values the component sent to the app and those the app
+#:   received (``valuesSent``, ``valuesDelivered``), the renders the app posted to the
+#:   component and those delivered (``rendersPosted``, ``rendersDelivered``). The app counts
+#:   its side into the frame's ``__mapa``; the counting wrappers run in the realm of the
+#:   window that posts, so each message keeps its true source.
+TRACKER = """(protocol) => {
+    const state = window.__mapa = {seq: 0, lastRequest: 0, covering: 0, answered: 0,
+                                   lastValue: 0, valuesSent: 0, valuesDelivered: 0,
+                                   rendersPosted: 0, rendersDelivered: 0};
+    const type = event => event.data && event.data.type;
+    if (window.top !== window) {
+        window.addEventListener('message', event => {
+            if (type(event) === 'streamlit:render') state.rendersDelivered += 1;
+        }, true);
+        // streamlit-folium publishes its Streamlit object as window.Streamlit
+        Object.defineProperty(window, 'Streamlit', {configurable: true, set(api) {
+            const send = api.setComponentValue;
+            api.setComponentValue = (...args) => {
+                state.valuesSent += 1;
+                return send.apply(api, args);
+            };
+            Object.defineProperty(window, 'Streamlit', {value: api, writable: true,
+                                                        configurable: true});
+        }});
+        return;
+    }
+    window.addEventListener('message', event => {
+        const source = event.source;
+        const own = source && source !== window && source.__mapa;
+        if (!own) return;
+        if (type(event) === 'streamlit:componentReady' && !source.__mapaCounted) {
+            const post = source.postMessage;
+            source.postMessage = (message, ...rest) => {
+                if (message && message.type === 'streamlit:render') own.rendersPosted += 1;
+                return post.call(source, message, ...rest);
+            };
+            source.__mapaCounted = true;
+        }
+        if (type(event) === 'streamlit:setComponentValue') {
+            own.valuesDelivered += 1;
+            // a value from a component still on the page makes Streamlit request a rerun
+            if ([...document.querySelectorAll('iframe')].some(f => f.contentWindow === source)) {
+                state.lastValue = ++state.seq;
+            }
+        }
+    }, true);
+    const fields = bytes => {  // top-level protobuf fields: number -> varint value or true
+        const found = new Map();
+        let i = 0;
+        const varint = () => {
+            let value = 0, shift = 0, byte;
+            do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+            while (byte & 0x80 && i < bytes.length);
+            return value;
+        };
+        while (i < bytes.length) {
+            const tag = varint(), number = Math.floor(tag / 8), wire = tag % 8;
+            if (wire === 0) found.set(number, varint());
+            else if (wire === 2) { const length = varint(); i += length; found.set(number, true); }
+            else if (wire === 1) i += 8;
+            else if (wire === 5) i += 4;
+            else break;
+        }
+        return found;
+    };
+    const Socket = window.WebSocket;
+    const send = Socket.prototype.send;
+    Socket.prototype.send = function (data) {
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+            : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset,
+                                                        data.byteLength) : null;
+        if (bytes && fields(bytes).has(protocol.rerun)) state.lastRequest = ++state.seq;
+        return send.call(this, data);
+    };
+    window.WebSocket = class extends Socket {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', event => {
+                if (!(event.data instanceof ArrayBuffer)) return;
+                const message = fields(new Uint8Array(event.data));
+                if (message.has(protocol.started)) state.covering = state.lastRequest;
+                if (message.has(protocol.finished)
+                        && message.get(protocol.finished) !== protocol.early) {
+                    state.answered = state.covering;
+                }
+            });
+        }
+    };
+}"""
+#: True (in the app) when it is idle: connected, Streamlit's script state ``notRunning``,
+#: every rerun request answered by a finished run, no component value waiting to become a
+#: request, and every map component's map drawn with all values and renders between it and
+#: the app delivered. It must hold on two animation frames in a row with nothing new in
+#: between, so that what the last run sent has been rendered.
+IDLE = """(selector) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = window.__mapa;
+    const idle = () => {
+        if (!app || !state || app.dataset.testConnectionState !== 'CONNECTED'
+            || app.dataset.testScriptState !== 'notRunning'
+            || state.answered !== state.lastRequest || state.lastValue > state.lastRequest) {
+            return false;
+        }
+        return [...document.querySelectorAll(selector)].every(frame => {
+            const inner = frame.contentWindow;
+            const own = inner && inner.__mapa;
+            return Boolean(own && inner.map && own.valuesSent === own.valuesDelivered
+                           && own.rendersPosted === own.rendersDelivered);
+        });
+    };
+    if (!idle()) {
+        if (state) state.idleAt = null;
+        return false;
+    }
+    const mark = String(state.seq);
+    if (state.idleAt === mark) return true;
+    state.idleAt = mark;
+    return false;
+}"""
+
+
+def _healthy(url: str) -> bool:
+    """True when the served app's health endpoint answers 200."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def free_port() -> int:
@@ -89,17 +254,14 @@ def serve_app(store_path: Path, log_dir: Path,
                            **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
+            # the health endpoint answers once the server is up; between tries, wait for the
+            # server process to end (a failed start ends it) rather than for the clock
             deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
+            while not _healthy(url):
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=0.3)
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"streamlit did not become healthy:\n{log_path.read_text()}")
-                time.sleep(0.3)
             yield url
         finally:
             process.terminate()
@@ -129,8 +291,10 @@ class Traffic:
 
 
 def offline_context(browser: Browser, traffic: Traffic, **options: object) -> BrowserContext:
-    """A browser context that aborts (and records) every non-loopback request."""
+    """A browser context that aborts (and records) every non-loopback request, with
+    :data:`TRACKER` in every page (so :func:`wait_idle` can follow the app's state)."""
     context = browser.new_context(**options)  # type: ignore[arg-type]
+    context.add_init_script(script=f"({TRACKER})({json.dumps(PROTOCOL)})")
 
     def guard(route: Route) -> None:
         if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
@@ -153,12 +317,34 @@ def watch(page: Page, traffic: Traffic) -> Page:
     return page
 
 
-def component_frame(page: Page, ready: str = "() => window.map") -> Frame:
-    """The st_folium component's frame, once ``ready`` (JS) holds inside it."""
-    # During a rerun an old, collapsed component iframe can linger beside the live one, and
-    # the live one can be replaced between finding it and entering it: find and enter it in
-    # one step, and look again when the iframe found was swapped out.
-    for _attempt in range(4):
+def wait_idle(page: Page) -> None:
+    """Wait until the app is idle (:data:`IDLE`): no script run in progress or requested,
+    nothing on its way between the app and its map components, every map drawn."""
+    page.wait_for_function(IDLE, arg=COMPONENT_IFRAME, polling="raf")
+
+
+def rerun(page: Page, act: Callable[[], object]) -> None:
+    """Do ``act`` (a click, a choice, a tap on a map: anything that makes the app rerun) once
+    the app is idle, then wait until that rerun was requested and the app is idle again."""
+    wait_idle(page)
+    before = page.evaluate("() => window.__mapa.lastRequest")
+    act()
+    page.wait_for_function("before => window.__mapa.lastRequest > before", arg=before,
+                           polling="raf")
+    wait_idle(page)
+
+
+def component_frame(page: Page, ready: str = MAP_SETTLED) -> Frame:
+    """The live map component's frame once the app is idle and ``ready`` (JS) holds inside
+    it; by default, once Leaflet has drawn the map and it is still (:data:`MAP_SETTLED`).
+
+    A rerun that ``ready`` waits for (e.g. a measure just saved) can replace the component's
+    iframe while this waits in the old one: then the old frame is detached, and the new one
+    is looked up and waited on in its turn, until the overall timeout.
+    """
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        wait_idle(page)
         handle = page.wait_for_function(
             """sel => {
                 const shown = [...document.querySelectorAll(sel)].filter(f => f.offsetWidth > 0);
@@ -166,26 +352,56 @@ def component_frame(page: Page, ready: str = "() => window.map") -> Frame:
             }""", arg=COMPONENT_IFRAME).as_element()
         frame = handle.content_frame() if handle is not None else None
         if frame is None:
-            continue
+            raise AssertionError("the map component has no frame")
+        left = max(1.0, (deadline - time.monotonic()) * 1000)
         try:
-            frame.wait_for_function(ready)
+            frame.wait_for_function(ready, timeout=left, polling="raf")
         except PlaywrightError:
-            if frame.is_detached():
-                continue
+            if frame.is_detached() and time.monotonic() < deadline:
+                continue  # replaced by a rerun: wait in the new one
             raise
         return frame
-    raise AssertionError("the map component kept being replaced; no live iframe to enter")
 
 
-def wait_idle(page: Page, settle_ms: int = 400) -> None:
-    """Wait until Streamlit has finished running the script (its status widget is gone).
+#: Centre the map on (lat, lng) at zoom 16 without animation; the pixel of that point.
+_AIM = """([lat, lng]) => {
+    window.map.setView([lat, lng], 16, {animate: false});
+    const size = window.map.getSize();
+    return {x: size.x / 2, y: size.y / 2};
+}"""
 
-    A rerun can replace the map component while a test looks at it; waiting here, and a
-    moment more for the component to draw, keeps taps on the live map.
-    """
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    page.wait_for_timeout(settle_ms)
+
+def centre_map(page: Page, lat: float, lon: float) -> tuple[Frame, dict[str, float]]:
+    """The live map frame, centred on (lat, lon) at zoom 16 and settled there, and that
+    point's pixel in the frame."""
+    frame = component_frame(page)
+    point: dict[str, float] = frame.evaluate(_AIM, [lat, lon])
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
+    return frame, point
+
+
+def click_map(page: Page, lat: float, lon: float) -> None:
+    """Tap the live map at (lat, lon) and wait for the rerun the tap makes (the component
+    reports the click to the app)."""
+    frame, point = centre_map(page, lat, lon)
+    # force: a tap on the map's own pane, whatever Leaflet draws over it
+    rerun(page, lambda: frame.locator("#map_div").click(
+        position={"x": point["x"], "y": point["y"]}, force=True))
+
+
+def pick(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
+    """Open the selectbox ``select`` from the keyboard (its field focused, the down arrow
+    opens the full list at its first option) and click ``option``. A click on the field
+    would open the list only if the field did not have the focus already."""
+    field = select.get_by_role("combobox")
+    field.focus()
+    field.press("ArrowDown")
+    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+
+
+def choose(page: Page, select: Locator, option: str) -> None:
+    """Pick ``option`` in the selectbox ``select`` and wait for the rerun the choice makes."""
+    rerun(page, lambda: pick(page, select, option))
 
 
 @contextlib.contextmanager
@@ -208,55 +424,38 @@ def login(page: Page, username: str, password: str) -> None:
     """Log in through the sidebar form and wait until the sidebar names the user."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     form = sidebar.locator('[data-testid="stForm"]')
+    wait_idle(page)
     form.locator("input[type=text]").fill(username)
     form.locator("input[type=password]").fill(password)
-    form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+    rerun(page, form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click)
     sidebar.get_by_text(username, exact=False).first.wait_for()
-    wait_idle(page)
+
+
+def navigate(page: Page, nav_key: str) -> None:
+    """Follow the sidebar's link ``nav_key`` and wait for the page's run to end."""
+    link = page.locator('[data-testid="stSidebarNav"]').get_by_text(
+        translate(nav_key, "cs"), exact=True)
+    rerun(page, link.click)
 
 
 #: A child's answers on the kiosk: a dark place, feeling 1, seen it, in the evening.
 KIOSK_ANSWERS = ("category-dark_place", "feeling-1", "seen-own", "time_of_day-evening")
-_AIM = """([lat, lng]) => {
-    window.map.setView([lat, lng], 16, {animate: false});
-    const size = window.map.getSize();
-    return {x: size.x / 2, y: size.y / 2};
-}"""
-_AIMED = """([lat, lng]) => {
-    const centre = window.map.getCenter();
-    return window.map.getZoom() === 16 && Math.abs(centre.lat - lat) < 1e-6
-        && Math.abs(centre.lng - lng) < 1e-6;
-}"""
 
 
 def capture_pin(page: Page, lat: float, lon: float, mine: int,
                 answers: tuple[str, ...] = KIOSK_ANSWERS) -> str:
     """On the open Kiosk page, tap the map at (lat, lon), choose ``answers`` (pictogram keys)
     and save; wait for the count line saying this device placed ``mine`` pins; return it."""
-    # the capture map may be drawn anew once more after the page looks idle (back at the
-    # town's view): aim again until the view holds, then tap its centre
-    for _ in range(20):
-        wait_idle(page)
-        frame = component_frame(page)
-        point = frame.evaluate(_AIM, [lat, lon])
-        page.wait_for_timeout(500)
-        if frame.evaluate(_AIMED, [lat, lon]):
-            break
-    else:
-        pytest.fail("the capture map never kept the view aimed at")
-    # force: the map may be busy redrawing after the last save; the tap must still land there
-    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
-    expect(page.get_by_text(translate("capture.placed", "cs"))).to_be_visible(timeout=15_000)
+    click_map(page, lat, lon)
+    expect(page.get_by_text(translate("capture.placed", "cs"))).to_be_visible()
     for key in answers:
         button = page.locator(f".st-key-{key} button")  # Streamlit marks keyed elements
-        wait_idle(page, settle_ms=100)
-        button.click()
-        # as a child would, wait until the choice shows before the next tap
+        rerun(page, button.click)
+        # as a child would, see the choice before the next tap
         expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
-    wait_idle(page, settle_ms=100)
-    page.get_by_role("button", name=translate("capture.save", "cs")).click()
+    rerun(page, page.get_by_role("button", name=translate("capture.save", "cs")).click)
     done = re.escape(translate("capture.count", "cs", mine=mine, all=999999)
                      ).replace("999999", r"(\d+)")
     line = page.get_by_text(re.compile(done))
-    expect(line).to_be_visible(timeout=15_000)
+    expect(line).to_be_visible()
     return line.inner_text()

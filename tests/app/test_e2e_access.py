@@ -36,7 +36,9 @@ from tests.app.e2e_support import (
     component_frame,
     launch_chromium,
     login,
+    navigate,
     offline_context,
+    rerun,
     serve_app,
     wait_idle,
     watch,
@@ -173,10 +175,6 @@ class Capture:
         self._responses.clear()
 
 
-def _nav(page: Page, key: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(cs(key), exact=True).click()
-
-
 def _open_refused(page: Page, url: str) -> None:
     """Open a gated page's URL as the public: Streamlit says "Page not found" and runs the
     public map instead; close its dialog."""
@@ -230,7 +228,7 @@ def test_public_session_receives_no_exact_sensitive_pin(app_url: str, store_path
     component_frame(page)  # the public map has drawn
     wait_idle(page)
     iframes = _iframes_html(page)
-    _nav(page, "nav.hotspots")
+    navigate(page, "nav.hotspots")
     expect(page.get_by_role("heading", name=cs("hotspots.title", town=TOWN_NAME)))\
         .to_be_visible(timeout=TIMEOUT_MS)
     component_frame(page)
@@ -263,7 +261,7 @@ def test_facilitator_sees_only_its_centres_sessions(app_url: str, store_path: Pa
     expect(page.locator('[data-testid="stSidebarNav"]')
            .get_by_text(cs("nav.moderation"), exact=True)).to_have_count(0)
     capture.frames.clear()
-    _nav(page, "nav.sessions")
+    navigate(page, "nav.sessions")
     expect(page.get_by_role("heading", name=cs("sessions.title", town=TOWN_NAME)))\
         .to_be_visible(timeout=TIMEOUT_MS)
     # inside the collapsed "new session" form: the organiser is the centre, not a choice
@@ -297,7 +295,7 @@ def test_role_pages_open_only_after_login(app_url: str, browser_page, role: str,
     sidebar_nav = page.locator('[data-testid="stSidebarNav"]')
     expect(sidebar_nav.get_by_text(cs(nav), exact=True)).to_have_count(0)
     login(page, USERS[role][0], PASSWORD)
-    _nav(page, nav)
+    navigate(page, nav)
     expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=TIMEOUT_MS)
     assert not traffic.blocked and not traffic.errors, traffic
 
@@ -315,7 +313,7 @@ def test_police_gets_exact_sensitive_pins_only_with_the_toggle(app_url: str, sto
     sensitive = pins[pins["category"].isin(SENSITIVE_CATEGORIES)]
     assert leaked(capture.frames, sensitive) == []  # logged in, toggle off: the public view
     capture.frames.clear()
-    page.get_by_text(cs("access.exact_pins"), exact=True).click()
+    rerun(page, page.get_by_text(cs("access.exact_pins"), exact=True).click)
     expect(page.get_by_text(cs("access.exact_pins.audited"))).to_be_visible(timeout=TIMEOUT_MS)
     component_frame(page)
     wait_idle(page)

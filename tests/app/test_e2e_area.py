@@ -3,22 +3,21 @@ goals, a new measure linked to a place clicked on the map (then shown on the map
 council report PDF that lists it; a locality picked by a click on the map; an area drawn with
 Leaflet.draw's toolbar and linked to a new measure.
 
-Every user action that a rerun in flight can drop (a choice, a click on the map, a drawing) is
-repeated, as a user would, until its effect shows."""
+Each action waits for the app to be idle and then for the rerun it makes
+(``tests/app/e2e_support.py``)."""
 
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
-from playwright.sync_api import Frame, Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Page, expect
 
 from app.ui.i18n import translate
 from layers.store import open_store
@@ -27,15 +26,18 @@ from tests.app.e2e_support import (
     MAP_TOOLTIPS,
     Traffic,
     app_page,
+    centre_map,
+    choose,
+    click_map,
     component_frame,
     login,
+    navigate,
+    pick,
+    rerun,
     wait_idle,
 )
 
 pytestmark = pytest.mark.e2e
-#: How long to wait for the page to show something (ms): a run of this page takes seconds on
-#: a busy machine, so expect's default 5 s is too short.
-WAIT = 20_000
 MEASURE = "Lavičky a světlo u zastávky Janov"
 AREA_MEASURE = "Úklid a zeleň ve vnitrobloku"
 
@@ -60,85 +62,30 @@ def area_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
                   accept_downloads=True) as (page, traffic):
         component_frame(page)
         login(page, USERS["strategy_coordinator"][0], PASSWORD)
-        _until(page, lambda: page.locator('[data-testid="stSidebarNav"]').get_by_text(
-            cs("nav.area"), exact=True).click(),
-            page.locator("h1", has_text=cs("area.title", area="")))
+        navigate(page, "nav.area")
+        expect(page.locator("h1", has_text=cs("area.title", area=""))).to_be_visible()
         # every test works in Litvínov: under xdist a test may be the first on its worker
         _choose(page, '[data-testid="stSidebar"] [data-testid="stSelectbox"]', "Litvínov",
                 cs("area.title", area="Litvínov"))
         yield page, traffic
 
 
-def _until(page: Page, act: Callable[[], object], shown: Locator | Callable[[float], object],
-           tries: int = 4) -> None:
-    """Do ``act`` once the app is idle, again when a rerun dropped it, until ``shown`` (a
-    locator to see, or a check taking a timeout in ms that raises until it holds)."""
-    def check(timeout: float) -> None:
-        if isinstance(shown, Locator):
-            shown.first.wait_for(timeout=timeout)
-        else:
-            shown(timeout)
-
-    for _attempt in range(tries):
-        wait_idle(page)
-        try:
-            check(1)
-            return
-        except (PlaywrightTimeout, AssertionError):
-            pass
-        try:
-            act()
-            check(8_000)
-            return
-        except (PlaywrightTimeout, AssertionError):
-            page.keyboard.press("Escape")  # close a list a rerun left open
-    check(8_000)
-
-
-def _pick(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
-    """Open the selectbox ``select`` and click ``option``."""
-    select.click()
-    page.get_by_role("option", name=option, exact=isinstance(option, str)).click(timeout=5_000)
-
-
-def _centre_on(page: Page, lon: float, lat: float) -> tuple[Frame, dict[str, float]]:
-    """The live map frame, centred on (lon, lat) at zoom 16, and that point's pixel."""
-    wait_idle(page)
-    frame = component_frame(page)
-    point = frame.evaluate("""([lat, lng]) => {
-        window.map.setView([lat, lng], 16, {animate: false});
-        const size = window.map.getSize();
-        return {x: size.x / 2, y: size.y / 2};
-    }""", [lat, lon])
-    return frame, point
-
-
-def _click_map(page: Page, lon: float, lat: float) -> None:
-    frame, point = _centre_on(page, lon, lat)
-    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
-
-
-
 def _on_map(page: Page, text: str) -> None:
-    """Wait until a layer of the live map has a tooltip containing ``text``."""
-    deadline = 3
-    for _attempt in range(deadline):
-        wait_idle(page)
-        frame = component_frame(page)
-        try:
-            frame.wait_for_function(f"(text) => ({MAP_TOOLTIPS})().some(t => t.includes(text))",
-                                    arg=text, timeout=8_000)
-            return
-        except PlaywrightTimeout:
-            continue  # the map was replaced by a rerun while we looked
-    raise AssertionError(f"no layer on the map mentions {text!r}: "
-                         f"{component_frame(page).evaluate(MAP_TOOLTIPS)}")
+    """Once the app is idle with its map drawn, a layer of the map has a tooltip containing
+    ``text``."""
+    frame = component_frame(page)
+    tips = frame.evaluate(MAP_TOOLTIPS)
+    assert any(text in tip for tip in tips), f"no layer on the map mentions {text!r}: {tips}"
 
 
 def _choose(page: Page, select: str, option: str, heading: str) -> None:
-    """Pick ``option`` in the selectbox ``select`` and wait for ``heading``."""
-    _until(page, lambda: _pick(page, page.locator(select).first, option),
-           page.locator("h1", has_text=heading))
+    """Pick ``option`` in the selectbox ``select`` (unless ``heading`` says it is already
+    chosen) and see ``heading``."""
+    shown = page.locator("h1", has_text=heading)
+    wait_idle(page)
+    if not shown.is_visible():
+        choose(page, page.locator(select).first, option)
+    expect(shown).to_be_visible()
 
 
 def test_janov_measure_on_a_clicked_place_reaches_the_report(area_page, store_path: Path
@@ -148,21 +95,21 @@ def test_janov_measure_on_a_clicked_place_reaches_the_report(area_page, store_pa
             cs("area.title", area="Litvínov – Janov"))
     goal = page.locator('[data-testid="stMarkdownContainer"]').filter(
         has_text=re.compile(r"1\.1\.1\s+Na základě poznatků zjištěných z pocitových"))
-    wait_idle(page)
-    expect(goal.first).to_be_visible(timeout=WAIT)
+    expect(goal.first).to_be_visible()
 
     # choose the place by clicking the map inside Janov
     localities = open_store(store_path).read("localities", "litvinov")
     janov = localities[localities["locality_id"] == "litvinov-1"].geometry.iloc[0]
     target = janov.representative_point()
-    _until(page, lambda: _click_map(page, target.x, target.y),
-           page.get_by_text(re.compile(r"^Vybrané místo: \d+\.\d{5}, \d+\.\d{5}$")))
+    click_map(page, target.y, target.x)
+    expect(page.get_by_text(re.compile(r"^Vybrané místo: \d+\.\d{5}, \d+\.\d{5}$"))
+           ).to_be_visible()
 
     # fill in and save the measure under goal 1.1.1
     _add_measure(page, MEASURE, "odbor dopravy")
     listed = page.locator('[data-testid="stMarkdownContainer"]').filter(
         has_text=re.compile(rf"▸\s+{MEASURE}"))
-    expect(listed.first).to_be_visible(timeout=WAIT)
+    expect(listed.first).to_be_visible()
     _on_map(page, MEASURE)  # its place is on the map, named after it
 
     store = open_store(store_path)
@@ -190,29 +137,28 @@ def test_janov_measure_on_a_clicked_place_reaches_the_report(area_page, store_pa
 
 def _add_measure(page: Page, text: str, owner: str) -> None:
     """Fill in the add-measure form under goal 1.1.1 and save it."""
-    wait_idle(page)
     # its fields share labels with the measure editor's: look inside this form only
     form = page.locator('[data-testid="stForm"]').filter(
         has=page.get_by_role("button", name=cs("area.form.add"), exact=True))
     goal = form.get_by_role("combobox", name=cs("area.form.goal"), exact=True)
-    _until(page, lambda: _pick(page, form.locator('[data-testid="stSelectbox"]').first,
-                               re.compile(r"^1\.1\.1 ")),
-           lambda timeout: expect(goal).to_have_value(re.compile(r"^1\.1\.1 "),
-                                                      timeout=timeout))
+    wait_idle(page)
+    # a choice inside a form makes no rerun: the form sends it with the others
+    pick(page, form.locator('[data-testid="stSelectbox"]').first, re.compile(r"^1\.1\.1 "))
+    expect(goal).to_have_value(re.compile(r"^1\.1\.1 "))
     form.get_by_label(cs("area.form.text")).fill(text)
     form.get_by_label(cs("area.form.owner")).fill(owner)
     form.get_by_label(cs("area.form.time_frame")).fill("2027")
-    form.get_by_role("button", name=cs("area.form.add")).click()
-    expect(page.get_by_text(cs("area.form.added"))).to_be_visible(timeout=WAIT)
-    # the message comes first; the rest of the page is stale until the run ends
-    wait_idle(page)
+    rerun(page, form.get_by_role("button", name=cs("area.form.add")).click)
+    expect(page.get_by_text(cs("area.form.added"))).to_be_visible()
 
 
 def _click_mode(page: Page, mode: str) -> None:
     radio = page.get_by_role("radio", name=cs(f"area.click_mode.{mode}"))
-    _until(page, lambda: page.locator('[data-testid="stRadio"]').get_by_text(
-        cs(f"area.click_mode.{mode}"), exact=True).click(),
-        lambda timeout: expect(radio).to_be_checked(timeout=timeout))
+    wait_idle(page)
+    if not radio.is_checked():
+        rerun(page, page.locator('[data-testid="stRadio"]').get_by_text(
+            cs(f"area.click_mode.{mode}"), exact=True).click)
+    expect(radio).to_be_checked()
 
 
 def test_a_click_on_the_map_picks_a_locality(area_page, store_path: Path) -> None:
@@ -224,34 +170,52 @@ def test_a_click_on_the_map_picks_a_locality(area_page, store_path: Path) -> Non
     outside = town[town["town_id"] == "litvinov"].geometry.iloc[0].difference(
         janov.buffer(0.002)).representative_point()
     main_select = '[data-testid="stMain"] [data-testid="stSelectbox"]'
-    _until(page, lambda: _pick(page, page.locator(main_select).first,
-                               cs("area.whole_town")),
-           page.locator("h1").filter(has_text=re.compile(r"– Litvínov$")))
+    whole_town = page.locator("h1").filter(has_text=re.compile(r"– Litvínov$"))
+    wait_idle(page)
+    if not whole_town.is_visible():
+        choose(page, page.locator(main_select).first, cs("area.whole_town"))
+    expect(whole_town).to_be_visible()
     _click_mode(page, "locality")
-    _until(page, lambda: _click_map(page, outside.x, outside.y),
-           page.get_by_text(cs("area.click.no_locality")))
+    click_map(page, outside.y, outside.x)
+    expect(page.get_by_text(cs("area.click.no_locality"))).to_be_visible()
     inside = janov.representative_point()
-    _until(page, lambda: _click_map(page, inside.x, inside.y),
-           page.locator("h1", has_text=cs("area.title", area="Litvínov – Janov")))
+    click_map(page, inside.y, inside.x)
+    expect(page.locator("h1", has_text=cs("area.title", area="Litvínov – Janov"))
+           ).to_be_visible()
     # the list follows the map
     expect(page.locator('[data-testid="stMain"]').get_by_role(
-        "combobox", name=cs("area.locality"), exact=True)).to_have_value("Janov", timeout=WAIT)
+        "combobox", name=cs("area.locality"), exact=True)).to_have_value("Janov")
     _click_mode(page, "place")
     assert traffic.blocked == [] and traffic.errors == []
 
 
+#: Ready (inside the map) when Leaflet.draw's active tool holds ``n`` vertices and takes the
+#: next one (it ignores clicks for a moment after each vertex).
+_VERTICES = """n => {
+    const control = Object.keys(window).map(key => window[key])
+        .find(value => value instanceof L.Control.Draw);
+    const mode = control && control._toolbars.draw._activeMode;
+    const handler = mode && mode.handler;
+    return Boolean(handler && handler._markers.length === n && !handler._disableMarkers);
+}"""
+
+
 def _draw_square(page: Page, lon: float, lat: float, half_px: int = 40) -> None:
-    """Draw a square around (lon, lat) with the toolbar's polygon tool, by mouse clicks."""
-    frame, centre = _centre_on(page, lon, lat)
+    """Draw a square around (lon, lat) with the toolbar's polygon tool, by mouse clicks; wait
+    for the rerun that the finished drawing makes."""
+    frame, centre = centre_map(page, lat, lon)
     frame.locator(".leaflet-draw-draw-polygon").click()
+    frame.wait_for_function(_VERTICES, arg=0, polling="raf")
     box = frame.locator("#map_div").bounding_box()
     assert box is not None
     x0, y0 = box["x"] + centre["x"], box["y"] + centre["y"]
     corners = [(-half_px, -half_px), (half_px, -half_px), (half_px, half_px),
-               (-half_px, half_px), (-half_px, -half_px)]  # back on the first closes it
-    for dx, dy in corners:
+               (-half_px, half_px)]
+    for count, (dx, dy) in enumerate(corners, start=1):
         page.mouse.click(x0 + dx, y0 + dy)
-        page.wait_for_timeout(150)
+        frame.wait_for_function(_VERTICES, arg=count, polling="raf")  # the tool took it
+    # back on the first corner closes the polygon: the component reports the drawing
+    rerun(page, lambda: page.mouse.click(x0 - half_px, y0 - half_px))
 
 
 def test_an_area_drawn_on_the_map_is_linked_to_a_new_measure(area_page, store_path: Path
@@ -263,10 +227,11 @@ def test_an_area_drawn_on_the_map_is_linked_to_a_new_measure(area_page, store_pa
     janov = localities[localities["locality_id"] == "litvinov-1"].geometry.iloc[0]
     centre = janov.representative_point()
     drawn = page.get_by_text(re.compile(r"^Zakreslená plocha: [\d\u00a0]+ m²$"))
-    _until(page, lambda: _draw_square(page, centre.x, centre.y), drawn)
+    _draw_square(page, centre.x, centre.y)
+    expect(drawn).to_be_visible()
 
     _add_measure(page, AREA_MEASURE, "odbor životního prostředí")
-    expect(drawn).to_have_count(0, timeout=WAIT)  # the drawn area went with the measure
+    expect(drawn).to_have_count(0)  # the drawn area went with the measure
     _on_map(page, cs("area.map.area", measures=AREA_MEASURE))
 
     store = open_store(store_path)

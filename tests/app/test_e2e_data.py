@@ -10,12 +10,19 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Frame, Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from app.ui.i18n import translate
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import Traffic, app_page, component_frame, login, wait_idle
+from tests.app.e2e_support import (
+    Traffic,
+    app_page,
+    choose,
+    component_frame,
+    login,
+    navigate,
+    rerun,
+)
 
 pytestmark = pytest.mark.e2e
 FILE = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "localities_4326.geojson"
@@ -53,22 +60,13 @@ def data_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
 
 
 def _open(page: Page, nav_key: str, shown: Locator) -> None:
-    """Follow the sidebar link ``nav_key`` until ``shown`` appears (a rerun in flight can
-    swallow a click, as it would a user's)."""
-    link = page.locator('[data-testid="stSidebarNav"]').get_by_text(cs(nav_key), exact=True)
-    for _attempt in range(3):
-        wait_idle(page)
-        link.click()
-        try:
-            shown.first.wait_for(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    shown.first.wait_for()
+    """Follow the sidebar link ``nav_key`` and see ``shown``."""
+    navigate(page, nav_key)
+    expect(shown.first).to_be_visible()
 
 
 def _map_names(page: Page, kind: str) -> list[str]:
-    wait_idle(page)
+    """Names of the live map's features of ``kind``, once the app is idle with its map drawn."""
     frame: Frame = component_frame(page)
     names: list[str] = frame.evaluate(_NAMES, kind)
     return names
@@ -79,23 +77,16 @@ def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
     page, traffic = data_page
     _open(page, "nav.data", page.locator("h1", has_text=cs("data.title", town="")))
     title = page.locator("h1", has_text=cs("data.title", town="Litvínov"))
-    for _attempt in range(3):
-        wait_idle(page)
-        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-        page.get_by_role("option", name="Litvínov", exact=True).click()
-        try:
-            title.wait_for(timeout=8_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    wait_idle(page)
+    choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first,
+           "Litvínov")
+    expect(title).to_be_visible()
 
     # upload and preview (the kind defaults to localities)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(FILE))
+    rerun(page, lambda: page.locator('[data-testid="stFileUploaderDropzoneInput"]'
+                                      ).set_input_files(str(FILE)))
     expect(page.get_by_role("button", name=f"Remove {FILE.name}")).to_be_visible()
-    wait_idle(page)
-    page.get_by_role("button", name=cs("data.check")).click()
-    expect(page.get_by_text(cs("data.preview", name=FILE.name))).to_be_visible(timeout=20_000)
+    rerun(page, page.get_by_role("button", name=cs("data.check")).click)
+    expect(page.get_by_text(cs("data.preview", name=FILE.name))).to_be_visible()
     problems = page.locator('[data-testid="stTable"]')
     expect(problems).to_contain_text("feature 3")
     expect(problems).to_contain_text("outside the boundary of litvinov")
@@ -103,8 +94,8 @@ def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
     assert "import_batches" not in open_store(store_path).layer_names()
 
     # commit: one batch, the localities on the Map page
-    page.get_by_role("button", name=cs("data.commit")).click()
-    expect(page.get_by_text("Uloženo jako dávka")).to_be_visible(timeout=20_000)
+    rerun(page, page.get_by_role("button", name=cs("data.commit")).click)
+    expect(page.get_by_text("Uloženo jako dávka")).to_be_visible()
     batches = open_store(store_path).read("import_batches")
     assert list(batches["status"]) == ["committed"] and list(batches["added"]) == [2]
     _open(page, "nav.map", page.locator("h1", has_text=cs("map.title", town="Litvínov")))
@@ -112,9 +103,8 @@ def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
 
     # undo on the Data page: gone from the store and from the map
     _open(page, "nav.data", title)
-    wait_idle(page)
-    page.get_by_role("button", name=cs("data.undo")).click()
-    expect(page.get_by_text("vrácena zpět").first).to_be_visible(timeout=20_000)
+    rerun(page, page.get_by_role("button", name=cs("data.undo")).click)
+    expect(page.get_by_text("vrácena zpět").first).to_be_visible()
     assert list(open_store(store_path).read("import_batches")["status"]) == ["undone"]
     _open(page, "nav.map", page.locator("h1", has_text=cs("map.title", town="Litvínov")))
     names = _map_names(page, "locality")

@@ -28,7 +28,7 @@ from layers.strategy.editing import add_measure, point_link
 from layers.urban.audits import Audit, add_audit
 from scripts.mapa import main
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import app_page, component_frame, login, wait_idle
+from tests.app.e2e_support import app_page, choose, component_frame, login, navigate
 
 pytestmark = pytest.mark.e2e
 
@@ -117,16 +117,14 @@ def page(store_path: Path, tmp_path: Path) -> Iterator[Page]:
 def _shown_on_map(page: Page, name: str) -> tuple[Frame, list[str]]:
     """The live map frame once a layer names ``name``, and the texts of all its tooltips,
     popups and layer names."""
-    wait_idle(page)
     frame = component_frame(page, f"() => ({NAMES})({json.dumps(name)})")
     return frame, frame.evaluate(OPEN_ALL)
 
 
 def _litvinov(page: Page) -> None:
     """Choose Litvínov in the sidebar (the first town, Karlovy Vary, opens)."""
-    wait_idle(page)
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name="Litvínov", exact=True).click()
+    choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first,
+           "Litvínov")
 
 
 def _assert_inert(page: Page, frame: Frame, texts: list[str], *names: str) -> None:
@@ -138,8 +136,7 @@ def _assert_inert(page: Page, frame: Frame, texts: list[str], *names: str) -> No
 
 def _open(page: Page, role: str, nav: str) -> None:
     login(page, USERS[role][0], PASSWORD)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(
-        translate(nav, "cs"), exact=True).click()
+    navigate(page, nav)
 
 
 def test_public_map_shows_hostile_names_as_text(page: Page) -> None:

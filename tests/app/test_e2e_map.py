@@ -7,16 +7,13 @@ work in a community centre without internet (plumbing in ``tests/app/e2e_support
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Frame, Locator, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Browser, Frame, Locator, Page, expect, sync_playwright
 from shapely.geometry import Point
 
 from app.features.map.panel import NEAR_M
@@ -26,10 +23,13 @@ from layers.store import open_store
 from layers.summary import area_summary
 from tests.app.e2e_support import (
     COMPONENT_IFRAME,
-    TIMEOUT_MS,
+    MAP_SETTLED,
     Traffic,
+    choose,
+    component_frame,
     launch_chromium,
     offline_context,
+    rerun,
     serve_app,
     watch,
 )
@@ -66,30 +66,16 @@ def page(browser: Browser, app_url: str) -> Iterator[tuple[Page, Traffic]]:
     context.close()
 
 
-_MAP_READY = ("() => window.map && document.querySelector('.mapa-legend')"
+#: Ready (inside the map component) when the map is drawn and still, with its legend and
+#: its layer control's overlays.
+_MAP_READY = (f"() => ({MAP_SETTLED})() && document.querySelector('.mapa-legend')"
               " && document.querySelector('.leaflet-control-layers-overlays label')")
 
 
 def _map_frame(page: Page) -> Frame:
-    """The st_folium component's frame, once Leaflet has drawn the map and its controls.
-
-    After a rerun the component may be replaced by a new iframe; a frame that does not get
-    ready soon is looked up again.
-    """
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while True:
-        try:
-            handle = page.locator(COMPONENT_IFRAME).element_handle()
-            frame = handle.content_frame() if handle else None
-            if frame is not None:
-                frame.wait_for_function(_MAP_READY, timeout=5_000)
-                return frame
-        except PlaywrightError:
-            if time.monotonic() > deadline:
-                raise
-        if time.monotonic() > deadline:
-            raise AssertionError("the map component never became ready")
-        page.wait_for_timeout(300)
+    """The st_folium component's frame, once the app is idle and Leaflet has drawn the map
+    and its controls."""
+    return component_frame(page, _MAP_READY)
 
 
 _COUNT_FEATURES = """() => {
@@ -112,47 +98,21 @@ def _layer_names(frame: Frame) -> list[str]:
             frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
 
 
-def _wait_idle(page: Page) -> None:
-    """Wait until no script run is in flight (Streamlit's running indicator is gone)."""
-    running = page.locator('[data-testid="stStatusWidgetRunningIcon"], '
-                           '[data-testid="stStatusWidgetRunningManIcon"]')
-    for _ in range(3):  # a run can follow another (the map reports its first state)
-        page.wait_for_timeout(300)
-        running.first.wait_for(state="hidden")
-
-
-def _click_until(page: Page, x: float, y: float, shown: Locator) -> None:
-    """Click the page at (x, y) until ``shown`` appears: like a choice in the sidebar, a click
-    reported while another run is in flight can be dropped by Streamlit."""
-    for _attempt in range(3):
-        _wait_idle(page)
-        page.mouse.click(x, y)
-        try:
-            shown.wait_for(timeout=8_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    shown.wait_for()
+def _click_at(page: Page, x: float, y: float, shown: Locator) -> None:
+    """Click the page at (x, y), on the map, wait for the rerun the click makes, and see
+    ``shown``."""
+    rerun(page, lambda: page.mouse.click(x, y))
+    expect(shown).to_be_visible()
 
 
 def _choose_town(page: Page, name: str) -> None:
-    """Pick a town in the sidebar and wait for its page.
-
-    A choice made while the map component reports its first state to the server can be
-    dropped by Streamlit (a fragment rerun is in flight); as a user would, choose again.
-    """
+    """Pick a town in the sidebar and wait for its page (unless it is open already)."""
     heading = page.locator("h1", has_text=translate("map.title", "cs", town=name))
-    for _attempt in range(3):
-        _map_frame(page)
-        _wait_idle(page)
-        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
-        page.get_by_role("option", name=name).click()
-        try:
-            heading.wait_for(timeout=8_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    heading.wait_for()
+    _map_frame(page)
+    if not heading.is_visible():
+        choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]'),
+               name)
+    expect(heading).to_be_visible()
 
 
 def _expected(store_path: Path, town_id: str) -> tuple[dict[str, int], list[str]]:
@@ -171,26 +131,17 @@ def _expected(store_path: Path, town_id: str) -> tuple[dict[str, int], list[str]
     return counts, names
 
 
-def _wait_for_counts(page: Page, expected: dict[str, int]) -> dict[str, Any]:
-    """Feature counts once the map shows ``expected`` (the component reloads on a switch)."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    counts: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        try:
-            counts = _feature_counts(_map_frame(page))
-        except (PlaywrightError, AssertionError):  # the iframe is replaced after a rerun
-            counts = {}
-        if {k: counts.get(k) for k in expected} == expected:
-            return counts
-        page.wait_for_timeout(300)
-    return counts
+def _live_counts(page: Page) -> dict[str, Any]:
+    """Feature counts of the live map, once the app is idle and the map drawn (after a switch
+    of town, the component is a new one)."""
+    return _feature_counts(_map_frame(page))
 
 
 def test_map_renders_offline_with_layers_and_features(page, demo_store_path) -> None:
     page, traffic = page
     _choose_town(page, "Kraslice")
     expected, names = _expected(demo_store_path, "kraslice")
-    counts = _wait_for_counts(page, expected)
+    counts = _live_counts(page)
     frame = _map_frame(page)
     assert {k: counts.get(k) for k in expected} == expected
     assert _layer_names(frame) == names
@@ -210,7 +161,7 @@ def test_switching_towns_changes_the_map(page, demo_store_path) -> None:
     for town_id, name in (("kraslice", "Kraslice"), ("karlovy-vary", "Karlovy Vary")):
         _choose_town(page, name)
         expected, _ = _expected(demo_store_path, town_id)
-        counts = _wait_for_counts(page, expected)
+        counts = _live_counts(page)
         assert {k: counts.get(k) for k in expected} == expected
         seen[town_id] = expected
     assert seen["kraslice"] != seen["karlovy-vary"]
@@ -219,7 +170,7 @@ def test_switching_towns_changes_the_map(page, demo_store_path) -> None:
 
 _FREE_POINT = """([areaId, latlngs]) => {
     // fit the view to the area, then find one of the given points inside it where a click
-    // reaches the map (not a marker, cluster or control, which keep their clicks)
+    // reaches the map (not a marker, cluster, open popup or control, which keep their clicks)
     let target = null;
     window.map.eachLayer(layer => {
         if (layer.feature && layer.feature.properties.area_id === areaId) target = layer;
@@ -231,7 +182,9 @@ _FREE_POINT = """([areaId, latlngs]) => {
         const box = window.map.getContainer().getBoundingClientRect();
         const x = box.left + p.x, y = box.top + p.y;
         const hit = document.elementFromPoint(x, y);
-        if (hit && !hit.closest(".leaflet-marker-pane, .leaflet-control")) return [x, y];
+        if (hit && !hit.closest(".leaflet-marker-pane, .leaflet-popup-pane, .leaflet-control")) {
+            return [x, y];
+        }
     }
     return null;
 }"""
@@ -251,20 +204,18 @@ def _points_inside(geometry: Any, n: int = 15) -> list[list[float]]:
 def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
     page, traffic = page
     _choose_town(page, "Litvínov")
-    expected, _ = _expected(demo_store_path, "litvinov")
-    _wait_for_counts(page, expected)
     frame = _map_frame(page)
     janov = load_town(open_store(demo_store_path), "litvinov").localities
     janov_id = str(janov.loc[janov["name"] == "Janov", "locality_id"].iloc[0])
     candidates = _points_inside(janov.loc[janov["locality_id"] == janov_id].geometry.iloc[0])
     frame.evaluate(_FREE_POINT, [janov_id, candidates])  # fit first: clusters then re-spread
-    page.wait_for_timeout(1000)
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
     point = frame.evaluate(_FREE_POINT, [janov_id, candidates])
     assert point is not None, "no part of Janov free of markers to click"
     box = page.locator(COMPONENT_IFRAME).bounding_box()
     assert box is not None
-    _click_until(page, box["x"] + point[0], box["y"] + point[1],
-                 page.locator("h3", has_text="Janov"))
+    _click_at(page, box["x"] + point[0], box["y"] + point[1],
+              page.locator("h3", has_text="Janov"))
     page.get_by_text(translate("map.panel.pins", "cs")).wait_for()
     page.get_by_text(translate("map.panel.goals", "cs"), exact=True).wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
@@ -277,17 +228,21 @@ def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
     assert translate("map.panel.pins_total", "cs", n=summary.pins_shown) in body
     top_category, top_count = next(iter(summary.pin_counts.items()))
     assert f"{label('pin.category', top_category, 'cs')}\t{top_count}" in body
-    page.wait_for_timeout(500)
+    _map_frame(page)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 
     # then a police district, outside the locality
     district = data.districts.iloc[0]
     outside = district.geometry.difference(janov.geometry.union_all())
-    point = _map_frame(page).evaluate(_FREE_POINT, [str(district["oop_code"]),
-                                                    _points_inside(outside)])
+    frame = _map_frame(page)
+    frame.evaluate(_FREE_POINT, [str(district["oop_code"]), _points_inside(outside)])
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
+    point = frame.evaluate(_FREE_POINT, [str(district["oop_code"]), _points_inside(outside)])
     assert point is not None, "no part of the district free of markers to click"
-    _click_until(page, box["x"] + point[0], box["y"] + point[1],
-                 page.locator("h3", has_text=str(district["oop_name"])))
+    box = page.locator(COMPONENT_IFRAME).bounding_box()  # the open panel moved the page
+    assert box is not None
+    _click_at(page, box["x"] + point[0], box["y"] + point[1],
+              page.locator("h3", has_text=str(district["oop_name"])))
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert translate("map.panel.district", "cs") in body
     assert number(data.crime.index_of(str(district["oop_code"])), "cs", 1) in body
@@ -297,12 +252,11 @@ def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
 def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:
     page, traffic = page
     _map_frame(page)
-    page.wait_for_timeout(1000)
     assert traffic.blocked == []  # offline by default
-    page.get_by_text(translate("map.basemap.osm", "cs")).click()
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while not traffic.blocked and time.monotonic() < deadline:
-        page.wait_for_timeout(300)
+    # a tile request is aborted (and recorded) once the basemap is on
+    with page.expect_event("requestfailed",
+                           lambda request: "tile.openstreetmap.org" in request.url):
+        rerun(page, page.get_by_text(translate("map.basemap.osm", "cs")).click)
     hosts = {urlparse(url).hostname for url in traffic.blocked}
     assert hosts and all(str(host).endswith("tile.openstreetmap.org") for host in hosts), hosts
     assert traffic.failed == [] or all("openstreetmap" in f for f in traffic.failed)

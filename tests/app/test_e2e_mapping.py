@@ -22,8 +22,11 @@ from tests.app.e2e_support import (
     Traffic,
     app_page,
     capture_pin,
+    choose,
     component_frame,
     login,
+    navigate,
+    rerun,
 )
 
 pytestmark = pytest.mark.e2e
@@ -50,10 +53,6 @@ def session_page(store_path: Path, tmp_path_factory: pytest.TempPathFactory
         yield opened
 
 
-def _go(page: Page, nav_key: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(cs(nav_key), exact=True).click()
-
-
 def _public_pin_count(store_path: Path, town_id: str) -> int:
     town = load_town(open_store(store_path), town_id)
     return len(town.pins_exact) + int(town.pin_cells["count"].sum())
@@ -65,17 +64,17 @@ def test_session_capture_moderation_and_public_map(session_page, store_path: Pat
     before = _public_pin_count(store_path, town_id)
 
     # 1. a facilitator creates the session
-    _go(page, "nav.sessions")
+    navigate(page, "nav.sessions")
     page.get_by_text(cs("sessions.new")).click()
     page.get_by_label(cs("sessions.place")).fill("NZDM Rybáře")
     page.get_by_label(cs("sessions.organiser")).fill("NZDM Rybáře")
-    page.get_by_role("button", name=cs("sessions.create")).click()
+    rerun(page, page.get_by_role("button", name=cs("sessions.create")).click)
     created = page.get_by_text(re.compile(r"Setkání (karlovy-vary-[0-9a-f]{8}) bylo založeno"))
     expect(created).to_be_visible()
     session_id = re.search(r"karlovy-vary-[0-9a-f]{8}", created.inner_text()).group(0)
 
     # 2. three children tap the kiosk map and answer with pictograms
-    _go(page, "nav.capture")
+    navigate(page, "nav.capture")
     expect(page.get_by_role("heading", name=cs("capture.title"))).to_be_visible()
     targets = open_store(store_path).read("localities", town_id).representative_point()
     for index, target in enumerate(targets.iloc[:3], start=1):
@@ -88,19 +87,19 @@ def test_session_capture_moderation_and_public_map(session_page, store_path: Pat
     assert len(set(zip(mine.geometry.x, mine.geometry.y, strict=True))) == 3  # three places
 
     # 3. a moderator sees them pending and approves them
-    _go(page, "nav.moderation")
+    navigate(page, "nav.moderation")
     expect(page.get_by_role("heading", name=cs("moderation.title", town="Karlovy Vary")))\
         .to_be_visible()
-    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
-    page.get_by_role("option", name=session_id).click()
+    choose(page, page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first,
+           session_id)
     expect(page.get_by_text(cs("moderation.pending", n=3))).to_be_visible()
-    page.get_by_role("button", name=cs("moderation.approve_all", n=3)).click()
+    rerun(page, page.get_by_role("button", name=cs("moderation.approve_all", n=3)).click)
     expect(page.get_by_text(cs("moderation.none"))).to_be_visible()
     pins = open_store(store_path).read("pins", town_id)
     assert set(pins[pins["session_id"] == session_id]["status"]) == {"approved"}
 
     # 4. the public map now counts them
-    _go(page, "nav.map")
+    navigate(page, "nav.map")
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=cs("map.metric.pins"))
     expect(metric).to_contain_text(number(before + 3, "cs"))
     assert traffic.blocked == []

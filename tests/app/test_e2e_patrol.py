@@ -14,9 +14,7 @@ import geopandas as gpd
 import gpxpy
 import pytest
 import shapely
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Page, expect
 
 from app.ui.i18n import translate
 from layers.access.audit import read_log
@@ -25,7 +23,17 @@ from layers.store import open_store
 from layers.urban.accessibility import town_accessibility
 from layers.urban.audits import load_audits
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import MAP_TOOLTIPS, app_page, component_frame, login, wait_idle
+from tests.app.e2e_support import (
+    MAP_TOOLTIPS,
+    app_page,
+    choose,
+    click_map,
+    component_frame,
+    login,
+    navigate,
+    rerun,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -42,64 +50,34 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) 
     return path
 
 
-def _until(page: Page, act: Callable[[], object], shown: Locator, tries: int = 4) -> None:
-    """Do ``act`` once the app is idle, again when a rerun in flight dropped it, until
-    ``shown`` is visible (as a user would click again)."""
-    for _attempt in range(tries):
-        wait_idle(page)
-        if shown.count() and shown.first.is_visible():
-            return
-        act()
-        try:
-            shown.first.wait_for(timeout=8_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    shown.first.wait_for()
-
-
-def _select(page: Page, box: Locator, option: str) -> Callable[[], None]:
-    def act() -> None:
-        box.click()
-        page.get_by_role("option", name=option, exact=True).click()
-    return act
-
-
-def _open(page: Page, role: str, nav: str, heading: str) -> None:
+def _open(page: Page, role: str, nav: str) -> None:
     """Log in as ``role`` from the public map, then follow the navigation to ``nav``."""
     component_frame(page)
     login(page, USERS[role][0], PASSWORD)
-    _until(page, lambda: page.locator('[data-testid="stSidebarNav"]').get_by_text(
-        cs(nav), exact=True).click(), page.locator("h1", has_text=heading))
+    navigate(page, nav)
 
 
 def _map_tips(page: Page, ready: Callable[[list[str]], bool]) -> list[str]:
-    """The tooltips of the live map once ``ready`` holds for them (a rerun may still be
-    replacing an older map: look again until it does)."""
-    tips: list[str] = []
-    for _attempt in range(20):
-        wait_idle(page)
-        try:
-            tips = list(component_frame(page).evaluate(MAP_TOOLTIPS))
-        except PlaywrightError:
-            continue  # the frame went away with a rerun
-        if ready(tips):
-            return tips
-        page.wait_for_timeout(500)
-    raise AssertionError(f"the map never showed what was expected: {tips}")
+    """The tooltips of the live map, once the app is idle with its map drawn; ``ready`` must
+    hold for them."""
+    tips: list[str] = component_frame(page).evaluate(MAP_TOOLTIPS)
+    assert ready(tips), f"the map does not show what was expected: {tips}"
+    return tips
 
 
 def test_police_plans_a_round_for_janov_and_downloads_the_gpx(
         store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     with app_page(store_path, tmp_path_factory.mktemp("log"),
                   accept_downloads=True) as (page, traffic):
-        _open(page, "police", "nav.patrol", cs("patrol.title", area=""))
+        _open(page, "police", "nav.patrol")
+        expect(page.locator("h1", has_text=cs("patrol.title", area=""))).to_be_visible()
         sidebar_town = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-        _until(page, _select(page, sidebar_town.first, "Litvínov"),
-               page.locator("h1", has_text=cs("patrol.title", area="Litvínov")))
+        choose(page, sidebar_town.first, "Litvínov")
+        expect(page.locator("h1", has_text=cs("patrol.title", area="Litvínov"))).to_be_visible()
         locality = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first
-        _until(page, _select(page, locality, "Janov"),
-               page.locator("h1", has_text=cs("patrol.title", area="Litvínov – Janov")))
+        choose(page, locality, "Janov")
+        expect(page.locator("h1", has_text=cs("patrol.title", area="Litvínov – Janov"))
+               ).to_be_visible()
         numbered = re.compile(r"(^|>)\s*\d+\. (\d\d:\d\d|–)")
         _map_tips(page, lambda tips: sum(bool(numbered.search(t)) for t in tips) == 6)
         expect(page.get_by_text(cs("patrol.table"))).to_be_visible()
@@ -122,25 +100,14 @@ def test_police_plans_a_round_for_janov_and_downloads_the_gpx(
         assert traffic.blocked == [] and traffic.errors == []
 
 
-def _click_map(page: Page, lon: float, lat: float) -> None:
-    """Centre the live map on (lon, lat) at zoom 16 and click that point."""
-    wait_idle(page)
-    frame = component_frame(page)
-    point = frame.evaluate("""([lat, lng]) => {
-        window.map.setView([lat, lng], 16, {animate: false});
-        const size = window.map.getSize();
-        return {x: size.x / 2, y: size.y / 2};
-    }""", [lat, lon])
-    frame.locator("#map_div").click(position={"x": point["x"], "y": point["y"]}, force=True)
-
-
 def test_urbanist_sees_white_spots_and_places_an_audit_by_a_click(
         store_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     with app_page(store_path, tmp_path_factory.mktemp("log")) as (page, traffic):
-        _open(page, "urbanist", "nav.urban", cs("urban.title", town=""))
+        _open(page, "urbanist", "nav.urban")
+        expect(page.locator("h1", has_text=cs("urban.title", town=""))).to_be_visible()
         sidebar_town = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
-        _until(page, _select(page, sidebar_town.first, "Litvínov"),
-               page.locator("h1", has_text=cs("urban.title", town="Litvínov")))
+        choose(page, sidebar_town.first, "Litvínov")
+        expect(page.locator("h1", has_text=cs("urban.title", town="Litvínov"))).to_be_visible()
         count = len(town_accessibility(open_store(store_path), "litvinov", 500).white_spots)
         assert count > 0
         wait_idle(page)
@@ -160,21 +127,15 @@ def test_urbanist_sees_white_spots_and_places_an_audit_by_a_click(
         place = page.get_by_role("combobox", name=cs("urban.audit.place"), exact=True)
         prefix = cs("urban.audit.clicked", lat="", lon="").split(" (")[0]
         clicked = re.compile("^" + re.escape(prefix))
-        for _attempt in range(4):  # a rerun in flight may drop a click: click again
-            _click_map(page, spot.x, spot.y)
-            try:
-                expect(place).to_have_value(clicked, timeout=8_000)
-                break
-            except AssertionError:
-                continue
+        click_map(page, spot.y, spot.x)
         expect(place).to_have_value(clicked)
         _map_tips(page, lambda tips: any(cs("urban.map.chosen") in tip for tip in tips))
         wait_idle(page)
         form = page.locator('[data-testid="stForm"]').filter(
             has=page.get_by_role("button", name=cs("urban.audit.submit"), exact=True))
         form.get_by_label(cs("urban.audit.label"), exact=True).fill("Roh u kliknutí")
-        form.get_by_role("button", name=cs("urban.audit.submit"), exact=True).click()
-        expect(page.get_by_text(cs("urban.audit.done"))).to_be_visible(timeout=20_000)
+        rerun(page, form.get_by_role("button", name=cs("urban.audit.submit"), exact=True).click)
+        expect(page.get_by_text(cs("urban.audit.done"))).to_be_visible()
         audits = load_audits(open_store(store_path), "litvinov")
         assert list(audits["place_label"]) == ["Roh u kliknutí"]
         assert audits["auditor_role"].item() == "urbanist"

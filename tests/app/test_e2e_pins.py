@@ -22,6 +22,7 @@ from playwright.sync_api import Page, Route, sync_playwright
 from app.ui.maps.assets import STATIC_DIR, localize
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from layers.schema import FEELINGS, PIN_CATEGORIES
+from tests.app.e2e_support import MAP_SETTLED
 
 pytestmark = pytest.mark.e2e
 
@@ -117,7 +118,10 @@ def test_pins_cluster_and_popups_show_category_and_feeling(page_url: tuple[str, 
                     const box = map.getContainer().getBoundingClientRect();
                     return [box.left + p.x, box.top + p.y];
                 }""", [layer_name, *LONE])
-            page.wait_for_timeout(300)
+            # the page's map (as ``window.map``, where MAP_SETTLED looks) is still at its pin
+            page.wait_for_function(
+                f"""() => (window.map = Object.values(window).find(v => v instanceof L.Map))
+                    && ({MAP_SETTLED})()""", polling="raf")
             page.mouse.click(point[0], point[1])
             popup = page.locator(".leaflet-popup-content .mapa-pin-popup")
             popup.wait_for(timeout=5_000)

@@ -27,10 +27,13 @@ from tests.app.access_support import PASSWORD, USERS, role_of
 from tests.app.e2e_support import (
     Traffic,
     capture_pin,
+    choose,
     component_frame,
     launch_chromium,
     login,
+    navigate,
     offline_context,
+    rerun,
     serve_app,
     watch,
 )
@@ -91,7 +94,7 @@ def _open(browser: Browser, traffic: Traffic, url: str, login_as: str = "") -> P
 
 
 def _go(page: Page, nav_key: str, heading: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_text(cs(nav_key), exact=True).click()
+    navigate(page, nav_key)
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
 
 
@@ -143,10 +146,11 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
     # a moderator approves the session's pending pins through process 1
     moderator = _open(browser, traffic, servers[0], login_as="moderator")
     _go(moderator, "nav.moderation", cs("moderation.title", town="Karlovy Vary"))
-    moderator.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
-    moderator.get_by_role("option", name=SESSION).click()
+    choose(moderator, moderator.locator('[data-testid="stMain"] [data-testid="stSelectbox"]'
+                                        ).first, SESSION)
     expect(moderator.get_by_text(cs("moderation.pending", n=pending + 2))).to_be_visible()
-    moderator.get_by_role("button", name=cs("moderation.approve_all", n=pending + 2)).click()
+    rerun(moderator, moderator.get_by_role(
+        "button", name=cs("moderation.approve_all", n=pending + 2)).click)
     expect(moderator.get_by_text(cs("moderation.none"))).to_be_visible()
     approved = store.read("pins")
     assert set(approved[approved["pin_id"].isin(new["pin_id"])]["status"]) == {"approved"}

@@ -157,12 +157,10 @@ def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> Non
     """6 tablets (threads, as Streamlit serves them) × 8 pins, each sent twice → 48 pins,
     while two map pages keep reading the store."""
     import threading
-    import time
     from concurrent.futures import ThreadPoolExecutor
 
     session = _session(store)
-    writing = threading.Event()
-    writing.set()
+    written = threading.Event()
     reads: list[int] = []
 
     def device(number: int) -> None:
@@ -172,16 +170,16 @@ def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> Non
             add_pins(store, session, [pin])  # a double tap / retry
 
     def map_page() -> None:
-        while writing.is_set():
+        # a person reloading a map every 10 ms (not a tight loop) until the devices are done
+        while not written.wait(timeout=0.01):
             reads.append(len(store.read("pins", "litvinov")))
-            time.sleep(0.01)  # a person reloading a map, not a tight loop
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         readers = [pool.submit(map_page) for _ in range(2)]
         try:
             list(pool.map(device, range(6)))
         finally:
-            writing.clear()
+            written.set()
         for reader in readers:
             reader.result()
     pins = store.read("pins", "litvinov")

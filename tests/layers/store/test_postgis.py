@@ -79,6 +79,16 @@ def test_replace_all_failing_half_way_leaves_the_store_as_it_was(
     assert (store.version(), {n: store.read(n).to_json() for n in store.layer_names()}) == before
 
 
+def _lock_waiters(pg_url: str) -> int:
+    """Sessions of this database waiting for an advisory lock."""
+    with psycopg.connect(pg_url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def test_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
     """While one writer holds the write lock, reads answer and a second writer queues."""
     store = _pg(pg_url)
@@ -93,7 +103,12 @@ def test_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
 
     writer = threading.Thread(target=write)
     writer.start()
-    time.sleep(0.5)
+    # wait until the writer queues for the lock, or ends (which it must not)
+    deadline = time.monotonic() + 30
+    while not _lock_waiters(pg_url):
+        writer.join(timeout=0.05)
+        assert not done, "the second writer did not wait for the lock"
+        assert time.monotonic() < deadline, "the second writer never asked for the lock"
     assert len(store.read("services")) == 2
     assert not done, "the second writer did not wait for the lock"
     released = time.monotonic()

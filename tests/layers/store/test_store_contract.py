@@ -10,18 +10,18 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import psycopg
 import pytest
 from shapely.geometry import Point, Polygon
 
 from layers.schema import LOCALITIES
 from layers.sources.synthetic import write_feeling_map_export
-from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store
+from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store, postgis
 from layers.store.base import RowMatch
 from layers.store.transfer import copy_store, store_manifest
 from tests.layers.store.sample import frames, more_services
@@ -353,7 +353,11 @@ def test_killed_import_leaves_all_or_nothing(demo_store: Store, location: str,
     assert all("rows read" in line for line in progress), progress
     os.kill(importer.pid, signal.SIGKILL)
     assert importer.wait(timeout=30) == -signal.SIGKILL
-    time.sleep(0.2)  # the server notices the dropped connection and rolls back
+    if isinstance(store, PostGISStore):
+        # the server notices the dropped connection and rolls back, releasing the write lock:
+        # wait for that lock
+        with psycopg.connect(location) as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (postgis.WRITE_LOCK,))
     reopened = open_store(location)
     assert reopened.check() == []
     assert _state(reopened)[1] == before[1]
