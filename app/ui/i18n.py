@@ -1,12 +1,12 @@
 """User-interface strings in Czech (default) and English, and how they are filled in.
 
-The texts live beside what shows them: ``app/ui/strings.py`` for the chrome every page shares,
-``app/features/<feature>/strings.py`` for each feature. Each defines
-``STRINGS = {"key": {"cs": ..., "en": ...}}``; they are discovered and merged here, so adding a
-feature's strings is adding one module. The labels of the domain's vocabularies
-(``layers.vocabulary``) join them under ``"<group>.<code>"`` keys, e.g.
-``"pin.category.drug_dealing"``. A key defined twice, or a string missing a language, raises
-``ValueError`` at import: a gap would otherwise show up as a raw key in front of a user.
+The texts live beside what shows them: ``app/ui/strings.toml`` for the chrome every page shares,
+``app/features/<feature>/strings.toml`` for each feature. Each is a TOML table a key,
+``["map.title"]`` with ``cs = …`` and ``en = …`` (data a translator can edit without Python);
+they are discovered and merged here, so adding a feature's strings is adding one file. The
+labels of the domain's vocabularies (``layers.vocabulary``) join them under ``"<group>.<code>"``
+keys, e.g. ``"pin.category.drug_dealing"``. A key defined twice, or a string missing a language,
+raises ``ValueError`` at import: a gap would otherwise show up as a raw key in front of a user.
 
 Everything here is pure (usable by map builders and models without Streamlit);
 ``app.ui.state.t`` fills a text in the language chosen in the sidebar.
@@ -14,44 +14,42 @@ Everything here is pure (usable by map builders and models without Streamlit);
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
+import tomllib
 from collections.abc import Iterable, Iterator, Mapping
-from types import ModuleType
+from pathlib import Path
 from typing import Final
 
-import app.features
 from layers import vocabulary
 from layers.messages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from layers.vocabulary import LANGUAGES as LANGUAGES
 
-#: The strings every page shares; each feature's come from its own ``strings`` module.
-SHARED_STRINGS: Final = "app.ui.strings"
+#: The folder of the shared strings; each feature's are in its own folder under ``features``.
+UI_DIR: Final = Path(__file__).resolve().parent
+FEATURES_DIR: Final = UI_DIR.parent / "features"
+STRINGS_FILE: Final = "strings.toml"
 
 
-def _string_modules() -> Iterator[ModuleType]:
-    """The shared strings module, then each feature's ``strings`` module by feature name."""
-    yield importlib.import_module(SHARED_STRINGS)
-    for info in sorted(pkgutil.iter_modules(app.features.__path__), key=lambda i: i.name):
-        name = f"{app.features.__name__}.{info.name}.strings"
-        if info.ispkg and importlib.util.find_spec(name) is not None:
-            yield importlib.import_module(name)
+def _string_files() -> Iterator[Path]:
+    """The shared strings file, then each feature's ``strings.toml`` by feature name."""
+    yield UI_DIR / STRINGS_FILE
+    yield from sorted(FEATURES_DIR.glob(f"*/{STRINGS_FILE}"))
 
 
 def _collect() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {
         f"{group}.{term.code}": {"cs": term.cs, "en": term.en}
         for group, vocab in vocabulary.VOCABULARIES.items() for term in vocab.terms}
-    for module in _string_modules():
-        strings: Mapping[str, Mapping[str, str]] = getattr(module, "STRINGS", {})
+    for path in _string_files():
+        source = path.relative_to(FEATURES_DIR.parent)
+        with path.open("rb") as file:
+            strings: Mapping[str, Mapping[str, str]] = tomllib.load(file)
         for key, texts in strings.items():
             if key in merged:
                 raise ValueError(f"UI string {key!r} is defined twice "
-                                 f"(again in {module.__name__})")
+                                 f"(again in {source})")
             missing = [lang for lang in LANGUAGES if not texts.get(lang)]
             if missing:
-                raise ValueError(f"UI string {key!r} in {module.__name__} lacks {missing}")
+                raise ValueError(f"UI string {key!r} in {source} lacks {missing}")
             merged[key] = dict(texts)
     return merged
 

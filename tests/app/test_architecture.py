@@ -1,4 +1,4 @@
-"""The layout's rules inside ``app/``: no import circle, and the map builders, models, strings
+"""The layout's rules inside ``app/``: no import circle, and the map builders, models
 and shared map toolkit work without Streamlit (so they are testable and reusable alone)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app"
 #: Modules that must not load Streamlit, not even through what they import.
-PURE = ("app.navigation", "app.ui.i18n", "app.ui.strings", "app.ui.town", "app.ui.maps")
-PURE_IN_FEATURES = ("map", "model", "strings")
+PURE = ("app.navigation", "app.ui.i18n", "app.ui.town", "app.ui.maps")
+PURE_IN_FEATURES = ("map", "model")
 STREAMLIT = ("streamlit", "streamlit_folium")
 
 
