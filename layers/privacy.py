@@ -25,9 +25,6 @@ from layers.vocabulary import PUBLIC_K
 MIN_K: Final = 3
 #: Free text may name people, so it never leaves the moderated store.
 PRIVATE_PIN_COLUMNS: Final = ("place_note", "comment", "comment_held", "moderation_note")
-CELL_COLUMNS: Final = ("count", "category_counts")
-
-
 def public_pin_view(pins: gpd.GeoDataFrame, k: int = PUBLIC_K, cell_m: float = 200
                     ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Split ``pins`` (PINS layer, any CRS) into what a public map may show.

@@ -38,7 +38,6 @@ from layers.hotspots.classes import gi_bins
 from layers.hotspots.fdr import fdr_adjust
 from layers.hotspots.gistar import gi_star
 
-CHANGE_CLASSES: Final = ("new", "persistent", "intensifying", "diminishing", "none")
 PERMUTATIONS: Final = 999
 
 

@@ -45,11 +45,6 @@ def is_hot(bins: np.ndarray, confidence: float = 0.95) -> np.ndarray:
     return np.asarray(bins) >= min_bin(confidence)
 
 
-def is_cold(bins: np.ndarray, confidence: float = 0.95) -> np.ndarray:
-    """Cells cold at ``confidence`` or more."""
-    return np.asarray(bins) <= -min_bin(confidence)
-
-
 def min_bin(confidence: float) -> int:
     """The bin a cell must reach to be significant at ``confidence``; ``ValueError`` otherwise."""
     for level, alpha in LEVELS:

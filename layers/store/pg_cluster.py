@@ -29,7 +29,6 @@ from layers.errors import StoreFailure
 
 #: The Debian layout; newest version first.
 BIN_GLOB: Final = "/usr/lib/postgresql/*/bin"
-POSTGIS_CONTROL_GLOB: Final = "/usr/share/postgresql/*/extension/postgis.control"
 PORT: Final = 5432  # only names the socket file inside the private directory
 TEMPLATE: Final = "mapa_template"
 
