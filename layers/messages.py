@@ -264,6 +264,13 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "account.unknown": Text(
         "účet {username!r} neexistuje",
         "no account {username!r}"),
+    "account.login_throttled": Text(
+        "příliš mnoho neúspěšných přihlášení k tomuto účtu odsud; zkuste to znovu za "
+        "{seconds} s",
+        "too many failed logins to this account from here; try again in {seconds} s"),
+    "access.bad_proxy": Text(
+        "{setting}: {entry!r} není adresa ani síť (např. 127.0.0.1 nebo 10.0.0.0/8)",
+        "{setting}: {entry!r} is not an address or a network (e.g. 127.0.0.1 or 10.0.0.0/8)"),
     # --- privacy thresholds (layers.privacy, layers.hotspots.privacy) ---
     "privacy.k_too_small": Text(
         "k musí být alespoň {minimum}, aby odpovědi zůstaly anonymní, zadáno {k}",

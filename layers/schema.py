@@ -52,7 +52,9 @@ class LayerSpec:
     ``geometry`` is the geometry type (None = attribute table), stored in ``crs``; ``fields``
     the attribute columns in order; ``town_column`` the column a layer is read per town by
     (None = not kept per town); ``key`` the column naming a row uniquely (None = no single
-    one). The town and key columns are indexed. Columns must not be named ``fid`` or ``geom``.
+    one); ``lookups`` further columns rows are found or pruned by (``Store.read_where``,
+    ``RowMatch``), not unique. The town, key and lookup columns are indexed. Columns must
+    not be named ``fid`` or ``geom``.
     """
 
     name: str
@@ -61,11 +63,12 @@ class LayerSpec:
     town_column: str | None = "town_id"
     key: str | None = None
     crs: str = STORAGE_CRS
+    lookups: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_TYPES:
             raise ValueError(f"layer {self.name!r}: unknown geometry type {self.geometry!r}")
-        for indexed in (self.town_column, self.key):
+        for indexed in (self.town_column, self.key, *self.lookups):
             if indexed is not None and indexed not in self.columns:
                 raise ValueError(f"layer {self.name!r} has no column {indexed!r}")
 
@@ -80,8 +83,9 @@ class LayerSpec:
 
     @property
     def indexed(self) -> tuple[str, ...]:
-        """Columns a backend keeps an index on: the town column and the key."""
-        return tuple(dict.fromkeys(c for c in (self.town_column, self.key) if c is not None))
+        """Columns a backend keeps an index on: the town column, the key and the lookups."""
+        return tuple(dict.fromkeys(c for c in (self.town_column, self.key, *self.lookups)
+                                   if c is not None))
 
 
 def key(name: str) -> Column:
@@ -264,7 +268,17 @@ AUDIT_LOG: Final = LayerSpec(
     text("at", "username", "role", "action", "layer", "object_ids", "detail"),
     town_column=None,
 )
-ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG)
+#: One failed login: ``account`` the login key of the name tried
+#: (``layers.access.accounts.login_key``), ``client`` a keyed hash of the client's address
+#: (never the address, ``layers.access.clients``), ``at`` UTC ISO 8601. Kept apart from the
+#: audit log so the throttle reads a few indexed rows per attempt; rows older than
+#: ``layers.access.throttle.MEMORY_S`` are pruned, and an unlock or a password reset deletes
+#: the account's rows.
+LOGIN_FAILURES: Final = LayerSpec(
+    "login_failures", None, (key("account"), key("client"), key("at")),
+    town_column=None, lookups=("account", "at"),
+)
+ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG, LOGIN_FAILURES)
 
 # --- imports as undoable batches (layers.ingest) -----------------------------------------
 

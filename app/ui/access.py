@@ -15,9 +15,10 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, error_text, t
-from layers.access import accounts
+from layers.access import accounts, clients
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
+from layers.errors import InvalidInput
 from layers.store import Store
 
 #: Session-state key of the logged-in :class:`Principal` (absent for the public).
@@ -63,10 +64,25 @@ def bootstrap_admin(store: Store) -> None:
     st.session_state["_admin_bootstrapped"] = True
 
 
+def client() -> str:
+    """The keyed hash of this browser's address (``layers.access.clients``): the peer of its
+    connection, or behind a proxy named in ``MAPA_TRUSTED_PROXIES`` the address the proxy
+    put in ``X-Forwarded-For``; hashed under ``MAPA_CLIENT_KEY``."""
+    trusted = clients.trusted_proxies(_setting(clients.TRUSTED_PROXIES))
+    peer, forwarded = st.context.ip_address, st.context.headers.get("X-Forwarded-For")
+    # without a served connection (AppTest's stand-in runtime) neither is a string
+    address = clients.client_address(peer if isinstance(peer, str) else None,
+                                     forwarded if isinstance(forwarded, str) else None, trusted)
+    return clients.client_key(address, _setting(clients.CLIENT_KEY))
+
+
 def _log_in(store: Store, username: str, password: str) -> None:
     """Check a submitted login: keep the principal and rerun, or say why not."""
     try:
-        found = accounts.authenticate(store, username, password)
+        found = accounts.authenticate(store, username, password, client())
+    except InvalidInput as exc:  # MAPA_TRUSTED_PROXIES names no address: say so
+        st.error(error_text(exc))
+        return
     except accounts.LoginThrottled as exc:
         left = (exc.until - dt.datetime.now(dt.UTC)).total_seconds()
         st.error(t("access.throttled", minutes=max(1, math.ceil(left / 60))))

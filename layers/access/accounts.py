@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
+import math
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Final
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from layers.access import audit
+from layers.access import audit, throttle
+from layers.access.clients import NO_ADDRESS
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
 from layers.access.roles import ACCOUNT_ROLES, ADMIN, MANAGE_ACCOUNTS
-from layers.errors import Conflict, InvalidInput, NotFound
+from layers.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from layers.schema import ACCOUNTS
 from layers.store import Store
 
@@ -30,11 +32,7 @@ MIN_PASSWORD: Final = 10
 #: Columns safe to show: everything but the hash.
 PUBLIC_COLUMNS: Final = tuple(c for c in ACCOUNTS.columns if c != "password_hash")
 
-#: Failed logins of one username within :data:`LOCKOUT_WINDOW_S` after which further attempts
-#: are refused unchecked until the oldest of them is that old.
-MAX_FAILED_LOGINS: Final = 5
-LOCKOUT_WINDOW_S: Final = 15 * 60
-#: Prefix of the audit key of a username that names no account (see :func:`login_key`).
+#: Prefix of the throttle key of a username that names no account (see :func:`login_key`).
 UNKNOWN_PREFIX: Final = "unknown#"
 
 _hasher = PasswordHasher()
@@ -120,16 +118,43 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
 
 
 def set_password(store: Store, actor: Principal, username: str, password: str) -> None:
-    """Replace an account's password (an admin's reset). Audited, without the password.
+    """Replace an account's password (an admin's reset) and lift its login throttle (its
+    failed logins are forgotten). Audited, without the password, in the same transaction.
 
     Raises ``AccessDenied`` for non-admins and ``ValueError`` for an unknown username or a
     short password.
     """
     actor.require(MANAGE_ACCOUNTS)
     _one(store, username)
-    store.update_rows(ACCOUNTS, "username", pd.DataFrame(
-        {"username": [username], "password_hash": [hash_password(password)]}))
-    audit.record(store, actor, "set_password", ACCOUNTS.name, [username])
+    hashed = hash_password(password)
+    with store.transaction():
+        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
+            {"username": [username], "password_hash": [hashed]}))
+        forgotten = throttle.forget(store, username)
+        audit.record(store, actor, "set_password", ACCOUNTS.name, [username],
+                     {"unlocked": forgotten})
+
+
+def unlock_user(store: Store, actor: Principal, username: str) -> int:
+    """Lift the login throttle of an account: forget its failed logins from every client.
+    Returns how many were forgotten (0 is fine: the unlock is audited all the same).
+
+    Raises ``AccessDenied`` for non-admins and ``NotFound`` for an unknown username.
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    _one(store, username)
+    with store.transaction():
+        forgotten = throttle.forget(store, username)
+        audit.record(store, actor, "unlock_account", ACCOUNTS.name, [username],
+                     {"failures": forgotten})
+    return forgotten
+
+
+def failed_logins(store: Store, actor: Principal) -> pd.DataFrame:
+    """Accounts with failed logins remembered by the throttle (``throttle.summary``), for
+    an admin. Raises ``AccessDenied`` for anyone else."""
+    actor.require(MANAGE_ACCOUNTS)
+    return throttle.summary(store, _now())
 
 
 def _one(store: Store, username: str) -> pd.Series:
@@ -144,64 +169,57 @@ def _principal(row: pd.Series) -> Principal:
     return Principal(str(row["username"]), str(row["role"]), str(row["centre"] or ""))
 
 
-class LoginThrottled(Exception):
-    """Too many failed logins for a username lately; ``until`` (UTC) is when it may try again."""
+class LoginThrottled(NotAllowed):
+    """Too many failed logins of this account from this client lately; ``until`` (UTC) is
+    when it may try again."""
 
-    def __init__(self, username: str, until: dt.datetime) -> None:
-        super().__init__(f"too many failed logins for {username!r}; try again after "
-                         f"{until.isoformat(timespec='seconds')}")
+    def __init__(self, until: dt.datetime, now: dt.datetime) -> None:
+        super().__init__("account.login_throttled",
+                         seconds=max(1, math.ceil((until - now).total_seconds())))
         self.until = until
 
 
 def login_key(usernames: pd.Series, typed: str) -> str:
-    """What the audit log stores for a login attempt with the username ``typed``.
+    """The key a login attempt with the username ``typed`` is counted (and audited) under.
 
-    An account's name is stored as it is. Anything else may be a password typed into the
-    username field, so it is stored only as :data:`UNKNOWN_PREFIX` plus the first 4 hex digits
-    (16 bits) of its SHA-256: enough to count repeated attempts with one typed name for
-    :func:`login_lock`, too little to recover or confirm a password, since every value is
-    shared by one string in 65,536 (a list of a million passwords leaves ~15 candidates). Two
-    unknown names sharing a value share a counter, which only locks names that log no one in.
+    An account's name is kept as it is. Anything else may be a password typed into the
+    username field, so it is kept only as :data:`UNKNOWN_PREFIX` plus the first 4 hex digits
+    (16 bits) of its SHA-256: enough to count repeated attempts with one typed name, too
+    little to recover or confirm a password, since every value is shared by one string in
+    65,536 (a list of a million passwords leaves ~15 candidates). Two unknown names sharing
+    a value share a counter, which only slows down names that log no one in.
     """
     if typed and (usernames == typed).any():
         return typed
     return UNKNOWN_PREFIX + hashlib.sha256(typed.encode("utf-8")).hexdigest()[:4]
 
 
-def login_lock(store: Store, key: str) -> dt.datetime | None:
-    """Until when (UTC) logins with the audit key ``key`` (:func:`login_key`) are refused, or
-    None when they are open.
-
-    Read from the audit log, so every app process (and a shared PostGIS) sees the same lock:
-    locked while :data:`MAX_FAILED_LOGINS` failures of ``key`` are younger than
-    :data:`LOCKOUT_WINDOW_S`; refused attempts do not count, so the lock ends on time.
-    """
-    log = audit.read_log(store)
-    failed = log[(log["action"] == "login_failed")
-                 & (log["object_ids"] == json.dumps([key], ensure_ascii=False))]
-    if len(failed) < MAX_FAILED_LOGINS:
-        return None
-    window = dt.timedelta(seconds=LOCKOUT_WINDOW_S)
-    times = sorted(dt.datetime.fromisoformat(str(at)) for at in failed["at"])
-    until = times[-MAX_FAILED_LOGINS] + window
-    return until if until > dt.datetime.fromisoformat(audit.now_utc()) else None
+def _now() -> dt.datetime:
+    """Now (UTC), as the audit log tells time (so both follow one clock)."""
+    return dt.datetime.fromisoformat(audit.now_utc())
 
 
-def authenticate(store: Store, username: str, password: str) -> Principal | None:
+def authenticate(store: Store, username: str, password: str, client: str = NO_ADDRESS,
+                 pause: Callable[[float], None] = time.sleep) -> Principal | None:
     """The principal of an active account whose password matches, else None.
 
-    Both outcomes are audited ("login", "login_failed" with :func:`login_key` of the username
-    tried). A hash made with older Argon2 parameters is replaced on a successful login.
-    Raises :class:`LoginThrottled` without checking the password while :func:`login_lock`
-    holds for the username (the refusal is audited as "login_refused").
+    ``client`` is the keyed hash of the client's address (``clients.client_key``;
+    :data:`NO_ADDRESS` when the caller knows none). Throttled as :mod:`layers.access.throttle`
+    says: raises :class:`LoginThrottled` without checking the password while this client has
+    to wait for this account (nothing is written then), and calls ``pause`` with the
+    account-wide pause before checking it. A failure is stored for the throttle and audited
+    ("login_failed", with :func:`login_key` of the username tried and the client's hash) in
+    one transaction; a success is audited ("login") and clears this client's failures. A
+    hash made with older Argon2 parameters is replaced on a successful login.
     """
     users = _read(store)
     key = login_key(users["username"], username)
-    until = login_lock(store, key)
-    if until is not None:
-        audit.record(store, PUBLIC_PRINCIPAL, "login_refused", ACCOUNTS.name, [key],
-                     {"until": until.isoformat(timespec="seconds")})
-        raise LoginThrottled(username, until)
+    now = _now()
+    standing = throttle.standing(store, key, client, now)
+    if standing.until is not None:
+        raise LoginThrottled(standing.until, now)
+    if standing.pause_s:
+        pause(standing.pause_s)
     match = users[(users["username"] == username) & users["active"].astype(bool)]
     stored = str(match.iloc[0]["password_hash"]) if not match.empty else _DUMMY_HASH
     try:
@@ -210,13 +228,22 @@ def authenticate(store: Store, username: str, password: str) -> Principal | None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        audit.record(store, PUBLIC_PRINCIPAL, "login_failed", ACCOUNTS.name, [key])
+        failures = standing.failures + 1
+        detail: dict[str, object] = {"client": client, "failures": failures}
+        if throttle.pair_delay(failures):
+            detail["wait_s"] = throttle.pair_delay(failures)
+        with store.transaction():
+            throttle.record_failure(store, key, client, now)
+            audit.record(store, PUBLIC_PRINCIPAL, "login_failed", ACCOUNTS.name, [key], detail)
         return None
     principal = _principal(match.iloc[0])
-    if _hasher.check_needs_rehash(stored):
-        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
-            {"username": [username], "password_hash": [_hasher.hash(password)]}))
-    audit.record(store, principal, "login", ACCOUNTS.name, [username])
+    with store.transaction():
+        if _hasher.check_needs_rehash(stored):
+            store.update_rows(ACCOUNTS, "username", pd.DataFrame(
+                {"username": [username], "password_hash": [_hasher.hash(password)]}))
+        if standing.failures:
+            throttle.forget(store, key, client)
+        audit.record(store, principal, "login", ACCOUNTS.name, [username])
     return principal
 
 

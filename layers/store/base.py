@@ -42,8 +42,10 @@ def layer_name(layer: Layer) -> str:
 
 @dataclass(frozen=True)
 class RowMatch:
-    """Rows of ``layer`` to delete: every ``equals`` column holds its value and, with
-    ``prefix`` = (column, text), that column's text starts with ``text`` (exact, no wildcards).
+    """Rows of ``layer`` to delete: every ``equals`` column holds its value, with ``prefix``
+    = (column, text) that column's text starts with ``text`` (exact, no wildcards), and with
+    ``before`` = (column, text) that column's text sorts before ``text`` byte by byte (ISO
+    8601 times of one format sort as they follow: old rows are pruned this way).
 
     Ids of imported rows start with their batch id, so one prefix match removes a whole batch
     without listing a million ids. ``layer`` is the layer's name: an import keeps the matches
@@ -53,6 +55,13 @@ class RowMatch:
     layer: str
     equals: Mapping[str, object] = field(default_factory=dict)
     prefix: tuple[str, str] | None = None
+    before: tuple[str, str] | None = None
+
+    @property
+    def columns(self) -> list[str]:
+        """Every column the match names (none: it would match every row, and is refused)."""
+        return [*self.equals, *(part[0] for part in (self.prefix, self.before)
+                                if part is not None)]
 
 
 class Store(ABC):
@@ -79,6 +88,13 @@ class Store(ABC):
     @abstractmethod
     def read(self, layer: Layer, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
         """Rows of ``layer`` (all, or one town's). Raises ``StoreError`` for an unknown layer."""
+
+    @abstractmethod
+    def read_where(self, layer: Layer, column: str, values: Iterable[str]
+                   ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Rows of ``layer`` whose ``column`` holds one of ``values``, found through the
+        column's index when the spec indexes it (its key, town column or a lookup), in
+        stored order. Raises ``StoreError`` for an unknown layer or column."""
 
     @abstractmethod
     def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:

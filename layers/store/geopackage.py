@@ -18,6 +18,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import struct
 import tempfile
 import threading
@@ -58,6 +59,8 @@ from layers.store.base import (
 #: locked" at once when a map page reads while a tablet's pin commits. GDAL applies these
 #: pragmas to every connection it opens (readers included); the option is process-wide.
 BUSY_TIMEOUT_MS: Final = 30_000
+#: Mode of a new store file: its owner (the app's account) reads and writes it, no one else.
+NEW_STORE_MODE: Final = 0o600
 #: Name ending of a writer's private copy of the store (SQLite may add -journal etc.).
 TEMPORARY_SUFFIX: Final = ".tmp.gpkg"
 #: The write counters: (layer, town_id, version); the row ("", "") holds the store's
@@ -167,7 +170,6 @@ class GeoPackageStore(Store):
             raise StoreError("store.unreadable", location=self.path, detail=exc) from exc
 
     def read(self, layer: Layer, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
-        self._require()
         name = layer_name(layer)
         spec = LAYERS_BY_NAME.get(name)
         where = None
@@ -175,6 +177,26 @@ class GeoPackageStore(Store):
             if spec is None or spec.town_column is None:
                 raise StoreError("store.not_per_town", layer=name)
             where = f"{spec.town_column} = '{_sql_literal(town_id)}'"
+        return self._read(name, where)
+
+    def read_where(self, layer: Layer, column: str, values: Iterable[str]
+                   ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """Through GDAL's SQL filter; ``column`` is checked against the declared table
+        before it is quoted, and each value is quoted as an SQL string."""
+        name = layer_name(layer)
+        self._require()
+        with _connected(self.path) as db:
+            table = _declared_table(db, name)
+        if table is None:
+            raise StoreError("store.no_layer", layer=name)
+        if column not in table.columns:
+            raise StoreError("store.no_columns", layer=name, columns=[column])
+        wanted = ", ".join(f"'{_sql_literal(str(v))}'" for v in values)
+        return self._read(name, f"{_identifier(column)} IN ({wanted})" if wanted else "1 = 0")
+
+    def _read(self, name: str, where: str | None) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The rows of layer ``name`` that the SQL condition ``where`` selects (None: all)."""
+        self._require()
         try:
             with self._file_lock(fcntl.LOCK_SH):
                 frame = pyogrio.read_dataframe(self.path, layer=name, where=where)
@@ -198,10 +220,10 @@ class GeoPackageStore(Store):
                     _write_layer(tmp, name, frame)
                 with _connected(tmp) as db, db:
                     _count_writes(db, set())  # a new generation: every token changes
+                _same_mode(tmp, self.path)
                 os.replace(tmp, self.path)
             finally:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
+                shutil.rmtree(tmp.parent, ignore_errors=True)
 
     def append_batch(self, items: Iterable[tuple[Layer, pd.DataFrame]],
                      unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
@@ -244,8 +266,7 @@ class GeoPackageStore(Store):
                 _fsync(tmp)
                 os.replace(tmp, self.path)
             finally:
-                with contextlib.suppress(FileNotFoundError):
-                    tmp.unlink()
+                shutil.rmtree(tmp.parent, ignore_errors=True)
         return batch.written
 
     def update_rows(self, layer: Layer, key: str, changes: pd.DataFrame) -> int:
@@ -278,7 +299,7 @@ class GeoPackageStore(Store):
         self._require()
         with self._writing() as tx:
             for match in matches:
-                named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
+                named = match.columns
                 table = tx.table(match.layer)
                 if table is None:
                     raise StoreError("store.no_layer", layer=match.layer)
@@ -293,6 +314,10 @@ class GeoPackageStore(Store):
                     column, text = match.prefix
                     terms.append(f'substr("{column}", 1, ?) = ?')
                     values += [len(text), text]
+                if match.before:
+                    column, text = match.before
+                    terms.append(f'"{column}" < ?')  # SQLite compares text bytewise
+                    values.append(text)
                 where = " AND ".join(terms)
                 tx.touch_where(table, where, values)
                 cursor = tx.db.execute(f'DELETE FROM "{table.name}" WHERE {where}', values)
@@ -369,8 +394,11 @@ class GeoPackageStore(Store):
         with _flock(self.path.with_name(self.path.name + ".lock"), fcntl.LOCK_EX):
             for stale in self.path.parent.glob(f"{glob.escape(self._temporary_prefix())}*"
                                                f"{TEMPORARY_SUFFIX}*"):
-                with contextlib.suppress(FileNotFoundError):
-                    stale.unlink()
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+                else:  # a copy left by an older version, made beside the store itself
+                    with contextlib.suppress(FileNotFoundError):
+                        stale.unlink()
             yield
 
     @contextlib.contextmanager
@@ -389,13 +417,13 @@ class GeoPackageStore(Store):
         return f".{self.path.name}."
 
     def _temporary(self) -> Path:
-        """A fresh, not yet existing path next to the store (same file system for os.replace)."""
-        fd, tmp_name = tempfile.mkstemp(prefix=self._temporary_prefix(),
-                                        suffix=TEMPORARY_SUFFIX, dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        tmp.unlink()  # GDAL wants to create the file itself
-        return tmp
+        """A fresh, not yet existing path for a private copy, in a new folder next to the
+        store (same file system for ``os.replace``) that only its owner can enter: GDAL
+        creates the file with the process's umask, and a store copy must not be readable by
+        others while it is written. The caller removes the folder."""
+        folder = tempfile.mkdtemp(prefix=self._temporary_prefix(), suffix=TEMPORARY_SUFFIX,
+                                  dir=self.path.parent)  # mode 0700
+        return Path(folder) / self.path.name
 
     def version(self) -> str:
         try:
@@ -542,6 +570,17 @@ def _new_bounds(db: sqlite3.Connection, table: str, after_fid: int, step: int = 
         geoms = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), index=fids)
         yield geoms[geoms.notna() & ~geoms.is_empty].bounds
         start = fids[-1]
+
+
+def _same_mode(new: Path, old: Path) -> None:
+    """Give ``new`` (about to replace ``old``) the mode of ``old``, or :data:`NEW_STORE_MODE`
+    when there is no ``old``: a new store holds password hashes and the audit log, so only
+    its owner may read it; a mode an operator chose for an existing store is kept."""
+    try:
+        mode = stat.S_IMODE(old.stat().st_mode)
+    except FileNotFoundError:
+        mode = NEW_STORE_MODE
+    os.chmod(new, mode)
 
 
 def _fsync(path: Path) -> None:

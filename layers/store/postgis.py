@@ -219,18 +219,22 @@ class PostGISStore(Store):
                     raise StoreError("store.not_per_town", layer=layer)
                 where = sql.SQL(" WHERE {} = {}").format(sql.Identifier(spec.town_column),
                                                          sql.Literal(town_id))
-            selected: list[sql.Composable] = [
-                sql.SQL("extract(epoch FROM {})").format(sql.Identifier(c))
-                if kind.startswith("datetime") else sql.Identifier(c)
-                for c, kind in info.columns.items()]
-            if info.geometry_type is not None:
-                selected.append(sql.SQL("encode(ST_AsBinary({}), 'hex')").format(
-                    sql.Identifier(GEOMETRY_COLUMN)))
-            query = sql.SQL("COPY (SELECT {} FROM {}{} ORDER BY fid) TO STDOUT (FORMAT csv)"
-                            ).format(sql.SQL(", ").join(selected), _table(layer), where)
-            with conn.cursor() as cursor, cursor.copy(query) as copy:
-                text = b"".join(bytes(chunk) for chunk in copy)
-        return _frame(info, text)
+            return _read(conn, info, where)
+
+    def read_where(self, layer: Layer, column: str, values: Iterable[str]
+                   ) -> gpd.GeoDataFrame | pd.DataFrame:
+        layer = layer_name(layer)
+        with self._connect() as conn:
+            info = self._layer(conn, layer)
+            if column not in info.columns:
+                raise StoreError("store.no_columns", layer=layer, columns=[column])
+            kind = info.columns[column]
+            wanted = column_values(pd.Series(list(values), dtype=object), kind, column)
+            # COPY takes no bound parameters: the values go in as literals psycopg quotes
+            where = sql.SQL(" WHERE {} = ANY(ARRAY[{}]::{}[])").format(
+                sql.Identifier(column), sql.SQL(", ").join(sql.Literal(v) for v in wanted),
+                sql.SQL(KIND_TYPES[kind]))
+            return _read(conn, info, where)
 
     def counts(self) -> dict[str, int]:
         with self._connect() as conn:
@@ -389,7 +393,7 @@ class PostGISStore(Store):
                 info = catalog.get(match.layer)
                 if info is None:
                     raise StoreError("store.no_layer", layer=match.layer)
-                named = [*match.equals, *([match.prefix[0]] if match.prefix else [])]
+                named = match.columns
                 if not named or any(c not in info.columns for c in named):
                     raise StoreError("store.delete_columns", layer=info.name, columns=named)
             for match in matches:
@@ -401,6 +405,11 @@ class PostGISStore(Store):
                     column, text = match.prefix
                     terms.append(sql.SQL("starts_with({}::text, %s)").format(
                         sql.Identifier(column)))
+                    values.append(text)
+                if match.before:
+                    column, text = match.before
+                    # byte order, as on a GeoPackage, whatever the database's collation
+                    terms.append(sql.SQL('{} < %s COLLATE "C"').format(sql.Identifier(column)))
                     values.append(text)
                 where = sql.SQL(" AND ").join(terms)
                 tx.touch(info.name, _towns_where(conn, info, where, values))
@@ -435,6 +444,24 @@ class PostGISStore(Store):
 
 def _table(layer: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(LAYER_SCHEMA), sql.Identifier(layer))
+
+
+
+def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable
+          ) -> gpd.GeoDataFrame | pd.DataFrame:
+    """The rows of ``info``'s table that ``where`` (" WHERE …" or empty) selects, by fid."""
+    selected: list[sql.Composable] = [
+        sql.SQL("extract(epoch FROM {})").format(sql.Identifier(c))
+        if kind.startswith("datetime") else sql.Identifier(c)
+        for c, kind in info.columns.items()]
+    if info.geometry_type is not None:
+        selected.append(sql.SQL("encode(ST_AsBinary({}), 'hex')").format(
+            sql.Identifier(GEOMETRY_COLUMN)))
+    query = sql.SQL("COPY (SELECT {} FROM {}{} ORDER BY fid) TO STDOUT (FORMAT csv)"
+                    ).format(sql.SQL(", ").join(selected), _table(info.name), where)
+    with conn.cursor() as cursor, cursor.copy(query) as copy:
+        text = b"".join(bytes(chunk) for chunk in copy)
+    return _frame(info, text)
 
 
 def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:

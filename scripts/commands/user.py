@@ -1,4 +1,4 @@
-"""``mapa user add|list|disable|passwd``: accounts of the app (``layers.access.accounts``).
+"""``mapa user add|list|disable|passwd|unlock``: accounts of the app (``layers.access.accounts``).
 
 Whoever runs ``mapa`` can write the store file anyway, so the command acts as an admin
 ("cli:<login name>" in the audit log). A password is never an argument (it would land in the
@@ -13,14 +13,21 @@ import getpass
 import os
 from typing import Any
 
-from layers.access.accounts import create_user, disable_user, list_users, set_password
+from layers.access.accounts import (
+    create_user,
+    disable_user,
+    list_users,
+    set_password,
+    unlock_user,
+)
 from layers.access.principal import Principal
 from layers.access.roles import ACCOUNT_ROLES, ADMIN
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("user", help="app accounts (mapa user add|list|disable|passwd)")
+    parser = subparsers.add_parser(
+        "user", help="app accounts (mapa user add|list|disable|passwd|unlock)")
     inner = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = subcommand(inner, "add", "create an account", run_add)
     add.add_argument("username")
@@ -36,6 +43,9 @@ def register(subparsers: Any) -> None:
     passwd = subcommand(inner, "passwd", "set an account's password", run_passwd)
     passwd.add_argument("username")
     _password_option(passwd)
+    unlock = subcommand(inner, "unlock", "lift an account's login throttle (forget its "
+                        "failed logins)", run_unlock)
+    unlock.add_argument("username")
 
 
 def _password_option(parser: argparse.ArgumentParser) -> None:
@@ -89,4 +99,11 @@ def run_disable(args: argparse.Namespace) -> int:
 def run_passwd(args: argparse.Namespace) -> int:
     set_password(store_from(args), cli_actor(), args.username, _password(args))
     emit(args, f"Password of {args.username} set", {"username": args.username})
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    forgotten = unlock_user(store_from(args), cli_actor(), args.username)
+    emit(args, f"Unlocked {args.username} ({forgotten} failed logins forgotten)",
+         {"username": args.username, "forgotten": forgotten})
     return 0

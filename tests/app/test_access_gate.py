@@ -13,6 +13,7 @@ from app.ui.access import PRINCIPAL_KEY
 from app.ui.i18n import translate
 from layers.access.audit import read_log
 from layers.access.principal import Principal
+from layers.access.throttle import PAIR_FREE
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts, login_as
 
@@ -146,21 +147,49 @@ def test_admin_page_creates_accounts_and_shows_the_audit(store_path: Path) -> No
     assert "create_account" in set(log["action"])
 
 
-def test_repeated_failed_logins_are_refused_with_a_message(store_path: Path) -> None:
-    from layers.access.accounts import MAX_FAILED_LOGINS
+def _submit(at: AppTest, username: str, password: str) -> None:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    next(b for b in at.button if b.label == translate("access.submit", "cs")).click().run()
+    assert not at.exception, at.exception
 
+
+def test_repeated_failed_logins_make_this_client_wait_with_a_message(store_path: Path) -> None:
     add_accounts(store_path, "police")
     username = USERS["police"][0]
     at = _app().run()
-    submit = translate("access.submit", "cs")
-    for attempt in range(MAX_FAILED_LOGINS + 1):
-        password = PASSWORD if attempt == MAX_FAILED_LOGINS else "wrong password!"
-        at.text_input(key="login_username").input(username)
-        at.text_input(key="login_password").input(password)
-        next(b for b in at.button if b.label == submit).click().run()
-        assert not at.exception, at.exception
-    # even the right password is refused now, with the lock's own message
-    assert len(at.error) == 1  # 15 minutes from the first failure (14 on a slow machine)
-    assert at.error[0].value in {translate("access.throttled", "cs", minutes=m) for m in (14, 15)}
+    for _ in range(PAIR_FREE):
+        _submit(at, username, "wrong password!")
+    _submit(at, username, PASSWORD)
+    # even the right password is refused now, with the wait's own message (30 s: 1 min)
+    assert [e.value for e in at.error] == [translate("access.throttled", "cs", minutes=1)]
     assert PRINCIPAL_KEY not in at.session_state
-    assert list(read_log(open_store(store_path))["action"])[-1] == "login_refused"
+    # the refusal wrote nothing: the last entry is the last failure
+    assert list(read_log(open_store(store_path))["action"])[-1] == "login_failed"
+
+
+def test_the_admin_page_unlocks_an_account(store_path: Path) -> None:
+    add_accounts(store_path, "police")
+    username = USERS["police"][0]
+    visitor = _app().run()
+    for _ in range(PAIR_FREE):
+        _submit(visitor, username, "wrong password!")
+    _submit(visitor, username, PASSWORD)
+    assert PRINCIPAL_KEY not in visitor.session_state  # made to wait
+
+    admin = login_as(_app(), store_path, "admin").run()
+    assert _opens(admin, "admin")
+    account = translate("admin.logins.account", "cs")
+    logins = next(d.value for d in admin.dataframe if account in d.value.columns)
+    row = logins[logins[account] == username]
+    assert row[translate("admin.logins.failures", "cs")].tolist() == [PAIR_FREE]
+    assert admin.selectbox(key="admin_unlock_user").value == username  # offered first
+    admin.button(key="admin_unlock").click().run()
+    assert not admin.exception, admin.exception
+    assert admin.success[0].value == translate("admin.unlocked", "cs", user=username,
+                                               count=PAIR_FREE)
+    assert [i.value for i in admin.info] == [translate("admin.logins.none", "cs")]
+    assert "unlock_account" in set(read_log(open_store(store_path))["action"])
+
+    _submit(visitor, username, PASSWORD)
+    assert visitor.session_state[PRINCIPAL_KEY] == Principal(username, "police")

@@ -55,3 +55,24 @@ def test_every_view_depends_on_known_layers_of_its_town() -> None:
         assert all(spec.town_column is not None for spec in per_town), view
         assert {(spec.name, town) for spec, town in parts} >= {
             (spec.name, "kraslice") for spec in per_town}
+
+
+def test_failed_logins_leave_every_cached_view_alone(demo_store_copy: Store,
+                                                    rebuilds: Counter[str]) -> None:
+    """A failed login writes its throttle row and audit entry, layers no view reads: no cache
+    key changes, no town's map is rebuilt."""
+    from layers.access import accounts
+    from layers.access.principal import Principal
+
+    store = demo_store_copy
+    accounts.create_user(store, Principal("boss", "admin"), "pol", "correct horse battery",
+                         "police")
+    towns = list(store.read("towns")["town_id"])
+    views = [(view, town) for view in cache_keys.READS for town in (None, *towns)]
+    data.town_data("kraslice")
+    before = [cache_keys.cache_key(store, view, town) for view, town in views]
+    for client in ("a", "b", "c"):
+        assert accounts.authenticate(store, "pol", "wrong password!", client) is None
+    assert [cache_keys.cache_key(store, view, town) for view, town in views] == before
+    data.town_data("kraslice")
+    assert rebuilds == {"kraslice": 1}

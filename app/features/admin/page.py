@@ -1,4 +1,4 @@
-"""The Admin page: accounts (create, disable) and the audit log (view, CSV download).
+"""The Admin page: accounts (create, disable, unlock) and the audit log (view, CSV download).
 
 Only for ``manage_accounts``; ``layers.access`` checks that right again on every call.
 """
@@ -11,7 +11,12 @@ from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.state import error_text, t
 from layers.access import accounts, audit
+from layers.access.principal import Principal
 from layers.access.roles import ACCOUNT_ROLES, MANAGE_ACCOUNTS
+from layers.store import Store
+
+#: Columns of the failed-logins table, in order (labels: ``admin.logins.<column>``).
+LOGIN_COLUMNS = ("account", "failures", "clients", "last_at", "locked_until")
 
 
 def render() -> None:
@@ -57,6 +62,8 @@ def render() -> None:
                 st.toast(t("admin.disabled", user=chosen))
                 st.rerun()
 
+    _failed_logins(store, principal, list(users["username"]))
+
     st.header(t("admin.audit"))
     st.caption(t("admin.audit.help"))
     log = audit.audit_log(store, principal)
@@ -68,6 +75,33 @@ def render() -> None:
         st.download_button(t("admin.audit.download"),
                            lambda: audit.audit_csv(store, principal)[0],
                            file_name="audit_log.csv", mime="text/csv", key="admin_audit_csv")
+
+
+def _failed_logins(store: Store, principal: Principal, usernames: list[str]) -> None:
+    """Accounts with failed logins lately, and the unlock of an account (acted on before
+    the table is drawn, so the table shows the unlock at once)."""
+    st.header(t("admin.logins"))
+    st.caption(t("admin.logins.help"))
+    failed = accounts.failed_logins(store, principal)
+    # accounts with failures first: they are the ones an admin comes to unlock
+    named = [a for a in failed["account"] if a in usernames]
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(t("admin.unlock"), named + [u for u in usernames if u not in named],
+                            key="admin_unlock_user")
+    if right.button(t("admin.unlock_button"), key="admin_unlock") and chosen:
+        try:
+            count = accounts.unlock_user(store, principal, str(chosen))
+        except ValueError as exc:
+            st.error(t("admin.error", problem=error_text(exc)))
+        else:
+            st.success(t("admin.unlocked", user=chosen, count=count))
+            failed = accounts.failed_logins(store, principal)
+    if failed.empty:
+        st.info(t("admin.logins.none"))
+    else:
+        st.dataframe(failed[list(LOGIN_COLUMNS)].rename(
+            columns={c: t(f"admin.logins.{c}") for c in LOGIN_COLUMNS}), hide_index=True,
+            width="stretch")
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.access import accounts, audit
+from layers.access import accounts, audit, throttle
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import ACCOUNT_ROLES, CENTRE_ROLES
 from layers.store import Store, open_store
@@ -142,3 +142,27 @@ def test_build_demo_command_refuses_a_short_demo_password(
     assert main(["build-demo", "--store", str(tmp_path / "d.gpkg")]) == 1
     assert "MAPA_DEMO_PASSWORD" in capsys.readouterr().err
     assert not (tmp_path / "d.gpkg").exists()
+
+
+def test_cli_user_unlock(store: Store, monkeypatch: pytest.MonkeyPatch,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``mapa user unlock`` lifts the wait of a client that failed too often, audited; an
+    unknown account is refused with the one JSON error line."""
+    accounts.create_user(store, Principal("boss", "admin"), "pol", PASSWORD, "police")
+    for _ in range(throttle.PAIR_FREE):
+        assert accounts.authenticate(store, "pol", "wrong password!", "here") is None
+    with pytest.raises(accounts.LoginThrottled):
+        accounts.authenticate(store, "pol", PASSWORD, "here")
+    where = ["--store", store.location, "--json"]
+    capsys.readouterr()
+    assert main(["user", "unlock", "pol", *where]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out == {"username": "pol", "forgotten": throttle.PAIR_FREE}
+    assert accounts.authenticate(store, "pol", PASSWORD, "here") == Principal("pol", "police")
+    log = audit.read_log(store)
+    unlock = log[log["action"] == "unlock_account"].iloc[-1]
+    assert unlock["username"].startswith("cli:") and json.loads(unlock["object_ids"]) == ["pol"]
+
+    assert main(["user", "unlock", "nobody", *where]) != 0
+    error = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["error"]
+    assert error["code"] == "account.unknown"

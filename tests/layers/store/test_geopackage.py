@@ -6,8 +6,10 @@ The backend-generic contract runs for every backend in ``test_store_contract.py`
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +155,24 @@ def test_next_write_removes_the_copy_a_killed_import_left(tmp_path: Path) -> Non
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg", "s.gpkg.lock",
                                                           "s.gpkg.rlock"]
     assert list(store.read("services")["service_id"]) == ["a-1", "b-1", "next-0"]
+
+
+def test_a_new_store_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """A new store holds password hashes and the audit log: mode 0600 whatever the umask;
+    a mode the operator gave an existing store survives every kind of write."""
+    old_umask = os.umask(0o022)
+    try:
+        path = tmp_path / "s.gpkg"
+        store = open_store(path)
+        store.replace_all(frames())
+        assert stat.S_IMODE(path.stat().st_mode) == geopackage.NEW_STORE_MODE == 0o600
+        store.append_batch([("services", more_services(3, "x"))])  # the private-copy path
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        path.chmod(0o640)
+        store.append_batch([("services", more_services(3, "y"))])
+        store.replace_all(frames())
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg", "s.gpkg.lock",
+                                                              "s.gpkg.rlock"]
+    finally:
+        os.umask(old_umask)

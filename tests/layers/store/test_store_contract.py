@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from shapely.geometry import Point, Polygon
 
-from layers.schema import LOCALITIES
+from layers.schema import LOCALITIES, LOGIN_FAILURES
 from layers.sources.synthetic import write_feeling_map_export
 from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store, postgis
 from layers.store.base import RowMatch
@@ -303,6 +303,38 @@ def test_delete_matching_is_one_transaction(store: Store) -> None:
     # a prefix is matched literally: SQL wildcards in it match nothing
     assert store.delete_matching([RowMatch("services", prefix=("service_id", "%"))]) \
         == {"services": 0}
+
+
+
+def test_read_where_finds_rows_by_an_indexed_column_and_before_prunes_by_text(
+        store: Store) -> None:
+    """``read_where`` selects by a column's values (quotes and SQL in them are data);
+    ``RowMatch.before`` deletes rows whose text sorts before a value, byte by byte."""
+    store.replace_all(frames())
+    rows = pd.DataFrame({"account": ["pol", "pol", "o'neil", "x') OR ('1'='1"],
+                         "client": ["a", "b", "a", "a"],
+                         "at": ["2026-12-04T09:00:00+00:00", "2026-12-05T10:00:00+00:00",
+                                "2026-12-05T11:00:00+00:00", "2026-12-05T12:00:00+00:00"]})
+    store.append_batch([(LOGIN_FAILURES, rows)])
+    found = store.read_where(LOGIN_FAILURES, "account", ["pol"])
+    assert list(found["client"]) == ["a", "b"]
+    assert list(store.read_where(LOGIN_FAILURES, "account", ["o'neil"])["client"]) == ["a"]
+    assert store.read_where(LOGIN_FAILURES, "account", ["x') OR ('1'='1", "nobody"]
+                            )["account"].tolist() == ["x') OR ('1'='1"]
+    assert store.read_where(LOGIN_FAILURES, "account", []).empty
+    assert list(store.read_where("services", "service_id", ["b-1"])["name"]) == \
+        list(store.read("services").query("service_id == 'b-1'")["name"])
+    before = _state(store)
+    with pytest.raises(StoreError):
+        store.read_where(LOGIN_FAILURES, "no_such_column", ["x"])
+    with pytest.raises(StoreError):  # a match naming no column would delete every row
+        store.delete_matching([RowMatch(LOGIN_FAILURES.name)])
+    assert _state(store) == before
+    assert store.delete_matching([RowMatch(LOGIN_FAILURES.name,
+                                           before=("at", "2026-12-05T11:00:00+00:00"))]) \
+        == {LOGIN_FAILURES.name: 2}
+    assert sorted(store.read(LOGIN_FAILURES)["account"]) == ["o'neil", "x') OR ('1'='1"]
+    assert store.check() == []
 
 
 WRITER = """
