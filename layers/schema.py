@@ -52,7 +52,8 @@ class LayerSpec:
     ``geometry`` is the geometry type (None = attribute table), stored in ``crs``; ``fields``
     the attribute columns in order; ``town_column`` the column a layer is read per town by
     (None = not kept per town); ``key`` the column naming a row uniquely (None = no single
-    one). The town and key columns are indexed. Columns must not be named ``fid`` or ``geom``.
+    one); ``indexes`` further columns that selections filter on. The town and key columns and
+    ``indexes`` are indexed. Columns must not be named ``fid`` or ``geom``.
     """
 
     name: str
@@ -61,11 +62,12 @@ class LayerSpec:
     town_column: str | None = "town_id"
     key: str | None = None
     crs: str = STORAGE_CRS
+    indexes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_TYPES:
             raise ValueError(f"layer {self.name!r}: unknown geometry type {self.geometry!r}")
-        for indexed in (self.town_column, self.key):
+        for indexed in (self.town_column, self.key, *self.indexes):
             if indexed is not None and indexed not in self.columns:
                 raise ValueError(f"layer {self.name!r} has no column {indexed!r}")
 
@@ -80,8 +82,9 @@ class LayerSpec:
 
     @property
     def indexed(self) -> tuple[str, ...]:
-        """Columns a backend keeps an index on: the town column and the key."""
-        return tuple(dict.fromkeys(c for c in (self.town_column, self.key) if c is not None))
+        """Columns a backend keeps an index on: the town column, the key and ``indexes``."""
+        return tuple(dict.fromkeys(c for c in (self.town_column, self.key, *self.indexes)
+                                   if c is not None))
 
 
 def key(name: str) -> Column:
@@ -142,7 +145,7 @@ PINS: Final = LayerSpec(
      *text("seen", "time_of_day", "safety_action", "age_group", "place_note", "status"),
      *boolean("transcribed"), *text("created_at"), *boolean("synthetic"), *text("comment"),
      *boolean("comment_held"), *text("source_value", "moderation_note")),
-    key="pin_id",
+    key="pin_id", indexes=("session_id",),  # a whole session is moderated at once
 )
 SERVICES: Final = LayerSpec(
     "services", "Point",
