@@ -237,6 +237,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "moderation.negative_retention": Text(
         "doba uchování nemůže být záporná (zadáno {days} dní)",
         "the retention period cannot be negative (given {days} days)"),
+    "moderation.no_batch": Text(
+        "dávka importu {batch!r} neexistuje nebo nepřidala žádné odpovědi (viz mapa batches)",
+        "import batch {batch!r} does not exist or added no answers (see mapa batches)"),
+    "moderation.no_session": Text(
+        "setkání {session!r} neexistuje (viz mapa moderate list)",
+        "session {session!r} does not exist (see mapa moderate list)"),
     "moderation.no_reason": Text(
         "zamítnutí potřebuje důvod",
         "a rejection needs a reason"),

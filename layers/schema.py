@@ -146,7 +146,7 @@ PINS: Final = LayerSpec(
      *text("seen", "time_of_day", "safety_action", "age_group", "place_note", "status"),
      *boolean("transcribed"), *text("created_at"), *boolean("synthetic"), *text("comment"),
      *boolean("comment_held"), *text("source_value", "moderation_note")),
-    key="pin_id",
+    key="pin_id", lookups=("session_id",),  # a whole session is moderated at once
 )
 SERVICES: Final = LayerSpec(
     "services", "Point",

@@ -189,6 +189,27 @@ def recategorise(principal: Principal, store: Store, pin_ids: list[str], categor
                       moderation.recategorise(store, pin_ids, category), {"category": category})
 
 
+def approve_selection(principal: Principal, store: Store, selection: moderation.Selection
+                      ) -> int:
+    """``moderation.approve_selection`` for a moderator (right ``moderate``); one audit entry
+    naming the session or batch and the count, in the same transaction as the decision."""
+    principal.require(MODERATE)
+    with store.transaction():
+        changed = moderation.approve_selection(store, selection)
+        return _moderated(principal, store, "approve_pins", [], changed, dict(selection.detail))
+
+
+def reject_selection(principal: Principal, store: Store, selection: moderation.Selection,
+                     reason: str) -> int:
+    """``moderation.reject_selection`` for a moderator (right ``moderate``); audited with the
+    reason, in the same transaction as the decision."""
+    principal.require(MODERATE)
+    with store.transaction():
+        changed = moderation.reject_selection(store, selection, reason)
+        return _moderated(principal, store, "reject_pins", [], changed,
+                          {**selection.detail, "reason": reason.strip()})
+
+
 def _moderated(principal: Principal, store: Store, action: str, pin_ids: list[str],
                changed: int, detail: dict[str, object]) -> int:
     if changed:

@@ -4,15 +4,19 @@ The file streams through ``layers.sources.feeling_map`` chunk by chunk into a co
 store, which replaces the store only when the whole file went through: a broken file, a crash
 or a file in which no row is usable leaves the store as it was. Each import is its own
 session (method "imported"), named after the file's SHA-256, so importing the same file
-twice is refused instead of doubling the pins.
+twice is refused instead of doubling the pins. The import is recorded as an import batch
+(kind "feeling-map"): listed by ``mapa batches``, undone by ``mapa undo``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
@@ -21,10 +25,15 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
 from layers.errors import Conflict
-from layers.schema import PINS, SESSIONS, TOWNS, LayerSpec
+from layers.ingest.batches import new_batch_id
+from layers.schema import IMPORT_BATCHES, PINS, SESSIONS, TOWNS, LayerSpec
 from layers.sources.feeling_map import DEFAULT_CHUNK_ROWS, ImportReport, iter_feeling_map
 from layers.sources.real import read_vector
 from layers.store import Store
+from layers.store.base import RowMatch
+
+#: The import batch kind of a feeling-map import.
+KIND: Final = "feeling-map"
 
 
 class AlreadyImported(Conflict):
@@ -52,7 +61,8 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
     else:
         raise ValueError(f"town {town_id!r} is not in the store; give its boundary "
                          "(--boundary FILE)")
-    session_id = f"{town_id}-import-{_sha256(path)[:12]}"
+    digest = _sha256(path)
+    session_id = f"{town_id}-import-{digest[:12]}"
     sessions = store.read(SESSIONS)
     if (sessions["session_id"] == session_id).any():
         raise AlreadyImported("mapping.already_imported", file=path.name, town=town_id,
@@ -70,6 +80,7 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
         if report.imported == 0:
             raise ValueError(f"none of the {report.rows} rows of {path.name} can be imported "
                              "(see the rejected rows); nothing was changed")
+        yield IMPORT_BATCHES, _batch_row(session_id, town_id, path, digest, report)
 
     # Pin ids are new by construction (a new session's own counter): no key check needed.
     store.append_batch(batch())
@@ -82,6 +93,24 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _batch_row(session_id: str, town_id: str, path: Path, digest: str,
+               report: ImportReport) -> pd.DataFrame:
+    """The ``import_batches`` row of the import: ``mapa batches`` lists it, ``mapa undo``
+    removes its session and pins, ``mapa moderate --batch`` decides its pins at once."""
+    now = dt.datetime.now(dt.UTC)
+    undo = [RowMatch(PINS.name, equals={"session_id": session_id}),
+            RowMatch(SESSIONS.name, equals={"session_id": session_id})]
+    return pd.DataFrame([{
+        "batch_id": new_batch_id(KIND, digest, now), "town_id": town_id, "kind": KIND,
+        "layers": json.dumps({PINS.name: report.imported, SESSIONS.name: 1}),
+        "undo": json.dumps([asdict(m) for m in undo], ensure_ascii=False),
+        "source_name": path.name, "sha256": digest, "rows": report.rows,
+        "added": report.imported, "rejected": len(report.rejected),
+        "repaired": len(report.repaired), "crs_action": "", "licence": "",
+        "created_at": now.isoformat(timespec="seconds"), "status": "committed",
+        "undone_at": ""}])[list(IMPORT_BATCHES.columns)]
 
 
 def _session_row(session_id: str, town_id: str, path: Path) -> pd.DataFrame:

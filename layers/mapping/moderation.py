@@ -1,19 +1,26 @@
 """Moderation: pending pins are approved, re-categorised or rejected (with a kept reason).
 
 Only approved pins appear in analyses and public views. All calls take many pin ids at once,
-so a moderator can filter by session and approve a whole batch.
+so a moderator can filter by session and approve a whole batch; a whole session or import
+batch is decided with one set-based update (:func:`approve_selection`,
+:func:`reject_selection`): an open-data export its publisher already moderated needs one
+decision, not 24,000.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
 
-from layers.errors import InvalidInput
-from layers.schema import PIN_CATEGORIES, PINS
+from layers.errors import InvalidInput, NotFound
+from layers.ingest.batches import list_batches
+from layers.schema import PIN_CATEGORIES, PINS, SESSIONS
 from layers.screening import redact
 from layers.store import Store
+from layers.store.base import RowMatch
 
 #: Free-text columns of a pin that may hold personal data.
 REDACTED_COLUMNS: Final = ("comment", "place_note")
@@ -67,3 +74,80 @@ def _set(store: Store, pin_ids: list[str], **values: str) -> int:
     changes = pd.DataFrame({"pin_id": pin_ids, **{k: [v] * len(pin_ids)
                                                    for k, v in values.items()}})
     return store.update_rows(PINS, "pin_id", changes)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The pending pins of one mapping session or of one import batch (as ``mapa batches``
+    lists it), with what the moderator sees of it: the session's or batch's ``label``."""
+
+    match: RowMatch
+    label: str
+    detail: dict[str, str]
+
+
+def select_session(store: Store, session_id: str) -> Selection:
+    """The pending pins of session ``session_id``; ``NotFound`` for an unknown session."""
+    sessions = store.read(SESSIONS)
+    row = sessions[sessions["session_id"] == session_id]
+    if row.empty:
+        raise NotFound("moderation.no_session", session=session_id)
+    label = f"{row['place'].iloc[0]} ({row['date'].iloc[0]})"
+    return Selection(RowMatch(PINS.name, equals={"session_id": session_id, "status": "pending"}),
+                     label, {"session_id": session_id})
+
+
+def select_batch(store: Store, batch_id: str) -> Selection:
+    """The pending pins an import batch added; ``NotFound`` for an unknown batch or one that
+    added no pins."""
+    batches = list_batches(store)
+    row = batches[batches["batch_id"] == batch_id]
+    matches = [m for m in json.loads(str(row["undo"].iloc[0]))
+               if m["layer"] == PINS.name] if len(row) else []
+    if not matches:
+        raise NotFound("moderation.no_batch", batch=batch_id)
+    match = matches[0]
+    prefix = tuple(match["prefix"]) if match.get("prefix") else None
+    return Selection(
+        RowMatch(PINS.name, equals={**(match.get("equals") or {}), "status": "pending"},
+                 prefix=prefix),
+        str(row["source_name"].iloc[0]), {"batch_id": batch_id})
+
+
+def selected_pins(store: Store, selection: Selection) -> pd.DataFrame:
+    """The pins ``selection`` describes (pending ones), without geometry, oldest first."""
+    session = selection.match.equals.get("session_id")
+    # a session's pins through the index, not the whole layer
+    pins = pd.DataFrame(store.read(PINS) if session is None
+                        else store.read_where(PINS, "session_id", [str(session)]))
+    chosen = pins
+    for column, value in selection.match.equals.items():
+        chosen = chosen[chosen[column] == value]
+    if selection.match.prefix:
+        column, text = selection.match.prefix
+        chosen = chosen[chosen[column].astype(str).str.startswith(text)]
+    return chosen.drop(columns="geometry", errors="ignore").sort_values("created_at")
+
+
+def approve_selection(store: Store, selection: Selection) -> int:
+    """Approve every pending pin of ``selection`` in one update; return how many changed."""
+    return store.update_matching(selection.match,
+                                 {"status": "approved", "moderation_note": ""})
+
+
+def reject_selection(store: Store, selection: Selection, reason: str) -> int:
+    """Reject every pending pin of ``selection``, keeping ``reason`` (required), in one
+    transaction: the few pins with a note lose its personal data (as :func:`reject`), then
+    one update decides them all. Returns how many changed."""
+    if not reason.strip():
+        raise InvalidInput("moderation.no_reason")
+    with store.transaction():
+        pins = selected_pins(store, selection)
+        notes = pins[list(REDACTED_COLUMNS)].fillna("").astype(str)
+        redacted = notes.map(redact)
+        changed = (redacted != notes).any(axis=1)  # only notes that held personal data
+        if changed.any():
+            store.update_rows(PINS, "pin_id", pd.DataFrame(
+                {"pin_id": pins.loc[changed, "pin_id"], **redacted[changed]}))
+        return store.update_matching(selection.match, {"status": "rejected",
+                                                       "moderation_note": reason.strip()})

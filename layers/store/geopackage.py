@@ -298,31 +298,27 @@ class GeoPackageStore(Store):
         """One SQLite transaction for every match; names checked before any SQL runs."""
         self._require()
         with self._writing() as tx:
-            for match in matches:
-                named = match.columns
-                table = tx.table(match.layer)
-                if table is None:
-                    raise StoreError("store.no_layer", layer=match.layer)
-                if not named or any(c not in table.columns for c in named):
-                    raise StoreError("store.delete_columns", layer=table.name, columns=named)
+            wheres = [_match_where(tx, match) for match in matches]
             deleted: dict[str, int] = {}
-            for match in matches:
-                table = cast(_Table, tx.table(match.layer))
-                terms = [f'"{c}" = ?' for c in match.equals]
-                values = [_sql_value(v) for v in match.equals.values()]
-                if match.prefix:
-                    column, text = match.prefix
-                    terms.append(f'substr("{column}", 1, ?) = ?')
-                    values += [len(text), text]
-                if match.before:
-                    column, text = match.before
-                    terms.append(f'"{column}" < ?')  # SQLite compares text bytewise
-                    values.append(text)
-                where = " AND ".join(terms)
+            for table, where, values in wheres:
                 tx.touch_where(table, where, values)
                 cursor = tx.db.execute(f'DELETE FROM "{table.name}" WHERE {where}', values)
                 deleted[table.name] = deleted.get(table.name, 0) + cursor.rowcount
         return deleted
+
+    def update_matching(self, match: RowMatch, values: Mapping[str, object]) -> int:
+        self._require()
+        with self._writing() as tx:
+            table, where, selected = _match_where(tx, match)
+            columns = tx.require(table.name, values).columns
+            # stores made before a layer's spec indexed the matched columns get the index now
+            _create_indexes(tx.db, table.name)
+            tx.touch_where(table, where, selected)
+            assignments = ", ".join(f"{_identifier(c)} = ?" for c in values)
+            new = [_sqlite_values(pd.Series([v], dtype=object), columns[c], c)[0]
+                   for c, v in values.items()]
+            return tx.db.execute(f'UPDATE "{table.name}" SET {assignments} WHERE {where}',
+                                 [*new, *selected]).rowcount
 
     def _open(self) -> _Transaction | None:
         return cast(_Transaction | None, getattr(self._local, "transaction", None))
@@ -648,6 +644,30 @@ def _stored_keys(db: sqlite3.Connection, layer: str, column: str,
         rows = db.execute(f'SELECT "{column}" FROM "{layer}" WHERE "{column}" IN ({marks})', part)
         found.update(str(r[0]) for r in rows)
     return found
+
+
+def _match_where(tx: _Transaction, match: RowMatch) -> tuple[_Table, str, list[object]]:
+    """The table ``match`` names, its SQL condition and the values bound to it.
+
+    Raises ``StoreError`` for an unknown layer or column before any SQL runs.
+    """
+    named = match.columns
+    table = tx.table(match.layer)
+    if table is None:
+        raise StoreError("store.no_layer", layer=match.layer)
+    if not named or any(c not in table.columns for c in named):
+        raise StoreError("store.delete_columns", layer=table.name, columns=named)
+    terms = [f"{_identifier(c)} = ?" for c in match.equals]
+    values = [_sql_value(v) for v in match.equals.values()]
+    if match.prefix:
+        column, text = match.prefix
+        terms.append(f"substr({_identifier(column)}, 1, ?) = ?")
+        values += [len(text), text]
+    if match.before:
+        column, text = match.before
+        terms.append(f"{_identifier(column)} < ?")  # SQLite compares text bytewise
+        values.append(text)
+    return table, " AND ".join(terms), values
 
 
 def _check_columns(layer: str, frame: pd.DataFrame, fields: list[str] | None) -> None:

@@ -389,34 +389,31 @@ class PostGISStore(Store):
             conn = tx.conn
             self._require(conn)
             catalog = self._catalog(conn)
-            for match in matches:
-                info = catalog.get(match.layer)
-                if info is None:
-                    raise StoreError("store.no_layer", layer=match.layer)
-                named = match.columns
-                if not named or any(c not in info.columns for c in named):
-                    raise StoreError("store.delete_columns", layer=info.name, columns=named)
-            for match in matches:
-                info = catalog[match.layer]
-                terms = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in match.equals]
-                values = [column_values(pd.Series([v], dtype=object), info.columns[c], c)[0]
-                          for c, v in match.equals.items()]
-                if match.prefix:
-                    column, text = match.prefix
-                    terms.append(sql.SQL("starts_with({}::text, %s)").format(
-                        sql.Identifier(column)))
-                    values.append(text)
-                if match.before:
-                    column, text = match.before
-                    # byte order, as on a GeoPackage, whatever the database's collation
-                    terms.append(sql.SQL('{} < %s COLLATE "C"').format(sql.Identifier(column)))
-                    values.append(text)
-                where = sql.SQL(" AND ").join(terms)
+            wheres = [_match_where(catalog, match) for match in matches]
+            for info, where, values in wheres:
                 tx.touch(info.name, _towns_where(conn, info, where, values))
                 cursor = conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(
                     _table(info.name), where), values)
                 deleted[info.name] = deleted.get(info.name, 0) + max(cursor.rowcount, 0)
         return deleted
+
+    def update_matching(self, match: RowMatch, values: Mapping[str, object]) -> int:
+        with self._writing() as tx:
+            conn = tx.conn
+            self._require(conn)
+            info, where, selected = _match_where(self._catalog(conn), match)
+            unknown = [c for c in values if c not in info.columns]
+            if unknown or not values:
+                raise StoreError("store.no_columns", layer=info.name, columns=unknown)
+            _create_indexes(conn, info)
+            assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c))
+                                             for c in values)
+            new = [column_values(pd.Series([v], dtype=object), info.columns[c], c)[0]
+                   for c, v in values.items()]
+            tx.touch(info.name, _towns_where(conn, info, where, selected))
+            cursor = conn.execute(sql.SQL("UPDATE {} SET {} WHERE {}").format(
+                _table(info.name), assignments, where), [*new, *selected])
+            return max(cursor.rowcount, 0)
 
     # --- integrity -------------------------------------------------------------------
 
@@ -489,6 +486,33 @@ def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:
     return problems
 
 
+def _match_where(catalog: Mapping[str, _Layer], match: RowMatch
+                 ) -> tuple[_Layer, sql.Composed, list[object]]:
+    """The layer ``match`` names, its SQL condition and the values bound to it.
+
+    Raises ``StoreError`` for an unknown layer or column before any SQL runs.
+    """
+    info = catalog.get(match.layer)
+    if info is None:
+        raise StoreError("store.no_layer", layer=match.layer)
+    named = match.columns
+    if not named or any(c not in info.columns for c in named):
+        raise StoreError("store.delete_columns", layer=info.name, columns=named)
+    terms = [sql.SQL("{} = %s").format(sql.Identifier(c)) for c in match.equals]
+    values: list[object] = [column_values(pd.Series([v], dtype=object), info.columns[c], c)[0]
+                            for c, v in match.equals.items()]
+    if match.prefix:
+        column, text = match.prefix
+        terms.append(sql.SQL("starts_with({}::text, %s)").format(sql.Identifier(column)))
+        values.append(text)
+    if match.before:
+        column, text = match.before
+        # byte order, as on a GeoPackage, whatever the database's collation
+        terms.append(sql.SQL('{} < %s COLLATE "C"').format(sql.Identifier(column)))
+        values.append(text)
+    return info, sql.SQL(" AND ").join(terms), values
+
+
 def _towns_where(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable,
                  values: Sequence[Any]) -> set[str]:
     """The towns of the rows of ``info`` that ``where`` (with ``values``) selects, for the
@@ -539,10 +563,8 @@ def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame)
     if geometry_type is not None:
         conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(
             _table(name), sql.Identifier(GEOMETRY_COLUMN)))
-    for column in spec.indexed if spec is not None else ():
-        if column in columns:  # the map page reads one town's rows; ids find a row
-            conn.execute(sql.SQL("CREATE INDEX {} ON {} ({})").format(
-                _index_name(name, column), _table(name), sql.Identifier(column)))
+    layer = _Layer(name, geometry_type, columns)
+    _create_indexes(conn, layer)
     conn.execute(f"INSERT INTO {META}.layers (name, position, geometry_type) "
                  f"SELECT %s, coalesce(max(position), 0) + 1, %s FROM {META}.layers",
                  (name, geometry_type))
@@ -550,7 +572,17 @@ def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame)
         cursor.executemany(f"INSERT INTO {META}.columns (layer, name, position, kind) "
                            "VALUES (%s, %s, %s, %s)",
                            [(name, c, i, k) for i, (c, k) in enumerate(columns.items())])
-    return _Layer(name, geometry_type, columns)
+    return layer
+
+
+def _create_indexes(conn: psycopg.Connection[Any], layer: _Layer) -> None:
+    """The B-tree indexes the layer's spec asks for (the map page reads one town's rows, ids
+    find a row, a moderator selects a session); also for tables made before the spec asked."""
+    spec = LAYERS_BY_NAME.get(layer.name)
+    for column in spec.indexed if spec is not None else ():
+        if column in layer.columns:
+            conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
+                _index_name(layer.name, column), _table(layer.name), sql.Identifier(column)))
 
 
 def _only_new(conn: psycopg.Connection[Any], info: _Layer | None, column: str,

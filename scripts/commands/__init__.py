@@ -20,6 +20,7 @@ from scripts.commands import (
     import_cmd,
     info,
     migrate,
+    moderate,
     patrol,
     retention,
     session_map,
@@ -28,4 +29,5 @@ from scripts.commands import (
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
-    backup, patrol, accessibility, batches, first_admin, retention)
+    backup, patrol, accessibility, batches, first_admin, retention,
+    moderate)

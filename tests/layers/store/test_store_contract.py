@@ -337,6 +337,31 @@ def test_read_where_finds_rows_by_an_indexed_column_and_before_prunes_by_text(
     assert store.check() == []
 
 
+
+def test_update_matching_is_one_checked_statement(store: Store) -> None:
+    store.replace_all(frames())
+    store.append_batch([("services", more_services(4, "batch7")),
+                        ("services", more_services(2, "other"))])
+    before = _state(store)
+    with pytest.raises(StoreError):
+        store.update_matching(RowMatch("services", prefix=("service_id", "batch7-")),
+                              {"no_such_column": "x"})
+    with pytest.raises(StoreError):
+        store.update_matching(RowMatch("services", equals={"no_such_column": "x"}),
+                              {"name": "x"})
+    assert _state(store) == before
+    assert store.update_matching(RowMatch("services", prefix=("service_id", "batch7-")),
+                                 {"name": "renamed; DROP TABLE services", "synthetic": False}) == 4
+    services = pd.DataFrame(store.read("services")).set_index("service_id")
+    assert (services.loc[[f"batch7-{i}" for i in range(4)], "name"]
+            == "renamed; DROP TABLE services").all()
+    assert not services.loc[[f"batch7-{i}" for i in range(4)], "synthetic"].astype(bool).any()
+    assert services.loc[["other-0", "other-1"], "name"].tolist() == ["Služba 0", "Služba 1"]
+    assert store.version() != before[0]
+    assert store.update_matching(RowMatch("services", equals={"town_id": "nowhere"}),
+                                 {"name": "x"}) == 0
+    assert store.check() == []
+
 WRITER = """
 import sys
 import geopandas as gpd
