@@ -22,10 +22,11 @@ from scripts.commands import (
     migrate,
     patrol,
     retention,
+    services,
     session_map,
     user,
 )
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
-    backup, patrol, accessibility, batches, first_admin, retention)
+    backup, patrol, accessibility, batches, first_admin, retention, services)
