@@ -153,14 +153,15 @@ def result_rows(found: pd.DataFrame) -> list[dict[str, Any]]:
     ``lon``/``lat`` (None without a position)."""
     rows = []
     for record in found.drop(columns="geometry").to_dict("records"):
-        row = pd.Series(record)
         distance = float(record["distance_m"])
+        placed = bool(record["positioned"])
         rows.append({
-            "id": row.service_id, "name": row.name, "type": row.service_type,
-            "target_groups": decode(row.target_groups), "forms": decode(row.forms),
-            "town": row.town_id, "distance_m": None if np.isnan(distance) else round(distance),
-            "provider": row.provider, "address": row.address, "register_id": row.register_id,
-            "positioned": bool(row.positioned),
-            "lon": round(float(record["lon"]), 6) if record["positioned"] else None,
-            "lat": round(float(record["lat"]), 6) if record["positioned"] else None})
+            "id": record["service_id"], "name": record["name"],
+            "type": record["service_type"], "target_groups": decode(record["target_groups"]),
+            "forms": decode(record["forms"]), "town": record["town_id"],
+            "distance_m": None if np.isnan(distance) else round(distance),
+            "provider": record["provider"], "address": record["address"],
+            "register_id": record["register_id"], "positioned": placed,
+            "lon": round(float(record["lon"]), 6) if placed else None,
+            "lat": round(float(record["lat"]), 6) if placed else None})
     return rows

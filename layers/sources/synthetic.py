@@ -426,7 +426,7 @@ def make_catalogue(services: gpd.GeoDataFrame) -> pd.DataFrame:
     frame["svi_contact"] = frame["svi_contact"].fillna(False).astype(bool)
     frame["updated_at"] = "generováno"
     texts = [c for c in frame.columns if c not in ("svi_contact", "synthetic", "capacity")]
-    frame[texts] = frame[texts].fillna("")
+    frame[texts] = frame[texts].astype(object).fillna("")
     return frame[list(CATALOGUE_ENTRIES.columns)]
 
 
