@@ -32,6 +32,7 @@ class PageSpec:
 PAGES: Final = (
     PageSpec("map", "nav.map", "map", roles.VIEW_PUBLIC),
     PageSpec("hotspots", "nav.hotspots", "hotspots", roles.VIEW_PUBLIC),
+    PageSpec("catalogue", "nav.catalogue", "catalogue", roles.VIEW_PUBLIC),
     PageSpec("sessions", "nav.sessions", "sessions", roles.RUN_SESSIONS),
     PageSpec("kiosk", "nav.capture", "capture", roles.RUN_SESSIONS),
     PageSpec("moderation", "nav.moderation", "moderation", roles.MODERATE),

@@ -39,6 +39,7 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     say("illustrative localities, services, sessions and pins")
     localities = synthetic.make_localities(towns)
     services = synthetic.make_services(towns)
+    catalogue = synthetic.make_catalogue(services)
     sessions = synthetic.make_sessions()
     pins = synthetic.make_pins(towns, seed=seed)
     say("goals and measures of the seed documents")
@@ -49,7 +50,8 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
         + [{**row, "synthetic": True} for row in synthetic.SYNTHETIC_SOURCES])
     frames: dict[str, pd.DataFrame] = {
         "towns": towns, "regions": regions, "localities": localities, "sessions": sessions,
-        "pins": pins, "services": services, "police_districts": districts,
+        "pins": pins, "services": services, "catalogue_entries": catalogue,
+        "police_districts": districts,
         "crime_stats": crime_stats, "crime_reference": crime_reference,
         "context_lines": context, "sources": sources_table,
         **strategy_frames(strategies),

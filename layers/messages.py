@@ -321,6 +321,77 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "link.exists": Text(
         "{first} a {second} už vazbu {kind} mají",
         "{first} and {second} already have a {kind} link"),
+    # --- the catalogue of services (layers.catalogue) ---
+    "catalogue.type": Text(
+        "neznámý druh služby {code!r}; známé: {known}",
+        "unknown service type {code!r}; known: {known}"),
+    "catalogue.target": Text(
+        "neznámá cílová skupina {code!r}; známé: {known}",
+        "unknown target group {code!r}; known: {known}"),
+    "catalogue.form": Text(
+        "neznámá forma služby {code!r}; známé: {known}",
+        "unknown form of service {code!r}; known: {known}"),
+    "catalogue.tab": Text(
+        "neznámá záložka katalogu {code!r}; známé: {known}",
+        "unknown catalogue tab {code!r}; known: {known}"),
+    "catalogue.distance": Text(
+        "vzdálenost {distance} m potřebuje místo (--near) a nesmí být záporná",
+        "a distance ({distance} m) needs a place (--near) and must not be negative"),
+    "catalogue.near": Text(
+        "místo musí být DÉLKA,ŠÍŘKA ve WGS 84 (např. 13.63,50.61), zadáno {near!r}",
+        "a place must be LON,LAT in WGS 84 (e.g. 13.63,50.61), got {near!r}"),
+    "catalogue.no_entry": Text(
+        "služba {service!r} v katalogu není",
+        "no service {service!r} in the catalogue"),
+    "catalogue.no_town": Text(
+        "obec {town!r} neexistuje",
+        "no town {town!r}"),
+    "catalogue.no_name": Text(
+        "služba potřebuje název",
+        "a service needs a name"),
+    "catalogue.field": Text(
+        "pole {field!r} katalog nezná; známá: {known}",
+        "the catalogue has no field {field!r}; known: {known}"),
+    "catalogue.email": Text(
+        "e-mail {value!r} není platná adresa",
+        "{value!r} is not an e-mail address"),
+    "catalogue.web": Text(
+        "web musí začínat http:// nebo https://, zadáno {value!r}",
+        "a web address must start with http:// or https://, got {value!r}"),
+    "catalogue.capacity": Text(
+        "kapacita musí být celé číslo 0 nebo větší, zadáno {value!r}",
+        "capacity must be a whole number of 0 or more, got {value!r}"),
+    "catalogue.photo_licence": Text(
+        "fotografii lze uložit jen s licencí",
+        "a photo needs its licence"),
+    "catalogue.area": Text(
+        "oblast působnosti musí být polygon ve WKT (WGS 84): {detail}",
+        "the area covered must be a WKT polygon (WGS 84): {detail}"),
+    "catalogue.outside": Text(
+        "místo služby leží mimo obec {town}",
+        "the service's place lies outside {town}"),
+    "catalogue.no_changes": Text(
+        "návrh neobsahuje žádnou změnu",
+        "the proposal changes nothing"),
+    "catalogue.no_proposer": Text(
+        "návrh potřebuje název navrhující organizace",
+        "a proposal needs the proposing organisation's name"),
+    "catalogue.no_proposal": Text(
+        "návrh {proposal!r} neexistuje",
+        "no proposal {proposal!r}"),
+    "catalogue.decided": Text(
+        "o návrhu {proposal!r} už bylo rozhodnuto ({status})",
+        "proposal {proposal!r} was already decided ({status})"),
+    "register.unreadable": Text(
+        "soubor registru {name} nelze přečíst: {detail}",
+        "cannot read the register file {name}: {detail}"),
+    "register.shape": Text(
+        "{name} nemá tvar otevřených dat registru MPSV (objekt s polem \"polozky\"): {detail}",
+        "{name} is not the MPSV register's open-data shape (an object with a \"polozky\" "
+        "array): {detail}"),
+    "register.region": Text(
+        "neznámý kraj {region!r}; známé kódy NUTS 3: {known}",
+        "unknown region {region!r}; known NUTS 3 codes: {known}"),
     # --- patrol plans (layers.patrol.plans) ---
     "patrol.no_places": Text(
         "plán potřebuje alespoň jedno místo, zadáno {places}",

@@ -341,16 +341,67 @@ SERVICE_LINKS: Final = LayerSpec(
 )
 PATROL_URBAN_LAYERS: Final[tuple[LayerSpec, ...]] = (PATROL_PLANS, PATROL_STOPS, SAFETY_AUDITS,
                                                      SERVICE_LINKS)
+
+# --- the catalogue of services (layers.catalogue) -----------------------------------------
+
+#: A catalogue entry: everything a detail card shows of a service. A service with a position
+#: also has its point in ``services`` (same ``service_id``; name, type, provider, hours and
+#: address kept equal there); an entry without one (a register service whose address has no
+#: address point in the store) lives here only and is still found by search.
+#: ``target_groups`` and ``forms`` are JSON lists of ``TARGET_GROUP`` / ``SERVICE_FORM`` codes,
+#: ``target_note`` the groups as the source words them; ``area_note`` / ``area_wkt`` the area
+#: a field service covers (WKT polygon, EPSG:4326); ``photo_url`` is shown only with
+#: ``photo_licence``; ``svi_contact`` marks the early-intervention system's contact of an area
+#: (a contact, never case data). ``origin`` is an ``ENTRY_ORIGIN`` code; ``local_fields`` (JSON
+#: list) the fields edited locally, which a register re-import keeps; ``region`` the NUTS 3
+#: code a register entry was imported for; ``register_status`` is "active" or "withdrawn"
+#: (gone from the newest register edition), "" for local entries.
+CATALOGUE_ENTRIES: Final = LayerSpec(
+    "catalogue_entries", None,
+    (key("service_id"), *text("town_id", "name", "service_type", "provider", "target_groups",
+                              "target_note", "forms", "address", "kod_obec", "municipality",
+                              "opening_hours", "phone", "email", "web"),
+     *integer("capacity"),
+     *text("capacity_unit", "register_id", "area_note", "area_wkt", "description",
+           "photo_url", "photo_licence"), *boolean("svi_contact"),
+     *text("origin", "local_fields", "region", "register_status", "register_date",
+           "updated_at"),
+     *boolean("synthetic")),
+    key="service_id",
+)
+#: One change of an entry: who (role only), when (UTC ISO 8601), how (``edit``, ``proposal``,
+#: ``register``) and what (JSON {field: [old, new]}).
+CATALOGUE_HISTORY: Final = LayerSpec(
+    "catalogue_history", None,
+    text("service_id", "town_id", "at", "who_role", "how", "change"),
+)
+#: A provider's proposed change of an entry (``service_id`` "" proposes a new one): the
+#: proposing organisation, the changes (JSON {field: value}), and the editor's decision.
+CATALOGUE_PROPOSALS: Final = LayerSpec(
+    "catalogue_proposals", None,
+    (key("proposal_id"), *text("service_id", "town_id", "proposer", "changes", "created_at",
+                               "status", "decided_at", "decided_role", "note")),
+    key="proposal_id",
+)
+#: Address points (RÚIAN ``kod_adm``) a town imported; the register import places a service
+#: at its address point when the store has it, and never elsewhere.
+ADDRESS_POINTS: Final = LayerSpec(
+    "address_points", "Point",
+    (key("kod_adm"), *text("town_id", "kod_obec", "street", "house_number", "postcode")),
+    key="kod_adm",
+)
+CATALOGUE_LAYERS: Final[tuple[LayerSpec, ...]] = (CATALOGUE_HISTORY, CATALOGUE_PROPOSALS,
+                                                  ADDRESS_POINTS)
 AUDIT_ASPECTS: Final = AUDIT_ASPECT.codes
 SERVICE_LINK_KINDS: Final = SERVICE_LINK_KIND.codes
 
 ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
-    CRIME_REFERENCE, CONTEXT_LINES, SOURCES, *STRATEGY_LAYERS,
+    CRIME_REFERENCE, CONTEXT_LINES, SOURCES, *STRATEGY_LAYERS, CATALOGUE_ENTRIES,
 )
 #: Layers a store holds only once something was imported into them (not built by build-demo).
 OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, *ACCESS_LAYERS, *INGEST_LAYERS,
-                                                   *PATROL_URBAN_LAYERS)
+                                                   *PATROL_URBAN_LAYERS, *CATALOGUE_LAYERS)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 

@@ -178,13 +178,58 @@ SERVICE_TYPE: Final = Vocabulary("service.type", (
     Term("municipal_police", "Městská policie", "Municipal police",
          synonyms=("městská policie", "mestska policie", "obecní policie", "municipal")),
     Term("apk", "Asistenti prevence kriminality", "Crime-prevention assistants"),
-    Term("nzdm", "Nízkoprahový klub pro děti a mládež", "Low-threshold youth club"),
+    Term("nzdm", "Nízkoprahový klub pro děti a mládež", "Low-threshold youth club",
+         synonyms=("nízkoprahové zařízení pro děti a mládež",
+                   "nízkoprahová zařízení pro děti a mládež", "nzdm")),
     Term("community_centre", "Komunitní centrum", "Community centre"),
     Term("school", "Škola", "School"),
     Term("social_service", "Sociální služba", "Social service"),
-    Term("addiction_service", "Adiktologická služba", "Addiction service"),
+    Term("addiction_service", "Adiktologická služba", "Addiction service",
+         synonyms=("kontaktní centra", "kontaktní centrum", "adiktolog", "protidrogov")),
     Term("debt_counselling", "Dluhová poradna", "Debt counselling"),
     Term("playground", "Hřiště a workout", "Playground / workout"),
+))
+#: Whom a service is for (the catalogue's filter; seed 004's target groups). ``synonyms`` are
+#: fragments (lower case, matched without diacritics) of how registers and towns write them.
+TARGET_GROUP: Final = Vocabulary("catalogue.target", (
+    Term("children_youth", "Děti a mládež", "Children and youth",
+         synonyms=("děti", "dítě", "mládež", "mladiství", "juvenile")),
+    Term("families", "Rodiny s dětmi", "Families with children",
+         synonyms=("rodiny", "rodina", "rodin s")),
+    Term("addiction", "Lidé ohrožení závislostí", "People at risk of addiction",
+         synonyms=("závislost", "návykov", "drog", "adiktolog")),
+    Term("victims", "Oběti trestné činnosti", "Victims of crime",
+         synonyms=("oběti", "oběť", "domácí násil", "victim")),
+    Term("seniors", "Senioři", "Seniors", synonyms=("senior",)),
+    Term("excluded", "Lidé ve vyloučených lokalitách", "People in excluded localities",
+         synonyms=("vyloučen", "svl")),
+    Term("homeless", "Lidé bez domova", "Homeless people",
+         synonyms=("bez přístřeší", "bez domova", "bezdomov")),
+    Term("offenders", "Lidé po výkonu trestu a pachatelé", "Offenders and ex-prisoners",
+         synonyms=("výkonu trestu", "pachatel", "propuštěn")),
+))
+#: How a service is provided (the register's forms: pobytová, ambulantní, terénní).
+SERVICE_FORM: Final = Vocabulary("catalogue.form", (
+    Term("residential", "pobytová", "residential", synonyms=("pob", "pobytov")),
+    Term("outpatient", "ambulantní", "outpatient", synonyms=("amb", "ambulantn")),
+    Term("field", "terénní", "field", synonyms=("ter", "terénn")),
+))
+#: The catalogue's tabs, as seed 004 names the Ústecký kraj catalogue's areas.
+CATALOGUE_TAB: Final = Vocabulary("catalogue.tab", (
+    Term("prevention", "Prevence kriminality", "Crime prevention"),
+    Term("drug_prevention", "Protidrogová prevence", "Drug prevention"),
+    Term("families", "Služby pro rodiny s dětmi", "Services for families with children"),
+))
+#: Where a catalogue entry came from; a register entry is updated by re-imports.
+ENTRY_ORIGIN: Final = Vocabulary("catalogue.origin", (
+    Term("local", "doplněno v obci", "added locally"),
+    Term("register", "Registr poskytovatelů sociálních služeb", "Register of social services"),
+))
+#: A provider's proposed change, until an editor decides on it.
+PROPOSAL_STATUS: Final = Vocabulary("catalogue.proposal", (
+    Term("pending", "čeká na schválení", "pending"),
+    Term("approved", "schváleno", "approved"),
+    Term("rejected", "zamítnuto", "rejected"),
 ))
 CONTEXT_KIND: Final = Vocabulary("context.kind", (
     Term("road", "Silnice", "Roads"),
@@ -239,7 +284,8 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
     vocabulary.group: vocabulary for vocabulary in (
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
         SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
-        AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE)
+        AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
+        ENTRY_ORIGIN, PROPOSAL_STATUS)
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from layers.schema import (
+    CATALOGUE_ENTRIES,
     CONTEXT_LINES,
     CRIME_REFERENCE,
     CRIME_STATS,
@@ -30,8 +31,9 @@ from layers.schema import (
 from layers.store import Store
 
 #: A cached view: the towns table, a town's map data (also its printable session map), its
-#: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view.
-View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area"]
+#: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
+#: its catalogue of services.
+View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "catalogue"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
@@ -47,6 +49,7 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
     "access": ((*_PLACES[0], SERVICES), _PLACES[1]),
     "patrol": ((*_PLACES[0], CONTEXT_LINES), _PLACES[1]),
     "area": ((LOCALITIES, SERVICES, PINS), (TOWNS, *STRATEGY_LAYERS)),
+    "catalogue": ((SERVICES, CATALOGUE_ENTRIES), ()),
 }
 
 

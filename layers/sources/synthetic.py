@@ -24,11 +24,13 @@ import pandas as pd
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from layers.catalogue.entries import derived_entries, encode
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.exclusion import band_of
 from layers.places import place_points
 from layers.schema import (
     AGE_GROUPS,
+    CATALOGUE_ENTRIES,
     PIN_CATEGORIES,
     SAFETY_ACTIONS,
     TIMES_OF_DAY,
@@ -371,6 +373,63 @@ def make_services(towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
 
 
+#: What an illustrative catalogue entry says of a service of each type (seed 004: a catalogue
+#: understandable to lay people).
+_DESCRIPTIONS: Final = {
+    "police": "Oznámení trestného činu, pomoc v nouzi, preventivní besedy.",
+    "municipal_police": "Dohled na veřejný pořádek, preventivní programy pro školy a seniory.",
+    "apk": "Asistenti prevence kriminality v ulicích lokality: pomoc lidem v nouzi, dohled "
+           "u škol a zastávek, spolupráce s městskou policií.",
+    "nzdm": "Nízkoprahové zařízení pro děti a mládež: bezpečný prostor pro volný čas, "
+            "pomoc s úkoly, rozhovor s pracovníkem, anonymně a zdarma.",
+    "community_centre": "Komunitní centrum pro sousedy: setkávání, kurzy, poradenství, "
+                        "aktivity pro rodiny s dětmi.",
+    "school": "Základní škola; školní poradenské pracoviště a preventivní program.",
+    "social_service": "Sociální práce a odborné sociální poradenství: bydlení, dávky, dluhy, "
+                      "kontakt s úřady.",
+    "addiction_service": "Adiktologické služby: kontaktní centrum, výměna injekčního "
+                         "materiálu, poradenství pro uživatele drog a jejich blízké.",
+    "debt_counselling": "Bezplatná dluhová poradna: oddlužení, exekuce, rozpočet domácnosti.",
+    "playground": "Veřejné hřiště.",
+}
+#: Illustrative entries without a service point: a field programme and the early-intervention
+#: system's contact of an area (seeds 000 and 004: a contact, never case data).
+_CATALOGUE_ONLY: Final = (
+    {"service_id": "litvinov-c01", "town_id": "litvinov",
+     "name": "Terénní program NZDM – sídliště Janov", "service_type": "nzdm",
+     "provider": "nezisková organizace", "target_groups": encode(["children_youth"]),
+     "target_note": "děti a mládež 6–18 let", "forms": encode(["field"]),
+     "area_note": "sídliště Janov a okolí", "opening_hours": "Po–Čt 14–18",
+     "description": "Terénní forma nízkoprahového zařízení pro děti a mládež: pracovníci "
+                    "chodí za dětmi na hřiště a do ulic Janova."},
+    {"service_id": "karlovy-vary-c01", "town_id": "karlovy-vary",
+     "name": "Systém včasné intervence – kontakt pro ORP Karlovy Vary",
+     "service_type": "social_service", "provider": "Magistrát města Karlovy Vary (OSPOD)",
+     "target_groups": encode(["children_youth", "families"]),
+     "target_note": "děti a mladiství ohrožení sociálně nežádoucími jevy",
+     "forms": encode(["outpatient"]), "area_note": "správní obvod ORP Karlovy Vary",
+     "svi_contact": True,
+     "description": "Kontakt systému včasné intervence (SVI): spolupráce OSPOD, policie, "
+                    "probační služby, škol a neziskových organizací v týmu pro mládež. "
+                    "Katalog vede jen kontakt, nikdy údaje o případech."},
+)
+
+
+def make_catalogue(services: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Illustrative catalogue entries: one per illustrative service (its card derived from
+    the service, with a description of its type) and the entries of :data:`_CATALOGUE_ONLY`,
+    which have no position."""
+    derived = derived_entries(services)
+    derived["description"] = derived["service_type"].map(_DESCRIPTIONS).fillna("")
+    extra = pd.DataFrame(list(_CATALOGUE_ONLY)).assign(origin="local", synthetic=True)
+    frame = pd.concat([derived, extra], ignore_index=True)
+    frame["svi_contact"] = frame["svi_contact"].fillna(False).astype(bool)
+    frame["updated_at"] = "generováno"
+    texts = [c for c in frame.columns if c not in ("svi_contact", "synthetic", "capacity")]
+    frame[texts] = frame[texts].astype(object).fillna("")
+    return frame[list(CATALOGUE_ENTRIES.columns)]
+
+
 def make_sessions() -> pd.DataFrame:
     """Illustrative mapping sessions (no participant names, consent recorded)."""
     rows = [{"session_id": f"{seed.town_id}-{s.key}", "town_id": seed.town_id, "date": s.date,
@@ -504,6 +563,7 @@ SYNTHETIC_SOURCES: Final = tuple(
                     "závěrečných zpráv (seed 001, 003)", "vintage": "generováno"}
     for layer, title in (("localities", "Sociálně vyloučené lokality (ilustrativní obrysy)"),
                          ("services", "Služby (ilustrativní)"),
+                         ("catalogue_entries", "Katalog služeb (ilustrativní karty)"),
                          ("sessions", "Mapovací setkání (ilustrativní)"),
                          ("pins", "Pocitová mapa – místa strachu (ilustrativní)"))
 )

@@ -23,6 +23,7 @@ from scripts.commands import (
     moderate,
     patrol,
     retention,
+    services,
     session_map,
     user,
 )
@@ -30,4 +31,4 @@ from scripts.commands import (
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
     backup, patrol, accessibility, batches, first_admin, retention,
-    moderate)
+    moderate, services)

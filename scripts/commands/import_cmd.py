@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from layers.ingest.batches import ImportResult, run_import
 from layers.ingest.towns import import_town
-from scripts.commands import import_feeling_map
+from scripts.commands import import_feeling_map, import_register
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
 #: Ingest importers: name → help text.
@@ -83,7 +83,8 @@ def _register_town(subparsers: Any) -> None:
 
 
 IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_town,
-                                                import_feeling_map.register)
+                                                import_feeling_map.register,
+                                                import_register.register)
 
 
 def run(args: argparse.Namespace) -> int:

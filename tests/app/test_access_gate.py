@@ -19,7 +19,7 @@ from tests.app.access_support import PASSWORD, USERS, add_accounts, login_as
 
 APP = Path(__file__).resolve().parents[2] / "app"
 MAIN = str(APP / "main.py")
-PUBLIC_PAGES = {"map", "hotspots"}
+PUBLIC_PAGES = {"map", "hotspots", "catalogue"}
 #: Pages each role is offered beyond the public ones (helpers add more pages in parallel;
 #: these are the ones this gate was written with).
 OFFERED = {

@@ -82,8 +82,9 @@ def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
     expect(title).to_be_visible()
 
     # upload and preview (the kind defaults to localities)
-    rerun(page, lambda: page.locator('[data-testid="stFileUploaderDropzoneInput"]'
-                                      ).set_input_files(str(FILE)))
+    # the first uploader is the layer upload (the register's come below it)
+    rerun(page, lambda: page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+          .set_input_files(str(FILE)))
     expect(page.get_by_role("button", name=f"Remove {FILE.name}")).to_be_visible()
     rerun(page, page.get_by_role("button", name=cs("data.check")).click)
     expect(page.get_by_text(cs("data.preview", name=FILE.name))).to_be_visible()

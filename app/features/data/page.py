@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -27,6 +28,8 @@ from app.ui.town import TownData
 from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import MANAGE_DATA
+from layers.catalogue.register import REGION_CODES, import_register
+from layers.errors import MapaError
 from layers.ingest.batches import KINDS, ImportRefused, list_batches, run_import, undo_batch
 from layers.schema import SOURCES
 from layers.sources.errors import SourceError
@@ -59,6 +62,39 @@ def render() -> None:
     _upload(store, town)
     _preview(store, principal, town, lang)
     _batches(store, principal, town_id, lang)
+    _register(store, principal, town)
+
+
+def _register(store: Store, principal: Principal, town: TownData) -> None:
+    """Import the MPSV register of social-service providers into the catalogue, updated by
+    identifier (``layers.catalogue.register``), with its report."""
+    with st.container(key="data-register"):
+        st.header(t("data.register"))
+        st.caption(t("data.register.intro"))
+        register = st.file_uploader(t("data.register.file"), type=["json"],
+                                    key="data_register_file")
+        lists = st.file_uploader(t("data.register.codelists"), type=["json"],
+                                 accept_multiple_files=True, key="data_register_codelists")
+        regions = list(dict.fromkeys([str(town.town["kod_kraj"]), *REGION_CODES]))
+        region = st.selectbox(t("data.register.region"), regions, key="data_register_region")
+        if register is None or not st.button(t("data.register.run"), key="data_register_run"):
+            return
+        try:
+            report = import_register(store, principal, _save(register), str(region),
+                                     [_save(upload) for upload in lists or []])
+        except (MapaError, OSError) as exc:
+            st.error(t("data.error", problem=error_text(exc)))
+            return
+        st.success(t("data.register.done", added=len(report.added),
+                     updated=len(report.updated), unchanged=report.unchanged,
+                     withdrawn=len(report.withdrawn)))
+        for service_id, fields in report.updated.items():
+            st.markdown(f"- {t('data.register.updated', id=service_id, fields=', '.join(fields))}")
+        for service_id in report.withdrawn:
+            st.markdown(f"- {t('data.register.withdrawn', id=service_id)}")
+        if report.without_position:
+            st.subheader(t("data.register.unplaced", count=len(report.without_position)))
+            st.table(pd.DataFrame(report.without_position).set_index("id"))
 
 
 def _save(upload: Any) -> Path:
