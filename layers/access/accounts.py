@@ -93,12 +93,13 @@ def create_user(store: Store, actor: Principal, username: str, password: str, ro
 
 
 def _add(store: Store, actor: Principal, row: Mapping[str, object]) -> None:
-    added = store.append_batch([(ACCOUNTS, accounts_frame([row]))],
-                               unique_keys={ACCOUNTS.name: "username"})
-    if not added.get(ACCOUNTS.name):
-        raise Conflict("account.taken", username=row["username"])
-    audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
-                 {"role": row["role"], "centre": row["centre"]})
+    with store.transaction():
+        added = store.append_batch([(ACCOUNTS, accounts_frame([row]))],
+                                   unique_keys={ACCOUNTS.name: "username"})
+        if not added.get(ACCOUNTS.name):
+            raise Conflict("account.taken", username=row["username"])
+        audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
+                     {"role": row["role"], "centre": row["centre"]})
 
 
 def disable_user(store: Store, actor: Principal, username: str) -> bool:
@@ -113,9 +114,10 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
     row = _one(store, username)
     if not bool(row["active"]):
         return False
-    store.update_rows(ACCOUNTS, "username",
-                      pd.DataFrame({"username": [username], "active": [False]}))
-    audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
+    with store.transaction():
+        store.update_rows(ACCOUNTS, "username",
+                          pd.DataFrame({"username": [username], "active": [False]}))
+        audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
     return True
 
 
@@ -127,9 +129,10 @@ def set_password(store: Store, actor: Principal, username: str, password: str) -
     """
     actor.require(MANAGE_ACCOUNTS)
     _one(store, username)
-    store.update_rows(ACCOUNTS, "username", pd.DataFrame(
-        {"username": [username], "password_hash": [hash_password(password)]}))
-    audit.record(store, actor, "set_password", ACCOUNTS.name, [username])
+    changes = pd.DataFrame({"username": [username], "password_hash": [hash_password(password)]})
+    with store.transaction():
+        store.update_rows(ACCOUNTS, "username", changes)
+        audit.record(store, actor, "set_password", ACCOUNTS.name, [username])
 
 
 def _one(store: Store, username: str) -> pd.Series:
@@ -213,10 +216,12 @@ def authenticate(store: Store, username: str, password: str) -> Principal | None
         audit.record(store, PUBLIC_PRINCIPAL, "login_failed", ACCOUNTS.name, [key])
         return None
     principal = _principal(match.iloc[0])
-    if _hasher.check_needs_rehash(stored):
-        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
-            {"username": [username], "password_hash": [_hasher.hash(password)]}))
-    audit.record(store, principal, "login", ACCOUNTS.name, [username])
+    rehash = _hasher.hash(password) if _hasher.check_needs_rehash(stored) else None
+    with store.transaction():
+        if rehash is not None:
+            store.update_rows(ACCOUNTS, "username", pd.DataFrame(
+                {"username": [username], "password_hash": [rehash]}))
+        audit.record(store, principal, "login", ACCOUNTS.name, [username])
     return principal
 
 
