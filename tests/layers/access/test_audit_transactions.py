@@ -15,8 +15,8 @@ from layers.mapping.retention import apply_retention
 from layers.mapping.sessions import SessionInput
 from layers.schema import AUDIT_LOG, PINS
 from layers.store import Store, StoreError, open_store
-from layers.store.base import Layer, layer_name
 from layers.store.transfer import copy_store, store_manifest
+from tests.layers.access.failing_audit import refuse_audit_writes
 
 TOWN = "karlovy-vary"
 ADMIN = Principal("boss", "admin")
@@ -62,15 +62,7 @@ def test_a_change_whose_audit_entry_fails_is_not_stored(
     write, prepare = CHANGES[change]
     prepare(store)
     before = (store.version(), store_manifest(store))
-    append_batch = store.append_batch
-
-    def refuse_audit(items: Any, unique_keys: Any = None) -> dict[str, int]:
-        batch: list[tuple[Layer, Any]] = list(items)
-        if any(layer_name(layer) == AUDIT_LOG.name for layer, _ in batch):
-            raise StoreError("store.write_failed", layer="audit_log", detail="disk full")
-        return append_batch(batch, unique_keys)
-
-    monkeypatch.setattr(store, "append_batch", refuse_audit)
+    refuse_audit_writes(store, monkeypatch)
     with pytest.raises(StoreError, match="disk full"):
         write(store)
     assert (store.version(), store_manifest(store)) == before
