@@ -135,6 +135,49 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "store.no_strategy_tables": Text(
         "úložišti {location} chybí tabulky strategií: {layers}",
         "store {location} lacks strategy tables: {layers}"),
+    # --- signed backups and the audit chain (layers.store.transfer, layers.access) ---
+    "backup.no_key": Text(
+        "chybí klíč k podepisování záloh: nastavte {name} v prostředí nebo v {path} "
+        "(`mapa backup` jej vytvoří, obnova nikdy)",
+        "no backup signing key: set {name} in the environment or in {path} "
+        "(`mapa backup` creates one, a restore never does)"),
+    "backup.short_key": Text(
+        "klíč {name} je příliš krátký: potřebuje aspoň {chars} znaků",
+        "the key {name} is too short: it needs at least {chars} characters"),
+    "backup.unsigned": Text(
+        "záloha {path} není podepsaná (vznikla před podepisováním záloh, nebo podpis někdo "
+        "odstranil); nic nebylo obnoveno",
+        "backup {path} is not signed (made before backups were signed, or its signature was "
+        "removed); nothing restored"),
+    "backup.other_key": Text(
+        "záloha {path} je podepsaná jiným klíčem (otisk {signed_with}, tento klíč {key_id}); "
+        "nic nebylo obnoveno",
+        "backup {path} was signed with another key (key id {signed_with}, this key "
+        "{key_id}); nothing restored"),
+    "backup.bad_signature": Text(
+        "podpis zálohy {path} nesouhlasí: záloha byla po podepsání změněna; nic nebylo obnoveno",
+        "the signature of backup {path} does not match: the backup was changed after it was "
+        "signed; nothing restored"),
+    "backup.rolls_back_audit": Text(
+        "obnova by z auditního záznamu {location} odstranila {entries} položek, které záloha "
+        "nemá; nic nebylo obnoveno (s --force obnova proběhne a sama se zapíše do auditu)",
+        "the restore would drop {entries} audit entries of {location} that the backup lacks; "
+        "nothing restored (with --force it goes ahead and is itself audited)"),
+    "audit.chain_altered": Text(
+        "auditní záznam je porušen u položky č. {position} ({at}, {action}): po zapsání byla "
+        "změněna",
+        "the audit log is broken at entry {position} ({at}, {action}): it was changed after "
+        "it was written"),
+    "audit.chain_link": Text(
+        "auditní záznam je porušen u položky č. {position} ({at}, {action}): nenavazuje na "
+        "předchozí položku (před ní byla položka odebrána nebo vložena)",
+        "the audit log is broken at entry {position} ({at}, {action}): it does not follow the "
+        "entry before it (an entry was removed or inserted before it)"),
+    "audit.chain_unsealed": Text(
+        "auditní záznam je porušen u položky č. {position} ({at}, {action}): nemá otisk "
+        "(zapsána mimo řetězec úložiště)",
+        "the audit log is broken at entry {position} ({at}, {action}): it has no hash "
+        "(written outside the store's chain)"),
     # --- a throwaway PostgreSQL cluster (layers.store.pg_cluster) ---
     "cluster.no_postgis": Text(
         "pro PostgreSQL {version} chybí PostGIS: apt-get install {package}",

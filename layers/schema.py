@@ -32,6 +32,8 @@ from layers.vocabulary import SENSITIVE_CATEGORIES as SENSITIVE_CATEGORIES
 ColumnKind = Literal["text", "integer", "real", "boolean"]
 #: Geometry types a spatial layer can have (PostGIS names; a GeoPackage uses the same).
 GEOMETRY_TYPES: Final = ("Point", "LineString", "MultiLineString", "MultiPolygon")
+#: The last two columns of a hash-chained layer (``layers.store.chain``).
+CHAIN_COLUMNS: Final = ("prev_hash", "hash")
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,9 @@ class LayerSpec:
     (None = not kept per town); ``key`` the column naming a row uniquely (None = no single
     one); ``lookups`` further columns rows are found or pruned by (``Store.read_where``,
     ``RowMatch``), not unique. The town, key and lookup columns are indexed. Columns must
-    not be named ``fid`` or ``geom``.
+    not be named ``fid`` or ``geom``. ``chained``: an append-only layer whose rows the store
+    links in a hash chain as it appends them (its last columns are :data:`CHAIN_COLUMNS`;
+    ``layers.store.chain``).
     """
 
     name: str
@@ -64,6 +68,7 @@ class LayerSpec:
     key: str | None = None
     crs: str = STORAGE_CRS
     lookups: tuple[str, ...] = ()
+    chained: bool = False
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_TYPES:
@@ -71,6 +76,8 @@ class LayerSpec:
         for indexed in (self.town_column, self.key, *self.lookups):
             if indexed is not None and indexed not in self.columns:
                 raise ValueError(f"layer {self.name!r} has no column {indexed!r}")
+        if self.chained and self.columns[-len(CHAIN_COLUMNS):] != CHAIN_COLUMNS:
+            raise ValueError(f"chained layer {self.name!r} must end with {CHAIN_COLUMNS}")
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -262,11 +269,12 @@ ACCOUNTS: Final = LayerSpec(
     town_column=None, key="username",
 )
 #: Append-only: who (username, role) did what (action) to which layer and objects, when (UTC
-#: ISO 8601); ``object_ids`` and ``detail`` are JSON.
+#: ISO 8601); ``object_ids`` and ``detail`` are JSON. Hash-chained: ``prev_hash`` and ``hash``
+#: are set by the store as it appends an entry (``layers.store.chain``).
 AUDIT_LOG: Final = LayerSpec(
     "audit_log", None,
-    text("at", "username", "role", "action", "layer", "object_ids", "detail"),
-    town_column=None,
+    text("at", "username", "role", "action", "layer", "object_ids", "detail", *CHAIN_COLUMNS),
+    town_column=None, chained=True,
 )
 #: One failed login: ``account`` the login key of the name tried
 #: (``layers.access.accounts.login_key``), ``client`` a keyed hash of the client's address

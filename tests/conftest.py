@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit import config as streamlit_config
 
+from layers.access.backup_key import BACKUP_KEY
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.build import build_demo
 from layers.store import Store, open_store
@@ -24,8 +25,8 @@ streamlit_config.set_option("secrets.files", [str(NO_SECRETS)])
 
 @pytest.fixture(autouse=True)
 def _no_admin_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests that want a configured first admin set it themselves."""
-    for name in (ADMIN_USER, ADMIN_PASSWORD):
+    """Tests that want a configured first admin (or a backup key) set it themselves."""
+    for name in (ADMIN_USER, ADMIN_PASSWORD, BACKUP_KEY):
         monkeypatch.delenv(name, raising=False)
 
 

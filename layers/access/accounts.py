@@ -91,12 +91,13 @@ def create_user(store: Store, actor: Principal, username: str, password: str, ro
 
 
 def _add(store: Store, actor: Principal, row: Mapping[str, object]) -> None:
-    added = store.append_batch([(ACCOUNTS, accounts_frame([row]))],
-                               unique_keys={ACCOUNTS.name: "username"})
-    if not added.get(ACCOUNTS.name):
-        raise Conflict("account.taken", username=row["username"])
-    audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
-                 {"role": row["role"], "centre": row["centre"]})
+    with store.transaction():
+        added = store.append_batch([(ACCOUNTS, accounts_frame([row]))],
+                                   unique_keys={ACCOUNTS.name: "username"})
+        if not added.get(ACCOUNTS.name):
+            raise Conflict("account.taken", username=row["username"])
+        audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
+                     {"role": row["role"], "centre": row["centre"]})
 
 
 def disable_user(store: Store, actor: Principal, username: str) -> bool:
@@ -111,9 +112,10 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
     row = _one(store, username)
     if not bool(row["active"]):
         return False
-    store.update_rows(ACCOUNTS, "username",
-                      pd.DataFrame({"username": [username], "active": [False]}))
-    audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
+    with store.transaction():
+        store.update_rows(ACCOUNTS, "username",
+                          pd.DataFrame({"username": [username], "active": [False]}))
+        audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
     return True
 
 

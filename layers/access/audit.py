@@ -3,12 +3,15 @@
 Entries go to the ``audit_log`` layer (:data:`layers.schema.AUDIT_LOG`) through
 ``Store.append`` only; this module offers no way to change or delete one. Times are UTC,
 ISO 8601 with seconds. ``object_ids`` is a JSON list, ``detail`` a JSON object; neither ever
-holds a password or a pin's free text.
+holds a password or a pin's free text. The store links the entries in a hash chain as it
+appends them (``layers.store.chain``); :func:`verify_log` finds the first broken link.
 
 Views are logged once per user, action and scope within :data:`VIEW_MEMORY_S` (per process):
 a page that reruns on every click would otherwise write the same "saw the pins of session X"
 entry dozens of times a minute. Changes are always logged, inside the change's transaction
-when the caller opened one (``Store.transaction``).
+(``with store.transaction():`` around the change and :func:`record`, or :func:`entry` as one
+more item of the change's ``append_batch``), so a change and its entry are stored together
+or not at all.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -27,7 +31,7 @@ from layers.access.principal import Principal
 from layers.access.roles import MANAGE_ACCOUNTS
 from layers.schema import AUDIT_LOG
 from layers.spreadsheet import neutralise_formulas
-from layers.store import Store
+from layers.store import Store, chain
 
 #: Seconds during which the same view (user, action, layer, objects, detail) is not logged again.
 VIEW_MEMORY_S: Final = 15 * 60
@@ -41,17 +45,25 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def record(store: Store, principal: Principal, action: str, layer: str = "",
-           object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
-           ) -> None:
-    """Append one entry (in the caller's transaction, if one is open). Raises ``StoreError``
-    when the store refuses the write."""
+def entry(principal: Principal, action: str, layer: str = "",
+          object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
+          ) -> pd.DataFrame:
+    """One entry as a one-row frame of the audit layer, to append with the change it records
+    (its chain columns are left empty: the store seals the entry as it appends it)."""
     row = {"at": now_utc(), "username": principal.username, "role": principal.role,
            "action": action, "layer": layer,
            "object_ids": json.dumps([str(i) for i in object_ids], ensure_ascii=False),
            "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True,
                                 default=str)}
-    store.append(AUDIT_LOG, pd.DataFrame([row], columns=list(AUDIT_LOG.columns)))
+    return pd.DataFrame([row], columns=list(AUDIT_LOG.columns))
+
+
+def record(store: Store, principal: Principal, action: str, layer: str = "",
+           object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
+           ) -> None:
+    """Append one entry (in the caller's transaction, if one is open). Raises ``StoreError``
+    when the store refuses the write."""
+    store.append(AUDIT_LOG, entry(principal, action, layer, object_ids, detail))
 
 
 def record_view(store: Store, principal: Principal, action: str, layer: str,
@@ -79,12 +91,55 @@ def record_view(store: Store, principal: Principal, action: str, layer: str,
     return True
 
 
-def read_log(store: Store) -> pd.DataFrame:
-    """Every entry, oldest first (an empty frame with the layer's columns before the first)."""
+def stored_log(store: Store) -> pd.DataFrame:
+    """Every entry in stored (chain) order, with the layer's columns (empty before the first;
+    a log from before the chain has empty chain columns until its next entry links it)."""
     if AUDIT_LOG.name not in store.layer_names():
         return pd.DataFrame(columns=list(AUDIT_LOG.columns))
     log = pd.DataFrame(store.read(AUDIT_LOG))
-    return log[list(AUDIT_LOG.columns)].sort_values("at", kind="stable").reset_index(drop=True)
+    return log.reindex(columns=list(AUDIT_LOG.columns)).reset_index(drop=True)
+
+
+def read_log(store: Store) -> pd.DataFrame:
+    """Every entry, oldest first (an empty frame with the layer's columns before the first)."""
+    return stored_log(store).sort_values("at", kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    """What :func:`verify_log` found: the number of entries and the first broken link (None:
+    the chain is whole). ``first_broken`` names the entry by its position in the log (1 = the
+    first stored entry), time and action, and says what is wrong with it
+    (``layers.store.chain.Break``)."""
+
+    entries: int
+    first_broken: dict[str, Any] | None
+
+    @property
+    def verified(self) -> bool:
+        """True when every entry is sealed and follows the one before it."""
+        return self.first_broken is None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"entries": self.entries, "verified": self.verified,
+                "first_broken": self.first_broken}
+
+
+def verify_log(store: Store, principal: Principal) -> ChainReport:
+    """Check the hash chain of the whole log, for an admin (right ``manage_accounts``).
+
+    Writes nothing (it may run on a copy or a read-only store). Raises ``AccessDenied`` for
+    anyone else. Removing the newest entries leaves a shorter chain that is still whole;
+    a restore refuses to drop entries a store has (``layers.store.transfer``).
+    """
+    principal.require(MANAGE_ACCOUNTS)
+    log = stored_log(store)
+    found = chain.first_break(log, AUDIT_LOG)
+    if found is None:
+        return ChainReport(len(log), None)
+    row = log.iloc[found.position - 1]
+    return ChainReport(len(log), {"position": found.position, "at": str(row["at"]),
+                                  "action": str(row["action"]), "problem": found.problem})
 
 
 def audit_log(store: Store, principal: Principal) -> pd.DataFrame:

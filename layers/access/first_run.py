@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from layers.access import accounts
+from layers.access.secrets_file import append_secrets, read_secrets
 from layers.store import Store
 
 ADMIN_USER: Final = "MAPA_ADMIN_USER"
@@ -51,11 +51,7 @@ def ensure_first_admin(store: Store, secrets_file: Path,
     if accounts.has_active_admin(store):
         return FirstAdmin("existing", "", secrets_file)
     env = os.environ if environ is None else environ
-    try:
-        stored = tomllib.loads(secrets_file.read_text(encoding="utf-8")) \
-            if secrets_file.exists() else {}
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"{secrets_file} is not valid TOML: {exc}") from exc
+    stored = read_secrets(secrets_file)
     username = env.get(ADMIN_USER) or str(stored.get(ADMIN_USER, ""))
     password = env.get(ADMIN_PASSWORD) or str(stored.get(ADMIN_PASSWORD, ""))
     if username and password:
@@ -65,19 +61,8 @@ def ensure_first_admin(store: Store, secrets_file: Path,
         raise ValueError(f"{secrets_file} sets only one of {ADMIN_USER} and {ADMIN_PASSWORD}; "
                          "set both or remove it")
     password = secrets.token_urlsafe(18)  # 144 bits, only [A-Za-z0-9_-]: safe in TOML
-    _append_secret(secrets_file, {ADMIN_USER: GENERATED_USER, ADMIN_PASSWORD: password})
+    append_secrets(secrets_file, {ADMIN_USER: GENERATED_USER, ADMIN_PASSWORD: password},
+                   "first admin, written by mapa first-admin")
     accounts.bootstrap_admin(store, GENERATED_USER, password)
     return FirstAdmin("generated", GENERATED_USER, secrets_file)
 
-
-def _append_secret(path: Path, values: Mapping[str, str]) -> None:
-    """Append ``values`` as TOML strings to ``path``, readable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.fchmod(fd, 0o600)  # an existing file keeps its mode on open
-        lines = "".join(f'{key} = "{value}"\n' for key, value in values.items())
-        head = b"\n" if path.stat().st_size and not path.read_bytes().endswith(b"\n") else b""
-        os.write(fd, head + ("# first admin, written by mapa first-admin\n" + lines).encode())
-    finally:
-        os.close(fd)

@@ -10,11 +10,13 @@ Every function takes the :class:`Principal` asking. What a role gets:
 * moderators, police and admins (``view_exact_sensitive``) — every pin.
 
 Handing out exact sensitive pins (a view or an internal export) and every change are written
-to the audit log. Raises :class:`AccessDenied` when the right or the scope is missing.
+to the audit log, a change in the same transaction as its entry. Raises :class:`AccessDenied`
+when the right or the scope is missing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,9 +137,10 @@ def create_session(principal: Principal, store: Store,
     if not principal.owns_session(data.organiser):
         raise AccessDenied("access.other_centre_create", organiser=data.organiser,
                            centre=principal.centre)
-    session_id = mapping_sessions.create_session(store, data)
-    audit.record(store, principal, "create_session", SESSIONS.name, [session_id],
-                 {"town_id": data.town_id, "organiser": data.organiser})
+    with store.transaction():
+        session_id = mapping_sessions.create_session(store, data)
+        audit.record(store, principal, "create_session", SESSIONS.name, [session_id],
+                     {"town_id": data.town_id, "organiser": data.organiser})
     return session_id
 
 
@@ -147,10 +150,12 @@ def add_pins(principal: Principal, store: Store, session_id: str,
     how many were new. Audited with the new pins' ids. Raises as ``capture.add_pins``."""
     principal.require(RUN_SESSIONS)
     _session(principal, store, session_id)
-    added = capture.add_pins(store, session_id, answers, transcribed=transcribed)
-    if added:
-        audit.record(store, principal, "add_pins", PINS.name, [pid for pid, _ in answers],
-                     {"session_id": session_id, "added": added, "transcribed": transcribed})
+    with store.transaction():
+        added = capture.add_pins(store, session_id, answers, transcribed=transcribed)
+        if added:
+            audit.record(store, principal, "add_pins", PINS.name, [pid for pid, _ in answers],
+                         {"session_id": session_id, "added": added,
+                          "transcribed": transcribed})
     return added
 
 
@@ -161,10 +166,11 @@ def undo_pin(principal: Principal, store: Store, session_id: str, pin_id: str) -
     pins = store.read(PINS)
     if not ((pins["pin_id"] == pin_id) & (pins["session_id"] == session_id)).any():
         return False
-    removed = capture.undo_pin(store, pin_id)
-    if removed:
-        audit.record(store, principal, "undo_pin", PINS.name, [pin_id],
-                     {"session_id": session_id})
+    with store.transaction():
+        removed = capture.undo_pin(store, pin_id)
+        if removed:
+            audit.record(store, principal, "undo_pin", PINS.name, [pin_id],
+                         {"session_id": session_id})
     return removed
 
 
@@ -172,21 +178,23 @@ def approve(principal: Principal, store: Store, pin_ids: list[str]) -> int:
     """``moderation.approve`` for a moderator (right ``moderate``); audited."""
     principal.require(MODERATE)
     return _moderated(principal, store, "approve_pins", pin_ids,
-                      moderation.approve(store, pin_ids), {})
+                      lambda: moderation.approve(store, pin_ids), {})
 
 
 def reject(principal: Principal, store: Store, pin_ids: list[str], reason: str) -> int:
     """``moderation.reject`` for a moderator (right ``moderate``); audited with the reason."""
     principal.require(MODERATE)
     return _moderated(principal, store, "reject_pins", pin_ids,
-                      moderation.reject(store, pin_ids, reason), {"reason": reason.strip()})
+                      lambda: moderation.reject(store, pin_ids, reason),
+                      {"reason": reason.strip()})
 
 
 def recategorise(principal: Principal, store: Store, pin_ids: list[str], category: str) -> int:
     """``moderation.recategorise`` for a moderator (right ``moderate``); audited."""
     principal.require(MODERATE)
     return _moderated(principal, store, "recategorise_pins", pin_ids,
-                      moderation.recategorise(store, pin_ids, category), {"category": category})
+                      lambda: moderation.recategorise(store, pin_ids, category),
+                      {"category": category})
 
 
 def approve_selection(principal: Principal, store: Store, selection: moderation.Selection
@@ -194,9 +202,9 @@ def approve_selection(principal: Principal, store: Store, selection: moderation.
     """``moderation.approve_selection`` for a moderator (right ``moderate``); one audit entry
     naming the session or batch and the count, in the same transaction as the decision."""
     principal.require(MODERATE)
-    with store.transaction():
-        changed = moderation.approve_selection(store, selection)
-        return _moderated(principal, store, "approve_pins", [], changed, dict(selection.detail))
+    return _moderated(principal, store, "approve_pins", [],
+                      lambda: moderation.approve_selection(store, selection),
+                      dict(selection.detail))
 
 
 def reject_selection(principal: Principal, store: Store, selection: moderation.Selection,
@@ -204,15 +212,17 @@ def reject_selection(principal: Principal, store: Store, selection: moderation.S
     """``moderation.reject_selection`` for a moderator (right ``moderate``); audited with the
     reason, in the same transaction as the decision."""
     principal.require(MODERATE)
-    with store.transaction():
-        changed = moderation.reject_selection(store, selection, reason)
-        return _moderated(principal, store, "reject_pins", [], changed,
-                          {**selection.detail, "reason": reason.strip()})
+    return _moderated(principal, store, "reject_pins", [],
+                      lambda: moderation.reject_selection(store, selection, reason),
+                      {**selection.detail, "reason": reason.strip()})
 
 
 def _moderated(principal: Principal, store: Store, action: str, pin_ids: list[str],
-               changed: int, detail: dict[str, object]) -> int:
-    if changed:
-        audit.record(store, principal, action, PINS.name, pin_ids,
-                     {**detail, "changed": changed})
+               change: Callable[[], int], detail: dict[str, object]) -> int:
+    """Run ``change`` (returning the pins it changed) and log it, in one transaction."""
+    with store.transaction():
+        changed = change()
+        if changed:
+            audit.record(store, principal, action, PINS.name, pin_ids,
+                         {**detail, "changed": changed})
     return changed

@@ -31,6 +31,7 @@ from layers.ingest.pipeline import Connector, ImportContext
 from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source
 from layers.ingest.report import ValidationReport
 from layers.schema import (
+    AUDIT_LOG,
     CRIME_STATS,
     EXCLUSION_INDEX,
     IMPORT_BATCHES,
@@ -121,13 +122,17 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
                licence: str = "", source_label: str | None = None,
                display_name: str | None = None, strict: bool = False,
                chunk_rows: int = DEFAULT_CHUNK_ROWS,
-               progress: Callable[[int], None] | None = None) -> ImportResult:
+               progress: Callable[[int], None] | None = None,
+               audit_entry: Callable[[ImportResult], pd.DataFrame] | None = None
+               ) -> ImportResult:
     """Validate ``path`` as ``kind`` for ``town_id``; unless ``dry_run``, commit it as a batch.
 
     ``crs`` overrides the file's CRS; ``year`` is the year of tables without a year column;
     ``licence`` and ``source_label`` (default: the file name) are kept with the batch and in
     ``sources``; ``display_name`` is the file's name as the user knows it (an upload's);
-    ``strict`` refuses the whole file when any row is rejected.
+    ``strict`` refuses the whole file when any row is rejected. ``audit_entry`` makes the
+    audit entry of the import from its result (``layers.access.audit.entry``); it is stored
+    in the same batch as the data, so both are stored or neither.
     Raises ``ImportRefused`` (unknown town or kind, same file imported before, no usable
     row), ``SourceError`` (unreadable file, missing columns, unknown CRS) or ``StoreError``;
     in every such case the store is unchanged.
@@ -185,6 +190,8 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
         if dry_run:
             return
         yield from record_rows(ctx, kind, KINDS[kind], digest, licence, now)
+        if audit_entry is not None:
+            yield AUDIT_LOG, audit_entry(result)
 
     if dry_run:
         for _ in rows():
@@ -243,11 +250,13 @@ def list_batches(store: Store, town_id: str | None = None) -> pd.DataFrame:
     return order.drop(columns="_stamp").reset_index(drop=True)
 
 
-def undo_batch(store: Store, batch_id: str) -> dict[str, int]:
-    """Remove every row batch ``batch_id`` added, in one transaction; return rows deleted
-    per layer. Then the batch is marked "undone" (a crash between the two leaves the rows
-    gone and the batch "committed": undoing it again finishes the job). Raises
-    ``ImportRefused`` for an unknown or already undone batch, ``StoreError`` on failure.
+def undo_batch(store: Store, batch_id: str,
+               audit_entry: Callable[[dict[str, int]], pd.DataFrame] | None = None
+               ) -> dict[str, int]:
+    """Remove every row batch ``batch_id`` added and mark the batch "undone", in one
+    transaction; return rows deleted per layer. ``audit_entry`` makes the audit entry of the
+    undo from those counts, stored in the same transaction. Raises ``ImportRefused`` for an
+    unknown or already undone batch, ``StoreError`` on failure (nothing is changed then).
     """
     batches = list_batches(store)
     row = batches[batches["batch_id"] == batch_id]
@@ -258,8 +267,11 @@ def undo_batch(store: Store, batch_id: str) -> dict[str, int]:
     matches = [RowMatch(layer=m["layer"], equals=m.get("equals") or {},
                         prefix=tuple(m["prefix"]) if m.get("prefix") else None)
                for m in json.loads(str(row["undo"].iloc[0]))]
-    deleted = store.delete_matching(matches)
-    store.update_rows(IMPORT_BATCHES, "batch_id", pd.DataFrame({
-        "batch_id": [batch_id], "status": ["undone"],
-        "undone_at": [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]}))
+    with store.transaction():
+        deleted = store.delete_matching(matches)
+        store.update_rows(IMPORT_BATCHES, "batch_id", pd.DataFrame({
+            "batch_id": [batch_id], "status": ["undone"],
+            "undone_at": [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]}))
+        if audit_entry is not None:
+            store.append(AUDIT_LOG, audit_entry(deleted))
     return deleted

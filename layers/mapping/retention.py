@@ -47,8 +47,9 @@ def apply_retention(store: Store, principal: Principal, days: int = HELD_NOTE_DA
     expired = expired_held_notes(store.read(PINS), days, now or dt.datetime.now(dt.UTC))
     if expired.empty:
         return 0
-    changed = store.update_rows(PINS, "pin_id",
-                                pd.DataFrame({"pin_id": expired, "comment": ""}))
-    audit.record(store, principal, "apply_retention", PINS.name, expired,
-                 {"days": days, "deleted": changed})
+    with store.transaction():
+        changed = store.update_rows(PINS, "pin_id",
+                                    pd.DataFrame({"pin_id": expired, "comment": ""}))
+        audit.record(store, principal, "apply_retention", PINS.name, expired,
+                     {"days": days, "deleted": changed})
     return changed

@@ -38,7 +38,7 @@ from layers.errors import InvalidInput, NotFound
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
-from layers.schema import CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS
+from layers.schema import AUDIT_LOG, CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS
 from layers.store import Store
 from layers.strategy.editing import add_measure, now, point_link
 
@@ -124,10 +124,10 @@ def save_plan(store: Store, principal: Principal, plan: PatrolPlan, title: str) 
         raise InvalidInput("patrol.no_title")
     plan_id = f"{plan.town_id}:patrol:{uuid.uuid4().hex[:8]}"
     plans, stops = plan_frames(plan, plan_id, title.strip(), principal.role)
-    store.append_batch([(PATROL_PLANS, plans), (PATROL_STOPS, stops)])
-    audit.record(store, principal, "save_patrol_plan", PATROL_PLANS.name, [plan_id],
-                 {"town_id": plan.town_id, "locality_id": plan.ranking.request.locality_id or "",
-                  "stops": len(plan.stops)})
+    store.append_batch([(PATROL_PLANS, plans), (PATROL_STOPS, stops), (AUDIT_LOG, audit.entry(
+        principal, "save_patrol_plan", PATROL_PLANS.name, [plan_id],
+        {"town_id": plan.town_id, "locality_id": plan.ranking.request.locality_id or "",
+         "stops": len(plan.stops)}))])
     return plan_id
 
 
@@ -167,12 +167,13 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
     stops = load_stops(store, plan_id)
     links = [point_link(point.x, point.y, note=f"{plan_id} #{int(position)}")
              for position, point in zip(stops["position"], stops.geometry, strict=True)]
-    measure_id = add_measure(store, principal, strategy_id, goal_id, text, list(owners),
-                             status, time_frame, links)
-    store.update_rows(PATROL_PLANS, "plan_id",
-                      pd.DataFrame({"plan_id": [plan_id], "measure_id": [measure_id]}))
-    audit.record(store, principal, "save_patrol_measure", PATROL_PLANS.name,
-                 [plan_id, measure_id], {"strategy_id": strategy_id, "goal_id": goal_id})
+    with store.transaction():
+        measure_id = add_measure(store, principal, strategy_id, goal_id, text, list(owners),
+                                 status, time_frame, links)
+        store.update_rows(PATROL_PLANS, "plan_id",
+                          pd.DataFrame({"plan_id": [plan_id], "measure_id": [measure_id]}))
+        audit.record(store, principal, "save_patrol_measure", PATROL_PLANS.name,
+                     [plan_id, measure_id], {"strategy_id": strategy_id, "goal_id": goal_id})
     return measure_id
 
 

@@ -37,7 +37,8 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
-from layers.schema import LAYERS_BY_NAME
+from layers.schema import CHAIN_COLUMNS, LAYERS_BY_NAME
+from layers.store import chain
 from layers.store.base import (
     NO_TOWN,
     Layer,
@@ -107,7 +108,7 @@ class _Transaction:
     def table(self, layer: str) -> _Table | None:
         """The layer's table (None when the store has no such layer), read once."""
         if layer not in self.tables:
-            self.tables[layer] = _declared_table(self.db, layer)
+            self.tables[layer] = _writable_table(self.db, layer)
         return self.tables[layer]
 
     def require(self, layer: str, columns: Iterable[str]) -> _Table:
@@ -231,15 +232,17 @@ class GeoPackageStore(Store):
 
         Writers take an exclusive lock on a sidecar ``.lock`` file first, so concurrent
         writers (several devices, several processes) queue instead of overwriting each other.
-        One frame for one existing layer (a tablet's pin), and anything inside
-        ``transaction()``, is inserted in one SQLite transaction. Anything longer (an import
-        streaming chunk by chunk) goes to a copy of the file, written by GDAL, that replaces
-        the store only when every chunk went through.
+        A list of frames for existing layers (a tablet's pin, a saved plan and its audit
+        entry), and anything inside ``transaction()``, is inserted in one SQLite transaction.
+        Anything else (an import streaming chunk by chunk, a new spatial layer) goes to a copy
+        of the file, written by GDAL, that replaces the store only when every chunk went
+        through.
         """
         self._require()
         keys = dict(unique_keys or {})
-        if self._open() is not None or (isinstance(items, Sequence) and len(items) == 1
-                                        and layer_name(items[0][0]) in self.layer_names()):
+        if self._open() is not None or (
+                isinstance(items, Sequence)
+                and {layer_name(layer) for layer, _ in items} <= set(self.layer_names())):
             with self._writing() as tx:
                 batch = _Batch(keys, tx.table, tx.db)
                 for layer, frame in batch.rows(items):
@@ -254,7 +257,7 @@ class GeoPackageStore(Store):
             try:
                 shutil.copy2(self.path, tmp)
                 with _connected(tmp) as db:
-                    batch = _Batch(keys, lambda layer: _declared_table(db, layer), db)
+                    batch = _Batch(keys, lambda layer: _writable_table(db, layer), db)
                     with _unsynchronised_sqlite(), _spatial_index_deferred(tmp):
                         touched: set[tuple[str, str]] = set()
                         for layer, frame in batch.rows(items):
@@ -600,6 +603,20 @@ class _Batch:
         self.fields: dict[str, list[str]] = {}  # of the layers this batch touched
         self.seen: dict[str, set[str]] = {layer: set() for layer in unique_keys}
         self.written: dict[str, int] = {}
+        self.heads: dict[str, str] = {}  # hash of the last row of each chained layer
+
+    def _sealed(self, layer: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a chained layer linked onto its last row (``layers.store.chain``);
+        any other layer's rows as they are."""
+        spec = LAYERS_BY_NAME.get(layer)
+        if spec is None or not spec.chained:
+            return frame
+        if layer not in self.heads:
+            self.heads[layer] = _chain_head(self.db, layer) if layer in self.present \
+                else chain.GENESIS
+        frame = chain.seal(frame, spec, self.heads[layer])
+        self.heads[layer] = chain.last_hash(frame)
+        return frame
 
     def rows(self, items: Iterable[tuple[Layer, pd.DataFrame]]
              ) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -617,6 +634,7 @@ class _Batch:
             frame = self._only_new(layer, frame)
             if frame.empty:
                 continue
+            frame = self._sealed(layer, frame)
             yield layer, frame
             self.fields.setdefault(layer, attribute_columns(frame))
             self.written[layer] = self.written.get(layer, 0) + len(frame)
@@ -725,6 +743,38 @@ def _declared_table(db: sqlite3.Connection, layer: str) -> _Table | None:
                    f"PRAGMA table_info({_identifier(layer)})")
                if not primary and (geometry is None or name != geometry[0])}
     return _Table(layer, columns, geometry)
+
+
+def _writable_table(db: sqlite3.Connection, layer: str) -> _Table | None:
+    """:func:`_declared_table` for a writer: a chained layer stored without its chain columns
+    (a store from before the chain) gets them first, its rows linked in stored order, in
+    the caller's transaction on ``db`` (or one of its own when none is open)."""
+    table = _declared_table(db, layer)
+    spec = LAYERS_BY_NAME.get(layer)
+    if table is None or spec is None or not spec.chained \
+            or all(c in table.columns for c in CHAIN_COLUMNS):
+        return table
+    with contextlib.nullcontext() if db.in_transaction else db:
+        for column in CHAIN_COLUMNS:
+            if column not in table.columns:
+                db.execute(f"ALTER TABLE {_identifier(layer)} ADD COLUMN {_identifier(column)} "
+                           "TEXT")
+        columns = chain.content_columns(spec)
+        rows = db.execute(f"SELECT fid, {', '.join(_identifier(c) for c in columns)} "
+                          f"FROM {_identifier(layer)} ORDER BY fid").fetchall()
+        linked = chain.links((dict(zip(columns, row[1:], strict=True)) for row in rows),
+                             columns)
+        db.executemany(f'UPDATE {_identifier(layer)} SET "prev_hash" = ?, "hash" = ? '
+                       "WHERE fid = ?", [(*link, row[0]) for link, row in
+                                         zip(linked, rows, strict=True)])
+    return _declared_table(db, layer)
+
+
+def _chain_head(db: sqlite3.Connection, layer: str) -> str:
+    """The hash of the last stored row of chained ``layer`` (as the writer ``db`` sees it)."""
+    row = db.execute(f'SELECT "hash" FROM {_identifier(layer)} ORDER BY fid DESC LIMIT 1'
+                     ).fetchone()
+    return str(row[0]) if row and row[0] else chain.GENESIS
 
 
 def _create_table(db: sqlite3.Connection, layer: str, frame: pd.DataFrame) -> _Table:

@@ -37,8 +37,8 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from layers.crs import STORAGE_CRS
-from layers.schema import LAYERS_BY_NAME
-from layers.store import migrations
+from layers.schema import CHAIN_COLUMNS, LAYERS_BY_NAME
+from layers.store import chain, migrations
 from layers.store.base import (
     NO_TOWN,
     Layer,
@@ -185,12 +185,7 @@ class PostGISStore(Store):
             raise StoreError("store.missing_database", location=self.location)
 
     def _catalog(self, conn: psycopg.Connection[Any]) -> dict[str, _Layer]:
-        layers = {name: _Layer(name, geometry) for name, geometry in conn.execute(
-            f"SELECT name, geometry_type FROM {META}.layers ORDER BY position")}
-        for layer, column, kind in conn.execute(
-                f"SELECT layer, name, kind FROM {META}.columns ORDER BY layer, position"):
-            layers[layer].columns[column] = kind
-        return layers
+        return _catalog(conn)
 
     def _layer(self, conn: psycopg.Connection[Any], layer: str) -> _Layer:
         self._require(conn)
@@ -329,17 +324,26 @@ class PostGISStore(Store):
             conn = tx.conn
             catalog = self._catalog(conn)
             seen: dict[str, set[str]] = {layer: set() for layer in keys}
+            heads: dict[str, str] = {}  # hash of the last row of each chained layer
             for item, frame in items:
                 layer = layer_name(item)
                 check_crs(layer, frame)
                 check_required(layer, frame)
+                spec = LAYERS_BY_NAME.get(layer)
                 info = catalog.get(layer)
+                if spec is not None and spec.chained and layer not in heads:
+                    if info is not None:
+                        info = catalog[layer] = _chain_stored_rows(conn, info)
+                    heads[layer] = _chain_head(conn, layer) if info else chain.GENESIS
                 if info is not None:
                     _check_columns(info, frame)
                 if layer in keys:
                     frame = _only_new(conn, info, keys[layer], frame, seen[layer])
                 if frame.empty:
                     continue
+                if layer in heads and spec is not None:
+                    frame = chain.seal(frame, spec, heads[layer])
+                    heads[layer] = chain.last_hash(frame)
                 if info is None:
                     info = catalog[layer] = _create_layer(conn, layer, frame)
                 _copy_rows(conn, info, frame)
@@ -459,6 +463,54 @@ def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable
     with conn.cursor() as cursor, cursor.copy(query) as copy:
         text = b"".join(bytes(chunk) for chunk in copy)
     return _frame(info, text)
+
+def _catalog(conn: psycopg.Connection[Any]) -> dict[str, _Layer]:
+    """Every layer as the catalog describes it, in catalog order."""
+    layers = {name: _Layer(name, geometry) for name, geometry in conn.execute(
+        f"SELECT name, geometry_type FROM {META}.layers ORDER BY position")}
+    for layer, column, kind in conn.execute(
+            f"SELECT layer, name, kind FROM {META}.columns ORDER BY layer, position"):
+        layers[layer].columns[column] = kind
+    return layers
+
+
+def chain_stored_layers(conn: psycopg.Connection[Any]) -> None:
+    """Give every chained layer stored without its chain columns (a store from before the
+    chain, or a copy of one) those columns, its rows linked in stored order, in the caller's
+    transaction. Idempotent; the migration to revision 0003 runs it."""
+    for info in _catalog(conn).values():
+        _chain_stored_rows(conn, info)
+
+
+def _chain_stored_rows(conn: psycopg.Connection[Any], info: _Layer) -> _Layer:
+    """:func:`chain_stored_layers` for one layer; returns it as it is now."""
+    spec = LAYERS_BY_NAME.get(info.name)
+    missing = [c for c in CHAIN_COLUMNS if c not in info.columns]
+    if spec is None or not spec.chained or not missing:
+        return info
+    for column in missing:
+        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} text").format(
+            _table(info.name), sql.Identifier(column)))
+        conn.execute(f"INSERT INTO {META}.columns (layer, name, position, kind) SELECT %s, %s, "
+                     f"coalesce(max(position), -1) + 1, 'str' FROM {META}.columns "
+                     "WHERE layer = %s", (info.name, column, info.name))
+        info.columns[column] = "str"
+    columns = chain.content_columns(spec)
+    rows = conn.execute(sql.SQL("SELECT fid, {} FROM {} ORDER BY fid").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in columns), _table(info.name))).fetchall()
+    linked = chain.links((dict(zip(columns, row[1:], strict=True)) for row in rows), columns)
+    with conn.cursor() as cursor:
+        cursor.executemany(sql.SQL("UPDATE {} SET prev_hash = %s, hash = %s WHERE fid = %s"
+                                   ).format(_table(info.name)),
+                           [(*link, row[0]) for link, row in zip(linked, rows, strict=True)])
+    return info
+
+
+def _chain_head(conn: psycopg.Connection[Any], layer: str) -> str:
+    """The hash of the last stored row of chained ``layer`` (in the writer's transaction)."""
+    row = conn.execute(sql.SQL("SELECT hash FROM {} ORDER BY fid DESC LIMIT 1").format(
+        _table(layer))).fetchone()
+    return str(row[0]) if row and row[0] else chain.GENESIS
 
 
 def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:

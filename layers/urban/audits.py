@@ -26,7 +26,7 @@ from layers.access import audit as audit_log
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_URBAN
 from layers.errors import InvalidInput, NotFound
-from layers.schema import AUDIT_ASPECTS, MEASURES, SAFETY_AUDITS, TOWNS
+from layers.schema import AUDIT_ASPECTS, AUDIT_LOG, MEASURES, SAFETY_AUDITS, TOWNS
 from layers.store import Store
 from layers.strategy.model import check_date
 
@@ -87,9 +87,9 @@ def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str)
            "created_at": created_at}
     frame = gpd.GeoDataFrame([row], columns=list(SAFETY_AUDITS.columns),
                              geometry=[Point(audit.lon, audit.lat)], crs="EPSG:4326")
-    store.append_batch([(SAFETY_AUDITS, frame)])
-    audit_log.record(store, principal, "add_safety_audit", SAFETY_AUDITS.name, [audit_id],
-                     {"town_id": audit.town_id, "measure_ids": list(audit.measure_ids)})
+    store.append_batch([(SAFETY_AUDITS, frame), (AUDIT_LOG, audit_log.entry(
+        principal, "add_safety_audit", SAFETY_AUDITS.name, [audit_id],
+        {"town_id": audit.town_id, "measure_ids": list(audit.measure_ids)}))])
     return audit_id
 
 

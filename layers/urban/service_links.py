@@ -22,7 +22,7 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_URBAN
 from layers.errors import Conflict, InvalidInput, NotFound
-from layers.schema import SERVICE_LINK_KINDS, SERVICE_LINKS, SERVICES
+from layers.schema import AUDIT_LOG, SERVICE_LINK_KINDS, SERVICE_LINKS, SERVICES
 from layers.store import Store
 
 
@@ -56,10 +56,10 @@ def add_service_link(store: Store, principal: Principal, town_id: str, from_serv
         "to_service": to_service, "kind": kind, "note": note.strip(),
         "created_at": created_at, "who_role": principal.role}],
         columns=list(SERVICE_LINKS.columns), geometry=[line], crs="EPSG:4326")
-    store.append_batch([(SERVICE_LINKS, frame)])
-    audit.record(store, principal, "add_service_link", SERVICE_LINKS.name, [link_id],
-                 {"town_id": town_id, "from_service": from_service,
-                  "to_service": to_service, "kind": kind})
+    store.append_batch([(SERVICE_LINKS, frame), (AUDIT_LOG, audit.entry(
+        principal, "add_service_link", SERVICE_LINKS.name, [link_id],
+        {"town_id": town_id, "from_service": from_service, "to_service": to_service,
+         "kind": kind}))])
     return link_id
 
 

@@ -17,7 +17,11 @@ CLI_LANGUAGE: Final = "en"
 
 
 class CommandError(MapaError, RuntimeError):
-    """A subcommand stopped for a reason of its own: a bad option, a missing tool."""
+    """A subcommand stopped for a reason of its own: a bad option, a missing tool, a check
+    that failed. ``result`` is what it found before stopping (None: nothing): with ``--json``
+    it is printed with the error, in the same object."""
+
+    result: dict[str, Any] | None = None
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +60,8 @@ def report_failure(args: argparse.Namespace, exc: Exception) -> int:
     """Report a stopped command and return its exit status, 1.
 
     Prints ``mapa COMMAND: reason`` (one line) on stderr and, with ``--json``, the error object
-    ``{"error": {"code": ..., "message": ...}}`` as the last line of stdout. A builtin
+    ``{"error": {"code": ..., "message": ...}}`` as the last line of stdout (with the keys of
+    a :class:`CommandError`'s ``result`` beside ``error``). A builtin
     ``ValueError`` or ``OSError`` that is not yet a :class:`MapaError` is reported under the
     code ``invalid_input`` or ``os_error`` with its own text.
     """
@@ -65,8 +70,9 @@ def report_failure(args: argparse.Namespace, exc: Exception) -> int:
     reason = " ".join(error.message(CLI_LANGUAGE).split())
     print(f"mapa {args.command}: {reason}", file=sys.stderr)
     if getattr(args, "json", False):
-        print(json.dumps({"error": {"code": error.code, "message": reason}},
-                         ensure_ascii=False))
+        found = getattr(error, "result", None) or {}
+        print(json.dumps({**found, "error": {"code": error.code, "message": reason}},
+                         ensure_ascii=False, default=str))
     return 1
 
 

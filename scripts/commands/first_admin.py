@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from layers.access.first_run import ensure_first_admin
+from layers.access.secrets_file import SECRETS_FILE
 from layers.store.base import StoreError
 from scripts.commands.common import CommandError, emit, store_from, subcommand
-
-#: Streamlit's project secrets file, relative to the directory the app is started from.
-SECRETS_FILE = Path(".streamlit") / "secrets.toml"
 
 
 def register(subparsers: Any) -> None:

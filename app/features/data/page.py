@@ -182,14 +182,16 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
                   height=420, use_container_width=True, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
         try:
-            done = run_import(store, preview["kind"], preview["path"], town_id=town.town_id,
-                              licence=preview["licence"], display_name=preview["name"])
+            done = run_import(
+                store, preview["kind"], preview["path"], town_id=town.town_id,
+                licence=preview["licence"], display_name=preview["name"],
+                audit_entry=lambda result: audit.entry(
+                    principal, "import", KINDS[result.kind], [result.batch_id],
+                    {"file": preview["name"], "added": result.added,
+                     "rejected": result.report.counts["rejected"]}))
         except (ImportRefused, SourceError, StoreError) as exc:
             st.error(t("data.error", problem=error_text(exc)))
         else:
-            audit.record(store, principal, "import", KINDS[done.kind], [done.batch_id],
-                         {"file": preview["name"], "added": done.added,
-                          "rejected": done.report.counts["rejected"]})
             preview["path"].unlink(missing_ok=True)
             st.session_state.pop(PREVIEW_KEY, None)
             st.success(t("data.committed", batch=done.batch_id, added=done.added))
@@ -213,11 +215,11 @@ def _batches(store: Store, principal: Principal, town_id: str, lang: str) -> Non
                               format_func=lambda b: f"{b} ({names[b]})")
         if st.button(t("data.undo"), key="data_undo"):
             try:
-                deleted = undo_batch(store, str(chosen))
+                deleted = undo_batch(store, str(chosen), lambda counts: audit.entry(
+                    principal, "undo_import", "", [chosen], counts))
             except (ImportRefused, StoreError) as exc:
                 st.error(t("data.error", problem=error_text(exc)))
             else:
-                audit.record(store, principal, "undo_import", "", [chosen], deleted)
                 # shown after the rerun that redraws the batches table
                 st.session_state[FLASH_KEY] = t("data.undone", batch=chosen,
                                                 deleted=sum(deleted.values()))

@@ -16,9 +16,7 @@ from shapely.geometry import Point, box, mapping
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
 from layers.build import build_demo
-from layers.schema import AUDIT_LOG
 from layers.store import Store, StoreError, open_store
-from layers.store.base import Layer, layer_name
 from layers.store.transfer import copy_store, store_manifest
 from layers.strategy.area import load_area
 from layers.strategy.editing import (
@@ -37,6 +35,7 @@ from layers.strategy.editing import (
 )
 from layers.strategy.model import Link
 from layers.strategy.tables import load_strategies, strategy_frames
+from tests.layers.access.failing_audit import refuse_audit_writes
 
 STRATEGY = "litvinov-pp9"
 GOAL = "litvinov-pp9:goal:1.1.1"
@@ -468,15 +467,7 @@ def test_a_change_whose_audit_entry_fails_leaves_the_store_as_it_was(
         copy_store(store, target)
         store = target
     before = (store.version(), store_manifest(store))
-    append_batch = store.append_batch
-
-    def refuse_audit(items: Any, unique_keys: Any = None) -> dict[str, int]:
-        batch: list[tuple[Layer, Any]] = list(items)
-        if any(layer_name(layer) == AUDIT_LOG.name for layer, _ in batch):
-            raise StoreError("store.write_failed", layer="audit_log", detail="disk full")
-        return append_batch(batch, unique_keys)
-
-    monkeypatch.setattr(store, "append_batch", refuse_audit)
+    refuse_audit_writes(store, monkeypatch)
     with pytest.raises(StoreError, match="disk full"):
         _WRITES[write][1](store, Principal("t-admin", "admin"))
     assert (store.version(), store_manifest(store)) == before
