@@ -40,8 +40,12 @@ def subcommand(subparsers: Any, name: str, help_text: str,
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    """Open the store named by ``--store`` (or the default). Raises ``StoreError``."""
-    return open_store(args.store)
+    """Open the store named by ``--store`` (or the default), first removing what a killed
+    writer left beside it (``Store.remove_leftovers``). Raises ``StoreError``."""
+    store = open_store(args.store)
+    if store.exists():
+        store.remove_leftovers()
+    return store
 
 
 def emit(args: argparse.Namespace, readable: str, result: dict[str, Any]) -> None:
