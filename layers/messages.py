@@ -274,6 +274,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "{suffix}",
         "{what}: a feeling map is imported from CSV, GeoJSON or GeoPackage, not from a "
         "{suffix} file"),
+    "mapping.no_boundary": Text(
+        "obec {town!r} v úložišti není; zadejte její hranici (--boundary SOUBOR)",
+        "town {town!r} is not in the store; give its boundary (--boundary FILE)"),
     "mapping.already_imported": Text(
         "{file} už byl pro {town} importován (setkání {session}); nic se nezměnilo",
         "{file} was already imported for {town} (session {session}); nothing was changed"),
@@ -543,6 +546,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.bench_read": Text(
         "{location}: přečteno {pins} bodů",
         "{location}: read {pins} pins"),
+    "cli.bench_count": Text(
+        "--count musí být alespoň 1, zadáno {count}",
+        "--count must be at least 1, got {count}"),
+    "cli.bench_fuzz_gpkg": Text(
+        "bench fuzz pracuje na kopii úložiště GeoPackage; zadejte cestu k souboru",
+        "bench fuzz works on a copy of a GeoPackage store; give a file path"),
     "cli.load_options": Text(
         "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
         "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),

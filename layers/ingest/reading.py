@@ -115,17 +115,23 @@ class Source:
             with pyogrio.open_arrow(self.path, layer=self.layer, encoding=encoding or None,
                                     batch_size=chunk_rows, use_pyarrow=True) as (meta, reader):
                 geometry_name = meta["geometry_name"] or "wkb_geometry"
-                for batch in reader:
-                    batch.validate(full=True)  # text that is not UTF-8 fails here, not later
-                    table = pa.Table.from_batches([batch])
-                    wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
+                batches = iter(reader)
+                while True:
+                    # GDAL's and shapely's warnings about a feature (an unclosed ring, a NaN)
+                    # would print beside the one-line answer; the checks report it per row
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        batch = next(batches, None)
+                        if batch is None:
+                            break
+                        batch.validate(full=True)  # text that is not UTF-8 fails here
+                        table = pa.Table.from_batches([batch])
+                        wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
+                        geometry = shapely.from_wkb(wkb, on_invalid="ignore")
                     frame = table.drop_columns([geometry_name]).to_pandas()
                     frame.columns = [str(c).strip() for c in frame.columns]
                     labels = [f"feature {number + i}" for i in range(len(frame))]
                     number += len(frame)
-                    with warnings.catch_warnings():  # NaN coordinates: rejected per feature
-                        warnings.simplefilter("ignore", RuntimeWarning)
-                        geometry = shapely.from_wkb(wkb, on_invalid="ignore")
                     yield Chunk(frame, geometry, labels)
         except (DataSourceError, DataLayerError, OSError, pa.ArrowException) as exc:
             raise SourceError(self.path, f"cannot be read as a vector file, damaged or "

@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
-from layers.errors import Conflict
+from layers.errors import Conflict, InvalidInput, NotFound
 from layers.limits import LIMITS, Limits
 from layers.schema import PINS, SESSIONS, TOWNS, LayerSpec
 from layers.sources.feeling_map import (
@@ -59,8 +59,7 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
     elif len(towns):
         boundary = shapely.union_all(towns.geometry.to_numpy())
     else:
-        raise ValueError(f"town {town_id!r} is not in the store; give its boundary "
-                         "(--boundary FILE)")
+        raise NotFound("mapping.no_boundary", town=town_id)
     session_id = f"{town_id}-import-{_sha256(path)[:12]}"
     sessions = store.read(SESSIONS)
     if (sessions["session_id"] == session_id).any():
@@ -78,8 +77,7 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
                                      limits=limits):
             yield PINS, pins
         if report.imported == 0:
-            raise ValueError(f"none of the {report.rows} rows of {path.name} can be imported "
-                             "(see the rejected rows); nothing was changed")
+            raise InvalidInput("import.nothing_usable", rows=report.rows, file=path.name)
 
     # Pin ids are new by construction (a new session's own counter): no key check needed.
     store.append_batch(batch())

@@ -17,6 +17,7 @@ residence, respondent id) are not stored: data minimisation.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,8 +183,10 @@ def _read_vector_export(path: Path, chunk_rows: int, limits: Limits
         check("rows", total, limits.rows, path.name)
         check("columns", len(info["fields"]), limits.columns, path.name)
         for start in range(0, total, chunk_rows):
-            frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start,
-                                           max_features=chunk_rows)
+            with warnings.catch_warnings():  # a bad feature is reported as a row
+                warnings.simplefilter("ignore", RuntimeWarning)
+                frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start,
+                                               max_features=chunk_rows)
             check_chunk(Chunk(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")),
                               frame.geometry.to_numpy() if "geometry" in frame else None,
                               [f"feature {start + 1 + i}" for i in range(len(frame))]),

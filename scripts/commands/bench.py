@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.bench import feeling_map, hotspots, ingest, load, patrol, store
+from scripts.bench import feeling_map, fuzz, hotspots, ingest, load, patrol, store
 from scripts.bench import map as map_bench
 
-BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load)
+BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, fuzz)
 
 
 def register(subparsers: Any) -> None:
