@@ -4,9 +4,11 @@ that reports a stopped command (:func:`report_failure`)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from layers.errors import InvalidInput, MapaError
@@ -72,6 +74,16 @@ def report_failure(args: argparse.Namespace, exc: Exception) -> int:
         print(json.dumps({"error": {"code": error.code, "message": reason}},
                          ensure_ascii=False))
     return 1
+
+
+@contextlib.contextmanager
+def numeric_warnings_silenced() -> Iterator[None]:
+    """Silence numpy's and shapely's RuntimeWarnings (overflow, invalid value) for the block:
+    an import meets them on hostile coordinates, and its answer is one line plus the rows it
+    rejected, each with its reason, not a warning with a library's file path."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 def format_table(headers: list[str], rows: list[list[Any]]) -> str:
