@@ -175,11 +175,11 @@ def _reach(found: dict[str, int], ref: str) -> bool:
 
 @dataclass(frozen=True)
 class TextShape:
-    """What one pass over a text table's bytes found: its header line (bytes, without the
-    line end), its data rows (lines after the header; a quoted field with a line break counts
-    twice, so this is an upper bound) and its longest line in bytes and where it is."""
+    """What one pass over a text table's bytes found: its field separator, its data rows
+    (lines after the header; a quoted field with a line break counts twice, so this is an
+    upper bound) and its longest line in bytes and where it is."""
 
-    header: bytes
+    separator: bytes
     rows: int
     longest: int
     longest_line: int
@@ -217,6 +217,8 @@ def check_text_table(path: Path, limits: Limits, what: str,
         if offset - start > longest:
             longest, longest_line = offset - start, lines
     text = bytes(header).rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    # Czech spreadsheets often write ";" (the comma is decimal); the three separators are
+    # ASCII in every encoding read here, so they are counted in bytes
     sep = separator or max((b",", b";", b"\t"), key=text.count)
     columns = text.count(sep) + 1
     check("columns", columns, limits.columns, what)
@@ -225,7 +227,7 @@ def check_text_table(path: Path, limits: Limits, what: str,
     if longest > line_cap:
         raise LimitExceeded("limit.line_bytes", what=what, line=longest_line, value=longest,
                             limit=line_cap, cell=limits.cell_chars)
-    return TextShape(text, max(lines - 1, 0), longest, longest_line)
+    return TextShape(sep, max(lines - 1, 0), longest, longest_line)
 
 
 def _refuse_header(header: bytes, cap: int, limits: Limits, what: str) -> None:

@@ -92,9 +92,9 @@ class Source:
                 first += len(frame)
                 yield Chunk(frame.reset_index(drop=True), None, labels)
         except pd.errors.EmptyDataError as exc:
-            raise SourceError(self.path, "is empty (no header, no rows)") from exc
+            raise SourceError(self.name, "is empty (no header, no rows)") from exc
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise SourceError(self.path, f"cannot be read as a {self.encoding} CSV, damaged or "
+            raise SourceError(self.name, f"cannot be read as a {self.encoding} CSV, damaged or "
                                          f"truncated? ({exc})") from exc
 
     def _excel(self) -> Iterator[Chunk]:
@@ -134,7 +134,7 @@ class Source:
                     number += len(frame)
                     yield Chunk(frame, geometry, labels)
         except (DataSourceError, DataLayerError, OSError, pa.ArrowException) as exc:
-            raise SourceError(self.path, f"cannot be read as a vector file, damaged or "
+            raise SourceError(self.name, f"cannot be read as a vector file, damaged or "
                                          f"truncated? ({exc})") from exc
 
 
@@ -196,7 +196,7 @@ def open_source(path: Path | str, header_words: tuple[str, ...] = (),
             raise SourceError(file.name, "is empty (no header, no rows)")
         shape = check_text_table(file, limits, file.name)
         yield Source(file, file.name, "table", None, detect_encoding(sample),
-                     separator=_separator(shape.header), limits=limits)
+                     separator=shape.separator.decode(), limits=limits)
     else:
         raise SourceError(file, f"unknown file type {suffix!r}: use CSV, XLSX, GeoJSON, "
                                 "GeoPackage, Shapefile or a zipped Shapefile")
@@ -221,13 +221,6 @@ def detect_encoding(sample: bytes) -> str:
     if any(0x80 <= byte <= 0x9F for byte in sample):
         return "cp1250"
     return "iso-8859-2"
-
-
-def _separator(header: bytes) -> str:
-    """The CSV field separator: Czech spreadsheets often write ";" (the comma is decimal).
-    Counted in bytes: the three are ASCII in every encoding read here."""
-    counts = {sep: header.count(sep.encode()) for sep in (",", ";", "\t")}
-    return max(counts, key=lambda sep: counts[sep])
 
 
 def check_chunk(chunk: Chunk, limits: Limits, name: str) -> None:
