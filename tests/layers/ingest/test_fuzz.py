@@ -28,7 +28,7 @@ IMPORTERS = ("localities", "services", "police-stats", "offences", "exclusion-in
 #: Codes that mean "a builtin error nobody gave a code": a refusal must have its own.
 UNCODED = ("invalid_input", "os_error")
 INSIDE = (13.61, 50.60)
-FUZZ = settings(max_examples=10, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=10, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
