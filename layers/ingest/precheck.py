@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -30,6 +31,9 @@ from layers.errors import InvalidInput
 from layers.limits import LimitExceeded, Limits, check
 from layers.sources.errors import SourceError
 
+#: What reading a damaged ZIP raises: a bad header or CRC, a cut file, corrupt deflate data,
+#: a compression method Python does not have.
+UNREADABLE_ZIP: Final = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError)
 #: Bytes read at a time by the streamed passes.
 BLOCK: Final = 1 << 20
 #: Most UTF-8 bytes one character takes: a line's byte budget from the character limits.
@@ -100,7 +104,7 @@ def check_xlsx(path: Path, limits: Limits, what: str) -> list[SheetExtent]:
                     check("columns", extent.columns, limits.columns, what)
                     check("sheet_cells", extent.rows * extent.columns, limits.sheet_cells, what)
             return extents
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except UNREADABLE_ZIP as exc:
         raise SourceError(what, f"is not a readable XLSX workbook ({exc})") from exc
 
 

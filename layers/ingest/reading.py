@@ -30,7 +30,13 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 
-from layers.ingest.precheck import check_text_table, check_xlsx, extract_member, zip_members
+from layers.ingest.precheck import (
+    UNREADABLE_ZIP,
+    check_text_table,
+    check_xlsx,
+    extract_member,
+    zip_members,
+)
 from layers.limits import LIMITS, Limits, check
 from layers.sources.errors import SourceError
 
@@ -101,7 +107,7 @@ class Source:
         try:
             frame = pd.read_excel(self.path, dtype=str, header=self.header_row,
                                   engine="openpyxl").fillna("")
-        except (ValueError, OSError, KeyError, zipfile.BadZipFile, SyntaxError) as exc:
+        except (ValueError, KeyError, SyntaxError, *UNREADABLE_ZIP) as exc:
             raise SourceError(self.name, f"cannot be read as an XLSX workbook ({exc})") from exc
         frame.columns = [str(c).strip() for c in frame.columns]
         first = self.header_row + 2
@@ -247,7 +253,7 @@ def _excel_header(path: Path, words: tuple[str, ...]) -> int:
         return 0
     try:
         top = pd.read_excel(path, header=None, nrows=30, dtype=str, engine="openpyxl")
-    except (ValueError, OSError, KeyError, zipfile.BadZipFile, SyntaxError) as exc:
+    except (ValueError, KeyError, SyntaxError, *UNREADABLE_ZIP) as exc:
         raise SourceError(path.name, f"cannot be read as an XLSX workbook ({exc})") from exc
     wanted = {w.casefold() for w in words}
     for index, row in top.iterrows():
@@ -305,7 +311,7 @@ def _unzip_shapefile(archive: Path, folder: Path, limits: Limits) -> Path:
                 if member.is_dir() or not name or name.startswith("."):
                     continue
                 extract_member(zipped, member, folder / name, archive.name)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except UNREADABLE_ZIP as exc:
         raise SourceError(archive.name, f"is not a readable ZIP archive ({exc})") from exc
     shapes = sorted(folder.glob("*.shp"))
     if len(shapes) != 1:

@@ -38,7 +38,7 @@ from layers.ingest.batches import KINDS, run_import
 from layers.mapping.feeling_map_import import import_feeling_map
 from layers.store import open_store
 from scripts.bench.harness import report
-from scripts.commands.common import CommandError, subcommand
+from scripts.commands.common import CommandError, numeric_warnings_silenced, subcommand
 
 #: The broken-file corpus and the small valid fixtures, mutated by the benchmark.
 CORPUS: Final = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "ingest"
@@ -91,10 +91,11 @@ def run(args: argparse.Namespace) -> int:
             path, kind = makers[index % len(makers)](rng, work)
             started = time.perf_counter()
             try:
-                if kind == "feeling-map":
-                    import_feeling_map(store, path, town_id=TOWN)
-                else:
-                    run_import(store, kind, path, town_id=TOWN)
+                with numeric_warnings_silenced():  # as `mapa import` runs them
+                    if kind == "feeling-map":
+                        import_feeling_map(store, path, town_id=TOWN)
+                    else:
+                        run_import(store, kind, path, town_id=TOWN)
             except MapaError as exc:
                 outcome["refused"] += 1
                 codes[exc.code] += 1
