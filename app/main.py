@@ -31,6 +31,7 @@ store = cache.store()
 if not store.exists():
     st.error(t("store.missing", location=store.location))
     st.stop()
+cache.cleaned_at_start(store.location, store)
 towns = cache.towns()
 if towns.empty:
     st.error(t("store.no_towns", location=store.location))

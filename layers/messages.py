@@ -264,6 +264,62 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "import.no_polygon": Text(
         "{file} neobsahuje žádný polygon obce {code}",
         "{file} holds no polygon of municipality {code}"),
+    # --- limits on imports and forms (layers.limits): checked before the work ---
+    "limit.archive_bytes": Text(
+        "{what}: archiv se rozbalí na {value} bajtů, limit je {limit} bajtů; nic se nezměnilo",
+        "{what}: the archive unpacks to {value} bytes, over the limit of {limit} bytes; "
+        "nothing was changed"),
+    "limit.archive_members": Text(
+        "{what}: archiv má {value} souborů, limit je {limit}; nic se nezměnilo",
+        "{what}: the archive holds {value} members, over the limit of {limit}; nothing was "
+        "changed"),
+    "limit.rows": Text(
+        "{what}: {value} řádků, limit je {limit} řádků na soubor; rozdělte ho; nic se nezměnilo",
+        "{what}: {value} rows, over the limit of {limit} rows per file; split it; nothing was "
+        "changed"),
+    "limit.columns": Text(
+        "{what}: {value} sloupců, limit je {limit}; nic se nezměnilo",
+        "{what}: {value} columns, over the limit of {limit}; nothing was changed"),
+    "limit.cell_chars": Text(
+        "{what}: buňka má {value} znaků, limit je {limit} znaků; nic se nezměnilo",
+        "{what}: a cell of {value} characters, over the limit of {limit} characters; nothing "
+        "was changed"),
+    "limit.line_bytes": Text(
+        "{what}: řádek {line} má {value} bajtů, víc než {limit} bajtů, které zaberou jeho "
+        "sloupce po nejvýš {cell} znacích; nic se nezměnilo",
+        "{what}: line {line} has {value} bytes, more than the {limit} bytes its columns of at "
+        "most {cell} characters can take; nothing was changed"),
+    "limit.sheet_cells": Text(
+        "{what}: list sahá na {value} buněk (řádky × sloupce až k nejvzdálenější buňce), limit "
+        "je {limit}; smažte prázdné řádky a sloupce; nic se nezměnilo",
+        "{what}: the sheet spans {value} cells (rows × columns up to its farthest cell), over "
+        "the limit of {limit}; delete the empty rows and columns; nothing was changed"),
+    "limit.vertices": Text(
+        "{what}: geometrie má {value} vrcholů, limit je {limit}; zjednodušte ji; nic se "
+        "nezměnilo",
+        "{what}: a geometry of {value} vertices, over the limit of {limit}; simplify it; "
+        "nothing was changed"),
+    "limit.comment_chars": Text(
+        "{what}: komentář má {value} znaků, nejvýš smí mít {limit}",
+        "{what}: the comment has {value} characters, at most {limit} are allowed"),
+    "limit.transcription_chars": Text(
+        "{what}: přepis má {value} znaků, najednou lze uložit nejvýš {limit}; uložte ho po "
+        "částech",
+        "{what}: the transcription has {value} characters, at most {limit} can be saved at "
+        "once; save it in parts"),
+    "source.xml_declarations": Text(
+        "{what}: část {part} obsahuje deklaraci DTD nebo entit, kterou sešit XLSX nemá; "
+        "soubor odmítnut, nic se nezměnilo",
+        "{what}: part {part} holds a DTD or entity declaration, which an XLSX workbook never "
+        "has; refused, nothing was changed"),
+    "source.feeling_map_type": Text(
+        "{what}: pocitovou mapu lze importovat z CSV, GeoJSON nebo GeoPackage, ne ze souboru "
+        "{suffix}",
+        "{what}: a feeling map is imported from CSV, GeoJSON or GeoPackage, not from a "
+        "{suffix} file"),
+    "mapping.no_boundary": Text(
+        "obec {town!r} v úložišti není; zadejte její hranici (--boundary SOUBOR)",
+        "town {town!r} is not in the store; give its boundary (--boundary FILE)"),
     "mapping.already_imported": Text(
         "{file} už byl pro {town} importován (setkání {session}); nic se nezměnilo",
         "{file} was already imported for {town} (session {session}); nothing was changed"),
@@ -617,6 +673,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.bench_read": Text(
         "{location}: přečteno {pins} bodů",
         "{location}: read {pins} pins"),
+    "cli.bench_count": Text(
+        "--count musí být alespoň 1, zadáno {count}",
+        "--count must be at least 1, got {count}"),
+    "cli.bench_fuzz_gpkg": Text(
+        "bench fuzz pracuje na kopii úložiště GeoPackage; zadejte cestu k souboru",
+        "bench fuzz works on a copy of a GeoPackage store; give a file path"),
     "cli.load_options": Text(
         "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
         "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from layers.limits import LIMITS, check
+
 PHONE: Final = re.compile(r"(?<!\d)(?:\+?420[ -]?)?\d{3}[ -]?\d{3}[ -]?\d{3}(?!\d)")
 #: A match may start only where a run of local-part characters starts: without the lookbehind
 #: the engine tried every position inside a long run again, and screening took quadratic time.
@@ -49,13 +51,17 @@ class Screening:
     reasons: tuple[str, ...]
 
 
-def screen_comment(text: str | None) -> Screening:
+def screen_comment(text: str | None, limit: int = LIMITS.comment_chars) -> Screening:
     """Screen ``text`` for a phone number, an e-mail address or a personal name.
 
-    Reasons are ``"phone"``, ``"email"`` and ``"name"``. Empty text is never held.
+    Reasons are ``"phone"``, ``"email"`` and ``"name"``. Empty text is never held. Every
+    pattern runs in time linear in the text, and the text is at most ``limit`` characters
+    (the comment limit of ``layers.limits``): a longer one raises ``LimitExceeded`` unread,
+    so callers refuse long comments before screening them.
     """
     if not text or not text.strip():
         return Screening(False, ())
+    check("comment_chars", len(text), limit, "comment")
     reasons = []
     if PHONE.search(text):
         reasons.append("phone")

@@ -28,6 +28,7 @@ from app.ui.i18n import labels, translate
 from app.ui.town import TownData, load_town
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
+from layers.ingest.uploads import remove_stale_uploads
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import print_session_map
 from layers.schema import PIN_CATEGORIES, TOWNS
@@ -69,6 +70,14 @@ def timed(kind: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
 def store() -> Store:
     """The store named by ``MAPA_STORE`` (default ``geodata/mapa.gpkg``)."""
     return open_store(default_location())
+
+
+@st.cache_resource(show_spinner=False)
+def cleaned_at_start(location: str, _store: Store) -> int:
+    """Once per server process and store: delete a killed import's private store copy and
+    upload folders a killed server left (``remove_leftovers``, ``remove_stale_uploads``);
+    return how many were removed."""
+    return _store.remove_leftovers() + remove_stale_uploads()
 
 
 @timed("version")

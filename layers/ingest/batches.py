@@ -28,8 +28,9 @@ from pyproj.exceptions import CRSError
 from layers.errors import InvalidInput
 from layers.ingest import exclusion, localities, offences, police, services
 from layers.ingest.pipeline import Connector, ImportContext
-from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source
+from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source, require_file
 from layers.ingest.report import ValidationReport
+from layers.limits import LIMITS, Limits
 from layers.schema import (
     AUDIT_LOG,
     CRIME_STATS,
@@ -43,7 +44,6 @@ from layers.schema import (
     TOWNS,
     LayerSpec,
 )
-from layers.sources.errors import SourceError
 from layers.store import Store
 from layers.store.base import RowMatch
 
@@ -123,8 +123,8 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
                display_name: str | None = None, strict: bool = False,
                chunk_rows: int = DEFAULT_CHUNK_ROWS,
                progress: Callable[[int], None] | None = None,
-               audit_entry: Callable[[ImportResult], pd.DataFrame] | None = None
-               ) -> ImportResult:
+               audit_entry: Callable[[ImportResult], pd.DataFrame] | None = None,
+               limits: Limits = LIMITS) -> ImportResult:
     """Validate ``path`` as ``kind`` for ``town_id``; unless ``dry_run``, commit it as a batch.
 
     ``crs`` overrides the file's CRS; ``year`` is the year of tables without a year column;
@@ -133,9 +133,11 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     ``strict`` refuses the whole file when any row is rejected. ``audit_entry`` makes the
     audit entry of the import from its result (``layers.access.audit.entry``); it is stored
     in the same batch as the data, so both are stored or neither.
+    ``limits`` bound the file (``layers.limits``).
     Raises ``ImportRefused`` (unknown town or kind, same file imported before, no usable
-    row), ``SourceError`` (unreadable file, missing columns, unknown CRS) or ``StoreError``;
-    in every such case the store is unchanged.
+    row), ``SourceError`` (missing, unreadable file, missing columns, unknown CRS),
+    ``LimitExceeded`` (a file over a limit) or ``StoreError``; in every such case the store
+    is unchanged.
     """
     file = Path(path)
     name = display_name or file.name
@@ -147,8 +149,7 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
         override = CRS.from_user_input(crs) if crs else None
     except CRSError as exc:
         raise ImportRefused("import.unknown_crs", crs=crs) from exc
-    if not file.is_file():
-        raise SourceError(name, "file not found")
+    require_file(file, name)
     digest = sha256_of(file)
     earlier = _committed(store, town_id, kind, digest)
     if earlier:
@@ -163,7 +164,7 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     sample: dict[str, list[gpd.GeoDataFrame]] = {}
 
     def rows() -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
-        with open_source(file, header_words) as source:
+        with open_source(file, header_words, limits) as source:
             report.encoding = source.encoding
             for layer, frame in connect(source, ctx, chunk_rows):
                 report.added[layer.name] = report.added.get(layer.name, 0) + len(frame)

@@ -10,6 +10,16 @@ from shapely.geometry.base import BaseGeometry
 from layers.ingest.report import ValidationReport
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
+#: Why a geometry with a NaN or infinite coordinate is rejected (GEOS cannot compute on it).
+NOT_FINITE = "a coordinate is not a number (NaN or infinite)"
+
+
+def not_finite(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry: True when any of its x/y coordinates is NaN or infinite."""
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), dtype=bool)
+    bad[index[~np.isfinite(coords).all(axis=1)]] = True
+    return bad
 
 
 def check_polygons(geoms: np.ndarray, labels: list[str], report: ValidationReport
@@ -22,9 +32,13 @@ def check_polygons(geoms: np.ndarray, labels: list[str], report: ValidationRepor
     """
     out = np.empty(len(geoms), dtype=object)
     ok = np.zeros(len(geoms), dtype=bool)
+    broken = not_finite(geoms)
     for i, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
             report.add("rejected", labels[i], "empty geometry")
+            continue
+        if broken[i]:
+            report.add("rejected", labels[i], NOT_FINITE)
             continue
         if geom.geom_type not in _POLYGONAL:
             report.add("rejected", labels[i], f"expected a polygon, got a {geom.geom_type}")
@@ -55,13 +69,16 @@ def check_points(geoms: np.ndarray, labels: list[str], report: ValidationReport
     out = np.empty(len(geoms), dtype=object)
     ok = np.zeros(len(geoms), dtype=bool)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    broken = ~missing & not_finite(geoms)
+    missing |= broken
     kinds = shapely.get_type_id(geoms)
     points = ~missing & (kinds == 0)
     out[points] = geoms[points]
     ok[points] = True
     for i in np.flatnonzero(~points):
         if missing[i]:
-            report.add("rejected", labels[i], "empty geometry or missing coordinates")
+            report.add("rejected", labels[i], NOT_FINITE if broken[i] else
+                       "empty geometry or missing coordinates")
             continue
         geom = geoms[i] if geoms[i].is_valid else shapely.make_valid(geoms[i])
         out[i] = geom.representative_point() if kinds[i] != 4 else geom.geoms[0]

@@ -2,15 +2,20 @@
 zipped Shapefile), whatever its Czech text encoding.
 
 Every reader yields :class:`Chunk` objects so memory stays flat however long the file is
-(XLSX tables are small and read whole). Raises ``SourceError`` for a missing, empty,
-truncated or unreadable file, naming the file and the problem.
+(XLSX tables are small and read whole). Before a reader parses a file, its shape is checked
+against :mod:`layers.limits` (``layers.ingest.precheck``); every chunk's cells and geometries
+are checked too, before a connector validates them. Raises ``SourceError`` for a missing,
+empty, truncated or unreadable file, naming the file and the problem, and ``LimitExceeded``
+for a file over a limit.
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +30,14 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 
+from layers.ingest.precheck import (
+    UNREADABLE_ZIP,
+    check_text_table,
+    check_xlsx,
+    extract_member,
+    zip_members,
+)
+from layers.limits import LIMITS, Limits, check
 from layers.sources.errors import SourceError
 
 TABLE_SUFFIXES: Final = (".csv", ".txt", ".tsv")
@@ -57,21 +70,27 @@ class Source:
     encoding: str
     layer: str | None = None
     header_row: int = 0
+    separator: str = ","
+    limits: Limits = LIMITS
 
     def chunks(self, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[Chunk]:
-        """Yield the file's rows in chunks of at most ``chunk_rows``. Raises ``SourceError``."""
+        """Yield the file's rows in chunks of at most ``chunk_rows``, each checked against
+        the cell and vertex limits. Raises ``SourceError`` or ``LimitExceeded``."""
         if self.path.suffix.lower() in EXCEL_SUFFIXES:
-            yield from self._excel()
+            chunks = self._excel()
         elif self.kind == "table":
-            yield from self._csv(chunk_rows)
+            chunks = self._csv(chunk_rows)
         else:
-            yield from self._vector(chunk_rows)
+            chunks = self._vector(chunk_rows)
+        for chunk in chunks:
+            check_chunk(chunk, self.limits, self.name)
+            yield chunk
 
     def _csv(self, chunk_rows: int) -> Iterator[Chunk]:
         first = 2  # the header is line 1
         try:
             reader = pd.read_csv(self.path, dtype=str, keep_default_na=False,
-                                 encoding=self.encoding, sep=_separator(self.path, self.encoding),
+                                 encoding=self.encoding, sep=self.separator,
                                  chunksize=chunk_rows)
             for frame in reader:
                 frame.columns = [str(c).strip() for c in frame.columns]
@@ -79,17 +98,17 @@ class Source:
                 first += len(frame)
                 yield Chunk(frame.reset_index(drop=True), None, labels)
         except pd.errors.EmptyDataError as exc:
-            raise SourceError(self.path, "is empty (no header, no rows)") from exc
+            raise SourceError(self.name, "is empty (no header, no rows)") from exc
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise SourceError(self.path, f"cannot be read as a {self.encoding} CSV, damaged or "
+            raise SourceError(self.name, f"cannot be read as a {self.encoding} CSV, damaged or "
                                          f"truncated? ({exc})") from exc
 
     def _excel(self) -> Iterator[Chunk]:
         try:
             frame = pd.read_excel(self.path, dtype=str, header=self.header_row,
                                   engine="openpyxl").fillna("")
-        except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
-            raise SourceError(self.path, f"cannot be read as an XLSX workbook ({exc})") from exc
+        except (ValueError, KeyError, SyntaxError, *UNREADABLE_ZIP) as exc:
+            raise SourceError(self.name, f"cannot be read as an XLSX workbook ({exc})") from exc
         frame.columns = [str(c).strip() for c in frame.columns]
         first = self.header_row + 2
         yield Chunk(frame, None, [f"row {first + i}" for i in range(len(frame))])
@@ -97,49 +116,93 @@ class Source:
     def _vector(self, chunk_rows: int) -> Iterator[Chunk]:
         number = 1
         try:
-            with pyogrio.open_arrow(self.path, layer=self.layer, encoding=self.encoding or None,
+            # only a Shapefile is read in its own encoding; others are (made) UTF-8
+            encoding = self.encoding if self.path.suffix.lower() == ".shp" else ""
+            with pyogrio.open_arrow(self.path, layer=self.layer, encoding=encoding or None,
                                     batch_size=chunk_rows, use_pyarrow=True) as (meta, reader):
                 geometry_name = meta["geometry_name"] or "wkb_geometry"
-                for batch in reader:
-                    table = pa.Table.from_batches([batch])
-                    wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
+                batches = iter(reader)
+                while True:
+                    # GDAL's and shapely's warnings about a feature (an unclosed ring, a NaN)
+                    # would print beside the one-line answer; the checks report it per row
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        batch = next(batches, None)
+                        if batch is None:
+                            break
+                        batch.validate(full=True)  # text that is not UTF-8 fails here
+                        table = pa.Table.from_batches([batch])
+                        wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
+                        geometry = shapely.from_wkb(wkb, on_invalid="ignore")
                     frame = table.drop_columns([geometry_name]).to_pandas()
                     frame.columns = [str(c).strip() for c in frame.columns]
                     labels = [f"feature {number + i}" for i in range(len(frame))]
                     number += len(frame)
-                    yield Chunk(frame, shapely.from_wkb(wkb, on_invalid="ignore"), labels)
+                    yield Chunk(frame, geometry, labels)
         except (DataSourceError, DataLayerError, OSError, pa.ArrowException) as exc:
-            raise SourceError(self.path, f"cannot be read as a vector file, damaged or "
+            raise SourceError(self.name, f"cannot be read as a vector file, damaged or "
                                          f"truncated? ({exc})") from exc
 
 
+def require_file(path: Path, name: str | None = None) -> None:
+    """Raise ``SourceError`` naming ``name`` (default: the file name) unless ``path`` is an
+    existing regular file."""
+    if path.is_dir():
+        raise SourceError(name or path.name, "is a folder, not a file")
+    if not path.is_file():
+        raise SourceError(name or path.name, "file not found")
+
+
 @contextlib.contextmanager
-def open_source(path: Path | str, header_words: tuple[str, ...] = ()) -> Iterator[Source]:
-    """Open ``path`` (a zipped Shapefile is unpacked into a temporary folder for the time of
-    the ``with`` block). ``header_words``: column names that identify the header row of an
-    XLSX sheet with title rows above it. Raises ``SourceError``.
+def open_source(path: Path | str, header_words: tuple[str, ...] = (),
+                limits: Limits = LIMITS) -> Iterator[Source]:
+    """Open ``path`` after checking its shape against ``limits``. A zipped Shapefile is
+    unpacked, and a GeoJSON file in a Czech 8-bit encoding transcoded to UTF-8, into a
+    temporary folder removed when the ``with`` block ends. ``header_words``: column names that
+    identify the header row of an XLSX sheet with title rows above it. Raises ``SourceError``
+    or ``LimitExceeded``.
     """
     file = Path(path)
-    if not file.is_file():
-        raise SourceError(file, "file not found")
+    require_file(file)
     if file.stat().st_size == 0:
-        raise SourceError(file, "is empty (0 bytes)")
+        raise SourceError(file.name, "is empty (0 bytes)")
     suffix = file.suffix.lower()
     if suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="mapa-ingest-") as folder:
-            yield _vector_source(_unzip_shapefile(file, Path(folder)), file.name)
+            yield _vector_source(_unzip_shapefile(file, Path(folder), limits), file.name, limits)
         return
     if suffix in EXCEL_SUFFIXES:
+        check_xlsx(file, limits, file.name)
         yield Source(file, file.name, "table", None, "", header_row=_excel_header(
-            file, header_words))
+            file, header_words), limits=limits)
+    elif suffix in (".geojson", ".json"):
+        with open(file, "rb") as handle:
+            encoding = detect_encoding(handle.read(ENCODING_SAMPLE))
+        if encoding.startswith("utf-8"):
+            yield _vector_source(file, file.name, limits)
+            return
+        with tempfile.TemporaryDirectory(prefix="mapa-ingest-") as folder:
+            utf8 = Path(folder) / f"{file.stem}.geojson"
+            try:
+                with open(file, encoding=encoding) as text, \
+                        open(utf8, "w", encoding="utf-8") as out:
+                    shutil.copyfileobj(text, out)  # streamed: GeoJSON is UTF-8 by definition
+            except UnicodeDecodeError as exc:
+                raise SourceError(file.name, f"is neither UTF-8 nor {encoding} text "
+                                             f"({exc})") from exc
+            source = _vector_source(utf8, file.name, limits)
+            source.encoding = encoding
+            yield source
     elif suffix in VECTOR_SUFFIXES:
-        yield _vector_source(file, file.name)
+        yield _vector_source(file, file.name, limits)
     elif suffix in TABLE_SUFFIXES:
         with open(file, "rb") as handle:
             sample = handle.read(ENCODING_SAMPLE)
         if not sample.strip(b"\xef\xbb\xbf \r\n\t"):
-            raise SourceError(file, "is empty (no header, no rows)")
-        yield Source(file, file.name, "table", None, detect_encoding(sample))
+            raise SourceError(file.name, "is empty (no header, no rows)")
+        shape = check_text_table(file, limits, file.name)
+        yield Source(file, file.name, "table", None, detect_encoding(sample),
+                     separator=shape.separator.decode(), limits=limits)
     else:
         raise SourceError(file, f"unknown file type {suffix!r}: use CSV, XLSX, GeoJSON, "
                                 "GeoPackage, Shapefile or a zipped Shapefile")
@@ -166,12 +229,22 @@ def detect_encoding(sample: bytes) -> str:
     return "iso-8859-2"
 
 
-def _separator(path: Path, encoding: str) -> str:
-    """The CSV field separator: Czech spreadsheets often write ";" (the comma is decimal)."""
-    with open(path, encoding=encoding, errors="replace") as handle:
-        header = handle.readline()
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
-    return max(counts, key=lambda sep: counts[sep])
+def check_chunk(chunk: Chunk, limits: Limits, name: str) -> None:
+    """Refuse a chunk with a text cell longer than ``limits.cell_chars`` or a geometry with
+    more than ``limits.vertices`` vertices (``LimitExceeded`` naming the row)."""
+    for column in chunk.frame.columns:
+        values = chunk.frame[column]
+        if values.dtype.kind not in "OSU" and not isinstance(values.dtype, pd.StringDtype):
+            continue
+        lengths = values.astype(str).str.len().to_numpy(dtype=float, na_value=0)
+        if len(lengths) and lengths.max() > limits.cell_chars:
+            at = int(np.argmax(lengths))
+            check("cell_chars", int(lengths[at]), limits.cell_chars,
+                  f"{name}, {chunk.labels[at]}, {column}")
+    if chunk.geometry is not None and len(chunk.geometry):
+        vertices = shapely.get_num_coordinates(chunk.geometry)
+        at = int(np.argmax(vertices))
+        check("vertices", int(vertices[at]), limits.vertices, f"{name}, {chunk.labels[at]}")
 
 
 def _excel_header(path: Path, words: tuple[str, ...]) -> int:
@@ -180,8 +253,8 @@ def _excel_header(path: Path, words: tuple[str, ...]) -> int:
         return 0
     try:
         top = pd.read_excel(path, header=None, nrows=30, dtype=str, engine="openpyxl")
-    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
-        raise SourceError(path, f"cannot be read as an XLSX workbook ({exc})") from exc
+    except (ValueError, KeyError, SyntaxError, *UNREADABLE_ZIP) as exc:
+        raise SourceError(path.name, f"cannot be read as an XLSX workbook ({exc})") from exc
     wanted = {w.casefold() for w in words}
     for index, row in top.iterrows():
         if any(str(v).strip().casefold() in wanted for v in row.tolist()):
@@ -189,7 +262,9 @@ def _excel_header(path: Path, words: tuple[str, ...]) -> int:
     return 0
 
 
-def _vector_source(file: Path, name: str) -> Source:
+def _vector_source(file: Path, name: str, limits: Limits) -> Source:
+    """The file's first layer with geometries, its declared feature and field counts checked
+    against ``limits`` (a count the driver does not know, -1, is checked chunk by chunk)."""
     try:
         layers = pyogrio.list_layers(file)
     except (DataSourceError, OSError) as exc:
@@ -204,10 +279,12 @@ def _vector_source(file: Path, name: str) -> Source:
         encoding = _dbf_encoding(file.with_suffix(".dbf"))
     try:
         info = pyogrio.read_info(file, layer=layer, encoding=encoding or None)
-    except (DataSourceError, DataLayerError) as exc:
+    except (DataSourceError, DataLayerError, UnicodeDecodeError) as exc:
         raise SourceError(name, f"cannot be read as a vector file ({exc})") from exc
+    check("rows", int(info.get("features", -1)), limits.rows, name)
+    check("columns", len(info.get("fields", ())), limits.columns, name)
     crs = CRS.from_user_input(info["crs"]) if info.get("crs") else None
-    return Source(file, name, "vector", crs, encoding, layer=layer)
+    return Source(file, name, "vector", crs, encoding, layer=layer, limits=limits)
 
 
 def _dbf_encoding(dbf: Path) -> str:
@@ -224,18 +301,18 @@ def _dbf_encoding(dbf: Path) -> str:
     return detect_encoding(sample)
 
 
-def _unzip_shapefile(archive: Path, folder: Path) -> Path:
+def _unzip_shapefile(archive: Path, folder: Path, limits: Limits) -> Path:
     """Unpack the one Shapefile of ``archive`` into ``folder`` (names flattened, so no member
-    can write outside it); return the .shp path."""
+    can write outside it), streamed within the archive limits; return the .shp path."""
     try:
         with zipfile.ZipFile(archive) as zipped:
-            for member in zipped.infolist():
+            for member in zip_members(zipped, limits, archive.name):
                 name = Path(member.filename).name
                 if member.is_dir() or not name or name.startswith("."):
                     continue
-                (folder / name).write_bytes(zipped.read(member))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(archive, f"is not a readable ZIP archive ({exc})") from exc
+                extract_member(zipped, member, folder / name, archive.name)
+    except UNREADABLE_ZIP as exc:
+        raise SourceError(archive.name, f"is not a readable ZIP archive ({exc})") from exc
     shapes = sorted(folder.glob("*.shp"))
     if len(shapes) != 1:
         raise SourceError(archive, f"must hold exactly one Shapefile (.shp with .shx, .dbf, "

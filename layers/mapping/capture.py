@@ -16,6 +16,7 @@ import shapely
 
 from layers.crs import STORAGE_CRS
 from layers.errors import InvalidInput, NotFound
+from layers.limits import LIMITS, check
 from layers.schema import (
     FEELINGS,
     PIN_CATEGORIES,
@@ -28,9 +29,6 @@ from layers.schema import (
 )
 from layers.screening import screen_comment
 from layers.store import Store
-
-#: Longest comment kept: a short note, not a story that could identify someone.
-MAX_COMMENT_CHARS = 280
 
 
 @dataclass(frozen=True)
@@ -54,7 +52,10 @@ def new_pin_id(session_id: str) -> str:
 
 
 def validate_answer(answer: PinAnswer) -> list[str]:
-    """Problems with ``answer`` as messages (empty when valid)."""
+    """Problems with ``answer`` as messages (empty when valid). A comment over the limit
+    (``layers.limits``: a short note, not a story that could identify someone) raises
+    ``LimitExceeded`` first: it is not even screened."""
+    check("comment_chars", len(answer.comment), LIMITS.comment_chars, "comment")
     problems = []
     if answer.category not in PIN_CATEGORIES:
         problems.append(f"unknown category {answer.category!r}")
@@ -65,8 +66,6 @@ def validate_answer(answer: PinAnswer) -> list[str]:
                                  (answer.safety_action, SAFETY_ACTIONS, "safety action")):
         if value and value not in allowed:
             problems.append(f"{name} {value!r} is not one of {list(allowed)}")
-    if len(answer.comment) > MAX_COMMENT_CHARS:
-        problems.append(f"comment longer than {MAX_COMMENT_CHARS} characters")
     return problems
 
 
@@ -75,7 +74,8 @@ def pins_frame(session: dict[str, object], answers: list[tuple[str, PinAnswer]],
     """Pins (PINS schema, EPSG:4326, pending) for ``(pin_id, answer)`` pairs of a session.
 
     ``session`` is a row of the sessions layer. Comments are screened; a held comment stays
-    for moderators only. Raises ``ValueError`` for an invalid answer.
+    for moderators only. Raises ``ValueError`` for an invalid answer (``LimitExceeded``, also
+    a ``ValueError``, for a comment over the limit).
     """
     rows = []
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

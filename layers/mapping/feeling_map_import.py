@@ -24,10 +24,16 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
-from layers.errors import Conflict
+from layers.errors import Conflict, InvalidInput, NotFound
 from layers.ingest.batches import new_batch_id
+from layers.limits import LIMITS, Limits
 from layers.schema import IMPORT_BATCHES, PINS, SESSIONS, TOWNS, LayerSpec
-from layers.sources.feeling_map import DEFAULT_CHUNK_ROWS, ImportReport, iter_feeling_map
+from layers.sources.feeling_map import (
+    DEFAULT_CHUNK_ROWS,
+    ImportReport,
+    check_feeling_map_file,
+    iter_feeling_map,
+)
 from layers.sources.real import read_vector
 from layers.store import Store
 from layers.store.base import RowMatch
@@ -44,14 +50,17 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
                        boundary_path: Path | None = None,
                        chunk_rows: int = DEFAULT_CHUNK_ROWS,
                        progress: Callable[[int], None] | None = None,
-                       ) -> tuple[str, ImportReport]:
+                       limits: Limits = LIMITS) -> tuple[str, ImportReport]:
     """Import ``path`` for ``town_id``; return the new session id and the row report.
 
     The town boundary comes from ``boundary_path`` when given (any Czech town, even one not
     in the store: it is then added to the towns layer) or from the store. Raises
     ``ValueError`` (unknown town without a boundary, no usable row, ``AlreadyImported``),
-    ``SourceError`` (unreadable file) or ``StoreError``; the store is then unchanged.
+    ``SourceError`` (missing or unreadable file), ``InvalidInput`` (not a feeling-map file
+    type), ``LimitExceeded`` (over one of ``limits``) or ``StoreError``; the store is then
+    unchanged.
     """
+    check_feeling_map_file(path)
     towns = store.read(TOWNS, town_id)
     if boundary_path is not None:
         area = read_vector(boundary_path)
@@ -59,8 +68,7 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
     elif len(towns):
         boundary = shapely.union_all(towns.geometry.to_numpy())
     else:
-        raise ValueError(f"town {town_id!r} is not in the store; give its boundary "
-                         "(--boundary FILE)")
+        raise NotFound("mapping.no_boundary", town=town_id)
     digest = _sha256(path)
     session_id = f"{town_id}-import-{digest[:12]}"
     sessions = store.read(SESSIONS)
@@ -75,11 +83,11 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
         yield SESSIONS, _session_row(session_id, town_id, path)
         for pins in iter_feeling_map(path, town_id=town_id, boundary=boundary,
                                      session_id=session_id, report=report,
-                                     chunk_rows=chunk_rows, progress=progress):
+                                     chunk_rows=chunk_rows, progress=progress,
+                                     limits=limits):
             yield PINS, pins
         if report.imported == 0:
-            raise ValueError(f"none of the {report.rows} rows of {path.name} can be imported "
-                             "(see the rejected rows); nothing was changed")
+            raise InvalidInput("import.nothing_usable", rows=report.rows, file=path.name)
         yield IMPORT_BATCHES, _batch_row(session_id, town_id, path, digest, report)
 
     # Pin ids are new by construction (a new session's own counter): no key check needed.

@@ -17,6 +17,7 @@ residence, respondent id) are not stored: data minimisation.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
+from layers.errors import InvalidInput
+from layers.ingest.precheck import check_text_table
+from layers.ingest.reading import Chunk, check_chunk, require_file
+from layers.limits import LIMITS, Limits, check
+from layers.messages import render
 from layers.schema import (
     AGE_GROUPS,
     FEELINGS,
@@ -57,6 +63,7 @@ REQUIRED_COLUMNS: Final = ("Pocit", "X", "Y")
 #: The least a CSV pin export of this project (``layers.mapping.export``) carries.
 EXPORT_COLUMNS: Final = ("lon", "lat", "category", "feeling")
 VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg")
+TABLE_SUFFIXES: Final = (".csv", ".txt")
 DEFAULT_CHUNK_ROWS: Final = 100_000
 
 
@@ -88,7 +95,7 @@ class ImportReport:
 def iter_feeling_map(path: Path, *, town_id: str, boundary: BaseGeometry, session_id: str,
                      report: ImportReport, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                      progress: Callable[[int], None] | None = None,
-                     ) -> Iterator[gpd.GeoDataFrame]:
+                     limits: Limits = LIMITS) -> Iterator[gpd.GeoDataFrame]:
     """Yield validated pins (PINS schema, EPSG:4326, status "pending") chunk by chunk.
 
     Reads an open-data feeling-map export (CSV, see the module docstring) or this project's
@@ -96,17 +103,20 @@ def iter_feeling_map(path: Path, *, town_id: str, boundary: BaseGeometry, sessio
     aggregated cells of a public export are not pins and are rejected as such).
     ``boundary`` is the town polygon in EPSG:4326; points outside it are rejected, points
     whose swapped coordinates fall inside are repaired. ``report`` is filled as rows are read;
-    ``progress`` is called with the number of rows read so far.
-    Raises ``SourceError`` when the file is missing, unreadable, or in neither format.
+    ``progress`` is called with the number of rows read so far. A row whose comment is over
+    ``limits.comment_chars`` is rejected (it is not screened); the file is checked against
+    the other ``limits`` before it is parsed.
+    Raises ``SourceError`` when the file is missing, unreadable, or in neither format,
+    ``InvalidInput`` (code ``source.feeling_map_type``) for another kind of file and
+    ``LimitExceeded`` for a file over a limit.
     """
-    if not path.is_file():
-        raise SourceError(path, "file not found")
+    check_feeling_map_file(path)
     shapely.prepare(boundary)
     seen_keys = np.empty(0, dtype=np.uint64)
     first_line = 2
-    for answers in _read_answers(path, chunk_rows):
+    for answers in _read_answers(path, chunk_rows, limits):
         pins, seen_keys = _validate(answers, first_line, boundary, seen_keys, town_id,
-                                    session_id, report)
+                                    session_id, report, limits)
         first_line += len(answers)
         report.rows += len(answers)
         if progress:
@@ -121,15 +131,31 @@ _ANSWER_COLUMNS: Final = ("x", "y", "category", "feeling", "seen", "time_of_day"
                           "problem")
 
 
-def _read_answers(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
-    """Chunks of ``path`` normalised to ``_ANSWER_COLUMNS``, whichever format it is in."""
+def check_feeling_map_file(path: Path) -> None:
+    """Refuse what cannot be a feeling map before reading it: a missing file or a folder
+    (``SourceError``), another kind of file (``InvalidInput``: pandas would otherwise unpack a
+    ZIP's first member and read it as the CSV)."""
+    require_file(path)
+    suffix = path.suffix.lower()
+    if suffix not in (*VECTOR_SUFFIXES, *TABLE_SUFFIXES):
+        raise InvalidInput("source.feeling_map_type", what=path.name, suffix=suffix or "?")
+
+
+def _read_answers(path: Path, chunk_rows: int, limits: Limits) -> Iterator[pd.DataFrame]:
+    """Chunks of ``path`` normalised to ``_ANSWER_COLUMNS``, whichever format it is in,
+    each checked against the cell limit."""
     if path.suffix.lower() in VECTOR_SUFFIXES:
-        yield from _read_vector_export(path, chunk_rows)
+        yield from _read_vector_export(path, chunk_rows, limits)
         return
+    check_text_table(path, limits, path.name, separator=b",")
+    first = 2
     try:
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                             chunksize=chunk_rows)
+                             chunksize=chunk_rows, compression=None)
         for chunk in reader:
+            check_chunk(Chunk(chunk, None, [f"line {first + i}" for i in range(len(chunk))]),
+                        limits, path.name)
+            first += len(chunk)
             if all(c in chunk.columns for c in REQUIRED_COLUMNS):
                 yield _from_feeling_map(chunk)
             elif all(c in chunk.columns for c in EXPORT_COLUMNS):
@@ -144,15 +170,27 @@ def _read_answers(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
         raise SourceError(path, "is empty") from exc
 
 
-def _read_vector_export(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _read_vector_export(path: Path, chunk_rows: int, limits: Limits
+                        ) -> Iterator[pd.DataFrame]:
     """Our own GeoJSON/GeoPackage export, read in chunks (the ``pins`` layer of a GPKG)."""
     try:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        if not layers:
+            raise SourceError(path.name, "holds no layer")
         layer = "pins" if "pins" in layers else layers[0]
-        total = int(pyogrio.read_info(path, layer=layer)["features"])
+        info = pyogrio.read_info(path, layer=layer)
+        total = int(info["features"])
+        check("rows", total, limits.rows, path.name)
+        check("columns", len(info["fields"]), limits.columns, path.name)
         for start in range(0, total, chunk_rows):
-            frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start,
-                                           max_features=chunk_rows)
+            with warnings.catch_warnings():  # a bad feature is reported as a row
+                warnings.simplefilter("ignore", RuntimeWarning)
+                frame = pyogrio.read_dataframe(path, layer=layer, skip_features=start,
+                                               max_features=chunk_rows)
+            check_chunk(Chunk(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")),
+                              frame.geometry.to_numpy() if "geometry" in frame else None,
+                              [f"feature {start + 1 + i}" for i in range(len(frame))]),
+                        limits, path.name)
             missing = [c for c in ("category", "feeling") if c not in frame.columns]
             if missing:
                 raise SourceError(path, f"missing required columns {missing}")
@@ -164,8 +202,8 @@ def _read_vector_export(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
             y = np.where(points, frame.geometry.y.where(points), np.nan)
             yield _from_export(pd.DataFrame(frame.drop(columns="geometry")).astype(str)
                                .replace({"None": "", "nan": ""}), x, y)
-    except (DataSourceError, DataLayerError) as exc:
-        raise SourceError(path, f"cannot be read as a vector file ({exc})") from exc
+    except (DataSourceError, DataLayerError, UnicodeDecodeError) as exc:
+        raise SourceError(path.name, f"cannot be read as a UTF-8 vector file ({exc})") from exc
 
 
 def _from_feeling_map(chunk: pd.DataFrame) -> pd.DataFrame:
@@ -217,12 +255,17 @@ def _vocabulary(table: pd.DataFrame, name: str, allowed: tuple[str, ...]) -> pd.
 
 def _validate(answers: pd.DataFrame, first_line: int, boundary: BaseGeometry,
               seen_keys: np.ndarray, town_id: str, session_id: str,
-              report: ImportReport) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+              report: ImportReport, limits: Limits) -> tuple[gpd.GeoDataFrame, np.ndarray]:
     lines = np.arange(first_line, first_line + len(answers))
     x = answers["x"].to_numpy(dtype=float, copy=True)
     y = answers["y"].to_numpy(dtype=float, copy=True)
     reason = np.full(len(answers), "", dtype=object)
-    reason[np.isnan(x) | np.isnan(y)] = "missing coordinates"
+    reason[~(np.isfinite(x) & np.isfinite(y))] = "missing coordinates"
+    lengths = answers["comment"].str.strip().str.len().to_numpy()
+    for at in np.flatnonzero(lengths > limits.comment_chars):
+        reason[at] = render("limit.comment_chars", {
+            "what": f"line {lines[at]}", "value": int(lengths[at]),
+            "limit": limits.comment_chars}, "en")
     problem = answers["problem"].to_numpy(dtype=object)
     flagged = (problem != "") & (reason == "")
     reason[flagged] = problem[flagged]
@@ -254,7 +297,8 @@ def _validate(answers: pd.DataFrame, first_line: int, boundary: BaseGeometry,
     texts = kept["comment"].str.strip().to_numpy(dtype=object)
     held = np.zeros(len(texts), dtype=bool)
     written = np.flatnonzero(texts != "")
-    held[written] = [screen_comment(str(texts[i])).held for i in written]
+    held[written] = [screen_comment(str(texts[i]), limits.comment_chars).held
+                     for i in written]
     report.screened_comments += int(held.sum())
     start = report.imported
     report.imported += len(kept)

@@ -190,6 +190,12 @@ class Store(ABC):
     def check(self) -> list[str]:
         """Integrity problems of the stored data and their indexes, one line each (none: [])."""
 
+    def remove_leftovers(self) -> int:
+        """Delete what a killed writer left beside the store, unless a writer is at work now;
+        return how many files were removed. Nothing to do by default (a database rolls an
+        unfinished transaction back itself)."""
+        return 0
+
     def counts(self) -> dict[str, int]:
         """Number of rows per layer."""
         return {name: len(self.read(name)) for name in self.layer_names()}

@@ -391,14 +391,32 @@ class GeoPackageStore(Store):
         before it can pile up beside the store.
         """
         with _flock(self.path.with_name(self.path.name + ".lock"), fcntl.LOCK_EX):
-            for stale in self.path.parent.glob(f"{glob.escape(self._temporary_prefix())}*"
-                                               f"{TEMPORARY_SUFFIX}*"):
-                if stale.is_dir():
-                    shutil.rmtree(stale, ignore_errors=True)
-                else:  # a copy left by an older version, made beside the store itself
-                    with contextlib.suppress(FileNotFoundError):
-                        stale.unlink()
+            self._remove_copies()
             yield
+
+    def remove_leftovers(self) -> int:
+        """Delete the private copies killed writers left, when no writer holds the lock now
+        (run when the app or a ``mapa`` command starts, so a killed import's copy does not
+        wait for the next write)."""
+        try:
+            with _flock(self.path.with_name(self.path.name + ".lock"),
+                        fcntl.LOCK_EX | fcntl.LOCK_NB):
+                return self._remove_copies()
+        except BlockingIOError:  # a writer is at work: its copy is not a leftover
+            return 0
+
+    def _remove_copies(self) -> int:
+        """Delete private copies beside the store (call holding the writer lock)."""
+        removed = 0
+        for stale in self.path.parent.glob(f"{glob.escape(self._temporary_prefix())}*"
+                                           f"{TEMPORARY_SUFFIX}*"):
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:  # a copy left by an older version, made beside the store itself
+                with contextlib.suppress(FileNotFoundError):
+                    stale.unlink()
+            removed += 1
+        return removed
 
     @contextlib.contextmanager
     def _file_lock(self, mode: int) -> Iterator[None]:

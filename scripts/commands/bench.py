@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.bench import catalogue, feeling_map, hotspots, ingest, load, moderate, patrol, store
+from scripts.bench import (
+    catalogue,
+    feeling_map,
+    fuzz,
+    hotspots,
+    ingest,
+    load,
+    moderate,
+    patrol,
+    store,
+)
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue)
+              catalogue, fuzz)
 
 
 def register(subparsers: Any) -> None:

@@ -4,9 +4,11 @@ that reports a stopped command (:func:`report_failure`)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from layers.errors import InvalidInput, MapaError
@@ -44,8 +46,12 @@ def subcommand(subparsers: Any, name: str, help_text: str,
 
 
 def store_from(args: argparse.Namespace) -> Store:
-    """Open the store named by ``--store`` (or the default). Raises ``StoreError``."""
-    return open_store(args.store)
+    """Open the store named by ``--store`` (or the default), first removing what a killed
+    writer left beside it (``Store.remove_leftovers``). Raises ``StoreError``."""
+    store = open_store(args.store)
+    if store.exists():
+        store.remove_leftovers()
+    return store
 
 
 def emit(args: argparse.Namespace, readable: str, result: dict[str, Any]) -> None:
@@ -74,6 +80,16 @@ def report_failure(args: argparse.Namespace, exc: Exception) -> int:
         print(json.dumps({**found, "error": {"code": error.code, "message": reason}},
                          ensure_ascii=False, default=str))
     return 1
+
+
+@contextlib.contextmanager
+def numeric_warnings_silenced() -> Iterator[None]:
+    """Silence numpy's and shapely's RuntimeWarnings (overflow, invalid value) for the block:
+    an import meets them on hostile coordinates, and its answer is one line plus the rows it
+    rejected, each with its reason, not a warning with a library's file path."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 def format_table(headers: list[str], rows: list[list[Any]]) -> str:

@@ -20,7 +20,14 @@ from typing import Any, Final
 from layers.ingest.batches import ImportResult, run_import
 from layers.ingest.towns import import_town
 from scripts.commands import import_feeling_map, import_register
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import (
+    CommandError,
+    emit,
+    format_table,
+    numeric_warnings_silenced,
+    store_from,
+    subcommand,
+)
 
 #: Ingest importers: name → help text.
 INGEST_KINDS: Final = {
@@ -95,10 +102,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
 
     try:
-        result = run_import(store, args.kind, args.file, town_id=args.town,
-                            dry_run=args.dry_run, crs=args.crs, year=args.year,
-                            licence=args.licence, source_label=args.source,
-                            strict=args.strict, progress=progress)
+        with numeric_warnings_silenced():
+            result = run_import(store, args.kind, args.file, town_id=args.town,
+                                dry_run=args.dry_run, crs=args.crs, year=args.year,
+                                licence=args.licence, source_label=args.source,
+                                strict=args.strict, progress=progress)
     except OSError as exc:
         raise CommandError("cli.cannot_write", location=store.location, detail=exc) from exc
     emit(args, _readable(result), {**result.as_json(), "store": store.location})

@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from layers.mapping.feeling_map_import import import_feeling_map
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from scripts.commands.common import (
+    emit,
+    format_table,
+    numeric_warnings_silenced,
+    store_from,
+    subcommand,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -28,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
     def progress(rows: int) -> None:
         print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
 
-    session_id, report = import_feeling_map(store, args.file, town_id=args.town,
-                                            boundary_path=args.boundary,
-                                            chunk_rows=args.chunk_rows, progress=progress)
+    with numeric_warnings_silenced():
+        session_id, report = import_feeling_map(store, args.file, town_id=args.town,
+                                                boundary_path=args.boundary,
+                                                chunk_rows=args.chunk_rows, progress=progress)
     problems = [[i.line, i.reason] for i in report.rejected]
     repaired = [[i.line, i.reason] for i in report.repaired]
     readable = "\n".join([

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
 from app.ui.i18n import translate
+from layers.limits import LIMITS
 from layers.mapping.paper import town_session_grid
 from layers.store import open_store
 from tests.app.access_support import login_as
@@ -108,3 +109,14 @@ def test_moderation_lists_pending_pins(store_path: Path) -> None:
     assert at.subheader[0].value == translate("moderation.pending", "cs", n=pending)
     _button(at, "moderation.approve").click().run()
     assert at.warning[0].value == translate("moderation.nothing_selected", "cs")
+
+
+def test_transcription_box_is_bounded_in_the_browser_and_on_the_server(
+        store_path: Path) -> None:
+    at = _page(page_script("sessions"), store_path)
+    box = at.text_area(key="transcription")
+    assert box.proto.max_chars == LIMITS.transcription_chars
+    # a crafted request, not held back by the browser, is cut to the limit by the server
+    box.set_value("C4, 3\n" * (LIMITS.transcription_chars // 6 + 100)).run()
+    assert not at.exception
+    assert len(at.text_area(key="transcription").value) == LIMITS.transcription_chars

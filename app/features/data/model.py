@@ -4,8 +4,6 @@ file a drawn locality is checked as (no Streamlit here)."""
 from __future__ import annotations
 
 import json
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -48,13 +46,11 @@ def batches_table(batches: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown.rename(columns={c: translate(f"data.batch.{c}", lang) for c in BATCH_COLUMNS})
 
 
-def drawn_locality_file(geometry: dict[str, Any], name: str, population: int, source: str,
-                        date: str) -> Path:
-    """A drawn locality as a GeoJSON file in a private temporary folder, so that it goes
-    through the same checks as an uploaded file."""
-    path = Path(tempfile.mkdtemp(prefix="mapa-drawn-")) / "drawn_locality.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+def drawn_locality_geojson(geometry: dict[str, Any], name: str, population: int, source: str,
+                           date: str) -> bytes:
+    """A drawn locality as the bytes of a GeoJSON file, so that it goes through the same
+    checks as an uploaded file."""
+    return json.dumps({"type": "FeatureCollection", "features": [{
         "type": "Feature", "geometry": geometry, "properties": {
             "name": name, "population_est": population, "source": source, "date": date}}]},
-        ensure_ascii=False), encoding="utf-8")
-    return path
+        ensure_ascii=False).encode("utf-8")

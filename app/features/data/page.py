@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +15,7 @@ from streamlit_folium import st_folium
 from app.features.data.map import build_draw_map, build_preview_map
 from app.features.data.model import (
     batches_table,
-    drawn_locality_file,
+    drawn_locality_geojson,
     problems_table,
     sources_table,
 )
@@ -29,19 +28,22 @@ from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import MANAGE_DATA
 from layers.catalogue.register import REGION_CODES, import_register
-from layers.errors import MapaError
-from layers.ingest.batches import KINDS, ImportRefused, list_batches, run_import, undo_batch
+from layers.errors import InvalidInput, MapaError
+from layers.ingest.batches import KINDS, ImportRefused, list_batches, undo_batch
+from layers.ingest.uploads import import_upload
 from layers.schema import SOURCES
-from layers.sources.errors import SourceError
 from layers.store import Store
 from layers.store.base import StoreError
 
-#: Session-state key of the checked upload: its saved path, kind, licence and preview.
+#: Session-state key of the checked upload: its bytes, file name, kind, licence and preview
+#: (the bytes, not a saved file: each import writes them to a folder of its own and deletes it).
 PREVIEW_KEY = "data_preview"
 #: Problems shown as a plain table; more go to a scrolling data grid.
 TABLE_ROWS = 100
 #: Session-state key of a message to show after a rerun (an undo).
 FLASH_KEY = "data_flash"
+#: The file name a drawn locality is checked under (its suffix says GeoJSON).
+DRAWN_FILE = "drawn_locality.geojson"
 UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
 
 
@@ -79,9 +81,15 @@ def _register(store: Store, principal: Principal, town: TownData) -> None:
         region = st.selectbox(t("data.register.region"), regions, key="data_register_region")
         if register is None or not st.button(t("data.register.run"), key="data_register_run"):
             return
+        # the uploads in a private folder removed when the import ends, whatever its outcome
         try:
-            report = import_register(store, principal, _save(register), str(region),
-                                     [_save(upload) for upload in lists or []])
+            with tempfile.TemporaryDirectory(prefix="mapa-upload-") as folder:
+                saved = []
+                for number, upload in enumerate([register, *(lists or [])]):
+                    path = Path(folder) / f"{number}-{Path(upload.name).name}"
+                    path.write_bytes(upload.getvalue())
+                    saved.append(path)
+                report = import_register(store, principal, saved[0], str(region), saved[1:])
         except (MapaError, OSError) as exc:
             st.error(t("data.error", problem=error_text(exc)))
             return
@@ -97,25 +105,20 @@ def _register(store: Store, principal: Principal, town: TownData) -> None:
             st.table(pd.DataFrame(report.without_position).set_index("id"))
 
 
-def _save(upload: Any) -> Path:
-    """The uploaded bytes in a private temporary file that keeps the upload's suffix."""
-    folder = Path(tempfile.mkdtemp(prefix="mapa-upload-"))
-    path = folder / Path(upload.name).name
-    path.write_bytes(upload.getvalue())
-    return path
-
-
-def _check(store: Store, town_id: str, path: Path, kind: str, licence: str, name: str) -> None:
-    """Validate ``path`` (a dry run) and keep the preview for the commit button below."""
+def _check(store: Store, town_id: str, data: bytes, file_name: str, kind: str, licence: str,
+           name: str) -> None:
+    """Validate ``data``, the bytes of a file called ``file_name`` shown as ``name`` (a dry
+    run), and keep the preview for the commit button below. Any refusal (a bad file, a file
+    over a limit) is one message."""
     try:
-        result = run_import(store, kind, path, town_id=town_id, dry_run=True, licence=licence,
-                            display_name=name)
-    except (ImportRefused, SourceError, StoreError) as exc:
+        result = import_upload(store, kind, file_name, data, town_id=town_id, dry_run=True,
+                               licence=licence, display_name=name)
+    except (InvalidInput, StoreError) as exc:
         st.session_state.pop(PREVIEW_KEY, None)
         st.error(t("data.error", problem=error_text(exc)))
     else:
-        st.session_state[PREVIEW_KEY] = {"path": path, "kind": kind, "licence": licence,
-                                         "name": name, "result": result}
+        st.session_state[PREVIEW_KEY] = {"data": data, "file": file_name, "kind": kind,
+                                         "licence": licence, "name": name, "result": result}
 
 
 def _upload(store: Store, town: TownData) -> None:
@@ -128,7 +131,7 @@ def _upload(store: Store, town: TownData) -> None:
     licence = st.text_input(t("data.licence"), key="data_licence")
 
     if st.button(t("data.check"), disabled=upload is None, key="data_check") and upload:
-        _check(store, town_id, _save(upload), str(kind), licence, upload.name)
+        _check(store, town_id, upload.getvalue(), upload.name, str(kind), licence, upload.name)
 
     # a toggle, not an expander: a collapsed expander still lays out its map component
     if st.toggle(t("data.draw"), key="data_draw_on"):
@@ -147,16 +150,16 @@ def _upload(store: Store, town: TownData) -> None:
             st.warning(t("data.draw.nothing"))
         elif submitted and drawn is not None:
             # the drawing goes through the same checks as a file: written as one
-            path = drawn_locality_file(drawn, drawn_name.strip(), int(drawn_population),
-                                       drawn_source.strip(), str(drawn_date))
-            _check(store, town_id, path, "localities", licence,
+            data = drawn_locality_geojson(drawn, drawn_name.strip(), int(drawn_population),
+                                          drawn_source.strip(), str(drawn_date))
+            _check(store, town_id, data, DRAWN_FILE, "localities", licence,
                    t("data.draw.file", name=drawn_name.strip()))
 
 
 def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> None:
     """The checked file's figures, problems and map, and the button committing it."""
     preview = st.session_state.get(PREVIEW_KEY)
-    if not (preview and preview["path"].is_file()):
+    if not preview:
         return
     result = preview["result"]
     report = result.report
@@ -182,17 +185,16 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
                   height=420, use_container_width=True, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
         try:
-            done = run_import(
-                store, preview["kind"], preview["path"], town_id=town.town_id,
-                licence=preview["licence"], display_name=preview["name"],
+            done = import_upload(
+                store, preview["kind"], preview["file"], preview["data"],
+                town_id=town.town_id, licence=preview["licence"], display_name=preview["name"],
                 audit_entry=lambda result: audit.entry(
                     principal, "import", KINDS[result.kind], [result.batch_id],
                     {"file": preview["name"], "added": result.added,
                      "rejected": result.report.counts["rejected"]}))
-        except (ImportRefused, SourceError, StoreError) as exc:
+        except (InvalidInput, StoreError) as exc:
             st.error(t("data.error", problem=error_text(exc)))
         else:
-            preview["path"].unlink(missing_ok=True)
             st.session_state.pop(PREVIEW_KEY, None)
             st.success(t("data.committed", batch=done.batch_id, added=done.added))
 

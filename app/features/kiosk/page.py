@@ -33,7 +33,8 @@ from app.ui.state import choose_session, current_language, error_text, page_town
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
-from layers.mapping.capture import MAX_COMMENT_CHARS, PinAnswer, new_pin_id
+from layers.limits import LIMITS
+from layers.mapping.capture import PinAnswer, new_pin_id
 from layers.store import Store
 
 ANSWER_KEY = "capture_answer"
@@ -128,7 +129,7 @@ def _answer_form(principal: Principal, store: Store, session_id: str, transcribe
     for step, (field, icons, group, columns) in STEPS.items():
         st.markdown(f"**{t(f'capture.step.{step}')}**")
         _button_row(answer, field, icons, group, columns, lang)
-    comment = st.text_input(t("capture.comment"), max_chars=MAX_COMMENT_CHARS,
+    comment = st.text_input(t("capture.comment"), max_chars=LIMITS.comment_chars,
                             key=f"comment-{answer.get('pin_id', '')}")
     save, undo = st.columns(2)
     if save.button(t("capture.save"), type="primary", width="stretch"):

@@ -21,6 +21,7 @@ from app.ui.state import (
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
+from layers.limits import LIMITS
 from layers.mapping.capture import new_pin_id
 from layers.mapping.export import FORMATS
 from layers.mapping.paper import parse_transcription, town_session_grid
@@ -109,7 +110,9 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
     nothing is saved while a row is wrong."""
     st.subheader(t("sessions.transcribe"))
     st.caption(t("sessions.transcribe.help"))
-    rows = st.text_area(t("sessions.transcribe.rows"), key="transcription", height=180)
+    # max_chars binds the browser, and Streamlit cuts a longer (crafted) value on the server
+    rows = st.text_area(t("sessions.transcribe.rows"), key="transcription", height=180,
+                        max_chars=LIMITS.transcription_chars)
     if st.button(t("sessions.transcribe.save")):
         grid = town_session_grid(store, town_id)
         answers, problems = [], []

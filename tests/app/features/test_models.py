@@ -17,7 +17,7 @@ from app.features.area.model import (
     shorten,
     unaddressed_table,
 )
-from app.features.data.model import drawn_locality_file, problems_table, sources_table
+from app.features.data.model import drawn_locality_geojson, problems_table, sources_table
 from app.features.hotspots.model import explanation_table, localities_table, metrics
 from app.features.map.model import figures, public_pin_count
 from app.features.map.model import sources_table as map_sources
@@ -117,8 +117,8 @@ def test_data_tables_and_drawn_file(demo_store: Store) -> None:
     sources = sources_table(demo_store.read("sources"), "en")
     assert sources.columns[0] == translate("data.sources.layer", "en")
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
-    path = drawn_locality_file(square, "Nová", 12, "terén", "2026-01-01")
-    feature = json.loads(path.read_text(encoding="utf-8"))["features"][0]
+    data = drawn_locality_geojson(square, "Nová", 12, "terén", "2026-01-01")
+    feature = json.loads(data.decode("utf-8"))["features"][0]
     assert feature["geometry"] == square
     assert feature["properties"] == {"name": "Nová", "population_est": 12, "source": "terén",
                                      "date": "2026-01-01"}

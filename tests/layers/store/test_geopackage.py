@@ -5,6 +5,7 @@ The backend-generic contract runs for every backend in ``test_store_contract.py`
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import signal
@@ -21,6 +22,7 @@ import pytest
 from shapely.geometry import Point
 
 from layers.store import StoreError, geopackage, open_store
+from scripts.mapa import main
 from tests.layers.store.sample import frames, more_services
 
 
@@ -176,3 +178,37 @@ def test_a_new_store_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
                                                               "s.gpkg.rlock"]
     finally:
         os.umask(old_umask)
+
+def _killed_import(path: Path) -> list[str]:
+    """Run an import that is killed half-way; the names of the copies it left."""
+    died = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(path)],
+                          cwd=Path(__file__).resolve().parents[3], check=False)
+    assert died.returncode == -signal.SIGKILL
+    return _leftovers(path)
+
+
+def _leftovers(path: Path) -> list[str]:
+    return sorted(p.name for p in path.parent.glob(f".s.gpkg.*{geopackage.TEMPORARY_SUFFIX}*"))
+
+
+def test_the_copy_a_killed_import_left_is_removed_when_a_command_starts(
+        tmp_path: Path) -> None:
+    """Not only at the next write: the next ``mapa`` command (and the app's start, both
+    through ``remove_leftovers``) removes it, but not while a writer holds the lock."""
+    path = tmp_path / "s.gpkg"
+    store = open_store(path)
+    store.replace_all(frames())
+    before = _digest(path)
+    assert _killed_import(path), "the killed import should have left its copy"
+    assert main(["batches", "--store", str(path), "--json"]) == 0  # a command that only reads
+    assert _leftovers(path) == []
+
+    assert _killed_import(path)
+    with open(path.with_name("s.gpkg.lock"), "a") as held:  # a writer at work
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert store.remove_leftovers() == 0
+        assert _leftovers(path), "a working writer's copy was removed"
+    assert store.remove_leftovers() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg", "s.gpkg.lock",
+                                                          "s.gpkg.rlock"]
+    assert _digest(path) == before
