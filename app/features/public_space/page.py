@@ -29,6 +29,7 @@ from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
+from app.ui.missing import note_missing
 from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
@@ -93,6 +94,7 @@ def render() -> None:
     store = cache.store()
     st.title(t("urban.title", town=town.town["name"]))
     st.caption(t("urban.intro"))
+    note_missing(town, ("services", "localities", "pins"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
     saved_as = t("urban.as", user=principal.username, role=t(f"role.{principal.role}"))
