@@ -139,11 +139,15 @@ def _access(result: Accessibility, town: TownData, links: gpd.GeoDataFrame,
 
     st.dataframe(access_table(result.table, lang), hide_index=True, width="stretch")
 
+    layers = {**result.layers(), "services": town.services, "service_links": links,
+              "safety_audits": audits}
+    if not any(len(frame) for frame in layers.values()):
+        st.info(t("urban.download.nothing"))
+        return
     st.download_button(
         t("urban.download.gpkg"),
         # deferred: the GeoPackage is written when it is downloaded, not on every rerun
-        partial(export_bytes, {**result.layers(), "services": town.services,
-                               "service_links": links, "safety_audits": audits}),
+        partial(export_bytes, layers),
         file_name=f"verejny-prostor-{town_id}.gpkg", mime="application/geopackage+sqlite3",
         key="urban_gpkg")
 
