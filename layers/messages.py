@@ -387,6 +387,11 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "veřejný práh k musí být alespoň {minimum}, zadáno {k}",
         "the public threshold k must be at least {minimum}, got {k}"),
     # --- the urbanist's tools (layers.urban) ---
+    "export.nothing": Text(
+        "nic k exportu: všechny vrstvy jsou prázdné ({layers}); obec zatím nemá lokality, "
+        "služby ani horká místa",
+        "nothing to export: every layer is empty ({layers}); the town has no localities, "
+        "services or hot cells yet"),
     "audit.no_place": Text(
         "audit potřebuje název místa",
         "an audit needs the name of its place"),

@@ -117,6 +117,13 @@ def sessions(principal: Principal, town_id: str) -> pd.DataFrame:
     return guarded.sessions_for(principal, store(), town_id)
 
 
+@timed("public_sessions")
+def public_sessions(town_id: str) -> pd.DataFrame:
+    """A town's sessions by place and date, for public pages
+    (``layers.access.guarded.public_sessions``; the id stays on the server)."""
+    return guarded.public_sessions(store(), town_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _session_pdf(location: str, version: str, town_id: str, session_id: str, paper: str,
                  lang: str) -> bytes:

@@ -68,6 +68,15 @@ def sessions_for(principal: Principal, store: Store, town_id: str | None = None
     return sessions.sort_values(["date", "session_id"]).reset_index(drop=True)
 
 
+def public_sessions(store: Store, town_id: str) -> pd.DataFrame:
+    """The sessions of ``town_id`` as a public view may name them: ``place`` and ``date``,
+    plus ``session_id`` for selecting pins on the server (never shown), oldest first. Open to
+    all: who organised a session and how is not part of it."""
+    sessions = pd.DataFrame(store.read(SESSIONS, town_id))
+    return sessions[["session_id", "place", "date"]].sort_values(
+        ["date", "session_id"]).reset_index(drop=True)
+
+
 def _session(principal: Principal, store: Store, session_id: str) -> dict[str, object]:
     """The session row, when it is within the principal's scope (else ``AccessDenied``)."""
     session = capture.load_session(store, session_id)
@@ -92,6 +101,8 @@ def pins_for(principal: Principal, store: Store, town_id: str,
         pins = pins[pins["session_id"] == session_id]
     if not _sees_exact(principal):
         exact, cells = public_pin_view(pins, k=PUBLIC_K, cell_m=PUBLIC_CELL_M)
+        if session_id is not None:  # no sensitive cells of one session: differencing
+            cells = cells.iloc[0:0]
         return PinView(exact, cells, exact=False)
     if not principal.sees_all_centres():
         own = set(sessions_for(principal, store, town_id)["session_id"])

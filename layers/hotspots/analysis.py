@@ -46,6 +46,7 @@ from layers.hotspots.gistar import GiStarError, gi_star
 from layers.hotspots.grid import DEFAULT_CELL_M, HexGrid, build_grid
 from layers.hotspots.kde import KdeError, bandwidth_rule, kde_surface
 from layers.hotspots.privacy import DEFAULT_K, check_k, public_mask
+from layers.hotspots.public_sets import public_selection
 from layers.schema import (
     CRIME_REFERENCE,
     CRIME_STATS,
@@ -83,6 +84,11 @@ class HotspotRequest:
     offences: OffenceFilter = field(default_factory=OffenceFilter)
     public: bool = False
     k: int = DEFAULT_K
+    #: With ``public``: False (default) is the view for anyone, safe against differencing
+    #: (:mod:`layers.hotspots.public_sets`: sensitive answers only in the unrestricted
+    #: selection, suppression decided on the unfiltered answers); True is a logged-in staff
+    #: view, the k-rule applied to the filtered answers (they see more by right).
+    staff: bool = False
     lee_permutations: int = fear_crime.LEE_PERMUTATIONS
     p_method: str = "exact"
 
@@ -300,17 +306,22 @@ def weights_description(grid: HexGrid, request: HotspotRequest) -> dict[str, str
 
 def _fear(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Geometry,
           cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
-    pins = request.pins.apply(store.read(PINS, request.town_id))
-    x, y = metric_xy(pins)
-    withheld = 0
-    if request.public and len(pins):
-        keep = public_mask(pins["category"], grid.locate(np.nan_to_num(x), np.nan_to_num(y)),
-                           request.k)
-        withheld = int((~keep).sum())
-        x, y = x[keep], y[keep]
-        if withheld:
-            notes.append(f"fear: {withheld} sensitive pins in cells with fewer than "
-                         f"{request.k} such pins are left out of the public view")
+    stored = store.read(PINS, request.town_id)
+    if request.public and not request.staff:
+        keep, withheld = _public_pins(stored, request, grid, notes)
+        x, y = metric_xy(stored[keep])
+    else:
+        pins = request.pins.apply(stored)
+        x, y = metric_xy(pins)
+        withheld = 0
+        if request.public and len(pins):
+            mask = public_mask(pins["category"],
+                               grid.locate(np.nan_to_num(x), np.nan_to_num(y)), request.k)
+            withheld = int((~mask).sum())
+            x, y = x[mask], y[mask]
+            if withheld:
+                notes.append(f"fear: {withheld} sensitive pins in cells with fewer than "
+                             f"{request.k} such pins are left out of the staff view")
     result = point_layer(grid, area, x, y, "approved pins", request.rings, request.p_method)
     _store_columns(cells, "fear", result)
     outside = int((~result["inside"]).sum())
@@ -318,6 +329,28 @@ def _fear(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Ge
         notes.append(f"fear: {outside} pins outside the town boundary were left out")
     bandwidth = None if request.public else float(result["bandwidth"][0])
     return LayerSummary("fear", "pins", int(result["inside"].sum()), outside, withheld, bandwidth)
+
+
+def _public_pins(stored: pd.DataFrame, request: HotspotRequest, grid: HexGrid,
+                 notes: list[str]) -> tuple[np.ndarray, int]:
+    """Which stored pins a public view of ``request`` counts (boolean mask) and how many of
+    the selected ones it withholds. Suppression is decided on every approved pin of the town,
+    whatever the selection; a restricted selection holds no sensitive pin at all
+    (:mod:`layers.hotspots.public_sets`)."""
+    approved = PinFilter().apply(stored)
+    x, y = metric_xy(approved)
+    allowed = pd.Series(public_mask(approved["category"],
+                                    grid.locate(np.nan_to_num(x), np.nan_to_num(y)),
+                                    request.k), index=approved.index)
+    selection = public_selection(request.pins)
+    asked = request.pins.apply(stored).index
+    chosen = selection.apply(stored).index if selection is not None else asked[:0]
+    keep = stored.index.isin(chosen) & stored.index.isin(allowed.index[allowed])
+    withheld = len(asked) - int(keep.sum())
+    if withheld:
+        notes.append(f"fear: {withheld} sensitive pins are left out of the public view "
+                     f"(cells with fewer than {request.k} such pins, or a narrowed selection)")
+    return keep, withheld
 
 
 def _crime(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Geometry,

@@ -28,8 +28,9 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
                 session_id: str | None = None, public: bool = False, k: int = 5) -> dict[str, int]:
     """Write the pins of ``town_id`` (optionally one session) to ``out``; return counts.
 
-    Returns ``{"pins": n, "cells": m}`` (cells only in public exports). Raises ``ValueError``
-    for an unknown format or town; the file is written whole or not at all.
+    Returns ``{"pins": n, "cells": m}`` (cells only in public exports of the whole town).
+    Raises ``ValueError`` for an unknown format or town; the file is written whole or not at
+    all.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {list(FORMATS)}, got {fmt!r}")
@@ -41,6 +42,10 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
     cells = None
     if public:
         pins, cells = public_pin_view(pins, k=k)
+        if session_id is not None:
+            # one session's cells against the whole town's would differ by fewer than k
+            # answers (layers.hotspots.public_sets): a public export of a session has none
+            cells = cells.iloc[0:0]
     tmp = out.with_name(f".{out.stem}.part{out.suffix}")
     tmp.unlink(missing_ok=True)
     try:

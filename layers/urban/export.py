@@ -17,6 +17,7 @@ import numpy as np
 import pyogrio
 
 from layers.crs import to_storage
+from layers.errors import InvalidInput
 from layers.files import atomic_output
 
 
@@ -24,11 +25,12 @@ def export_gpkg(layers: Mapping[str, gpd.GeoDataFrame], out: Path) -> dict[str, 
     """Write ``layers`` (name → GeoDataFrame with a CRS) to ``out``; return rows per layer.
 
     Empty layers are skipped (a GeoPackage layer needs a geometry type). Raises
-    ``ValueError`` when nothing is left to write or a frame has no CRS.
+    ``InvalidInput`` ("export.nothing", naming the layers) when nothing is left to write, and
+    ``ValueError`` when a frame has no CRS.
     """
     written = {name: frame for name, frame in layers.items() if len(frame)}
     if not written:
-        raise ValueError("nothing to export: every layer is empty")
+        raise InvalidInput("export.nothing", layers=", ".join(layers))
     with atomic_output(out) as tmp:
         for layer, frame in written.items():
             clean = to_storage(frame).copy()

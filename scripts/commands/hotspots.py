@@ -63,8 +63,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None,
                         help="last day (YYYY-MM-DD)")
     parser.add_argument("--public", action="store_true",
-                        help="public view: sensitive pins only in cells with ≥ k of them, "
-                             "no bandwidth disclosed")
+                        help="public view: sensitive pins only without filters and only in "
+                             "cells with ≥ k of them among all approved pins (a filtered "
+                             "public view leaves them out), no bandwidth disclosed")
     parser.add_argument("--k", type=int, default=DEFAULT_K,
                         help="public threshold k (≥ 3, default 5)")
 

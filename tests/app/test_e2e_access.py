@@ -247,6 +247,10 @@ def test_public_session_receives_no_exact_sensitive_pin(app_url: str, store_path
     layer = pin_layers(capture.frames).drop_duplicates()
     assert _same_places(layer, load_town(open_store(store_path), TOWN).pins_exact)
     assert leaked(payloads, sensitive) == []
+    # sessions reach the public by place and date only (the Hotspots page's fixed selections)
+    session_ids = open_store(store_path).read("sessions", TOWN)["session_id"].astype(str)
+    assert len(session_ids) and not [sid for sid in session_ids
+                                     if any(sid.encode() in payload for payload in payloads)]
     # under a page's URL Streamlit probes <path>/_stcore/… first (404) and falls back to /
     assert not traffic.blocked and not traffic.errors, traffic
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
+from layers.store import Store
+from tests.app.access_support import login_as
 
 APP = Path(__file__).resolve().parents[2] / "app"
 PAGE = str(APP / page_script("hotspots"))
@@ -46,22 +49,56 @@ def test_page_shows_classes_map_table_and_explanations(page: AppTest) -> None:
     assert len(at.table) == 1  # the explanations for police, urbanists, community workers
 
 
-def test_filters_change_the_result(page: AppTest) -> None:
-    at = page.run()
+@pytest.fixture
+def staff_page(page: AppTest, demo_store_path: Path, tmp_path: Path,
+               monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page for a logged-in police officer, on a store copy (the account is written)."""
+    path = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, path)
+    monkeypatch.setenv("MAPA_STORE", str(path))
+    return login_as(page, path, "police")
+
+
+def test_filters_change_the_result(staff_page: AppTest) -> None:
+    at = staff_page.run()
+    assert "Pohled pracovníka" in _texts(at)
     before = at.metric[1].value
     at.multiselect(key="hotspots_category").set_value(["dark_place"]).run()
     assert not at.exception
     assert at.metric[1].value != before
 
 
-def test_an_empty_selection_warns_in_czech(page: AppTest) -> None:
+def test_an_empty_selection_warns_in_czech(staff_page: AppTest) -> None:
     # AppTest cannot set a date range on a drawn widget; a preset session state can
-    page.session_state["hotspots_dates"] = (date(1990, 1, 1), date(1990, 1, 2))
-    at = page.run()
+    staff_page.session_state["hotspots_dates"] = (date(1990, 1, 1), date(1990, 1, 2))
+    at = staff_page.run()
     assert not at.exception
     assert any(w.value == "Z tohoto výběru nelze hotspoty spočítat: výběru neodpovídá žádná "
                "schválená odpověď (nebo skutek)" for w in at.warning)
     assert not at.metric  # no half-drawn result under the warning
+
+
+def test_the_public_chooses_fixed_sets_and_sessions_by_place_and_date(
+        page: AppTest, demo_store: Store) -> None:
+    at = page.run()
+    assert not at.exception
+    assert [m.key for m in at.multiselect] == ["hotspots_layers"]  # no free filters
+    choice = at.selectbox(key="hotspots_public_set_litvinov")
+    assert choice.options[0] == "Všechny schválené odpovědi"
+    sessions = demo_store.read("sessions", "litvinov")
+    approved = demo_store.read("pins", "litvinov").query("status == 'approved'")
+    shown = sessions[sessions["session_id"].isin(set(approved["session_id"]))]
+    session_options = [o for o in choice.options if o.startswith("Setkání: ")]
+    assert len(session_options) == len(shown) > 0
+    assert all(f"{row.place}, {row.date}" in " ".join(session_options)
+               for row in shown.itertuples())
+    everything = " ".join(choice.options) + _texts(at)
+    assert not any(str(sid) in everything for sid in sessions["session_id"])
+    before = at.metric[1].value
+    choice.set_value(choice.options.index(session_options[0])).run()
+    assert not at.exception
+    assert at.metric[1].value != before
+    assert "Veřejný pohled" in _texts(at) and "pevně dané" in _texts(at)
 
 
 def test_english_and_crime_only(page: AppTest) -> None:

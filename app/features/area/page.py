@@ -49,6 +49,7 @@ from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
 from app.ui.maps.draw import drawn_geometry
+from app.ui.missing import note_missing
 from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import Principal
@@ -107,6 +108,7 @@ def render() -> None:
     title = f"{town_name} – {locality_name}" if locality_name else town_name
     st.title(t("area.title", area=title))
     st.caption(t("area.intro"))
+    note_missing(town, ("localities", "pins"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
     form_id = f"{town_id}-{st.session_state.get(FORMS_KEY, 0)}"

@@ -22,6 +22,7 @@ from app.features.data.model import (
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.maps.draw import drawn_geometry
+from app.ui.missing import note_missing
 from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access import audit
@@ -57,6 +58,7 @@ def render() -> None:
 
     st.title(t("data.title", town=town.town["name"]))
     st.caption(t("data.intro"))
+    note_missing(town, ("localities", "services", "police_districts", "pins"))
 
     st.header(t("data.sources"))
     st.dataframe(sources_table(store.read(SOURCES), lang), hide_index=True, width="stretch")

@@ -2,7 +2,9 @@
 each class means for the police, urbanists and community workers.
 
 The page is a public view: sensitive answers count only in cells with at least k of them and
-the KDE bandwidth is never shown (``layers.hotspots.privacy``). Results are cached by the
+the KDE bandwidth is never shown (``layers.hotspots.privacy``). The public (not logged in)
+chooses among fixed selections, safe against differencing (``layers.hotspots.public_sets``);
+logged-in staff keep free filters, with the k-rule after them. Results are cached by the
 town's key (``app.ui.cache_keys``) and every input of the analysis.
 """
 
@@ -22,8 +24,10 @@ from app.features.hotspots.model import (
     metrics,
 )
 from app.ui import cache
+from app.ui.access import current_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, number, translate
+from app.ui.missing import note_missing
 from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
 from layers import messages
@@ -31,6 +35,7 @@ from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRe
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import MAX_CELL_M, MIN_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
+from layers.hotspots.public_sets import PublicSet, public_filter_sets
 from layers.schema import AGE_GROUPS, FEELINGS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
 from layers.store import open_store
 
@@ -40,12 +45,15 @@ MAP_HEIGHT = 560
 @st.cache_data(show_spinner=False, max_entries=32)
 def compute(location: str, version: str, town_id: str, layer: str, cell_m: float,
             confidence: float, filters: tuple[tuple[str, ...], ...],
-            dates: tuple[date | None, date | None],
+            dates: tuple[date | None, date | None], staff: bool,
             ) -> tuple[HotspotReport | None, str, dict[str, object]]:
-    """The public hotspot report for these inputs, or (None, problem code, its figures)."""
+    """The hotspot report for these inputs, or (None, problem code, its figures): the public
+    view, safe against differencing, or with ``staff`` the logged-in view (k-rule after the
+    filters)."""
     categories, feelings, seen, times, ages, sessions = filters
     request = HotspotRequest(
         town_id=town_id, cell_m=cell_m, confidence=confidence, public=True, k=DEFAULT_K,
+        staff=staff,
         pins=PinFilter(categories=categories, feelings=tuple(int(f) for f in feelings),
                        seen=seen, times_of_day=times, age_groups=ages, sessions=sessions,
                        date_from=dates[0], date_to=dates[1]),
@@ -65,7 +73,9 @@ def render() -> None:
 
     st.title(t("hotspots.title", town=town.town["name"]))
     st.caption(t("hotspots.intro"))
-    st.info(t("hotspots.public_note", k=DEFAULT_K))
+    note_missing(town, ("pins", "police_districts", "localities"))
+    staff = not current_principal().is_public
+    st.info(t("hotspots.staff_note" if staff else "hotspots.public_note", k=DEFAULT_K))
 
     left, middle, right = st.columns(3)
     layers = left.multiselect(t("hotspots.layers"), ["fear", "crime"], default=["fear", "crime"],
@@ -78,7 +88,7 @@ def render() -> None:
                                      value=0.95, format_func=lambda c: f"{c:.0%}",
                                      key="hotspots_confidence")
 
-    filters, dates = _filters(town, lang)
+    filters, dates = _filters(town, lang) if staff else _public_set(town, lang)
 
     if not layers:
         st.warning(t("hotspots.no_layer"))
@@ -89,8 +99,7 @@ def render() -> None:
     with st.spinner(t("hotspots.computing")):
         report, problem, figures = compute(
             *cache_key(store, "hotspots", town_id), town_id, main_layer, float(cell_m),
-            float(confidence),
-            filters, dates)
+            float(confidence), filters, dates, staff)
     if report is None:
         st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))
         st.stop()
@@ -98,10 +107,38 @@ def render() -> None:
     _results(report, layers, town, confidence, main_layer, lang)
 
 
+def _public_set(town: TownData, lang: str
+                ) -> tuple[tuple[tuple[str, ...], ...], tuple[date | None, date | None]]:
+    """The fixed public selection chosen (``layers.hotspots.public_sets``), as ``compute``
+    takes filters. Sessions are offered by place and date only."""
+    approved = set(town.pins_approved["session_id"].dropna().astype(str))
+    sets = public_filter_sets(cache.public_sessions(town.town_id), approved)
+    chosen = st.selectbox(t("hotspots.public_set"), range(len(sets)),
+                          format_func=lambda i: _set_label(sets[i], lang),
+                          key=f"hotspots_public_set_{town.town_id}",
+                          help=t("hotspots.public_set.help", k=DEFAULT_K))
+    pins = sets[chosen].pins
+    return ((pins.categories, tuple(str(f) for f in pins.feelings), pins.seen,
+             pins.times_of_day, pins.age_groups, pins.sessions), (None, None))
+
+
+def _set_label(chosen: PublicSet, lang: str) -> str:
+    """A public selection's name in ``lang``."""
+    if chosen.kind in ("all", "everyday"):
+        return translate(f"hotspots.public_set.{chosen.kind}", lang)
+    if chosen.kind == "session":
+        place, day = chosen.value
+        return translate("hotspots.public_set.session", lang, place=place, date=day)
+    group = "pin.time" if chosen.kind == "time" else "age"
+    return translate(f"hotspots.public_set.{chosen.kind}", lang,
+                     value=label(group, chosen.value[0], lang))
+
+
 def _filters(town: TownData, lang: str
              ) -> tuple[tuple[tuple[str, ...], ...], tuple[date | None, date | None]]:
-    """The pin filters chosen in their expander, as ``compute`` takes them: (categories,
-    feelings, seen, times of day, age groups, sessions) and (first day, last day)."""
+    """The pin filters a logged-in user chose in their expander, as ``compute`` takes them:
+    (categories, feelings, seen, times of day, age groups, sessions) and (first day, last
+    day)."""
     with st.expander(t("hotspots.filters")):
         a, b, c = st.columns(3)
         categories = a.multiselect(t("hotspots.filter.category"), PIN_CATEGORIES,

@@ -14,6 +14,7 @@ from app.features.map.panel import render_area_panel
 from app.ui import cache
 from app.ui.access import current_principal
 from app.ui.i18n import number
+from app.ui.missing import note_missing
 from app.ui.state import BASEMAP_KEY, current_language, page_town, t
 from app.ui.town import TownData, area_at
 from layers.access import guarded
@@ -37,6 +38,7 @@ def render() -> None:
 
     st.title(t("map.title", town=town.town["name"]))
     st.caption(t("map.intro"))
+    note_missing(town, ("localities", "pins", "services", "police_districts"))
 
     shown = figures(town)
     for column, (key, value) in zip(st.columns(len(shown)), shown.items(), strict=True):

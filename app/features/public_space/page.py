@@ -29,6 +29,7 @@ from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
+from app.ui.missing import note_missing
 from app.ui.state import current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
@@ -93,6 +94,7 @@ def render() -> None:
     store = cache.store()
     st.title(t("urban.title", town=town.town["name"]))
     st.caption(t("urban.intro"))
+    note_missing(town, ("services", "localities", "pins"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
     saved_as = t("urban.as", user=principal.username, role=t(f"role.{principal.role}"))
@@ -137,11 +139,15 @@ def _access(result: Accessibility, town: TownData, links: gpd.GeoDataFrame,
 
     st.dataframe(access_table(result.table, lang), hide_index=True, width="stretch")
 
+    layers = {**result.layers(), "services": town.services, "service_links": links,
+              "safety_audits": audits}
+    if not any(len(frame) for frame in layers.values()):
+        st.info(t("urban.download.nothing"))
+        return
     st.download_button(
         t("urban.download.gpkg"),
         # deferred: the GeoPackage is written when it is downloaded, not on every rerun
-        partial(export_bytes, {**result.layers(), "services": town.services,
-                               "service_links": links, "safety_audits": audits}),
+        partial(export_bytes, layers),
         file_name=f"verejny-prostor-{town_id}.gpkg", mime="application/geopackage+sqlite3",
         key="urban_gpkg")
 

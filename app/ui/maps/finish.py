@@ -5,10 +5,12 @@ from __future__ import annotations
 import folium
 
 from app.ui.maps.assets import localize
+from app.ui.maps.empty import unbind_empty
 from app.ui.maps.escaping import escape_text
 
 
 def finish(m: folium.Map) -> folium.Map:
-    """``m`` with every user-visible text made inert (:mod:`app.ui.maps.escaping`) and every
-    asset served locally (:mod:`app.ui.maps.assets`); raises what ``localize`` raises."""
-    return localize(escape_text(m))
+    """``m`` with every user-visible text made inert (:mod:`app.ui.maps.escaping`), no
+    tooltip or popup on a layer without features (:mod:`app.ui.maps.empty`) and every asset
+    served locally (:mod:`app.ui.maps.assets`); raises what ``localize`` raises."""
+    return localize(escape_text(unbind_empty(m)))
