@@ -23,9 +23,10 @@ from scripts.commands import (
     patrol,
     retention,
     session_map,
+    strategy,
     user,
 )
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
-    backup, patrol, accessibility, batches, first_admin, retention)
+    backup, patrol, accessibility, batches, first_admin, retention, strategy)

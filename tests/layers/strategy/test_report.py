@@ -53,8 +53,12 @@ def test_report_html_lists_indicators_goals_and_statuses(demo_store: Store) -> N
 
 def test_kraslice_report_shows_the_ended_programme(demo_store: Store) -> None:
     page = report_html(load_area(demo_store, "kraslice"), "Kraslice")
-    assert "ukončeno" in page
-    assert "plánováno" not in page
+    # the town's own document comes first; the region's (with measures of its own) follows
+    own, region = page.split("<h2>")[1:3]
+    assert "ukončeno" in own
+    assert "plánováno" not in own
+    assert region.startswith("Strategie sociálního začleňování Karlovarského kraje")
+    assert "Předčasné ukončení".lower() in own and "2.11.2023" in own
 
 
 def test_hectares_are_written_the_czech_way() -> None:
