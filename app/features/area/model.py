@@ -104,6 +104,37 @@ def timeline_table(strategies: Sequence[Strategy], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _period_start(stamp: str) -> pd.Timestamp:
+    return pd.Timestamp(stamp if len(stamp) > 4 else f"{stamp}-01")
+
+
+def _period_end(stamp: str) -> pd.Timestamp:
+    """The last day a partial date covers ("2023-09" → 2023-09-30, "2016" → 2016-12-31)."""
+    if len(stamp) == 4:
+        return pd.Timestamp(f"{stamp}-12-31")
+    if len(stamp) == 7:
+        return pd.Timestamp(f"{stamp}-01") + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(stamp)
+
+
+def timeline_chart_frame(strategies: Sequence[Strategy], lang: str) -> pd.DataFrame:
+    """The dated timeline entries as bars: document, row label, kind (translated), start and
+    end (a partial date covers its whole month or year; an entry with only a start is a
+    point). Entries the documents do not date are left out (the table lists them)."""
+    rows = []
+    for strategy in strategies:
+        for entry in strategy.timeline:
+            if not entry.start:
+                continue
+            rows.append({
+                "document": shorten(strategy.title, 60),
+                "entry": shorten(f"{entry.when}: {entry.text.splitlines()[0]}", 70),
+                "kind": label("area.timeline.kind", entry.kind, lang),
+                "start": _period_start(entry.start),
+                "end": _period_end(entry.end) if entry.end else _period_start(entry.start)})
+    return pd.DataFrame(rows, columns=["document", "entry", "kind", "start", "end"])
+
+
 def search_table(hits: Sequence[Hit], lang: str) -> pd.DataFrame:
     """Search hits: document, kind, number, title and the matching text (shortened)."""
     def col(key: str) -> str:

@@ -21,7 +21,9 @@ last one acted on is kept in the session and only a different one counts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
+import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -45,6 +47,7 @@ from app.features.area.model import (
     history_table,
     indicator_table,
     search_table,
+    timeline_chart_frame,
     timeline_table,
     unaddressed_table,
 )
@@ -131,16 +134,16 @@ def render() -> None:
         st.success(st.session_state.pop(SAVED_KEY))
     form_id = f"{town_id}-{st.session_state.get(FORMS_KEY, 0)}"
 
+    # the reports are made when downloaded, not on every run (the PDF takes seconds)
     html_column, pdf_column = st.columns(2)
+    key = cache_key(store, "area", town_id)
     html_column.download_button(
         t("area.download.html"),
-        report(*cache_key(store, "area", town_id), town_id, locality_id, "html", town_name,
-               locality_name),
+        partial(report, *key, town_id, locality_id, "html", town_name, locality_name),
         file_name=f"zprava-{town_id}-{locality or 'mesto'}.html", mime="text/html")
     pdf_column.download_button(
         t("area.download.pdf"),
-        report(*cache_key(store, "area", town_id), town_id, locality_id, "pdf", town_name,
-               locality_name),
+        partial(report, *key, town_id, locality_id, "pdf", town_name, locality_name),
         file_name=f"zprava-{town_id}-{locality or 'mesto'}.pdf", mime="application/pdf")
 
     area_link = _map(view, town, locality, lang)
@@ -216,6 +219,14 @@ def _timeline(items: Sequence[StrategyArea], lang: str) -> None:
             if entry.kind == "early_end":
                 st.warning(t("area.timeline.early_end", when=entry.when, text=entry.text)
                            + (f"\n\n{entry.note}" if entry.note else ""))
+    bars = timeline_chart_frame(strategies, lang)
+    if not bars.empty:
+        chart = alt.Chart(bars).mark_bar(size=12).encode(
+            x=alt.X("start:T", title=None), x2="end:T",
+            y=alt.Y("entry:N", sort=None, title=None),
+            color=alt.Color("kind:N", title=t("area.col.kind")),
+            tooltip=["document:N", "entry:N", "kind:N", "start:T", "end:T"])
+        st.altair_chart(chart, use_container_width=True)
     table = timeline_table(strategies, lang)
     if table.empty:
         st.info(t("area.timeline.none"))
