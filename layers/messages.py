@@ -513,6 +513,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "strategy.no_goal": Text(
         "cíl {goal!r} ve strategii {strategy} není",
         "no goal {goal!r} in strategy {strategy}"),
+    "strategy.unknown_area": Text(
+        "oblast {area!r} v {location} není (id obce, kód kraje, nebo id či název lokality)",
+        "no area {area!r} in {location} (a town id, a region code, or a locality id or name)"),
     "strategy.no_town": Text(
         "strategie {strategy} nemá v {location} obec, ke které by šla opatření vázat",
         "strategy {strategy} has no town in {location} to link measures to"),

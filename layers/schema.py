@@ -204,15 +204,17 @@ GOALS: Final = LayerSpec(
      *text("parent_id", "number", "level", "text", "description")),
     key="goal_id",
 )
-#: List columns (``goal_ids`` … ``results``) are JSON arrays; ``results`` (what the document
-#: reports as done) came later: a store written before it lacks the column and reads as empty.
+#: List columns (``goal_ids`` … ``related_goal_ids``) are JSON arrays; ``results`` (what the
+#: document reports as done), ``funding`` (the sources the document names) and
+#: ``related_goal_ids`` (goals a measure relates to without serving them) came later: a store
+#: written before them lacks the columns and reads them as empty.
 MEASURES: Final = LayerSpec(
     "measures", None,
     (key("measure_id"), *text("strategy_id", "town_id"), *integer("position"),
      *text("number", "title", "text", "goal_ids", "owners", "partners", "target_groups",
            "time_frame", "status", "status_note"), *real("budget_czk"),
      *text("budget_note", "activities", "benefits", "obstacles", "conditions",
-           "related_documents", "results")),
+           "related_documents", "results", "funding", "related_goal_ids")),
     key="measure_id",
 )
 MEASURE_LINKS: Final = LayerSpec(
@@ -225,7 +227,7 @@ INDICATORS: Final = LayerSpec(
     "indicators", None,
     (key("indicator_id"), *text("strategy_id", "town_id"), *integer("position"),
      *text("goal_id", "criterion", "name", "kind", "unit", "baseline_value", "baseline_note",
-           "baseline_date", "target_value", "target_date")),
+           "baseline_date", "target_value", "target_date", "direction")),
     key="indicator_id",
 )
 INDICATOR_BANDS: Final = LayerSpec(
@@ -236,14 +238,23 @@ INDICATOR_BANDS: Final = LayerSpec(
 )
 OBSERVATIONS: Final = LayerSpec(
     "observations", None,
-    (*text("indicator_id"), *integer("position"), *text("date", "value", "note")),
+    (*text("indicator_id"), *integer("position"),
+     *text("date", "value", "note", "assessed_change")),
     town_column=None,
 )
 EVALUATIONS: Final = LayerSpec(
     "evaluations", None,
     (key("evaluation_id"), *text("strategy_id"), *integer("position"),
-     *text("target_kind", "target_id", "date", "author_role", "text")),
+     *text("target_kind", "target_id", "date", "author_role", "text", "source")),
     town_column=None, key="evaluation_id",
+)
+#: A strategy's programme timeline as its document gives it: ``when`` verbatim ("04-05/2023"),
+#: ``start``/``end`` the ISO dates it reads as (empty where the document gives none).
+TIMELINE: Final = LayerSpec(
+    "strategy_timeline", None,
+    (*text("strategy_id"), *integer("position"),
+     *text("kind", "when", "start", "end", "text", "note")),
+    town_column=None,
 )
 HISTORY: Final = LayerSpec(
     "history", None,
@@ -254,8 +265,10 @@ HISTORY: Final = LayerSpec(
 #: Tables of ``layers.strategy.tables`` (attribute tables; drawn polygons are WKT in EPSG:4326).
 STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (
     STRATEGIES, GOALS, MEASURES, MEASURE_LINKS, INDICATORS, INDICATOR_BANDS, OBSERVATIONS,
-    EVALUATIONS, HISTORY,
+    EVALUATIONS, HISTORY, TIMELINE,
 )
+#: Strategy tables a store written before them may lack (read as empty).
+LATER_STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (TIMELINE,)
 
 # --- accounts and the audit log (layers.access) ------------------------------------------
 
@@ -431,6 +444,13 @@ CONTEXT_KINDS: Final = CONTEXT_KIND.codes
 MEASURE_STATUSES: Final = MEASURE_STATUS.codes
 #: How an indicator is read: the seeds' three-way answer, a number with a unit, or prose.
 INDICATOR_KINDS: Final = ("ano_castecne_ne", "numeric", "text")
+#: Which way an indicator improves: a higher value (more of it, or ANO over NE) or a lower one.
+INDICATOR_DIRECTIONS: Final = ("higher_better", "lower_better")
+#: How an indicator moved from its baseline to its latest value.
+INDICATOR_CHANGES: Final = ("better", "worse", "same", "not_comparable")
+#: Entries of a programme timeline: its period, a planned step, a phase as carried out, an
+#: output, and an early end.
+TIMELINE_KINDS: Final = ("period", "planned_step", "phase", "output", "early_end")
 ANO_CASTECNE_NE: Final = ("ANO", "ČÁSTEČNĚ", "NE")
 #: Level of a goal in its document (priorita, dlouhodobý cíl, cíl, specifický cíl).
 GOAL_LEVELS: Final = ("priority", "long_term", "goal", "specific")

@@ -10,7 +10,9 @@
 A measure *concerns* the area when one of its links names the town, the locality (or, for the
 whole town, any of its localities), a place, a clicked point or a service inside the area, or
 a drawn polygon meeting it; for the whole town every measure of the town's own document
-concerns it too.
+concerns it too, and every measure of a regional document (``region_code`` equal to the
+town's ``kod_kraj``) concerns each town of the region and each of its localities: a region's
+measures are region-wide, linked to no place.
 
 A hotspot cell is *addressed* when an active measure (status planned, in progress or done; an
 ended or suspended measure addresses nothing any more) has a link covering it: a place within
@@ -58,6 +60,8 @@ ACTIVE_STATUSES: Final = ("planned", "in_progress", "done")
 NOT_FEAR: Final = frozenset({"feel_good", "develop"})
 #: ANO/ČÁSTEČNĚ/NE from worst to best.
 _ANSWER_RANK: Final = {value: rank for rank, value in enumerate(reversed(ANO_CASTECNE_NE))}
+#: The arrow shown with each change of an indicator (up: improved, down: worsened).
+CHANGE_ARROWS: Final = {"better": "↗", "worse": "↘", "same": "→", "not_comparable": "?"}
 
 
 @dataclass(frozen=True)
@@ -117,40 +121,58 @@ class AreaView:
 class Change:
     """How an indicator moved from baseline to the latest observation.
 
-    ``direction`` is "better", "worse" or "same" for ANO/ČÁSTEČNĚ/NE answers (NE < ČÁSTEČNĚ <
-    ANO); ``difference`` is latest − baseline for numbers. Both are None when nothing can be
-    compared (prose, or a value missing).
+    ``direction`` is "better", "worse" or "same", judged by the indicator's own direction
+    (higher or lower is better): ANO/ČÁSTEČNĚ/NE answers rank NE < ČÁSTEČNĚ < ANO, numbers
+    compare by value, prose by the change the document's wording states. ``difference`` is
+    latest − baseline for numbers. ``direction`` is None when nothing can be compared (a value
+    missing, or prose whose wording says no change).
     """
 
     direction: str | None = None
     difference: float | None = None
 
+    @property
+    def word(self) -> str:
+        """The change as a code of ``layers.schema.INDICATOR_CHANGES``."""
+        return self.direction or "not_comparable"
 
-def indicator_change(kind: str, baseline: str | None, latest: str | None) -> Change:
-    """The :class:`Change` between two values of an indicator of ``kind``.
+
+def indicator_change(kind: str, baseline: str | None, latest: str | None,
+                     direction: str = "higher_better", assessed: str = "") -> Change:
+    """The :class:`Change` between two values of an indicator of ``kind`` that improves in
+    ``direction`` ("higher_better" or "lower_better"); ``assessed`` is, for prose, the change
+    the latest reading's wording states (``Observation.assessed_change``).
 
     Raises ``ValueError`` for an ANO/ČÁSTEČNĚ/NE value outside that vocabulary or a numeric
     value that is not a number.
     """
     if baseline is None or latest is None:
         return Change()
+    sign = 1 if direction == "higher_better" else -1
     if kind == "ano_castecne_ne":
         try:
-            old, new = _ANSWER_RANK[baseline], _ANSWER_RANK[latest]
+            step = _ANSWER_RANK[latest] - _ANSWER_RANK[baseline]
         except KeyError as exc:
             raise ValueError(f"{exc.args[0]!r} is not one of {ANO_CASTECNE_NE}") from None
-        return Change(direction="better" if new > old else "worse" if new < old else "same")
+        return Change(direction=_judged(sign * step))
     if kind == "numeric":
-        return Change(difference=float(latest) - float(baseline))
-    return Change()
+        difference = float(latest) - float(baseline)
+        return Change(direction=_judged(sign * difference), difference=difference)
+    return Change(direction=assessed or None)
+
+
+def _judged(improvement: float) -> str:
+    return "better" if improvement > 0 else "worse" if improvement < 0 else "same"
 
 
 def indicator_table(strategies: Sequence[Strategy]) -> pd.DataFrame:
     """One row per indicator of ``strategies`` in document order.
 
-    Columns: strategy_id, indicator_id, goal (number), name, kind, unit, baseline,
-    baseline_date, latest, latest_date (the observation with the latest date; document order
-    breaks ties), direction, difference (NaN when none).
+    Columns: strategy_id, indicator_id, goal (number), name, kind, unit, direction (which
+    way it improves), baseline, baseline_date, latest, latest_date (the observation with the
+    latest date, an undated one before any dated one; document order breaks ties; dates None
+    where the document gives none), change (``INDICATOR_CHANGES``), arrow, difference (NaN
+    when none).
     """
     rows = []
     for strategy in strategies:
@@ -158,19 +180,21 @@ def indicator_table(strategies: Sequence[Strategy]) -> pd.DataFrame:
         for indicator in strategy.indicators:
             latest = _latest(indicator)
             change = indicator_change(indicator.kind, indicator.baseline_value,
-                                      latest.value if latest else None)
+                                      latest.value if latest else None, indicator.direction,
+                                      latest.assessed_change if latest else "")
             rows.append({
                 "strategy_id": strategy.strategy_id, "indicator_id": indicator.indicator_id,
                 "goal": numbers.get(indicator.goal_id or "", ""), "name": indicator.name,
                 "kind": indicator.kind, "unit": indicator.unit,
+                "direction": indicator.direction,
                 "baseline": indicator.baseline_value, "baseline_date": indicator.baseline_date,
                 "latest": latest.value if latest else None,
-                "latest_date": latest.date if latest else None,
-                "direction": change.direction,
+                "latest_date": (latest.date or None) if latest else None,
+                "change": change.word, "arrow": CHANGE_ARROWS[change.word],
                 "difference": np.nan if change.difference is None else change.difference})
     return pd.DataFrame(rows, columns=[
-        "strategy_id", "indicator_id", "goal", "name", "kind", "unit", "baseline",
-        "baseline_date", "latest", "latest_date", "direction", "difference"])
+        "strategy_id", "indicator_id", "goal", "name", "kind", "unit", "direction", "baseline",
+        "baseline_date", "latest", "latest_date", "change", "arrow", "difference"])
 
 
 def _latest(indicator: Indicator) -> Observation | None:
@@ -228,8 +252,8 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
     service_points = dict(zip(services["service_id"].astype(str), services.geometry,
                               strict=True))
 
-    def concerns(measure: Measure, own_document: bool) -> bool:
-        if own_document and locality_id is None:
+    def concerns(measure: Measure, own_document: bool, regional: bool) -> bool:
+        if regional or (own_document and locality_id is None):
             return True
         for link in measure.links:
             kind, target = link.target_kind, link.target_id
@@ -252,8 +276,8 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
     measures: list[Measure] = []
     for strategy in strategies:
         own = strategy.town_id == town_id
-        picked = [m for m in strategy.measures if concerns(m, own)]
         regional = strategy.town_id is None and strategy.region_code == str(town.get("kod_kraj"))
+        picked = [m for m in strategy.measures if concerns(m, own, regional)]
         if picked or own or regional:
             chosen.append(goal_tree(strategy, picked))
             measures += picked

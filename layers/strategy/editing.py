@@ -67,6 +67,7 @@ from layers.strategy.model import (
     Strategy,
     add_observation,
     apply_change,
+    check_date,
 )
 from layers.strategy.tables import load_strategies, strategy_frames
 
@@ -174,6 +175,8 @@ def add_indicator_observation(store: Store, principal: Principal, indicator_id: 
     entry are written in one transaction.
     """
     who_role = _author(principal)
+    # a document may leave a reading undated; a reading recorded in the app always has one
+    check_date(date.strip(), f"observation of {indicator_id}: date")
     strategy = _owner(store, "indicator", indicator_id)
     observation = Observation(indicator_id, date.strip(), value.strip(), note.strip())
     changed = add_observation(strategy, observation, who_role, at or now())

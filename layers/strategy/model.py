@@ -7,8 +7,9 @@ history of changes. Instances are immutable and validated on construction: every
 raises ``ValueError`` with a message naming the offending id and value.
 
 Dates are ISO strings of the precision the source gives: ``YYYY``, ``YYYY-MM`` or
-``YYYY-MM-DD`` (a report dated "červen 2024" is ``2024-06``). History timestamps are ISO dates
-or date-times. Drawn polygons are WKT in EPSG:4326 (lon, lat).
+``YYYY-MM-DD`` (a report dated "červen 2024" is ``2024-06``); where a document dates nothing
+(a baseline, a final state, an evaluation) the date is left empty or None, never assumed.
+History timestamps are ISO dates or date-times. Drawn polygons are WKT in EPSG:4326 (lon, lat).
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ from shapely.geometry.base import BaseGeometry
 from layers.schema import (
     ANO_CASTECNE_NE,
     GOAL_LEVELS,
+    INDICATOR_CHANGES,
+    INDICATOR_DIRECTIONS,
     INDICATOR_KINDS,
     LINK_KINDS,
     MEASURE_STATUSES,
     STRATEGY_ENTITIES,
+    TIMELINE_KINDS,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -161,6 +165,10 @@ class Measure:
     source gives an amount; ``budget_note`` keeps what it says otherwise. ``results`` is what
     the document reports as done for the measure (its "plnění"), one item per point of the
     document, figures included, verbatim; empty when the document reports nothing.
+    ``funding`` names the sources the document gives for the measure (a programme, a fund, a
+    grant title), verbatim. ``goal_ids`` are the goals the measure serves (it sits under them);
+    ``related_goal_ids`` the goals of other parts of the strategy it only relates to (a
+    document's "Vazba na cíle"), shown as links, not as parents.
     """
 
     measure_id: str
@@ -184,6 +192,8 @@ class Measure:
     related_documents: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     results: tuple[str, ...] = ()
+    funding: tuple[str, ...] = ()
+    related_goal_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require(self.measure_id, "measure id")
@@ -213,15 +223,26 @@ def check_value(kind: str, value: str, what: str) -> None:
 
 @dataclass(frozen=True)
 class Observation:
-    """A dated reading of an indicator; ``value`` is text (a number for numeric indicators)."""
+    """A reading of an indicator; ``value`` is text (a number for numeric indicators).
+
+    ``date`` is empty when the document does not date the reading (a final report's "final
+    state"). ``assessed_change`` ("better", "worse", "same" or empty) is, for a prose indicator
+    that no number or answer can compare, how the reading moved from the baseline as the
+    document's wording of the two states reads; empty where the wording does not say.
+    """
 
     indicator_id: str
     date: str
     value: str
     note: str = ""
+    assessed_change: str = ""
 
     def __post_init__(self) -> None:
-        check_date(self.date, f"observation of {self.indicator_id}: date")
+        if self.date:
+            check_date(self.date, f"observation of {self.indicator_id}: date")
+        if self.assessed_change:
+            _one_of(self.assessed_change, INDICATOR_CHANGES[:3],
+                    f"observation of {self.indicator_id}: assessed change")
 
 
 @dataclass(frozen=True)
@@ -241,7 +262,12 @@ class Band:
 
 @dataclass(frozen=True)
 class Indicator:
-    """An indicator: kind, unit, baseline (value, note, date), target and observations."""
+    """An indicator: kind, unit, baseline (value, note, date), target and observations.
+
+    ``direction`` says which way it improves ("higher_better": a larger number, or ANO over
+    ČÁSTEČNĚ over NE, or more of what a prose criterion asks for; "lower_better"): taken from
+    the document's wording. Dates are None where the document gives none.
+    """
 
     indicator_id: str
     strategy_id: str
@@ -257,12 +283,14 @@ class Indicator:
     target_date: str | None = None
     observations: tuple[Observation, ...] = ()
     bands: tuple[Band, ...] = ()
+    direction: str = "higher_better"
 
     def __post_init__(self) -> None:
         what = f"indicator {self.indicator_id}"
         _require(self.indicator_id, "indicator id")
         _require(self.name, f"{what}: name")
         _one_of(self.kind, INDICATOR_KINDS, f"{what}: kind")
+        _one_of(self.direction, INDICATOR_DIRECTIONS, f"{what}: direction")
         if self.baseline_value is not None:
             check_value(self.kind, self.baseline_value, f"{what}: baseline")
         if self.target_value is not None:
@@ -285,7 +313,8 @@ class Evaluation:
 
     ``date`` and ``author_role`` are empty when the source document gives neither (an
     evaluation transcribed from an undated, unsigned document); otherwise ``date`` is a date
-    of the precision the source gives.
+    of the precision the source gives. ``source`` says where in the strategy's document the
+    evaluation stands (a section or page), empty for one entered in the app.
     """
 
     evaluation_id: str
@@ -295,6 +324,7 @@ class Evaluation:
     date: str
     author_role: str
     text: str
+    source: str = ""
 
     def __post_init__(self) -> None:
         what = f"evaluation {self.evaluation_id}"
@@ -302,6 +332,34 @@ class Evaluation:
         if self.date:
             check_date(self.date, f"{what}: date")
         _require(self.text, f"{what}: text")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One entry of a programme's timeline, as its document gives it.
+
+    ``kind`` is one of ``TIMELINE_KINDS``; ``when`` the document's wording of the time
+    ("04-05/2023", "průběžně", "2.11.2023"; empty where it gives none); ``start`` and ``end``
+    the partial ISO dates that wording reads as (empty where it names no date, never assumed).
+    """
+
+    strategy_id: str
+    kind: str
+    when: str
+    text: str
+    start: str = ""
+    end: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        what = f"timeline entry {self.text[:40]!r} of {self.strategy_id}"
+        _one_of(self.kind, TIMELINE_KINDS, f"{what}: kind")
+        _require(self.text, f"{what}: text")
+        for stamp, label in ((self.start, "start"), (self.end, "end")):
+            if stamp:
+                check_date(stamp, f"{what}: {label}")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"{what}: ends ({self.end}) before it starts ({self.start})")
 
 
 @dataclass(frozen=True)
@@ -346,6 +404,7 @@ class Strategy:
     indicators: tuple[Indicator, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
 
     def __post_init__(self) -> None:
         _require(self.strategy_id, "strategy id")
@@ -372,8 +431,12 @@ class Strategy:
                                  f"of {self.strategy_id}")
             check_numbering(parent.number, goal.number, f"goal {goal.goal_id}")
         _check_acyclic(goals)
+        for step in self.timeline:
+            if step.strategy_id != self.strategy_id:
+                raise ValueError(f"strategy {self.strategy_id}: holds a timeline entry of "
+                                 f"{step.strategy_id}")
         for measure in self.measures:
-            for goal_id in measure.goal_ids:
+            for goal_id in (*measure.goal_ids, *measure.related_goal_ids):
                 if goal_id not in goals:
                     raise ValueError(f"measure {measure.measure_id}: goal {goal_id!r} is not a "
                                      f"goal of {self.strategy_id}")
@@ -440,7 +503,7 @@ _COLLECTIONS = {"goal": ("goals", "goal_id"), "measure": ("measures", "measure_i
 #: Fields a change may not touch: identities, and nested items that have their own functions.
 _FIXED_FIELDS = frozenset({"goal_id", "measure_id", "indicator_id", "strategy_id", "links",
                            "observations", "bands", "goals", "measures", "indicators",
-                           "evaluations", "history"})
+                           "evaluations", "history", "timeline"})
 
 
 def _jsonable(value: object) -> object:

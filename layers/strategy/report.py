@@ -1,4 +1,8 @@
-"""The council report of an area (Czech): goal tree with measure statuses, indicators, hotspots.
+"""The council report of an area (Czech): goal tree with measure statuses, evaluations (date and
+source), funding and related goals, indicators (direction, baseline → latest with an arrow and
+a word), programme timelines, hotspots.
+
+A date a document does not give is written "v dokumentu neuvedeno", never assumed.
 
 :func:`report_html` renders a self-contained HTML page (Jinja2, auto-escaped);
 :func:`report_pdf` a PDF of text pages and a static map drawn with matplotlib's PDF backend
@@ -27,14 +31,26 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from layers.crs import METRIC_CRS
-from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M, AreaView
-from layers.strategy.model import Measure
+from layers.strategy.area import (
+    CHANGE_ARROWS,
+    HOTSPOT_CELL_M,
+    HOTSPOT_K,
+    PLACE_RADIUS_M,
+    AreaView,
+)
+from layers.strategy.model import Measure, Strategy
 
 STATUS_LABELS: Final = {"planned": "plánováno", "in_progress": "probíhá", "done": "splněno",
                         "suspended": "pozastaveno", "ended": "ukončeno"}
 STATUS_COLOURS: Final = {"planned": "#3182bd", "in_progress": "#e6550d", "done": "#31a354",
                          "suspended": "#756bb1", "ended": "#636363"}
-DIRECTION_LABELS: Final = {"better": "zlepšení", "worse": "zhoršení", "same": "beze změny"}
+CHANGE_LABELS: Final = {"better": "zlepšení", "worse": "zhoršení", "same": "beze změny",
+                        "not_comparable": "nelze srovnat"}
+DIRECTION_LABELS: Final = {"higher_better": "vyšší je lepší", "lower_better": "nižší je lepší"}
+TIMELINE_LABELS: Final = {"period": "období", "planned_step": "plánovaný krok",
+                          "phase": "fáze (realizováno)", "output": "výstup",
+                          "early_end": "předčasné ukončení"}
+UNDATED: Final = "v dokumentu neuvedeno"
 UNADDRESSED_COLOUR: Final = "#cb181d"
 ADDRESSED_COLOUR: Final = "#969696"
 PLACE_COLOUR: Final = "#3182bd"
@@ -53,27 +69,41 @@ table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 td, th { border: 1px solid #ccc; padding: 0.3em; vertical-align: top; text-align: left; }
 .status { color: #fff; padding: 0 0.4em; border-radius: 0.3em; font-size: 0.85em; }
 ul { margin: 0.2em 0; }
+.evaluation { font-size: 0.9em; color: #444; margin: 0.2em 0 0.4em 0; }
 </style></head><body>
 <h1>{{ title }}</h1>
 <p>{{ subtitle }}</p>
 {% for s in strategies %}
 <h2>{{ s.title }}</h2>
 <p>{{ s.issuer }}{% if s.period %}, {{ s.period }}{% endif %} ({{ s.source }})</p>
-<ul>{% for depth, number, text, measures in s.goals %}
-<li style="margin-left: {{ depth * 1.5 }}em"><strong>{{ number }}</strong> {{ text }}
-{% if measures %}<ul>{% for m in measures %}<li>{{ m.title }}
+{% macro measure(m) %}<li>{{ m.title }}
 <span class="status" style="background: {{ m.colour }}">{{ m.status }}</span>
-{% if m.note %}<br><small>{{ m.note }}</small>{% endif %}</li>{% endfor %}</ul>{% endif %}
+{% if m.note %}<br><small>{{ m.note }}</small>{% endif %}
+{% for line in m.details %}<br><small>{{ line }}</small>{% endfor %}
+{% for e in m.evaluations %}<p class="evaluation"><em>{{ e.head }}:</em>
+{{ e.text }}</p>{% endfor %}
+</li>{% endmacro %}
+<ul>{% for g in s.goals %}
+<li style="margin-left: {{ g.depth * 1.5 }}em"><strong>{{ g.number }}</strong> {{ g.text }}
+{% for e in g.evaluations %}<p class="evaluation"><em>{{ e.head }}:</em>
+{{ e.text }}</p>{% endfor %}
+{% if g.measures %}<ul>{% for m in g.measures %}{{ measure(m) }}{% endfor %}</ul>{% endif %}
 </li>{% endfor %}</ul>
-{% if s.loose %}<h3>Opatření bez cíle</h3><ul>{% for m in s.loose %}<li>{{ m.title }}
-<span class="status" style="background: {{ m.colour }}">{{ m.status }}</span></li>
+{% if s.loose %}<h3>Opatření bez cíle</h3><ul>{% for m in s.loose %}{{ measure(m) }}
 {% endfor %}</ul>{% endif %}
+{% for e in s.evaluations %}<p class="evaluation"><em>{{ e.head }}:</em>
+{{ e.text }}</p>{% endfor %}
+{% if s.timeline %}<h3>Časová osa</h3><table><tr><th>Kdy (podle dokumentu)</th><th>Druh</th>
+<th>Co</th></tr>{% for row in s.timeline %}<tr><td>{{ row.when }}</td><td>{{ row.kind }}</td>
+<td>{{ row.text }}{% if row.note %}<br><small>{{ row.note }}</small>{% endif %}</td></tr>
+{% endfor %}</table>{% endif %}
 {% endfor %}
 <h2>Ukazatele</h2>
-{% if indicators %}<table><tr><th>Cíl</th><th>Ukazatel</th><th>Výchozí stav</th>
-<th>Poslední stav</th><th>Změna</th></tr>
+{% if indicators %}<table><tr><th>Cíl</th><th>Ukazatel</th><th>Lepší je</th>
+<th>Výchozí stav</th><th>Poslední stav</th><th>Změna</th></tr>
 {% for row in indicators %}<tr><td>{{ row.goal }}</td><td>{{ row.name }}</td>
-<td>{{ row.baseline }}</td><td>{{ row.latest }}</td><td>{{ row.change }}</td></tr>
+<td>{{ row.direction }}</td><td>{{ row.baseline }}</td><td>{{ row.latest }}</td>
+<td>{{ row.change }}</td></tr>
 {% endfor %}</table>{% else %}<p>Žádné ukazatele.</p>{% endif %}
 <h2>Místa strachu a opatření</h2>
 <p>Buňky {{ cell_m }} m s alespoň {{ k }} schválenými odpověďmi. Buňka je řešena, když ji
@@ -96,24 +126,52 @@ def _title(town_name: str, locality_name: str | None) -> str:
     return f"Cíle, opatření a ukazatele: {area}"
 
 
-def _measure(measure: Measure) -> dict[str, str]:
+def _evaluations(strategy: Strategy, kind: str, target_id: str) -> list[dict[str, str]]:
+    """The evaluations of one goal, measure or the strategy: a head (date, author, source)
+    and the text."""
+    out = []
+    for e in strategy.evaluations:
+        if e.target_kind == kind and e.target_id == target_id:
+            source = f"{strategy.source}, {e.source}" if e.source else strategy.source
+            who = f", {e.author_role}" if e.author_role else ""
+            out.append({"head": f"Hodnocení ({e.date or UNDATED}{who}; {source})",
+                        "text": e.text})
+    return out
+
+
+def _measure(strategy: Strategy, measure: Measure) -> dict[str, object]:
+    numbers = {g.goal_id: g.number for g in strategy.goals}
+    details = []
+    if measure.time_frame:
+        details.append(f"Termín: {measure.time_frame}")
+    if measure.funding:
+        details.append("Financování: " + "; ".join(measure.funding))
+    if measure.related_goal_ids:
+        details.append("Vazba na cíle: " + ", ".join(numbers[g]
+                                                      for g in measure.related_goal_ids))
+    if measure.results:
+        details.append(f"Dokument uvádí jako splněné: {len(measure.results)} bodů")
     return {"title": f"{measure.number} {measure.title}".strip(),
             "status": STATUS_LABELS[measure.status], "colour": STATUS_COLOURS[measure.status],
-            "note": measure.status_note}
+            "note": measure.status_note, "details": details,
+            "evaluations": _evaluations(strategy, "measure", measure.measure_id)}
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _value(value: object, date: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
-    return f"{value} ({date})" if date else str(value)
+    return f"{value} ({UNDATED if _missing(date) or not date else date})"
 
 
-def _change(direction: object, difference: object) -> str:
-    if isinstance(direction, str):
-        return DIRECTION_LABELS[direction]
+def _change(change: str, difference: object) -> str:
+    text = f"{CHANGE_ARROWS[change]} {CHANGE_LABELS[change]}"
     if isinstance(difference, float) and not math.isnan(difference):
-        return f"{difference:+g}"
-    return "–"
+        return f"{text} ({difference:+g})"
+    return text
 
 
 def hectares(area_m2: float) -> str:
@@ -125,16 +183,23 @@ def _context(view: AreaView, town_name: str, locality_name: str | None) -> dict[
     strategies = []
     for item in view.strategies:
         s = item.strategy
-        goals = [(depth, node.goal.number, node.goal.text,
-                  [_measure(m) for m in node.measures])
+        goals = [{"depth": depth, "number": node.goal.number, "text": node.goal.text,
+                  "evaluations": _evaluations(s, "goal", node.goal.goal_id),
+                  "measures": [_measure(s, m) for m in node.measures]}
                  for root in item.roots for depth, node in root.walk()]
+        timeline = [{"when": t.when or UNDATED, "kind": TIMELINE_LABELS[t.kind],
+                     "text": t.text.replace("\n", "; "), "note": t.note}
+                    for t in s.timeline]
         strategies.append({"title": s.title, "issuer": s.issuer, "period": s.period,
                            "source": s.source, "goals": goals,
-                           "loose": [_measure(m) for m in item.loose_measures]})
+                           "loose": [_measure(s, m) for m in item.loose_measures],
+                           "evaluations": _evaluations(s, "strategy", s.strategy_id),
+                           "timeline": timeline})
     indicators = [{"goal": row.goal, "name": row.name,
+                   "direction": DIRECTION_LABELS[str(row.direction)],
                    "baseline": _value(row.baseline, row.baseline_date),
                    "latest": _value(row.latest, row.latest_date),
-                   "change": _change(row.direction, row.difference)}
+                   "change": _change(str(row.change), row.difference)}
                   for row in view.indicators.itertuples()]
     hotspots = [{"centre": f"{geom.centroid.y:.5f}, {geom.centroid.x:.5f}",
                  "count": int(count), "measures": measures}
@@ -172,18 +237,27 @@ def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
     for s in context["strategies"]:  # type: ignore[attr-defined]
         yield "", 8.5, "normal"
         yield from wrapped(s["title"], size=10.5, weight="bold")
-        for depth, number, text, measures in s["goals"]:
-            yield from wrapped(f"{number} {text}".strip(), indent=2 * depth,
-                               weight="bold" if number else "normal")
-            for m in measures:
-                yield from wrapped(f"• {m['title']} [{m['status']}]", indent=2 * depth + 4)
+        for g in s["goals"]:
+            depth = g["depth"]
+            yield from wrapped(f"{g['number']} {g['text']}".strip(), indent=2 * depth,
+                               weight="bold" if g["number"] else "normal")
+            for e in g["evaluations"]:
+                yield from wrapped(f"{e['head']}: {e['text']}", indent=2 * depth + 2)
+            for m in g["measures"]:
+                yield from _measure_lines(m, 2 * depth + 4)
         for m in s["loose"]:
-            yield from wrapped(f"• {m['title']} [{m['status']}]", indent=2)
+            yield from _measure_lines(m, 2)
+        for e in s["evaluations"]:
+            yield from wrapped(f"{e['head']}: {e['text']}", indent=2)
+        for row in s["timeline"]:
+            yield from wrapped(f"[{row['when']}] {row['kind']}: {row['text']}"
+                               + (f" – {row['note']}" if row["note"] else ""), indent=2)
     yield "", 8.5, "normal"
     yield "Ukazatele", 10.5, "bold"
     for row in context["indicators"]:  # type: ignore[attr-defined]
         yield from wrapped(f"{row['goal']} {row['name']}".strip(), weight="bold")
         yield from wrapped(f"výchozí: {row['baseline']}", indent=4)
+        yield from wrapped(f"lepší je: {row['direction']}", indent=4)
         yield from wrapped(f"poslední: {row['latest']}; změna: {row['change']}", indent=4)
     yield "", 8.5, "normal"
     yield "Místa strachu", 10.5, "bold"
@@ -195,6 +269,14 @@ def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
         yield "Zakreslené plochy opatření", 10.5, "bold"
     for row in context["areas"]:  # type: ignore[attr-defined]
         yield from wrapped(f"{row['size']} u {row['inside']}: {row['measures']}", indent=2)
+
+
+def _measure_lines(m: dict[str, object], indent: int) -> Iterator[tuple[str, float, str]]:
+    """A measure of the PDF's text pages: title and status, details, evaluations."""
+    for text in (f"• {m['title']} [{m['status']}]", *m["details"],  # type: ignore[misc]
+                 *(f"{e['head']}: {e['text']}" for e in m["evaluations"])):  # type: ignore[attr-defined]
+        for line in textwrap.wrap(str(text), _WRAP - indent) or [""]:
+            yield " " * indent + line, 8.5, "normal"
 
 
 def _map_page(view: AreaView, title: str) -> Figure:

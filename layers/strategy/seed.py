@@ -14,14 +14,22 @@ File format (keys are ids local to the file; the loader prefixes them with the s
 - ``[[measures]]``: ``title`` and the optional fields of :class:`Measure`; ``goals`` lists goal
   keys; ``links`` is a list of ``{kind, target, wkt?, note?}``; ``key`` defaults to ``number``;
   ``activities`` lists what the document plans, ``results`` what it reports as done (both
-  lists of the document's points); ``status`` defaults to "planned" when the document gives
-  none.
-- ``[[indicators]]``: ``name``, ``kind`` and optional ``unit``, ``criterion``, ``goal`` (a key),
-  ``baseline``/``target`` (``{value, note?, date?}``), ``observations`` (``[{date, value,
-  note?}]``) and ``bands`` (``[{low, high, label, description?, municipalities?}]``).
+  lists of the document's points); ``funding`` the sources the document names for it;
+  ``related_goals`` goal keys the measure only relates to ("Vazba na cíle"); ``status``
+  defaults to "planned" when the document gives none.
+- ``[[indicators]]``: ``name``, ``kind``, ``direction`` (required: "higher_better" or
+  "lower_better", from the document's wording) and optional ``unit``, ``criterion``, ``goal``
+  (a key), ``baseline``/``target`` (``{value, note?, date?}``), ``observations`` (``[{date?,
+  value, note?, change?}]``; ``date`` left out where the document dates nothing, ``change`` the
+  move from the baseline a prose indicator's wording states) and ``bands`` (``[{low, high,
+  label, description?, municipalities?}]``).
 - ``[[evaluations]]``: ``target`` ("strategy" or "goal:KEY", "measure:KEY", "indicator:KEY"),
-  ``date``, ``author_role``, ``text``; ``date`` and ``author_role`` may be empty or left out
-  when the document gives neither (never an assumed date).
+  ``date``, ``author_role``, ``text``, ``source`` (section or page); ``date`` and
+  ``author_role`` may be empty or left out when the document gives neither (never an assumed
+  date).
+- ``[[timeline]]``: ``kind`` (period, planned_step, phase, output, early_end), ``when`` (the
+  document's wording), ``text``, optional ``start``/``end`` (ISO, only what the wording says)
+  and ``note``.
 - ``[[history]]``: ``entity`` (as ``target`` above), ``at``, ``who_role``, ``change``.
 """
 
@@ -42,12 +50,13 @@ from layers.strategy.model import (
     Measure,
     Observation,
     Strategy,
+    TimelineEntry,
 )
 
 SEEDED_DIR: Final = Path(__file__).resolve().parents[2] / "geodata" / "strategies"
 
 _LIST_FIELDS: Final = ("owners", "partners", "target_groups", "activities", "benefits",
-                       "obstacles", "conditions", "related_documents", "results")
+                       "obstacles", "conditions", "related_documents", "results", "funding")
 _TEXT_FIELDS: Final = ("text", "number", "time_frame", "status", "status_note", "budget_note")
 
 
@@ -110,6 +119,7 @@ def _strategy(data: dict[str, Any]) -> Strategy:
         fields.update({name: tuple(row[name]) for name in _LIST_FIELDS if name in row})
         measures.append(Measure(
             mid, sid, row["title"], goal_ids=tuple(goal_ref(g) for g in row.get("goals", [])),
+            related_goal_ids=tuple(goal_ref(g) for g in row.get("related_goals", [])),
             budget_czk=row.get("budget_czk"), links=links, **fields))
 
     indicators = []
@@ -122,10 +132,12 @@ def _strategy(data: dict[str, Any]) -> Strategy:
             goal_ref(row["goal"]) if "goal" in row else None,
             baseline.get("value"), baseline.get("note", ""), baseline.get("date"),
             target.get("value"), target.get("date"),
-            tuple(Observation(iid, o["date"], str(o["value"]), o.get("note", ""))
+            tuple(Observation(iid, o.get("date", ""), str(o["value"]), o.get("note", ""),
+                              o.get("change", ""))
                   for o in row.get("observations", [])),
             tuple(Band(b["low"], b["high"], b["label"], b.get("description", ""),
-                       b.get("municipalities")) for b in row.get("bands", []))))
+                       b.get("municipalities")) for b in row.get("bands", [])),
+            row["direction"]))
 
     def entity(spec: str) -> tuple[str, str]:
         if spec == "strategy":
@@ -134,13 +146,18 @@ def _strategy(data: dict[str, Any]) -> Strategy:
         return kind, goal_ref(key) if kind == "goal" else ref(kind, key)
 
     evaluations = [Evaluation(ref("evaluation", f"{position:02d}"), sid, *entity(row["target"]),
-                              row.get("date", ""), row.get("author_role", ""), row["text"])
+                              row.get("date", ""), row.get("author_role", ""), row["text"],
+                              row.get("source", ""))
                    for position, row in enumerate(data.get("evaluations", []), start=1)]
+    timeline = [TimelineEntry(sid, row["kind"], row.get("when", ""), row["text"],
+                              row.get("start", ""), row.get("end", ""), row.get("note", ""))
+                for row in data.get("timeline", [])]
     history = [HistoryEntry(*entity(row["entity"]), row["at"], row["who_role"], row["change"])
                for row in data.get("history", [])]
     return Strategy(sid, head["title"], head["issuer"], head.get("period", ""), head["source"],
                     head.get("town_id"), head.get("region_code"), tuple(goals),
-                    tuple(measures), tuple(indicators), tuple(evaluations), tuple(history))
+                    tuple(measures), tuple(indicators), tuple(evaluations), tuple(history),
+                    tuple(timeline))
 
 
 def seeded_sources(strategies: list[Strategy]) -> list[dict[str, str]]:

@@ -5,9 +5,11 @@
 EPSG:4326 in ``measure_links.wkt``); :func:`load_strategies` reads them back into equal
 :class:`~layers.strategy.model.Strategy` objects. List fields are JSON arrays in text columns,
 history changes JSON objects; ``position`` columns keep the document order, so no backend has
-to preserve row order. A ``measures`` table written before its ``results`` column existed reads
-back with empty results. Tables carrying ``town_id`` (the strategy's town, empty for a region's
-document) can be read per town.
+to preserve row order. A store written before a later column or table existed reads it back
+empty: ``results``, ``funding`` and ``related_goal_ids`` of measures, an evaluation's
+``source``, an observation's ``assessed_change``, the ``strategy_timeline`` table; an
+indicator's missing ``direction`` reads as the model's default ("higher_better"). Tables
+carrying ``town_id`` (the strategy's town, empty for a region's document) can be read per town.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from layers.schema import STRATEGY_LAYERS
+from layers.schema import LATER_STRATEGY_LAYERS, STRATEGY_LAYERS
 from layers.store import Store, StoreError
 from layers.strategy.model import (
     Band,
@@ -32,12 +34,14 @@ from layers.strategy.model import (
     Measure,
     Observation,
     Strategy,
+    TimelineEntry,
 )
 
 #: Numeric columns that may be empty: typed as floats so an all-empty column stays numeric.
 _NUMERIC = ("budget_czk", "low", "high", "municipalities")
 _LIST_FIELDS = ("goal_ids", "owners", "partners", "target_groups", "activities", "benefits",
-                "obstacles", "conditions", "related_documents", "results")
+                "obstacles", "conditions", "related_documents", "results", "funding",
+                "related_goal_ids")
 
 
 def strategy_frames(strategies: Iterable[Strategy]) -> dict[str, pd.DataFrame]:
@@ -74,11 +78,11 @@ def strategy_frames(strategies: Iterable[Strategy]) -> dict[str, pd.DataFrame]:
                 "name": i.name, "kind": i.kind, "unit": i.unit,
                 "baseline_value": i.baseline_value, "baseline_note": i.baseline_note,
                 "baseline_date": i.baseline_date, "target_value": i.target_value,
-                "target_date": i.target_date})
+                "target_date": i.target_date, "direction": i.direction})
             for obs_position, o in enumerate(i.observations):
                 rows["observations"].append({
                     "indicator_id": i.indicator_id, "position": obs_position, "date": o.date,
-                    "value": o.value, "note": o.note})
+                    "value": o.value, "note": o.note, "assessed_change": o.assessed_change})
             for band_position, b in enumerate(i.bands):
                 rows["indicator_bands"].append({
                     "indicator_id": i.indicator_id, "position": band_position, "low": b.low,
@@ -88,7 +92,13 @@ def strategy_frames(strategies: Iterable[Strategy]) -> dict[str, pd.DataFrame]:
             rows["evaluations"].append({
                 "evaluation_id": e.evaluation_id, "strategy_id": s.strategy_id,
                 "position": position, "target_kind": e.target_kind, "target_id": e.target_id,
-                "date": e.date, "author_role": e.author_role, "text": e.text})
+                "date": e.date, "author_role": e.author_role, "text": e.text,
+                "source": e.source})
+        for position, entry in enumerate(s.timeline):
+            rows["strategy_timeline"].append({
+                "strategy_id": s.strategy_id, "position": position, "kind": entry.kind,
+                "when": entry.when, "start": entry.start, "end": entry.end, "text": entry.text,
+                "note": entry.note})
         for position, h in enumerate(s.history):
             rows["history"].append({
                 "strategy_id": s.strategy_id, "position": position, "entity": h.entity,
@@ -144,6 +154,8 @@ def frames_to_strategies(frames: Mapping[str, pd.DataFrame]) -> list[Strategy]:
     bands = _records(frames["indicator_bands"], "indicator_id")
     evaluations = _records(frames["evaluations"], "strategy_id")
     history = _records(frames["history"], "strategy_id")
+    timeline = _records(frames["strategy_timeline"], "strategy_id") \
+        if "strategy_timeline" in frames else {}
     out = []
     for row in frames["strategies"].to_dict("records"):
         sid = str(row["strategy_id"])
@@ -159,12 +171,17 @@ def frames_to_strategies(frames: Mapping[str, pd.DataFrame]) -> list[Strategy]:
                              for i in indicators[sid]),
             evaluations=tuple(Evaluation(str(e["evaluation_id"]), sid, _text(e["target_kind"]),
                                          _text(e["target_id"]), _text(e["date"]),
-                                         _text(e["author_role"]), _text(e["text"]))
+                                         _text(e["author_role"]), _text(e["text"]),
+                                         _text(e.get("source")))
                               for e in evaluations[sid]),
             history=tuple(HistoryEntry(_text(h["entity"]), _text(h["entity_id"]),
                                        _text(h["at"]), _text(h["who_role"]),
                                        json.loads(_text(h["change"]) or "{}"))
-                          for h in history[sid])))
+                          for h in history[sid]),
+            timeline=tuple(TimelineEntry(sid, _text(t["kind"]), _text(t["when"]),
+                                         _text(t["text"]), _text(t["start"]), _text(t["end"]),
+                                         _text(t["note"]))
+                           for t in timeline.get(sid, []))))
     return out
 
 
@@ -189,10 +206,12 @@ def _indicator(row: dict[str, Any], observations: list[dict[str, Any]],
         _text(row["unit"]), _text(row["criterion"]), _opt(row["goal_id"]),
         _opt(row["baseline_value"]), _text(row["baseline_note"]), _opt(row["baseline_date"]),
         _opt(row["target_value"]), _opt(row["target_date"]),
-        tuple(Observation(iid, _text(o["date"]), _text(o["value"]), _text(o["note"]))
+        tuple(Observation(iid, _text(o["date"]), _text(o["value"]), _text(o["note"]),
+                          _text(o.get("assessed_change")))
               for o in observations),
         tuple(Band(float(b["low"]), float(b["high"]), _text(b["label"]),
-                   _text(b["description"]), _count(b["municipalities"])) for b in bands))
+                   _text(b["description"]), _count(b["municipalities"])) for b in bands),
+        _text(row.get("direction")) or "higher_better")
 
 
 def load_strategies(store: Store) -> list[Strategy]:
@@ -204,8 +223,10 @@ def load_strategies(store: Store) -> list[Strategy]:
     names = set(store.layer_names())
     if "strategies" not in names:
         return []
-    missing = [spec.name for spec in STRATEGY_LAYERS if spec.name not in names]
+    missing = [spec.name for spec in STRATEGY_LAYERS
+               if spec.name not in names and spec not in LATER_STRATEGY_LAYERS]
     if missing:
         raise StoreError("store.no_strategy_tables", location=store.location,
                          layers=", ".join(missing))
-    return frames_to_strategies({spec.name: store.read(spec) for spec in STRATEGY_LAYERS})
+    return frames_to_strategies({spec.name: store.read(spec) for spec in STRATEGY_LAYERS
+                                 if spec.name in names})

@@ -25,10 +25,11 @@ from scripts.commands import (
     retention,
     services,
     session_map,
+    strategy,
     user,
 )
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
     backup, patrol, accessibility, batches, first_admin, retention,
-    moderate, services)
+    moderate, services, strategy)

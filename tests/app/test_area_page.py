@@ -71,8 +71,10 @@ def test_kraslice_shows_the_ended_programme(page: AppTest) -> None:
     text = _markdown(at)
     assert ":gray[**ukončeno**]" in text
     assert "probíhá" not in text
-    unaddressed = at.dataframe[1].value
+    # the tables: indicators, the programme timeline, then the unaddressed hotspot cells
+    unaddressed = at.dataframe[2].value
     assert len(unaddressed) > 0 and (unaddressed["Odpovědí"] >= 5).all()
+    assert any(w.value.startswith("Program skončil předčasně 2.11.2023") for w in at.warning)
 
 
 @pytest.fixture

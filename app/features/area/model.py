@@ -4,6 +4,7 @@ choose from, and the indicator, hotspot and history tables in the user's languag
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,7 +12,8 @@ import pandas as pd
 from app.ui.i18n import label, labels, translate
 from layers.schema import PIN_CATEGORIES
 from layers.strategy.area import AreaView
-from layers.strategy.model import Measure
+from layers.strategy.model import Measure, Strategy
+from layers.strategy.search import Hit
 
 
 @dataclass(frozen=True)
@@ -47,24 +49,103 @@ def choices(view: AreaView) -> Choices:
     return Choices(goal_labels, goal_strategy, measures)
 
 
-def indicator_table(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Each indicator with its goal, baseline and latest value and how it changed (the
-    direction's label, else the signed difference, else an en dash)."""
-    changes = [label("area.change", d, lang) if isinstance(d, str)
-               else (f"{diff:+g}" if pd.notna(diff) else "–")
-               for d, diff in zip(indicators["direction"], indicators["difference"],
-                                  strict=True)]
+def dated(value: object, lang: str) -> str:
+    """A date as the document gives it, or "not dated in the document" where it gives none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return translate("area.undated", lang)
+    return str(value)
 
+
+def change_text(change: str, arrow: str, difference: float, lang: str) -> str:
+    """An indicator's change as its arrow and word, with the signed difference of numbers
+    ("↘ zhoršení", "↗ improved (−2.5)")."""
+    text = f"{arrow} {label('area.change', change, lang)}"
+    return f"{text} ({difference:+g})" if pd.notna(difference) else text
+
+
+def indicator_table(indicators: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Each indicator with its goal, which way it improves, baseline → latest value with their
+    dates (or "not dated in the document"), and the change as an arrow and a word."""
     def col(key: str) -> str:
         return translate(f"area.col.{key}", lang)
 
     return pd.DataFrame({
         col("goal"): indicators["goal"], col("name"): indicators["name"],
+        col("direction"): [label("area.direction", d, lang) for d in indicators["direction"]],
         col("baseline"): indicators["baseline"],
-        col("baseline_date"): indicators["baseline_date"],
+        col("baseline_date"): [dated(d, lang) for d in indicators["baseline_date"]],
         col("latest"): indicators["latest"],
-        col("latest_date"): indicators["latest_date"],
-        col("change"): changes})
+        col("latest_date"): [dated(d, lang) for d in indicators["latest_date"]],
+        col("change"): [change_text(c, a, d, lang) for c, a, d in zip(
+            indicators["change"], indicators["arrow"], indicators["difference"],
+            strict=True)]})
+
+
+def timeline_table(strategies: Sequence[Strategy], lang: str) -> pd.DataFrame:
+    """The timeline entries of ``strategies`` in document order, then the measures the
+    documents give a time frame: document, kind, when (the document's wording or "not dated
+    in the document"), what, note. Empty when no document gives a timeline."""
+    def col(key: str) -> str:
+        return translate(f"area.col.{key}", lang)
+
+    rows = []
+    for strategy in strategies:
+        rows += [{col("strategy"): strategy.title,
+                  col("kind"): label("area.timeline.kind", entry.kind, lang),
+                  col("when_doc"): entry.when or translate("area.undated", lang),
+                  col("text"): entry.text.replace("\n", "; "), col("note"): entry.note}
+                 for entry in strategy.timeline]
+        rows += [{col("strategy"): strategy.title,
+                  col("kind"): label("area.timeline.kind", "output", lang),
+                  col("when_doc"): measure.time_frame,
+                  col("text"): f"{measure.number} {measure.title}".strip(),
+                  col("note"): label("area.status", measure.status, lang)}
+                 for measure in strategy.measures if measure.time_frame]
+    return pd.DataFrame(rows)
+
+
+def _period_start(stamp: str) -> pd.Timestamp:
+    return pd.Timestamp(stamp if len(stamp) > 4 else f"{stamp}-01")
+
+
+def _period_end(stamp: str) -> pd.Timestamp:
+    """The last day a partial date covers ("2023-09" → 2023-09-30, "2016" → 2016-12-31)."""
+    if len(stamp) == 4:
+        return pd.Timestamp(f"{stamp}-12-31")
+    if len(stamp) == 7:
+        return pd.Timestamp(f"{stamp}-01") + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(stamp)
+
+
+def timeline_chart_frame(strategies: Sequence[Strategy], lang: str) -> pd.DataFrame:
+    """The dated timeline entries as bars: document, row label, kind (translated), start and
+    end (a partial date covers its whole month or year; an entry with only a start is a
+    point). Entries the documents do not date are left out (the table lists them)."""
+    rows = []
+    for strategy in strategies:
+        for entry in strategy.timeline:
+            if not entry.start:
+                continue
+            rows.append({
+                "document": shorten(strategy.title, 60),
+                "entry": shorten(f"{entry.when}: {entry.text.splitlines()[0]}", 70),
+                "kind": label("area.timeline.kind", entry.kind, lang),
+                "start": _period_start(entry.start),
+                "end": _period_end(entry.end) if entry.end else _period_start(entry.start)})
+    return pd.DataFrame(rows, columns=["document", "entry", "kind", "start", "end"])
+
+
+def search_table(hits: Sequence[Hit], lang: str) -> pd.DataFrame:
+    """Search hits: document, kind, number, title and the matching text (shortened)."""
+    def col(key: str) -> str:
+        return translate(f"area.col.{key}", lang)
+
+    return pd.DataFrame({
+        col("strategy"): [hit.strategy_title for hit in hits],
+        col("kind"): [label("area.hit", hit.kind, lang) for hit in hits],
+        col("goal"): [hit.number for hit in hits],
+        col("what"): [shorten(hit.title, 90) for hit in hits],
+        col("text"): [shorten(hit.text, 300) for hit in hits]})
 
 
 def unaddressed_table(unaddressed: pd.DataFrame, lang: str) -> pd.DataFrame:

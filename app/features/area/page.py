@@ -20,6 +20,10 @@ last one acted on is kept in the session and only a different one counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+
+import altair as alt
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -35,13 +39,16 @@ from app.features.area.forms import (
     saved,
     status_form,
 )
-from app.features.area.goals import PICKED_KEY, area, goal_tree
+from app.features.area.goals import PICKED_KEY, area, goal_tree, region
 from app.features.area.map import build_area_map, locality_at
 from app.features.area.model import (
     Choices,
     choices,
     history_table,
     indicator_table,
+    search_table,
+    timeline_chart_frame,
+    timeline_table,
     unaddressed_table,
 )
 from app.ui import cache
@@ -56,10 +63,18 @@ from layers.access.principal import Principal
 from layers.access.roles import EDIT_STRATEGY
 from layers.schema import MEASURE_STATUSES
 from layers.store import Store
-from layers.strategy.area import HOTSPOT_CELL_M, HOTSPOT_K, PLACE_RADIUS_M, AreaView
+from layers.strategy.area import (
+    HOTSPOT_CELL_M,
+    HOTSPOT_K,
+    PLACE_RADIUS_M,
+    AreaView,
+    StrategyArea,
+)
+from layers.strategy.area import indicator_table as indicator_frame
 from layers.strategy.editing import add_measure, point_link, polygon_link
 from layers.strategy.model import Link
 from layers.strategy.report import report_html, report_pdf
+from layers.strategy.search import search
 
 MAP_HEIGHT = 520
 
@@ -82,6 +97,8 @@ LAST_DRAWING_KEY = "area_last_drawing"
 POINT_KEY = "area_point"
 DRAWN_KEY = "area_drawn"
 NOTICE_KEY = "area_notice"
+#: The area choice that stands for the town's whole region (``towns.kod_kraj``).
+REGION_CHOICE = "__region__"
 
 
 def render() -> None:
@@ -98,11 +115,17 @@ def render() -> None:
     if PICKED_KEY in st.session_state:
         # a widget's value may only be set before it is drawn: the map's pick waits for this run
         st.session_state[locality_key] = st.session_state.pop(PICKED_KEY)
-    locality = st.selectbox(t("area.locality"), ["", *names], key=locality_key,
-                            format_func=lambda code: names.get(code, t("area.whole_town")))
+    region_name = str(town.town["kraj"])
+    labels = {"": t("area.whole_town"), REGION_CHOICE: t("area.region", region=region_name),
+              **names}
+    locality = st.selectbox(t("area.locality"), ["", *names, REGION_CHOICE], key=locality_key,
+                            format_func=labels.__getitem__)
+    store = cache.store()
+    if locality == REGION_CHOICE:
+        _region(store, str(town.town["kod_kraj"]), region_name, lang)
+        return
     locality_id = locality or None
     locality_name = names.get(locality) if locality_id else None
-    store = cache.store()
     view = area(*cache_key(store, "area", town_id), town_id, locality_id)
 
     title = f"{town_name} – {locality_name}" if locality_name else town_name
@@ -113,16 +136,16 @@ def render() -> None:
         st.success(st.session_state.pop(SAVED_KEY))
     form_id = f"{town_id}-{st.session_state.get(FORMS_KEY, 0)}"
 
+    # the reports are made when downloaded, not on every run (the PDF takes seconds)
     html_column, pdf_column = st.columns(2)
+    key = cache_key(store, "area", town_id)
     html_column.download_button(
         t("area.download.html"),
-        report(*cache_key(store, "area", town_id), town_id, locality_id, "html", town_name,
-               locality_name),
+        partial(report, *key, town_id, locality_id, "html", town_name, locality_name),
         file_name=f"zprava-{town_id}-{locality or 'mesto'}.html", mime="text/html")
     pdf_column.download_button(
         t("area.download.pdf"),
-        report(*cache_key(store, "area", town_id), town_id, locality_id, "pdf", town_name,
-               locality_name),
+        partial(report, *key, town_id, locality_id, "pdf", town_name, locality_name),
         file_name=f"zprava-{town_id}-{locality or 'mesto'}.pdf", mime="application/pdf")
 
     area_link = _map(view, town, locality, lang)
@@ -133,7 +156,7 @@ def render() -> None:
     st.header(t("area.goals"))
     if not view.strategies:
         st.info(t("area.no_strategy"))
-    goal_tree(view, lang)
+    goal_tree(view.strategies, lang)
     if view.strategies:
         goal_forms(store, principal, view.strategies, form_id)
 
@@ -147,6 +170,9 @@ def render() -> None:
     else:
         st.dataframe(indicator_table(view.indicators, lang), hide_index=True, width="stretch")
         observation_form(store, principal, view.indicators, form_id)
+
+    _timeline(view.strategies, lang)
+    _search(view.strategies, lang)
 
     st.header(t("area.hotspots"))
     st.caption(t("area.hotspots.note", cell=f"{HOTSPOT_CELL_M:.0f}", k=HOTSPOT_K,
@@ -163,6 +189,64 @@ def render() -> None:
         st.info(t("area.history.none"))
     else:
         st.dataframe(history, hide_index=True, width="stretch")
+
+
+def _region(store: Store, region_code: str, region_name: str, lang: str) -> None:
+    """The region's strategies and its towns' documents: goals, measures, evaluations,
+    indicators, timeline and search (no map, hotspots or forms: those are a town's)."""
+    items = region(*cache_key(store, "area"), region_code)
+    st.title(t("area.title", area=region_name))
+    st.caption(t("area.region.intro"))
+    st.header(t("area.goals"))
+    if not items:
+        st.info(t("area.no_strategy"))
+    goal_tree(items, lang)
+    st.header(t("area.indicators"))
+    indicators = indicator_frame([item.strategy for item in items])
+    if indicators.empty:
+        st.info(t("area.no_indicators"))
+    else:
+        st.dataframe(indicator_table(indicators, lang), hide_index=True, width="stretch")
+    _timeline(items, lang)
+    _search(items, lang)
+
+
+def _timeline(items: Sequence[StrategyArea], lang: str) -> None:
+    """Each programme's period, planned steps, phases and outputs as the documents date them,
+    and an early end with its reason."""
+    st.header(t("area.timeline"))
+    strategies = [item.strategy for item in items]
+    for strategy in strategies:
+        for entry in strategy.timeline:
+            if entry.kind == "early_end":
+                st.warning(t("area.timeline.early_end", when=entry.when, text=entry.text)
+                           + (f"\n\n{entry.note}" if entry.note else ""))
+    bars = timeline_chart_frame(strategies, lang)
+    if not bars.empty:
+        chart = alt.Chart(bars).mark_bar(size=12).encode(
+            x=alt.X("start:T", title=None), x2="end:T",
+            y=alt.Y("entry:N", sort=None, title=None),
+            color=alt.Color("kind:N", title=t("area.col.kind")),
+            tooltip=["document:N", "entry:N", "kind:N", "start:T", "end:T"])
+        st.altair_chart(chart, use_container_width=True)
+    table = timeline_table(strategies, lang)
+    if table.empty:
+        st.info(t("area.timeline.none"))
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def _search(items: Sequence[StrategyArea], lang: str) -> None:
+    """A search box over the area's strategies and its hits."""
+    query = st.text_input(t("area.search"), key="area_search")
+    if not query.strip():
+        return
+    hits = search([item.strategy for item in items], query)
+    if not hits:
+        st.info(t("area.search.none"))
+        return
+    st.caption(t("area.search.count", count=len(hits)))
+    st.dataframe(search_table(hits, lang), hide_index=True, width="stretch")
 
 
 def _map(view: AreaView, town: TownData, locality: str, lang: str) -> Link | None:

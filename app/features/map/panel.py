@@ -132,7 +132,7 @@ def _goals(data: TownData, ref: AreaRef, lang: str, store: Store) -> None:
     if locality_id is None:
         st.caption(t("area.panel.town_wide"))
     view = area(*cache_key(store, "area", data.town_id), data.town_id, locality_id)
-    if not goal_tree(view, lang, only_answered=True):
+    if not goal_tree(view.strategies, lang, only_answered=True):
         st.info(t("area.panel.none"))
     else:
         st.markdown(f"##### {t('area.panel.answered')}")

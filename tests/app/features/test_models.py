@@ -14,7 +14,10 @@ from app.features.area.model import (
     choices,
     history_table,
     indicator_table,
+    search_table,
     shorten,
+    timeline_chart_frame,
+    timeline_table,
     unaddressed_table,
 )
 from app.features.data.model import drawn_locality_geojson, problems_table, sources_table
@@ -34,6 +37,7 @@ from layers.patrol.ranking import RankingRequest
 from layers.schema import AUDIT_ASPECTS
 from layers.store import Store
 from layers.strategy.area import load_area
+from layers.strategy.search import search
 from layers.urban.accessibility import SERVICE_GROUPS
 
 TOWN = "litvinov"
@@ -83,6 +87,32 @@ def test_area_choices_and_tables(demo_store: Store) -> None:
         table = unaddressed_table(view.unaddressed, "cs")
         assert table.iloc[:, 1].tolist() == view.unaddressed["count"].tolist()
     assert shorten("x" * 100) == "x" * 89 + "…" and shorten("short") == "short"
+
+
+def test_area_documents_in_both_languages(demo_store: Store) -> None:
+    """Direction words, undated dates, arrows and words of change; the timeline as a table
+    and as bars (a partial date covers its month); search hits."""
+    view = load_area(demo_store, TOWN, None)
+    for lang, undated, worse, better in (("cs", "v dokumentu neuvedeno", "↘ zhoršení",
+                                          "vyšší je lepší"),
+                                         ("en", "not dated in the document", "↘ worsened",
+                                          "higher is better")):
+        table = indicator_table(view.indicators, lang)
+        changes = table[translate("area.col.change", lang)].tolist()
+        assert changes.count(worse) == 2
+        assert set(table[translate("area.col.baseline_date", lang)]) == {undated}
+        assert better in set(table[translate("area.col.direction", lang)])
+    strategies = [item.strategy for item in view.strategies]
+    rows = timeline_table(strategies, "cs")
+    assert len(rows) == 11 + 1  # Litvínov's entries, the region's period
+    bars = timeline_chart_frame(strategies, "en")
+    first = bars[bars["entry"].str.startswith("04-05/2023")].iloc[0]
+    assert (first["start"], first["end"]) == (pd.Timestamp("2023-04-01"),
+                                              pd.Timestamp("2023-05-31"))
+    # two "průběžně" steps and one undated phase are no bars; the region's period is one
+    assert len(bars) == 11 - 3 + 1
+    hits = search_table(search(strategies, "výslechových místností"), "cs")
+    assert len(hits) > 0 and set(hits[translate("area.col.kind", "cs")]) >= {"opatření"}
 
 
 def test_hotspot_metrics_localities_and_explanation(demo_store: Store) -> None:

@@ -176,16 +176,27 @@ def test_indicator_change_arithmetic() -> None:
     assert indicator_change("ano_castecne_ne", "NE", "ČÁSTEČNĚ") == Change("better")
     assert indicator_change("ano_castecne_ne", "ANO", "ČÁSTEČNĚ") == Change("worse")
     assert indicator_change("ano_castecne_ne", "ČÁSTEČNĚ", "ČÁSTEČNĚ") == Change("same")
-    assert indicator_change("numeric", "10", "7.5") == Change(difference=-2.5)
+    # a number is judged by the indicator's direction (higher is better unless it says lower)
+    assert indicator_change("numeric", "10", "7.5") == Change("worse", difference=-2.5)
+    assert indicator_change("numeric", "10", "7.5", "lower_better") == Change(
+        "better", difference=-2.5)
+    assert indicator_change("numeric", "4", "4", "lower_better") == Change("same", 0.0)
+    assert indicator_change("ano_castecne_ne", "NE", "ANO", "lower_better") == Change("worse")
     assert indicator_change("numeric", "3", None) == Change()
+    assert Change().word == "not_comparable"
+    # prose compares only by what the document's wording states
     assert indicator_change("text", "a", "b") == Change()
+    assert indicator_change("text", "a", "b", assessed="worse") == Change("worse")
     with pytest.raises(ValueError, match="MOŽNÁ"):
         indicator_change("ano_castecne_ne", "NE", "MOŽNÁ")
 
 
 def test_indicator_table_takes_the_latest_observation_by_date() -> None:
     rows = {row["indicator_id"]: row for row in indicator_table([_strategy()]).to_dict("records")}
-    assert [rows["i1"][c] for c in ("goal", "latest", "latest_date", "direction")] == [
-        "1.1", "ANO", "2024-06", "better"]
+    assert [rows["i1"][c] for c in ("goal", "latest", "latest_date", "change", "arrow")] == [
+        "1.1", "ANO", "2024-06", "better", "↗"]
+    assert rows["i1"]["direction"] == "higher_better"
     assert rows["i2"]["difference"] == pytest.approx(-2.5)
+    assert rows["i2"]["change"] == "worse"
     assert pd.isna(rows["i3"]["latest"]) and pd.isna(rows["i3"]["difference"])
+    assert rows["i3"]["change"] == "not_comparable"

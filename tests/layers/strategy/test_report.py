@@ -53,8 +53,12 @@ def test_report_html_lists_indicators_goals_and_statuses(demo_store: Store) -> N
 
 def test_kraslice_report_shows_the_ended_programme(demo_store: Store) -> None:
     page = report_html(load_area(demo_store, "kraslice"), "Kraslice")
-    assert "ukončeno" in page
-    assert "plánováno" not in page
+    # the town's own document comes first; the region's (with measures of its own) follows
+    own, region = page.split("<h2>")[1:3]
+    assert "ukončeno" in own
+    assert "plánováno" not in own
+    assert region.startswith("Strategie sociálního začleňování Karlovarského kraje")
+    assert "Předčasné ukončení".lower() in own and "2.11.2023" in own
 
 
 def test_hectares_are_written_the_czech_way() -> None:
@@ -84,3 +88,18 @@ def test_a_drawn_area_is_on_the_map_and_listed_with_its_size(demo_store_path: Pa
     text = _pdf_text(pdf, tmp_path)
     assert "4,00 ha u " in text and "Úklid vnitrobloku" in text
     assert "zakreslená plocha opatření" in text  # the legend entry of the map page
+
+
+def test_report_carries_the_documents_whole(demo_store: Store) -> None:
+    """The region's strategy with its evaluations (undated, sourced), funding, indicator
+    directions and changes, and the timeline, as the Area page shows them."""
+    page = html.unescape(report_html(load_area(demo_store, "litvinov"), "Litvínov"))
+    assert "Strategie prevence kriminality na území Ústeckého kraje na období 2012 2016" in page
+    assert ("Hodnocení (v dokumentu neuvedeno; seed 004_fdc9165d753a6d4c.txt, "
+            "Hodnocení cíle 1, str. 5–6)") in page
+    assert "Financování: Programu Prevence kriminality MV" in page
+    assert page.count("↘ zhoršení") == 2
+    assert "vyšší je lepší" in page
+    assert "Časová osa" in page and "04-05/2023" in page
+    assert "(2023-07)" not in page and "(2024-06)" not in page  # no assumed dates
+    assert "(v dokumentu neuvedeno)" in page

@@ -66,8 +66,10 @@ def test_karlovy_vary_measure_c213(seeded: dict[str, Strategy]) -> None:
                   "related_documents"):
         assert len(getattr(measure, field)) == expected[field], field
     assert len(measure.owners) + len(measure.partners) == expected["actors"]
-    numbers = [strategy.goal(g).number for g in measure.goal_ids]
+    # "Vazba na cíle" names related goals of other parts of the strategy, not its parents
+    numbers = [strategy.goal(g).number for g in measure.related_goal_ids]
     assert numbers[0] == "A1.1" and numbers[-1] == "C3.2" and len(numbers) == 12
+    assert measure.goal_ids == ()
 
 
 def test_kraj_priorities_goals_measures_and_bands(seeded: dict[str, Strategy]) -> None:
@@ -227,11 +229,13 @@ def _verbatim_texts(strategy: Strategy) -> list[str]:
         texts += [m.title, m.text, m.status_note, m.budget_note, m.time_frame, *m.activities,
                   *m.benefits, *m.obstacles, *m.conditions, *m.related_documents, *m.results]
         texts += [link.note for link in m.links]
+        texts += list(m.funding)
     for i in strategy.indicators:
         texts += [i.name, i.criterion, i.baseline_note, i.baseline_value or ""]
         texts += [o.value for o in i.observations]
         texts += [b.label for b in i.bands] + [b.description for b in i.bands]
     texts += [e.text for e in strategy.evaluations]
+    texts += [part for entry in strategy.timeline for part in (entry.when, entry.text, entry.note)]
     return [t for t in texts if t]
 
 

@@ -1,0 +1,108 @@
+"""What the documents say, in a real browser, offline, as a strategy coordinator: Litvínov's
+Area page shows the Ústecký kraj strategy (seed 004) with its measures and the evaluation of a
+goal (undated, as the document is, with its source), and the town's indicators with their
+direction word; the whole region has its own view; the search finds the region's measure.
+
+Each action waits for the app to be idle and for the rerun it makes
+(``tests/app/e2e_support.py``)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.ui.i18n import translate
+from tests.app.access_support import PASSWORD, USERS, add_accounts
+from tests.app.e2e_support import (
+    app_page,
+    choose,
+    component_frame,
+    login,
+    navigate,
+    rerun,
+    wait_idle,
+)
+
+pytestmark = pytest.mark.e2e
+USTECKY = "Strategie prevence kriminality na území Ústeckého kraje na období 2012 2016"
+SELECT_AREA = '[data-testid="stMain"] [data-testid="stSelectbox"]'
+
+
+def cs(key: str, **fmt: object) -> str:
+    return translate(key, "cs", **fmt)
+
+
+@pytest.fixture(scope="module")
+def litvinov(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path
+             ) -> Iterator[Page]:
+    path = tmp_path_factory.mktemp("documents") / "store.gpkg"
+    shutil.copy(demo_store_path, path)
+    add_accounts(path, "strategy_coordinator")
+    with app_page(path, tmp_path_factory.mktemp("log")) as (page, _traffic):
+        component_frame(page)
+        login(page, USERS["strategy_coordinator"][0], PASSWORD)
+        navigate(page, "nav.area")
+        heading = page.locator("h1", has_text=cs("area.title", area="Litvínov"))
+        wait_idle(page)
+        if not heading.is_visible():
+            choose(page, page.locator(
+                '[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, "Litvínov")
+        expect(heading).to_be_visible()
+        yield page
+
+
+def test_litvinov_shows_the_region_strategy_with_an_evaluation(litvinov: Page) -> None:
+    page = litvinov
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=USTECKY)
+    expect(expander).to_have_count(1)
+    expander.locator("summary").first.click()
+    # a measure of the region, with what the document names as its funding
+    measure = expander.get_by_text("1.3 Zapojení obyvatel do aktivit v oblasti prevence "
+                                   "kriminality.", exact=False)
+    expect(measure.first).to_be_visible()
+    expect(expander.get_by_text(cs("area.funding", sources="Programu Prevence kriminality MV"),
+                                exact=False).first).to_be_visible()
+    # the evaluation of goal 1: no date in the document, its source named
+    summary = cs("area.evaluation", date=cs("area.undated"),
+                 source="seed 004_fdc9165d753a6d4c.txt, Hodnocení cíle 1, str. 5–6")
+    evaluation = expander.locator('[data-testid="stMarkdownContainer"] details').filter(
+        has_text=summary)
+    expect(evaluation).to_have_count(1)
+    evaluation.locator("summary").click()
+    expect(evaluation.get_by_text("Pravidelné informování o způsobech ochrany",
+                                  exact=False)).to_be_visible()
+
+
+def test_litvinov_indicators_show_their_direction_word(litvinov: Page) -> None:
+    page = litvinov
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible()
+    # the grid keeps an accessible table of the cells it shows
+    expect(table.get_by_text(cs("area.direction.higher_better")).first).to_be_attached()
+    cells = table.locator('[role="gridcell"]')
+    expect(cells.filter(has_text="↗ " + cs("area.change.better")).first).to_be_attached()
+
+
+def test_the_search_finds_a_measure_of_the_region(litvinov: Page) -> None:
+    page = litvinov
+    box = page.get_by_label(cs("area.search"))
+    wait_idle(page)
+    box.fill("hračky pro dětské oběti")
+    rerun(page, lambda: box.press("Enter"))
+    expect(page.get_by_text(cs("area.search.count", count=1))).to_be_visible()
+
+
+def test_the_whole_region_has_its_view(litvinov: Page) -> None:
+    page = litvinov
+    choose(page, page.locator(SELECT_AREA).first, cs("area.region", region="Ústecký kraj"))
+    expect(page.locator("h1", has_text=cs("area.title", area="Ústecký kraj"))).to_be_visible()
+    expect(page.locator('[data-testid="stExpander"]').filter(has_text=USTECKY)
+           ).to_have_count(1)
+    # the towns' documents of the region are there too
+    expect(page.locator('[data-testid="stExpander"]').filter(
+        has_text="Závěrečná zpráva z realizace poradenského programu města Litvínov")
+           ).to_have_count(1)
