@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app.features.map.map import MAP_HEIGHT, build_map, default_basemap
+from app.features.map.map import BASEMAPS, MAP_HEIGHT, build_map, default_basemap
 from app.features.map.model import figures, public_pin_count, sources_table
 from app.features.map.panel import render_area_panel
 from app.ui import cache
@@ -49,7 +49,11 @@ def render() -> None:
 
     # A toggle, not a radio of translated options: after a language switch Streamlit's radio
     # loses its displayed choice when the option labels change.
-    st.session_state.setdefault(BASEMAP_KEY, default_basemap() == "osm")
+    try:
+        st.session_state.setdefault(BASEMAP_KEY, default_basemap() == "osm")
+    except ValueError:  # an operator's typo in the setting: say which setting, in words
+        st.error(t("map.basemap.bad", allowed=", ".join(BASEMAPS)))
+        st.stop()
     basemap = "osm" if st.toggle(t("map.basemap.osm"), key=BASEMAP_KEY,
                                  help=t("map.basemap.help")) else "none"
     # exact sensitive pins for the roles allowed to see them (a toggle, audited); else public
