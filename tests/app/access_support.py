@@ -16,6 +16,7 @@ from app.ui.access import PRINCIPAL_KEY
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN
+from layers.schema import ACCOUNTS
 from layers.store import open_store
 
 #: The password of every test account, new for each run.
@@ -42,7 +43,7 @@ def add_accounts(store_path: Path, *keys: str) -> None:
     unless they exist already."""
     store = open_store(store_path)
     actor = Principal("test-setup", ADMIN)
-    present = set(store.read("accounts")["username"]) if "accounts" in store.layer_names() \
+    present = set(store.read(ACCOUNTS)["username"]) if "accounts" in store.layer_names() \
         else set()
     for key in keys or tuple(USERS):
         username, centre = USERS[key]

@@ -17,6 +17,7 @@ import pandas as pd
 from layers.access.guarded import approve
 from layers.access.principal import Principal
 from layers.access.roles import MODERATOR
+from layers.schema import PINS
 from layers.store import open_store
 from scripts.mapa import main
 
@@ -48,6 +49,6 @@ def make_empty_towns(demo_store_path: Path, folder: Path) -> Path:
             assert main(["import", "feeling-map", str(csv), "--town", town_id,
                          "--store", str(path)]) == 0
             store = open_store(path)
-            pending = store.read("pins", town_id)["pin_id"].tolist()
+            pending = store.read(PINS, town_id)["pin_id"].tolist()
             assert approve(Principal("t-moderator", MODERATOR), store, pending) == len(pending)
     return path

@@ -15,6 +15,7 @@ from app.ui.maps.assets import remote_urls
 from app.ui.maps.draw import drawn_geometry
 from app.ui.town import load_town
 from layers.access.principal import Principal
+from layers.schema import LOCALITIES
 from layers.store import Store, open_store
 from layers.strategy.area import load_area
 from layers.strategy.editing import add_measure, polygon_link
@@ -64,7 +65,7 @@ def test_an_area_linked_to_a_measure_is_on_the_map(demo_store_path: Path,
     copy = tmp_path / "s.gpkg"
     shutil.copy(demo_store_path, copy)
     store = open_store(copy)
-    janov = store.read("localities", "litvinov")
+    janov = store.read(LOCALITIES, "litvinov")
     inside = janov[janov["locality_id"] == "litvinov-1"].geometry.iloc[0].representative_point()
     link, _ = polygon_link(mapping(inside.buffer(0.001)))
     add_measure(store, Principal("t-coordinator", "strategy_coordinator"), "litvinov-pp9",
@@ -76,7 +77,7 @@ def test_an_area_linked_to_a_measure_is_on_the_map(demo_store_path: Path,
 
 
 def test_locality_at_finds_the_clicked_locality(demo_store: Store) -> None:
-    localities = demo_store.read("localities", "litvinov")
+    localities = demo_store.read(LOCALITIES, "litvinov")
     janov = localities[localities["locality_id"] == "litvinov-1"].geometry.iloc[0]
     point = janov.representative_point()
     assert locality_at(localities, point.x, point.y) == "litvinov-1"

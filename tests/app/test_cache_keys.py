@@ -12,7 +12,7 @@ import streamlit as st
 from app.ui import cache as data
 from app.ui import cache_keys
 from app.ui.town import TownData, load_town
-from layers.schema import ALL_LAYERS, OPTIONAL_LAYERS, PINS
+from layers.schema import ALL_LAYERS, OPTIONAL_LAYERS, PINS, TOWNS
 from layers.store import Store
 
 
@@ -67,7 +67,7 @@ def test_failed_logins_leave_every_cached_view_alone(demo_store_copy: Store,
     store = demo_store_copy
     accounts.create_user(store, Principal("boss", "admin"), "pol", "correct horse battery",
                          "police")
-    towns = list(store.read("towns")["town_id"])
+    towns = list(store.read(TOWNS)["town_id"])
     views = [(view, town) for view in cache_keys.READS for town in (None, *towns)]
     data.town_data("kraslice")
     before = [cache_keys.cache_key(store, view, town) for view, town in views]

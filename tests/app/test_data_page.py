@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app.navigation import page_script
 from app.ui.i18n import translate
 from layers.ingest.batches import run_import
+from layers.schema import AUDIT_LOG, SERVICES
 from layers.store import Store, open_store
 from tests.app.access_support import login_as
 
@@ -57,7 +58,7 @@ def test_a_batch_is_listed_and_undone_from_the_page(store: Store) -> None:
     assert not at.exception
     assert any(done.batch_id in s.value and "vrácena zpět" in s.value for s in at.success)
     assert list(at.dataframe[1].value["Stav"]) == ["vráceno zpět"]
-    assert not store.read("services", "litvinov")["service_id"].str.startswith(
+    assert not store.read(SERVICES, "litvinov")["service_id"].str.startswith(
         done.batch_id).any()
-    log = store.read("audit_log")
+    log = store.read(AUDIT_LOG)
     assert list(log[log["action"] == "undo_import"]["object_ids"]) == [f'["{done.batch_id}"]']

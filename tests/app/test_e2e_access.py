@@ -26,7 +26,7 @@ from app.features.map.map import build_map
 from app.ui.i18n import translate
 from app.ui.town import load_town
 from layers.mapping.pin_payload import ALPHABET
-from layers.schema import PIN_CATEGORIES, SENSITIVE_CATEGORIES
+from layers.schema import PIN_CATEGORIES, PINS, SENSITIVE_CATEGORIES
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
@@ -196,7 +196,7 @@ def test_the_detector_finds_exact_sensitive_pins(store_path: Path) -> None:
     """The leak check can fail: a map drawn with every pin exact is caught."""
     store = open_store(store_path)
     town = load_town(store, TOWN)
-    pins = store.read("pins", TOWN)
+    pins = store.read(PINS, TOWN)
     sensitive = pins[pins["category"].isin(SENSITIVE_CATEGORIES) & (pins["status"] == "approved")]
     leaky = town.__class__(**{**town.__dict__, "pins_exact": sensitive})
     html = build_map(leaky, "cs", "none").get_root().render().encode("utf-8")

@@ -20,6 +20,7 @@ import shapely
 from playwright.sync_api import Page, expect
 
 from app.ui.i18n import translate
+from layers.schema import LOCALITIES, MEASURE_LINKS, MEASURES, TOWNS
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
@@ -113,10 +114,10 @@ def test_janov_measure_on_a_clicked_place_reaches_the_report(area_page, store_pa
     _on_map(page, MEASURE)  # its place is on the map, named after it
 
     store = open_store(store_path)
-    measures = store.read("measures", "litvinov")
+    measures = store.read(MEASURES, "litvinov")
     new = measures[measures["title"] == MEASURE]
     assert len(new) == 1 and new["goal_ids"].iloc[0] == '["litvinov-pp9:goal:1.1.1"]'
-    links = store.read("measure_links", "litvinov")
+    links = store.read(MEASURE_LINKS, "litvinov")
     link = links[links["measure_id"] == new["measure_id"].iloc[0]]
     assert list(link["target_kind"]) == ["point"]
     clicked = shapely.from_wkt(link["wkt"].iloc[0])
@@ -164,9 +165,9 @@ def _click_mode(page: Page, mode: str) -> None:
 def test_a_click_on_the_map_picks_a_locality(area_page, store_path: Path) -> None:
     page, traffic = area_page
     store = open_store(store_path)
-    localities = store.read("localities", "litvinov")
+    localities = store.read(LOCALITIES, "litvinov")
     janov = localities[localities["locality_id"] == "litvinov-1"].geometry.iloc[0]
-    town = store.read("towns")
+    town = store.read(TOWNS)
     outside = town[town["town_id"] == "litvinov"].geometry.iloc[0].difference(
         janov.buffer(0.002)).representative_point()
     main_select = '[data-testid="stMain"] [data-testid="stSelectbox"]'
@@ -235,10 +236,10 @@ def test_an_area_drawn_on_the_map_is_linked_to_a_new_measure(area_page, store_pa
     _on_map(page, cs("area.map.area", measures=AREA_MEASURE))
 
     store = open_store(store_path)
-    measures = store.read("measures", "litvinov")
+    measures = store.read(MEASURES, "litvinov")
     new = measures[measures["title"] == AREA_MEASURE]
     assert len(new) == 1
-    links = store.read("measure_links", "litvinov")
+    links = store.read(MEASURE_LINKS, "litvinov")
     link = links[links["measure_id"] == new["measure_id"].iloc[0]]
     assert list(link["target_kind"]) == ["polygon"]
     area = shapely.from_wkt(link["wkt"].iloc[0])

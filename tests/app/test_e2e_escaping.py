@@ -22,7 +22,7 @@ from playwright.sync_api import Frame, Page
 from app.ui.i18n import translate
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN
-from layers.schema import AUDIT_ASPECTS
+from layers.schema import AUDIT_ASPECTS, LOCALITIES
 from layers.store import open_store
 from layers.strategy.editing import add_measure, point_link
 from layers.urban.audits import Audit, add_audit
@@ -98,7 +98,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) 
                      "--store", str(path)]) == 0
     store = open_store(path)
     editor = Principal("t-setup", ADMIN)
-    janov = store.read("localities", "litvinov")
+    janov = store.read(LOCALITIES, "litvinov")
     place = janov[janov["name"] == LOCALITY].geometry.iloc[0].representative_point()
     add_measure(store, editor, "litvinov-pp9", "litvinov-pp9:goal:1.1.1", MEASURE,
                 ["odbor dopravy"], "in_progress", "2026", [point_link(place.x, place.y)])

@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from app.ui.i18n import translate
 from layers.access.audit import read_log
 from layers.crs import METRIC_CRS, to_metric, to_storage
+from layers.schema import SERVICES, TOWNS
 from layers.store import open_store
 from layers.urban.accessibility import town_accessibility
 from layers.urban.audits import load_audits
@@ -119,8 +120,8 @@ def test_urbanist_sees_white_spots_and_places_an_audit_by_a_click(
 
         # a place away from the services' badges (a badge takes the click for itself)
         store = open_store(store_path)
-        towns = to_metric(store.read("towns", "litvinov"))
-        services = to_metric(store.read("services", "litvinov"))
+        towns = to_metric(store.read(TOWNS, "litvinov"))
+        services = to_metric(store.read(SERVICES, "litvinov"))
         spot = to_storage(gpd.GeoDataFrame(geometry=[towns.geometry.iloc[0].difference(
             services.geometry.buffer(250).union_all()).representative_point()],
             crs=METRIC_CRS)).geometry.iloc[0]

@@ -19,6 +19,7 @@ from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN
 from layers.crs import METRIC_CRS
+from layers.schema import LOCALITIES, PINS
 from layers.store import Store, open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
@@ -107,7 +108,7 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
         servers: list[str], db_url: str, browser: Browser) -> None:
     traffic = Traffic()
     store = open_store(db_url)
-    pins_before = store.read("pins")
+    pins_before = store.read(PINS)
     in_session = int((pins_before["session_id"] == SESSION).sum())
     pending = int(((pins_before["session_id"] == SESSION)
                    & (pins_before["status"] == "pending")).sum())
@@ -119,7 +120,7 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
     expect(metric).to_contain_text(number(public_before, "cs"))
 
     # a facilitator captures one pin through each process
-    localities = store.read("localities", TOWN)
+    localities = store.read(LOCALITIES, TOWN)
     assert isinstance(localities, gpd.GeoDataFrame)
     targets = localities.representative_point()
     lines = []
@@ -133,7 +134,7 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
     # process 2 counts process 1's pin in the session too (an uncached read)
     assert lines[1] == cs("capture.count", mine=1, all=in_session + 2)
 
-    pins = store.read("pins")
+    pins = store.read(PINS)
     assert pins["pin_id"].is_unique
     new = pins[~pins["pin_id"].isin(pins_before["pin_id"])]
     assert len(new) == 2 and set(new["session_id"]) == {SESSION}
@@ -152,7 +153,7 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
     rerun(moderator, moderator.get_by_role(
         "button", name=cs("moderation.approve_all", n=pending + 2)).click)
     expect(moderator.get_by_text(cs("moderation.none"))).to_be_visible()
-    approved = store.read("pins")
+    approved = store.read(PINS)
     assert set(approved[approved["pin_id"].isin(new["pin_id"])]["status"]) == {"approved"}
 
     # process 2's map, cached before all this, now shows what process 1 approved

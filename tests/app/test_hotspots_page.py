@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
+from layers.schema import PINS, SESSIONS, TOWNS
 from layers.store import Store
 from tests.app.access_support import login_as
 
@@ -85,8 +86,8 @@ def test_the_public_chooses_fixed_sets_and_sessions_by_place_and_date(
     assert [m.key for m in at.multiselect] == ["hotspots_layers"]  # no free filters
     choice = at.selectbox(key="hotspots_public_set_litvinov")
     assert choice.options[0] == "Všechny schválené odpovědi"
-    sessions = demo_store.read("sessions", "litvinov")
-    approved = demo_store.read("pins", "litvinov").query("status == 'approved'")
+    sessions = demo_store.read(SESSIONS, "litvinov")
+    approved = demo_store.read(PINS, "litvinov").query("status == 'approved'")
     shown = sessions[sessions["session_id"].isin(set(approved["session_id"]))]
     session_options = [o for o in choice.options if o.startswith("Setkání: ")]
     assert len(session_options) == len(shown) > 0
@@ -132,7 +133,7 @@ def test_map_views_are_offline_and_legends_name_the_classes(demo_store_path: Pat
 
     store = open_store(demo_store_path)
     report = run_hotspots(store, HotspotRequest("kraslice", public=True, lee_permutations=0))
-    boundary = store.read("towns", "kraslice")
+    boundary = store.read(TOWNS, "kraslice")
     for view in VIEWS:
         html = build_hotspot_map(report, boundary, view, "fear", "cs").get_root().render()
         assert remote_urls(html) == []

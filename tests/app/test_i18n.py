@@ -10,7 +10,7 @@ import pytest
 from app.ui.i18n import LANGUAGES, STRINGS, label, labels, number, translate
 from app.ui.state import error_text
 from layers.exclusion import BANDS
-from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES
+from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES, SOURCES
 from layers.strategy.editing import EditRefused
 
 
@@ -62,7 +62,7 @@ def test_numbers_follow_language_conventions() -> None:
 
 def test_every_layer_with_a_source_has_a_label(demo_store) -> None:
     """The sources table under the map names layers by these labels."""
-    layers = sorted(set(demo_store.read("sources")["layer"]))
+    layers = sorted(set(demo_store.read(SOURCES)["layer"]))
     assert "localities" in layers
     missing = [name for name in layers if f"layer.{name}" not in STRINGS]
     assert missing == []

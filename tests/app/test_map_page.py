@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.ui.i18n import translate
+from layers.schema import LOCALITIES, POLICE_DISTRICTS, SERVICES
 from layers.store import open_store
 from tests.app.access_support import login_as
 
@@ -33,9 +34,9 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def _store_counts(path: Path, town_id: str) -> dict[str, str]:
     store = open_store(path)
     return {
-        translate("map.metric.localities", "cs"): str(len(store.read("localities", town_id))),
-        translate("map.metric.services", "cs"): str(len(store.read("services", town_id))),
-        translate("map.metric.districts", "cs"): str(len(store.read("police_districts",
+        translate("map.metric.localities", "cs"): str(len(store.read(LOCALITIES, town_id))),
+        translate("map.metric.services", "cs"): str(len(store.read(SERVICES, town_id))),
+        translate("map.metric.districts", "cs"): str(len(store.read(POLICE_DISTRICTS,
                                                                      town_id))),
     }
 
@@ -177,8 +178,8 @@ def test_a_clicked_district_shows_the_whole_towns_measures(
         demo_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
     store = open_store(demo_store_path)
-    localities = store.read("localities", "litvinov")
-    districts = store.read("police_districts", "litvinov")
+    localities = store.read(LOCALITIES, "litvinov")
+    districts = store.read(POLICE_DISTRICTS, "litvinov")
     outside = districts.geometry.iloc[0].difference(localities.geometry.union_all())
     point = outside.representative_point()
     at = AppTest.from_file(MAIN, default_timeout=30)

@@ -17,6 +17,7 @@ from app.navigation import page_script
 from app.ui.i18n import translate
 from layers.limits import LIMITS
 from layers.mapping.paper import town_session_grid
+from layers.schema import TOWNS
 from layers.store import open_store
 from tests.app.access_support import login_as
 
@@ -45,7 +46,7 @@ def _cells_inside(store_path: Path, town_id: str) -> list[str]:
     """Grid cells of the town's session map whose centre lies inside the town."""
     store = open_store(store_path)
     grid = town_session_grid(store, town_id)
-    town = store.read("towns", town_id).geometry.iloc[0]
+    town = store.read(TOWNS, town_id).geometry.iloc[0]
     return [cell for cell in (f"{c}{r}" for r in range(1, grid.rows + 1)
                               for c in grid.column_labels())
             if town.contains(Point(*grid.cell_centre(cell)))]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from layers.build import build_demo
-from layers.schema import ALL_LAYERS
+from layers.schema import ALL_LAYERS, PINS, SOURCES
 from layers.sources.errors import SourceError
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store
@@ -21,7 +21,7 @@ def test_every_layer_is_built(demo_store: Store) -> None:
     for layer in ("towns", "localities", "pins", "services", "police_districts",
                   "context_lines", "sessions"):
         assert set(counts[layer]) == {"litvinov", "kraslice", "karlovy-vary"}, layer
-    sources = demo_store.read("sources")
+    sources = demo_store.read(SOURCES)
     assert {spec.name for spec in ALL_LAYERS} - {"sources", "crime_reference"} <= (
         set(sources["layer"]) | {"sessions"})
 
@@ -30,7 +30,7 @@ def test_build_is_reproducible(tmp_path: Path, demo_store: Store) -> None:
     again = build_demo(tmp_path / "again.gpkg")
     assert again == demo_store.counts()
     from layers.store import open_store
-    assert open_store(tmp_path / "again.gpkg").read("pins").equals(demo_store.read("pins"))
+    assert open_store(tmp_path / "again.gpkg").read("pins").equals(demo_store.read(PINS))
 
 
 def test_broken_source_leaves_existing_store(tmp_path: Path, demo_store_path: Path) -> None:

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from layers.crime import crime_index, crime_index_series, district_index_table
+from layers.schema import CRIME_STATS, POLICE_DISTRICTS
 from layers.sources.real import SOURCES_DIR
 
 
@@ -28,14 +29,14 @@ def test_index_reproduces_every_published_figure() -> None:
 
 
 def test_district_table_from_store(demo_store) -> None:
-    districts = demo_store.read("police_districts", "litvinov")
-    table = district_index_table(demo_store.read("crime_stats"), districts, 2013)
+    districts = demo_store.read(POLICE_DISTRICTS, "litvinov")
+    table = district_index_table(demo_store.read(CRIME_STATS), districts, 2013)
     by_code = table.set_index("oop_code")["per_10k"]
     assert by_code["040812"] == pytest.approx(391.3, abs=0.05)
     assert by_code["040817"] == pytest.approx(483.9, abs=0.05)
 
 
 def test_district_without_figures_is_nan(demo_store) -> None:
-    districts = demo_store.read("police_districts", "kraslice")
-    table = district_index_table(demo_store.read("crime_stats"), districts, 1999)
+    districts = demo_store.read(POLICE_DISTRICTS, "kraslice")
+    table = district_index_table(demo_store.read(CRIME_STATS), districts, 1999)
     assert table["per_10k"].isna().all()

@@ -12,6 +12,7 @@ from layers.access.audit import audit_csv, record
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN
 from layers.mapping.export import export_pins
+from layers.schema import PINS
 from layers.spreadsheet import neutralise_formulas
 from layers.store import Store
 
@@ -35,9 +36,9 @@ def _cells(data: str) -> list[str]:
 
 def test_the_internal_pins_csv_neutralises_notes(demo_store_copy: Store, tmp_path: Path
                                                  ) -> None:
-    pins = demo_store_copy.read("pins", "litvinov")
+    pins = demo_store_copy.read(PINS, "litvinov")
     ids = pins["pin_id"].iloc[:len(FORMULAS)]
-    demo_store_copy.update_rows("pins", "pin_id", pd.DataFrame({
+    demo_store_copy.update_rows(PINS, "pin_id", pd.DataFrame({
         "pin_id": ids, "comment": list(FORMULAS), "moderation_note": list(FORMULAS)}))
     out = tmp_path / "piny.csv"
     export_pins(demo_store_copy, "litvinov", out, "csv")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from layers.schema import PINS, TOWNS
 from layers.store import open_store
 from scripts.mapa import main
 
@@ -77,8 +78,8 @@ def test_import_for_a_town_not_in_the_store(store_path: Path, tmp_path: Path,
                  str(boundary), "--store", str(store_path), "--json"]) == 0
     assert _last_json(capsys.readouterr().out)["imported"] == 37
     store = open_store(store_path)
-    assert len(store.read("towns", "most")) == 1
-    assert len(store.read("pins", "most")) == 37
+    assert len(store.read(TOWNS, "most")) == 1
+    assert len(store.read(PINS, "most")) == 37
 
 
 def test_export_and_session_map(store_path: Path, tmp_path: Path,

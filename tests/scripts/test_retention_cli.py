@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from layers.schema import PINS
 from layers.store import open_store
 from scripts.mapa import main
 
@@ -18,8 +19,8 @@ def test_retention_deletes_old_held_notes(demo_store_path: Path, tmp_path: Path,
     path = tmp_path / "store.gpkg"
     shutil.copy(demo_store_path, path)
     store = open_store(path)
-    target = store.read("pins", "kraslice")["pin_id"].iloc[0]
-    store.update_rows("pins", "pin_id", pd.DataFrame({
+    target = store.read(PINS, "kraslice")["pin_id"].iloc[0]
+    store.update_rows(PINS, "pin_id", pd.DataFrame({
         "pin_id": [target], "comment": ["pište na jana@seznam.cz"], "comment_held": [True],
         "created_at": ["2021-03-01T09:00:00+00:00"]}))
     assert main(["retention", "--store", str(path), "--json"]) == 0

@@ -34,7 +34,7 @@ from layers.hotspots.analysis import HotspotRequest, run_hotspots
 from layers.ingest.report import ValidationReport
 from layers.patrol.plans import build_plan
 from layers.patrol.ranking import RankingRequest
-from layers.schema import AUDIT_ASPECTS
+from layers.schema import AUDIT_ASPECTS, SOURCES
 from layers.store import Store
 from layers.strategy.area import load_area
 from layers.strategy.search import search
@@ -144,7 +144,7 @@ def test_data_tables_and_drawn_file(demo_store: Store) -> None:
     problems = problems_table(report, "en")
     assert problems.iloc[0].tolist() == ["row 2", translate("data.problems.rejected", "en"),
                                          "no geometry"]
-    sources = sources_table(demo_store.read("sources"), "en")
+    sources = sources_table(demo_store.read(SOURCES), "en")
     assert sources.columns[0] == translate("data.sources.layer", "en")
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
     data = drawn_locality_geojson(square, "Nová", 12, "terén", "2026-01-01")

@@ -10,6 +10,7 @@ import pytest
 from layers.access import accounts, audit, throttle
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import ACCOUNT_ROLES, CENTRE_ROLES
+from layers.schema import ACCOUNTS
 from layers.store import Store, open_store
 from scripts.mapa import main
 
@@ -24,7 +25,7 @@ def store(demo_store_copy: Store) -> Store:
 
 def test_only_an_argon2_hash_is_stored_and_login_works(store: Store) -> None:
     accounts.create_user(store, ADMIN, "nzdm", PASSWORD, "facilitator", centre="NZDM Rybáře")
-    stored = store.read("accounts")
+    stored = store.read(ACCOUNTS)
     assert list(stored["username"]) == ["nzdm"]
     hashed = str(stored["password_hash"].iloc[0])
     assert hashed.startswith("$argon2id$") and PASSWORD not in hashed
@@ -89,7 +90,7 @@ def test_taken_username_and_non_admin_actor(store: Store) -> None:
 def test_bootstrap_admin_only_once(store: Store) -> None:
     assert accounts.bootstrap_admin(store, "first", PASSWORD) is True
     assert accounts.bootstrap_admin(store, "second", PASSWORD) is False
-    assert list(store.read("accounts")["username"]) == ["first"]
+    assert list(store.read(ACCOUNTS)["username"]) == ["first"]
     assert accounts.authenticate(store, "first", PASSWORD) == Principal("first", "admin")
 
 
@@ -132,7 +133,7 @@ def test_build_demo_creates_demo_accounts_only_with_a_password(tmp_path: Path) -
     assert counts["accounts"] == len(ACCOUNT_ROLES) + 1
     assert accounts.authenticate(store, "nzdm-rybare", PASSWORD) == Principal(
         "nzdm-rybare", "facilitator", "NZDM Rybáře")
-    assert PASSWORD not in store.read("accounts").to_csv()
+    assert PASSWORD not in store.read(ACCOUNTS).to_csv()
 
 
 def test_build_demo_command_refuses_a_short_demo_password(

@@ -12,7 +12,7 @@ from layers.access import audit, guarded
 from layers.access.principal import PUBLIC_PRINCIPAL, AccessDenied, Principal
 from layers.mapping.capture import PinAnswer
 from layers.mapping.sessions import SessionInput
-from layers.schema import SENSITIVE_CATEGORIES
+from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
 from layers.store import Store
 
 TOWN = "karlovy-vary"
@@ -28,7 +28,7 @@ def store(demo_store_copy: Store) -> Store:
 
 
 def _sessions(store: Store) -> pd.DataFrame:
-    return pd.DataFrame(store.read("sessions", TOWN))
+    return pd.DataFrame(store.read(SESSIONS, TOWN))
 
 
 def test_public_gets_the_public_view_only(store: Store) -> None:
@@ -45,7 +45,7 @@ def test_public_gets_the_public_view_only(store: Store) -> None:
 
 def test_police_sees_every_pin_and_the_view_is_audited(store: Store) -> None:
     view = guarded.pins_for(POLICE, store, TOWN)
-    everything = store.read("pins", TOWN)
+    everything = store.read(PINS, TOWN)
     assert view.exact and len(view.pins) == len(everything)
     assert view.pins["category"].isin(SENSITIVE_CATEGORIES).any()
     log = audit.read_log(store)
@@ -101,7 +101,7 @@ def test_facilitator_creates_sessions_only_for_its_centre(store: Store) -> None:
 
 
 def test_moderation_needs_the_right_and_is_audited(store: Store) -> None:
-    pins = store.read("pins", TOWN)
+    pins = store.read(PINS, TOWN)
     pending = list(pins.loc[pins["status"] == "pending", "pin_id"][:2])
     with pytest.raises(AccessDenied, match="moderate"):
         guarded.approve(POLICE, store, pending)

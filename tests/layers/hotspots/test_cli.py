@@ -14,6 +14,7 @@ import numpy as np
 import pyogrio
 import pytest
 
+from layers.schema import OFFENCES
 from layers.store import GeoPackageStore
 from scripts.mapa import main
 from tests.layers.hotspots.conftest import ORIGIN, pins_frame, planted
@@ -116,12 +117,12 @@ def test_import_offences_then_crime_hotspots(store: GeoPackageStore, tmp_path: P
     assert result["added"] == 80
     assert result["rejected"] == [{"where": "line 82",
                                    "reason": "empty geometry or missing coordinates"}]
-    assert len(store.read("offences", "t")) == 80
+    assert len(store.read(OFFENCES, "t")) == 80
     # importing the same file again is refused and adds nothing (one batch per file)
     assert main(["import", "offences", str(csv), "--town", "t", "--store", store.location,
                  "--json"]) == 1
     assert "already imported" in capsys.readouterr().err
-    assert len(store.read("offences")) == 80
+    assert len(store.read(OFFENCES)) == 80
     out = tmp_path / "crime.gpkg"
     assert main(["hotspots", "--town", "t", "--layer", "crime", "--store", store.location,
                  "--out", str(out), "--json"]) == 0

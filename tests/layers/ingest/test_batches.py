@@ -12,6 +12,7 @@ from layers.ingest import offences
 from layers.ingest.batches import ImportRefused, list_batches, run_import, undo_batch
 from layers.ingest.pipeline import ImportContext
 from layers.ingest.reading import Source
+from layers.schema import SOURCES
 from layers.store import Store
 from tests.layers.ingest.conftest import FIXTURES, digest
 
@@ -44,7 +45,7 @@ def test_undo_removes_exactly_the_batch(store: Store) -> None:
     batches = list_batches(store, TOWN)
     assert list(batches["batch_id"]) == [third.batch_id, second.batch_id, first.batch_id]
     assert set(batches["status"]) == {"committed"}
-    sources = store.read("sources")
+    sources = store.read(SOURCES)
     entry = sources[sources["title"].str.contains(first.batch_id, regex=False)]
     assert list(entry["licence"]) == ["ODbL"] and list(entry["layer"]) == ["services"]
 

@@ -11,6 +11,16 @@ import pytest
 import shapely
 
 from layers.ingest.batches import ImportRefused, run_import, undo_batch
+from layers.schema import (
+    CRIME_STATS,
+    EXCLUSION_INDEX,
+    LOCALITIES,
+    OFFENCES,
+    POLICE_DISTRICTS,
+    SERVICE_TAGS,
+    SERVICES,
+    TOWNS,
+)
 from layers.sources.errors import SourceError
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store
@@ -20,7 +30,7 @@ TOWN = "litvinov"
 
 
 def _town(store: Store) -> shapely.Geometry:
-    return store.read("towns", TOWN).geometry.iloc[0]
+    return store.read(TOWNS, TOWN).geometry.iloc[0]
 
 
 def test_localities_geojson_4326(store: Store) -> None:
@@ -30,7 +40,7 @@ def test_localities_geojson_4326(store: Store) -> None:
     assert [(p.where, p.reason) for p in report.rejected] == [
         ("feature 3", "outside the boundary of litvinov")]
     assert "as declared" in report.crs_action
-    stored = store.read("localities", TOWN)
+    stored = store.read(LOCALITIES, TOWN)
     new = stored[stored["locality_id"].str.startswith(result.batch_id)]
     assert sorted(new["name"]) == ["Janov – sídliště", "Šířava"]
     assert sorted(new["source"]) == ["OSPOD (2026-09-15)", "terénní šetření (2026-10-01)"]
@@ -46,7 +56,7 @@ def test_localities_in_sjtsk(store: Store, name: str, names: list[str], encoding
     result = run_import(store, "localities", FIXTURES / name, town_id=TOWN)
     assert result.report.crs_action.startswith("EPSG:5514 read from the file")
     assert result.report.encoding == encoding
-    new = store.read("localities", TOWN)
+    new = store.read(LOCALITIES, TOWN)
     new = new[new["locality_id"].str.startswith(result.batch_id)]
     assert sorted(new["name"]) == names
     assert _town(store).covers(shapely.union_all(new.geometry.to_numpy()))
@@ -56,7 +66,7 @@ def test_invalid_polygon_is_repaired_and_reported(store: Store) -> None:
     result = run_import(store, "localities", FIXTURES / "invalid_polygon.geojson", town_id=TOWN)
     assert result.report.counts["repaired"] == 1
     assert "Self-intersection" in result.report.repaired[0].reason
-    new = store.read("localities", TOWN)
+    new = store.read(LOCALITIES, TOWN)
     geom = new[new["locality_id"].str.startswith(result.batch_id)].geometry.iloc[0]
     assert geom.is_valid and geom.area > 0
 
@@ -66,7 +76,7 @@ def test_services_csv_with_positive_sjtsk_in_windows_1250(store: Store) -> None:
                         town_id=TOWN)
     report = result.report
     assert report.encoding == "cp1250" and "positive S-JTSK" in report.crs_action
-    new = store.read("services", TOWN)
+    new = store.read(SERVICES, TOWN)
     new = new[new["service_id"].str.startswith(result.batch_id)]
     assert list(new["name"]) == ["Obvodní oddělení PČR", "Městská policie", "Klub Áčko",
                                  "Hřiště Šumná"]
@@ -79,7 +89,7 @@ def test_services_csv_with_swapped_lat_lon(store: Store) -> None:
                         town_id=TOWN)
     assert "latitude and longitude swapped" in result.report.crs_action
     assert result.report.added == {"services": 3}
-    new = store.read("services", TOWN)
+    new = store.read(SERVICES, TOWN)
     new = new[new["service_id"].str.startswith(result.batch_id)]
     assert _town(store).covers(shapely.union_all(new.geometry.to_numpy()))
 
@@ -92,10 +102,10 @@ def test_osm_services_are_typed_and_keep_their_tags(store: Store) -> None:
     assert "amenity=bench" in report.rejected[0].reason
     assert "duplicate" in report.rejected[1].reason
     assert [p.where for p in report.repaired] == ["feature 3"]  # a playground outline
-    services = store.read("services", TOWN)
+    services = store.read(SERVICES, TOWN)
     new = services[services["service_id"].str.startswith(result.batch_id)]
     assert list(new["service_type"]) == ["police", "addiction_service", "playground"]
-    tags = store.read("service_tags", TOWN)
+    tags = store.read(SERVICE_TAGS, TOWN)
     first = json.loads(tags[tags["service_id"] == new["service_id"].iloc[1]]["tags"].iloc[0])
     assert first["social_facility:for"] == "drug_addicted" and first["@id"] == "node/2"
 
@@ -105,7 +115,7 @@ def test_offences_csv(store: Store) -> None:
     assert result.report.added == {"offences": 3}
     assert [(p.where, p.reason) for p in result.report.rejected] == [
         ("line 4", "date missing or not a date")]
-    assert sorted(store.read("offences", TOWN)["date"]) == ["2026-01-05", "2026-02-11",
+    assert sorted(store.read(OFFENCES, TOWN)["date"]) == ["2026-01-05", "2026-02-11",
                                                             "2026-03-01"]
 
 
@@ -116,7 +126,7 @@ def test_police_statistics(store: Store) -> None:
     assert [(p.where, p.reason) for p in report.rejected] == [
         ("line 4", "more solved than found"), ("line 6", "department code must have 6 digits")]
     assert [p.where for p in report.repaired] == ["line 2"]
-    stats = store.read("crime_stats")
+    stats = store.read(CRIME_STATS)
     new = stats[stats["year"] == 2025].sort_values(["oop_code", "crime_type"])
     assert list(zip(new["oop_code"], new["crime_type"], new["found"], strict=True)) == [
         ("040812", "total", 900), ("040812", "violent", 60), ("040817", "violent", 50)]
@@ -128,7 +138,7 @@ def test_exclusion_index_from_the_ministry_xlsx(store: Store) -> None:
     assert [(p.where, p.reason) for p in result.report.rejected] == [
         ("row 6", "municipality code (RÚIAN) must have 6 digits"),
         ("row 7", "category does not match the points")]
-    table = store.read("exclusion_index").sort_values("kod_obec")
+    table = store.read(EXCLUSION_INDEX).sort_values("kod_obec")
     assert list(table["kod_obec"]) == ["554961", "560472", "567256"]
     assert list(table["year"]) == [2025] * 3
     assert list(table["isv_band"]) == ["8-11", "12-30", "12-30"]
@@ -168,8 +178,8 @@ def test_police_department_polygons(store: Store, tmp_path: Path) -> None:
     assert "already stored for litvinov" in report.rejected[0].reason
     assert [(p.where, p.reason) for p in report.repaired] == [
         ("feature 2", "leading zero of department code 049991 restored")]
-    districts = store.read("police_districts", TOWN)
+    districts = store.read(POLICE_DISTRICTS, TOWN)
     new = districts[districts["oop_code"] == "049991"]
     assert len(new) == 1 and new["area_km2"].iloc[0] > 1
     assert undo_batch(store, result.batch_id) == {"police_districts": 1, "sources": 1}
-    assert "049991" not in set(store.read("police_districts", TOWN)["oop_code"])
+    assert "049991" not in set(store.read(POLICE_DISTRICTS, TOWN)["oop_code"])

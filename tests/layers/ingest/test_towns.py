@@ -11,6 +11,7 @@ import pytest
 
 from layers.ingest.batches import ImportRefused, list_batches, run_import, undo_batch
 from layers.ingest.towns import POLYGONS, import_town
+from layers.schema import TOWNS
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store
 from tests.layers.ingest.conftest import FIXTURES, digest
@@ -18,7 +19,7 @@ from tests.layers.ingest.conftest import FIXTURES, digest
 
 def test_a_shipped_municipality_with_joins(store: Store) -> None:
     result = import_town(store, "567027", town_id="most")
-    town = store.read("towns", "most").iloc[0]
+    town = store.read(TOWNS, "most").iloc[0]
     assert (town["name"], town["okres"], town["kraj"]) == ("Most", "Most", "Ústecký kraj")
     assert (town["population"], town["population_year"]) == (65341, 2020)
     assert (town["isv_2023"], town["isv_band"]) == (21.0, "12-30")
@@ -28,7 +29,7 @@ def test_a_shipped_municipality_with_joins(store: Store) -> None:
     assert services.report.counts["flagged"] == 3  # Litvínov's services lie outside Most
     undo_batch(store, services.batch_id)
     assert undo_batch(store, result.batch_id) == {"towns": 1, "sources": 1}
-    assert store.read("towns", "most").empty
+    assert store.read(TOWNS, "most").empty
 
 
 def test_a_boundary_file_in_sjtsk_and_an_imported_index_edition(store: Store,
@@ -40,10 +41,10 @@ def test_a_boundary_file_in_sjtsk_and_an_imported_index_edition(store: Store,
     run_import(store, "exclusion-index", FIXTURES / "exclusion_index.xlsx", town_id="litvinov")
     result = import_town(store, "567256", town_id="litvinov-2", boundary=path)
     assert "EPSG:5514 read from the file" in result.report.crs_action
-    town = store.read("towns", "litvinov-2").iloc[0]
+    town = store.read(TOWNS, "litvinov-2").iloc[0]
     assert town["name"] == "Litvínov" and town["isv_2023"] == 18.0  # the 2025 edition
     shipped = polygons[polygons["KOD_OBEC"] == "567256"].geometry.iloc[0]
-    stored = store.read("towns", "litvinov-2").geometry.iloc[0]
+    stored = store.read(TOWNS, "litvinov-2").geometry.iloc[0]
     assert math.isclose(stored.area, shipped.area, rel_tol=1e-3)
     assert list(list_batches(store, "litvinov-2")["kind"]) == ["town"]
 

@@ -14,7 +14,7 @@ from layers.mapping.capture import PinAnswer, add_pins, new_pin_id, undo_pin
 from layers.mapping.export import export_pins
 from layers.mapping.moderation import approve, pending_pins, recategorise, reject
 from layers.mapping.sessions import SessionInput, create_session
-from layers.schema import SENSITIVE_CATEGORIES
+from layers.schema import PINS, SENSITIVE_CATEGORIES
 from layers.store import Store
 
 JANOV = (13.6310, 50.6085)
@@ -56,14 +56,14 @@ def test_pins_are_pending_screened_and_idempotent(store: Store) -> None:
     answers = [(first, _answer()), (second, _answer(0.001, comment="volej 604 123 456"))]
     assert add_pins(store, session, answers) == 2
     assert add_pins(store, session, answers) == 0  # a retried submission adds nothing
-    pins = store.read("pins", "litvinov").set_index("pin_id")
+    pins = store.read(PINS, "litvinov").set_index("pin_id")
     assert pins.loc[first, "status"] == "pending"
     assert pins.loc[first, "age_group"] == "6-12"
     assert not pins.loc[first, "comment_held"]
     assert pins.loc[second, "comment_held"]
     assert undo_pin(store, second)
     assert not undo_pin(store, second)
-    assert second not in set(store.read("pins", "litvinov")["pin_id"])
+    assert second not in set(store.read(PINS, "litvinov")["pin_id"])
 
 
 def test_bad_pins_write_nothing(store: Store) -> None:
@@ -87,7 +87,7 @@ def test_moderation_batch(store: Store) -> None:
     with pytest.raises(ValueError, match="reason"):
         reject(store, ids[2:], " ")
     assert reject(store, ids[2:], "duplicitní špendlík") == 2
-    pins = store.read("pins", "litvinov").set_index("pin_id")
+    pins = store.read(PINS, "litvinov").set_index("pin_id")
     assert list(pins.loc[ids, "status"]) == ["approved", "approved", "rejected", "rejected"]
     assert pins.loc[ids[1], "category"] == "traffic"
     assert pins.loc[ids[3], "moderation_note"] == "duplicitní špendlík"
@@ -102,7 +102,7 @@ def test_a_rejected_pin_keeps_its_reason_but_no_personal_data(store: Store) -> N
                        place_note="u paní Novákové")),
         (plain, _answer(1e-4, comment="tma u garáží"))])
     assert reject(store, [held, plain], "obsahuje kontakt") == 2
-    pins = store.read("pins", "litvinov").set_index("pin_id")
+    pins = store.read(PINS, "litvinov").set_index("pin_id")
     assert pins.loc[held, "comment"] == "volej […] […] nebo […], tma u garáží"
     assert pins.loc[held, "place_note"] == "u […]"
     assert pins.loc[plain, "comment"] == "tma u garáží"
@@ -117,7 +117,7 @@ def test_public_export_hides_sensitive_points_and_comments(store: Store, tmp_pat
         (ids[1], _answer(1e-4, category="traffic", comment="rychlá auta")),
     ])
     approve(store, ids)
-    secret = store.read("pins", "litvinov").set_index("pin_id").loc[ids[0]].geometry
+    secret = store.read(PINS, "litvinov").set_index("pin_id").loc[ids[0]].geometry
     for fmt in ("csv", "geojson", "gpkg"):
         out = tmp_path / f"public.{fmt}"
         counts = export_pins(store, "litvinov", out, fmt, public=True)
@@ -172,7 +172,7 @@ def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> Non
     def map_page() -> None:
         # a person reloading a map every 10 ms (not a tight loop) until the devices are done
         while not written.wait(timeout=0.01):
-            reads.append(len(store.read("pins", "litvinov")))
+            reads.append(len(store.read(PINS, "litvinov")))
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         readers = [pool.submit(map_page) for _ in range(2)]
@@ -182,7 +182,7 @@ def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> Non
             written.set()
         for reader in readers:
             reader.result()
-    pins = store.read("pins", "litvinov")
+    pins = store.read(PINS, "litvinov")
     mine = pins[pins["session_id"] == session]
     assert len(mine) == 48
     assert mine["pin_id"].is_unique

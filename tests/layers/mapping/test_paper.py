@@ -12,7 +12,7 @@ import shapely
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.mapping.paper import SessionGrid, category_number, parse_transcription
 from layers.mapping.print_map import print_session_map
-from layers.schema import PIN_CATEGORIES
+from layers.schema import CONTEXT_LINES, LOCALITIES, PIN_CATEGORIES, TOWNS
 
 GRID = SessionGrid.around(13.6111, 50.6007, size_m=3000, cells=12)
 
@@ -66,9 +66,9 @@ def test_legend_numbers() -> None:
 def test_printed_map_has_grid_legend_and_session(tmp_path: Path, demo_store, paper: str) -> None:
     out = tmp_path / f"map-{paper}.pdf"
     labels = {c: f"Kategorie {c}" for c in PIN_CATEGORIES}
-    print_session_map(out, grid=GRID, town=demo_store.read("towns", "litvinov"),
-                      context=demo_store.read("context_lines", "litvinov"),
-                      localities=demo_store.read("localities", "litvinov"),
+    print_session_map(out, grid=GRID, town=demo_store.read(TOWNS, "litvinov"),
+                      context=demo_store.read(CONTEXT_LINES, "litvinov"),
+                      localities=demo_store.read(LOCALITIES, "litvinov"),
                       session_id="litvinov-abc123", title="Mapa bezpečí – Litvínov",
                       category_labels=labels, paper=paper)
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
@@ -84,7 +84,7 @@ def test_printed_map_has_grid_legend_and_session(tmp_path: Path, demo_store, pap
 
 
 def test_grid_covering_an_area(demo_store) -> None:
-    localities = demo_store.read("localities", "litvinov")
+    localities = demo_store.read(LOCALITIES, "litvinov")
     grid = SessionGrid.covering(localities, cells=10)
     cells = grid.cells().to_crs(STORAGE_CRS)
     assert cells.union_all().contains(localities.union_all())

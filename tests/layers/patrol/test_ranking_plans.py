@@ -31,6 +31,7 @@ from layers.patrol.ranking import (
     rank_places,
 )
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
+from layers.schema import CONTEXT_LINES, HISTORY, MEASURE_LINKS, MEASURES, PINS, TOWNS
 from layers.store import Store
 
 JANOV = "litvinov-1"
@@ -118,16 +119,16 @@ def test_saved_plan_becomes_a_measure_linked_to_its_places(store: Store) -> None
         save_as_measure(store, POLICE, plan_id, "litvinov-pp9", GOAL, status="in_progress")
     assert load_plans(store, "litvinov")["measure_id"].item() == ""
     measure_id = save_as_measure(store, POLICE, plan_id, "litvinov-pp9", GOAL)
-    measures = store.read("measures", "litvinov")
+    measures = store.read(MEASURES, "litvinov")
     assert measures.loc[measures["measure_id"] == measure_id, "title"].item() == MEASURE_TEXT
-    links = store.read("measure_links", "litvinov")
+    links = store.read(MEASURE_LINKS, "litvinov")
     mine = links[links["measure_id"] == measure_id]
     assert list(mine["target_kind"]) == ["point"] * 4
     assert all(note.startswith(plan_id) for note in mine["note"])
     assert load_plans(store, "litvinov")["measure_id"].item() == measure_id
     with pytest.raises(ValueError, match="no patrol plan"):
         load_stops(store, "litvinov:patrol:none")
-    history = store.read("history")
+    history = store.read(HISTORY)
     assert history.loc[history["entity_id"] == measure_id, "who_role"].tolist() == ["police"]
     with pytest.raises(ValueError, match="title"):
         save_plan(store, POLICE, plan, " ")
@@ -171,25 +172,25 @@ def test_gpx_reads_back_with_gpxpy_and_gdal(demo_store: Store, tmp_path: Path) -
 
 
 def test_sheet_shows_counts_only(store: Store, tmp_path: Path) -> None:
-    pins = store.read("pins", "litvinov")
+    pins = store.read(PINS, "litvinov")
     first = pins[(pins["status"] == "approved")
                  & (pins["category"] == "drunk_drugged")].head(3).copy()
     first["pin_id"] = [f"litvinov-secret-{i}" for i in range(3)]
     first["comment"] = "Soused Novák z čísla 12 prodává"
-    store.append("pins", first)
+    store.append(PINS, first)
     demo_store = store
     plan = build_plan(demo_store, RankingRequest("litvinov", JANOV), places=5)
     labels = {"drug_dealing": "Prodej drog", "dogs": "Psi"}
     assert reported_text('{"drug_dealing": 2, "dogs": 1}', labels, 5) == \
         "Prodej drog: méně než 5, Psi: 1"
     pdf = tmp_path / "sheet.pdf"
-    pdf.write_bytes(sheet_pdf(plan, demo_store.read("towns", "litvinov"),
-                              demo_store.read("context_lines", "litvinov"), "Litvínov", labels))
+    pdf.write_bytes(sheet_pdf(plan, demo_store.read(TOWNS, "litvinov"),
+                              demo_store.read(CONTEXT_LINES, "litvinov"), "Litvínov", labels))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Plán hlídky – Litvínov" in text and "17:00–22:00" in text
-    pins = demo_store.read("pins", "litvinov")
-    pins = store.read("pins", "litvinov")
+    pins = demo_store.read(PINS, "litvinov")
+    pins = store.read(PINS, "litvinov")
     private = [str(v) for v in (*pins["pin_id"], *pins["comment"].dropna(),
                                 *pins["session_id"]) if str(v).strip()]
     assert "Soused Novák z čísla 12 prodává" in private

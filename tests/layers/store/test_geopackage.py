@@ -21,6 +21,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
+from layers.schema import SERVICES
 from layers.store import StoreError, geopackage, open_store
 from scripts.mapa import main
 from tests.layers.store.sample import frames, more_services
@@ -66,13 +67,13 @@ def test_spatial_index_follows_updates_and_deletes(tmp_path: Path) -> None:
     path = tmp_path / "s.gpkg"
     store = open_store(path)
     store.replace_all(frames())
-    assert store.delete_rows("services", "service_id", ["b-1"]) == 1
+    assert store.delete_rows(SERVICES, "service_id", ["b-1"]) == 1
     # a bbox query (R-tree) no longer finds b-1
     assert len(pyogrio.read_dataframe(path, layer="services", bbox=(12.4, 50.2, 12.6, 50.4))) == 0
     assert len(pyogrio.read_dataframe(path, layer="services", bbox=(13.5, 50.5, 13.7, 50.7))) == 1
     before = _digest(path)
     with pytest.raises(StoreError, match="no columns"):
-        store.update_rows("services", "service_id", pd.DataFrame(
+        store.update_rows(SERVICES, "service_id", pd.DataFrame(
             {"service_id": ["a-1"], "name; DROP TABLE services": ["x"]}))
     assert _digest(path) == before
 
@@ -119,7 +120,7 @@ def test_batched_import_keeps_the_spatial_index_right(tmp_path: Path) -> None:
     assert "Feature Count: 52" in info.stdout
     assert "corrupt" not in info.stderr.lower()
     # later single writes (triggers back in place) are indexed too
-    store.append("services", more_services(1, "late").set_geometry(
+    store.append(SERVICES, more_services(1, "late").set_geometry(
         [Point(18.5, 49.9)], crs="EPSG:4326"))
     late = pyogrio.read_dataframe(path, layer="services", bbox=(18.4, 49.8, 18.6, 50.0))
     assert list(late["service_id"]) == ["late-0"]
@@ -153,10 +154,10 @@ def test_next_write_removes_the_copy_a_killed_import_left(tmp_path: Path) -> Non
     assert stale, "the killed import should have left its copy (else this test tests nothing)"
     assert _digest(path) == before
 
-    store.append("services", more_services(1, "next"))
+    store.append(SERVICES, more_services(1, "next"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg", "s.gpkg.lock",
                                                           "s.gpkg.rlock"]
-    assert list(store.read("services")["service_id"]) == ["a-1", "b-1", "next-0"]
+    assert list(store.read(SERVICES)["service_id"]) == ["a-1", "b-1", "next-0"]
 
 
 def test_a_new_store_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import time
 import psycopg
 import pytest
 
+from layers.schema import SERVICES
 from layers.store import StoreError, migrations, open_store, postgis
 from layers.store.postgis import PostGISStore
 from tests.layers.store.sample import frames, more_services
@@ -98,7 +99,7 @@ def test_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
     done: list[float] = []
 
     def write() -> None:
-        store.append("services", more_services(1, "q"))
+        store.append(SERVICES, more_services(1, "q"))
         done.append(time.monotonic())
 
     writer = threading.Thread(target=write)
@@ -109,13 +110,13 @@ def test_readers_do_not_wait_for_a_writer(pg_url: str) -> None:
         writer.join(timeout=0.05)
         assert not done, "the second writer did not wait for the lock"
         assert time.monotonic() < deadline, "the second writer never asked for the lock"
-    assert len(store.read("services")) == 2
+    assert len(store.read(SERVICES)) == 2
     assert not done, "the second writer did not wait for the lock"
     released = time.monotonic()
     holder.rollback()
     writer.join(timeout=30)
     assert done and done[0] >= released
-    assert len(store.read("services")) == 3
+    assert len(store.read(SERVICES)) == 3
     holder.close()
 
 

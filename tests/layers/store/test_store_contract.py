@@ -19,7 +19,7 @@ import psycopg
 import pytest
 from shapely.geometry import Point, Polygon
 
-from layers.schema import LOCALITIES, LOGIN_FAILURES
+from layers.schema import AUDIT_LOG, CRIME_STATS, LOCALITIES, LOGIN_FAILURES, PINS, SERVICES
 from layers.sources.synthetic import write_feeling_map_export
 from layers.store import GeoPackageStore, PostGISStore, Store, StoreError, open_store, postgis
 from layers.store.base import RowMatch
@@ -68,14 +68,14 @@ def test_open_store_picks_the_backend_and_hides_the_password(
 def test_round_trip_keeps_values_and_crs(store: Store) -> None:
     given = frames()
     store.replace_all(given)
-    services = store.read("services")
+    services = store.read(SERVICES)
     assert isinstance(services, gpd.GeoDataFrame)
     assert services.crs is not None and services.crs.to_epsg() == 4326
     pd.testing.assert_frame_equal(
         pd.DataFrame(services.drop(columns="geometry")),
         pd.DataFrame(given["services"].drop(columns="geometry")), check_dtype=False)
     assert services.geometry.geom_equals_exact(given["services"].geometry, 1e-9).all()
-    stats = store.read("crime_stats")
+    stats = store.read(CRIME_STATS)
     assert stats.loc[0, "found"] == 1052.0 and stats.loc[0, "oop_code"] == "040812"
     assert sorted(store.layer_names()) == ["crime_stats", "localities", "services"]
     assert store.counts() == {"services": 2, "localities": 1, "crime_stats": 1}
@@ -95,28 +95,28 @@ def test_backends_read_the_same_dtypes_and_values(demo_store: Store, pg_url: str
                                                              errors="ignore")))
         if isinstance(want, gpd.GeoDataFrame):
             assert got.geometry.geom_equals_exact(want.geometry, 0).all(), name
-    town = pg.read("pins", "litvinov")
-    assert len(town) == (demo_store.read("pins")["town_id"] == "litvinov").sum() > 0
+    town = pg.read(PINS, "litvinov")
+    assert len(town) == (demo_store.read(PINS)["town_id"] == "litvinov").sum() > 0
 
 
 def test_read_one_town(store: Store) -> None:
     store.replace_all(frames())
-    assert list(store.read("services", "b")["name"]) == ["Škola Ř"]
-    assert store.read("services", "o'hara").empty
+    assert list(store.read(SERVICES, "b")["name"]) == ["Škola Ř"]
+    assert store.read(SERVICES, "o'hara").empty
     with pytest.raises(StoreError, match="crime_stats"):
-        store.read("crime_stats", "a")
+        store.read(CRIME_STATS, "a")
 
 
 def test_unknown_layer_and_missing_store(store: Store) -> None:
     assert not store.exists()
     with pytest.raises(StoreError, match="does not exist"):
-        store.read("pins")
+        store.read(PINS)
     with pytest.raises(StoreError, match="does not exist"):
-        store.append("services", more_services(1, "x"))
+        store.append(SERVICES, more_services(1, "x"))
     store.replace_all(frames())
     assert store.exists()
     with pytest.raises(StoreError, match="pins"):
-        store.read("pins")
+        store.read(PINS)
 
 
 def test_refuses_non_wgs84_and_keeps_old_store(store: Store) -> None:
@@ -135,12 +135,12 @@ def test_version_changes_with_every_write(store: Store) -> None:
     assert store.version() == "missing"
     store.replace_all(frames())
     seen = [store.version()]
-    store.append("services", more_services(1, "x"))
+    store.append(SERVICES, more_services(1, "x"))
     seen.append(store.version())
-    store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["x-0"],
+    store.update_rows(SERVICES, "service_id", pd.DataFrame({"service_id": ["x-0"],
                                                               "name": ["Nová"]}))
     seen.append(store.version())
-    store.delete_rows("services", "service_id", ["x-0"])
+    store.delete_rows(SERVICES, "service_id", ["x-0"])
     seen.append(store.version())
     assert len(set(seen)) == 4
     assert store.version() == seen[-1]  # reading does not change it
@@ -167,23 +167,23 @@ def test_transaction_stores_its_writes_together_or_not_at_all(store: Store) -> N
     before = _state(store)
     log = pd.DataFrame({"at": ["2026-01-01T00:00:00+00:00"], "action": ["test"]})
     with pytest.raises(RuntimeError, match="half-way"), store.transaction():
-        store.append("services", more_services(2, "x"))
-        store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["a-1"],
+        store.append(SERVICES, more_services(2, "x"))
+        store.update_rows(SERVICES, "service_id", pd.DataFrame({"service_id": ["a-1"],
                                                                   "name": ["Nová"]}))
         with store.transaction():  # a nested block belongs to the outer one
-            store.delete_rows("crime_stats", "oop_code", ["040812"])
-            store.append("audit_log", log)  # a new attribute table
+            store.delete_rows(CRIME_STATS, "oop_code", ["040812"])
+            store.append(AUDIT_LOG, log)  # a new attribute table
         raise RuntimeError("half-way")
     assert _state(store) == before
     with store.transaction():
-        store.append("services", more_services(2, "x"))
-        store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["a-1"],
+        store.append(SERVICES, more_services(2, "x"))
+        store.update_rows(SERVICES, "service_id", pd.DataFrame({"service_id": ["a-1"],
                                                                   "name": ["Nová"]}))
-        store.delete_rows("crime_stats", "oop_code", ["040812"])
-        store.append("audit_log", log)
-    services = store.read("services")
+        store.delete_rows(CRIME_STATS, "oop_code", ["040812"])
+        store.append(AUDIT_LOG, log)
+    services = store.read(SERVICES)
     assert len(services) == 4 and "Nová" in set(services["name"])
-    assert store.read("crime_stats").empty and len(store.read("audit_log")) == 1
+    assert store.read(CRIME_STATS).empty and len(store.read(AUDIT_LOG)) == 1
     assert store.check() == []
 
 
@@ -197,10 +197,10 @@ def test_version_of_a_town_changes_only_with_that_towns_rows(store: Store) -> No
                                                           ("crime_stats", "b")]}.items()}
 
     first = tokens()
-    store.append("services", more_services(2, "x"))  # town a
+    store.append(SERVICES, more_services(2, "x"))  # town a
     second = tokens()
     assert {k for k in first if first[k] != second[k]} == {"a", "all"}
-    store.update_rows("services", "service_id", pd.DataFrame({"service_id": ["b-1"],
+    store.update_rows(SERVICES, "service_id", pd.DataFrame({"service_id": ["b-1"],
                                                               "name": ["Nová"]}))
     third = tokens()
     assert {k for k in first if second[k] != third[k]} == {"b", "all", "b+stats"}
@@ -208,7 +208,7 @@ def test_version_of_a_town_changes_only_with_that_towns_rows(store: Store) -> No
     fourth = tokens()
     assert {k for k in first if third[k] != fourth[k]} == {"a", "all"}
     # rows of no town (crime stats) count for every town
-    store.append("crime_stats", frames()["crime_stats"])
+    store.append(CRIME_STATS, frames()["crime_stats"])
     fifth = tokens()
     assert {k for k in first if fourth[k] != fifth[k]} == {"stats", "b+stats"}
     assert tokens() == fifth  # reading does not change them
@@ -222,7 +222,7 @@ def test_append_batch_adds_all_rows(store: Store) -> None:
                                 ("services", more_services(2, "y")),
                                 ("crime_stats", frames()["crime_stats"])])
     assert added == {"services": 5, "crime_stats": 1}
-    assert len(store.read("services")) == 7
+    assert len(store.read(SERVICES)) == 7
     store.append("offences_like", gpd.GeoDataFrame(
         {"town_id": ["a"]}, geometry=[Point(13.6, 50.6)], crs="EPSG:4326"))
     assert "offences_like" in store.layer_names()
@@ -235,7 +235,7 @@ def test_polygons_are_stored_as_multipolygons(store: Store) -> None:
         given["localities"].drop(columns="geometry"),
         geometry=[Polygon([(13.6, 50.6), (13.62, 50.6), (13.62, 50.62)])], crs="EPSG:4326")
     store.replace_all(given)
-    assert list(store.read("localities").geom_type) == ["MultiPolygon"]
+    assert list(store.read(LOCALITIES).geom_type) == ["MultiPolygon"]
 
 
 def test_failing_chunk_stream_leaves_store_untouched(store: Store) -> None:
@@ -263,23 +263,23 @@ def test_unique_keys_make_appends_idempotent(store: Store) -> None:
     batch = [("services", more_services(3, "x")), ("services", more_services(3, "x"))]
     assert store.append_batch(batch, unique_keys={"services": "service_id"}) == {"services": 3}
     assert store.append_batch(batch, unique_keys={"services": "service_id"}) == {}
-    assert len(store.read("services")) == 5
+    assert len(store.read(SERVICES)) == 5
 
 
 def test_update_and_delete_rows(store: Store) -> None:
     store.replace_all(frames())
-    changed = store.update_rows("services", "service_id", pd.DataFrame(
+    changed = store.update_rows(SERVICES, "service_id", pd.DataFrame(
         {"service_id": ["a-1", "nope"], "name": ["Klub Nový", "x"], "synthetic": [False, True]}))
     assert changed == 1
-    services = store.read("services").set_index("service_id")
+    services = store.read(SERVICES).set_index("service_id")
     assert services.loc["a-1", "name"] == "Klub Nový"
     assert not services.loc["a-1", "synthetic"]
     assert services.loc["b-1", "name"] == "Škola Ř"
-    assert store.delete_rows("services", "service_id", ["b-1", "zzz"]) == 1
-    assert list(store.read("services")["service_id"]) == ["a-1"]
+    assert store.delete_rows(SERVICES, "service_id", ["b-1", "zzz"]) == 1
+    assert list(store.read(SERVICES)["service_id"]) == ["a-1"]
     before = _state(store)
     with pytest.raises(StoreError, match="no columns"):
-        store.update_rows("services", "service_id", pd.DataFrame(
+        store.update_rows(SERVICES, "service_id", pd.DataFrame(
             {"service_id": ["a-1"], "name; DROP TABLE services": ["x"]}))
     assert _state(store) == before
     assert store.check() == []
@@ -299,7 +299,7 @@ def test_delete_matching_is_one_transaction(store: Store) -> None:
         RowMatch("crime_stats", equals={"oop_code": "040812", "year": 2013}),
         RowMatch("services", equals={"town_id": "nowhere"})])
     assert deleted == {"services": 4, "crime_stats": 1}
-    assert sorted(store.read("services")["service_id"]) == ["a-1", "b-1", "other-0", "other-1"]
+    assert sorted(store.read(SERVICES)["service_id"]) == ["a-1", "b-1", "other-0", "other-1"]
     # a prefix is matched literally: SQL wildcards in it match nothing
     assert store.delete_matching([RowMatch("services", prefix=("service_id", "%"))]) \
         == {"services": 0}
@@ -322,8 +322,8 @@ def test_read_where_finds_rows_by_an_indexed_column_and_before_prunes_by_text(
     assert store.read_where(LOGIN_FAILURES, "account", ["x') OR ('1'='1", "nobody"]
                             )["account"].tolist() == ["x') OR ('1'='1"]
     assert store.read_where(LOGIN_FAILURES, "account", []).empty
-    assert list(store.read_where("services", "service_id", ["b-1"])["name"]) == \
-        list(store.read("services").query("service_id == 'b-1'")["name"])
+    assert list(store.read_where(SERVICES, "service_id", ["b-1"])["name"]) == \
+        list(store.read(SERVICES).query("service_id == 'b-1'")["name"])
     before = _state(store)
     with pytest.raises(StoreError):
         store.read_where(LOGIN_FAILURES, "no_such_column", ["x"])
@@ -352,7 +352,7 @@ def test_update_matching_is_one_checked_statement(store: Store) -> None:
     assert _state(store) == before
     assert store.update_matching(RowMatch("services", prefix=("service_id", "batch7-")),
                                  {"name": "renamed; DROP TABLE services", "synthetic": False}) == 4
-    services = pd.DataFrame(store.read("services")).set_index("service_id")
+    services = pd.DataFrame(store.read(SERVICES)).set_index("service_id")
     assert (services.loc[[f"batch7-{i}" for i in range(4)], "name"]
             == "renamed; DROP TABLE services").all()
     assert not services.loc[[f"batch7-{i}" for i in range(4)], "synthetic"].astype(bool).any()
@@ -387,7 +387,7 @@ def test_concurrent_writers_lose_nothing(store: Store, location: str) -> None:
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, location, str(w), "100"],
                                 cwd=ROOT) for w in range(20)]
     assert [w.wait(timeout=240) for w in writers] == [0] * 20
-    pins = store.read("pins")
+    pins = store.read(PINS)
     assert len(pins) == 1 + 2000
     assert pins["pin_id"].is_unique
     assert store.check() == []

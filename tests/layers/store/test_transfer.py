@@ -19,6 +19,7 @@ from layers.access import audit
 from layers.access.backup_key import BACKUP_KEY
 from layers.access.principal import Principal
 from layers.messages import render
+from layers.schema import PINS, SESSIONS
 from layers.store import Store, geopackage, open_store
 from layers.store.transfer import layer_checksum, read_manifest, store_manifest
 from scripts.mapa import main
@@ -101,7 +102,7 @@ def test_backup_and_restore(filled: str, tmp_path: Path,
     assert read_manifest(out) == expected
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".backup")] == []
 
-    store.delete_rows("pins", "status", ["pending", "approved"])
+    store.delete_rows(PINS, "status", ["pending", "approved"])
     store.append("pins_extra", gpd.GeoDataFrame({"n": [1]}, geometry=[Point(13.6, 50.6)],
                                                 crs="EPSG:4326"))
     assert store_manifest(store) != expected
@@ -111,7 +112,7 @@ def test_backup_and_restore(filled: str, tmp_path: Path,
     assert store_manifest(store) == expected and store.check() == []
 
     # a damaged backup is refused before the store is touched
-    store.delete_rows("sessions", "session_id", [str(store.read("sessions")["session_id"][0])])
+    store.delete_rows(SESSIONS, "session_id", [str(store.read(SESSIONS)["session_id"][0])])
     before = store.version(), store_manifest(store)
     db = sqlite3.connect(out)
     geopackage._register_gpkg_functions(db)  # the R-tree triggers call ST_* functions

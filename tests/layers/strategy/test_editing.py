@@ -16,6 +16,7 @@ from shapely.geometry import Point, box, mapping
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
 from layers.build import build_demo
+from layers.schema import HISTORY, LOCALITIES, MEASURES
 from layers.store import Store, StoreError, open_store
 from layers.store.transfer import copy_store, store_manifest
 from layers.strategy.area import load_area
@@ -62,13 +63,13 @@ def _sha(store: Store) -> str:
 
 
 def _janov_point(store: Store) -> tuple[float, float]:
-    janov = store.read("localities", "litvinov")
+    janov = store.read(LOCALITIES, "litvinov")
     point = janov[janov["locality_id"] == "litvinov-1"].geometry.iloc[0].representative_point()
     return point.x, point.y
 
 
 def _history(store: Store) -> list[dict[Any, Any]]:
-    frame = store.read("history")
+    frame = store.read(HISTORY)
     return frame[frame["strategy_id"] == STRATEGY].sort_values("position").to_dict("records")
 
 
@@ -171,7 +172,7 @@ def test_observation_is_added_with_history(store: Store) -> None:
     add_indicator_observation(store, COORDINATOR, indicator_id, "ANO", "2026-10", at=AT)
     strategy = next(s for s in load_strategies(store) if s.strategy_id == "kraslice-pp9")
     assert strategy.indicator(indicator_id).observations[-1].value == "ANO"
-    history = store.read("history")
+    history = store.read(HISTORY)
     last = history[history["strategy_id"] == "kraslice-pp9"].sort_values("position").iloc[-1]
     assert (last["entity_id"], last["who_role"]) == (indicator_id, "strategy_coordinator")
     before = _sha(store)
@@ -427,7 +428,7 @@ def test_police_propose_a_planned_measure_but_set_no_other_status(store: Store) 
     police = Principal("t-police", "police")
     measure_id = add_measure(store, police, STRATEGY, GOAL, "Hlídky APK", [], "planned", "", [],
                              at=AT)
-    measures = store.read("measures")
+    measures = store.read(MEASURES)
     assert measures.loc[measures["measure_id"] == measure_id, "status"].item() == "planned"
     before = _sha(store)
     with pytest.raises(AccessDenied, match="edit_strategy"):
@@ -441,7 +442,7 @@ def test_police_propose_a_planned_measure_but_set_no_other_status(store: Store) 
 @pytest.mark.parametrize("write", list(_WRITES))
 def test_a_permitted_change_is_audited_with_the_username(store: Store, write: str) -> None:
     entries = len(read_log(store))
-    history = store.read("history")
+    history = store.read(HISTORY)
     action, call = _WRITES[write]
     call(store, Principal("t-admin", "admin"))
     log = read_log(store)
@@ -449,7 +450,7 @@ def test_a_permitted_change_is_audited_with_the_username(store: Store, write: st
     last = log.iloc[-1]
     assert (last["username"], last["role"], last["action"]) == ("t-admin", "admin", action)
     assert json.loads(last["object_ids"])
-    after = store.read("history")
+    after = store.read(HISTORY)
     # the history names the role the principal acts in, never a typed-in one
     assert len(after) == len(history) + 1
     assert (after["who_role"] == "admin").sum() == (history["who_role"] == "admin").sum() + 1

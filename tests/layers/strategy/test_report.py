@@ -11,6 +11,7 @@ import geopandas as gpd
 from shapely.geometry import box, mapping
 
 from layers.access.principal import Principal
+from layers.schema import LOCALITIES
 from layers.store import Store, open_store
 from layers.strategy.area import load_area
 from layers.strategy.editing import add_measure, polygon_link
@@ -71,7 +72,7 @@ def test_a_drawn_area_is_on_the_map_and_listed_with_its_size(demo_store_path: Pa
     copy = tmp_path / "s.gpkg"
     shutil.copy(demo_store_path, copy)
     store = open_store(copy)
-    janov = gpd.GeoDataFrame(store.read("localities", "litvinov")).to_crs("EPSG:5514")
+    janov = gpd.GeoDataFrame(store.read(LOCALITIES, "litvinov")).to_crs("EPSG:5514")
     inside = janov[janov["locality_id"] == "litvinov-1"].geometry.iloc[0].representative_point()
     square = gpd.GeoSeries([box(inside.x - 100, inside.y - 100, inside.x + 100, inside.y + 100)],
                            crs="EPSG:5514").to_crs("EPSG:4326").iloc[0]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from layers.exclusion import BANDS
+from layers.schema import LOCALITIES, SERVICES, STRATEGIES, TOWNS
 from layers.sources.synthetic import TOWN_SEEDS
 from layers.store import Store, open_store
 from layers.strategy.model import Strategy
@@ -203,13 +204,13 @@ def test_ustecky_kraj_is_in_the_demo_store(tmp_path: Path,
     assert main(["build-demo", "--store", str(store_path)]) == 0
     capsys.readouterr()
     store = open_store(store_path)
-    rows = store.read("strategies")
+    rows = store.read(STRATEGIES)
     row = rows[rows["strategy_id"] == "ustecky-kraj-spk"].iloc[0]
     assert row["region_code"] == "CZ042" and pd.isna(row["town_id"])
     (stored,) = [s for s in load_strategies(store) if s.strategy_id == "ustecky-kraj-spk"]
     assert stored == load_file(SEEDED_DIR / "004_ustecky_kraj.toml")
     assert sum(len(m.results) for m in stored.measures) == 67
-    towns = store.read("towns")
+    towns = store.read(TOWNS)
     assert "CZ042" in set(towns.loc[towns["town_id"] == "litvinov", "kod_kraj"].astype(str))
 
 
@@ -256,9 +257,9 @@ def test_texts_are_verbatim_from_their_seed(seeded: dict[str, Strategy], seed_fi
 
 def test_links_point_at_demo_data(seeded: dict[str, Strategy], demo_store: Store) -> None:
     known = {
-        "town": set(demo_store.read("towns")["town_id"]),
-        "locality": set(demo_store.read("localities")["locality_id"]),
-        "service": set(demo_store.read("services")["service_id"]),
+        "town": set(demo_store.read(TOWNS)["town_id"]),
+        "locality": set(demo_store.read(LOCALITIES)["locality_id"]),
+        "service": set(demo_store.read(SERVICES)["service_id"]),
         "place": {h.label for t in TOWN_SEEDS for h in t.hotspots},
     }
     links = [link for s in seeded.values() for m in s.measures for link in m.links]

@@ -9,7 +9,15 @@ import pandas as pd
 import pytest
 
 from layers.build import assemble_demo
-from layers.schema import LAYERS_BY_NAME, STRATEGY_LAYERS
+from layers.schema import (
+    LAYERS_BY_NAME,
+    MEASURE_LINKS,
+    MEASURES,
+    PINS,
+    SOURCES,
+    STRATEGIES,
+    STRATEGY_LAYERS,
+)
 from layers.store import StoreError, open_store
 from layers.store.postgis import close_pools
 from layers.strategy.model import Link, Observation, Strategy, add_observation, apply_change
@@ -104,7 +112,7 @@ def test_results_round_trip_and_older_stores_without_them(
     older["measures"] = older["measures"].drop(columns=["results"])
     old_store = open_store(location("old"))
     old_store.replace_all(older)
-    assert "results" not in old_store.read("measures").columns
+    assert "results" not in old_store.read(MEASURES).columns
     loaded = load_strategies(old_store)
     assert loaded == [dataclasses.replace(s, measures=tuple(
         dataclasses.replace(m, results=()) for m in s.measures)) for s in seeded]
@@ -113,14 +121,14 @@ def test_results_round_trip_and_older_stores_without_them(
 def test_read_one_towns_measures_and_links(seeded: list[Strategy], tmp_path: Path) -> None:
     store = open_store(tmp_path / "s.gpkg")
     store.replace_all(strategy_frames(seeded))
-    measures = store.read("measures", town_id="kraslice")
+    measures = store.read(MEASURES, town_id="kraslice")
     assert len(measures) == 9 and set(measures["status"]) == {"ended"}
-    links = store.read("measure_links", town_id="litvinov")
+    links = store.read(MEASURE_LINKS, town_id="litvinov")
     places = links[links["target_kind"] == "place"]
     assert "Janov – obchod a zastávka" in set(places["target_id"])
     assert set(links["measure_id"]) == {
         m.measure_id for s in seeded if s.town_id == "litvinov" for m in s.measures}
-    regional = store.read("strategies")
+    regional = store.read(STRATEGIES)
     assert regional.loc[regional["strategy_id"] == "karlovarsky-kraj-ssz", "town_id"].isna().all()
 
 
@@ -150,9 +158,9 @@ def test_strategy_tables_sit_beside_the_demo_layers(seeded: list[Strategy],
     store = open_store(tmp_path / "demo.gpkg")
     store.replace_all(frames)
     assert load_strategies(store) == seeded
-    assert len(store.read("pins", town_id="litvinov")) == len(
+    assert len(store.read(PINS, town_id="litvinov")) == len(
         frames["pins"][frames["pins"]["town_id"] == "litvinov"])
-    sources = store.read("sources")
+    sources = store.read(SOURCES)
     documented = set(sources["layer"])
     assert {spec.name for spec in STRATEGY_LAYERS} <= documented
     assert all("seed 001_c46e15ee618f7631.txt" in text

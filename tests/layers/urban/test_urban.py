@@ -16,7 +16,7 @@ from shapely.geometry import Point, box
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
 from layers.crs import METRIC_CRS
-from layers.schema import AUDIT_ASPECTS
+from layers.schema import AUDIT_ASPECTS, MEASURES, SERVICES
 from layers.store import Store
 from layers.urban.accessibility import (
     SERVICE_GROUPS,
@@ -110,7 +110,7 @@ def _audit(**changes: object) -> Audit:
 
 
 def test_audits_are_validated_stored_and_summarised(store: Store) -> None:
-    measure = store.read("measures", "litvinov")["measure_id"].iloc[0]
+    measure = store.read(MEASURES, "litvinov")["measure_id"].iloc[0]
     audit_id = add_audit(store, URBANIST, _audit(measure_ids=(measure,)), AT)
     audits = load_audits(store, "litvinov")
     assert list(audits["audit_id"]) == [audit_id]
@@ -167,7 +167,7 @@ def test_service_links_form_a_graph_and_show_who_stands_alone(store: Store) -> N
         add_service_link(store, URBANIST, "litvinov", "litvinov-s06", "kraslice-s01",
                          "referral", AT)
     assert len(read_log(store)) == 2
-    summary = system_summary(service_graph(store.read("services", "litvinov"), links))
+    summary = system_summary(service_graph(store.read(SERVICES, "litvinov"), links))
     row = summary.set_index("service_id")
     assert row.loc["litvinov-s06", "partners"] == 2
     groups = dict(zip(summary["service_id"], summary["group"], strict=True))
@@ -178,8 +178,8 @@ def test_service_links_form_a_graph_and_show_who_stands_alone(store: Store) -> N
 def test_export_writes_layers_that_ogrinfo_reads(demo_store: Store, tmp_path: Path) -> None:
     result = town_accessibility(demo_store, "kraslice", 500)
     out = tmp_path / "view.gpkg"
-    counts = export_gpkg({**result.layers(), "services": demo_store.read("services", "kraslice"),
-                          "empty": demo_store.read("services", "nowhere")}, out)
+    counts = export_gpkg({**result.layers(), "services": demo_store.read(SERVICES, "kraslice"),
+                          "empty": demo_store.read(SERVICES, "nowhere")}, out)
     assert "empty" not in counts
     info = subprocess.run(["ogrinfo", "-so", "-al", str(out)], capture_output=True, text=True,
                           check=True).stdout
@@ -187,4 +187,4 @@ def test_export_writes_layers_that_ogrinfo_reads(demo_store: Store, tmp_path: Pa
     assert "dist_nzdm: Real" in info and "white: String" in info
     assert "Layer name: services" in info
     with pytest.raises(ValueError, match="nothing to export"):
-        export_gpkg({"x": demo_store.read("services", "nowhere")}, out)
+        export_gpkg({"x": demo_store.read(SERVICES, "nowhere")}, out)
