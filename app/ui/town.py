@@ -55,6 +55,12 @@ class TownData:
     def town_id(self) -> str:
         return str(self.town["town_id"])
 
+    @property
+    def locality_names(self) -> dict[str, str]:
+        """The town's localities: id → name, in stored order."""
+        return dict(zip(self.localities["locality_id"].astype(str),
+                        self.localities["name"].astype(str), strict=True))
+
     def is_synthetic(self, layer: str) -> bool:
         """True when any source of ``layer`` is illustrative (generated) data."""
         rows = self.sources[self.sources["layer"] == layer]

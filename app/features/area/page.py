@@ -109,8 +109,7 @@ def render() -> None:
     town_id = page_town()
     town = cache.town_data(town_id)
     town_name = str(town.town["name"])
-    names = dict(zip(town.localities["locality_id"].astype(str), town.localities["name"],
-                     strict=True))
+    names = town.locality_names
     locality_key = f"area_locality_{town_id}"
     if PICKED_KEY in st.session_state:
         # a widget's value may only be set before it is drawn: the map's pick waits for this run

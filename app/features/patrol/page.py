@@ -79,8 +79,7 @@ def render() -> None:
     town_id = page_town()
     town = cache.town_data(town_id)
     town_name = str(town.town["name"])
-    names = dict(zip(town.localities["locality_id"].astype(str), town.localities["name"],
-                     strict=True))
+    names = town.locality_names
     locality = st.selectbox(t("patrol.locality"), ["", *names], key=f"patrol_locality_{town_id}",
                             format_func=lambda code: names.get(code, t("patrol.whole_town")))
     area = f"{town_name} – {names[locality]}" if locality else town_name
