@@ -22,6 +22,7 @@ from layers.schema import (
     OFFENCES,
     PINS,
     POLICE_DISTRICTS,
+    SERVICE_LINKS,
     SERVICES,
     SOURCES,
     STRATEGY_LAYERS,
@@ -32,8 +33,9 @@ from layers.store import Store
 
 #: A cached view: the towns table, a town's map data (also its printable session map), its
 #: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
-#: its catalogue of services.
-View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "catalogue"]
+#: its catalogue of services and a service's card in it.
+View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "catalogue",
+               "catalogue_card"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
@@ -50,6 +52,7 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
     "patrol": ((*_PLACES[0], CONTEXT_LINES), _PLACES[1]),
     "area": ((LOCALITIES, SERVICES, PINS), (TOWNS, *STRATEGY_LAYERS)),
     "catalogue": ((SERVICES, CATALOGUE_ENTRIES), ()),
+    "catalogue_card": ((SERVICES, CATALOGUE_ENTRIES, SERVICE_LINKS), STRATEGY_LAYERS),
 }
 
 

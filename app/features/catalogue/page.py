@@ -35,7 +35,7 @@ from app.ui.i18n import label
 from app.ui.state import current_language, error_text, page_town, t
 from layers.access.principal import Principal
 from layers.access.roles import MANAGE_DATA, VIEW_PUBLIC
-from layers.catalogue.detail import service_card
+from layers.catalogue.detail import Card, service_card
 from layers.catalogue.editing import decide_proposal, proposals, propose_change, save_entry
 from layers.catalogue.entries import decode, load_catalogue
 from layers.catalogue.search import CatalogueIndex, Query
@@ -56,6 +56,15 @@ SAVED_KEY = "catalogue_saved"
 def catalogue_index(location: str, version: str, town_id: str) -> CatalogueIndex:
     """The town's catalogue, ready to search."""
     return CatalogueIndex(load_catalogue(open_store(location), town_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def catalogue_card(location: str, version: str, town_id: str, service_id: str) -> Card:
+    """The card of ``service_id``: read once per change of what it shows, not on every
+    rerun of the page (each filter or click reruns it)."""
+    store = open_store(location)
+    entries = catalogue_index(*cache_key(store, "catalogue", town_id), town_id).entries
+    return service_card(store, service_id, entries)
 
 
 def _choice(title: str, codes: tuple[str, ...], group: str, key: str, lang: str) -> str:
@@ -133,7 +142,7 @@ def render() -> None:
     _follow_click(clicks, town_id, ids, names)
     if ids:
         st.selectbox(t("catalogue.card"), ids, key=CHOSEN_KEY, format_func=names.__getitem__)
-        _card(str(st.session_state[CHOSEN_KEY]), index, lang)
+        _card(str(st.session_state[CHOSEN_KEY]), town_id, lang)
         _propose(principal, town_id, index, str(st.session_state[CHOSEN_KEY]), lang)
     if principal.can(MANAGE_DATA):
         _editor(principal, town_id, index, st.session_state.get(CHOSEN_KEY), lang)
@@ -157,9 +166,10 @@ def _follow_click(clicks: dict[str, object], town_id: str, ids: list[str],
     st.rerun()
 
 
-def _card(service_id: str, index: CatalogueIndex, lang: str) -> None:
+def _card(service_id: str, town_id: str, lang: str) -> None:
     """The detail card of ``service_id``."""
-    card = service_card(cache.store(), service_id, index.entries)
+    store = cache.store()
+    card = catalogue_card(*cache_key(store, "catalogue_card", town_id), town_id, service_id)
     entry = card.entry
     with st.container(border=True, key="catalogue-card"):
         st.markdown(f"### {entry['name']}")
