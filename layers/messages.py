@@ -51,6 +51,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "store.unavailable": Text(
         "úložiště {location} není dostupné: {detail}",
         "store {location}: {detail}"),
+    "store.disk_full": Text(
+        "na disku úložiště {location} došlo místo (nebo soubor narazil na limit velikosti); "
+        "nic nebylo uloženo a úložiště zůstalo beze změny – uvolněte místo a zkuste to znovu "
+        "({detail})",
+        "the disk of store {location} is full (or a file reached its size limit); nothing "
+        "was stored and the store is unchanged: free some space and try again ({detail})"),
     "store.migrate_failed": Text(
         "úložiště {location} nelze převést na novou verzi: {detail}",
         "cannot migrate {location}: {detail}"),
@@ -687,6 +693,16 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.bench_fuzz_gpkg": Text(
         "bench fuzz pracuje na kopii úložiště GeoPackage; zadejte cestu k souboru",
         "bench fuzz works on a copy of a GeoPackage store; give a file path"),
+
+    "cli.bench_faults_options": Text(
+        "--kills a --rows musí být alespoň 1",
+        "--kills and --rows must be at least 1"),
+    "cli.bench_faults_no_kill": Text(
+        "{operation} na {backend} skončil {draws}× dřív, než ho šlo zabít",
+        "{operation} on {backend} ended before its kill {draws} times in a row"),
+    "cli.bench_child_failed": Text(
+        "{command} selhal sám od sebe, ještě před zabitím: {detail}",
+        "{command} failed on its own, before any kill: {detail}"),
     "cli.load_options": Text(
         "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
         "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),

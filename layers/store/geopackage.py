@@ -55,6 +55,7 @@ from layers.store.base import (
     towns_of,
     typed,
 )
+from layers.store.space import disk_errors
 
 #: Readers and the writer share the file: without a busy timeout SQLite answers "database is
 #: locked" at once when a map page reads while a tablet's pin commits. GDAL applies these
@@ -148,6 +149,7 @@ class GeoPackageStore(Store):
         self.path = Path(path)
         self.location = str(self.path)
         self._local = threading.local()  # the thread's open _Transaction, if any
+        self._swept = False
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -155,6 +157,20 @@ class GeoPackageStore(Store):
     def _require(self) -> None:
         if not self.exists():
             raise StoreError("store.missing", location=self.path)
+        if not self._swept:
+            self._swept = True
+            self._sweep_abandoned()
+
+    def _sweep_abandoned(self) -> None:
+        """Remove the private copies of writers that died, unless a writer is at work now.
+
+        Done by the first use of a store object (a reader too) and by :meth:`check`, so a
+        killed import's copy does not lie beside the store until the next write. Only when
+        the writer lock is free at once: a live writer's copy is never touched, and whoever
+        sweeps holds the lock, so no writer starts a copy meanwhile.
+        """
+        with contextlib.suppress(OSError):  # a read-only folder: no writer can have left anything
+            self.remove_leftovers()
 
     def layer_names(self) -> list[str]:
         self._require()
@@ -217,11 +233,12 @@ class GeoPackageStore(Store):
         with self._writer_lock():
             tmp = self._temporary()
             try:
-                for name, frame in frames.items():
-                    _write_layer(tmp, name, frame)
-                with _connected(tmp) as db, db:
-                    _count_writes(db, set())  # a new generation: every token changes
-                _same_mode(tmp, self.path)
+                with disk_errors(self.location, tmp):
+                    for name, frame in frames.items():
+                        _write_layer(tmp, name, frame)
+                    with _connected(tmp) as db, db:
+                        _count_writes(db, set())  # a new generation: every token changes
+                    _same_mode(tmp, self.path)
                 os.replace(tmp, self.path)
             finally:
                 shutil.rmtree(tmp.parent, ignore_errors=True)
@@ -255,18 +272,19 @@ class GeoPackageStore(Store):
         with self._writer_lock():
             tmp = self._temporary()
             try:
-                shutil.copy2(self.path, tmp)
-                with _connected(tmp) as db:
-                    batch = _Batch(keys, lambda layer: _writable_table(db, layer), db)
-                    with _unsynchronised_sqlite(), _spatial_index_deferred(tmp):
-                        touched: set[tuple[str, str]] = set()
-                        for layer, frame in batch.rows(items):
-                            _write_layer(tmp, layer, frame, append=layer in batch.present)
-                            batch.present.add(layer)
-                            touched.update((layer, town) for town in towns_of(layer, frame))
-                    with db:
-                        _count_writes(db, touched)
-                _fsync(tmp)
+                with disk_errors(self.location, tmp):
+                    shutil.copy2(self.path, tmp)
+                    with _connected(tmp) as db:
+                        batch = _Batch(keys, lambda layer: _writable_table(db, layer), db)
+                        with _unsynchronised_sqlite(), _spatial_index_deferred(tmp):
+                            touched: set[tuple[str, str]] = set()
+                            for layer, frame in batch.rows(items):
+                                _write_layer(tmp, layer, frame, append=layer in batch.present)
+                                batch.present.add(layer)
+                                touched.update((layer, town) for town in towns_of(layer, frame))
+                        with db:
+                            _count_writes(db, touched)
+                    _fsync(tmp)
                 os.replace(tmp, self.path)
             finally:
                 shutil.rmtree(tmp.parent, ignore_errors=True)
@@ -344,7 +362,8 @@ class GeoPackageStore(Store):
             yield current
             return
         self._require()
-        with self._writer_lock(), _connected(self.path) as db:
+        with self._writer_lock(), disk_errors(self.location, self.path), \
+                _connected(self.path) as db:
             db.isolation_level = None  # transactions are begun and ended below
             current = self._local.transaction = _Transaction(db)
             try:
@@ -390,7 +409,7 @@ class GeoPackageStore(Store):
         now was abandoned by a writer that died (e.g. a killed import): it is removed here,
         before it can pile up beside the store.
         """
-        with _flock(self.path.with_name(self.path.name + ".lock"), fcntl.LOCK_EX):
+        with _flock(self._writer_lock_path(), fcntl.LOCK_EX):
             self._remove_copies()
             yield
 
@@ -399,8 +418,7 @@ class GeoPackageStore(Store):
         (run when the app or a ``mapa`` command starts, so a killed import's copy does not
         wait for the next write)."""
         try:
-            with _flock(self.path.with_name(self.path.name + ".lock"),
-                        fcntl.LOCK_EX | fcntl.LOCK_NB):
+            with _flock(self._writer_lock_path(), fcntl.LOCK_EX | fcntl.LOCK_NB):
                 return self._remove_copies()
         except BlockingIOError:  # a writer is at work: its copy is not a leftover
             return 0
@@ -417,6 +435,10 @@ class GeoPackageStore(Store):
                     stale.unlink()
             removed += 1
         return removed
+
+    def _writer_lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
 
     @contextlib.contextmanager
     def _file_lock(self, mode: int) -> Iterator[None]:
@@ -451,9 +473,13 @@ class GeoPackageStore(Store):
 
     def check(self) -> list[str]:
         """SQLite's integrity and foreign-key checks, GDAL can list the layers, and every
-        R-tree holds one entry per non-empty geometry and still has its insert trigger."""
+        R-tree holds one entry per non-empty geometry and still has its insert trigger.
+
+        First removes what dead writers left (see :meth:`_sweep_abandoned`); SQLite itself
+        rolls back a transaction a killed writer left half-done when the file is opened."""
         if not self.exists():
             return [f"store {self.path} does not exist"]
+        self._sweep_abandoned()
         with self._file_lock(fcntl.LOCK_SH):
             try:
                 self._layer_names()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 import psycopg
+from psycopg import sql
 
 from layers.errors import StoreFailure
 
@@ -108,7 +109,7 @@ class TemporaryCluster:
                   "-l", str(self.dir / "server.log"), "-o", " ".join(settings), "start")
         self._started = True
         with self.connect("postgres") as conn:
-            conn.execute(f"CREATE DATABASE {TEMPLATE}")
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
         with self.connect(TEMPLATE) as conn:
             conn.execute("CREATE EXTENSION postgis")
 
@@ -121,6 +122,13 @@ class TemporaryCluster:
             self._started = False
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def restart(self) -> None:
+        """Restart the server (fast shutdown: open transactions are rolled back, clients are
+        disconnected), with the settings it was started with; returns once it accepts
+        connections again."""
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w",
+                  "-t", "60", "-l", str(self.dir / "server.log"), "restart")
+
     def url(self, dbname: str) -> str:
         """A libpq URL of database ``dbname`` over the cluster's unix socket."""
         return f"postgresql://postgres@/{dbname}?host={self.dir}&port={PORT}"
@@ -128,12 +136,20 @@ class TemporaryCluster:
     def connect(self, dbname: str) -> psycopg.Connection:
         return psycopg.connect(self.url(dbname), autocommit=True)
 
-    def new_database(self, name: str | None = None) -> str:
-        """Create a fresh database with PostGIS; return its URL."""
+    def new_database(self, name: str | None = None, template: str = TEMPLATE) -> str:
+        """Create a database as a copy of ``template`` (default: empty, with PostGIS); return
+        its URL. A template must have no open connection while it is copied."""
         name = name or f"t_{uuid.uuid4().hex[:12]}"
         with self.connect("postgres") as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE} STRATEGY FILE_COPY')
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(
+                sql.Identifier(name), sql.Identifier(template)))
         return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop database ``name``, disconnecting whoever is still connected to it."""
+        with self.connect("postgres") as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
 
 
 @contextlib.contextmanager

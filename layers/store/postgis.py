@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import threading
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -64,6 +65,10 @@ GEOMETRY_COLUMN: Final = "geom"
 KIND_TYPES: Final = {"str": "text", "int64": "bigint", "int32": "integer",
                      "float64": "double precision", "float32": "real", "bool": "boolean",
                      "datetime": "timestamp", "datetimetz": "timestamptz"}
+#: The setting a read of one town's rows passes the town id in (``COPY`` takes no parameters).
+TOWN_SETTING: Final = "mapa.town_id"
+#: The setting a read of rows by a column's values passes them in (a JSON array).
+VALUES_SETTING: Final = "mapa.read_values"
 #: PostgreSQL's identifier limit (longer names would be silently truncated).
 MAX_NAME: Final = 63
 
@@ -140,7 +145,7 @@ class PostGISStore(Store):
             try:
                 yield current.conn
             except psycopg.Error as exc:
-                raise StoreError("store.unavailable", location=self.location, detail=exc) from exc
+                raise _failure(self.location, exc) from exc
             return
         try:
             with _POOLS_LOCK:
@@ -157,7 +162,7 @@ class PostGISStore(Store):
             with pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
-            raise StoreError("store.unavailable", location=self.location, detail=exc) from exc
+            raise _failure(self.location, exc) from exc
 
     def _revision(self, conn: psycopg.Connection[Any]) -> str | None:
         """The schema's revision; upgrades an older schema once per store object."""
@@ -212,9 +217,11 @@ class PostGISStore(Store):
                 if spec is None or spec.town_column is None \
                         or spec.town_column not in info.columns:
                     raise StoreError("store.not_per_town", layer=layer)
-                where = sql.SQL(" WHERE {} = {}").format(sql.Identifier(spec.town_column),
-                                                         sql.Literal(town_id))
-            return _read(conn, info, where)
+                # COPY takes no bound parameters: the town travels as one, in a setting local
+                # to this read's transaction, so no value is ever written into SQL text
+                where = sql.SQL(" WHERE {} = current_setting({})").format(
+                    sql.Identifier(spec.town_column), sql.Literal(TOWN_SETTING))
+            return _read(conn, info, where, {} if town_id is None else {TOWN_SETTING: town_id})
 
     def read_where(self, layer: Layer, column: str, values: Iterable[str]
                    ) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -225,11 +232,12 @@ class PostGISStore(Store):
                 raise StoreError("store.no_columns", layer=layer, columns=[column])
             kind = info.columns[column]
             wanted = column_values(pd.Series(list(values), dtype=object), kind, column)
-            # COPY takes no bound parameters: the values go in as literals psycopg quotes
-            where = sql.SQL(" WHERE {} = ANY(ARRAY[{}]::{}[])").format(
-                sql.Identifier(column), sql.SQL(", ").join(sql.Literal(v) for v in wanted),
-                sql.SQL(KIND_TYPES[kind]))
-            return _read(conn, info, where)
+            # as for a town: the values travel as one JSON setting, never as SQL text
+            where = sql.SQL(" WHERE {} = ANY(ARRAY(SELECT jsonb_array_elements_text("
+                            "current_setting({})::jsonb))::{}[])").format(
+                sql.Identifier(column), sql.Literal(VALUES_SETTING), sql.SQL(KIND_TYPES[kind]))
+            return _read(conn, info, where,
+                         {VALUES_SETTING: json.dumps([str(v) for v in wanted])})
 
     def counts(self) -> dict[str, int]:
         with self._connect() as conn:
@@ -443,14 +451,28 @@ class PostGISStore(Store):
         return problems
 
 
+def _failure(location: str, exc: psycopg.Error) -> StoreError:
+    """The ``StoreError`` a database error becomes: a full disk on the server says so; any
+    other (a refused or lost connection, a server restart) makes the store unavailable.
+
+    A write that raised this is rolled back, unless the connection dropped after the server
+    had committed it: a caller that retries (a tablet's pin) writes with a unique key, which
+    stores it once either way."""
+    if isinstance(exc, psycopg.errors.DiskFull):
+        return StoreError("store.disk_full", location=location, detail=exc)
+    return StoreError("store.unavailable", location=location, detail=exc)
+
+
 def _table(layer: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(LAYER_SCHEMA), sql.Identifier(layer))
 
 
 
-def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable
-          ) -> gpd.GeoDataFrame | pd.DataFrame:
-    """The rows of ``info``'s table that ``where`` (" WHERE …" or empty) selects, by fid."""
+def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable,
+          settings: Mapping[str, str]) -> gpd.GeoDataFrame | pd.DataFrame:
+    """The rows of ``info``'s table that ``where`` (" WHERE …" or empty) selects, by fid;
+    ``settings`` are set local to the read's transaction first (``where`` reads them with
+    ``current_setting``, as COPY takes no bound parameters)."""
     selected: list[sql.Composable] = [
         sql.SQL("extract(epoch FROM {})").format(sql.Identifier(c))
         if kind.startswith("datetime") else sql.Identifier(c)
@@ -460,8 +482,11 @@ def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable
             sql.Identifier(GEOMETRY_COLUMN)))
     query = sql.SQL("COPY (SELECT {} FROM {}{} ORDER BY fid) TO STDOUT (FORMAT csv)"
                     ).format(sql.SQL(", ").join(selected), _table(info.name), where)
-    with conn.cursor() as cursor, cursor.copy(query) as copy:
-        text = b"".join(bytes(chunk) for chunk in copy)
+    with conn.transaction(), conn.cursor() as cursor:
+        for name, value in settings.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+        with cursor.copy(query) as copy:
+            text = b"".join(bytes(chunk) for chunk in copy)
     return _frame(info, text)
 
 def _catalog(conn: psycopg.Connection[Any]) -> dict[str, _Layer]:
@@ -684,6 +709,8 @@ def _copy_rows(conn: psycopg.Connection[Any], info: _Layer, frame: pd.DataFrame)
     try:
         with conn.cursor() as cursor, cursor.copy(statement) as copy:
             copy.write(memoryview(sink.getvalue()))
+    except psycopg.OperationalError:
+        raise  # a lost connection or a full disk, not these rows: the connection reports it
     except psycopg.Error as exc:
         raise StoreError("store.write_failed", layer=info.name, detail=exc) from exc
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from scripts.bench import (
     catalogue,
+    faults,
     feeling_map,
     fuzz,
     hotspots,
@@ -22,7 +23,7 @@ from scripts.bench import (
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz)
+              catalogue, fuzz, faults)
 
 
 def register(subparsers: Any) -> None:

@@ -48,8 +48,9 @@ def test_failed_write_leaves_store_untouched(tmp_path: Path,
         written.append(name)
 
     monkeypatch.setattr(geopackage, "_write_layer", write_then_fail)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(StoreError, match="No space") as caught:
         store.replace_all(frames())
+    assert caught.value.code == "store.disk_full"
     assert written == ["services"]
     assert _digest(path) == before
     leftovers = [p.name for p in tmp_path.iterdir() if not p.name.endswith("lock")]
@@ -213,3 +214,23 @@ def test_the_copy_a_killed_import_left_is_removed_when_a_command_starts(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg", "s.gpkg.lock",
                                                           "s.gpkg.rlock"]
     assert _digest(path) == before
+
+
+def test_next_reader_removes_the_copy_unless_a_writer_is_at_work(tmp_path: Path) -> None:
+    """The next process to open the store (a map page's read) removes a killed import's
+    copy too, but not while some writer holds the writer lock (the copy may be its own)."""
+    path = tmp_path / "s.gpkg"
+    open_store(path).replace_all(frames())
+    died = subprocess.run([sys.executable, "-c", KILLED_IMPORT, str(path)],
+                          cwd=Path(__file__).resolve().parents[3], check=False)
+    assert died.returncode == -signal.SIGKILL
+    pattern = f".s.gpkg.*{geopackage.TEMPORARY_SUFFIX}*"
+    assert list(tmp_path.glob(pattern)), "the killed import should have left its copy"
+
+    with open(tmp_path / "s.gpkg.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a writer at work
+        assert len(open_store(path).read(SERVICES)) == 2
+        assert list(tmp_path.glob(pattern)), "a live writer's copy must not be removed"
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert len(open_store(path).read(SERVICES)) == 2
+    assert not list(tmp_path.glob(pattern))
