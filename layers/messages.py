@@ -223,6 +223,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "import.unknown_kind": Text(
         "neznámý druh importu {kind!r} (známé: {known})",
         "unknown import kind {kind!r} (known: {known})"),
+    "template.unknown_kind": Text(
+        "pro {kind!r} není šablona (šablony jsou pro: {known})",
+        "no template for {kind!r} (templates exist for: {known})"),
+    "template.unknown_format": Text(
+        "neznámý formát šablony {format!r} (známé: {known})",
+        "unknown template format {format!r} (known: {known})"),
     "import.unknown_town": Text(
         "neznámá obec {town!r} (viz `mapa info`)",
         "unknown town {town!r} (see `mapa info`)"),

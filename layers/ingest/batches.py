@@ -122,7 +122,7 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
                licence: str = "", source_label: str | None = None,
                display_name: str | None = None, strict: bool = False,
                chunk_rows: int = DEFAULT_CHUNK_ROWS,
-               progress: Callable[[int], None] | None = None,
+               progress: Callable[[ValidationReport], None] | None = None,
                audit_entry: Callable[[ImportResult], pd.DataFrame] | None = None,
                limits: Limits = LIMITS) -> ImportResult:
     """Validate ``path`` as ``kind`` for ``town_id``; unless ``dry_run``, commit it as a batch.
@@ -133,7 +133,8 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     ``strict`` refuses the whole file when any row is rejected. ``audit_entry`` makes the
     audit entry of the import from its result (``layers.access.audit.entry``); it is stored
     in the same batch as the data, so both are stored or neither.
-    ``limits`` bound the file (``layers.limits``).
+    ``limits`` bound the file (``layers.limits``). ``progress`` is called with the report
+    after each chunk (rows read and rejected so far), for a progress bar.
     Raises ``ImportRefused`` (unknown town or kind, same file imported before, no usable
     row), ``SourceError`` (missing, unreadable file, missing columns, unknown CRS),
     ``LimitExceeded`` (a file over a limit) or ``StoreError``; in every such case the store
@@ -174,7 +175,7 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
                         sample.setdefault(layer.name, []).append(
                             frame.iloc[:PREVIEW_FEATURES - kept].copy())  # not a view of it all
                 if progress:
-                    progress(report.rows)
+                    progress(report)
                 yield layer, frame
         if not report.rows:
             raise ImportRefused("import.empty", file=name)

@@ -9,15 +9,21 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from layers.catalogue.entries import codes_in
+from layers.catalogue.text import fold
 from layers.ingest.report import ValidationReport
 from layers.sources.errors import SourceError
 from layers.sources.feeling_map import _in_sorted
+from layers.vocabulary import Vocabulary
 
 #: Column names that mean coordinates: (first, second, CRS the names imply or None).
 COORDINATE_COLUMNS: Final = (
     ("lon", "lat", "EPSG:4326"), ("longitude", "latitude", "EPSG:4326"),
-    ("lng", "lat", "EPSG:4326"), ("x", "y", None), ("souradnice_x", "souradnice_y", None),
+    ("lng", "lat", "EPSG:4326"), ("zemepisna_delka", "zemepisna_sirka", "EPSG:4326"),
+    ("x", "y", None), ("souradnice_x", "souradnice_y", None),
 )
+#: Column names of geometries written as WKT text (a polygon in a spreadsheet).
+WKT_COLUMNS: Final = ("wkt", "geometrie_wkt", "geometry_wkt", "geometrie")
 
 
 def _norm(name: str) -> str:
@@ -53,6 +59,12 @@ def coordinate_columns(columns: list[str]) -> tuple[str, str, str | None] | None
     return None
 
 
+def wkt_column(columns: list[str]) -> str | None:
+    """The table's column of WKT geometries, if it has one."""
+    by_norm = {_norm(c): c for c in columns}
+    return next((by_norm[name] for name in WKT_COLUMNS if name in by_norm), None)
+
+
 def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     """A column as stripped text ("" where missing or absent)."""
     if column is None:
@@ -66,6 +78,29 @@ def numbers(values: pd.Series) -> np.ndarray:
     cleaned = values.astype(str).str.replace("\u00a0", "", regex=False).str.replace(
         " ", "", regex=False).str.replace(",", ".", regex=False)
     return pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, copy=True)
+
+
+def term_code(vocabulary: Vocabulary[str], value: str) -> str:
+    """The code of the term ``value`` names as people write it, "" when none does.
+
+    First a whole match of the code, either label or a synonym, ignoring case, diacritics and
+    spacing ("NZDM", "komunitní centrum", "Community centre"); then the first term whose label
+    or synonym occurs in it ("Nízkoprahové zařízení Kotelna" → ``nzdm``).
+    """
+    folded = fold(value)
+    if not folded:
+        return ""
+    for term in vocabulary.terms:
+        if folded in {fold(word) for word in (term.code, term.cs, term.en, *term.synonyms)}:
+            return term.code
+    found = codes_in(value, vocabulary.terms)
+    return found[0] if found else ""
+
+
+def accepted_terms(vocabulary: Vocabulary[str]) -> str:
+    """The values an import accepts for ``vocabulary``, as a message lists them: each term's
+    Czech label and code ("Komunitní centrum (community_centre), …")."""
+    return ", ".join(f"{term.cs} ({term.code})" for term in vocabulary.terms)
 
 
 def range_problems(values: np.ndarray, low: float, high: float, what: str,

@@ -14,7 +14,15 @@ import shapely
 
 from layers.crs import STORAGE_CRS
 from layers.exclusion import band_of
-from layers.ingest.checks import Duplicates, find_columns, iso_dates, numbers, range_problems, text
+from layers.ingest.checks import (
+    Duplicates,
+    find_columns,
+    iso_dates,
+    numbers,
+    range_problems,
+    text,
+    wkt_column,
+)
 from layers.ingest.geometry import check_inside, check_polygons
 from layers.ingest.pipeline import ImportContext, positions
 from layers.ingest.reading import Source
@@ -38,13 +46,14 @@ MAX_POPULATION: Final = 50_000
 def connect(source: Source, ctx: ImportContext, chunk_rows: int
             ) -> Iterator[tuple[LayerSpec, pd.DataFrame]]:
     """Validated locality rows (LOCALITIES schema, EPSG:4326), chunk by chunk."""
-    if source.kind != "vector":
-        raise SourceError(source.name, "localities need polygons: GeoJSON, GeoPackage or a "
-                                       "(zipped) Shapefile")
     ctx.undo.append(RowMatch(LOCALITIES.name, prefix=("locality_id", f"{ctx.batch_id}-")))
     duplicates = Duplicates()
     report = ctx.report
     for chunk in source.chunks(chunk_rows):
+        if source.kind != "vector" and wkt_column(list(chunk.frame.columns)) is None:
+            raise SourceError(source.name, "localities need polygons: GeoJSON, GeoPackage, a "
+                                           "(zipped) Shapefile, or a table with a WKT column "
+                                           "(geometrie WKT)")
         report.rows += len(chunk.frame)
         columns = find_columns(list(chunk.frame.columns), FIELDS, ("name",), source.name)
         frame = chunk.frame

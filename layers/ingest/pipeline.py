@@ -13,7 +13,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
-from layers.ingest.checks import coordinate_columns, numbers, text
+from layers.ingest.checks import coordinate_columns, numbers, text, wkt_column
 from layers.ingest.crs import CrsDecision, decide_crs
 from layers.ingest.reading import Chunk, Source
 from layers.ingest.report import ValidationReport
@@ -61,12 +61,17 @@ class ImportContext:
 def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
     """Geometries of the chunk's rows in EPSG:4326 (None where there are no coordinates).
 
-    Vector files: their geometries. Tables: the coordinate columns (lon/lat, x/y …); a table
-    without them is refused, listing rows that carry only an address, since addresses cannot
-    be geocoded offline. Raises ``SourceError``.
+    Vector files: their geometries. Tables: the coordinate columns (lon/lat, x/y …) or a
+    column of WKT geometries (an unreadable one is None); a table without them is refused,
+    listing rows that carry only an address, since addresses cannot be geocoded offline.
+    Raises ``SourceError``.
     """
-    if chunk.geometry is not None:
-        geoms = chunk.geometry
+    geoms = chunk.geometry
+    wkt = wkt_column(list(chunk.frame.columns)) if geoms is None else None
+    if wkt is not None:
+        geoms = shapely.from_wkt(text(chunk.frame, wkt).replace("", None).to_numpy(),
+                                 on_invalid="ignore")
+    if geoms is not None:
         sample = shapely.get_coordinates(geoms[: min(len(geoms), 5_000)])
         if not len(sample):
             return np.full(len(geoms), None, dtype=object)

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from layers.crs import STORAGE_CRS
-from layers.ingest.checks import Duplicates, find_columns, text
+from layers.ingest.checks import Duplicates, accepted_terms, find_columns, term_code, text
 from layers.ingest.geometry import check_inside, check_points
 from layers.ingest.pipeline import ImportContext, positions
 from layers.ingest.reading import Source
@@ -87,14 +87,17 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
         geoms, ok = check_points(positions(chunk, source, ctx), chunk.labels, report)
         tags = _tags(frame)
         kinds = np.array([service_type(t) for t in tags], dtype=object)
+        given = text(frame, columns.get("service_type")).to_numpy(dtype=object)
         if "service_type" in columns:
-            given = text(frame, columns["service_type"]).to_numpy(dtype=object)
-            kinds = np.where(kinds == "", [g if g in SERVICE_TYPES else service_type(
+            # as people write it ("NZDM", "nízkoprahové zařízení"), else an OSM tag value
+            kinds = np.where(kinds == "", [term_code(SERVICE_TYPE, g) or service_type(
                 {"amenity": g, "leisure": g}) for g in given], kinds)
         for i in np.flatnonzero(ok & (kinds == "")):
-            shown = ", ".join(f"{k}={v}" for k, v in list(tags[i].items())[:4]) or "no tags"
-            report.add("rejected", chunk.labels[i], f"no service type for {shown} (known: "
-                                                    f"{', '.join(SERVICE_TYPES)})")
+            shown = (f"unknown service type '{given[i]}'" if given[i] else "no service type for "
+                     + (", ".join(f"{k}={v}" for k, v in list(tags[i].items())[:4])
+                        or "no tags"))
+            report.add("rejected", chunk.labels[i],
+                       f"{shown}; accepted: {accepted_terms(SERVICE_TYPE)}")
         ok &= kinds != ""
         names = text(frame, columns.get("name"))
         ids = text(frame, columns.get("source_id"))

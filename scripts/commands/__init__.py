@@ -26,10 +26,11 @@ from scripts.commands import (
     services,
     session_map,
     strategy,
+    template,
     user,
 )
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
     backup, patrol, accessibility, batches, first_admin, retention,
-    moderate, services, strategy)
+    moderate, services, strategy, template)

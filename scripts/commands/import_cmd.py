@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from layers.ingest.batches import ImportResult, run_import
+from layers.ingest.report import ValidationReport
 from layers.ingest.towns import import_town
 from scripts.commands import import_feeling_map, import_register
 from scripts.commands.common import (
@@ -97,9 +98,10 @@ IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_town
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
 
-    def progress(rows: int) -> None:
-        if rows >= 100_000:
-            print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
+    def progress(report: ValidationReport) -> None:
+        if report.rows >= 100_000:
+            print(f"… {report.rows:,} rows read, {report.counts['rejected']:,} rejected",
+                  file=sys.stderr, flush=True)
 
     try:
         with numeric_warnings_silenced():

@@ -54,7 +54,18 @@ def test_a_batch_is_listed_and_undone_from_the_page(store: Store) -> None:
     assert list(batches["Dávka"]) == [done.batch_id] and list(batches["Stav"]) == ["uloženo"]
     sources = at.dataframe[0].value
     assert "ODbL" in set(sources["Licence"])
+    # the undo asks first and says what goes, per layer; "no" keeps everything
     at.button(key="data_undo").click().run()
+    assert not at.exception
+    assert any(translate("data.undo.confirm", "cs", name="services_osm.geojson") == w.value
+               for w in at.warning)
+    listed = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert listed == [f"- Služby: {done.report.added['services']}\n"
+                      f"- Štítky služeb (OpenStreetMap): {done.report.added['service_tags']}"]
+    at.button(key="data_undo_no").click().run()
+    assert not at.warning and list(at.dataframe[1].value["Stav"]) == ["uloženo"]
+    at.button(key="data_undo").click().run()
+    at.button(key="data_undo_yes").click().run()
     assert not at.exception
     assert any(done.batch_id in s.value and "vrácena zpět" in s.value for s in at.success)
     assert list(at.dataframe[1].value["Stav"]) == ["vráceno zpět"]

@@ -105,6 +105,9 @@ def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
     # undo on the Data page: gone from the store and from the map
     _open(page, "nav.data", title)
     rerun(page, page.get_by_role("button", name=cs("data.undo")).click)
+    removes = cs("data.undo.count", layer="Sociálně vyloučené lokality", count=2)
+    expect(page.get_by_text(removes)).to_be_visible()
+    rerun(page, page.get_by_role("button", name=cs("data.undo.yes")).click)
     expect(page.get_by_text("vrácena zpět").first).to_be_visible()
     assert list(open_store(store_path).read("import_batches")["status"]) == ["undone"]
     _open(page, "nav.map", page.locator("h1", has_text=cs("map.title", town="Litvínov")))

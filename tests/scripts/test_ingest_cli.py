@@ -101,3 +101,22 @@ def test_import_town_by_ruian_code_and_undo(store_path: Path,
     assert main(["undo", result["batch_id"], "--store", str(store_path)]) == 0
     assert main(["import", "town", "500000", "--town", "x", "--store", str(store_path)]) == 1
     assert "give its boundary" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_written_and_imported(store_path: Path, tmp_path: Path, fmt: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"sluzby.{fmt}"
+    assert main(["template", "services", "--format", fmt, "--out", str(out), "--json"]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["out"] == str(out) and result["columns"][:2] == ["název", "typ"]
+    assert out.stat().st_size == result["bytes"]
+    assert main(["import", "services", str(out), "--town", "kraslice", "--store",
+                 str(store_path), "--json"]) == 0
+    assert _last_json(capsys.readouterr().out)["added"] == 1
+
+
+def test_template_of_an_unknown_layer(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "pins", "--json"]) == 1
+    error = _last_json(capsys.readouterr().out)["error"]
+    assert error["code"] == "template.unknown_kind" and "services" in error["message"]

@@ -54,3 +54,12 @@ def drawn_locality_geojson(geometry: dict[str, Any], name: str, population: int,
         "type": "Feature", "geometry": geometry, "properties": {
             "name": name, "population_est": population, "source": source, "date": date}}]},
         ensure_ascii=False).encode("utf-8")
+
+
+def undo_contents(batch: pd.Series, lang: str) -> list[tuple[str, int]]:
+    """What undoing ``batch`` (a row of ``list_batches``) removes: (layer name in ``lang``,
+    rows) per layer it added, in the order it added them; a companion layer (a service's
+    tags) is listed too, since its rows go as well."""
+    added: dict[str, int] = json.loads(str(batch["layers"]))
+    return [(label("layer", layer, lang), int(count)) for layer, count in added.items()
+            if count]

@@ -18,6 +18,7 @@ from app.features.data.model import (
     drawn_locality_geojson,
     problems_table,
     sources_table,
+    undo_contents,
 )
 from app.ui import cache
 from app.ui.access import page_principal
@@ -31,6 +32,8 @@ from layers.access.roles import MANAGE_DATA
 from layers.catalogue.register import REGION_CODES, import_register
 from layers.errors import InvalidInput, MapaError
 from layers.ingest.batches import KINDS, ImportRefused, list_batches, undo_batch
+from layers.ingest.report import ValidationReport
+from layers.ingest.templates import FORMATS, template_bytes, template_name
 from layers.ingest.uploads import import_upload
 from layers.schema import SOURCES
 from layers.store import Store
@@ -43,6 +46,13 @@ PREVIEW_KEY = "data_preview"
 TABLE_ROWS = 100
 #: Session-state key of a message to show after a rerun (an undo).
 FLASH_KEY = "data_flash"
+#: Session-state key of the batch whose undo waits for the user's confirmation.
+CONFIRM_UNDO_KEY = "data_undo_confirm"
+#: Rows read between two updates of an import's progress bar.
+PROGRESS_ROWS = 5_000
+#: Media types of the template downloads.
+TEMPLATE_MIME = {"csv": "text/csv",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: The file name a drawn locality is checked under (its suffix says GeoJSON).
 DRAWN_FILE = "drawn_locality.geojson"
 UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
@@ -112,13 +122,21 @@ def _check(store: Store, town_id: str, data: bytes, file_name: str, kind: str, l
     """Validate ``data``, the bytes of a file called ``file_name`` shown as ``name`` (a dry
     run), and keep the preview for the commit button below. Any refusal (a bad file, a file
     over a limit) is one message."""
+    status = st.empty()
+
+    def progress(report: ValidationReport) -> None:
+        status.caption(t("data.progress.check", done=report.rows,
+                         rejected=report.counts["rejected"]))
+
     try:
         result = import_upload(store, kind, file_name, data, town_id=town_id, dry_run=True,
-                               licence=licence, display_name=name)
+                               licence=licence, display_name=name, progress=progress,
+                               chunk_rows=PROGRESS_ROWS)
     except (InvalidInput, StoreError) as exc:
         st.session_state.pop(PREVIEW_KEY, None)
         st.error(t("data.error", problem=error_text(exc)))
     else:
+        status.empty()
         st.session_state[PREVIEW_KEY] = {"data": data, "file": file_name, "kind": kind,
                                          "licence": licence, "name": name, "result": result}
 
@@ -129,6 +147,12 @@ def _upload(store: Store, town: TownData) -> None:
     st.header(t("data.upload"))
     kind = st.selectbox(t("data.kind"), list(KINDS), format_func=lambda k: t(f"data.kind.{k}"),
                         key="data_kind")
+    with st.container(key="data-templates"):
+        st.caption(t("data.template"))
+        for column, fmt in zip(st.columns(len(FORMATS)), FORMATS, strict=True):
+            column.download_button(t(f"data.template.{fmt}"), template_bytes(str(kind), fmt),
+                                   file_name=template_name(str(kind), fmt),
+                                   mime=TEMPLATE_MIME[fmt], key=f"data_template_{fmt}")
     upload = st.file_uploader(t("data.file"), type=list(UPLOAD_TYPES), key="data_file")
     licence = st.text_input(t("data.licence"), key="data_licence")
 
@@ -186,10 +210,20 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
         st_folium(build_preview_map(town.boundary, result.preview), key="data-preview-map",
                   height=420, use_container_width=True, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
+        # the check counted the rows: the bar shows how far the commit is
+        total = max(report.rows, 1)
+        bar = st.progress(0.0, text=t("data.progress", done=0, total=report.rows, rejected=0))
+
+        def progress(done: ValidationReport) -> None:
+            bar.progress(min(done.rows / total, 1.0), text=t(
+                "data.progress", done=done.rows, total=report.rows,
+                rejected=done.counts["rejected"]))
+
         try:
             done = import_upload(
                 store, preview["kind"], preview["file"], preview["data"],
                 town_id=town.town_id, licence=preview["licence"], display_name=preview["name"],
+                progress=progress, chunk_rows=PROGRESS_ROWS,
                 audit_entry=lambda result: audit.entry(
                     principal, "import", KINDS[result.kind], [result.batch_id],
                     {"file": preview["name"], "added": result.added,
@@ -218,8 +252,27 @@ def _batches(store: Store, principal: Principal, town_id: str, lang: str) -> Non
         chosen = st.selectbox(t("data.undo.choose"), committed, key="data_undo_batch",
                               format_func=lambda b: f"{b} ({names[b]})")
         if st.button(t("data.undo"), key="data_undo"):
+            st.session_state[CONFIRM_UNDO_KEY] = chosen
+        if st.session_state.get(CONFIRM_UNDO_KEY) == chosen:
+            _confirm_undo(store, principal, batches[batches["batch_id"] == chosen].iloc[0],
+                          lang)
+
+
+def _confirm_undo(store: Store, principal: Principal, batch: pd.Series, lang: str) -> None:
+    """Say what undoing ``batch`` removes, per layer, and undo it only when confirmed."""
+    chosen = str(batch["batch_id"])
+    with st.container(key="data-undo-confirm", border=True):
+        st.warning(t("data.undo.confirm", name=batch["source_name"]))
+        st.markdown("\n".join(f"- {t('data.undo.count', layer=layer, count=count)}"
+                               for layer, count in undo_contents(batch, lang)))
+        yes, no = st.columns(2)
+        if no.button(t("data.undo.no"), key="data_undo_no"):
+            st.session_state.pop(CONFIRM_UNDO_KEY, None)
+            st.rerun()
+        if yes.button(t("data.undo.yes"), type="primary", key="data_undo_yes"):
+            st.session_state.pop(CONFIRM_UNDO_KEY, None)
             try:
-                deleted = undo_batch(store, str(chosen), lambda counts: audit.entry(
+                deleted = undo_batch(store, chosen, lambda counts: audit.entry(
                     principal, "undo_import", "", [chosen], counts))
             except (ImportRefused, StoreError) as exc:
                 st.error(t("data.error", problem=error_text(exc)))
