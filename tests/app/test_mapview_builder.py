@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import geopandas as gpd
+import pandas as pd
 import pytest
 
 from app.features.map.map import (
@@ -99,7 +101,8 @@ def test_english_names_and_real_layers_without_label(litvinov: TownData) -> None
     names = list(_layers(build_map(litvinov, "en")))
     assert names[0] == "Roads, railways, rivers"
     assert "Socially excluded localities (illustrative data)" in names
-    real = replace(litvinov, sources=litvinov.sources.assign(synthetic=False))
+    real = replace(litvinov, sources=litvinov.sources.assign(synthetic=False),
+                   localities=litvinov.localities.assign(synthetic=False))
     assert "Socially excluded localities" in list(_layers(build_map(real, "en")))
 
 
@@ -176,3 +179,16 @@ def test_area_at_prefers_localities_then_districts(litvinov: TownData) -> None:
     ref = area_at(litvinov, outside_janov.y, outside_janov.x)
     assert ref == AreaRef("district", str(litvinov.districts["oop_code"].iloc[0]))
     assert area_at(litvinov, 0.0, 0.0) is None
+
+
+def test_an_imported_real_locality_is_not_listed_as_illustrative(litvinov: TownData) -> None:
+    real = litvinov.localities.assign(locality_id="imported-1", name="Skutečná lokalita",
+                                      synthetic=False)
+    both = pd.concat([real, litvinov.localities], ignore_index=True)
+    data = replace(litvinov, localities=gpd.GeoDataFrame(both, crs=litvinov.localities.crs))
+    layers = _layers(build_map(data, "cs"))
+    name = "Sociálně vyloučené lokality"
+    illustrative = translate("map.synthetic_suffix", "cs", name=name)
+    names = [f["properties"]["name"] for f in layers[name].data["features"]]
+    assert names == ["Skutečná lokalita"]
+    assert _features(layers[illustrative]) == len(litvinov.localities)

@@ -210,7 +210,23 @@ def _add_boundary(m: folium.Map, data: TownData, lang: str) -> LegendSection:
 
 
 def _add_localities(m: folium.Map, data: TownData, lang: str) -> LegendSection:
-    frame = data.localities
+    """The localities in two layers: imported real ones, and the illustrative ones named so
+    (a real locality is never listed as illustrative because the demo's are)."""
+    synthetic = data.localities["synthetic"].fillna(False).astype(bool)
+    for illustrative in (False, True):
+        part = data.localities[synthetic == illustrative]
+        if len(part) or (not illustrative and synthetic.empty):
+            _add_locality_layer(m, part, illustrative, lang)
+    items = tuple(LegendItem(swatch(BAND_COLOURS[code], stroke=LOCALITY_OUTLINE),
+                             label("band", code, lang)) for code, _, _ in BANDS)
+    title = translate("map.legend.isv", lang)
+    if len(synthetic) and synthetic.all():
+        title = translate("map.synthetic_suffix", lang, name=title)
+    return LegendSection(title, items)
+
+
+def _add_locality_layer(m: folium.Map, frame: gpd.GeoDataFrame, illustrative: bool,
+                        lang: str) -> None:
     props = gpd.GeoDataFrame({
         "kind": "locality",
         "area_id": frame["locality_id"].astype(str),
@@ -220,7 +236,9 @@ def _add_localities(m: folium.Map, data: TownData, lang: str) -> LegendSection:
         "band": frame["isv_band"].astype(str),
         "band_label": [label("band", b, lang) for b in frame["isv_band"]],
     }, geometry=frame.geometry, crs=frame.crs)
-    name = layer_name(data, "map.layer.localities", "localities", lang)
+    name = translate("map.layer.localities", lang)
+    if illustrative:
+        name = translate("map.synthetic_suffix", lang, name=name)
     fields = ["name", "population", "isv", "band_label"]
     aliases = [translate(f"map.popup.{key}", lang)
                for key in ("name", "population", "isv", "band")]
@@ -232,12 +250,6 @@ def _add_localities(m: folium.Map, data: TownData, lang: str) -> LegendSection:
         tooltip=folium.GeoJsonTooltip(["name"], labels=False),
         popup=folium.GeoJsonPopup(fields, aliases=aliases),
     ).add_to(m)
-    items = tuple(LegendItem(swatch(BAND_COLOURS[code], stroke=LOCALITY_OUTLINE),
-                             label("band", code, lang)) for code, _, _ in BANDS)
-    title = translate("map.legend.isv", lang)
-    if data.is_synthetic("localities"):
-        title = translate("map.synthetic_suffix", lang, name=title)
-    return LegendSection(title, items)
 
 
 def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:

@@ -30,7 +30,7 @@ def render_area_panel(data: TownData, ref: AreaRef | None, lang: str, store: Sto
     if ref.kind == "locality":
         row = data.localities[data.localities["locality_id"] == ref.area_id].iloc[0]
         kind = t("map.panel.locality")
-        if data.is_synthetic("localities"):
+        if bool(row["synthetic"]):  # this locality's own flag: an imported one is real
             kind = t("map.synthetic_suffix", name=kind)
         st.caption(kind)
         st.subheader(str(row["name"]))
