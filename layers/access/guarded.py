@@ -192,6 +192,14 @@ def approve(principal: Principal, store: Store, pin_ids: list[str]) -> int:
                       lambda: moderation.approve(store, pin_ids), {})
 
 
+def approve_without_note(principal: Principal, store: Store, pin_ids: list[str]) -> int:
+    """``moderation.approve_without_note`` for a moderator (right ``moderate``); audited."""
+    principal.require(MODERATE)
+    return _moderated(principal, store, "approve_pins", pin_ids,
+                      lambda: moderation.approve_without_note(store, pin_ids),
+                      {"note_removed": True})
+
+
 def reject(principal: Principal, store: Store, pin_ids: list[str], reason: str) -> int:
     """``moderation.reject`` for a moderator (right ``moderate``); audited with the reason."""
     principal.require(MODERATE)

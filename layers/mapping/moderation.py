@@ -40,6 +40,14 @@ def approve(store: Store, pin_ids: list[str]) -> int:
     return _set(store, pin_ids, status="approved", moderation_note="")
 
 
+def approve_without_note(store: Store, pin_ids: list[str]) -> int:
+    """Approve pins and, in the same write, remove their free-text notes (comment and place
+    note): one step for an answer whose place and category are sound but whose note is not
+    fit to publish (a name, a phone number, an insult). Returns how many changed."""
+    return _set(store, pin_ids, status="approved", moderation_note="",
+                **{column: "" for column in REDACTED_COLUMNS}, comment_held=False)
+
+
 def reject(store: Store, pin_ids: list[str], reason: str) -> int:
     """Reject pins, keeping ``reason`` (required); return how many changed.
 
@@ -68,7 +76,7 @@ def recategorise(store: Store, pin_ids: list[str], category: str) -> int:
     return _set(store, pin_ids, category=category)
 
 
-def _set(store: Store, pin_ids: list[str], **values: str) -> int:
+def _set(store: Store, pin_ids: list[str], **values: str | bool) -> int:
     if not pin_ids:
         return 0
     changes = pd.DataFrame({"pin_id": pin_ids, **{k: [v] * len(pin_ids)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.features.moderation.model import session_names
 from app.ui.i18n import number, translate
 from app.ui.town import load_town
 from layers.store import open_store
@@ -30,6 +31,17 @@ from tests.app.e2e_support import (
 )
 
 pytestmark = pytest.mark.e2e
+
+
+#: The labels of the moderation map's pending pins, cut after their number.
+_PENDING = """() => {
+    const found = [];
+    window.map.eachLayer(layer => {
+        const p = layer.feature && layer.feature.properties;
+        if (p && p.kind === "pending") found.push(p.label.split(" ")[0] + " ");
+    });
+    return found;
+}"""
 
 
 def cs(key: str, **fmt: object) -> str:
@@ -90,9 +102,12 @@ def test_session_capture_moderation_and_public_map(session_page, store_path: Pat
     navigate(page, "nav.moderation")
     expect(page.get_by_role("heading", name=cs("moderation.title", town="Karlovy Vary")))\
         .to_be_visible()
+    names = session_names(open_store(store_path).read("sessions", town_id))
     choose(page, page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first,
-           session_id)
+           names[session_id])
     expect(page.get_by_text(cs("moderation.pending", n=3))).to_be_visible()
+    # the pending pins on the map beside the list, numbered as in the list
+    assert sorted(component_frame(page).evaluate(_PENDING)) == ["1. ", "2. ", "3. "]
     rerun(page, page.get_by_role("button", name=cs("moderation.approve_all", n=3)).click)
     expect(page.get_by_text(cs("moderation.none"))).to_be_visible()
     pins = open_store(store_path).read("pins", town_id)

@@ -17,7 +17,7 @@ from app.navigation import page_script
 from app.ui.i18n import translate
 from layers.limits import LIMITS
 from layers.mapping.paper import town_session_grid
-from layers.schema import TOWNS
+from layers.schema import AUDIT_LOG, PINS, SESSIONS, TOWNS
 from layers.store import open_store
 from tests.app.access_support import login_as
 
@@ -110,6 +110,33 @@ def test_moderation_lists_pending_pins(store_path: Path) -> None:
     assert at.subheader[0].value == translate("moderation.pending", "cs", n=pending)
     _button(at, "moderation.approve").click().run()
     assert at.warning[0].value == translate("moderation.nothing_selected", "cs")
+
+
+def test_moderation_filters_and_decides_a_whole_session(store_path: Path) -> None:
+    at = _page(page_script("moderation"), store_path)
+    store = open_store(store_path)
+    pins = store.read(PINS, "litvinov")
+    pending = pins[pins["status"] == "pending"]
+    category = str(pending["category"].mode().iloc[0])
+    at.multiselect(key="moderation_categories").set_value([category]).run()
+    n = int((pending["category"] == category).sum())
+    assert at.subheader[0].value == translate("moderation.pending", "cs", n=n)
+
+    # one decision for a whole session, audited once, with the count the page announced
+    bulk = at.selectbox(key="moderation_bulk_choice")
+    first = bulk.options[0]
+    sessions = store.read(SESSIONS, "litvinov").set_index("session_id")
+    session = next(s for s in sessions.index if f"{sessions.loc[s, 'place']}" in first)
+    waiting = int((pending["session_id"] == session).sum())
+    assert translate("moderation.bulk.count", "cs", n=waiting) in [m.value for m in at.markdown]
+    at.button(key="moderation_bulk_approve").click().run()
+    assert not at.exception
+    after = store.read(PINS, "litvinov").set_index("pin_id")
+    assert set(after.loc[pending.loc[pending["session_id"] == session, "pin_id"], "status"]
+               ) == {"approved"}
+    log = store.read(AUDIT_LOG)
+    decided = log[log["action"] == "approve_pins"]
+    assert len(decided) == 1 and f'"changed": {waiting}' in decided["detail"].iloc[0]
 
 
 def test_transcription_box_is_bounded_in_the_browser_and_on_the_server(

@@ -27,7 +27,7 @@ from app.ui.maps.base import (
     service_badge,
 )
 from app.ui.maps.finish import finish
-from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot, line_symbol, swatch
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS
@@ -275,7 +275,7 @@ def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
              feeling_labels={f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS},
              ).add_to(m)
     present = set(data.pins_exact["category"])
-    items = tuple(LegendItem(_dot(CATEGORY_COLOURS[code]), category_labels[code])
+    items = tuple(LegendItem(dot(CATEGORY_COLOURS[code]), category_labels[code])
                   for code in PIN_CATEGORIES if code in present)
     if present & SENSITIVE_CATEGORIES:  # the exact view of .page.map_pins: no cells
         return LegendSection(pins_name, items, translate("map.legend.pins_note_exact", lang))
@@ -283,12 +283,6 @@ def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                             translate("map.legend.cells", lang, k=PUBLIC_K, cell=CELL_M))
     return LegendSection(pins_name, (*items, cells_item),
                          translate("map.legend.pins_note", lang))
-
-
-def _dot(colour: str) -> str:
-    return (f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-            f'background:{colour};border:1px solid #fff;box-shadow:0 0 1px #000;'
-            f'vertical-align:middle;margin:0 2px"></span>')
 
 
 def _category_text(category_counts: str, category_labels: dict[str, str], lang: str) -> str:

@@ -1,24 +1,49 @@
-"""Moderation of pending pins: filter by session, select many, approve / reject / re-categorise."""
+"""Moderation of pending pins: filter by session, category and day, see them on a map beside
+the list, select many and approve (with or without their note), reject or re-categorise; or
+decide a whole session or import batch at once."""
 
 from __future__ import annotations
 
-import streamlit as st
+import datetime as dt
+from collections.abc import Callable
 
-from app.features.moderation.model import pending_table
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app.features.moderation.map import build_moderation_map
+from app.features.moderation.model import (
+    filter_pending,
+    local_days,
+    pending_table,
+    session_names,
+)
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import labels
-from app.ui.state import current_language, page_town, t
-from layers.access.guarded import approve, recategorise, reject
+from app.ui.state import current_language, error_text, page_town, t
+from app.ui.town import TownData
+from layers.access.guarded import (
+    approve,
+    approve_selection,
+    approve_without_note,
+    recategorise,
+    reject,
+    reject_selection,
+)
 from layers.access.principal import Principal
 from layers.access.roles import MODERATE
-from layers.schema import PIN_CATEGORIES
+from layers.errors import MapaError
+from layers.ingest.batches import list_batches
+from layers.mapping import moderation
+from layers.schema import PIN_CATEGORIES, PINS
 from layers.store import Store
 
 
 def render() -> None:
-    """The page: the pending pins of the town (of one session or all) in a table to select
-    from, and the actions on the selection."""
+    """The page: filters, the filtered pending pins in a list beside a map, the actions on
+    the selection, and the decision on a whole session or import batch."""
     principal = page_principal(MODERATE)
     lang = current_language()
     town_id = page_town()
@@ -30,64 +55,147 @@ def render() -> None:
 
     pins = cache.pins(principal, town_id)
     pending = pins[pins["status"] == "pending"].sort_values("created_at")
-    # every session of the town stays listed, so the filter holds after its last pin is handled
-    sessions = [None, *cache.sessions(principal, town_id)["session_id"]]
-    session = st.selectbox(t("moderation.session"), sessions,
-                           format_func=lambda s: t("moderation.all_sessions") if s is None
-                           else s)
-    if session is not None:
-        pending = pending[pending["session_id"] == session]
-    st.subheader(t("moderation.pending", n=len(pending)))
-    if pending.empty:
+    sessions = cache.sessions(principal, town_id)
+    names = session_names(sessions)
+    shown = _filtered(pending, names, lang)
+    st.subheader(t("moderation.pending", n=len(shown)))
+    if shown.empty:
         st.info(t("moderation.none"))
-        st.stop()
+    else:
+        chosen = _list_and_map(town, shown, names, lang)
+        if st.button(t("moderation.approve_all", n=len(shown)), key="approve-all"):
+            st.toast(t("moderation.done", n=approve(principal, store, list(shown["pin_id"]))))
+            st.rerun()
+        _actions(principal, store, chosen, lang)
+    _bulk(principal, store, town_id, pending, names)
 
-    table = pending_table(pending, lang)
-    edited = st.data_editor(
-        table, hide_index=True, width="stretch", key=f"moderation-{session}",
-        disabled=[c for c in table.columns if c != "select"],
-        column_config={
-            "select": st.column_config.CheckboxColumn(t("moderation.select")),
-            "category": t("moderation.col.category"), "feeling": t("moderation.col.feeling"),
-            "comment": t("moderation.col.comment"), "session": t("moderation.col.session"),
-            "created": t("moderation.col.created"),
-        })
-    chosen = list(edited.loc[edited["select"], "pin_id"])
 
-    if st.button(t("moderation.approve_all", n=len(pending)), key="approve-all"):
-        st.toast(t("moderation.done", n=approve(principal, store, list(pending["pin_id"]))))
-        st.rerun()
-    _actions(principal, store, chosen, lang)
+def _filtered(pending: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """The filters (session, categories, days added) and the pending pins they keep."""
+    session_col, category_col, day_col = st.columns(3)
+    # every session of the town stays listed, so the filter holds after its last pin is handled
+    session = session_col.selectbox(
+        t("moderation.session"), [None, *names], key="moderation_session",
+        format_func=lambda s: t("moderation.all_sessions") if s is None else names[s])
+    category_labels = labels("pin.category", PIN_CATEGORIES, lang)
+    categories = category_col.multiselect(
+        t("moderation.categories"), list(PIN_CATEGORIES), key="moderation_categories",
+        format_func=category_labels.__getitem__, placeholder=t("moderation.all_categories"))
+    days = local_days(pending["created_at"]).dropna()
+    chosen_days: tuple[dt.date, dt.date] | None = None
+    if len(days):
+        first, last = min(days), max(days)
+        picked = day_col.date_input(t("moderation.days"), value=(first, last),
+                                    key="moderation_days", format="DD.MM.YYYY")
+        # a range being picked has one day so far: filter by it alone
+        if isinstance(picked, tuple) and picked:
+            chosen_days = (picked[0], picked[-1])
+    return filter_pending(pending, session, categories or PIN_CATEGORIES, chosen_days)
+
+
+def _list_and_map(town: TownData, shown: pd.DataFrame, names: dict[str, str],
+                  lang: str) -> list[str]:
+    """The pins in a table to select from beside their map; returns the selected pin ids."""
+    table = pending_table(shown, lang, names)
+    listed, mapped = st.columns([3, 2])
+    with listed:
+        edited = st.data_editor(
+            table, hide_index=True, width="stretch", key="moderation-list",
+            disabled=[c for c in table.columns if c != "select"],
+            column_order=["select", "number", "category", "feeling", "comment", "session",
+                          "created"],
+            column_config={
+                "select": st.column_config.CheckboxColumn(t("moderation.select")),
+                "number": t("moderation.col.number"),
+                "category": t("moderation.col.category"), "feeling": t("moderation.col.feeling"),
+                "comment": t("moderation.col.comment"), "session": t("moderation.col.session"),
+                "created": t("moderation.col.created"),
+            })
+    with mapped, st.container(key="moderation-map"):
+        st_folium(build_moderation_map(town, gpd.GeoDataFrame(shown), lang),
+                  key="moderation-map-view", height=420, use_container_width=True,
+                  returned_objects=[])
+    return list(edited.loc[edited["select"], "pin_id"])
 
 
 def _actions(principal: Principal, store: Store, chosen: list[str], lang: str) -> None:
-    """Approve, reject (with a reason) or re-categorise the ``chosen`` pins."""
-    approve_col, reject_col, category_col = st.columns(3)
+    """Approve (keeping or removing the notes), reject (with a reason) or re-categorise the
+    ``chosen`` pins."""
+    approve_col, strip_col, reject_col, category_col = st.columns(4)
     if approve_col.button(t("moderation.approve"), type="primary", width="stretch"):
-        if chosen:
-            st.toast(t("moderation.done", n=approve(principal, store, chosen)))
-            st.rerun()
-        st.warning(t("moderation.nothing_selected"))
+        _decided(chosen, lambda: approve(principal, store, chosen))
+    if strip_col.button(t("moderation.approve_without_note"), width="stretch",
+                        key="moderation_strip", help=t("moderation.approve_without_note.help")):
+        _decided(chosen, lambda: approve_without_note(principal, store, chosen))
     with reject_col:
         reason = st.text_input(t("moderation.reason"))
         if st.button(t("moderation.reject"), width="stretch"):
-            if not chosen:
-                st.warning(t("moderation.nothing_selected"))
-            elif not reason.strip():
+            if chosen and not reason.strip():
                 st.warning(t("moderation.need_reason"))
             else:
-                st.toast(t("moderation.done", n=reject(principal, store, chosen, reason)))
-                st.rerun()
+                _decided(chosen, lambda: reject(principal, store, chosen, reason))
     with category_col:
         category_labels = labels("pin.category", PIN_CATEGORIES, lang)
         new_category = st.selectbox(t("moderation.recategorise"), PIN_CATEGORIES,
                                     format_func=category_labels.__getitem__)
         if st.button(t("moderation.apply_category"), width="stretch"):
-            if chosen:
-                st.toast(t("moderation.done", n=recategorise(principal, store, chosen,
-                                                             str(new_category))))
-                st.rerun()
-            st.warning(t("moderation.nothing_selected"))
+            _decided(chosen, lambda: recategorise(principal, store, chosen, str(new_category)))
+
+
+def _decided(chosen: list[str], decide: Callable[[], int]) -> None:
+    """Run ``decide`` on the selection and show how many pins it changed; without a
+    selection, ask for one."""
+    if not chosen:
+        st.warning(t("moderation.nothing_selected"))
+        return
+    st.toast(t("moderation.done", n=decide()))
+    st.rerun()
+
+
+def _bulk(principal: Principal, store: Store, town_id: str, pending: pd.DataFrame,
+          names: dict[str, str]) -> None:
+    """One decision for every pending pin of a session or an import batch (an export its
+    publisher already moderated), each one indexed update and one audit entry."""
+    batches = list_batches(store, town_id)
+    batches = batches[(batches["status"] == "committed")
+                      & batches["layers"].str.contains(f'"{PINS.name}"', regex=False)]
+    options = {("session", s): names[s] for s in pending["session_id"].unique() if s in names}
+    options |= {("batch", str(b)): str(n) for b, n in
+                zip(batches["batch_id"], batches["source_name"], strict=True)}
+    with st.container(key="moderation-bulk", border=True):
+        st.subheader(t("moderation.bulk"))
+        st.caption(t("moderation.bulk.intro"))
+        if not options:
+            st.caption(t("moderation.bulk.none"))
+            return
+        picked = st.selectbox(t("moderation.bulk.choose"), list(options),
+                              format_func=lambda o: t(f"moderation.bulk.{o[0]}",
+                                                      name=options[o]),
+                              key="moderation_bulk_choice")
+        kind, ident = picked
+        try:
+            selection = (moderation.select_session(store, ident) if kind == "session"
+                         else moderation.select_batch(store, ident))
+        except MapaError as exc:
+            st.error(error_text(exc))
+            return
+        count = len(moderation.selected_pins(store, selection))
+        st.write(t("moderation.bulk.count", n=count))
+        approve_col, reject_col = st.columns(2)
+        if approve_col.button(t("moderation.bulk.approve", n=count), type="primary",
+                              disabled=not count, key="moderation_bulk_approve"):
+            st.toast(t("moderation.done", n=approve_selection(principal, store, selection)))
+            st.rerun()
+        with reject_col:
+            reason = st.text_input(t("moderation.reason"), key="moderation_bulk_reason")
+            if st.button(t("moderation.bulk.reject", n=count), disabled=not count,
+                         key="moderation_bulk_reject"):
+                if not reason.strip():
+                    st.warning(t("moderation.need_reason"))
+                else:
+                    st.toast(t("moderation.done", n=reject_selection(principal, store,
+                                                                     selection, reason)))
+                    st.rerun()
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

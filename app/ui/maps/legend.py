@@ -38,6 +38,13 @@ def swatch(fill: str, *, stroke: str = "#555", opacity: float = 0.8, dashed: boo
             f'opacity:{opacity};border:2px {border} {stroke};vertical-align:middle"></span>')
 
 
+def dot(colour: str) -> str:
+    """A small disc, as point markers are drawn."""
+    return (f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+            f'background:{colour};border:1px solid #fff;box-shadow:0 0 1px #000;'
+            f'vertical-align:middle;margin:0 2px"></span>')
+
+
 def line_symbol(colour: str, *, width: int = 2, dashed: bool = False) -> str:
     """A short line, as context lines are drawn."""
     style = "dashed" if dashed else "solid"

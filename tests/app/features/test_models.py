@@ -3,6 +3,7 @@ Streamlit (the pages only lay these out)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import geopandas as gpd
@@ -24,7 +25,7 @@ from app.features.data.model import drawn_locality_geojson, problems_table, sour
 from app.features.hotspots.model import explanation_table, localities_table, metrics
 from app.features.map.model import figures, public_pin_count
 from app.features.map.model import sources_table as map_sources
-from app.features.moderation.model import pending_table
+from app.features.moderation.model import filter_pending, pending_table
 from app.features.patrol.model import gpx_file, saved_table, stops_table
 from app.features.patrol.model import metrics as patrol_metrics
 from app.features.public_space.model import access_table, audits_table
@@ -65,11 +66,30 @@ def test_moderation_table_marks_held_comments() -> None:
                             "feeling": [2, 5], "comment": ["call 777 123 456", None],
                             "comment_held": [True, False], "session_id": ["s", "s"],
                             "created_at": ["2026-01-01", "2026-01-02"]})
-    table = pending_table(pending, "en")
+    table = pending_table(pending, "en", {"s": "NZDM Rybáře (2026-01-01)"})
     assert not table["select"].any()
+    assert list(table["number"]) == [1, 2]
     assert list(table["category"]) == ["Dogs", "Traffic"]
     assert list(table["comment"]) == [f"⚠ {translate('moderation.held', 'en')}: call 777 123 456",
                                       ""]
+    assert set(table["session"]) == {"NZDM Rybáře (2026-01-01)"}
+
+
+def test_moderation_filters_by_session_category_and_local_day() -> None:
+    pending = pd.DataFrame({
+        "pin_id": ["a", "b", "c", "d", "e"],
+        "category": ["dogs", "traffic", "dogs", "dogs", "dogs"],
+        "session_id": ["s", "s", "t", "s", "s"],
+        # 23:30 UTC on 3 Dec is 00:30 on 4 Dec in Prague; "e" has no readable time
+        "created_at": ["2026-12-04T10:00:00+00:00", "2026-12-04T11:00:00+00:00",
+                       "2026-12-04T12:00:00+00:00", "2026-12-03T23:30:00+00:00", ""]})
+    day = dt.date(2026, 12, 4)
+    kept = filter_pending(pending, "s", ["dogs"], (day, day))
+    assert list(kept["pin_id"]) == ["a", "d", "e"]
+    assert list(filter_pending(pending, None, ["traffic", "dogs"], None)["pin_id"]) == list(
+        pending["pin_id"])
+    assert list(filter_pending(pending, "s", ["dogs"], (dt.date(2026, 12, 3),) * 2)["pin_id"]
+                ) == ["e"]
 
 
 def test_area_choices_and_tables(demo_store: Store) -> None:

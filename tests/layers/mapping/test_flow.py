@@ -12,7 +12,13 @@ import pytest
 
 from layers.mapping.capture import PinAnswer, add_pins, new_pin_id, undo_pin
 from layers.mapping.export import export_pins
-from layers.mapping.moderation import approve, pending_pins, recategorise, reject
+from layers.mapping.moderation import (
+    approve,
+    approve_without_note,
+    pending_pins,
+    recategorise,
+    reject,
+)
 from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import PINS, SENSITIVE_CATEGORIES
 from layers.store import Store
@@ -107,6 +113,20 @@ def test_a_rejected_pin_keeps_its_reason_but_no_personal_data(store: Store) -> N
     assert pins.loc[held, "place_note"] == "u […]"
     assert pins.loc[plain, "comment"] == "tma u garáží"
     assert set(pins.loc[[held, plain], "moderation_note"]) == {"obsahuje kontakt"}
+
+
+def test_the_note_is_removed_and_the_pin_approved_in_one_step(store: Store) -> None:
+    session = _session(store)
+    noted, other = new_pin_id(session), new_pin_id(session)
+    add_pins(store, session, [
+        (noted, _answer(comment="Petr Novák z čísla 12 tam prodává", place_note="u Nováků")),
+        (other, _answer(1e-4, comment="tma u garáží"))])
+    assert approve_without_note(store, [noted]) == 1
+    pins = store.read(PINS, "litvinov").set_index("pin_id")
+    assert pins.loc[noted, ["status", "comment", "place_note"]].tolist() == ["approved", "", ""]
+    assert not pins.loc[noted, "comment_held"]
+    assert pins.loc[noted, "category"] == "dark_place"  # the answer itself stays
+    assert pins.loc[other, ["status", "comment"]].tolist() == ["pending", "tma u garáží"]
 
 
 def test_public_export_hides_sensitive_points_and_comments(store: Store, tmp_path: Path) -> None:
