@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from app.ui.i18n import translate
+from layers.ingest.templates import template_bytes, template_name
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
@@ -113,4 +114,41 @@ def test_upload_preview_commit_map_and_undo(data_page: tuple[Page, Traffic],
     _open(page, "nav.map", page.locator("h1", has_text=cs("map.title", town="Litvínov")))
     names = _map_names(page, "locality")
     assert NAME not in names and "Janov" in names
+    assert traffic.blocked == [] and traffic.errors == []
+
+
+def test_template_download_and_an_import_with_czech_values(
+        data_page: tuple[Page, Traffic], store_path: Path, tmp_path: Path) -> None:
+    page, traffic = data_page
+    _open(page, "nav.data", page.locator("h1", has_text=cs("data.title", town="Litvínov")))
+    choose(page, page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first,
+           cs("data.kind.services"))
+
+    # the template: Czech headers and the example row, as the importer reads them
+    with page.expect_download() as download:
+        page.get_by_role("button", name=cs("data.template.csv")).click()
+    saved = download.value.path()
+    assert download.value.suggested_filename == template_name("services", "csv")
+    assert saved.read_bytes() == template_bytes("services", "csv")
+
+    # filled in as people write it: service types in words, decimal commas
+    filled = tmp_path / "sluzby.csv"
+    filled.write_text("název;typ;zeměpisná šířka;zeměpisná délka\n"
+                      "Klub Ulice;NZDM;50,6085;13,6310\n"
+                      "Klub Kotelna;nízkoprahové zařízení;50,6090;13,6320\n"
+                      "KC Janov;komunitní centrum;50,6095;13,6330\n"
+                      "Kavárna U Nádraží;kavárna;50,6100;13,6340\n", encoding="utf-8")
+    rerun(page, lambda: page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+          .set_input_files(str(filled)))
+    rerun(page, page.get_by_role("button", name=cs("data.check")).click)
+    problems = page.locator('[data-testid="stTable"]')
+    expect(problems).to_contain_text("line 5")
+    expect(problems).to_contain_text("'kavárna'")
+    expect(problems).to_contain_text("Komunitní centrum (community_centre)")
+    rerun(page, page.get_by_role("button", name=cs("data.commit")).click)
+    expect(page.get_by_text("Uloženo jako dávka")).to_be_visible()
+    services = open_store(store_path).read("services", "litvinov").set_index("name")
+    assert services.loc[["Klub Ulice", "Klub Kotelna", "KC Janov"], "service_type"].tolist() == [
+        "nzdm", "nzdm", "community_centre"]
+    assert "Kavárna U Nádraží" not in services.index
     assert traffic.blocked == [] and traffic.errors == []
