@@ -18,18 +18,19 @@ CONTEXT_STYLES: Final = {
     "railway": {"color": "#444444", "weight": 1.5, "opacity": 0.9, "dashArray": "6 3"},
     "river": {"color": "#4a90d9", "weight": 2, "opacity": 0.9},
 }
-#: Badge per service type: (letters, background colour).
+#: Badge per service type: (letters, background colour). Hues after Okabe–Ito, darkened so
+#: that the white letters keep a contrast of at least 4.5:1 (tests/app/test_palettes.py).
 SERVICE_BADGES: Final = {
     "police": ("P", "#08306b"),
-    "municipal_police": ("MP", "#2171b5"),
-    "apk": ("APK", "#4292c6"),
-    "nzdm": ("N", "#238b45"),
-    "community_centre": ("KC", "#41ab5d"),
+    "municipal_police": ("MP", "#0072b2"),
+    "apk": ("APK", "#3b5ba5"),
+    "nzdm": ("N", "#00785a"),
+    "community_centre": ("KC", "#4d7c0f"),
     "school": ("Š", "#8c6d31"),
     "social_service": ("S", "#7b4173"),
     "addiction_service": ("A", "#a55194"),
-    "debt_counselling": ("D", "#636363"),
-    "playground": ("H", "#d6616b"),
+    "debt_counselling": ("D", "#545454"),
+    "playground": ("H", "#6b6b00"),
 }
 
 

@@ -22,10 +22,11 @@ from app.ui.maps.assets import STATIC_URL, VENDOR_URL
 from layers.mapping.pin_payload import pin_payload
 from layers.schema import PIN_CATEGORIES
 
-#: Marker and cluster colour of each category (dark enough for white cluster counts).
+#: Marker and cluster colour of each category (ColorBrewer hues, dark enough for white
+#: cluster counts: at least 4.5:1, tests/app/test_palettes.py).
 CATEGORY_COLOURS: Final[Mapping[str, str]] = {
     "drug_dealing": "#b2182b",
-    "drunk_drugged": "#d6604d",
+    "drunk_drugged": "#b5452f",
     "syringes": "#8e0152",
     "exhibitionist": "#c51b7d",
     "aggressive_groups": "#67001f",
