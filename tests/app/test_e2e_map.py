@@ -94,8 +94,9 @@ def _feature_counts(frame: Frame) -> dict[str, int]:
 
 
 def _layer_names(frame: Frame) -> list[str]:
+    # the folded control keeps its entries in the page, hidden until it is opened
     return [text.strip() for text in
-            frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+            frame.locator(".leaflet-control-layers-overlays label").all_text_contents()]
 
 
 def _click_at(page: Page, x: float, y: float, shown: Locator) -> None:
@@ -148,11 +149,53 @@ def test_map_renders_offline_with_layers_and_features(page, demo_store_path) -> 
     assert frame.locator(".mapa-service").count() == expected["service"]
     # the pin layer drew clusters or markers, and the legend is there with the band colours
     assert frame.locator(".marker-cluster, .leaflet-marker-icon").count() > expected["service"]
-    legend = frame.locator(".mapa-legend").inner_text()
-    assert "Index sociálního vyloučení" in legend and "12–30 vysoké" in legend
+    # the legend starts folded to its title and unfolds with a click
+    legend = frame.locator(".mapa-legend")
+    assert legend.inner_text().strip() == translate("map.legend.title", "cs")
+    legend.locator("summary").first.click()
+    assert "Index sociálního vyloučení" in legend.inner_text()
+    assert "12–30 vysoké" in legend.inner_text()
+    legend.locator("summary").first.click()
     assert traffic.blocked == []
     assert traffic.failed == []
     assert traffic.errors == []
+
+
+#: The town's localities and services: how many lie outside the first view, and the names
+#: of those that a folded control (layers, legend) covers.
+_COVERED = """() => {
+    const map = window.map, frame = map.getContainer().getBoundingClientRect();
+    const controls = [...document.querySelectorAll(".leaflet-control-layers, .mapa-legend")]
+        .map(e => e.getBoundingClientRect());
+    const found = {outside: 0, covered: [], seen: 0};
+    map.eachLayer(layer => {
+        const p = layer.feature && layer.feature.properties;
+        if (!p || !["locality", "service"].includes(p.kind)) return;
+        found.seen += 1;
+        const b = layer.getBounds ? layer.getBounds() : L.latLngBounds([layer.getLatLng()]);
+        if (!map.getBounds().contains(b)) found.outside += 1;
+        const nw = map.latLngToContainerPoint(b.getNorthWest());
+        const se = map.latLngToContainerPoint(b.getSouthEast());
+        const box = {left: frame.left + nw.x, top: frame.top + nw.y,
+                     right: frame.left + se.x, bottom: frame.top + se.y};
+        if (controls.some(c => box.left < c.right && box.right > c.left
+                               && box.top < c.bottom && box.bottom > c.top)) {
+            found.covered.push(p.name || p.kind);
+        }
+    });
+    return found;
+}"""
+
+
+def test_first_view_fits_the_towns_data_and_no_control_covers_it(page,
+                                                                 demo_store_path) -> None:
+    page, traffic = page
+    _choose_town(page, "Kraslice")
+    expected, _ = _expected(demo_store_path, "kraslice")
+    found = _map_frame(page).evaluate(_COVERED)
+    assert found["seen"] == expected["locality"] + expected["service"] > 0
+    assert found["outside"] == 0 and found["covered"] == []
+    assert traffic.blocked == [] and traffic.errors == []
 
 
 def test_switching_towns_changes_the_map(page, demo_store_path) -> None:
@@ -251,12 +294,18 @@ def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
 
 def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:
     page, traffic = page
-    _map_frame(page)
+    frame = _map_frame(page)
     assert traffic.blocked == []  # offline by default
+    # the person moves the map; switching the base map keeps that view
+    frame.evaluate("() => window.map.setView([50.6085, 13.6310], 15, {animate: false})")
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
     # a tile request is aborted (and recorded) once the basemap is on
     with page.expect_event("requestfailed",
                            lambda request: "tile.openstreetmap.org" in request.url):
         rerun(page, page.get_by_text(translate("map.basemap.osm", "cs")).click)
+    view = _map_frame(page).evaluate(
+        "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    assert view == pytest.approx([50.6085, 13.6310, 15], abs=1e-4)
     hosts = {urlparse(url).hostname for url in traffic.blocked}
     assert hosts and all(str(host).endswith("tile.openstreetmap.org") for host in hosts), hosts
     assert traffic.failed == [] or all("openstreetmap" in f for f in traffic.failed)

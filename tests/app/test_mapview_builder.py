@@ -24,6 +24,7 @@ from app.ui.i18n import translate
 from app.ui.maps.assets import remote_urls
 from app.ui.maps.legend import Legend
 from app.ui.maps.pins import PinLayer
+from app.ui.maps.view import BasemapMemory, KeepView, data_bounds
 from app.ui.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
 from layers.schema import SENSITIVE_CATEGORIES
@@ -192,3 +193,35 @@ def test_an_imported_real_locality_is_not_listed_as_illustrative(litvinov: TownD
     names = [f["properties"]["name"] for f in layers[name].data["features"]]
     assert names == ["Skutečná lokalita"]
     assert _features(layers[illustrative]) == len(litvinov.localities)
+
+
+def test_the_map_starts_on_the_towns_data_with_folded_controls(litvinov: TownData) -> None:
+    m = build_map(litvinov, "cs")
+    control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
+    assert control.options["collapsed"] is True
+    legend = next(c for c in m._children.values() if isinstance(c, Legend))
+    assert legend.html.startswith("<details style")  # folded: no "open"
+    (south, west), (north, east) = data_bounds(
+        [litvinov.localities, litvinov.services, litvinov.pins_exact, litvinov.pin_cells],
+        litvinov.boundary)
+    town = litvinov.boundary.total_bounds
+    assert town[0] <= west < east <= town[2] and town[1] <= south < north <= town[3]
+    fitted = next(c for c in m._children.values() if isinstance(c, folium.FitBounds))
+    assert fitted.bounds == [[south, west], [north, east]]
+    keep = next(c for c in m._children.values() if isinstance(c, KeepView))
+    assert keep.key == "mapa-view-town-litvinov" and not keep.restore
+    assert next(c for c in build_map(litvinov, "cs", restore_view=True)._children.values()
+                if isinstance(c, KeepView)).restore
+
+
+def test_without_data_the_view_fits_the_boundary(litvinov: TownData) -> None:
+    empty = litvinov.localities.iloc[0:0]
+    bounds = data_bounds([empty], litvinov.boundary)
+    minx, miny, maxx, maxy = litvinov.boundary.total_bounds
+    assert bounds == [[miny, minx], [maxy, maxx]]
+
+
+def test_the_view_is_restored_only_once_the_base_map_was_switched() -> None:
+    memory = BasemapMemory()
+    assert [memory.restore(b) for b in ("none", "none", "osm", "osm", "none")] == [
+        False, False, True, True, True]

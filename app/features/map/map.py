@@ -29,6 +29,7 @@ from app.ui.maps.base import (
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot, line_symbol, swatch
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
+from app.ui.maps.view import KeepView, data_bounds, fit_data
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS
 from layers.schema import (
@@ -54,8 +55,12 @@ _CONTROL_CSS: Final = ("<style>.leaflet-control-layers { font-size: 12px; line-h
 _BLANK_BACKGROUND: Final = "<style>.leaflet-container { background: #f4f2ec; }</style>"
 
 
-def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
-    """The town's map with all layers, a layer control and a legend, every asset local.
+def build_map(data: TownData, lang: str, basemap: str = "none",
+              restore_view: bool = False) -> folium.Map:
+    """The town's map with all layers, a folded layer control and a folded legend, every asset
+    local. It starts fitted to the town's data (localities, services, pins; the boundary when
+    there are none), or with ``restore_view`` where the person left it in this browser tab
+    (``app.ui.maps.view``).
 
     ``basemap`` is "none" (blank background, works offline) or "osm" (OpenStreetMap tiles,
     needs internet). Raises ``ValueError`` for another basemap.
@@ -75,7 +80,8 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
     else:
         root.header.add_child(Element(_BLANK_BACKGROUND))
     root.header.add_child(Element(_CONTROL_CSS))
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    fit_data(m, data_bounds([data.localities, data.services, data.pins_exact, data.pin_cells],
+                            data.boundary))
 
     sections = [
         _add_context(m, data, lang),
@@ -85,8 +91,10 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
         _add_pins(m, data, lang),
         _add_services(m, data, lang),
     ]
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    Legend(translate("map.legend.title", lang), sections).add_to(m)
+    # both fold away (a button each) so that they never cover the data
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    Legend(translate("map.legend.title", lang), sections, folded=True).add_to(m)
+    KeepView(f"town-{data.town_id}", restore_view).add_to(m)
     return finish(m)
 
 

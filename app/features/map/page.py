@@ -14,6 +14,7 @@ from app.features.map.panel import render_area_panel
 from app.ui import cache
 from app.ui.access import current_principal
 from app.ui.i18n import number
+from app.ui.maps.view import BasemapMemory
 from app.ui.missing import note_missing
 from app.ui.state import BASEMAP_KEY, current_language, page_town, t
 from app.ui.town import TownData, area_at
@@ -106,8 +107,11 @@ def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData) -> N
     """Map and side panel rerun on their own: a click must not rerun the whole page.
     ``drawn`` is ``town`` with the pins the principal may see on the map."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
+    # after a switch of the base map the map starts where the person left it
+    memory = st.session_state.setdefault(f"map-basemap-{town.town_id}", BasemapMemory())
     with map_column:
-        clicked = st_folium(build_map(drawn, lang, basemap), key=f"map-{town.town_id}",
+        clicked = st_folium(build_map(drawn, lang, basemap, memory.restore(basemap)),
+                            key=f"map-{town.town_id}",
                             height=MAP_HEIGHT, use_container_width=True,
                             returned_objects=list(CLICKS))
     point = newest_click(clicked, f"map-clicks-{town.town_id}")

@@ -71,17 +71,18 @@ class Legend(MacroElement):
     """)
 
     def __init__(self, title: str, sections: list[LegendSection],
-                 position: str = "bottomright") -> None:
+                 position: str = "bottomright", folded: bool = False) -> None:
         super().__init__()
         self._name = "Legend"
         self.position = position
         self.sections = sections
-        self.html = render_legend_html(title, sections)
+        self.html = render_legend_html(title, sections, folded)
 
 
-def render_legend_html(title: str, sections: list[LegendSection]) -> str:
-    """The legend's HTML; every label is escaped."""
-    parts = [f'<details open style="font:12px/1.35 sans-serif;padding:6px 8px;'
+def render_legend_html(title: str, sections: list[LegendSection], folded: bool = False) -> str:
+    """The legend's HTML (only its title shown while ``folded``); every label is escaped."""
+    parts = [f'<details{"" if folded else " open"} style="font:12px/1.35 sans-serif;'
+             f'padding:6px 8px;'
              f'max-height:320px;overflow-y:auto;max-width:260px;background:#fff">'
              f'<summary style="cursor:pointer;font-weight:bold;margin-bottom:4px">'
              f'{escape(title)}</summary>']
