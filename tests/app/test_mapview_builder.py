@@ -197,6 +197,7 @@ def test_an_imported_real_locality_is_not_listed_as_illustrative(litvinov: TownD
 
 def test_the_map_starts_on_the_towns_data_with_folded_controls(litvinov: TownData) -> None:
     m = build_map(litvinov, "cs")
+    assert m.control_scale  # a scale bar
     control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
     assert control.options["collapsed"] is True
     legend = next(c for c in m._children.values() if isinstance(c, Legend))
