@@ -4,6 +4,7 @@ same file twice is refused, and a file that breaks half-way changes nothing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -101,3 +102,17 @@ def test_strict_and_all_rejected_imports_change_nothing(store: Store) -> None:
     with pytest.raises(ImportRefused, match="unknown town"):
         run_import(store, "offences", FIXTURES / "offences.csv", town_id="nowhere")
     assert digest(store) == before
+
+
+def test_progress_reports_rows_done_and_rejected_so_far(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "sluzby.csv"
+    path.write_text("název;typ;zeměpisná šířka;zeměpisná délka\n"
+                    "Klub;NZDM;50,6085;13,6310\n"
+                    "Kavárna;kavárna;50,6086;13,6311\n"
+                    "Centrum;komunitní centrum;50,6087;13,6312\n", encoding="utf-8")
+    seen: list[tuple[int, int]] = []
+    run_import(store, "services", path, town_id=TOWN, chunk_rows=1,
+               progress=lambda report: seen.append((report.rows, report.counts["rejected"])))
+    # after each chunk that added rows (the rejected one adds none), never going back
+    assert seen[0] == (1, 0) and seen[-1] == (3, 1)
+    assert seen == sorted(seen)
