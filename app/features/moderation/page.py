@@ -41,6 +41,10 @@ from layers.schema import PIN_CATEGORIES, PINS
 from layers.store import Store
 
 
+#: Pending pins drawn on the map at most (the first of the list; filters narrow it down).
+MAP_PINS = 2_000
+
+
 def render() -> None:
     """The page: filters, the filtered pending pins in a list beside a map, the actions on
     the selection, and the decision on a whole session or import batch."""
@@ -112,9 +116,12 @@ def _list_and_map(town: TownData, shown: pd.DataFrame, names: dict[str, str],
                 "created": t("moderation.col.created"),
             })
     with mapped, st.container(key="moderation-map"):
-        st_folium(build_moderation_map(town, gpd.GeoDataFrame(shown), lang),
+        # a whole imported export waits at once: the map shows the start of the list
+        st_folium(build_moderation_map(town, gpd.GeoDataFrame(shown.head(MAP_PINS)), lang),
                   key="moderation-map-view", height=420, use_container_width=True,
                   returned_objects=[])
+        if len(shown) > MAP_PINS:
+            st.caption(t("moderation.map.first", shown=MAP_PINS, n=len(shown)))
     return list(edited.loc[edited["select"], "pin_id"])
 
 
