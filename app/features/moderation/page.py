@@ -40,7 +40,6 @@ from layers.mapping import moderation
 from layers.schema import PIN_CATEGORIES, PINS
 from layers.store import Store
 
-
 #: Pending pins drawn on the map at most (the first of the list; filters narrow it down).
 MAP_PINS = 2_000
 
