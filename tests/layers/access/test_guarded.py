@@ -113,6 +113,17 @@ def test_moderation_needs_the_right_and_is_audited(store: Store) -> None:
     assert sorted(json.loads(entry["object_ids"])) == sorted(pending)
 
 
+def test_removing_the_note_on_approval_needs_the_right_and_is_audited(store: Store) -> None:
+    pins = store.read(PINS, TOWN)
+    pending = list(pins.loc[pins["status"] == "pending", "pin_id"][:1])
+    with pytest.raises(AccessDenied, match="moderate"):
+        guarded.approve_without_note(URBANIST, store, pending)
+    assert guarded.approve_without_note(MODERATOR, store, pending) == 1
+    entry = audit.read_log(store).iloc[-1]
+    assert entry["action"] == "approve_pins" and json.loads(entry["object_ids"]) == pending
+    assert json.loads(entry["detail"]) == {"note_removed": True, "changed": 1}
+
+
 def test_public_export_is_open_and_not_audited(store: Store) -> None:
     out = store_dir(store) / "public.geojson"
     counts = guarded.export_pins(PUBLIC_PRINCIPAL, store, TOWN, out, "geojson", public=True)
