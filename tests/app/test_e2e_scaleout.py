@@ -13,13 +13,14 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from app.features.moderation.model import session_names
 from app.ui.i18n import number, translate
 from app.ui.town import load_town
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
 from layers.access.roles import ADMIN
 from layers.crs import METRIC_CRS
-from layers.schema import LOCALITIES, PINS
+from layers.schema import LOCALITIES, PINS, SESSIONS
 from layers.store import Store, open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
@@ -147,8 +148,10 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
     # a moderator approves the session's pending pins through process 1
     moderator = _open(browser, traffic, servers[0], login_as="moderator")
     _go(moderator, "nav.moderation", cs("moderation.title", town="Karlovy Vary"))
+    # the session is listed by its place and date
+    session_name = session_names(store.read(SESSIONS, TOWN))[SESSION]
     choose(moderator, moderator.locator('[data-testid="stMain"] [data-testid="stSelectbox"]'
-                                        ).first, SESSION)
+                                        ).first, session_name)
     expect(moderator.get_by_text(cs("moderation.pending", n=pending + 2))).to_be_visible()
     rerun(moderator, moderator.get_by_role(
         "button", name=cs("moderation.approve_all", n=pending + 2)).click)
