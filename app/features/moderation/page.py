@@ -20,9 +20,9 @@ from app.features.moderation.model import (
     session_names,
 )
 from app.ui import cache
-from app.ui.access import page_principal
 from app.ui.i18n import labels
-from app.ui.state import current_language, error_text, page_town, t
+from app.ui.page import page_head
+from app.ui.state import error_text, t
 from app.ui.town import TownData
 from layers.access.guarded import (
     approve,
@@ -47,14 +47,9 @@ MAP_PINS = 2_000
 def render() -> None:
     """The page: filters, the filtered pending pins in a list beside a map, the actions on
     the selection, and the decision on a whole session or import batch."""
-    principal = page_principal(MODERATE)
-    lang = current_language()
-    town_id = page_town()
+    head = page_head("moderation", MODERATE)
+    principal, lang, town_id, town = head.principal, head.lang, head.town_id, head.town
     store = cache.store()
-    town = cache.town_data(town_id)
-
-    st.title(t("moderation.title", town=town.town["name"]))
-    st.caption(t("moderation.intro"))
 
     pins = cache.pins(principal, town_id)
     pending = pins[pins["status"] == "pending"].sort_values("created_at")
