@@ -16,16 +16,19 @@ from __future__ import annotations
 import streamlit as st
 
 from app.navigation import PAGES
-from app.ui import cache
-from app.ui.access import bootstrap_admin, login_sidebar
+from app.ui import cache, url_state
+from app.ui.access import bootstrap_admin, finish_login, login_sidebar, own_password
 from app.ui.i18n import LANGUAGES, translate
+from app.ui.not_found import not_found_page
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
+url_state.from_url(url_state.LANGUAGE, LANGUAGE_KEY, LANGUAGES)
 with st.sidebar:
     st.radio(t("sidebar.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
              format_func=lambda code: translate(f"lang.{code}", code))
+url_state.to_url(url_state.LANGUAGE, st.session_state.get(LANGUAGE_KEY))
 
 store = cache.store()
 if not store.exists():
@@ -37,12 +40,22 @@ if towns.empty:
     st.error(t("store.no_towns", location=store.location))
     st.stop()
 names = dict(zip(towns["town_id"], towns["name"], strict=True))
+# the URL may name a town by its id or by its name (any case)
+url_state.from_url(url_state.TOWN, TOWN_KEY, {**{n.casefold(): i for i, n in names.items()},
+                                              **{i: i for i in names}})
 with st.sidebar:
     st.selectbox(t("sidebar.town"), list(names), key=TOWN_KEY, format_func=names.__getitem__)
+url_state.to_url(url_state.TOWN, st.session_state.get(TOWN_KEY))
 bootstrap_admin(store)
 principal = login_sidebar(store)
+own_password(store, principal)
 
-navigation = st.navigation([st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
-                                    default=index == 0)
-                            for index, page in enumerate(PAGES) if principal.can(page.right)])
+# every page has its URL for everyone (a bookmark opens after the login); the navigation lists
+# the pages the principal may open
+pages = [st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
+                 default=index == 0,
+                 visibility="visible" if principal.can(page.right) else "hidden")
+         for index, page in enumerate(PAGES)]
+navigation = st.navigation(pages + not_found_page({page.url_path for page in PAGES}))
+finish_login(navigation.url_path)
 navigation.run()

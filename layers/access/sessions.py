@@ -71,8 +71,12 @@ def session_key(secrets_file: Path, *, create: bool = False,
         append_secrets(secrets_file, {SESSION_KEY: value},
                        "signs login cookies, written by mapa first-admin; changing it logs "
                        "everyone out")
-    if not value:
-        return None
+    return checked_key(value) if value else None
+
+
+def checked_key(value: str) -> bytes:
+    """A configured key as bytes. Raises ``InvalidInput`` ("session.short_key") when it is
+    shorter than :data:`MIN_KEY_CHARS`."""
     if len(value) < MIN_KEY_CHARS:
         raise InvalidInput("session.short_key", name=SESSION_KEY, chars=MIN_KEY_CHARS)
     return value.encode("utf-8")

@@ -1,7 +1,7 @@
 """Shared plumbing of the end-to-end tests: serve the app, drive Debian's Chromium offline,
 and wait on the app's state, never on the clock.
 
-The app runs as a real ``streamlit run app/main.py`` on a free loopback port; Chromium is
+The app runs as a real ``streamlit run app/server.py`` on a free loopback port; Chromium is
 /usr/bin/chromium (without it the tests fail, never skip); every request to a host other than
 127.0.0.1/localhost is aborted and recorded, because the app must work without internet.
 
@@ -235,7 +235,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve_app(store_path: Path, log_dir: Path,
               env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app/main.py`` on ``store_path``; yield its URL; stop it after.
+    """Run ``streamlit run app/server.py`` on ``store_path``; yield its URL; stop it after.
 
     ``env`` adds to the server's environment (e.g. ``MAPA_DB_URL``, which wins over the path).
     """
@@ -244,7 +244,7 @@ def serve_app(store_path: Path, log_dir: Path,
     log_path = log_dir / "streamlit.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless",
+            [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
              "--secrets.files", str(NO_SECRETS)],
