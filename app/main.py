@@ -18,9 +18,9 @@ import streamlit as st
 from app.navigation import PAGES
 from app.ui import cache, url_state
 from app.ui.access import bootstrap_admin, finish_login, login_sidebar, own_password
-from app.ui.i18n import LANGUAGES, translate
+from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from app.ui.not_found import not_found_page
-from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
+from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_language, t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -28,7 +28,9 @@ url_state.from_url(url_state.LANGUAGE, LANGUAGE_KEY, LANGUAGES)
 with st.sidebar:
     st.radio(t("sidebar.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
              format_func=lambda code: translate(f"lang.{code}", code))
-url_state.to_url(url_state.LANGUAGE, st.session_state.get(LANGUAGE_KEY))
+# Czech, the default, needs no parameter
+url_state.to_url(url_state.LANGUAGE, None if current_language() == DEFAULT_LANGUAGE
+                 else current_language())
 
 store = cache.store()
 if not store.exists():
@@ -53,9 +55,15 @@ own_password(store, principal)
 # every page has its URL for everyone (a bookmark opens after the login); the navigation lists
 # the pages the principal may open
 pages = [st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
-                 default=index == 0,
                  visibility="visible" if principal.can(page.right) else "hidden")
-         for index, page in enumerate(PAGES)]
+         for page in PAGES]
+# the first page is the home page at "/"; Streamlit knows a default page only there, so its own
+# path ("/map") is a hidden twin of it
+home = PAGES[0]
+pages[0] = st.Page(home.script, title=t(home.title_key), url_path=f"{home.url_path}-home",
+                   default=True)
+pages.append(st.Page(home.script, title=t(home.title_key), url_path=home.url_path,
+                     visibility="hidden"))
 navigation = st.navigation(pages + not_found_page({page.url_path for page in PAGES}))
 finish_login(navigation.url_path)
 navigation.run()

@@ -142,6 +142,9 @@ def _from_cookie(store: Store, principal: Principal) -> Principal:
 def here(url_path: str) -> str:
     """The path and query of the page ``url_path`` as the browser shows it now."""
     base = urlsplit(st.context.url or "/").path.rstrip("/")
+    # Streamlit leaves the page's own path in the URL it reports when the page is not the main
+    if url_path and base.endswith(f"/{url_path}"):
+        base = base[:-len(url_path) - 1]
     query = urlencode(st.query_params.to_dict())
     return f"{base}/{url_path}" + (f"?{query}" if query else "")
 

@@ -421,13 +421,19 @@ def app_page(store_path: Path, log_dir: Path, path: str = "",
 
 
 def login(page: Page, username: str, password: str) -> None:
-    """Log in through the sidebar form and wait until the sidebar names the user."""
+    """Log in through the sidebar form and wait until the sidebar names the user.
+
+    A login sends the browser through the cookie route (``app.ui.login_cookie``) back to the
+    same page: this waits for that page load and for the app to be idle on it.
+    """
     sidebar = page.locator('[data-testid="stSidebar"]')
     form = sidebar.locator('[data-testid="stForm"]')
     wait_idle(page)
     form.locator("input[type=text]").fill(username)
     form.locator("input[type=password]").fill(password)
-    rerun(page, form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click)
+    with page.expect_navigation(url=lambda url: "/mapa-login/" not in url):
+        form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+    wait_idle(page)
     sidebar.get_by_text(username, exact=False).first.wait_for()
 
 
