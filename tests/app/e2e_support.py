@@ -312,7 +312,10 @@ def watch(page: Page, traffic: Traffic) -> Page:
     page.set_default_timeout(TIMEOUT_MS)
     page.on("response", lambda r: traffic.failed.append(f"{r.status} {r.url}")
             if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: traffic.failed.append(f"{r.failure} {r.url}"))
+    # a load cut off because the page was left (a login's trip through the cookie route)
+    # failed nothing: the page that wanted it is gone
+    page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED"
+            else traffic.failed.append(f"{r.failure} {r.url}"))
     page.on("pageerror", lambda error: traffic.errors.append(str(error)))
     return page
 
