@@ -21,6 +21,7 @@ from app.ui.access import bootstrap_admin, finish_login, login_sidebar, own_pass
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from app.ui.not_found import not_found_page
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_language, t
+from app.ui.unsaved import warn_before_losing_input
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
@@ -66,4 +67,6 @@ pages.append(st.Page(home.script, title=t(home.title_key), url_path=home.url_pat
                      visibility="hidden"))
 navigation = st.navigation(pages + not_found_page({page.url_path for page in PAGES}))
 finish_login(navigation.url_path)
+with st.sidebar:
+    warn_before_losing_input()
 navigation.run()

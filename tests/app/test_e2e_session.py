@@ -2,7 +2,8 @@
 
 * A facilitator reloads the Sessions page and stays logged in, on the same session and town;
   a new tab is logged in too; the login cookie is HttpOnly (no script reads it).
-* A bookmarked Area link for Kraslice opens Kraslice (after the login it asks for).
+* A bookmarked Area link for Kraslice opens Kraslice (after the login it asks for); a measure
+  being written makes the browser ask before the page is left.
 * A logout ends the cookie: a reload is logged out, and the old cookie opens nothing.
 * An unknown page says so in Czech.
 * The admin lifts a lockout and resets a password in the UI; the temporary password, shown
@@ -143,6 +144,16 @@ def test_a_bookmarked_area_link_for_kraslice_opens_kraslice(
     wait_idle(page)
     expect(page.get_by_role("heading", name=cs("area.title", area="Kraslice"))).to_be_visible()
     assert not traffic.blocked and not traffic.errors, traffic
+
+    # a measure being written: leaving the page now asks first (the reload above did not)
+    field = page.get_by_label(cs("area.form.text"), exact=True).first
+    field.click()
+    page.keyboard.type("Posílit osvětlení podchodu")
+    assert page.evaluate("() => window.__mapaUnsaved")
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.accept()
 
 
 def test_logout_ends_the_cookie(app_url: str, browser: Browser,
