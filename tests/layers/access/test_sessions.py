@@ -13,25 +13,19 @@ from layers.access import accounts, audit, sessions
 from layers.access.principal import Principal
 from layers.errors import InvalidInput
 from layers.schema import LOGIN_SESSIONS, TEMPORARY_PASSWORDS
-from layers.store import Store, open_store
+from layers.store import Store
+from tests.layers.access.conftest import PASSWORD
 
-PASSWORD = "correct horse battery"
 ADMIN = Principal("admin", "admin")
 KEY = b"k" * 40
 START = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
 IDLE = dt.timedelta(hours=8)
 
 
-@pytest.fixture(params=["gpkg", "postgis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+@pytest.fixture
+def store(two_accounts: Store) -> Store:
     """A store with the accounts admin and pol, on each backend."""
-    location = str(tmp_path / "s.gpkg") if request.param == "gpkg" \
-        else str(request.getfixturevalue("pg_url"))
-    store = open_store(location)
-    store.replace_all({"accounts": accounts.accounts_frame([
-        accounts.account_row("admin", PASSWORD, "admin"),
-        accounts.account_row("pol", PASSWORD, "police")])})
-    return store
+    return two_accounts
 
 
 def _cookie(store: Store, username: str = "pol", at: dt.datetime = START) -> str:
