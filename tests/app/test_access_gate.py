@@ -195,3 +195,36 @@ def test_the_admin_page_unlocks_an_account(store_path: Path) -> None:
 
     _submit(visitor, username, PASSWORD)
     assert visitor.session_state[PRINCIPAL_KEY] == Principal(username, "police")
+
+
+def test_the_admin_changes_a_role_and_a_temporary_password_must_be_changed(
+        store_path: Path) -> None:
+    add_accounts(store_path, "police")
+    username = USERS["police"][0]
+    at = login_as(_app(), store_path, "admin").run()
+    assert _opens(at, "admin")
+    at.selectbox(key="admin_role_user").set_value(username)
+    at.selectbox(key="admin_role_new").set_value("urbanist")
+    next(b for b in at.button
+         if b.label == translate("admin.change_role_button", "cs")).click().run()
+    assert not at.exception, at.exception
+    store = open_store(store_path)
+    users = store.read("accounts").set_index("username")
+    assert users.loc[username, "role"] == "urbanist"
+    assert "change_role" in set(read_log(store)["action"])
+
+    # someone with a temporary password sees only the form to set their own
+    from layers.access.accounts import reset_password
+    temporary = reset_password(store, Principal("boss", "admin"), username)
+    user = _app().run()
+    _submit(user, username, temporary)
+    assert [w.value for w in user.warning] == [translate("access.password.temporary", "cs")]
+    assert not user.title
+    user.text_input(key="password_required_current").input(temporary)
+    user.text_input(key="password_required_new").input(PASSWORD + "-own")
+    user.text_input(key="password_required_again").input(PASSWORD + "-own")
+    next(b for b in user.button
+         if b.label == translate("access.password.submit", "cs")).click().run()
+    assert not user.exception, user.exception
+    assert not user.warning and user.title  # the page itself now
+    assert user.session_state[PRINCIPAL_KEY] == Principal(username, "urbanist")
