@@ -1,9 +1,12 @@
-"""Mapa bezpečí: the Streamlit entry point (``streamlit run app/main.py``).
+"""Mapa bezpečí: the Streamlit script of every page, served by ``app/server.py``
+(``streamlit run app/server.py``, which adds the login cookie's routes).
 
 It draws the shared sidebar (language, town, login) and hands over to the page chosen in the
 navigation. The pages are listed in ``app.navigation.PAGES``, each the ``page.py`` of a folder
-in ``app/features/``: the navigation offers a page only to a principal with the right it needs,
-and the page checks again itself (``app.ui.access.page_principal``).
+in ``app/features/``: every page has its URL for everyone (a bookmark opens after the login),
+the navigation lists a page only to a principal with the right it needs, and the page checks
+again itself (``app.ui.access.page_principal``). The town, the language and the pages' own
+choices are kept in the URL's query (``app.ui.url_state``).
 
 The folder is deliberately not called ``pages/``: next to the entry point that name switches
 Streamlit into its legacy multipage mode until ``st.navigation`` first runs, so the first visit
