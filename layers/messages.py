@@ -385,6 +385,24 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "příliš mnoho neúspěšných přihlášení k tomuto účtu odsud; zkuste to znovu za "
         "{seconds} s",
         "too many failed logins to this account from here; try again in {seconds} s"),
+    "account.wrong_password": Text(
+        "současné heslo nesouhlasí",
+        "the current password does not match"),
+    "account.same_password": Text(
+        "nové heslo musí být jiné než dosavadní",
+        "the new password must differ from the old one"),
+    "account.needs_centre": Text(
+        "role {role!r} potřebuje centrum (organizaci)",
+        "the role {role!r} needs a centre (organisation)"),
+    "account.role_self": Text(
+        "vlastní roli nelze změnit",
+        "you cannot change your own role"),
+    "session.short_key": Text(
+        "klíč {name} je příliš krátký: potřebuje aspoň {chars} znaků",
+        "the key {name} is too short: it needs at least {chars} characters"),
+    "session.bad_hours": Text(
+        "{name}: {value!r} není kladný počet hodin",
+        "{name}: {value!r} is not a positive number of hours"),
     "access.bad_proxy": Text(
         "{setting}: {entry!r} není adresa ani síť (např. 127.0.0.1 nebo 10.0.0.0/8)",
         "{setting}: {entry!r} is not an address or a network (e.g. 127.0.0.1 or 10.0.0.0/8)"),

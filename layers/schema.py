@@ -299,7 +299,25 @@ LOGIN_FAILURES: Final = LayerSpec(
     "login_failures", None, (key("account"), key("client"), key("at")),
     town_column=None, lookups=("account", "at"),
 )
-ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG, LOGIN_FAILURES)
+#: One login of a browser (``layers.access.sessions``): a random ``session_id``, the account,
+#: the SHA-256 of the token its cookie carries ("" until the cookie is delivered; the token
+#: itself is never stored), the SHA-256 of its one-time grant (exchanged for the cookie once,
+#: then "") and the grant's expiry, and when it began, was last used and ended ("" while
+#: open); times UTC ISO 8601.
+LOGIN_SESSIONS: Final = LayerSpec(
+    "login_sessions", None,
+    (key("session_id"), key("username"), *text("token_hash", "grant_hash", "grant_until",
+                                                "created_at", "seen_at", "ended_at")),
+    town_column=None, key="session_id", lookups=("username", "grant_hash"),
+)
+#: An account whose password is a temporary one an admin set: it must be changed at the next
+#: login. The row goes when its owner sets a password of their own.
+TEMPORARY_PASSWORDS: Final = LayerSpec(
+    "temporary_passwords", None, (key("username"), *text("issued_at", "issued_by")),
+    town_column=None, key="username",
+)
+ACCESS_LAYERS: Final[tuple[LayerSpec, ...]] = (ACCOUNTS, AUDIT_LOG, LOGIN_FAILURES,
+                                               LOGIN_SESSIONS, TEMPORARY_PASSWORDS)
 
 # --- imports as undoable batches (layers.ingest) -----------------------------------------
 

@@ -7,6 +7,7 @@ from typing import Any, Final
 
 import streamlit as st
 
+from app.ui import url_state
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from layers.errors import MapaError
 
@@ -54,9 +55,11 @@ def page_town() -> str:
 def choose_session(where: Any, session_ids: list[str], widget_key: str) -> str:
     """A session selectbox (in ``where``) that remembers the choice across pages.
 
-    Starts at the session chosen last anywhere (or just created), else the newest (last of
-    ``session_ids``).
+    Starts at the session the URL names (``?setkani=``, on a reload or a shared link), else
+    the one chosen last anywhere (or just created), else the newest (last of
+    ``session_ids``); the URL follows the choice.
     """
+    url_state.from_url(url_state.SESSION, CURRENT_SESSION_KEY, session_ids)
     remembered = st.session_state.get(CURRENT_SESSION_KEY)
     st.session_state[widget_key] = (remembered if remembered in session_ids
                                     else session_ids[-1])
@@ -67,4 +70,5 @@ def choose_session(where: Any, session_ids: list[str], widget_key: str) -> str:
     chosen = str(where.selectbox(translate("sessions.choose", current_language()), session_ids,
                                  key=widget_key, on_change=remember))
     st.session_state[CURRENT_SESSION_KEY] = chosen
+    url_state.to_url(url_state.SESSION, chosen)
     return chosen

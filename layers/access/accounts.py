@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import math
 import re
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from typing import Final
@@ -19,12 +20,12 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from layers.access import audit, throttle
+from layers.access import audit, sessions, throttle
 from layers.access.clients import NO_ADDRESS
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
 from layers.access.roles import ACCOUNT_ROLES, ADMIN, MANAGE_ACCOUNTS
 from layers.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from layers.schema import ACCOUNTS
+from layers.schema import ACCOUNTS, TEMPORARY_PASSWORDS
 from layers.store import Store
 
 USERNAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
@@ -115,7 +116,9 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
     with store.transaction():
         store.update_rows(ACCOUNTS, "username",
                           pd.DataFrame({"username": [username], "active": [False]}))
-        audit.record(store, actor, "disable_account", ACCOUNTS.name, [username])
+        ended = sessions.end_all(store, username, _now())
+        audit.record(store, actor, "disable_account", ACCOUNTS.name, [username],
+                     {"sessions_ended": ended})
     return True
 
 
@@ -130,11 +133,100 @@ def set_password(store: Store, actor: Principal, username: str, password: str) -
     _one(store, username)
     hashed = hash_password(password)
     with store.transaction():
-        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
-            {"username": [username], "password_hash": [hashed]}))
-        forgotten = throttle.forget(store, username)
+        forgotten = _store_password(store, username, hashed)
         audit.record(store, actor, "set_password", ACCOUNTS.name, [username],
                      {"unlocked": forgotten})
+
+
+def _store_password(store: Store, username: str, hashed: str) -> int:
+    """Set the hash (in the caller's transaction); the account's failed logins and open
+    sessions go with the old password. Returns how many failed logins were forgotten."""
+    store.update_rows(ACCOUNTS, "username", pd.DataFrame(
+        {"username": [username], "password_hash": [hashed]}))
+    sessions.end_all(store, username, _now())
+    return throttle.forget(store, username)
+
+
+def reset_password(store: Store, actor: Principal, username: str) -> str:
+    """Give an account a new random temporary password and return it (to be shown once and
+    never stored in clear). Its owner must change it at the next login
+    (:func:`must_change_password`); its failed logins and open sessions are ended. Audited,
+    without the password.
+
+    Raises ``AccessDenied`` for non-admins and ``NotFound`` for an unknown username.
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    _one(store, username)
+    temporary = secrets.token_urlsafe(12)  # 16 characters, 96 random bits
+    hashed = hash_password(temporary)
+    row = pd.DataFrame([{"username": username, "issued_at": audit.now_utc(),
+                         "issued_by": actor.username}], columns=list(TEMPORARY_PASSWORDS.columns))
+    with store.transaction():
+        _store_password(store, username, hashed)
+        if TEMPORARY_PASSWORDS.name in store.layer_names():
+            store.delete_rows(TEMPORARY_PASSWORDS, "username", [username])
+        store.append(TEMPORARY_PASSWORDS, row)
+        audit.record(store, actor, "reset_password", ACCOUNTS.name, [username])
+    return temporary
+
+
+def must_change_password(store: Store, username: str) -> bool:
+    """True while ``username`` logs in with a temporary password from :func:`reset_password`."""
+    if TEMPORARY_PASSWORDS.name not in store.layer_names():
+        return False
+    return not store.read_where(TEMPORARY_PASSWORDS, "username", [username]).empty
+
+
+def change_own_password(store: Store, principal: Principal, current: str, new: str) -> None:
+    """``principal`` replaces their own password, proving the current one (a temporary one
+    counts). Their other open sessions end, the temporary mark goes. Audited, without either
+    password.
+
+    Raises ``InvalidInput`` ("account.wrong_password") for a wrong current password,
+    ("account.same_password") for an unchanged one, as :func:`hash_password` for a short one,
+    and ``NotFound`` for an account that is gone or disabled.
+    """
+    users = _read(store)
+    match = users[(users["username"] == principal.username) & users["active"].astype(bool)]
+    if match.empty:
+        raise NotFound("account.unknown", username=principal.username)
+    try:
+        _hasher.verify(str(match.iloc[0]["password_hash"]), current)
+    except (VerifyMismatchError, VerificationError, InvalidHashError) as exc:
+        raise InvalidInput("account.wrong_password") from exc
+    if new == current:
+        raise InvalidInput("account.same_password")
+    hashed = hash_password(new)
+    with store.transaction():
+        _store_password(store, principal.username, hashed)
+        if TEMPORARY_PASSWORDS.name in store.layer_names():
+            store.delete_rows(TEMPORARY_PASSWORDS, "username", [principal.username])
+        audit.record(store, principal, "change_password", ACCOUNTS.name, [principal.username])
+
+
+def set_role(store: Store, actor: Principal, username: str, role: str, centre: str = "") -> None:
+    """Give an account another role (and centre, for a facilitator); it applies at the user's
+    next page load. Audited with the old and new role.
+
+    Raises ``AccessDenied`` for non-admins, ``NotFound`` for an unknown username,
+    ``InvalidInput`` for an unknown role, a facilitator without a centre, or an admin changing
+    their own role (the last admin could lock everyone out).
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    if username == actor.username:
+        raise InvalidInput("account.role_self")
+    if role not in ACCOUNT_ROLES:
+        raise InvalidInput("account.bad_role", role=role, roles=list(ACCOUNT_ROLES))
+    before = _one(store, username)
+    try:
+        Principal(username, role, centre.strip())
+    except ValueError as exc:
+        raise InvalidInput("account.needs_centre", role=role) from exc
+    with store.transaction():
+        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
+            {"username": [username], "role": [role], "centre": [centre.strip()]}))
+        audit.record(store, actor, "change_role", ACCOUNTS.name, [username],
+                     {"from": str(before["role"]), "to": role, "centre": centre.strip()})
 
 
 def unlock_user(store: Store, actor: Principal, username: str) -> int:
@@ -249,12 +341,17 @@ def authenticate(store: Store, username: str, password: str, client: str = NO_AD
     return principal
 
 
+def principal_of(store: Store, username: str) -> Principal | None:
+    """The principal of the active account ``username`` (None when disabled or unknown)."""
+    users = _read(store)
+    match = users[(users["username"] == username) & users["active"].astype(bool)]
+    return None if match.empty else _principal(match.iloc[0])
+
+
 def refresh(store: Store, principal: Principal) -> Principal | None:
     """``principal`` as its account stands now: None once disabled or gone, else with the
     current role and centre (an admin's change applies at the user's next page load)."""
-    users = _read(store)
-    match = users[(users["username"] == principal.username) & users["active"].astype(bool)]
-    return None if match.empty else _principal(match.iloc[0])
+    return principal_of(store, principal.username)
 
 
 def has_active_admin(store: Store) -> bool:

@@ -132,13 +132,13 @@ def run(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _serve(db_url: str, query_log: Path, log_path: Path) -> Iterator[tuple[str, int]]:
-    """One ``streamlit run app/main.py`` on ``db_url`` timing its queries; (URL, pid)."""
+    """One ``streamlit run app/server.py`` on ``db_url`` timing its queries; (URL, pid)."""
     port = _free_port()
     env = {**os.environ, "MAPA_DB_URL": db_url, "MAPA_QUERY_LOG": str(query_log),
            "MAPA_BASEMAP": "none"}
     with log_path.open("w") as log:  # a file: a pipe nobody reads would block the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless",
+            [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

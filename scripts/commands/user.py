@@ -1,4 +1,5 @@
-"""``mapa user add|list|disable|passwd|unlock``: accounts of the app (``layers.access.accounts``).
+"""``mapa user add|list|disable|passwd|unlock|reset|role``: accounts of the app
+(``layers.access.accounts``).
 
 Whoever runs ``mapa`` can write the store file anyway, so the command acts as an admin
 ("cli:<login name>" in the audit log). A password is never an argument (it would land in the
@@ -17,7 +18,9 @@ from layers.access.accounts import (
     create_user,
     disable_user,
     list_users,
+    reset_password,
     set_password,
+    set_role,
     unlock_user,
 )
 from layers.access.principal import Principal
@@ -27,7 +30,7 @@ from scripts.commands.common import CommandError, emit, format_table, store_from
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "user", help="app accounts (mapa user add|list|disable|passwd|unlock)")
+        "user", help="app accounts (mapa user add|list|disable|passwd|unlock|reset|role)")
     inner = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     add = subcommand(inner, "add", "create an account", run_add)
     add.add_argument("username")
@@ -46,6 +49,15 @@ def register(subparsers: Any) -> None:
     unlock = subcommand(inner, "unlock", "lift an account's login throttle (forget its "
                         "failed logins)", run_unlock)
     unlock.add_argument("username")
+    reset = subcommand(inner, "reset", "give an account a temporary password (printed once; "
+                       "it must be changed at the next login)", run_reset)
+    reset.add_argument("username")
+    role = subcommand(inner, "role", "change an account's role (applies at the user's next "
+                      "page load)", run_role)
+    role.add_argument("username")
+    role.add_argument("role", choices=ACCOUNT_ROLES)
+    role.add_argument("--centre", default="",
+                      help="organisation of a facilitator (as in sessions' 'organiser')")
 
 
 def _password_option(parser: argparse.ArgumentParser) -> None:
@@ -106,4 +118,19 @@ def run_unlock(args: argparse.Namespace) -> int:
     forgotten = unlock_user(store_from(args), cli_actor(), args.username)
     emit(args, f"Unlocked {args.username} ({forgotten} failed logins forgotten)",
          {"username": args.username, "forgotten": forgotten})
+    return 0
+
+
+def run_reset(args: argparse.Namespace) -> int:
+    temporary = reset_password(store_from(args), cli_actor(), args.username)
+    emit(args, f"Temporary password of {args.username} (shown once; it must be changed at the "
+               f"next login): {temporary}",
+         {"username": args.username, "temporary_password": temporary})
+    return 0
+
+
+def run_role(args: argparse.Namespace) -> int:
+    set_role(store_from(args), cli_actor(), args.username, args.role, args.centre)
+    emit(args, f"{args.username} now has the role {args.role}",
+         {"username": args.username, "role": args.role, "centre": args.centre.strip()})
     return 0

@@ -1,7 +1,7 @@
 """Shared plumbing of the end-to-end tests: serve the app, drive Debian's Chromium offline,
 and wait on the app's state, never on the clock.
 
-The app runs as a real ``streamlit run app/main.py`` on a free loopback port; Chromium is
+The app runs as a real ``streamlit run app/server.py`` on a free loopback port; Chromium is
 /usr/bin/chromium (without it the tests fail, never skip); every request to a host other than
 127.0.0.1/localhost is aborted and recorded, because the app must work without internet.
 
@@ -235,7 +235,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serve_app(store_path: Path, log_dir: Path,
               env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app/main.py`` on ``store_path``; yield its URL; stop it after.
+    """Run ``streamlit run app/server.py`` on ``store_path``; yield its URL; stop it after.
 
     ``env`` adds to the server's environment (e.g. ``MAPA_DB_URL``, which wins over the path).
     """
@@ -244,7 +244,7 @@ def serve_app(store_path: Path, log_dir: Path,
     log_path = log_dir / "streamlit.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app/main.py", "--server.headless",
+            [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
              "--secrets.files", str(NO_SECRETS)],
@@ -276,6 +276,17 @@ def launch_chromium(playwright: Playwright) -> Browser:
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium to run the e2e tests")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless (:func:`launch_chromium`), closed after the block."""
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @dataclass
@@ -312,7 +323,10 @@ def watch(page: Page, traffic: Traffic) -> Page:
     page.set_default_timeout(TIMEOUT_MS)
     page.on("response", lambda r: traffic.failed.append(f"{r.status} {r.url}")
             if r.status >= 400 else None)
-    page.on("requestfailed", lambda r: traffic.failed.append(f"{r.failure} {r.url}"))
+    # a load cut off because the page was left (a login's trip through the cookie route)
+    # failed nothing: the page that wanted it is gone
+    page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED"
+            else traffic.failed.append(f"{r.failure} {r.url}"))
     page.on("pageerror", lambda error: traffic.errors.append(str(error)))
     return page
 
@@ -421,13 +435,19 @@ def app_page(store_path: Path, log_dir: Path, path: str = "",
 
 
 def login(page: Page, username: str, password: str) -> None:
-    """Log in through the sidebar form and wait until the sidebar names the user."""
+    """Log in through the sidebar form and wait until the sidebar names the user.
+
+    A login sends the browser through the cookie route (``app.ui.login_cookie``) back to the
+    same page: this waits for that page load and for the app to be idle on it.
+    """
     sidebar = page.locator('[data-testid="stSidebar"]')
     form = sidebar.locator('[data-testid="stForm"]')
     wait_idle(page)
     form.locator("input[type=text]").fill(username)
     form.locator("input[type=password]").fill(password)
-    rerun(page, form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click)
+    with page.expect_navigation(url=lambda url: "/mapa-login/" not in url):
+        form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+    wait_idle(page)
     sidebar.get_by_text(username, exact=False).first.wait_for()
 
 

@@ -4,7 +4,7 @@
   in what the server sends: every websocket frame, the HTML/JSON responses and the map
   components' iframe HTML are searched for the coordinates of every sensitive pin in the store.
 * A facilitator sees its own centre's sessions and none of another centre's.
-* Each role's pages open only after login: as the public, their URLs show no such page.
+* Each role's pages open only after login: as the public, their URLs ask for a login.
 """
 
 from __future__ import annotations
@@ -176,14 +176,10 @@ class Capture:
 
 
 def _open_refused(page: Page, url: str) -> None:
-    """Open a gated page's URL as the public: Streamlit says "Page not found" and runs the
-    public map instead; close its dialog."""
+    """Open a gated page's URL as the public: the page asks for a login (in Czech), and
+    shows nothing else of itself."""
     page.goto(url)
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("Page not found", timeout=TIMEOUT_MS)
-    page.keyboard.press("Escape")
-    expect(dialog).to_have_count(0)
-    component_frame(page)
+    expect(page.get_by_text(cs("access.login_first"))).to_be_visible(timeout=TIMEOUT_MS)
     wait_idle(page)
 
 

@@ -1,4 +1,4 @@
-"""The map page end to end: ``streamlit run app/main.py`` against a demo store, driven by a
+"""The map page end to end: ``streamlit run app/server.py`` against a demo store, driven by a
 real headless Chromium (/usr/bin/chromium; without it these tests fail, never skip).
 
 Every request to a host other than 127.0.0.1/localhost is aborted and recorded: the page must

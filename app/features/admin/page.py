@@ -1,4 +1,5 @@
-"""The Admin page: accounts (create, disable, unlock) and the audit log (view, CSV download).
+"""The Admin page: accounts (create, disable, reset a password, change a role, unlock) and the
+audit log (view, CSV download).
 
 Only for ``manage_accounts``; ``layers.access`` checks that right again on every call.
 """
@@ -62,6 +63,10 @@ def render() -> None:
                 st.toast(t("admin.disabled", user=chosen))
                 st.rerun()
 
+    if others:
+        _reset_password(store, principal, others)
+        _change_role(store, principal, others)
+
     _failed_logins(store, principal, list(users["username"]))
 
     st.header(t("admin.audit"))
@@ -75,6 +80,42 @@ def render() -> None:
         st.download_button(t("admin.audit.download"),
                            lambda: audit.audit_csv(store, principal)[0],
                            file_name="audit_log.csv", mime="text/csv", key="admin_audit_csv")
+
+
+def _reset_password(store: Store, principal: Principal, usernames: list[str]) -> None:
+    """A new temporary password for an account, shown once (only in this run: it is never
+    stored in clear); its owner must change it at the next login."""
+    st.subheader(t("admin.reset"))
+    st.caption(t("admin.reset.help"))
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(t("access.username"), usernames, key="admin_reset_user")
+    if right.button(t("admin.reset_button"), key="admin_reset"):
+        try:
+            temporary = accounts.reset_password(store, principal, str(chosen))
+        except ValueError as exc:
+            st.error(t("admin.error", problem=error_text(exc)))
+        else:
+            with st.container(key="admin_temporary"):
+                st.success(t("admin.reset.done", user=chosen))
+                st.code(temporary, language=None)
+
+
+def _change_role(store: Store, principal: Principal, usernames: list[str]) -> None:
+    """Another role (and centre) for an account; it applies at the user's next page load."""
+    st.subheader(t("admin.change_role"))
+    with st.form("admin_role_form"):
+        chosen = st.selectbox(t("access.username"), usernames, key="admin_role_user")
+        role = st.selectbox(t("admin.role"), ACCOUNT_ROLES, format_func=lambda r: t(f"role.{r}"),
+                            key="admin_role_new")
+        centre = st.text_input(t("admin.centre"), key="admin_role_centre")
+        submitted = st.form_submit_button(t("admin.change_role_button"))
+    if submitted:
+        try:
+            accounts.set_role(store, principal, str(chosen), str(role), centre)
+        except ValueError as exc:
+            st.error(t("admin.error", problem=error_text(exc)))
+        else:
+            st.success(t("admin.role_changed", user=chosen, role=t(f"role.{role}")))
 
 
 def _failed_logins(store: Store, principal: Principal, usernames: list[str]) -> None:

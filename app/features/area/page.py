@@ -51,7 +51,7 @@ from app.features.area.model import (
     timeline_table,
     unaddressed_table,
 )
-from app.ui import cache
+from app.ui import cache, url_state
 from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
@@ -99,6 +99,8 @@ DRAWN_KEY = "area_drawn"
 NOTICE_KEY = "area_notice"
 #: The area choice that stands for the town's whole region (``towns.kod_kraj``).
 REGION_CHOICE = "__region__"
+#: The region's value of the URL's locality parameter (``?lokalita=kraj``).
+REGION_PARAM = "kraj"
 
 
 def render() -> None:
@@ -117,8 +119,14 @@ def render() -> None:
     region_name = str(town.town["kraj"])
     labels = {"": t("area.whole_town"), REGION_CHOICE: t("area.region", region=region_name),
               **names}
+    # the URL names the locality by its id or name, the region as "kraj"
+    url_state.from_url(url_state.LOCALITY, locality_key,
+                       {**{n.casefold(): i for i, n in names.items()}, **{i: i for i in names},
+                        REGION_PARAM: REGION_CHOICE})
     locality = st.selectbox(t("area.locality"), ["", *names, REGION_CHOICE], key=locality_key,
                             format_func=labels.__getitem__)
+    url_state.to_url(url_state.LOCALITY,
+                     REGION_PARAM if locality == REGION_CHOICE else str(locality or ""))
     store = cache.store()
     if locality == REGION_CHOICE:
         _region(store, str(town.town["kod_kraj"]), region_name, lang)

@@ -167,3 +167,30 @@ def test_cli_user_unlock(store: Store, monkeypatch: pytest.MonkeyPatch,
     assert main(["user", "unlock", "nobody", *where]) != 0
     error = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["error"]
     assert error["code"] == "account.unknown"
+
+
+def test_cli_user_reset_and_role(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """``mapa user reset`` prints a temporary password once (the next login must change it);
+    ``mapa user role`` changes the role; both audited; a bad role change is one JSON error."""
+    accounts.create_user(store, ADMIN, "pol", PASSWORD, "police")
+    where = ["--store", store.location, "--json"]
+    capsys.readouterr()
+    assert main(["user", "reset", "pol", *where]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    temporary = out["temporary_password"]
+    assert out["username"] == "pol" and len(temporary) >= accounts.MIN_PASSWORD
+    assert accounts.authenticate(store, "pol", PASSWORD) is None
+    assert accounts.authenticate(store, "pol", temporary) == Principal("pol", "police")
+    assert accounts.must_change_password(store, "pol")
+
+    assert main(["user", "role", "pol", "facilitator", "--centre", "NZDM Rybáře", *where]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out == {"username": "pol", "role": "facilitator", "centre": "NZDM Rybáře"}
+    assert accounts.principal_of(store, "pol") == Principal("pol", "facilitator", "NZDM Rybáře")
+    log = audit.read_log(store)
+    assert {"reset_password", "change_role"} <= set(log["action"])
+    assert temporary not in log.to_csv()
+
+    assert main(["user", "role", "pol", "facilitator", *where]) != 0  # no centre
+    error = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["error"]
+    assert error["code"] == "account.needs_centre"

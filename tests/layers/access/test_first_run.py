@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from layers.access import accounts, audit
+from layers.access import accounts, audit, sessions
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER, ensure_first_admin
 from layers.access.principal import Principal
 from layers.store import Store, open_store
@@ -111,5 +111,9 @@ def test_the_command_says_where_the_password_is_and_never_prints_it(
     out = capsys.readouterr().out
     password = str(_read(secrets_file)[ADMIN_PASSWORD])
     assert str(secrets_file) in out and "'admin'" in out and password not in out
+    # and a key to sign login cookies, written beside it, never printed
+    key = str(_read(secrets_file)[sessions.SESSION_KEY])
+    assert len(key) >= sessions.MIN_KEY_CHARS and key not in out
+    assert sessions.SESSION_KEY in out
     assert main(["first-admin", *where]) == 0
     assert capsys.readouterr().out == ""  # printed once only

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,23 +14,17 @@ from layers.access.principal import Principal
 from layers.schema import AUDIT_LOG, LOGIN_FAILURES
 from layers.store import Store, open_store
 from layers.store.transfer import store_manifest
+from tests.layers.access.conftest import PASSWORD
 
-PASSWORD = "correct horse battery"
 ADMIN = Principal("boss", "admin")
 START = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.UTC)
 HOME, STRANGER = "home-client", "stranger-client"
 
 
-@pytest.fixture(params=["gpkg", "postgis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+@pytest.fixture
+def store(two_accounts: Store) -> Store:
     """A store with the accounts admin and pol, on each backend."""
-    location = str(tmp_path / "s.gpkg") if request.param == "gpkg" \
-        else str(request.getfixturevalue("pg_url"))
-    store = open_store(location)
-    store.replace_all({"accounts": accounts.accounts_frame([
-        accounts.account_row("admin", PASSWORD, "admin"),
-        accounts.account_row("pol", PASSWORD, "police")])})
-    return store
+    return two_accounts
 
 
 class Clock:
