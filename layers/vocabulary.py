@@ -268,6 +268,25 @@ SERVICE_LINK_KIND: Final = Vocabulary("urban.links.kind", (
     Term("cooperation", "spolupráce", "cooperation"),
     Term("referral", "odkazování klientů", "referral"),
 ))
+#: Why a patrol route runs as it does (``layers.patrol.route.Route.reason``); ``{farthest}`` and
+#: ``{limit}`` are metres (the place farthest from a street line, the limit of an access leg).
+ROUTE_REASON: Final = Vocabulary("patrol.reason", (
+    Term("asked", "přímé úseky (na přání)", "straight lines (asked for)"),
+    Term("no_streets", "přímé úseky: obec nemá data o ulicích",
+         "straight lines: the town provides no street lines"),
+    Term("far_from_streets",
+         "přímé úseky: jedno z míst leží {farthest} m od nejbližší ulice (víc než {limit} m, "
+         "ulice tam nejsou sítí pro chůzi)",
+         "straight lines: a place lies {farthest} m from the nearest street line "
+         "(more than {limit} m: the lines are no walking network there)"),
+    Term("disconnected", "přímé úseky: ulice nespojují všechna místa",
+         "straight lines: the street lines do not connect every place"),
+    Term("street_network",
+         "po ulicích: nejkratší cesty po silnicích obce, od každého místa přímým úsekem "
+         "k nejbližší silnici",
+         "street network: shortest paths along the town's road lines, with straight "
+         "access legs from each place to the nearest road"),
+))
 #: Roles of users; ``public`` is the visitor who has not logged in.
 ROLE: Final = Vocabulary("role", (
     Term("public", "veřejnost", "public"),
@@ -285,7 +304,7 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
         SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
-        ENTRY_ORIGIN, PROPOSAL_STATUS)
+        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON)
 }
 
 
