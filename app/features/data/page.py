@@ -23,7 +23,7 @@ from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.maps.draw import drawn_geometry
 from app.ui.missing import note_missing
-from app.ui.state import current_language, error_text, page_town, t
+from app.ui.state import count, current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access import audit
 from layers.access.principal import Principal
@@ -226,7 +226,8 @@ def _batches(store: Store, principal: Principal, town_id: str, lang: str) -> Non
             else:
                 # shown after the rerun that redraws the batches table
                 st.session_state[FLASH_KEY] = t("data.undone", batch=chosen,
-                                                deleted=sum(deleted.values()))
+                                                deleted=count("count.records",
+                                                              sum(deleted.values())))
                 st.rerun()
 
 

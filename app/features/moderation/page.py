@@ -8,7 +8,7 @@ from app.features.moderation.model import pending_table
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import labels
-from app.ui.state import current_language, page_town, t
+from app.ui.state import count, current_language, page_town, t
 from layers.access.guarded import approve, recategorise, reject
 from layers.access.principal import Principal
 from layers.access.roles import MODERATE
@@ -55,7 +55,7 @@ def render() -> None:
     chosen = list(edited.loc[edited["select"], "pin_id"])
 
     if st.button(t("moderation.approve_all", n=len(pending)), key="approve-all"):
-        st.toast(t("moderation.done", n=approve(principal, store, list(pending["pin_id"]))))
+        st.toast(count("moderation.done", approve(principal, store, list(pending["pin_id"]))))
         st.rerun()
     _actions(principal, store, chosen, lang)
 
@@ -65,7 +65,7 @@ def _actions(principal: Principal, store: Store, chosen: list[str], lang: str) -
     approve_col, reject_col, category_col = st.columns(3)
     if approve_col.button(t("moderation.approve"), type="primary", width="stretch"):
         if chosen:
-            st.toast(t("moderation.done", n=approve(principal, store, chosen)))
+            st.toast(count("moderation.done", approve(principal, store, chosen)))
             st.rerun()
         st.warning(t("moderation.nothing_selected"))
     with reject_col:
@@ -76,7 +76,7 @@ def _actions(principal: Principal, store: Store, chosen: list[str], lang: str) -
             elif not reason.strip():
                 st.warning(t("moderation.need_reason"))
             else:
-                st.toast(t("moderation.done", n=reject(principal, store, chosen, reason)))
+                st.toast(count("moderation.done", reject(principal, store, chosen, reason)))
                 st.rerun()
     with category_col:
         category_labels = labels("pin.category", PIN_CATEGORIES, lang)
@@ -84,7 +84,7 @@ def _actions(principal: Principal, store: Store, chosen: list[str], lang: str) -
                                     format_func=category_labels.__getitem__)
         if st.button(t("moderation.apply_category"), width="stretch"):
             if chosen:
-                st.toast(t("moderation.done", n=recategorise(principal, store, chosen,
+                st.toast(count("moderation.done", recategorise(principal, store, chosen,
                                                              str(new_category))))
                 st.rerun()
             st.warning(t("moderation.nothing_selected"))
