@@ -18,14 +18,16 @@ import streamlit as st
 from app.navigation import PAGES
 from app.ui import cache
 from app.ui.access import bootstrap_admin, login_sidebar
+from app.ui.chrome import localise_chrome
 from app.ui.i18n import LANGUAGES, translate
-from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
+from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_language, t
 
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
 with st.sidebar:
     st.radio(t("sidebar.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
              format_func=lambda code: translate(f"lang.{code}", code))
+    localise_chrome(current_language())
 
 store = cache.store()
 if not store.exists():
