@@ -44,7 +44,21 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 #: English words that are no Czech words (so "data", "index", "to", "by", "no", "map", "min"
 #: or "hotspot", which Czech pages use, are not here). Any of them on a Czech page is a text
 #: someone forgot to translate.
-ENGLISH_WORDS = frozenset(["the", "and", "of", "for", "with", "from", "is", "are", "was", "were", "not", "none", "yes", "true", "false", "nan", "null", "undefined", "file", "files", "upload", "browse", "drag", "drop", "limit", "per", "page", "found", "error", "warning", "loading", "running", "click", "select", "choose", "search", "show", "hide", "download", "delete", "remove", "add", "save", "cancel", "submit", "press", "enter", "apply", "option", "options", "result", "results", "date", "time", "name", "count", "total", "cell", "cells", "score", "place", "places", "why", "line", "lines", "straight", "street", "streets", "week", "month", "year", "hot", "cold", "session", "sessions", "layer", "layers", "legend", "source", "sources", "new", "open", "close", "edit", "view", "batch", "batches", "undo", "approve", "reject", "pending", "approved", "rejected", "town", "towns", "locality", "localities", "service", "services", "pins", "answer", "answers", "category", "categories", "fear", "crime", "grid", "width", "height", "mean", "median", "value", "values", "column", "columns", "row", "rows", "main", "content", "skip", "menu", "settings", "deploy", "rerun", "clear", "cache", "inhabitants", "people", "children", "youth", "walking", "route", "minutes", "hours", "days", "unknown", "invalid", "missing", "required", "empty", "nothing", "back", "next", "previous", "help", "about", "login", "logout", "password", "username", "account", "users", "collapse", "expand", "sidebar", "whole", "area", "areas", "measure", "measures", "goal", "goals", "indicator", "indicators", "status", "planned", "done", "off", "round", "stop"])
+ENGLISH_WORDS = frozenset(re.findall(r"\w+", """
+    the and of for with from is are was were not none yes true false nan null undefined file
+    files upload browse drag drop limit per page found error warning loading running click
+    select choose search show hide download delete remove add save cancel submit press enter
+    apply option options result results date time name count total cell cells score place
+    places why line lines straight street streets week month year hot cold session sessions
+    layer layers legend source sources new open close edit view batch batches undo approve
+    reject pending approved rejected town towns locality localities service services pins
+    answer answers category categories fear crime grid width height mean median value values
+    column columns row rows main content skip menu settings deploy rerun clear cache
+    inhabitants people children youth walking route minutes hours days unknown invalid missing
+    required empty nothing back next previous help about login logout password username account
+    users collapse expand sidebar whole area areas measure measures goal goals indicator
+    indicators status planned done off round stop
+"""))
 #: The visible text of a document: text nodes shown on screen, without Material icon
 #: ligatures (an icon's name is no text a person reads) and without scripts and styles.
 VISIBLE_TEXT = """() => {
