@@ -2,8 +2,8 @@
 
 Streamlit's frontend writes a few texts of its own in English only: the skip link, the file
 uploader's button, size limit and drop hint, the hints under text fields ("Press Enter to
-apply"), the empty select's placeholder, the "Page not found" dialog and some labels only
-screen readers read. :func:`localise_chrome` puts a small script on the page
+apply"), the empty select's placeholder, the "Page not found" dialog, the notice of an
+unexpected error and some labels only screen readers read. :func:`localise_chrome` puts a small script on the page
 (``app/static/chrome/localise.js``) that rewrites each of them with the UI string of the chosen
 language, also when Streamlit draws them later, and sets ``<html lang>`` so that screen
 readers pronounce the page in its language. It also darkens captions to a contrast that
@@ -33,7 +33,7 @@ FRONTEND_TEXTS: Final = {
     "Press Enter to submit form": "chrome.enter_submit",
     "Press Enter to apply": "chrome.enter_apply",
     "Press Ctrl+Enter to apply": "chrome.ctrl_enter_apply",
-    "Press ⌘+Enter to apply": "chrome.ctrl_enter_apply",
+    "Press ⌘+Enter to apply": "chrome.cmd_enter_apply",
     "Choose an option": "chrome.choose_option",
     "Choose options": "chrome.choose_options",
     "No results": "chrome.no_results",
@@ -55,6 +55,9 @@ FRONTEND_PATTERNS: Final = {
     r"^(\d+(?:\.\d+)?)\s?([KMG]?B) per file$": "chrome.per_file",
     r"^You have requested page /(.*), but no corresponding file was found in the app's "
     r"pages/ directory\. Running the app's main page\.$": "chrome.page_missing_named",
+    # an uncaught error, its details redacted (client.showErrorDetails = "none")
+    r"^This app has encountered an error\. The original error message is redacted .*$":
+        "chrome.app_error",
 }
 #: Captions in a grey that keeps a 4.5:1 contrast on white and on the sidebar's background
 #: (Streamlit fades them with an opacity of 0.6, which falls below it).
