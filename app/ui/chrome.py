@@ -3,11 +3,11 @@
 Streamlit's frontend writes a few texts of its own in English only: the skip link, the file
 uploader's button, size limit and drop hint, the hints under text fields ("Press Enter to
 apply"), the empty select's placeholder, the "Page not found" dialog, the notice of an
-unexpected error and some labels only screen readers read. :func:`localise_chrome` puts a small script on the page
-(``app/static/chrome/localise.js``) that rewrites each of them with the UI string of the chosen
-language, also when Streamlit draws them later, and sets ``<html lang>`` so that screen
-readers pronounce the page in its language. It also darkens captions to a contrast that
-WCAG AA asks for (4.5:1; Streamlit's faded grey falls short).
+unexpected error and some labels only screen readers read. :func:`localise_chrome` puts a
+small script on the page (``app/static/chrome/localise.js``) that rewrites each of them with
+the UI string of the chosen language, also when Streamlit draws them later, and sets
+``<html lang>`` so that screen readers pronounce the page in its language. It also darkens
+captions to a contrast that WCAG AA asks for (4.5:1; Streamlit's faded grey falls short).
 """
 
 from __future__ import annotations
