@@ -55,10 +55,22 @@ FRONTEND_PATTERNS: Final = {
     r"^(\d+(?:\.\d+)?)\s?([KMG]?B) per file$": "chrome.per_file",
     r"^You have requested page /(.*), but no corresponding file was found in the app's "
     r"pages/ directory\. Running the app's main page\.$": "chrome.page_missing_named",
+    # what a select tells screen readers (react-select's live region)
+    r"^(\d+) options? available\.?$": "chrome.options_available",
+    r"^(\d+) results? available for search term (.*)\.$": "chrome.results_for",
+    r"^(\d+) results? available\.?$": "chrome.results_available",
+    r"^option (.*), selected\.$": "chrome.option_selected",
+    r"^option (.*), deselected\.$": "chrome.option_deselected",
+    r"^(.*) focused, (\d+) of (\d+)\.$": "chrome.option_focused",
+    r"^Use Up and Down to choose options.*$": "chrome.menu_guidance",
+    r"^(.*) is focused ?,?.*press Down to open the menu.*$": "chrome.select_guidance",
     # an uncaught error, its details redacted (client.showErrorDetails = "none")
     r"^This app has encountered an error\. The original error message is redacted .*$":
         "chrome.app_error",
 }
+#: Patterns rewritten in English too: Streamlit's text names its internals or a remedy that
+#: does not apply here.
+ENGLISH_REWRITES: Final = frozenset({"chrome.page_missing_named", "chrome.app_error"})
 #: Captions in a grey that keeps a 4.5:1 contrast on white and on the sidebar's background
 #: (Streamlit fades them with an opacity of 0.6, which falls below it).
 STYLE: Final = ('.stApp [data-testid="stCaptionContainer"] '
@@ -73,7 +85,8 @@ def chrome_rules(lang: str) -> list[tuple[str, str]]:
     rules = [(f"^{re.escape(text)}$", translate(key, lang))
              for text, key in FRONTEND_TEXTS.items() if translate(key, lang) != text]
     rules += [(pattern, re.sub(r"\{(\d)\}", r"$\1", translate(key, lang)))
-              for pattern, key in FRONTEND_PATTERNS.items()]
+              for pattern, key in FRONTEND_PATTERNS.items()
+              if lang != "en" or key in ENGLISH_REWRITES]
     return rules
 
 

@@ -32,6 +32,8 @@ def test_texts_with_their_own_parts_keep_them() -> None:
                "app's pages/ directory. Running the app's main page.")
     assert rewrite(missing, "cs").startswith("Stránka /area neexistuje")
     assert "pages/ directory" not in rewrite(missing, "en")
+    assert rewrite("3 options available.", "cs") == "Možností: 3."
+    assert rewrite("Kraslice focused, 2 of 3.", "cs") == "Kraslice, 2 z 3."
     crash = ("This app has encountered an error. The original error message is redacted to "
              "prevent data leaks. Full error details have been recorded in the logs.")
     assert rewrite(crash, "cs") == translate("chrome.app_error", "cs")
