@@ -7,7 +7,8 @@ unexpected error and some labels only screen readers read. :func:`localise_chrom
 small script on the page (``app/static/chrome/localise.js``) that rewrites each of them with
 the UI string of the chosen language, also when Streamlit draws them later, and sets
 ``<html lang>`` so that screen readers pronounce the page in its language. It also darkens
-captions to a contrast that WCAG AA asks for (4.5:1; Streamlit's faded grey falls short).
+captions to a contrast that WCAG AA asks for (4.5:1; Streamlit's faded grey falls short) and
+rings the control that has the keyboard focus.
 """
 
 from __future__ import annotations
@@ -72,9 +73,12 @@ FRONTEND_PATTERNS: Final = {
 #: does not apply here.
 ENGLISH_REWRITES: Final = frozenset({"chrome.page_missing_named", "chrome.app_error"})
 #: Captions in a grey that keeps a 4.5:1 contrast on white and on the sidebar's background
-#: (Streamlit fades them with an opacity of 0.6, which falls below it).
+#: (Streamlit fades them with an opacity of 0.6, which falls below it); and a focus ring on
+#: every control reached from the keyboard (Streamlit marks some, e.g. its navigation links,
+#: by a faint background only).
 STYLE: Final = ('.stApp [data-testid="stCaptionContainer"] '
-                '{ opacity: 1; color: rgb(87, 89, 99); }')
+                '{ opacity: 1; color: rgb(87, 89, 99); }'
+                '.stApp :focus-visible { outline: 2px solid #1c4fbf; outline-offset: 1px; }')
 
 
 def chrome_rules(lang: str) -> list[tuple[str, str]]:
