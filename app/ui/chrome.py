@@ -49,6 +49,11 @@ FRONTEND_TEXTS: Final = {
     "Close": "chrome.close",
     "Clear all": "chrome.clear_all",
     "Delete": "chrome.delete",
+    # a table's toolbar
+    "Download as CSV": "chrome.download_csv",
+    "Search": "chrome.search",
+    "Fullscreen": "chrome.fullscreen",
+    "Close fullscreen": "chrome.close_fullscreen",
 }
 #: Streamlit's English texts with a part of their own (a size, a page's path): a regular
 #: expression → the UI string, whose ``{1}``, ``{2}`` take the expression's groups.
