@@ -142,7 +142,9 @@ def _violations(page: Page) -> list[str]:
     """axe-core's serious and critical violations on the page and in its frames."""
     source = AXE.read_text(encoding="utf-8")
     for frame in _frames(page):
-        frame.add_script_tag(content=source)
+        # the app's own document lives on across page changes: axe is loaded there once
+        if not frame.evaluate("() => typeof window.axe === 'object'"):
+            frame.add_script_tag(content=source)
     found: list[str] = page.evaluate(AXE_RUN)
     return found
 
