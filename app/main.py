@@ -21,6 +21,7 @@ import streamlit as st
 from app.navigation import PAGES
 from app.ui import cache, url_state
 from app.ui.access import bootstrap_admin, finish_login, login_sidebar, own_password
+from app.ui.chrome import localise_chrome
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from app.ui.not_found import not_found_page
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_language, t
@@ -32,6 +33,7 @@ url_state.from_url(url_state.LANGUAGE, LANGUAGE_KEY, LANGUAGES)
 with st.sidebar:
     st.radio(t("sidebar.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
              format_func=lambda code: translate(f"lang.{code}", code))
+    localise_chrome(current_language())
 # Czech, the default, needs no parameter
 url_state.to_url(url_state.LANGUAGE, None if current_language() == DEFAULT_LANGUAGE
                  else current_language())

@@ -270,6 +270,37 @@ SERVICE_LINK_KIND: Final = Vocabulary("urban.links.kind", (
     Term("cooperation", "spolupráce", "cooperation"),
     Term("referral", "odkazování klientů", "referral"),
 ))
+#: Why a patrol route runs as it does (``layers.patrol.route.Route.reason``); ``{farthest}`` and
+#: ``{limit}`` are metres (the place farthest from a street line, the limit of an access leg).
+ROUTE_REASON: Final = Vocabulary("patrol.reason", (
+    Term("asked", "přímé úseky (na přání)", "straight lines (asked for)"),
+    Term("no_streets", "přímé úseky: obec nemá data o ulicích",
+         "straight lines: the town provides no street lines"),
+    Term("far_from_streets",
+         "přímé úseky: jedno z míst leží {farthest} m od nejbližší ulice (víc než {limit} m, "
+         "ulice tam nejsou sítí pro chůzi)",
+         "straight lines: a place lies {farthest} m from the nearest street line "
+         "(more than {limit} m: the lines are no walking network there)"),
+    Term("disconnected", "přímé úseky: ulice nespojují všechna místa",
+         "straight lines: the street lines do not connect every place"),
+    Term("street_network",
+         "po ulicích: nejkratší cesty po silnicích obce, od každého místa přímým úsekem "
+         "k nejbližší silnici",
+         "street network: shortest paths along the town's road lines, with straight "
+         "access legs from each place to the nearest road"),
+))
+#: Where a place lies from its town's centre (``layers.naming``); ``{km}`` is the distance.
+DIRECTION: Final = Vocabulary("direction", (
+    Term("centre", "centrum", "town centre"),
+    Term("n", "{km} km severně od centra", "{km} km north of the centre"),
+    Term("ne", "{km} km severovýchodně od centra", "{km} km north-east of the centre"),
+    Term("e", "{km} km východně od centra", "{km} km east of the centre"),
+    Term("se", "{km} km jihovýchodně od centra", "{km} km south-east of the centre"),
+    Term("s", "{km} km jižně od centra", "{km} km south of the centre"),
+    Term("sw", "{km} km jihozápadně od centra", "{km} km south-west of the centre"),
+    Term("w", "{km} km západně od centra", "{km} km west of the centre"),
+    Term("nw", "{km} km severozápadně od centra", "{km} km north-west of the centre"),
+))
 #: Roles of users; ``public`` is the visitor who has not logged in.
 ROLE: Final = Vocabulary("role", (
     Term("public", "veřejnost", "public"),
@@ -287,7 +318,7 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
         SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
-        ENTRY_ORIGIN, PROPOSAL_STATUS)
+        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION)
 }
 
 

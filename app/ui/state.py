@@ -8,7 +8,7 @@ from typing import Any, Final
 import streamlit as st
 
 from app.ui import url_state
-from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
+from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, plural, translate
 from layers.errors import MapaError
 
 #: Session-state keys of the sidebar widgets.
@@ -30,6 +30,12 @@ def current_language() -> str:
 def t(key: str, **fmt: object) -> str:
     """The text of ``key`` in the language chosen in the sidebar (Czech until switched)."""
     return translate(key, current_language(), **fmt)
+
+
+def count(key: str, n: float) -> str:
+    """The plural string ``key`` for ``n`` in the language chosen in the sidebar
+    ("2 místa", "5 míst"); see :func:`app.ui.i18n.plural`."""
+    return plural(key, n, current_language())
 
 
 def error_text(exc: Exception) -> str:

@@ -36,6 +36,7 @@ from networkx.algorithms import approximation
 from shapely.geometry import LineString
 
 from layers.crs import to_metric
+from layers.vocabulary import ROUTE_REASON
 
 WALK_KMH: Final = 4.0
 STOP_MIN: Final = 5.0
@@ -60,9 +61,27 @@ class Route:
     legs: tuple[LineString, ...]
     leg_m: tuple[float, ...]
     method: str
-    note: str
+    #: Why the route runs as it does: a code of :data:`layers.vocabulary.ROUTE_REASON`.
+    reason: str
     walk_kmh: float = WALK_KMH
     stop_min: float = STOP_MIN
+    #: Metres from the place farthest from a street line to it (for ``far_from_streets``).
+    farthest_m: float = 0.0
+    #: The longest access leg in metres a street network is used with.
+    max_access_m: float = MAX_ACCESS_M
+
+    def reason_text(self, lang: str) -> str:
+        """Why the route runs as it does, in ``lang`` (distances in whole metres).
+
+        Raises ``ValueError`` for an unknown language.
+        """
+        return ROUTE_REASON.term(self.reason).label(lang).format(
+            farthest=f"{self.farthest_m:.0f}", limit=f"{self.max_access_m:.0f}")
+
+    @property
+    def note(self) -> str:
+        """:meth:`reason_text` in English (the command line's and saved plans' note)."""
+        return self.reason_text("en")
 
     @property
     def length_m(self) -> float:
@@ -207,18 +226,16 @@ def plan_route(xy: np.ndarray, network: StreetNetwork | None = None, mode: str =
     if not walk_kmh > 0 or stop_min < 0:
         raise ValueError("walking speed must be positive and stop time non-negative")
     routed = None
+    farthest = 0.0
     if mode == "straight":
-        note = "straight lines (asked for)"
+        reason = "asked"
     elif network is None:
-        note = "straight lines: the town provides no street lines"
+        reason = "no_streets"
     elif (farthest := float(network.access_m(points).max())) > max_access_m:
-        note = (f"straight lines: a place lies {farthest:.0f} m from the nearest street line "
-                f"(more than {max_access_m:.0f} m: the lines are no walking network there)")
+        reason = "far_from_streets"
     else:
         routed = network.distances(points) if len(points) > 1 else None
-        note = ("street network: shortest paths along the town's road lines, with straight "
-                "access legs from each place to the nearest road" if routed is not None
-                else "straight lines: the street lines do not connect every place")
+        reason = "street_network" if routed is not None else "disconnected"
     if routed is None:
         matrix = np.hypot(points[:, None, 0] - points[None, :, 0],
                           points[:, None, 1] - points[None, :, 1])
@@ -241,7 +258,8 @@ def plan_route(xy: np.ndarray, network: StreetNetwork | None = None, mode: str =
     if len(order) == 1:
         legs, leg_m = [], []
     return Route(order=tuple(order), legs=tuple(legs), leg_m=tuple(leg_m), method=method,
-                 note=note, walk_kmh=walk_kmh, stop_min=stop_min)
+                 reason=reason, walk_kmh=walk_kmh, stop_min=stop_min, farthest_m=farthest,
+                 max_access_m=max_access_m)
 
 
 def tour_order(matrix: np.ndarray, seed: int = 0) -> list[int]:

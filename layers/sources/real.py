@@ -51,6 +51,11 @@ DISTRICT_OVERLAP_SHARE: Final = 0.05
 CONTEXT_MARGIN_M: Final = 1_000.0
 
 
+#: Where the 2020 crime indices of Czechia and Litvínov come from.
+LITVINOV_REPORT: Final = ("Závěrečná zpráva poradenského programu Litvínov "
+                          "(Mapa kriminality, index kriminality 2020)")
+
+
 def read_vector(path: Path, required: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
     """Read a vector file; check it has a CRS, geometries and the ``required`` columns.
 
@@ -231,12 +236,13 @@ def load_police(towns: gpd.GeoDataFrame, sources: Path = SOURCES_DIR
                    "sum of the region's departments"}
         for krp, row in by_region.iterrows()
     ]
+    # the national and Litvínov figures are those the Litvínov programme's report quotes
     reference.append({"area": "Česká republika", "year": 2020, "crimes": float("nan"),
                       "population": float("nan"), "per_10k": 148.6,
-                      "source": "seed 001 (Mapa kriminality, index kriminality 2020)"})
+                      "source": LITVINOV_REPORT})
     reference.append({"area": "Litvínov (PČR Litvínov a Litvínov-Hamr)", "year": 2020,
                       "crimes": float("nan"), "population": float("nan"), "per_10k": 158.7,
-                      "source": "seed 001 (Mapa kriminality, index kriminality 2020)"})
+                      "source": LITVINOV_REPORT})
     return police_districts, crime_stats, pd.DataFrame(reference)
 
 

@@ -136,8 +136,8 @@ TOWN_SEEDS: Final = (
         "litvinov",
         localities=(
             LocalitySeed("Janov", 13.6310, 50.6085, 750, 420, 3900, 24,
-                         "Sídliště Janov, největší sociálně vyloučená lokalita v ČR (seed 001); "
-                         "obrys ilustrativní."),
+                         "Sídliště Janov, největší sociálně vyloučená lokalita v ČR "
+                         "(závěrečná zpráva poradenského programu Litvínov); obrys ilustrativní."),
         ),
         services=(
             ServiceSeed("Služebna PČR Janov", "police", 13.6335, 50.6092, "Policie ČR",
@@ -201,11 +201,14 @@ TOWN_SEEDS: Final = (
         "kraslice",
         localities=(
             LocalitySeed("Lokalita u nádraží", 12.5105, 50.3272, 230, 160, 250, 19,
-                         "Ilustrativní obrys; seed 003 uvádí ~600 obyvatel SVL ve městě."),
+                         "Ilustrativní obrys; závěrečná zpráva programu Kraslice uvádí "
+                         "~600 obyvatel SVL ve městě."),
             LocalitySeed("Lokalita V Zátíší", 12.5215, 50.3212, 180, 140, 200, 17,
-                         "Ilustrativní obrys (ulice V Zátíší, seed 003)."),
+                         "Ilustrativní obrys (ulice V Zátíší, závěrečná zpráva poradenského "
+                         "programu Kraslice)."),
             LocalitySeed("Lokalita u bývalého internátu", 12.5235, 50.3262, 150, 120, 150, 15,
-                         "Ilustrativní obrys (okolí bývalého internátu, seed 003)."),
+                         "Ilustrativní obrys (okolí bývalého internátu, závěrečná zpráva "
+                         "poradenského programu Kraslice)."),
         ),
         services=(
             ServiceSeed("Obvodní oddělení PČR Kraslice", "police", 12.5165, 50.3245,
@@ -559,8 +562,9 @@ def _town_pins(seed: TownSeed, town: BaseGeometry, rng: np.random.Generator,
 
 SYNTHETIC_SOURCES: Final = tuple(
     {"layer": layer, "title": title, "licence": "EUPL-1.2 (generováno tímto projektem)",
-     "attribution": "ilustrativní data – Mapa bezpečí, layers/sources/synthetic.py; místa podle "
-                    "závěrečných zpráv (seed 001, 003)", "vintage": "generováno"}
+     "attribution": "ilustrativní data – vygenerovala aplikace Mapa bezpečí; místa podle "
+                    "závěrečných zpráv poradenských programů Litvínov a Kraslice",
+     "vintage": "generováno"}
     for layer, title in (("localities", "Sociálně vyloučené lokality (ilustrativní obrysy)"),
                          ("services", "Služby (ilustrativní)"),
                          ("catalogue_entries", "Katalog služeb (ilustrativní karty)"),

@@ -19,12 +19,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from layers.crs import METRIC_CRS, to_metric
 from layers.hotspots.analysis import HotspotInputError, HotspotRequest, run_hotspots
 from layers.hotspots.grid import DEFAULT_CELL_M
-from layers.schema import LOCALITIES, SERVICES
+from layers.naming import name_places
+from layers.schema import LOCALITIES, SERVICES, TOWNS
 from layers.store import Store
+from layers.vocabulary import LANGUAGES
 
 SERVICE_GROUPS: Final[Mapping[str, tuple[str, ...]]] = {
     "nzdm": ("nzdm",),
@@ -99,23 +102,32 @@ def accessibility(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
 
 
 def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
-                 hot: np.ndarray) -> gpd.GeoDataFrame:
+                 hot: np.ndarray, centre: BaseGeometry | None = None) -> gpd.GeoDataFrame:
     """The origins of a town: its localities (polygons) and the centres of its ``hot`` cells
-    (``cells`` in EPSG:5514 with ``cell_id``); EPSG:5514."""
+    (``cells`` in EPSG:5514 with ``cell_id``); EPSG:5514. A cell's ``name`` is its id;
+    ``place_cs`` and ``place_en`` say what people call an origin in each language (a
+    locality by its name, a cell by :func:`layers.naming.name_places` from the town's
+    ``centre``, EPSG:5514, or by its id without one)."""
     parts = []
     if len(localities):
         parts.append(gpd.GeoDataFrame({
             "origin_kind": "locality", "origin_id": localities["locality_id"].astype(str),
-            "name": localities["name"].astype(str)},
+            "name": localities["name"].astype(str),
+            **{f"place_{lang}": localities["name"].astype(str) for lang in LANGUAGES}},
             geometry=to_metric(localities).geometry.to_numpy(), crs=METRIC_CRS))
     chosen = cells[np.asarray(hot, dtype=bool)]
     if len(chosen):
+        points = chosen.geometry.centroid.to_numpy()
+        ids = chosen["cell_id"].astype(str).tolist()
+        places = name_places(points, localities, centre) if centre is not None else None
         parts.append(gpd.GeoDataFrame({
-            "origin_kind": "cell", "origin_id": chosen["cell_id"].astype(str),
-            "name": chosen["cell_id"].astype(str)},
-            geometry=chosen.geometry.centroid.to_numpy(), crs=METRIC_CRS))
+            "origin_kind": "cell", "origin_id": ids, "name": ids,
+            **{f"place_{lang}": [p.text(lang) for p in places] if places else ids
+               for lang in LANGUAGES}},
+            geometry=points, crs=METRIC_CRS))
     if not parts:
-        return gpd.GeoDataFrame(columns=["origin_kind", "origin_id", "name", "geometry"],
+        return gpd.GeoDataFrame(columns=["origin_kind", "origin_id", "name",
+                                         *(f"place_{lang}" for lang in LANGUAGES), "geometry"],
                                 geometry="geometry", crs=METRIC_CRS)
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=METRIC_CRS)
 
@@ -135,5 +147,7 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
     except HotspotInputError:
         cells = gpd.GeoDataFrame({"cell_id": []}, geometry=[], crs=METRIC_CRS)
         hot = np.zeros(0, dtype=bool)
-    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot)
+    boundary = to_metric(store.read(TOWNS, town_id))
+    centre = boundary.geometry.union_all().centroid if len(boundary) else None
+    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot, centre)
     return accessibility(origins, store.read(SERVICES, town_id), distance_m)

@@ -48,7 +48,7 @@ from playwright.sync_api import (
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from app.ui.i18n import translate
+from app.ui.i18n import plural, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -474,8 +474,8 @@ def capture_pin(page: Page, lat: float, lon: float, mine: int,
         # as a child would, see the choice before the next tap
         expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
     rerun(page, page.get_by_role("button", name=translate("capture.save", "cs")).click)
-    done = re.escape(translate("capture.count", "cs", mine=mine, all=999999)
-                     ).replace("999999", r"(\d+)")
+    done = re.escape(translate("capture.count", "cs", mine=plural("count.pins", mine, "cs"),
+                               all="999999")).replace("999999", r"[\d\u00a0]+ bod\w*")
     line = page.get_by_text(re.compile(done))
     expect(line).to_be_visible()
     return line.inner_text()

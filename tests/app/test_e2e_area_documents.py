@@ -68,7 +68,8 @@ def test_litvinov_shows_the_region_strategy_with_an_evaluation(litvinov: Page) -
                                 exact=False).first).to_be_visible()
     # the evaluation of goal 1: no date in the document, its source named
     summary = cs("area.evaluation", date=cs("area.undated"),
-                 source="seed 004_fdc9165d753a6d4c.txt, Hodnocení cíle 1, str. 5–6")
+                 source="Hodnocení Strategie prevence kriminality Ústeckého kraje 2012–2016, "
+                        "Hodnocení cíle 1, str. 5–6")
     evaluation = expander.locator('[data-testid="stMarkdownContainer"] details').filter(
         has_text=summary)
     expect(evaluation).to_have_count(1)

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from app.features.moderation.model import session_names
-from app.ui.i18n import number, translate
+from app.ui.i18n import number, plural, translate
 from app.ui.town import load_town
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
@@ -133,7 +133,8 @@ def test_two_processes_write_one_database_and_see_each_others_writes(
         _go(page, "nav.capture", cs("capture.title"))
         lines.append(capture_pin(page, target.y, target.x, mine=1))
     # process 2 counts process 1's pin in the session too (an uncached read)
-    assert lines[1] == cs("capture.count", mine=1, all=in_session + 2)
+    assert lines[1] == cs("capture.count", mine=plural("count.pins", 1, "cs"),
+                           all=plural("count.pins", in_session + 2, "cs"))
 
     pins = store.read(PINS)
     assert pins["pin_id"].is_unique

@@ -5,9 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from app.ui.i18n import LANGUAGES, STRINGS, label, labels, number, translate
+from app.ui.i18n import (
+    LANGUAGES,
+    PLURAL_FORMS,
+    PLURALS,
+    STRINGS,
+    label,
+    labels,
+    number,
+    plural,
+    translate,
+    when,
+)
 from app.ui.state import error_text
 from layers.exclusion import BANDS
 from layers.schema import CONTEXT_KINDS, FEELINGS, PIN_CATEGORIES, SERVICE_TYPES, SOURCES
@@ -75,3 +87,34 @@ def test_texts_the_load_benchmark_clicks_are_the_apps() -> None:
     texts = json.loads(path.read_text(encoding="utf-8"))
     assert "capture.save" in texts
     assert texts == {key: STRINGS[key]["cs"] for key in texts}
+
+
+@pytest.mark.parametrize(("n", "cs", "en"), [
+    (1, "1 místo", "1 place"), (2, "2 místa", "2 places"), (4, "4 místa", "4 places"),
+    (5, "5 míst", "5 places"), (0, "0 míst", "0 places"), (22, "22 míst", "22 places"),
+    (1234, "1\u00a0234 míst", "1,234 places"), (1.5, "1,5 místa", "1.5 places"),
+])
+def test_counts_follow_each_languages_plural_rules(n, cs, en) -> None:
+    assert plural("count.places", n, "cs") == cs
+    assert plural("count.places", n, "en") == en
+
+
+def test_every_plural_string_has_every_form_of_its_language() -> None:
+    assert PLURALS
+    for key, forms in PLURALS.items():
+        for lang in LANGUAGES:
+            assert set(forms[lang]) >= PLURAL_FORMS[lang], key
+            # every form says the number
+            assert all("{n}" in text for text in forms[lang].values()), key
+
+
+def test_moments_are_prague_time_in_each_languages_format() -> None:
+    # 23:40 UTC on 5 December is 0:40 on 6 December in Prague (winter, UTC+1)
+    assert when("2026-12-05T23:40:00+00:00", "cs") == "6. 12. 2026 0:40"
+    assert when("2026-12-05T23:40:00", "en") == "Dec 6, 2026, 12:40\u202fAM"
+    # summer time is UTC+2
+    assert when(pd.Timestamp("2026-07-01 10:00", tz="UTC"), "cs") == "1. 7. 2026 12:00"
+    assert when("2026-07-01", "cs", time=False) == "1. 7. 2026"
+    assert when(None, "cs") == when(float("nan"), "en") == ""
+    with pytest.raises(ValueError):
+        when("not a date", "cs")

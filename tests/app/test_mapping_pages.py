@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
-from app.ui.i18n import translate
+from app.ui.i18n import plural, translate
 from layers.limits import LIMITS
 from layers.mapping.paper import town_session_grid
 from layers.schema import AUDIT_LOG, PINS, SESSIONS, TOWNS
@@ -80,7 +80,8 @@ def test_create_session_and_transcribe(store_path: Path) -> None:
     at.text_area(key="transcription").input(f"{first}, 3, slyšel, večer\n{second}, 12, viděl")
     at.run()
     _button(at, "sessions.transcribe.save").click().run()
-    assert at.success[-1].value == translate("sessions.transcribe.saved", "cs", n=2)
+    assert at.success[-1].value == translate("sessions.transcribe.saved", "cs",
+                                                         n=plural("count.pins", 2, "cs"))
     pins = open_store(store_path).read("pins", "litvinov")
     mine = pins[pins["session_id"] == new_id]
     assert sorted(mine["place_note"]) == sorted([first, second])

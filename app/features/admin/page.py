@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app.features.admin.model import accounts_table, audit_table, logins_table
 from app.ui import cache
 from app.ui.access import page_principal
-from app.ui.state import error_text, t
+from app.ui.state import current_language, error_text, t
 from layers.access import accounts, audit
 from layers.access.principal import Principal
 from layers.access.roles import ACCOUNT_ROLES, MANAGE_ACCOUNTS
 from layers.store import Store
-
-#: Columns of the failed-logins table, in order (labels: ``admin.logins.<column>``).
-LOGIN_COLUMNS = ("account", "failures", "clients", "last_at", "locked_until")
 
 
 def render() -> None:
@@ -29,8 +27,7 @@ def render() -> None:
 
     st.header(t("admin.accounts"))
     users = accounts.list_users(store, principal)
-    st.dataframe(users.assign(role=[t(f"role.{r}") for r in users["role"]]), hide_index=True,
-                 width="stretch")
+    st.dataframe(accounts_table(users, current_language()), hide_index=True, width="stretch")
 
     with st.expander(t("admin.new")), st.form("new_account", clear_on_submit=True):
         username = st.text_input(t("access.username"), key="admin_username")
@@ -75,7 +72,7 @@ def render() -> None:
     if log.empty:
         st.info(t("admin.audit.none"))
     else:
-        st.dataframe(log.iloc[::-1], hide_index=True, width="stretch")
+        st.dataframe(audit_table(log, current_language()), hide_index=True, width="stretch")
         # deferred: the export is logged when it is downloaded, not on every page view
         st.download_button(t("admin.audit.download"),
                            lambda: audit.audit_csv(store, principal)[0],
@@ -140,9 +137,7 @@ def _failed_logins(store: Store, principal: Principal, usernames: list[str]) -> 
     if failed.empty:
         st.info(t("admin.logins.none"))
     else:
-        st.dataframe(failed[list(LOGIN_COLUMNS)].rename(
-            columns={c: t(f"admin.logins.{c}") for c in LOGIN_COLUMNS}), hide_index=True,
-            width="stretch")
+        st.dataframe(logins_table(failed, current_language()), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

@@ -23,7 +23,7 @@ from app.features.data.model import (
 from app.ui import cache
 from app.ui.maps.draw import drawn_geometry
 from app.ui.page import page_head
-from app.ui.state import error_text, t
+from app.ui.state import count, error_text, t
 from app.ui.town import TownData
 from layers.access import audit
 from layers.access.principal import Principal
@@ -272,7 +272,8 @@ def _confirm_undo(store: Store, principal: Principal, batch: pd.Series, lang: st
             else:
                 # shown after the rerun that redraws the batches table
                 st.session_state[FLASH_KEY] = t("data.undone", batch=chosen,
-                                                deleted=sum(deleted.values()))
+                                                deleted=count("count.records",
+                                                              sum(deleted.values())))
                 st.rerun()
 
 

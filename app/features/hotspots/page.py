@@ -27,7 +27,7 @@ from app.ui import cache
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, number, translate
 from app.ui.page import page_head
-from app.ui.state import t
+from app.ui.state import count, t
 from app.ui.town import TownData
 from layers import messages
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
@@ -170,9 +170,10 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
                          detail=messages.render(code, params, lang)))
     for summary in report.layers.values():
         if summary.outside:
-            st.caption(t("hotspots.outside", n=summary.outside))
+            st.caption(t("hotspots.outside", n=count("count.pins", summary.outside)))
         if summary.withheld:
-            st.caption(t("hotspots.withheld", n=summary.withheld, k=DEFAULT_K))
+            st.caption(t("hotspots.withheld", n=count("count.answers", summary.withheld),
+                         k=DEFAULT_K))
     if crime is not None and crime.source == "district_index" and "crime" in layers:
         st.caption(t("hotspots.crime_index", year=crime.year or "–",
                      value=number(crime.reference_per_10k or float("nan"), lang, 1)))

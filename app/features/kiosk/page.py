@@ -29,7 +29,7 @@ from app.features.map.map import MAP_HEIGHT
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.i18n import label
-from app.ui.state import choose_session, current_language, error_text, page_town, t
+from app.ui.state import choose_session, count, current_language, error_text, page_town, t
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
@@ -96,7 +96,8 @@ def render() -> None:
             st.session_state[LAST_CLICK_KEY] = click
             answer.update(place=(click["lat"], click["lng"]), pin_id=new_pin_id(session_id))
             st.rerun()
-        st.caption(t("capture.count", mine=len(device_pins), all=len(session_pins)))
+        st.caption(t("capture.count", mine=count("count.pins", len(device_pins)),
+                     all=count("count.pins", len(session_pins))))
 
     with form_column:
         _answer_form(principal, store, session_id, methods[session_id] == "paper", lang)

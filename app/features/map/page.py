@@ -16,7 +16,7 @@ from app.ui.access import current_principal
 from app.ui.i18n import number
 from app.ui.maps.view import BasemapMemory
 from app.ui.page import page_head
-from app.ui.state import BASEMAP_KEY, t
+from app.ui.state import BASEMAP_KEY, count, t
 from app.ui.town import TownData, area_at
 from layers.access import guarded
 from layers.access.roles import VIEW_EXACT_SENSITIVE
@@ -39,9 +39,11 @@ def render() -> None:
     shown = figures(town)
     for column, (key, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
         column.metric(t(key), number(value, lang))
-    st.caption(t("map.counts", town=town.town["name"], localities=len(town.localities),
-                 pins=public_pin_count(town), services=len(town.services),
-                 districts=len(town.districts)))
+    st.caption(t("map.counts", town=town.town["name"],
+                 localities=count("count.localities", len(town.localities)),
+                 pins=count("count.public_answers", public_pin_count(town)),
+                 services=count("count.services", len(town.services)),
+                 districts=count("count.districts", len(town.districts))))
 
     # A toggle, not a radio of translated options: after a language switch Streamlit's radio
     # loses its displayed choice when the option labels change.

@@ -22,7 +22,7 @@ from app.features.moderation.model import (
 from app.ui import cache
 from app.ui.i18n import labels
 from app.ui.page import page_head
-from app.ui.state import error_text, t
+from app.ui.state import count, error_text, t
 from app.ui.town import TownData
 from layers.access.guarded import (
     approve,
@@ -62,7 +62,7 @@ def render() -> None:
     else:
         chosen = _list_and_map(town, shown, names, lang)
         if st.button(t("moderation.approve_all", n=len(shown)), key="approve-all"):
-            st.toast(t("moderation.done", n=approve(principal, store, list(shown["pin_id"]))))
+            st.toast(count("moderation.done", approve(principal, store, list(shown["pin_id"]))))
             st.rerun()
         _actions(principal, store, chosen, lang)
     _bulk(principal, store, town_id, pending, names)
@@ -149,7 +149,7 @@ def _decided(chosen: list[str], decide: Callable[[], int]) -> None:
     if not chosen:
         st.warning(t("moderation.nothing_selected"))
         return
-    st.toast(t("moderation.done", n=decide()))
+    st.toast(count("moderation.done", decide()))
     st.rerun()
 
 
@@ -180,21 +180,21 @@ def _bulk(principal: Principal, store: Store, town_id: str, pending: pd.DataFram
         except MapaError as exc:
             st.error(error_text(exc))
             return
-        count = len(moderation.selected_pins(store, selection))
-        st.write(t("moderation.bulk.count", n=count))
+        selected = len(moderation.selected_pins(store, selection))
+        st.write(t("moderation.bulk.count", n=selected))
         approve_col, reject_col = st.columns(2)
-        if approve_col.button(t("moderation.bulk.approve", n=count), type="primary",
-                              disabled=not count, key="moderation_bulk_approve"):
-            st.toast(t("moderation.done", n=approve_selection(principal, store, selection)))
+        if approve_col.button(t("moderation.bulk.approve", n=selected), type="primary",
+                              disabled=not selected, key="moderation_bulk_approve"):
+            st.toast(count("moderation.done", approve_selection(principal, store, selection)))
             st.rerun()
         with reject_col:
             reason = st.text_input(t("moderation.reason"), key="moderation_bulk_reason")
-            if st.button(t("moderation.bulk.reject", n=count), disabled=not count,
+            if st.button(t("moderation.bulk.reject", n=selected), disabled=not selected,
                          key="moderation_bulk_reject"):
                 if not reason.strip():
                     st.warning(t("moderation.need_reason"))
                 else:
-                    st.toast(t("moderation.done", n=reject_selection(principal, store,
+                    st.toast(count("moderation.done", reject_selection(principal, store,
                                                                      selection, reason)))
                     st.rerun()
 

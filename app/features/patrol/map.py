@@ -9,6 +9,7 @@ import geopandas as gpd
 
 from app.ui.i18n import translate
 from app.ui.maps.base import town_base_map
+from app.ui.maps.contrast import text_colour
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from layers.crs import to_storage
@@ -22,7 +23,7 @@ LEFT_OUT_COLOUR = "#6a51a3"
 def _number_icon(number: int) -> folium.DivIcon:
     return folium.DivIcon(
         html=(f'<div class="mapa-stop" style="width:24px;height:24px;border-radius:50%;'
-              f'background:{ROUTE_COLOUR};color:#fff;border:2px solid #fff;'
+              f'background:{ROUTE_COLOUR};color:{text_colour(ROUTE_COLOUR)};border:2px solid #fff;'
               f'box-shadow:0 0 3px rgba(0,0,0,.6);font:bold 12px/20px sans-serif;'
               f'text-align:center;box-sizing:border-box">{number}</div>'),
         icon_size=(24, 24), icon_anchor=(12, 12))

@@ -29,7 +29,7 @@ from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, labels
 from app.ui.missing import note_missing
-from app.ui.state import current_language, error_text, page_town, t
+from app.ui.state import count, current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import PLAN_PATROLS, PROPOSE_MEASURES
@@ -125,11 +125,11 @@ def _plan(plan: PatrolPlan, town: TownData, locality: str, lang: str) -> None:
     for column, (caption, value) in zip(st.columns(len(shown)), shown, strict=True):
         column.metric(caption, value)
     st.markdown(t(f"patrol.method.{route.method}"))
-    st.caption(t("patrol.method.why", note=route.note))
+    st.caption(t("patrol.method.why", note=route.reason_text(lang)))
     if plan.ranking.crime_source != "offences":
         st.caption(t("patrol.crime_note"))
     if len(cover.left_out):
-        st.caption(t("patrol.left_out", n=len(cover.left_out)))
+        st.caption(t("patrol.left_out", n=count("count.hot_cells", len(cover.left_out))))
 
     columns = st.columns(4)
     town_name = str(town.town["name"])

@@ -24,17 +24,17 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
                     links: gpd.GeoDataFrame, audits: gpd.GeoDataFrame,
                     boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
                     lang: str, chosen: tuple[float, float] | None = None) -> folium.Map:
-    """Accessibility origins (``origin_kind``, ``name``, ``white``; any CRS), services,
+    """Accessibility origins (``origin_kind``, ``place_<lang>``, ``white``; any CRS), services,
     service links and audits (EPSG:4326) on the town, and the ``chosen`` (lon, lat) place of
     a new audit (clicked on the map)."""
     shown = to_storage(origins)
     m = town_base_map(boundary, context, shown if len(shown) else boundary)
-    for row in shown.itertuples():
+    for row, name in zip(shown.itertuples(), shown[f"place_{lang}"], strict=True):
         white = bool(row.white)
         groups = ", ".join(label("urban.group", g.strip(), lang)
                            for g in str(row.white).split(",") if g.strip())
-        text = (f"{row.name}: {translate('urban.map.white', lang)} – {groups}" if white
-                else f"{row.name}: {translate('urban.map.served', lang)}")
+        text = (f"{name}: {translate('urban.map.white', lang)} – {groups}" if white
+                else f"{name}: {translate('urban.map.served', lang)}")
         locality = row.origin_kind == "locality"
         colour = WHITE_COLOUR if white else SERVED_COLOUR
         outline = LOCALITY_OUTLINE if locality else ("#d7301f" if white else SERVED_COLOUR)

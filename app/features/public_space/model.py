@@ -29,7 +29,7 @@ def access_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame({
         translate("urban.col.kind", lang): [label("urban.kind", k, lang)
                                             for k in table["origin_kind"]],
-        translate("urban.col.name", lang): table["name"],
+        translate("urban.col.name", lang): table[f"place_{lang}"],
         **{label("urban.group", g, lang): [None if v == float("inf") else round(v)
                                            for v in table[f"dist_{g}"]] for g in SERVICE_GROUPS},
         translate("urban.col.white", lang): [_groups(w, "urban.group", lang)

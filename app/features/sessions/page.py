@@ -13,6 +13,7 @@ from app.ui.page import page_head
 from app.ui.state import (
     CURRENT_SESSION_KEY,
     choose_session,
+    count,
     error_text,
     t,
 )
@@ -128,7 +129,7 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
             except (ValueError, AccessDenied) as exc:
                 st.error(t("capture.error", problem=error_text(exc)))
             else:
-                st.success(t("sessions.transcribe.saved", n=added))
+                st.success(t("sessions.transcribe.saved", n=count("count.pins", added)))
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

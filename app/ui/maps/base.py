@@ -10,6 +10,8 @@ from typing import Final
 import folium
 import geopandas as gpd
 
+from app.ui.maps.contrast import text_colour
+
 MAX_ZOOM: Final = 19
 BOUNDARY_COLOUR: Final = "#222222"
 LOCALITY_OUTLINE: Final = "#67000d"
@@ -64,7 +66,7 @@ def service_badge(service_type: str) -> str:
     letters, colour = SERVICE_BADGES.get(service_type, ("?", "#000000"))
     size = badge_size(service_type)
     return (f'<div style="width:{size}px;height:{size}px;border-radius:50%;background:{colour};'
-            f'color:#fff;border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.6);'
+            f'color:{text_colour(colour)};border:2px solid #fff;box-shadow:0 0 3px rgba(0,0,0,.6);'
             f'font:bold {11 if len(letters) < 3 else 9}px/1 sans-serif;display:flex;'
             f'align-items:center;justify-content:center;box-sizing:border-box">'
             f'{escape(letters)}</div>')

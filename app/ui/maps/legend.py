@@ -92,6 +92,9 @@ def render_legend_html(title: str, sections: list[LegendSection], folded: bool =
             for item in section.items)
         note = (f'<div style="color:#555;font-size:11px">{escape(section.note)}</div>'
                 if section.note else "")
+        if not section.title:  # a fold needs a name to be announced: an untitled one is none
+            parts.append(f'<div style="margin-top:4px">{rows}{note}</div>')
+            continue
         parts.append(f'<details{" open" if section.open else ""} style="margin-top:4px">'
                      f'<summary style="cursor:pointer;font-weight:600">'
                      f'{escape(section.title)}</summary>{rows}{note}</details>')

@@ -177,6 +177,7 @@ def test_data_tables_and_drawn_file(demo_store: Store) -> None:
 def test_public_space_tables() -> None:
     groups = list(SERVICE_GROUPS)
     table = gpd.GeoDataFrame({"origin_kind": ["locality"], "name": ["Janov"],
+                              "place_cs": ["Janov"], "place_en": ["Janov"],
                               **{f"dist_{g}": [float("inf") if g == groups[0] else 120.4]
                                  for g in groups},
                               "white": [f"{groups[0]}, "]}, geometry=[Point(0, 0)])

@@ -115,6 +115,9 @@ def test_falls_back_to_straight_lines_when_the_streets_are_far_or_apart() -> Non
     far = np.array([[100, 100], [400, 1200]], dtype=float) + ORIGIN
     route = plan_route(far, network, "auto")
     assert route.method == STRAIGHT_LINES and "400 m from the nearest street" in route.note
+    # the same reason in Czech, for a Czech page: no English words in it
+    assert route.reason_text("cs") == ("přímé úseky: jedno z míst leží 400 m od nejbližší "
+                                       "ulice (víc než 200 m, ulice tam nejsou sítí pro chůzi)")
     apart = gpd.GeoDataFrame({"kind": ["road", "road", "river"]}, geometry=[
         MultiLineString([LineString(np.array([(0, 0), (100, 0)]) + ORIGIN)]),
         MultiLineString([LineString(np.array([(500, 0), (600, 0)]) + ORIGIN)]),

@@ -96,8 +96,9 @@ def test_report_carries_the_documents_whole(demo_store: Store) -> None:
     directions and changes, and the timeline, as the Area page shows them."""
     page = html.unescape(report_html(load_area(demo_store, "litvinov"), "Litvínov"))
     assert "Strategie prevence kriminality na území Ústeckého kraje na období 2012 2016" in page
-    assert ("Hodnocení (v dokumentu neuvedeno; seed 004_fdc9165d753a6d4c.txt, "
-            "Hodnocení cíle 1, str. 5–6)") in page
+    assert ("Hodnocení (v dokumentu neuvedeno; Hodnocení Strategie prevence kriminality "
+            "Ústeckého kraje 2012–2016, Hodnocení cíle 1, str. 5–6)") in page
+    assert "seed" not in page  # documents by their titles, never by file names
     assert "Financování: Programu Prevence kriminality MV" in page
     assert page.count("↘ zhoršení") == 2
     assert "vyšší je lepší" in page

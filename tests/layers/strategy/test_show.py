@@ -155,7 +155,7 @@ def test_cli_json_shape_for_litvinov(demo_store_path: Path,
     for strategy in strategies:
         assert {"id", "title", "issuer", "period", "source", "goals"} <= set(strategy)
     ustecky = strategies[1]
-    assert ustecky["source"] == "seed 004_fdc9165d753a6d4c.txt"
+    assert ustecky["source"] == "Hodnocení Strategie prevence kriminality Ústeckého kraje 2012–2016"
     goal = ustecky["goals"][0]
     assert {"number", "text", "evaluation", "goals", "measures"} <= set(goal)
     assert goal["evaluation"]["date"] is None

@@ -163,5 +163,5 @@ def test_strategy_tables_sit_beside_the_demo_layers(seeded: list[Strategy],
     sources = store.read(SOURCES)
     documented = set(sources["layer"])
     assert {spec.name for spec in STRATEGY_LAYERS} <= documented
-    assert all("seed 001_c46e15ee618f7631.txt" in text
+    assert all("Závěrečná zpráva poradenského programu Litvínov" in text
                for text in sources.loc[sources["layer"] == "measures", "attribution"])
