@@ -18,6 +18,7 @@ import streamlit as st
 from app.navigation import PAGES
 from app.ui import cache
 from app.ui.access import bootstrap_admin, login_sidebar
+from app.ui.focus import focused_page
 from app.ui.i18n import LANGUAGES, translate
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
 
@@ -42,7 +43,13 @@ with st.sidebar:
 bootstrap_admin(store)
 principal = login_sidebar(store)
 
-navigation = st.navigation([st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
-                                    default=index == 0)
-                            for index, page in enumerate(PAGES) if principal.can(page.right)])
+focus = focused_page()  # a locked kiosk or a public link: that page alone, no navigation
+if focus is not None and principal.can(focus.right):
+    navigation = st.navigation([st.Page(focus.script, title=t(focus.title_key),
+                                        url_path=focus.url_path, default=True)],
+                               position="hidden")
+else:
+    navigation = st.navigation([st.Page(page.script, title=t(page.title_key),
+                                        url_path=page.url_path, default=index == 0)
+                                for index, page in enumerate(PAGES) if principal.can(page.right)])
 navigation.run()

@@ -16,7 +16,7 @@ when the right or the scope is missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,13 +156,16 @@ def create_session(principal: Principal, store: Store,
 
 
 def add_pins(principal: Principal, store: Store, session_id: str,
-             answers: list[tuple[str, capture.PinAnswer]], transcribed: bool = False) -> int:
-    """Store pins of a session within the principal's scope (right ``run_sessions``); return
-    how many were new. Audited with the new pins' ids. Raises as ``capture.add_pins``."""
+             answers: list[tuple[str, capture.PinAnswer]], transcribed: bool = False,
+             questions: Mapping[str, Mapping[str, object]] | None = None) -> int:
+    """Store pins of a session within the principal's scope (right ``run_sessions``), with
+    their ``questions`` answers (``capture.add_pins``); return how many were new. Audited
+    with the new pins' ids. Raises as ``capture.add_pins``."""
     principal.require(RUN_SESSIONS)
     _session(principal, store, session_id)
     with store.transaction():
-        added = capture.add_pins(store, session_id, answers, transcribed=transcribed)
+        added = capture.add_pins(store, session_id, answers, transcribed=transcribed,
+                                 questions=questions)
         if added:
             audit.record(store, principal, "add_pins", PINS.name, [pid for pid, _ in answers],
                          {"session_id": session_id, "added": added,

@@ -88,7 +88,7 @@ def session_questions(store: Store, session_id: str) -> list[Question]:
     if SESSION_QUESTIONS.name not in store.layer_names():
         return []
     rows = pd.DataFrame(store.read_where(SESSION_QUESTIONS, "session_id", [session_id]))
-    return [Question(str(row.question_id), str(row.session_id), int(row.position),
+    return [Question(str(row.question_id), str(row.session_id), int(str(row.position)),
                      str(row.kind), str(row.text), tuple(json.loads(str(row.options or "[]"))))
             for row in rows.sort_values("position").itertuples()]
 

@@ -91,5 +91,6 @@ def list_sessions(store: Store, town_id: str | None = None) -> list[dict[str, ob
     return [{"id": row.session_id, "name": row.place, "town": row.town_id,
              "town_name": names.get(row.town_id, row.town_id), "date": row.date,
              "organiser": row.organiser, "age_group": row.age_group, "method": row.method,
-             "participants": int(row.participants), "pins": int(counts.get(row.session_id, 0))}
+             "participants": int(str(row.participants)),
+             "pins": int(counts.get(row.session_id, 0))}
             for row in sessions.sort_values(["date", "session_id"]).itertuples()]
