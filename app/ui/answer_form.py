@@ -25,7 +25,6 @@ from streamlit_folium import st_folium
 from app.ui.answer_model import (
     IDLE_S,
     NOTE,
-    PICTOGRAM_STEPS,
     PLACE,
     QUESTION_PREFIX,
     STEP_BY_NAME,
@@ -36,7 +35,6 @@ from app.ui.answer_model import (
     previous_step,
     steps,
 )
-from app.ui.i18n import label
 from app.ui.maps.capture import build_capture_map
 from app.ui.state import error_text, t
 from app.ui.town import TownData
@@ -86,18 +84,18 @@ CSS: Final = """<style>
 #: Clicks the hidden idle button once after ``limit`` ms without a touch or a key in the app
 #: (set up once per page, whatever the reruns).
 IDLE_SCRIPT: Final = """<script>
-const app = window, limit = %d;
-if (!app.__kioskIdle) {
-  const state = app.__kioskIdle = {last: Date.now(), fired: false};
+(() => {
+  if (window.__kioskIdle) return;
+  const limit = %d, state = window.__kioskIdle = {last: Date.now(), fired: false};
   const touched = () => { state.last = Date.now(); state.fired = false; };
   ['pointerdown', 'keydown', 'touchstart'].forEach(
-    kind => app.document.addEventListener(kind, touched, true));
-  app.setInterval(() => {
+    kind => document.addEventListener(kind, touched, true));
+  window.setInterval(() => {
     if (state.fired || Date.now() - state.last < limit) return;
-    const button = app.document.querySelector('.st-key-kiosk-idle button');
+    const button = document.querySelector('.st-key-kiosk-idle button');
     if (button) { state.fired = true; button.click(); }
   }, 1000);
-}
+})();
 </script>"""
 
 
@@ -194,16 +192,9 @@ def _pictograms(name: str, order: list[str], lang: str) -> None:
             for cell, code in zip(cells, step.codes[start:start + step.columns], strict=False):
                 word = t(f"kiosk.word.{step.field}.{code}")
                 cell.button(f"![]({pictogram(step.field, code)}) {word}",
-                            key=f"{step.field}-{code}", help=label(_group(step.field), code,
-                                                                     lang),
+                            key=f"{step.field}-{code}",
                             type="primary" if answer.get(step.field) == code else "secondary",
                             on_click=_choose, args=(step.field, code, order), width="stretch")
-
-
-def _group(field: str) -> str:
-    """The vocabulary group of a pin field (its full labels, as the buttons' tooltips)."""
-    return {"category": "pin.category", "feeling": "pin.feeling", "seen": "pin.seen",
-            "time_of_day": "pin.time", "safety_action": "pin.action"}[field]
 
 
 def _choose_question(question_id: str, value: object, order: list[str]) -> None:
@@ -247,15 +238,16 @@ def _question(question: Question, order: list[str]) -> None:
 
 
 def _bar(order: list[str], step: str, save: Save, saved_text: str) -> None:
-    """The bottom bar: Back (or nothing on the map), Next where a screen needs it, Save."""
+    """The bottom bar: Back, Next (the place must be tapped first) and Save."""
     with st.container(key="kiosk-bar"):
         back, forward, store = st.columns(3)
         back.button(f"![]({pictogram('ui', 'back')}) {t('kiosk.back')}", key="kiosk-back",
                     disabled=step == PLACE, on_click=_move, args=(order, False),
                     width="stretch")
-        if step not in (PLACE, NOTE) and step not in {s.name for s in PICTOGRAM_STEPS}:
-            forward.button(t("kiosk.next"), key="kiosk-next", on_click=_move,
-                           args=(order, True), width="stretch")
+        # every question but the place may be skipped
+        forward.button(t("kiosk.next"), key="kiosk-next", on_click=_move, args=(order, True),
+                       disabled=step == NOTE or (step == PLACE and not _answer().get("place")),
+                       width="stretch")
         pressed = store.button(t("capture.save"), key="kiosk-save", type="primary",
                                width="stretch")
     if pressed:
