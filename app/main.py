@@ -22,7 +22,10 @@ from app.ui.focus import focused_page
 from app.ui.i18n import LANGUAGES, translate
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
 
-st.set_page_config(page_title=t("app.title"), layout="wide")
+focus = focused_page()  # a locked kiosk or a public link: that page alone, no navigation
+# collapsed: on a phone an open sidebar would cover the page (and make it inert) though hidden
+st.set_page_config(page_title=t("app.title"), layout="wide",
+                   initial_sidebar_state="collapsed" if focus is not None else "auto")
 
 with st.sidebar:
     st.radio(t("sidebar.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
@@ -43,7 +46,6 @@ with st.sidebar:
 bootstrap_admin(store)
 principal = login_sidebar(store)
 
-focus = focused_page()  # a locked kiosk or a public link: that page alone, no navigation
 if focus is not None and principal.can(focus.right):
     navigation = st.navigation([st.Page(focus.script, title=t(focus.title_key),
                                         url_path=focus.url_path, default=True)],

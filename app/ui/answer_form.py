@@ -128,7 +128,7 @@ def _move(order: list[str], forward: bool) -> None:
 
 
 def answer_flow(town: TownData, session_id: str, questions: list[Question],
-                placed: gpd.GeoDataFrame, save: Save, lang: str, saved_text: str,
+                placed: gpd.GeoDataFrame, save: Save, saved_text: str,
                 extra: Callable[[], None] | None = None) -> None:
     """Draw the current screen of the answer for ``session_id`` and the bar with Back and
     Save; ``save`` stores a complete answer (then ``saved_text`` is shown and the flow starts
@@ -151,7 +151,7 @@ def answer_flow(town: TownData, session_id: str, questions: list[Question],
         if extra is not None:
             extra()
     elif step in STEP_BY_NAME:
-        _pictograms(step, order, lang)
+        _pictograms(step, order)
     elif step.startswith(QUESTION_PREFIX):
         by_id = {q.question_id: q for q in questions}
         _question(by_id[step.removeprefix(QUESTION_PREFIX)], order)
@@ -181,7 +181,7 @@ def _place(town: TownData, session_id: str, placed: gpd.GeoDataFrame,
         st.rerun()
 
 
-def _pictograms(name: str, order: list[str], lang: str) -> None:
+def _pictograms(name: str, order: list[str]) -> None:
     """The buttons of a pictogram step, ``columns`` a row, the chosen one primary."""
     step = STEP_BY_NAME[name]
     answer = _answer()

@@ -27,8 +27,9 @@ from layers.store import Store
 
 #: How long a link stays open when no end is given.
 DEFAULT_DAYS: Final = 14
-#: The app's page answering a link (``app.navigation``) and its query parameter.
-ANSWER_PATH: Final = "answer"
+#: The query parameter of a link. The address is the app's root: with it, the app shows the
+#: answer form alone (``app.ui.focus``), and a first visit asks for no page the app's
+#: navigation does not list (Streamlit would say "Page not found" first).
 LINK_PARAM: Final = "link"
 DEFAULT_BASE_URL: Final = "http://localhost:8501"
 
@@ -85,7 +86,7 @@ def create_link(store: Store, session_id: str, *, until: dt.datetime | None = No
 
 def link_url(base_url: str, link_id: str) -> str:
     """The address a phone opens for ``link_id`` on the app served at ``base_url``."""
-    return f"{base_url.rstrip('/')}/{ANSWER_PATH}?{urlencode({LINK_PARAM: link_id})}"
+    return f"{base_url.rstrip('/')}/?{urlencode({LINK_PARAM: link_id})}"
 
 
 def _row_link(row: pd.Series) -> SessionLink:

@@ -42,7 +42,7 @@ def test_link_and_list(store_path: Path, tmp_path: Path,
     result = _last_json(capsys.readouterr().out)
     assert set(result) == {"url", "until"} and result["until"] == "2030-01-31T18:00:00+00:00"
     url = urlparse(result["url"])
-    assert (url.scheme, url.netloc, url.path) == ("https", "mapa.kraslice.cz", "/answer")
+    assert (url.scheme, url.netloc, url.path) == ("https", "mapa.kraslice.cz", "/")
     token = parse_qs(url.query)["link"][0]
     assert links.open_link(store, token).session_id == session
     with pytest.raises(Conflict):  # after its end the link is refused

@@ -19,7 +19,7 @@ import streamlit as st
 from app.ui import cache
 from app.ui.access import client
 from app.ui.answer_form import NO_CHROME, answer_flow
-from app.ui.state import current_language, error_text, t
+from app.ui.state import error_text, t
 from layers.errors import MapaError
 from layers.mapping import links
 from layers.mapping.capture import PinAnswer, load_session
@@ -40,8 +40,8 @@ def render() -> None:
         st.error(error_text(exc))
         st.stop()
     session = load_session(store, link.session_id)
-    st.title(t("answer.title"))
     if st.session_state.get(CONSENT_KEY) != token:
+        st.title(t("answer.title"))  # the answer's screens need the height a title takes
         st.subheader(t("answer.consent.title"))
         st.caption(t("answer.consent.session", place=session["place"], date=session["date"]))
         st.write(t("answer.consent.text"))
@@ -57,7 +57,7 @@ def render() -> None:
 
     answer_flow(cache.town_data(link.town_id), link.session_id,
                 session_questions(store, link.session_id), gpd.GeoDataFrame(), save,
-                current_language(), t("answer.saved"))
+                t("answer.saved"))
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

@@ -21,7 +21,7 @@ from app.ui.access import page_principal
 from app.ui.answer_form import NO_CHROME, answer_flow, restart
 from app.ui.answer_model import lock_token, pictogram, unlock_wait, unlocks
 from app.ui.focus import KIOSK_LOCK_KEY
-from app.ui.state import choose_session, current_language, page_town, t
+from app.ui.state import choose_session, page_town, t
 from layers.access import guarded
 from layers.access.principal import Principal
 from layers.access.roles import RUN_SESSIONS
@@ -38,7 +38,6 @@ def render() -> None:
     """The page: unlocked, the session, the lock form and the answer flow; locked, the answer
     flow alone with a way out through the PIN."""
     principal = page_principal(RUN_SESSIONS)
-    lang = current_language()
     store = cache.store()
     lock: dict[str, str] | None = st.session_state.get(KIOSK_LOCK_KEY)
     if lock is not None:
@@ -79,7 +78,7 @@ def render() -> None:
                       args=(LEAVING_KEY, True))
 
     answer_flow(cache.town_data(town_id), session_id, session_questions(store, session_id),
-                placed, save, lang, t("capture.saved"), extra=below_map)
+                placed, save, t("capture.saved"), extra=below_map)
 
 
 def _lock_form(town_id: str, session_id: str) -> None:

@@ -45,7 +45,7 @@ def test_a_link_is_open_only_in_its_period(store: Store, session: str) -> None:
     link = links.create_link(store, session, starts_at=NOW,
                              until=NOW + dt.timedelta(hours=2), now=NOW)
     assert links.link_url("http://obec.cz/mapa/", link.link_id) \
-        == f"http://obec.cz/mapa/answer?link={link.link_id}"
+        == f"http://obec.cz/mapa/?link={link.link_id}"
     assert links.open_link(store, link.link_id, NOW + dt.timedelta(hours=1)) == link
     with pytest.raises(Conflict) as late:
         links.open_link(store, link.link_id, NOW + dt.timedelta(hours=2))
