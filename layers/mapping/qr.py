@@ -21,6 +21,12 @@ def qr_bytes(url: str, kind: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+def qr_matrix(url: str) -> list[list[int]]:
+    """The QR code of ``url`` as rows of 0/1 modules (1 dark), with a quiet zone of four,
+    for drawing it into a printed sheet."""
+    return [list(row) for row in segno.make(url, error="m", micro=False).matrix_iter(border=4)]
+
+
 def write_qr(url: str, out: Path) -> None:
     """Write the QR code of ``url`` to ``out``, SVG or PNG by its suffix. Raises
     ``ValueError`` for another suffix."""

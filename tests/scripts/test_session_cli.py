@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -48,6 +49,17 @@ def test_link_and_list(store_path: Path, tmp_path: Path,
     with pytest.raises(Conflict):  # after its end the link is refused
         links.open_link(store, token, dt.datetime(2030, 1, 31, 18, tzinfo=dt.UTC))
     assert qr.read_text().lstrip().startswith("<?xml") and "<svg" in qr.read_text()
+
+    sheet = tmp_path / "mapa.pdf"  # the printed session sheet carries the link's QR code
+    assert main(["session-map", "--session", session, "--link", result["url"], "--out",
+                 str(sheet), "--store", str(store_path)]) == 0
+    text = subprocess.run(["pdftotext", str(sheet), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "naskenujte kód" in text
+    images = subprocess.run(["pdfimages", "-list", str(sheet)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(images) == 1  # the QR code, drawn as an image (the map is vector)
+    capsys.readouterr()
 
     assert main(["session", "list", "--town", "Kraslice", "--store", str(store_path),
                  "--json"]) == 0

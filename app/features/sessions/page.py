@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import partial
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -20,13 +23,19 @@ from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
 from layers.limits import LIMITS
+from layers.mapping import links
 from layers.mapping.capture import new_pin_id
 from layers.mapping.export import FORMATS
 from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
+from layers.mapping.qr import qr_bytes
+from layers.mapping.questions import session_questions
 from layers.mapping.sessions import SessionInput
-from layers.schema import AGE_GROUPS, SESSION_METHODS
+from layers.schema import AGE_GROUPS, QUESTION_KINDS, SESSION_METHODS
 from layers.store import Store
+
+#: Where residents reach the app (a public link's address), when not where it was opened.
+BASE_URL_SETTING = "MAPA_BASE_URL"
 
 
 def render() -> None:
@@ -52,8 +61,11 @@ def render() -> None:
     with left:
         st.subheader(t("sessions.print"))
         paper = str(st.radio(t("sessions.paper"), list(PAPER), horizontal=True))
+        link = _open_link_url(store, session_id)
+        if link is not None:
+            st.caption(t("sessions.link.on_sheet"))
         st.download_button(t("sessions.download_pdf"),
-                           cache.session_pdf(town_id, session_id, paper, lang),
+                           cache.session_pdf(town_id, session_id, paper, lang, link),
                            file_name=f"{session_id}-{paper}.pdf", mime="application/pdf")
         st.subheader(t("sessions.export"))
         public = st.toggle(t("sessions.export.public"), value=True)
@@ -66,6 +78,96 @@ def render() -> None:
 
     with right:
         _transcribe(store, principal, town_id, session_id)
+
+    left, right = st.columns(2)
+    with left:
+        _public_link(store, principal, session_id)
+    with right:
+        _questions(store, principal, session_id, lang)
+
+
+def _base_url() -> str:
+    """Where residents reach the app: ``MAPA_BASE_URL`` when set (behind a proxy), else the
+    address this browser opened it at."""
+    configured = os.environ.get(BASE_URL_SETTING, "").strip()
+    if configured:
+        return configured
+    opened = urlsplit(str(st.context.url or links.DEFAULT_BASE_URL))
+    return f"{opened.scheme}://{opened.netloc}"
+
+
+def _open_link_url(store: Store, session_id: str) -> str | None:
+    """The address of the session's newest link still open, if any."""
+    now = dt.datetime.now(dt.UTC)
+    open_now = [link for link in links.session_links(store, session_id)
+                if link.starts_at <= now < link.until and link.closed_at is None]
+    return links.link_url(_base_url(), open_now[-1].link_id) if open_now else None
+
+
+def _public_link(store: Store, principal: Principal, session_id: str) -> None:
+    """Residents' own phones: open a link with a start and an end, show it with its QR code
+    (downloads as SVG and PNG), close it."""
+    st.subheader(t("sessions.link"))
+    st.caption(t("sessions.link.help"))
+    url = _open_link_url(store, session_id)
+    if url is not None:
+        st.code(url, language=None)
+        st.image(qr_bytes(url, "png", scale=6), width=220, caption=t("sessions.link.qr"))
+        svg, png, close = st.columns(3)
+        svg.download_button(t("sessions.link.svg"), qr_bytes(url, "svg"),
+                            file_name="odkaz-qr.svg", mime="image/svg+xml")
+        png.download_button(t("sessions.link.png"), qr_bytes(url, "png"),
+                            file_name="odkaz-qr.png", mime="image/png")
+        if close.button(t("sessions.link.close")):
+            for link in links.session_links(store, session_id):
+                links.close_link(store, link.link_id)
+            st.rerun()
+    with st.form("session_link"):
+        today = dt.date.today()
+        start_day, start_time = st.columns(2)
+        start = dt.datetime.combine(start_day.date_input(t("sessions.link.start"), today),
+                                    start_time.time_input(t("sessions.link.start_time"),
+                                                          dt.time(8, 0)))
+        end_day, end_time = st.columns(2)
+        end = dt.datetime.combine(end_day.date_input(t("sessions.link.end"),
+                                                     today + dt.timedelta(days=14)),
+                                  end_time.time_input(t("sessions.link.end_time"),
+                                                      dt.time(20, 0)))
+        if st.form_submit_button(t("sessions.link.create"), type="primary"):
+            try:  # times as the facilitator's browser reads them
+                zone = ZoneInfo(str(st.context.timezone or "Europe/Prague"))
+                guarded.create_link(principal, store, session_id,
+                                    starts_at=start.replace(tzinfo=zone),
+                                    until=end.replace(tzinfo=zone))
+            except (ValueError, AccessDenied) as exc:
+                st.error(t("sessions.error", problem=error_text(exc)))
+            else:
+                st.rerun()
+
+
+def _questions(store: Store, principal: Principal, session_id: str, lang: str) -> None:
+    """The session's own questions and a form adding one."""
+    st.subheader(t("sessions.questions"))
+    current = session_questions(store, session_id)
+    for question in current:
+        options = f" ({', '.join(question.options)})" if question.options else ""
+        st.markdown(f"{question.position}. {question.text} · "
+                    f"*{label('question.kind', question.kind, lang)}*{options}")
+    if not current:
+        st.caption(t("sessions.questions.none"))
+    with st.form("session_question", clear_on_submit=True):
+        text = st.text_input(t("sessions.questions.text"), max_chars=LIMITS.question_chars)
+        kind = st.selectbox(t("sessions.questions.kind"), QUESTION_KINDS,
+                            format_func=lambda k: label("question.kind", k, lang))
+        options = st.text_area(t("sessions.questions.options"), height=100)
+        if st.form_submit_button(t("sessions.questions.add")):
+            lines = [line.strip() for line in options.splitlines() if line.strip()]
+            try:
+                guarded.add_question(principal, store, session_id, str(kind), text, lines)
+            except (ValueError, AccessDenied) as exc:
+                st.error(t("sessions.error", problem=error_text(exc)))
+            else:
+                st.rerun()
 
 
 def _new_session(store: Store, principal: Principal, town_id: str, lang: str) -> None:
