@@ -17,8 +17,10 @@ from app.navigation import page_script
 from app.ui.answer_form import ANSWER_KEY
 from app.ui.i18n import translate
 from layers.limits import LIMITS
+from layers.mapping import links
 from layers.mapping.capture import new_pin_id
 from layers.mapping.paper import town_session_grid
+from layers.mapping.questions import session_questions
 from layers.schema import TOWNS
 from layers.store import open_store
 from tests.app.access_support import login_as
@@ -182,3 +184,29 @@ def test_transcription_box_is_bounded_in_the_browser_and_on_the_server(
     box.set_value("C4, 3\n" * (LIMITS.transcription_chars // 6 + 100)).run()
     assert not at.exception
     assert len(at.text_area(key="transcription").value) == LIMITS.transcription_chars
+
+
+def test_sessions_page_opens_a_link_with_a_qr_code_and_adds_a_question(store_path: Path) -> None:
+    at = _page(page_script("sessions"), store_path)
+    session = at.session_state["current_session"]
+    at.button(key="FormSubmitter:session_link-" + translate("sessions.link.create", "cs")
+              ).click().run()
+    assert not at.exception and not at.error
+    store = open_store(store_path)
+    [link] = links.session_links(store, session)
+    shown = [c.value for c in at.code]
+    assert shown and shown[0].endswith(f"/?link={link.link_id}")
+    assert any(b.label == translate("sessions.link.svg", "cs") for b in at.get("download_button"))
+    form = "FormSubmitter:session_question-" + translate("sessions.questions.add", "cs")
+    text = next(f for f in at.text_input if f.label == translate("sessions.questions.text", "cs"))
+    text.input("Svítí tu lampy?")
+    at.button(key=form).click().run()  # a choice question without options is refused
+    assert "needs 2 to 8 options" in at.error[0].value
+    text = next(f for f in at.text_input if f.label == translate("sessions.questions.text", "cs"))
+    text.input("Svítí tu lampy?")
+    at.text_area[-1].input("ano\nne")
+    at.button(key=form).click().run()
+    assert not at.error
+    [question] = session_questions(open_store(store_path), session)
+    assert (question.kind, question.text, question.options) == ("single", "Svítí tu lampy?",
+                                                                ("ano", "ne"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 

@@ -122,20 +122,22 @@ def _public_link(store: Store, principal: Principal, session_id: str) -> None:
             for link in links.session_links(store, session_id):
                 links.close_link(store, link.link_id)
             st.rerun()
+    # times as the facilitator's browser reads them; the link opens now unless changed
+    zone = ZoneInfo(str(st.context.timezone or "Europe/Prague"))
+    now = dt.datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
     with st.form("session_link"):
-        today = dt.date.today()
+        today = now.date()
         start_day, start_time = st.columns(2)
         start = dt.datetime.combine(start_day.date_input(t("sessions.link.start"), today),
                                     start_time.time_input(t("sessions.link.start_time"),
-                                                          dt.time(8, 0)))
+                                                          now.time()))
         end_day, end_time = st.columns(2)
         end = dt.datetime.combine(end_day.date_input(t("sessions.link.end"),
                                                      today + dt.timedelta(days=14)),
                                   end_time.time_input(t("sessions.link.end_time"),
                                                       dt.time(20, 0)))
         if st.form_submit_button(t("sessions.link.create"), type="primary"):
-            try:  # times as the facilitator's browser reads them
-                zone = ZoneInfo(str(st.context.timezone or "Europe/Prague"))
+            try:
                 guarded.create_link(principal, store, session_id,
                                     starts_at=start.replace(tzinfo=zone),
                                     until=end.replace(tzinfo=zone))
