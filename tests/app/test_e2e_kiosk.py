@@ -24,19 +24,8 @@ from layers.mapping.capture import load_session
 from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import PIN_ANSWERS, PINS
 from layers.store import open_store
+from tests.app import e2e_support as e2e
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import (
-    Traffic,
-    click_map,
-    launch_chromium,
-    login,
-    navigate,
-    offline_context,
-    rerun,
-    serve_app,
-    wait_idle,
-    watch,
-)
 
 pytestmark = pytest.mark.e2e
 SIZES = ({"width": 768, "height": 1024}, {"width": 1024, "height": 768},
@@ -88,24 +77,24 @@ def setup(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path
 @pytest.fixture(scope="module")
 def served(setup: tuple[Path, str, str, str], tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[tuple[str, Browser]]:
-    with serve_app(setup[0], tmp_path_factory.mktemp("log")) as url, \
+    with e2e.serve_app(setup[0], tmp_path_factory.mktemp("log")) as url, \
             sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+        browser = e2e.launch_chromium(playwright)
         yield url, browser
         browser.close()
 
 
-def _touch_page(browser: Browser, traffic: Traffic, size: dict[str, int]) -> Page:
-    context = offline_context(browser, traffic, viewport=size, has_touch=True,
+def _touch_page(browser: Browser, traffic: e2e.Traffic, size: dict[str, int]) -> Page:
+    context = e2e.offline_context(browser, traffic, viewport=size, has_touch=True,
                               is_mobile=size["width"] < 500)
-    return watch(context.new_page(), traffic)
+    return e2e.watch(context.new_page(), traffic)
 
 
 def _check_screen(page: Page, pictograms: bool = True) -> None:
     """Every button of the screen whole in view, above the bar; Save in view; pictograms
     (``pictograms``: one on each button) loaded SVG images; words ≥ 18 px; targets ≥ 48 px
     high; nothing scrolled."""
-    wait_idle(page)
+    e2e.wait_idle(page)
     # an image that does not load (a missing file, a CDN) never gets here
     page.wait_for_function("() => [...document.querySelectorAll('.st-key-kiosk-grid img')]"
                            ".every(i => i.complete && i.naturalWidth > 0)")
@@ -127,18 +116,18 @@ def _check_screen(page: Page, pictograms: bool = True) -> None:
 def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
     url, browser = served
     _, session, _, _ = setup
-    traffic = Traffic()
+    traffic = e2e.Traffic()
     # the facilitator sets the kiosk up on a wide screen (the sidebar open), then the tablet
     page = _touch_page(browser, traffic, {"width": 1500, "height": 1300})
     page.goto(url)
-    wait_idle(page)
-    login(page, USERS["admin"][0], PASSWORD)
-    navigate(page, "nav.capture")
+    e2e.wait_idle(page)
+    e2e.login(page, USERS["admin"][0], PASSWORD)
+    e2e.navigate(page, "nav.capture")
     expect(page.get_by_role("heading", name=cs("capture.title"))).to_be_visible()
     # the facilitator locks the kiosk with a PIN
     page.get_by_text(cs("kiosk.lock.title")).click()
     page.get_by_label(cs("kiosk.lock.pin")).fill(PIN)
-    rerun(page, page.get_by_role("button", name=cs("kiosk.lock.start")).click)
+    e2e.rerun(page, page.get_by_role("button", name=cs("kiosk.lock.start")).click)
     expect(page.locator(".st-key-kiosk-leave button")).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     expect(page.locator('[data-testid="stSidebarNav"]')).to_be_hidden()
@@ -146,31 +135,31 @@ def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
     page.set_viewport_size(SIZES[0])
 
     target = open_store(setup[0]).read("localities", "karlovy-vary").representative_point()
-    click_map(page, target.iloc[0].y, target.iloc[0].x)
+    e2e.click_map(page, target.iloc[0].y, target.iloc[0].x)
     expect(page.get_by_text(cs("capture.placed"))).to_be_visible()
     for size in (SIZES[0], SIZES[1], SIZES[2], SIZES[0]):  # the categories, 13 buttons
         page.set_viewport_size(size)
         _check_screen(page)
-    rerun(page, page.locator(".st-key-category-dark_place button").tap)
+    e2e.rerun(page, page.locator(".st-key-category-dark_place button").tap)
     for size in SIZES:  # the feelings
         page.set_viewport_size(size)
         _check_screen(page)
-    rerun(page, page.locator(".st-key-feeling-2 button").tap)
-    rerun(page, page.locator(".st-key-kiosk-save button").tap)
+    e2e.rerun(page, page.locator(".st-key-feeling-2 button").tap)
+    e2e.rerun(page, page.locator(".st-key-kiosk-save button").tap)
     expect(page.get_by_text(cs("capture.count", mine=1, all=1))).to_be_visible()
     # a double tap on Save of the now empty answer stores nothing more
-    rerun(page, page.locator(".st-key-kiosk-save button").tap)
+    e2e.rerun(page, page.locator(".st-key-kiosk-save button").tap)
     pins = open_store(setup[0]).read(PINS, "karlovy-vary")
     assert int((pins["session_id"] == session).sum()) == 1
 
     # leaving: a wrong PIN keeps the kiosk locked, the right one brings the sidebar back
-    rerun(page, page.locator(".st-key-kiosk-leave button").tap)
+    e2e.rerun(page, page.locator(".st-key-kiosk-leave button").tap)
     page.get_by_label(cs("kiosk.leave.pin")).fill("1357")
-    rerun(page, page.get_by_role("button", name=cs("kiosk.leave.submit")).click)
+    e2e.rerun(page, page.get_by_role("button", name=cs("kiosk.leave.submit")).click)
     expect(page.get_by_text(cs("kiosk.leave.wrong"))).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     page.get_by_label(cs("kiosk.leave.pin")).fill(PIN)
-    rerun(page, page.get_by_role("button", name=cs("kiosk.leave.submit")).click)
+    e2e.rerun(page, page.get_by_role("button", name=cs("kiosk.leave.submit")).click)
     page.set_viewport_size({"width": 1500, "height": 1300})
     expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()
     assert traffic.blocked == [] and traffic.errors == []
@@ -180,23 +169,23 @@ def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
 def test_public_link_on_a_phone(served, setup) -> None:
     url, browser = served
     path, session, token, ended = setup
-    traffic = Traffic()
+    traffic = e2e.Traffic()
     page = _touch_page(browser, traffic, SIZES[2])  # a fresh context: nobody logged in
     page.goto(links.link_url(url, token))
-    wait_idle(page)
-    rerun(page, page.get_by_role("button", name=cs("answer.consent.agree")).click)
+    e2e.wait_idle(page)
+    e2e.rerun(page, page.get_by_role("button", name=cs("answer.consent.agree")).click)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
     target = open_store(path).read("localities", "karlovy-vary").representative_point()
-    click_map(page, target.iloc[1].y, target.iloc[1].x)
+    e2e.click_map(page, target.iloc[1].y, target.iloc[1].x)
     _check_screen(page)
-    rerun(page, page.locator(".st-key-category-traffic button").tap)
-    rerun(page, page.locator(".st-key-feeling-3 button").tap)
+    e2e.rerun(page, page.locator(".st-key-category-traffic button").tap)
+    e2e.rerun(page, page.locator(".st-key-feeling-3 button").tap)
     for _ in range(3):  # seen, when, what I do: skipped
-        rerun(page, page.locator(".st-key-kiosk-next button").tap)
+        e2e.rerun(page, page.locator(".st-key-kiosk-next button").tap)
     expect(page.get_by_role("heading", name="Chodíš tudy do školy?")).to_be_visible()
     _check_screen(page, pictograms=False)  # the session's own question: words only
-    rerun(page, page.locator(".st-key-kiosk-grid button").filter(has_text="ne").tap)
-    rerun(page, page.locator(".st-key-kiosk-save button").tap)
+    e2e.rerun(page, page.locator(".st-key-kiosk-grid button").filter(has_text="ne").tap)
+    e2e.rerun(page, page.locator(".st-key-kiosk-save button").tap)
     expect(page.get_by_text(cs("answer.saved"))).to_be_visible()
     store = open_store(path)
     pins = store.read(PINS, "karlovy-vary")

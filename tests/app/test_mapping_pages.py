@@ -210,3 +210,6 @@ def test_sessions_page_opens_a_link_with_a_qr_code_and_adds_a_question(store_pat
     [question] = session_questions(open_store(store_path), session)
     assert (question.kind, question.text, question.options) == ("single", "Svítí tu lampy?",
                                                                 ("ano", "ne"))
+    pins = open_store(store_path).read("pins", "litvinov")
+    n = int(((pins["session_id"] == session) & (pins["status"] != "rejected")).sum())
+    assert at.subheader[-1].value == translate("sessions.results", "cs", n=n)  # the results

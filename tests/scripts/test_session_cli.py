@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -15,19 +14,18 @@ import pytest
 from layers.errors import Conflict
 from layers.mapping import links
 from layers.mapping.sessions import SessionInput, create_session
-from layers.store import open_store
+from layers.store import Store, open_store
 from scripts.mapa import main
 
 
-def _last_json(text: str) -> dict:
-    return json.loads(text.strip().splitlines()[-1])
+def _json(capsys: pytest.CaptureFixture[str]) -> dict:
+    """The JSON object on the last line printed since the last read."""
+    return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
 @pytest.fixture
-def store_path(tmp_path: Path, demo_store_path: Path) -> Path:
-    path = tmp_path / "s.gpkg"
-    shutil.copy(demo_store_path, path)
-    return path
+def store_path(demo_store_copy: Store) -> Path:
+    return Path(demo_store_copy.location)
 
 
 def test_link_and_list(store_path: Path, tmp_path: Path,
@@ -40,7 +38,7 @@ def test_link_and_list(store_path: Path, tmp_path: Path,
     assert main(["session", "link", "--session", session, "--until", "2030-01-31T18:00",
                  "--base-url", "https://mapa.kraslice.cz/", "--qr", str(qr), "--store",
                  str(store_path), "--json"]) == 0
-    result = _last_json(capsys.readouterr().out)
+    result = _json(capsys)
     assert set(result) == {"url", "until"} and result["until"] == "2030-01-31T18:00:00+00:00"
     url = urlparse(result["url"])
     assert (url.scheme, url.netloc, url.path) == ("https", "mapa.kraslice.cz", "/")
@@ -63,7 +61,7 @@ def test_link_and_list(store_path: Path, tmp_path: Path,
 
     assert main(["session", "list", "--town", "Kraslice", "--store", str(store_path),
                  "--json"]) == 0
-    sessions = _last_json(capsys.readouterr().out)["sessions"]
+    sessions = _json(capsys)["sessions"]
     assert {s["town"] for s in sessions} == {"kraslice"}
     mine = [s for s in sessions if s["id"] == session]
     assert mine and {"id", "name", "town", "date"} <= set(mine[0])
@@ -72,8 +70,8 @@ def test_link_and_list(store_path: Path, tmp_path: Path,
 
     assert main(["session", "link", "--session", "nope", "--store", str(store_path),
                  "--json"]) == 1
-    error = _last_json(capsys.readouterr().out)["error"]
+    error = _json(capsys)["error"]
     assert error["code"] == "mapping.unknown_session"
     assert main(["session", "list", "--town", "Praha", "--store", str(store_path),
                  "--json"]) == 1
-    assert _last_json(capsys.readouterr().out)["error"]["code"] == "mapping.unknown_town"
+    assert _json(capsys)["error"]["code"] == "mapping.unknown_town"

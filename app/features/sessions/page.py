@@ -30,6 +30,7 @@ from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
 from layers.mapping.qr import qr_bytes
 from layers.mapping.questions import session_questions
+from layers.mapping.results import session_results
 from layers.mapping.sessions import SessionInput
 from layers.schema import AGE_GROUPS, QUESTION_KINDS, SESSION_METHODS
 from layers.store import Store
@@ -84,6 +85,42 @@ def render() -> None:
         _public_link(store, principal, session_id)
     with right:
         _questions(store, principal, session_id, lang)
+    _results(store, principal, town_id, session_id, lang)
+
+
+#: The vocabulary group of each counted pin column of the results.
+RESULT_GROUPS = {"category": "pin.category", "feeling": "pin.feeling", "time_of_day": "pin.time",
+                 "seen": "pin.seen", "age_group": "age"}
+
+
+def _results(store: Store, principal: Principal, town_id: str, session_id: str,
+             lang: str) -> None:
+    """The session's answers counted (category, feeling, time of day, seen/heard, age group,
+    its own questions) and the change per category against the previous round."""
+    pins = guarded.pins_for(principal, store, town_id).pins
+    results = session_results(store, session_id, pins)
+    st.subheader(t("sessions.results", n=results.pins))
+    columns = st.columns(len(RESULT_GROUPS))
+    for column, (field, group) in zip(columns, RESULT_GROUPS.items(), strict=True):
+        counted = results.counts[field]
+        table = counted.assign(value=[label(group, v, lang) for v in counted["value"]])
+        column.markdown(f"**{t(f'sessions.results.{field}')}**")
+        column.dataframe(table.rename(columns={"value": " ", "count": t("sessions.results.n")}),
+                         hide_index=True, width="stretch")
+    for text, table in results.questions.items():
+        st.markdown(f"**{text}**")
+        st.bar_chart(table.set_index("value")["count"], horizontal=True)
+    if results.previous is None:
+        st.caption(t("sessions.results.no_previous"))
+        return
+    st.markdown(f"**{t('sessions.results.change')}**")
+    change = results.change.assign(category=[label("pin.category", c, lang)
+                                             for c in results.change["category"]])
+    st.dataframe(change.rename(columns={"category": t("sessions.results.category"),
+                                        "now": t("sessions.results.now"),
+                                        "before": t("sessions.results.before"),
+                                        "change": t("sessions.results.diff")}),
+                 hide_index=True, width="stretch")
 
 
 def _base_url() -> str:

@@ -12,9 +12,10 @@ import pytest
 from layers.errors import Conflict, InvalidInput, NotFound
 from layers.limits import LIMITS, LimitExceeded
 from layers.mapping import links, questions
-from layers.mapping.capture import PinAnswer, load_session, new_pin_id
+from layers.mapping.capture import PinAnswer, add_pins, load_session, new_pin_id
 from layers.mapping.export import export_pins
 from layers.mapping.moderation import approve
+from layers.mapping.results import session_results
 from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import PIN_ANSWERS, PINS
 from layers.store import Store
@@ -132,3 +133,26 @@ def test_questions_are_checked_and_exported_with_pins(store: Store, session: str
     export_pins(store, "litvinov", public, "csv", session_id=session, public=True)
     table = pd.read_csv(public)  # choices go public, free text never does
     assert list(table["Svítí tu lampy?"]) == ["ne"] and "Co by tu pomohlo?" not in table
+
+
+def test_results_count_answers_and_compare_with_the_previous_round(store: Store,
+                                                                   session: str) -> None:
+    earlier = create_session(store, SessionInput(
+        town_id="litvinov", date="2025-12-06", place="Sousedský dům Libuše",
+        organiser="MY Litvínov", age_group="13-18", participants=20, method="tablet",
+        consent="souhlas zaznamenán"))
+    add_pins(store, earlier, [(new_pin_id(earlier), _answer(0.0001 * i)) for i in range(3)])
+    light = questions.add_question(store, load_session(store, session), "multiple",
+                                   "Co tu chybí?", ["lampy", "lavičky"])
+    link = links.create_link(store, session, now=NOW)
+    for i, chosen in enumerate((["lampy"], ["lampy", "lavičky"])):
+        links.submit(store, link.link_id, new_pin_id(session), _answer(0.0002 * i),
+                     {light.question_id: chosen}, device="d", client="c", now=NOW)
+    results = session_results(store, session, store.read(PINS, "litvinov"))
+    assert results.pins == 2 and results.previous == earlier
+    feeling = results.counts["feeling"]
+    assert feeling.to_dict("records") == [{"value": "2", "count": 2}]
+    assert results.questions["Co tu chybí?"].set_index("value")["count"].to_dict() \
+        == {"lampy": 2, "lavičky": 1}
+    dark = results.change.set_index("category").loc["dark_place"]
+    assert (dark["now"], dark["before"], dark["change"]) == (2, 3, -1)
