@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from app.features.sessions.model import summary_html
 from app.ui import cache
 from app.ui.i18n import label
 from app.ui.page import page_head
@@ -24,13 +25,13 @@ from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
 from layers.limits import LIMITS
 from layers.mapping import links
-from layers.mapping.capture import new_pin_id
+from layers.mapping.capture import load_session, new_pin_id
 from layers.mapping.export import FORMATS
 from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
 from layers.mapping.qr import qr_bytes
 from layers.mapping.questions import session_questions
-from layers.mapping.results import session_results
+from layers.mapping.results import SessionResults, session_results
 from layers.mapping.sessions import SessionInput
 from layers.schema import AGE_GROUPS, QUESTION_KINDS, SESSION_METHODS
 from layers.store import Store
@@ -110,6 +111,9 @@ def _results(store: Store, principal: Principal, town_id: str, session_id: str,
     for text, table in results.questions.items():
         st.markdown(f"**{text}**")
         st.bar_chart(table.set_index("value")["count"], horizontal=True)
+    st.download_button(t("sessions.results.print"), _summary(results, town_id, session_id,
+                                                              lang),
+                       file_name="vysledky-setkani.html", mime="text/html")
     if results.previous is None:
         st.caption(t("sessions.results.no_previous"))
         return
@@ -271,6 +275,21 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
             else:
                 st.success(t("sessions.transcribe.saved", n=added))
 
+
+
+def _summary(results: SessionResults, town_id: str, session_id: str, lang: str) -> str:
+    """The one-page printable summary (HTML) of the results."""
+    session = load_session(cache.store(), session_id)
+    town = cache.town_data(town_id).town["name"]
+    return summary_html(
+        results, t("sessions.results.print_title", town=town),
+        f"{session['place']} · {session['date']} · {label('age', session['age_group'], lang)}",
+        {field: t(f"sessions.results.{field}") for field in RESULT_GROUPS},
+        lambda field, value: label(RESULT_GROUPS[field], value, lang),
+        {"count": t("sessions.results.n"), "change": t("sessions.results.change"),
+         "now": t("sessions.results.now"), "before": t("sessions.results.before"),
+         "diff": t("sessions.results.diff"),
+         "no_previous": t("sessions.results.no_previous")})
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)
     render()
