@@ -63,6 +63,9 @@ CSS: Final = """<style>
 [data-testid="stMain"] p, [data-testid="stMain"] label, [data-testid="stMain"] input,
 [data-testid="stMain"] li { font-size: 18px !important; }
 [data-testid="stMain"] h3 { font-size: 22px !important; padding: 0 !important; }
+[data-testid="stMain"] [data-testid="stCaptionContainer"],
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p { color: #3a3a3a !important;
+  opacity: 1 !important; }
 [data-testid="stMain"] button { min-height: 48px; min-width: 48px; }
 .st-key-kiosk-grid [data-testid="stHorizontalBlock"],
 .st-key-kiosk-bar [data-testid="stHorizontalBlock"] { flex-wrap: nowrap !important;

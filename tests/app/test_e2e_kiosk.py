@@ -5,7 +5,8 @@ pictogram button is whole inside the screen and above the bottom bar, Save is in
 pictograms are loaded SVG images, text is at least 18 px and targets at least 48 px; the same
 holds at 1024×768 and 390×844; leaving needs the PIN. A resident opens a public link in a
 fresh context (a phone): consent, a pin with an answer to the session's own question, stored
-pending; a link after its end time and an unknown one are refused in Czech.
+pending; a link after its end time and an unknown one are refused in Czech. axe-core finds no
+serious or critical violation on the locked kiosk and on the public form.
 """
 
 from __future__ import annotations
@@ -46,6 +47,20 @@ GEOMETRY = """() => {
     return {grid, bar: box(bar), barButtons, width: innerWidth, height: innerHeight,
             scrolled: document.scrollingElement.scrollTop};
 }"""
+
+
+#: axe-core 4.14.1 (MPL-2.0, its licence beside it), injected into the page under test.
+AXE = Path(__file__).resolve().parents[1] / "fixtures" / "axe" / "axe.min.js"
+
+
+def _axe_serious(page: Page) -> list[str]:
+    """The serious and critical accessibility violations axe-core finds on the page."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.filter(v => ['serious', 'critical'].includes(v.impact))
+        .map(v => v.id + ': ' + v.nodes.map(
+            n => n.html.slice(0, 200) + ' ' + n.failureSummary).join(' | '))""")
+    return list(found)
 
 
 def cs(key: str, **fmt: object) -> str:
@@ -140,6 +155,7 @@ def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
     for size in (SIZES[0], SIZES[1], SIZES[2], SIZES[0]):  # the categories, 13 buttons
         page.set_viewport_size(size)
         _check_screen(page)
+    assert _axe_serious(page) == []
     e2e.rerun(page, page.locator(".st-key-category-dark_place button").tap)
     for size in SIZES:  # the feelings
         page.set_viewport_size(size)
@@ -178,6 +194,7 @@ def test_public_link_on_a_phone(served, setup) -> None:
     target = open_store(path).read("localities", "karlovy-vary").representative_point()
     e2e.click_map(page, target.iloc[1].y, target.iloc[1].x)
     _check_screen(page)
+    assert _axe_serious(page) == []
     e2e.rerun(page, page.locator(".st-key-category-traffic button").tap)
     e2e.rerun(page, page.locator(".st-key-feeling-3 button").tap)
     for _ in range(3):  # seen, when, what I do: skipped
