@@ -22,12 +22,16 @@ from app.navigation import PAGES
 from app.ui import cache, url_state
 from app.ui.access import bootstrap_admin, finish_login, login_sidebar, own_password
 from app.ui.chrome import localise_chrome
+from app.ui.focus import focused_page
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from app.ui.not_found import not_found_page
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_language, t
 from app.ui.unsaved import warn_before_losing_input
 
-st.set_page_config(page_title=t("app.title"), layout="wide")
+focus = focused_page()  # a locked kiosk or a public link: that page alone, no navigation
+# collapsed: on a phone an open sidebar would cover the page (and make it inert) though hidden
+st.set_page_config(page_title=t("app.title"), layout="wide",
+                   initial_sidebar_state="collapsed" if focus is not None else "auto")
 
 url_state.from_url(url_state.LANGUAGE, LANGUAGE_KEY, LANGUAGES)
 with st.sidebar:
@@ -58,19 +62,24 @@ bootstrap_admin(store)
 principal = login_sidebar(store)
 own_password(store, principal)
 
-# every page has its URL for everyone (a bookmark opens after the login); the navigation lists
-# the pages the principal may open
-pages = [st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
-                 visibility="visible" if principal.can(page.right) else "hidden")
-         for page in PAGES]
-# the first page is the home page at "/"; Streamlit knows a default page only there, so its own
-# path ("/map") is a hidden twin of it
-home = PAGES[0]
-pages[0] = st.Page(home.script, title=t(home.title_key), url_path=f"{home.url_path}-home",
-                   default=True)
-pages.append(st.Page(home.script, title=t(home.title_key), url_path=home.url_path,
-                     visibility="hidden"))
-navigation = st.navigation(pages + not_found_page({page.url_path for page in PAGES}))
+if focus is not None and principal.can(focus.right):
+    navigation = st.navigation([st.Page(focus.script, title=t(focus.title_key),
+                                        url_path=focus.url_path, default=True)],
+                               position="hidden")
+else:
+    # every page has its URL for everyone (a bookmark opens after the login); the navigation
+    # lists the pages the principal may open
+    pages = [st.Page(page.script, title=t(page.title_key), url_path=page.url_path,
+                     visibility="visible" if principal.can(page.right) else "hidden")
+             for page in PAGES]
+    # the first page is the home page at "/"; Streamlit knows a default page only there, so its
+    # own path ("/map") is a hidden twin of it
+    home = PAGES[0]
+    pages[0] = st.Page(home.script, title=t(home.title_key), url_path=f"{home.url_path}-home",
+                       default=True)
+    pages.append(st.Page(home.script, title=t(home.title_key), url_path=home.url_path,
+                         visibility="hidden"))
+    navigation = st.navigation(pages + not_found_page({page.url_path for page in PAGES}))
 finish_login(navigation.url_path)
 with st.sidebar:
     warn_before_losing_input()

@@ -43,10 +43,18 @@ PAGES: Final = (
     PageSpec("public_space", "nav.urban", "urban", roles.EDIT_URBAN),
 )
 
+#: The public form a session link opens (``?link=…``): never listed, shown alone.
+ANSWER_PAGE: Final = PageSpec("answer", "nav.answer", "answer", roles.VIEW_PUBLIC)
+
+
+def page_by_path(url_path: str) -> PageSpec:
+    """The page at ``url_path`` (e.g. "area"); ``KeyError`` for no such page."""
+    for page in (*PAGES, ANSWER_PAGE):
+        if page.url_path == url_path:
+            return page
+    raise KeyError(url_path)
+
 
 def page_script(url_path: str) -> str:
     """The script of the page at ``url_path`` (e.g. "area"); ``KeyError`` for no such page."""
-    for page in PAGES:
-        if page.url_path == url_path:
-            return page.script
-    raise KeyError(url_path)
+    return page_by_path(url_path).script

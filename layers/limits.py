@@ -39,6 +39,9 @@ class Limits:
     - ``comment_chars``: characters of a pin's comment (kiosk form, transcription, imports);
       comment screening never looks at more.
     - ``transcription_chars``: characters of the transcription box of the Sessions page.
+    - ``link_device_pins`` / ``link_client_pins``: pins one device (browser) / one address
+      may send through one public session link, against flooding.
+    - ``question_chars``: characters of a session question or one of its options.
     """
 
     archive_bytes: int = 500 * MIB
@@ -50,6 +53,9 @@ class Limits:
     vertices: int = 250_000
     comment_chars: int = 280
     transcription_chars: int = 20_000
+    link_device_pins: int = 30
+    link_client_pins: int = 300
+    question_chars: int = 200
 
 
 #: The limits in force (see :class:`Limits` for each; the README lists them).

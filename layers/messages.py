@@ -319,6 +319,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "částech",
         "{what}: the transcription has {value} characters, at most {limit} can be saved at "
         "once; save it in parts"),
+    "limit.question_chars": Text(
+        "{what}: text má {value} znaků, nejvýš smí mít {limit}",
+        "{what}: the text has {value} characters, at most {limit} are allowed"),
     "source.xml_declarations": Text(
         "{what}: část {part} obsahuje deklaraci DTD nebo entit, kterou sešit XLSX nemá; "
         "soubor odmítnut, nic se nezměnilo",
@@ -339,6 +342,35 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "mapping.pins_outside": Text(
         "{n} bodů leží mimo obec {town}: umístěte je dovnitř její hranice",
         "{n} pin(s) lie outside {town}: place them inside the town boundary"),
+    "link.unknown": Text(
+        "Tento odkaz neznáme. Zkontrolujte, že jste ho opsali celý, nebo se zeptejte "
+        "pořadatele setkání.",
+        "This link is not known. Check that it was copied whole, or ask the session's "
+        "organiser."),
+    "link.closed": Text(
+        "Odkaz už je uzavřený (platil do {until}). Děkujeme za zájem.",
+        "This link is closed (it was open until {until}). Thank you for your interest."),
+    "link.not_yet": Text(
+        "Odkaz ještě neplatí, otevře se {starts}.",
+        "This link is not open yet; it opens at {starts}."),
+    "link.bad_period": Text(
+        "Konec odkazu ({until}) musí být po jeho začátku ({starts}).",
+        "The link's end ({until}) must come after its start ({starts})."),
+    "link.bad_time": Text(
+        "{value!r} není čas ve tvaru ISO 8601 (např. 2026-12-24T18:00).",
+        "{value!r} is not an ISO 8601 time (e.g. 2026-12-24T18:00)."),
+    "link.device_limit": Text(
+        "Z tohoto zařízení už přišlo {limit} odpovědí, víc jich tento odkaz nepřijme.",
+        "This device has already sent {limit} answers; the link takes no more from it."),
+    "link.client_limit": Text(
+        "Z této sítě už přišlo {limit} odpovědí, víc jich tento odkaz nepřijme.",
+        "This network has already sent {limit} answers; the link takes no more from it."),
+    "question.bad": Text(
+        "Otázku nelze uložit: {problem}",
+        "The question cannot be saved: {problem}"),
+    "question.bad_answer": Text(
+        "Odpověď na otázku „{question}“ nejde uložit: {problem}",
+        "The answer to “{question}” cannot be stored: {problem}"),
     "mapping.unknown_session": Text(
         "neznámé setkání {session!r}",
         "unknown session {session!r}"),

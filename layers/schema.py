@@ -19,6 +19,7 @@ from layers.vocabulary import (
     MEASURE_STATUS,
     PIN_CATEGORY,
     PIN_STATUS,
+    QUESTION_KIND,
     SAFETY_ACTION,
     SEEN_HEARD,
     SERVICE_LINK_KIND,
@@ -155,6 +156,41 @@ PINS: Final = LayerSpec(
      *boolean("comment_held"), *text("source_value", "moderation_note")),
     key="pin_id", lookups=("session_id",),  # a whole session is moderated at once
 )
+#: A public link answering a session from one's own phone: ``link_id`` is the random token in
+#: its URL; open from ``starts_at`` until ``until`` (UTC ISO 8601); ``closed_at`` is set when
+#: a facilitator closes it early ("" while open).
+SESSION_LINKS: Final = LayerSpec(
+    "session_links", None,
+    (key("link_id"), *text("session_id", "town_id", "starts_at", "until", "created_at",
+                           "closed_at")),
+    key="link_id", lookups=("session_id",),
+)
+#: A session's own question besides the built-in ones: ``kind`` a ``QUESTION_KIND`` code,
+#: ``options`` a JSON list of the choices (choice kinds; ``[]`` otherwise).
+SESSION_QUESTIONS: Final = LayerSpec(
+    "session_questions", None,
+    (key("question_id"), *text("session_id", "town_id"), *integer("position"),
+     *text("kind", "text", "options")),
+    key="question_id", lookups=("session_id",),
+)
+#: A pin's answer to a session question: ``value`` is the option (single), a JSON list of
+#: options (multiple), "1"…"5" (scale) or the short text, screened (``held``: it may identify
+#: someone, moderators only).
+PIN_ANSWERS: Final = LayerSpec(
+    "pin_answers", None,
+    (key("answer_id"), *text("pin_id", "session_id", "town_id", "question_id", "value"),
+     *boolean("held")),
+    key="answer_id", lookups=("pin_id", "session_id"),
+)
+#: A pin sent through a public link, for the limits per device and per address: ``device``
+#: and ``client`` are keyed hashes (never an address), ``at`` UTC ISO 8601.
+PUBLIC_SUBMISSIONS: Final = LayerSpec(
+    "public_submissions", None,
+    (key("pin_id"), *text("link_id", "town_id", "device", "client", "at")),
+    key="pin_id", lookups=("link_id",),
+)
+SESSION_EXTRA_LAYERS: Final[tuple[LayerSpec, ...]] = (SESSION_LINKS, SESSION_QUESTIONS,
+                                                      PIN_ANSWERS, PUBLIC_SUBMISSIONS)
 SERVICES: Final = LayerSpec(
     "services", "Point",
     (key("service_id"), *text("town_id", "name", "service_type", "operator", "target_groups",
@@ -440,7 +476,8 @@ ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
 )
 #: Layers a store holds only once something was imported into them (not built by build-demo).
 OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, *ACCESS_LAYERS, *INGEST_LAYERS,
-                                                   *PATROL_URBAN_LAYERS, *CATALOGUE_LAYERS)
+                                                   *PATROL_URBAN_LAYERS, *CATALOGUE_LAYERS,
+                                                   *SESSION_EXTRA_LAYERS)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 
@@ -454,6 +491,7 @@ SAFETY_ACTIONS: Final = SAFETY_ACTION.codes
 AGE_GROUPS: Final = AGE_GROUP.codes
 PIN_STATUSES: Final = PIN_STATUS.codes
 SESSION_METHODS: Final = SESSION_METHOD.codes
+QUESTION_KINDS: Final = QUESTION_KIND.codes
 SERVICE_TYPES: Final = SERVICE_TYPE.codes
 CONTEXT_KINDS: Final = CONTEXT_KIND.codes
 

@@ -170,6 +170,14 @@ SESSION_METHOD: Final = Vocabulary("method", (
     Term("paper", "papírová mapa (přepis)", "paper map (transcribed)"),
     Term("imported", "import", "import"),
 ))
+#: Kinds of a session's own questions: one option, several options, a 1–5 scale, a short text
+#: (screened for personal data like a comment).
+QUESTION_KIND: Final = Vocabulary("question.kind", (
+    Term("single", "jedna možnost", "single choice"),
+    Term("multiple", "více možností", "multiple choice"),
+    Term("scale", "stupnice 1–5", "scale 1–5"),
+    Term("text", "krátký text", "short text"),
+))
 
 # --- services and the town's context ----------------------------------------------------------
 
@@ -316,7 +324,7 @@ ROLE: Final = Vocabulary("role", (
 VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
     vocabulary.group: vocabulary for vocabulary in (
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
-        SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
+        SESSION_METHOD, QUESTION_KIND, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
         ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION)
 }

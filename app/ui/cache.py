@@ -126,7 +126,7 @@ def public_sessions(town_id: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _session_pdf(location: str, version: str, town_id: str, session_id: str, paper: str,
-                 lang: str) -> bytes:
+                 lang: str, link_url: str | None) -> bytes:
     current = open_store(location)
     town = load_town(current, town_id)
     with tempfile.TemporaryDirectory() as folder:
@@ -136,14 +136,16 @@ def _session_pdf(location: str, version: str, town_id: str, session_id: str, pap
                           session_id=session_id,
                           title=f"{translate('app.title', lang)} – {town.town['name']}",
                           category_labels=labels("pin.category", PIN_CATEGORIES, lang),
-                          paper=paper)
+                          paper=paper, link_url=link_url)
         return pdf.read_bytes()
 
 
 @timed("session_pdf")
-def session_pdf(town_id: str, session_id: str, paper: str, lang: str) -> bytes:
-    """The printable gridded map of a session (PDF bytes)."""
-    return _session_pdf(*_key("town", town_id), town_id, session_id, paper, lang)
+def session_pdf(town_id: str, session_id: str, paper: str, lang: str,
+                link_url: str | None = None) -> bytes:
+    """The printable gridded map of a session (PDF bytes), with the QR code of ``link_url``
+    (a public link of the session) when given."""
+    return _session_pdf(*_key("town", town_id), town_id, session_id, paper, lang, link_url)
 
 
 @timed("pins_export")

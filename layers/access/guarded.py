@@ -16,7 +16,8 @@ when the right or the scope is missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ import pandas as pd
 from layers.access import audit
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import MODERATE, RUN_SESSIONS, VIEW_EXACT_SENSITIVE
-from layers.mapping import capture, moderation
+from layers.mapping import capture, links, moderation, questions
 from layers.mapping import export as pin_export
 from layers.mapping import sessions as mapping_sessions
 from layers.privacy import public_pin_view
@@ -156,18 +157,48 @@ def create_session(principal: Principal, store: Store,
 
 
 def add_pins(principal: Principal, store: Store, session_id: str,
-             answers: list[tuple[str, capture.PinAnswer]], transcribed: bool = False) -> int:
-    """Store pins of a session within the principal's scope (right ``run_sessions``); return
-    how many were new. Audited with the new pins' ids. Raises as ``capture.add_pins``."""
+             answers: list[tuple[str, capture.PinAnswer]], transcribed: bool = False,
+             questions: Mapping[str, Mapping[str, object]] | None = None) -> int:
+    """Store pins of a session within the principal's scope (right ``run_sessions``), with
+    their ``questions`` answers (``capture.add_pins``); return how many were new. Audited
+    with the new pins' ids. Raises as ``capture.add_pins``."""
     principal.require(RUN_SESSIONS)
     _session(principal, store, session_id)
     with store.transaction():
-        added = capture.add_pins(store, session_id, answers, transcribed=transcribed)
+        added = capture.add_pins(store, session_id, answers, transcribed=transcribed,
+                                 questions=questions)
         if added:
             audit.record(store, principal, "add_pins", PINS.name, [pid for pid, _ in answers],
                          {"session_id": session_id, "added": added,
                           "transcribed": transcribed})
     return added
+
+
+def create_link(principal: Principal, store: Store, session_id: str, *,
+                starts_at: dt.datetime | None = None, until: dt.datetime | None = None
+                ) -> links.SessionLink:
+    """Open a public link for a session in scope (right ``run_sessions``); audited. Raises
+    as ``links.create_link`` and ``AccessDenied``."""
+    principal.require(RUN_SESSIONS)
+    _session(principal, store, session_id)
+    with store.transaction():
+        link = links.create_link(store, session_id, starts_at=starts_at, until=until)
+        audit.record(store, principal, "create_link", SESSIONS.name, [session_id],
+                     {"until": link.until.isoformat(timespec="seconds")})
+    return link
+
+
+def add_question(principal: Principal, store: Store, session_id: str, kind: str, text: str,
+                 options: list[str]) -> questions.Question:
+    """Add a question to a session in scope (right ``run_sessions``); audited. Raises as
+    ``questions.add_question`` and ``AccessDenied``."""
+    principal.require(RUN_SESSIONS)
+    session = _session(principal, store, session_id)
+    with store.transaction():
+        question = questions.add_question(store, session, kind, text, options)
+        audit.record(store, principal, "add_question", SESSIONS.name, [session_id],
+                     {"kind": kind})
+    return question
 
 
 def undo_pin(principal: Principal, store: Store, session_id: str, pin_id: str) -> bool:

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from layers.crs import STORAGE_CRS
 from layers.errors import InvalidInput, NotFound
 from layers.limits import LIMITS, check
+from layers.mapping.questions import answers_frame, session_questions
 from layers.schema import (
     FEELINGS,
+    PIN_ANSWERS,
     PIN_CATEGORIES,
     PINS,
     SAFETY_ACTIONS,
@@ -26,6 +30,7 @@ from layers.schema import (
     SESSIONS,
     TIMES_OF_DAY,
     TOWNS,
+    LayerSpec,
 )
 from layers.screening import screen_comment
 from layers.store import Store
@@ -100,9 +105,13 @@ def pins_frame(session: dict[str, object], answers: list[tuple[str, PinAnswer]],
 
 
 def add_pins(store: Store, session_id: str, answers: list[tuple[str, PinAnswer]],
-             transcribed: bool = False) -> int:
+             transcribed: bool = False,
+             questions: Mapping[str, Mapping[str, object]] | None = None) -> int:
     """Store answers of session ``session_id``; return how many pins were new.
 
+    ``questions`` holds the answers to the session's own questions (pin id → question id →
+    value, ``layers.mapping.questions``), written with their pins in the same batch; a pin
+    id or answer already stored is skipped, so a retried submission adds nothing.
     Every point must lie inside the session's town. Raises ``ValueError`` for an unknown
     session, an invalid answer or a point outside the town (nothing is written then).
     """
@@ -113,7 +122,12 @@ def add_pins(store: Store, session_id: str, answers: list[tuple[str, PinAnswer]]
     if outside:
         raise InvalidInput("mapping.pins_outside", n=len(outside), town=town["name"].iloc[0])
     frame = pins_frame(session, answers, transcribed)
-    added = store.append_batch([(PINS, frame)], unique_keys={PINS.name: "pin_id"})
+    batch: list[tuple[LayerSpec, pd.DataFrame]] = [(PINS, frame)]
+    if questions:
+        batch.append((PIN_ANSWERS, answers_frame(session_questions(store, session_id),
+                                                 session, questions)))
+    added = store.append_batch(batch, unique_keys={PINS.name: "pin_id",
+                                                   PIN_ANSWERS.name: "answer_id"})
     return added.get(PINS.name, 0)
 
 
@@ -123,7 +137,10 @@ def undo_pin(store: Store, pin_id: str) -> bool:
     match = pins[(pins["pin_id"] == pin_id) & (pins["status"] == "pending")]
     if match.empty:
         return False
-    return store.delete_rows(PINS, "pin_id", [pin_id]) == 1
+    with store.transaction():
+        if PIN_ANSWERS.name in store.layer_names():
+            store.delete_rows(PIN_ANSWERS, "pin_id", [pin_id])
+        return store.delete_rows(PINS, "pin_id", [pin_id]) == 1
 
 
 def load_session(store: Store, session_id: str) -> dict[str, object]:

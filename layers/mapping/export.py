@@ -1,7 +1,8 @@
 """Export of a town's pins as CSV, GeoJSON or GeoPackage, for internal use or the public.
 
-An internal export holds every pin with all its columns (moderators, police). A public export
-(``public=True``) holds only approved pins, no free text, and sensitive categories only as
+An internal export holds every pin with all its columns (moderators, police), and one column
+per question of its session (``layers.mapping.questions``). A public export (``public=True``)
+holds only approved pins, no free text (nor text questions), and sensitive categories only as
 grid cells with at least k answers (``layers.privacy.public_pin_view``): no exact sensitive
 point and no screened comment can leave through it.
 """
@@ -16,6 +17,7 @@ import pandas as pd
 import pyogrio
 
 from layers.crs import METRIC_CRS
+from layers.mapping.questions import answer_columns
 from layers.privacy import public_pin_view
 from layers.schema import PINS, TOWNS
 from layers.spreadsheet import neutralise_formulas
@@ -46,6 +48,8 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
             # one session's cells against the whole town's would differ by fewer than k
             # answers (layers.hotspots.public_sets): a public export of a session has none
             cells = cells.iloc[0:0]
+    # the answers to the sessions' own questions, one column per question
+    pins = pins.join(answer_columns(store, pins, public))
     tmp = out.with_name(f".{out.stem}.part{out.suffix}")
     tmp.unlink(missing_ok=True)
     try:

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 
 from layers.crs import METRIC_CRS
 from layers.mapping.paper import SessionGrid, category_number
+from layers.mapping.qr import qr_matrix
 from layers.schema import PIN_CATEGORIES
 
 #: Paper sizes in inches (portrait).
@@ -31,8 +32,10 @@ LINE_STYLES: Final = {"road": ("#888888", 1.2), "railway": ("#444444", 0.8),
 def print_session_map(out: Path, *, grid: SessionGrid, town: gpd.GeoDataFrame,
                       context: gpd.GeoDataFrame, localities: gpd.GeoDataFrame,
                       session_id: str, title: str, category_labels: Mapping[str, str],
-                      paper: str = "A4") -> None:
+                      paper: str = "A4", link_url: str | None = None) -> None:
     """Write the session map PDF to ``out``. Layers may be in any CRS; drawn in EPSG:5514.
+    With ``link_url`` (a public link of the session) its QR code is printed at the top
+    right, for residents to answer from their phones.
 
     Raises ``ValueError`` for an unknown paper size.
     """
@@ -73,5 +76,11 @@ def print_session_map(out: Path, *, grid: SessionGrid, town: gpd.GeoDataFrame,
                  linespacing=1.6)
     fig.text(0.07, 0.03, "Zapište: políčko, číslo kategorie, viděl/slyšel, kdy "
                          "(např. C4, 3, slyšel, večer)", fontsize=8, style="italic")
+    if link_url is not None:
+        qr_ax = fig.add_axes((0.80, 0.915, 0.13, 0.075))
+        qr_ax.imshow(qr_matrix(link_url), cmap="binary", interpolation="nearest")
+        qr_ax.set_axis_off()
+        fig.text(0.79, 0.955, "Odpovězte z mobilu\n(naskenujte kód)", fontsize=8, ha="right",
+                 va="center")
     fig.savefig(out, format="pdf")
     plt.close(fig)

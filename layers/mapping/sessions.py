@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from layers.errors import NotFound
-from layers.schema import AGE_GROUPS, SESSION_METHODS, SESSIONS, TOWNS
+from layers.schema import AGE_GROUPS, PINS, SESSION_METHODS, SESSIONS, TOWNS
 from layers.store import Store
 
 
@@ -65,3 +65,32 @@ def create_session(store: Store, data: SessionInput) -> str:
     row = pd.DataFrame([{"session_id": session_id, **asdict(data), "synthetic": False}])
     store.append(SESSIONS, row[list(SESSIONS.columns)])
     return session_id
+
+
+def resolve_town(store: Store, town: str) -> str:
+    """The id of the town ``town`` names: its id, or its name (case and diacritics as
+    written, surrounding spaces ignored). Raises ``NotFound`` (``mapping.unknown_town``)."""
+    towns = pd.DataFrame(store.read(TOWNS))
+    wanted = town.strip()
+    for column in ("town_id", "name"):
+        match = towns[towns[column].astype(str).str.casefold() == wanted.casefold()]
+        if len(match):
+            return str(match["town_id"].iloc[0])
+    raise NotFound("mapping.unknown_town", town=town)
+
+
+def list_sessions(store: Store, town_id: str | None = None) -> list[dict[str, object]]:
+    """The sessions (of one town, or all), oldest first: ``id``, ``name`` (the place),
+    ``town`` (its id), ``town_name``, ``date``, ``organiser``, ``age_group``, ``method``,
+    ``participants`` and ``pins`` (how many pins it holds)."""
+    sessions = pd.DataFrame(store.read(SESSIONS, town_id))
+    pins = pd.DataFrame(store.read(PINS, town_id))
+    counts = pins["session_id"].value_counts() if len(pins) else pd.Series(dtype=int)
+    names = dict(zip(*(pd.DataFrame(store.read(TOWNS))[c] for c in ("town_id", "name")),
+                     strict=True))
+    return [{"id": row.session_id, "name": row.place, "town": row.town_id,
+             "town_name": names.get(row.town_id, row.town_id), "date": row.date,
+             "organiser": row.organiser, "age_group": row.age_group, "method": row.method,
+             "participants": int(str(row.participants)),
+             "pins": int(counts.get(row.session_id, 0))}
+            for row in sessions.sort_values(["date", "session_id"]).itertuples()]

@@ -324,11 +324,10 @@ async def _capture_user(page: Any, url: str, password: str, steps: dict[str, flo
             await _idle(page)
             button = page.locator(f".st-key-{key} button")
             await button.click()
-            await page.locator(f'.st-key-{key} button[data-testid="stBaseButton-primary"]'
-                               ).wait_for()
+            await button.wait_for(state="hidden")  # a tap moves on to the next screen
         await _idle(page)
         start = time.perf_counter()
-        await page.get_by_role("button", name=cs("capture.save")).click()
+        await page.locator(".st-key-kiosk-save button").click()
         # the counts are plural phrases ("1 bod", "81 bodů"): a number and its noun
         done = re.escape(cs("capture.count", mine="111", all="999999")).replace(
             "111", r"1 \w+").replace("999999", r"[\d\u00a0]+ \w+")

@@ -24,6 +24,7 @@ from scripts.commands import (
     patrol,
     retention,
     services,
+    session,
     session_map,
     strategy,
     template,
@@ -31,6 +32,6 @@ from scripts.commands import (
 )
 
 COMMAND_MODULES: tuple[ModuleType, ...] = (
-    build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
-    backup, patrol, accessibility, batches, first_admin, retention,
+    build_demo, info, bench, hotspots, import_cmd, export, session, session_map, user, audit,
+    migrate, backup, patrol, accessibility, batches, first_admin, retention,
     moderate, services, strategy, template)

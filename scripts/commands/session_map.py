@@ -21,6 +21,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--paper", choices=list(PAPER), default="A4")
     parser.add_argument("--cells", type=int, default=12, help="grid columns and rows (2–26)")
     parser.add_argument("--out", type=Path, required=True, help="output PDF")
+    parser.add_argument("--link", default=None,
+                        help="a public link of the session (mapa session link): its QR code "
+                             "is printed on the sheet")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
                       session_id=args.session,
                       title=f"Mapa bezpečí – {town['name'].iloc[0]}",
                       category_labels=PIN_CATEGORY.labels("cs"),
-                      paper=args.paper)
+                      paper=args.paper, link_url=args.link)
     emit(args, f"Wrote {args.out} ({args.paper}, grid {grid.columns}×{grid.rows} of "
                f"{grid.cell_m:.0f} m)",
          {"out": str(args.out), "paper": args.paper, "cell_m": grid.cell_m,

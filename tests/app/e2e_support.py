@@ -464,16 +464,16 @@ KIOSK_ANSWERS = ("category-dark_place", "feeling-1", "seen-own", "time_of_day-ev
 
 def capture_pin(page: Page, lat: float, lon: float, mine: int,
                 answers: tuple[str, ...] = KIOSK_ANSWERS) -> str:
-    """On the open Kiosk page, tap the map at (lat, lon), choose ``answers`` (pictogram keys)
-    and save; wait for the count line saying this device placed ``mine`` pins; return it."""
+    """On the open Kiosk page, tap the map at (lat, lon), choose ``answers`` (pictogram keys,
+    one a screen, in the screens' order) and save; wait for the count line saying this device
+    placed ``mine`` pins (on the map's screen, where a save returns); return it."""
     click_map(page, lat, lon)
     expect(page.get_by_text(translate("capture.placed", "cs"))).to_be_visible()
     for key in answers:
         button = page.locator(f".st-key-{key} button")  # Streamlit marks keyed elements
         rerun(page, button.click)
-        # as a child would, see the choice before the next tap
-        expect(button).to_have_attribute("data-testid", "stBaseButton-primary")
-    rerun(page, page.get_by_role("button", name=translate("capture.save", "cs")).click)
+        expect(button).to_be_hidden()  # a tap moves on to the next question's screen
+    rerun(page, page.locator(".st-key-kiosk-save button").click)
     done = re.escape(translate("capture.count", "cs", mine=plural("count.pins", mine, "cs"),
                                all="999999")).replace("999999", r"[\d\u00a0]+ bod\w*")
     line = page.get_by_text(re.compile(done))

@@ -14,9 +14,13 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
+from app.ui.answer_form import ANSWER_KEY
 from app.ui.i18n import plural, translate
 from layers.limits import LIMITS
+from layers.mapping import links
+from layers.mapping.capture import new_pin_id
 from layers.mapping.paper import town_session_grid
+from layers.mapping.questions import session_questions
 from layers.schema import AUDIT_LOG, PINS, SESSIONS, TOWNS
 from layers.store import open_store
 from tests.app.access_support import login_as
@@ -94,14 +98,73 @@ def test_session_form_reports_problems(store_path: Path) -> None:
     assert at.error and "place and organiser are required" in at.error[0].value
 
 
-def test_kiosk_needs_place_category_and_feeling(store_path: Path) -> None:
+def _keyed(at: AppTest, key: str):
+    return next(b for b in at.button if b.key == key)
+
+
+def _kiosk_at(store_path: Path, step: str = "what") -> tuple[AppTest, str]:
+    """The kiosk page with a place already tapped (the map is clicked in the browser)."""
     at = _page(page_script("capture"), store_path)
+    session = at.session_state["current_session"]
+    janov = open_store(store_path).read("localities", "litvinov").representative_point()
+    at.session_state[ANSWER_KEY] = {"step": step, "place": (janov.iloc[0].y, janov.iloc[0].x),
+                                    "pin_id": new_pin_id(session)}
+    return at.run(), session
+
+
+def test_kiosk_one_screen_at_a_time_and_one_pin_per_answer(store_path: Path) -> None:
+    at, session = _kiosk_at(store_path)
+    pins = open_store(store_path).read("pins", "litvinov")
+    before = (pins["session_id"] == session).sum()
     assert at.title[0].value == translate("capture.title", "cs")
-    category = next(b for b in at.button if b.key == "category-dark_place")
-    category.click().run()
-    assert next(b for b in at.button if b.key == "category-dark_place").proto.type == "primary"
-    _button(at, "capture.save").click().run()
-    assert at.warning[0].value == translate("capture.missing", "cs")
+    # the screen shows the categories only, each an SVG pictogram with its word, no emoji
+    labels = [b.label for b in at.button if b.key and b.key.startswith("category-")]
+    assert len(labels) == 13 and all(label.startswith("![](app/static/kiosk/category-")
+                                     for label in labels)
+    assert not [b for b in at.button if b.key and b.key.startswith("feeling-")]
+    _keyed(at, "category-dark_place").click().run()
+    assert at.session_state[ANSWER_KEY]["step"] == "feeling"  # a tap moves on
+    _keyed(at, "kiosk-save").click().run()
+    assert at.warning[0].value == translate(
+        "kiosk.missing", "cs", steps=translate("kiosk.missing.feeling", "cs"))
+    _keyed(at, "feeling-1").click().run()
+    answer = dict(at.session_state[ANSWER_KEY])
+    _keyed(at, "kiosk-save").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state[ANSWER_KEY] == {"step": "place"}  # back to the start
+    # the same answer sent again (a double tap, a retry after a dropped connection)
+    at.session_state[ANSWER_KEY] = answer
+    at.run()
+    _keyed(at, "kiosk-save").click().run()
+    pins = open_store(store_path).read("pins", "litvinov")
+    mine = pins[pins["pin_id"] == answer["pin_id"]]
+    assert len(mine) == 1 and list(mine["category"]) == ["dark_place"]
+    assert (pins["session_id"] == session).sum() == before + 1
+
+
+def test_a_locked_kiosk_is_left_only_with_the_pin(store_path: Path) -> None:
+    at, _ = _kiosk_at(store_path)
+    lock = next(f for f in at.text_input if f.label == translate("kiosk.lock.pin", "cs"))
+    lock.input("12")
+    at.button(key="FormSubmitter:kiosk-lock-" + translate("kiosk.lock.start", "cs")).click().run()
+    assert at.error[0].value == translate("kiosk.lock.bad_pin", "cs")
+    lock = next(f for f in at.text_input if f.label == translate("kiosk.lock.pin", "cs"))
+    lock.input("2468")
+    at.button(key="FormSubmitter:kiosk-lock-" + translate("kiosk.lock.start", "cs")).click().run()
+    assert at.session_state["kiosk_lock"]["session_id"]
+    assert not at.title and not [s for s in at.main.selectbox]  # no title, no session picker
+    _keyed(at, "kiosk-leave").click().run()
+    pin = next(f for f in at.text_input if f.label == translate("kiosk.leave.pin", "cs"))
+    pin.input("1111")
+    unlock = "FormSubmitter:kiosk-unlock-" + translate("kiosk.leave.submit", "cs")
+    at.button(key=unlock).click().run()
+    assert at.error[0].value == translate("kiosk.leave.wrong", "cs")
+    assert "kiosk_lock" in at.session_state
+    pin = next(f for f in at.text_input if f.label == translate("kiosk.leave.pin", "cs"))
+    pin.input("2468")
+    at.button(key=unlock).click().run()
+    assert "kiosk_lock" not in at.session_state
+    assert at.title[0].value == translate("capture.title", "cs")
 
 
 def test_moderation_lists_pending_pins(store_path: Path) -> None:
@@ -149,3 +212,32 @@ def test_transcription_box_is_bounded_in_the_browser_and_on_the_server(
     box.set_value("C4, 3\n" * (LIMITS.transcription_chars // 6 + 100)).run()
     assert not at.exception
     assert len(at.text_area(key="transcription").value) == LIMITS.transcription_chars
+
+
+def test_sessions_page_opens_a_link_with_a_qr_code_and_adds_a_question(store_path: Path) -> None:
+    at = _page(page_script("sessions"), store_path)
+    session = at.session_state["current_session"]
+    at.button(key="FormSubmitter:session_link-" + translate("sessions.link.create", "cs")
+              ).click().run()
+    assert not at.exception and not at.error
+    store = open_store(store_path)
+    [link] = links.session_links(store, session)
+    shown = [c.value for c in at.code]
+    assert shown and shown[0].endswith(f"/?link={link.link_id}")
+    assert any(b.label == translate("sessions.link.svg", "cs") for b in at.get("download_button"))
+    form = "FormSubmitter:session_question-" + translate("sessions.questions.add", "cs")
+    text = next(f for f in at.text_input if f.label == translate("sessions.questions.text", "cs"))
+    text.input("Svítí tu lampy?")
+    at.button(key=form).click().run()  # a choice question without options is refused
+    assert "needs 2 to 8 options" in at.error[0].value
+    text = next(f for f in at.text_input if f.label == translate("sessions.questions.text", "cs"))
+    text.input("Svítí tu lampy?")
+    at.text_area[-1].input("ano\nne")
+    at.button(key=form).click().run()
+    assert not at.error
+    [question] = session_questions(open_store(store_path), session)
+    assert (question.kind, question.text, question.options) == ("single", "Svítí tu lampy?",
+                                                                ("ano", "ne"))
+    pins = open_store(store_path).read("pins", "litvinov")
+    n = int(((pins["session_id"] == session) & (pins["status"] != "rejected")).sum())
+    assert at.subheader[-1].value == translate("sessions.results", "cs", n=n)  # the results

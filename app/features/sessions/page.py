@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import partial
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+from app.features.sessions.model import summary_html
 from app.ui import cache
 from app.ui.i18n import label
 from app.ui.page import page_head
@@ -21,13 +25,20 @@ from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import RUN_SESSIONS
 from layers.limits import LIMITS
-from layers.mapping.capture import new_pin_id
+from layers.mapping import links
+from layers.mapping.capture import load_session, new_pin_id
 from layers.mapping.export import FORMATS
 from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
+from layers.mapping.qr import qr_bytes
+from layers.mapping.questions import session_questions
+from layers.mapping.results import SessionResults, session_results
 from layers.mapping.sessions import SessionInput
-from layers.schema import AGE_GROUPS, SESSION_METHODS
+from layers.schema import AGE_GROUPS, QUESTION_KINDS, SESSION_METHODS
 from layers.store import Store
+
+#: Where residents reach the app (a public link's address), when not where it was opened.
+BASE_URL_SETTING = "MAPA_BASE_URL"
 
 
 def render() -> None:
@@ -53,8 +64,11 @@ def render() -> None:
     with left:
         st.subheader(t("sessions.print"))
         paper = str(st.radio(t("sessions.paper"), list(PAPER), horizontal=True))
+        link = _open_link_url(store, session_id)
+        if link is not None:
+            st.caption(t("sessions.link.on_sheet"))
         st.download_button(t("sessions.download_pdf"),
-                           cache.session_pdf(town_id, session_id, paper, lang),
+                           cache.session_pdf(town_id, session_id, paper, lang, link),
                            file_name=f"{session_id}-{paper}.pdf", mime="application/pdf")
         st.subheader(t("sessions.export"))
         public = st.toggle(t("sessions.export.public"), value=True)
@@ -67,6 +81,137 @@ def render() -> None:
 
     with right:
         _transcribe(store, principal, town_id, session_id)
+
+    left, right = st.columns(2)
+    with left:
+        _public_link(store, principal, session_id)
+    with right:
+        _questions(store, principal, session_id, lang)
+    _results(store, principal, town_id, session_id, lang)
+
+
+#: The vocabulary group of each counted pin column of the results.
+RESULT_GROUPS = {"category": "pin.category", "feeling": "pin.feeling", "time_of_day": "pin.time",
+                 "seen": "pin.seen", "age_group": "age"}
+
+
+def _results(store: Store, principal: Principal, town_id: str, session_id: str,
+             lang: str) -> None:
+    """The session's answers counted (category, feeling, time of day, seen/heard, age group,
+    its own questions) and the change per category against the previous round."""
+    pins = guarded.pins_for(principal, store, town_id).pins
+    results = session_results(store, session_id, pins)
+    st.subheader(t("sessions.results", n=results.pins))
+    columns = st.columns(len(RESULT_GROUPS))
+    for column, (field, group) in zip(columns, RESULT_GROUPS.items(), strict=True):
+        counted = results.counts[field]
+        table = counted.assign(value=[label(group, v, lang) for v in counted["value"]])
+        column.markdown(f"**{t(f'sessions.results.{field}')}**")
+        column.dataframe(table.rename(columns={"value": " ", "count": t("sessions.results.n")}),
+                         hide_index=True, width="stretch")
+    for text, table in results.questions.items():
+        st.markdown(f"**{text}**")
+        st.bar_chart(table.set_index("value")["count"], horizontal=True)
+    st.download_button(t("sessions.results.print"), _summary(results, town_id, session_id,
+                                                              lang),
+                       file_name="vysledky-setkani.html", mime="text/html")
+    if results.previous is None:
+        st.caption(t("sessions.results.no_previous"))
+        return
+    st.markdown(f"**{t('sessions.results.change')}**")
+    change = results.change.assign(category=[label("pin.category", c, lang)
+                                             for c in results.change["category"]])
+    st.dataframe(change.rename(columns={"category": t("sessions.results.category"),
+                                        "now": t("sessions.results.now"),
+                                        "before": t("sessions.results.before"),
+                                        "change": t("sessions.results.diff")}),
+                 hide_index=True, width="stretch")
+
+
+def _base_url() -> str:
+    """Where residents reach the app: ``MAPA_BASE_URL`` when set (behind a proxy), else the
+    address this browser opened it at."""
+    configured = os.environ.get(BASE_URL_SETTING, "").strip()
+    if configured:
+        return configured
+    opened = urlsplit(str(st.context.url or links.DEFAULT_BASE_URL))
+    return f"{opened.scheme}://{opened.netloc}"
+
+
+def _open_link_url(store: Store, session_id: str) -> str | None:
+    """The address of the session's newest link still open, if any."""
+    now = dt.datetime.now(dt.UTC)
+    open_now = [link for link in links.session_links(store, session_id)
+                if link.starts_at <= now < link.until and link.closed_at is None]
+    return links.link_url(_base_url(), open_now[-1].link_id) if open_now else None
+
+
+def _public_link(store: Store, principal: Principal, session_id: str) -> None:
+    """Residents' own phones: open a link with a start and an end, show it with its QR code
+    (downloads as SVG and PNG), close it."""
+    st.subheader(t("sessions.link"))
+    st.caption(t("sessions.link.help"))
+    url = _open_link_url(store, session_id)
+    if url is not None:
+        st.code(url, language=None)
+        st.image(qr_bytes(url, "png", scale=6), width=220, caption=t("sessions.link.qr"))
+        svg, png, close = st.columns(3)
+        svg.download_button(t("sessions.link.svg"), qr_bytes(url, "svg"),
+                            file_name="odkaz-qr.svg", mime="image/svg+xml")
+        png.download_button(t("sessions.link.png"), qr_bytes(url, "png"),
+                            file_name="odkaz-qr.png", mime="image/png")
+        if close.button(t("sessions.link.close")):
+            for link in links.session_links(store, session_id):
+                links.close_link(store, link.link_id)
+            st.rerun()
+    # times as the facilitator's browser reads them; the link opens now unless changed
+    zone = ZoneInfo(str(st.context.timezone or "Europe/Prague"))
+    now = dt.datetime.now(zone).replace(second=0, microsecond=0, tzinfo=None)
+    with st.form("session_link"):
+        today = now.date()
+        start_day, start_time = st.columns(2)
+        start = dt.datetime.combine(start_day.date_input(t("sessions.link.start"), today),
+                                    start_time.time_input(t("sessions.link.start_time"),
+                                                          now.time()))
+        end_day, end_time = st.columns(2)
+        end = dt.datetime.combine(end_day.date_input(t("sessions.link.end"),
+                                                     today + dt.timedelta(days=14)),
+                                  end_time.time_input(t("sessions.link.end_time"),
+                                                      dt.time(20, 0)))
+        if st.form_submit_button(t("sessions.link.create"), type="primary"):
+            try:
+                guarded.create_link(principal, store, session_id,
+                                    starts_at=start.replace(tzinfo=zone),
+                                    until=end.replace(tzinfo=zone))
+            except (ValueError, AccessDenied) as exc:
+                st.error(t("sessions.error", problem=error_text(exc)))
+            else:
+                st.rerun()
+
+
+def _questions(store: Store, principal: Principal, session_id: str, lang: str) -> None:
+    """The session's own questions and a form adding one."""
+    st.subheader(t("sessions.questions"))
+    current = session_questions(store, session_id)
+    for question in current:
+        options = f" ({', '.join(question.options)})" if question.options else ""
+        st.markdown(f"{question.position}. {question.text} · "
+                    f"*{label('question.kind', question.kind, lang)}*{options}")
+    if not current:
+        st.caption(t("sessions.questions.none"))
+    with st.form("session_question", clear_on_submit=True):
+        text = st.text_input(t("sessions.questions.text"), max_chars=LIMITS.question_chars)
+        kind = st.selectbox(t("sessions.questions.kind"), QUESTION_KINDS,
+                            format_func=lambda k: label("question.kind", k, lang))
+        options = st.text_area(t("sessions.questions.options"), height=100)
+        if st.form_submit_button(t("sessions.questions.add")):
+            lines = [line.strip() for line in options.splitlines() if line.strip()]
+            try:
+                guarded.add_question(principal, store, session_id, str(kind), text, lines)
+            except (ValueError, AccessDenied) as exc:
+                st.error(t("sessions.error", problem=error_text(exc)))
+            else:
+                st.rerun()
 
 
 def _new_session(store: Store, principal: Principal, town_id: str, lang: str) -> None:
@@ -131,6 +276,21 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
             else:
                 st.success(t("sessions.transcribe.saved", n=count("count.pins", added)))
 
+
+
+def _summary(results: SessionResults, town_id: str, session_id: str, lang: str) -> str:
+    """The one-page printable summary (HTML) of the results."""
+    session = load_session(cache.store(), session_id)
+    town = cache.town_data(town_id).town["name"]
+    return summary_html(
+        results, t("sessions.results.print_title", town=town),
+        f"{session['place']} · {session['date']} · {label('age', session['age_group'], lang)}",
+        {field: t(f"sessions.results.{field}") for field in RESULT_GROUPS},
+        lambda field, value: label(RESULT_GROUPS[field], value, lang),
+        {"count": t("sessions.results.n"), "change": t("sessions.results.change"),
+         "now": t("sessions.results.now"), "before": t("sessions.results.before"),
+         "diff": t("sessions.results.diff"),
+         "no_previous": t("sessions.results.no_previous")})
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)
     render()

@@ -1,4 +1,5 @@
-"""The kiosk's map: the town, its localities and the pins this device placed (no Streamlit).
+"""The answer map of the kiosk and the public form: the town, its localities and the pins
+this device placed (no Streamlit).
 
 Deliberately plain for a tablet in children's hands: the boundary, the localities, the main
 roads, the pins just placed and the place tapped now, on a blank offline background.

@@ -1,0 +1,1 @@
+"""The public form a session link opens: residents answer from their own phones."""
