@@ -551,6 +551,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "grid.no_area": Text(
         "obec nemá plochu, na kterou by šla položit mřížka",
         "the town has no area to put a grid on"),
+    "emerging.too_few_steps": Text(
+        "vznikající ohniska potřebují alespoň {minimum} období, data pokrývají {steps}",
+        "emerging hot spots need at least {minimum} time steps, the data cover {steps}"),
+    "emerging.no_points": Text(
+        "v časové krychli není žádný skutek s datem uvnitř obce",
+        "no dated point lies in the town for the space-time cube"),
     "kde.too_few": Text(
         "šířka pásma potřebuje alespoň dva body, zadáno {n}",
         "a bandwidth needs at least two points, got {n}"),
