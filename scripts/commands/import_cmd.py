@@ -4,9 +4,10 @@
 [--dry-run] [--json]``, ``mapa import police-open-data FILE… --town TOWN`` (the police's
 open-data export, many files, each its own batch) and ``mapa import town KOD_OBEC --town
 ID`` go through ``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists the
-batches, ``mapa undo BATCH_ID`` removes one); ``mapa import feeling-map`` imports a feeling-map export as a session of pins. Each importer is an entry of
-``IMPORTERS``. Exit 0 when committed (even with some rows rejected), 1 with a one-line
-reason when stopped; the store is then unchanged.
+batches, ``mapa undo BATCH_ID`` removes one); ``mapa import feeling-map`` imports a
+feeling-map export as a session of pins. Each importer is an entry of ``IMPORTERS``. Exit 0
+when committed (even with some rows rejected), 1 with a one-line reason when stopped; the
+store is then unchanged.
 """
 
 from __future__ import annotations
