@@ -648,6 +648,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.passwords_differ": Text(
         "hesla se liší",
         "the passwords differ"),
+    "cli.emerging_layer": Text(
+        "vznikající ohniska (--emerging) jsou pro vrstvu offences a ta jen s --emerging",
+        "--emerging goes with --layer offences, and --layer offences with --emerging"),
+    "cli.hotspots_out": Text(
+        "chybí výstupní soubor (--out)",
+        "the output file is missing (--out)"),
     "cli.cannot_write": Text(
         "do {location} nelze zapisovat: {detail}",
         "cannot write to {location}: {detail}"),

@@ -34,15 +34,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy import stats
 
 from layers.errors import InvalidInput
+from layers.hotspots.analysis import metric_xy, town_area
 from layers.hotspots.classes import gi_bins
 from layers.hotspots.fdr import fdr_adjust
 from layers.hotspots.gistar import GiStarError, gi_star
-from layers.hotspots.grid import HexGrid
+from layers.hotspots.grid import DEFAULT_CELL_M, HexGrid, build_grid
+from layers.schema import OFFENCES, POLICE_OFFENCES
+from layers.store import Store
 from layers.vocabulary import EMERGING_PATTERN
 
 #: Time steps of a cube.
@@ -236,3 +241,67 @@ def emerging_hotspots(grid: HexGrid, cells: np.ndarray, steps: np.ndarray, label
     trend = mann_kendall(z.T)
     return EmergingResult(steps=labels, counts=counts / EXACT_WEIGHT, z=z, bins=bins,
                           trend=trend, pattern=classify(bins, trend.trend))
+
+
+@dataclass(frozen=True)
+class TownEmerging:
+    """A town's emerging hot spots: ``cells`` (EPSG:5514 hexagons with ``pattern``,
+    ``offences`` (weighted count over all steps), ``hot_steps``, ``cold_steps``, ``trend_z``,
+    ``trend_p``, ``tau``), the analysis, the points used (``approximate`` of them at an
+    approximate position) and those left out (outside the town or without a date)."""
+
+    cells: gpd.GeoDataFrame
+    result: EmergingResult
+    period: str
+    points: int
+    approximate: int
+    left_out: int
+
+
+def town_offences(store: Store, town_id: str) -> gpd.GeoDataFrame:
+    """The town's offences from both layers: the police export's (with its ``exact`` flag) and
+    ``mapa import offences``' (taken as exact). Columns ``date``, ``exact``, geometry
+    (EPSG:4326); empty when the store has neither layer."""
+    present = store.layer_names()
+    parts = []
+    for spec in (POLICE_OFFENCES, OFFENCES):
+        if spec.name in present:
+            frame = store.read(spec, town_id)
+            exact = (frame["exact"].fillna(False).astype(bool) if "exact" in frame
+                     else pd.Series(True, index=frame.index))
+            parts.append(gpd.GeoDataFrame({"date": frame["date"], "exact": exact},
+                                          geometry=frame.geometry, crs=frame.crs))
+    if not parts:
+        return gpd.GeoDataFrame({"date": [], "exact": []}, geometry=[], crs="EPSG:4326")
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+
+
+def town_emerging(store: Store, town_id: str, period: str = "month",
+                  cell_m: float = DEFAULT_CELL_M, rings: int = 1) -> TownEmerging:
+    """Emerging hot spots of the town's offences by ``period`` (``"month"``/``"year"``) on
+    hexagons of ``cell_m`` metres. Raises ``HotspotInputError`` (unknown town),
+    ``GridError`` (cell size) or ``EmergingError`` (no dated offence in the town, too few
+    steps)."""
+    area = town_area(store, town_id)
+    grid = build_grid(area, cell_m)
+    offences = town_offences(store, town_id)
+    x, y = metric_xy(offences)
+    inside = np.isfinite(x) & np.isfinite(y)
+    inside[inside] = shapely.contains_xy(area, x[inside], y[inside])
+    steps, labels = step_labels(offences["date"].where(inside, None), period)
+    used = inside & (steps >= 0)
+    if not used.any():
+        raise EmergingError("emerging.no_points")
+    cells = np.where(used, grid.locate(x, y), -1)
+    exact = offences["exact"].to_numpy(dtype=bool)
+    result = emerging_hotspots(grid, cells, np.where(used, steps, -1), labels, exact, rings)
+    table = grid.cells.copy()
+    table["pattern"] = result.pattern
+    table["offences"] = result.counts.sum(axis=0)
+    table["hot_steps"] = (result.bins >= 1).sum(axis=0)
+    table["cold_steps"] = (result.bins <= -1).sum(axis=0)
+    table["trend_z"] = result.trend.z
+    table["trend_p"] = result.trend.p
+    table["tau"] = result.trend.tau
+    return TownEmerging(cells=table, result=result, period=period, points=int(used.sum()),
+                        approximate=int((used & ~exact).sum()), left_out=int((~used).sum()))

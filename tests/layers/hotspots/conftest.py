@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -49,6 +50,38 @@ def planted(rng: np.random.Generator, background: int = 300, cluster: int = 60,
     y = np.concatenate([rng.uniform(ORIGIN[1], ORIGIN[1] + SIDE, background),
                         rng.normal(centre[1], spread, cluster)])
     return x, y, centre
+
+
+@dataclass(frozen=True)
+class PlantedCube:
+    """Points over ``months`` months (EPSG:5514, ``month`` 0-based): uniform background, a
+    cluster at ``old_at`` in every month that weakens, one at ``new_at`` in the last only."""
+
+    x: np.ndarray
+    y: np.ndarray
+    month: np.ndarray
+    months: int
+    new_at: tuple[float, float]
+    old_at: tuple[float, float]
+
+
+def planted_cube(rng: np.random.Generator, months: int = 24) -> PlantedCube:
+    new_at = (ORIGIN[0] + 700.0, ORIGIN[1] + 2_300.0)
+    old_at = (ORIGIN[0] + 2_300.0, ORIGIN[1] + 700.0)
+    xs, ys, ts = [], [], []
+    for t in range(months):
+        xs.append(rng.uniform(ORIGIN[0], ORIGIN[0] + SIDE, 150))
+        ys.append(rng.uniform(ORIGIN[1], ORIGIN[1] + SIDE, 150))
+        ts.append(np.full(150, t))
+        clusters = [(old_at, 150 - 4 * t)]
+        if t == months - 1:
+            clusters.append((new_at, 100))
+        for (cx, cy), k in clusters:
+            xs.append(rng.normal(cx, 150.0, k))
+            ys.append(rng.normal(cy, 150.0, k))
+            ts.append(np.full(k, t))
+    return PlantedCube(np.concatenate(xs), np.concatenate(ys), np.concatenate(ts), months,
+                       new_at, old_at)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from layers.hotspots.emerging import (
     step_labels,
 )
 from layers.hotspots.grid import build_grid
-from tests.layers.hotspots.conftest import ORIGIN, SIDE, town_square
+from tests.layers.hotspots.conftest import planted_cube, town_square
 
 
 def test_mann_kendall_equals_pymannkendall_on_every_cell() -> None:
@@ -79,35 +79,18 @@ def test_step_labels_fill_gaps_and_skip_bad_dates() -> None:
 
 
 def test_planted_new_and_diminishing_hot_spots_are_found() -> None:
-    rng = np.random.default_rng(3)
     grid = build_grid(town_square(), 200.0)
-    months = 24
-    new_at = (ORIGIN[0] + 700.0, ORIGIN[1] + 2_300.0)
-    old_at = (ORIGIN[0] + 2_300.0, ORIGIN[1] + 700.0)
-    xs, ys, ts = [], [], []
-    for t in range(months):
-        n = 150
-        xs.append(rng.uniform(ORIGIN[0], ORIGIN[0] + SIDE, n))
-        ys.append(rng.uniform(ORIGIN[1], ORIGIN[1] + SIDE, n))
-        ts.append(np.full(n, t))
-        planted = [(old_at, 150 - 4 * t)]         # always hot, ever weaker
-        if t == months - 1:
-            planted.append((new_at, 100))         # hot only in the last month
-        for (cx, cy), k in planted:
-            xs.append(rng.normal(cx, 150.0, k))
-            ys.append(rng.normal(cy, 150.0, k))
-            ts.append(np.full(k, t))
-    x, y, t_all = np.concatenate(xs), np.concatenate(ys), np.concatenate(ts)
-    labels = tuple(f"2022-{m:02d}" for m in range(1, months + 1))
-    result = emerging_hotspots(grid, grid.locate(x, y), t_all, labels)
-    new_cell = int(grid.locate(np.array([new_at[0]]), np.array([new_at[1]]))[0])
-    old_cell = int(grid.locate(np.array([old_at[0]]), np.array([old_at[1]]))[0])
+    cube = planted_cube(np.random.default_rng(3))
+    labels = tuple(f"2022-{m:02d}" for m in range(1, cube.months + 1))
+    result = emerging_hotspots(grid, grid.locate(cube.x, cube.y), cube.month, labels)
+    new_cell = int(grid.locate(np.array([cube.new_at[0]]), np.array([cube.new_at[1]]))[0])
+    old_cell = int(grid.locate(np.array([cube.old_at[0]]), np.array([cube.old_at[1]]))[0])
     assert result.pattern[new_cell] == "new_hot"
     assert result.pattern[old_cell] == "diminishing_hot"
     # the uniform background is no pattern in most of the town
     assert np.mean(result.pattern == "no_pattern") > 0.8
-    assert result.counts.shape == (months, grid.n)
-    assert result.counts.sum() == pytest.approx(len(x))
+    assert result.counts.shape == (cube.months, grid.n)
+    assert result.counts.sum() == pytest.approx(len(cube.x))
 
 
 def test_approximate_points_count_half() -> None:
