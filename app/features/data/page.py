@@ -46,6 +46,8 @@ FLASH_KEY = "data_flash"
 #: The file name a drawn locality is checked under (its suffix says GeoJSON).
 DRAWN_FILE = "drawn_locality.geojson"
 UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
+#: The import kind whose lookup tables are uploaded beside the export.
+POLICE_EXPORT = "police-open-data"
 
 
 def render() -> None:
@@ -108,19 +110,20 @@ def _register(store: Store, principal: Principal, town: TownData) -> None:
 
 
 def _check(store: Store, town_id: str, data: bytes, file_name: str, kind: str, licence: str,
-           name: str) -> None:
+           name: str, companions: dict[str, bytes] | None = None) -> None:
     """Validate ``data``, the bytes of a file called ``file_name`` shown as ``name`` (a dry
-    run), and keep the preview for the commit button below. Any refusal (a bad file, a file
-    over a limit) is one message."""
+    run; ``companions`` are files that go beside it), and keep the preview for the commit
+    button below. Any refusal (a bad file, a file over a limit) is one message."""
     try:
-        result = import_upload(store, kind, file_name, data, town_id=town_id, dry_run=True,
-                               licence=licence, display_name=name)
+        result = import_upload(store, kind, file_name, data, companions, town_id=town_id,
+                               dry_run=True, licence=licence, display_name=name)
     except (InvalidInput, StoreError) as exc:
         st.session_state.pop(PREVIEW_KEY, None)
         st.error(t("data.error", problem=error_text(exc)))
     else:
         st.session_state[PREVIEW_KEY] = {"data": data, "file": file_name, "kind": kind,
-                                         "licence": licence, "name": name, "result": result}
+                                         "licence": licence, "name": name, "result": result,
+                                         "companions": companions or {}}
 
 
 def _upload(store: Store, town: TownData) -> None:
@@ -130,10 +133,13 @@ def _upload(store: Store, town: TownData) -> None:
     kind = st.selectbox(t("data.kind"), list(KINDS), format_func=lambda k: t(f"data.kind.{k}"),
                         key="data_kind")
     upload = st.file_uploader(t("data.file"), type=list(UPLOAD_TYPES), key="data_file")
+    lookups = (st.file_uploader(t("data.lookups"), type=["json"], accept_multiple_files=True,
+                                key="data_lookups") if kind == POLICE_EXPORT else None)
     licence = st.text_input(t("data.licence"), key="data_licence")
 
     if st.button(t("data.check"), disabled=upload is None, key="data_check") and upload:
-        _check(store, town_id, upload.getvalue(), upload.name, str(kind), licence, upload.name)
+        _check(store, town_id, upload.getvalue(), upload.name, str(kind), licence, upload.name,
+               {f.name: f.getvalue() for f in lookups or []})
 
     # a toggle, not an expander: a collapsed expander still lays out its map component
     if st.toggle(t("data.draw"), key="data_draw_on"):
@@ -183,12 +189,13 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
     else:
         st.dataframe(problems, hide_index=True, width="stretch", key="data_problems")
     if result.preview:
-        st_folium(build_preview_map(town.boundary, result.preview), key="data-preview-map",
+        st_folium(build_preview_map(town.boundary, result.preview, t("data.approximate")),
+                  key="data-preview-map",
                   height=420, use_container_width=True, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
         try:
             done = import_upload(
-                store, preview["kind"], preview["file"], preview["data"],
+                store, preview["kind"], preview["file"], preview["data"], preview["companions"],
                 town_id=town.town_id, licence=preview["licence"], display_name=preview["name"],
                 audit_entry=lambda result: audit.entry(
                     principal, "import", KINDS[result.kind], [result.batch_id],
