@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from layers.ingest.batches import ImportRefused, run_import, undo_batch
-from layers.schema import POLICE_OFFENCES
+from layers.hotspots.emerging import town_offences
+from layers.schema import POLICE_OFFENCES, TOWNS
 from layers.sources.errors import SourceError
-from layers.store import Store
+from layers.store import Store, open_store
 from tests.layers.ingest.conftest import FIXTURES, digest
 
 TOWN = "litvinov"
@@ -72,3 +73,18 @@ def test_an_export_without_its_lookups_is_refused_and_the_store_unchanged(
     with pytest.raises(SourceError, match=r"types\.json"):
         run_import(store, "police-open-data", lonely, town_id=TOWN)
     assert digest(store) == before
+
+
+def test_both_backends_keep_the_typed_columns_and_skip_stored_rows(
+        demo_store: Store, pg_url: str) -> None:
+    store = open_store(pg_url)
+    store.replace_all({"towns": demo_store.read(TOWNS, TOWN)})
+    run_import(store, "police-open-data", EXPORT / "2024_567256.geojson", town_id=TOWN)
+    month = run_import(store, "police-open-data", EXPORT / "2024-03_567256.csv", town_id=TOWN)
+    assert month.report.added == {"police_offences": 1}
+    rows = _stored(store)
+    assert len(rows) == 7
+    assert rows.loc["9240002", "hour"] == 11 and not bool(rows.loc["9240002", "exact"])
+    assert rows.loc["9240003", "type_group"] == "Násilná kriminalita"
+    offences = town_offences(store, TOWN)
+    assert len(offences) == 7 and int((~offences["exact"]).sum()) == 3
