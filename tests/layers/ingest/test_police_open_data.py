@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers.ingest.batches import ImportRefused, run_import, undo_batch
 from layers.hotspots.emerging import town_offences
+from layers.ingest.batches import ImportRefused, run_import, undo_batch
 from layers.schema import POLICE_OFFENCES, TOWNS
 from layers.sources.errors import SourceError
 from layers.store import Store, open_store
