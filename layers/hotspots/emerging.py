@@ -20,9 +20,10 @@ off, never cold); ``historical``: not hot in the final step but hot in ≥ 90 % 
 spots mirror this (an intensifying cold spot's z-scores fall). Anything else: ``no_pattern``.
 
 Weights: a point at an approximate position (the police export's ``mp`` flag false) counts
-half. To keep Gi*'s exact randomisation p-values (which need whole counts) the cube counts
-exact points 2 and approximate points 1 — Gi* z is scale-free, and the exact null (cell values
-rearranged over the cells) holds for any whole values.
+:data:`layers.hotspots.analysis.APPROXIMATE_WEIGHT` (half). To keep Gi*'s exact randomisation
+p-values (which need whole counts) Gi* runs on the counts divided by that weight — z is
+scale-free, and the exact null (cell values rearranged over the cells) holds for any whole
+values.
 
 Reference: Esri, "How Emerging Hot Spot Analysis works" (ArcGIS Pro documentation); Mann, H. B.
 (1945), "Nonparametric tests against trend", Econometrica 13; Kendall, M. G. (1975), Rank
@@ -41,12 +42,17 @@ import shapely
 from scipy import stats
 
 from layers.errors import InvalidInput
-from layers.hotspots.analysis import metric_xy, town_area
+from layers.hotspots.analysis import (
+    APPROXIMATE_WEIGHT,
+    metric_xy,
+    point_weights,
+    town_area,
+    town_offences,
+)
 from layers.hotspots.classes import gi_bins
 from layers.hotspots.fdr import fdr_adjust
 from layers.hotspots.gistar import GiStarError, gi_star
 from layers.hotspots.grid import DEFAULT_CELL_M, HexGrid, build_grid
-from layers.schema import OFFENCES, POLICE_OFFENCES
 from layers.store import Store
 from layers.vocabulary import EMERGING_PATTERN
 
@@ -59,8 +65,6 @@ MIN_STEPS: Final = 4
 MOST_STEPS: Final = 0.9
 #: Two-sided significance of the Mann–Kendall trend (pymannkendall's default).
 TREND_ALPHA: Final = 0.05
-#: Weight of a point at an exact position in the cube's counts; an approximate one counts 1.
-EXACT_WEIGHT: Final = 2
 PATTERNS: Final = EMERGING_PATTERN.codes
 
 
@@ -170,14 +174,15 @@ def space_time_counts(grid: HexGrid, cells: np.ndarray, steps: np.ndarray, weigh
 def step_bins(counts: np.ndarray, grid: HexGrid, rings: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """Gi* z-scores and bins (−3 … 3, FDR per step) of each step's counts (steps × cells).
 
-    A step whose Gi* is undefined (no points, all cells equal) has z = 0 and bin 0.
+    ``counts`` may hold approximate points' :data:`APPROXIMATE_WEIGHT`. A step whose Gi* is
+    undefined (no points, all cells equal) has z = 0 and bin 0.
     """
     weights = grid.weights(rings)
     z = np.zeros(counts.shape)
     bins = np.zeros(counts.shape, dtype=np.int64)
     for t, row in enumerate(counts):
         try:
-            gi = gi_star(row, weights, "exact")
+            gi = gi_star(np.rint(row / APPROXIMATE_WEIGHT), weights, "exact")
         except GiStarError:
             continue
         z[t] = gi.z
@@ -232,14 +237,13 @@ def emerging_hotspots(grid: HexGrid, cells: np.ndarray, steps: np.ndarray, label
     """
     if len(labels) < MIN_STEPS:
         raise EmergingError("emerging.too_few_steps", steps=len(labels), minimum=MIN_STEPS)
-    exact_mask = np.ones(len(cells), dtype=bool) if exact is None else np.asarray(exact, bool)
-    weights = np.where(exact_mask, EXACT_WEIGHT, 1).astype(float)
-    counts = space_time_counts(grid, np.asarray(cells), np.asarray(steps), weights, len(labels))
+    counts = space_time_counts(grid, np.asarray(cells), np.asarray(steps),
+                               point_weights(exact, len(cells)), len(labels))
     if counts.sum() <= 0:
         raise EmergingError("emerging.no_points")
     z, bins = step_bins(counts, grid, rings)
     trend = mann_kendall(z.T)
-    return EmergingResult(steps=labels, counts=counts / EXACT_WEIGHT, z=z, bins=bins,
+    return EmergingResult(steps=labels, counts=counts, z=z, bins=bins,
                           trend=trend, pattern=classify(bins, trend.trend))
 
 
@@ -256,24 +260,6 @@ class TownEmerging:
     points: int
     approximate: int
     left_out: int
-
-
-def town_offences(store: Store, town_id: str) -> gpd.GeoDataFrame:
-    """The town's offences from both layers: the police export's (with its ``exact`` flag) and
-    ``mapa import offences``' (taken as exact). Columns ``date``, ``exact``, geometry
-    (EPSG:4326); empty when the store has neither layer."""
-    present = store.layer_names()
-    parts = []
-    for spec in (POLICE_OFFENCES, OFFENCES):
-        if spec.name in present:
-            frame = store.read(spec, town_id)
-            exact = (frame["exact"].fillna(False).astype(bool) if "exact" in frame
-                     else pd.Series(True, index=frame.index))
-            parts.append(gpd.GeoDataFrame({"date": frame["date"], "exact": exact},
-                                          geometry=frame.geometry, crs=frame.crs))
-    if not parts:
-        return gpd.GeoDataFrame({"date": [], "exact": []}, geometry=[], crs="EPSG:4326")
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
 
 
 def town_emerging(store: Store, town_id: str, period: str = "month",

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import shapely
 
+from layers.hotspots.analysis import point_weights
 from layers.hotspots.emerging import (
-    EXACT_WEIGHT,
     classify,
     mann_kendall,
     space_time_counts,
@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
 
     def cube() -> tuple[Any, np.ndarray]:
         grid = build_grid(area, args.cell)
-        weights = np.where(exact, EXACT_WEIGHT, 1).astype(float)
-        return grid, space_time_counts(grid, grid.locate(x, y), month, weights, args.months)
+        return grid, space_time_counts(grid, grid.locate(x, y), month,
+                                       point_weights(exact, len(x)), args.months)
 
     (grid, counts), cube_s = best_of(cube, 3)
     (z, bins), gi_s = best_of(lambda: step_bins(counts, grid), 3)

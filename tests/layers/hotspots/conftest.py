@@ -13,7 +13,7 @@ import pytest
 import shapely
 
 from layers.crs import METRIC_CRS, STORAGE_CRS
-from layers.schema import PINS
+from layers.schema import PINS, POLICE_OFFENCES
 from layers.store import GeoPackageStore, open_store
 
 #: South-west corner of the test town (EPSG:5514, near Litvínov) and its side in metres.
@@ -50,6 +50,19 @@ def planted(rng: np.random.Generator, background: int = 300, cluster: int = 60,
     y = np.concatenate([rng.uniform(ORIGIN[1], ORIGIN[1] + SIDE, background),
                         rng.normal(centre[1], spread, cluster)])
     return x, y, centre
+
+
+def police_offences_frame(x: np.ndarray, y: np.ndarray, dates: list[str], exact: np.ndarray
+                          ) -> gpd.GeoDataFrame:
+    """Police open-data offences at EPSG:5514 ``(x, y)`` in the store's schema (EPSG:4326)."""
+    n = len(x)
+    frame = gpd.GeoDataFrame({
+        "offence_id": [f"p{i}" for i in range(n)], "town_id": "t", "date": dates,
+        "hour": None, "type_code": 18, "type_name": "Krádež", "type_group": "Majetková",
+        "exact": exact, "state": 1, "state_name": "objasněno", "relevance": 3,
+        "relevance_name": "místo spáchání", "source": "test", "batch_id": "b"},
+        geometry=gpd.points_from_xy(x, y), crs=METRIC_CRS).to_crs(STORAGE_CRS)
+    return frame[[*POLICE_OFFENCES.columns, "geometry"]]
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,17 @@ import pyogrio
 import pytest
 import shapely
 
-from layers.crs import METRIC_CRS, STORAGE_CRS
+from layers.crs import METRIC_CRS
 from layers.schema import OFFENCES, POLICE_OFFENCES
 from layers.store import GeoPackageStore
 from scripts.mapa import main
-from tests.layers.hotspots.conftest import ORIGIN, pins_frame, planted, planted_cube
+from tests.layers.hotspots.conftest import (
+    ORIGIN,
+    pins_frame,
+    planted,
+    planted_cube,
+    police_offences_frame,
+)
 
 MakeStore = Callable[[gpd.GeoDataFrame], GeoPackageStore]
 
@@ -189,14 +195,10 @@ def test_emerging_hotspots_of_police_offences(make_store: MakeStore, tmp_path: P
     store = make_store(pins_frame(x, y))
     cube = planted_cube(np.random.default_rng(3))
     n = len(cube.x)
-    offences = gpd.GeoDataFrame({
-        "offence_id": [str(i) for i in range(n)], "town_id": "t",
-        "date": [f"{2022 + m // 12}-{m % 12 + 1:02d}-15" for m in cube.month],
-        "hour": None, "type_code": 18, "type_name": "Krádež", "type_group": "Majetková",
-        "exact": np.arange(n) % 10 != 0, "state": 1, "state_name": "x", "relevance": 3,
-        "relevance_name": "y", "source": "test", "batch_id": "b"},
-        geometry=gpd.points_from_xy(cube.x, cube.y), crs=METRIC_CRS).to_crs(STORAGE_CRS)
-    store.append_batch([(POLICE_OFFENCES, offences[[*POLICE_OFFENCES.columns, "geometry"]])])
+    offences = police_offences_frame(
+        cube.x, cube.y, [f"{2022 + m // 12}-{m % 12 + 1:02d}-15" for m in cube.month],
+        np.arange(n) % 10 != 0)
+    store.append_batch([(POLICE_OFFENCES, offences)])
     out = tmp_path / "emerging.gpkg"
     common = ["--town", "t", "--store", store.location, "--json", "--layer", "offences"]
     assert main(["hotspots", *common, "--emerging", "--period", "month", "--cell", "200",

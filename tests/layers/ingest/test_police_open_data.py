@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from layers.hotspots.emerging import town_offences
+from layers.hotspots.analysis import town_offences
 from layers.ingest.batches import ImportRefused, run_import, undo_batch
 from layers.schema import POLICE_OFFENCES, TOWNS
 from layers.sources.errors import SourceError
