@@ -649,8 +649,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "hesla se liší",
         "the passwords differ"),
     "cli.emerging_layer": Text(
-        "vznikající ohniska (--emerging) jsou pro vrstvu offences a ta jen s --emerging",
-        "--emerging goes with --layer offences, and --layer offences with --emerging"),
+        "vznikající ohniska (--emerging) jsou pro vrstvy offences a fear; offences jen s "
+        "--emerging",
+        "--emerging goes with --layer offences or fear, and --layer offences with --emerging"),
     "cli.hotspots_out": Text(
         "chybí výstupní soubor (--out)",
         "the output file is missing (--out)"),

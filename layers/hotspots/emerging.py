@@ -51,13 +51,17 @@ from layers.hotspots.analysis import (
 )
 from layers.hotspots.classes import gi_bins
 from layers.hotspots.fdr import fdr_adjust
+from layers.hotspots.filters import APPROVED
 from layers.hotspots.gistar import GiStarError, gi_star
 from layers.hotspots.grid import DEFAULT_CELL_M, HexGrid, build_grid
+from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
 from layers.store import Store
 from layers.vocabulary import EMERGING_PATTERN
 
 #: Time steps of a cube.
 PERIODS: Final = ("month", "year")
+#: What a town's cube can hold: its offences, or its fear pins across mapping rounds.
+EMERGING_LAYERS: Final = ("offences", "fear")
 #: Fewest time steps for which a trend and the 90 % rules mean anything.
 MIN_STEPS: Final = 4
 #: Share of steps a cell must be significant in to be persistent, intensifying, diminishing
@@ -250,7 +254,7 @@ def emerging_hotspots(grid: HexGrid, cells: np.ndarray, steps: np.ndarray, label
 @dataclass(frozen=True)
 class TownEmerging:
     """A town's emerging hot spots: ``cells`` (EPSG:5514 hexagons with ``pattern``,
-    ``offences`` (weighted count over all steps), ``hot_steps``, ``cold_steps``, ``trend_z``,
+    ``points`` (weighted count over all steps), ``hot_steps``, ``cold_steps``, ``trend_z``,
     ``trend_p``, ``tau``), the analysis, the points used (``approximate`` of them at an
     approximate position) and those left out (outside the town or without a date)."""
 
@@ -262,15 +266,38 @@ class TownEmerging:
     left_out: int
 
 
+def fear_rounds(store: Store, town_id: str) -> gpd.GeoDataFrame:
+    """The town's approved fear pins dated by their mapping session (by when the pin was
+    made where the session has no date), sensitive categories left out so that no view of
+    rounds can show a lonely sensitive answer. Columns ``date``, ``exact`` (all true),
+    geometry (EPSG:4326)."""
+    pins = store.read(PINS, town_id)
+    pins = pins[(pins["status"].astype(str) == APPROVED)
+                & ~pins["category"].isin(SENSITIVE_CATEGORIES)]
+    dates = pins["created_at"].astype(str)
+    if SESSIONS.name in store.layer_names():
+        sessions = store.read(SESSIONS, town_id)
+        by_session = dict(zip(sessions["session_id"], sessions["date"], strict=True))
+        held = pins["session_id"].map(by_session)
+        dates = held.where(held.notna() & (held.astype(str) != ""), dates)
+    return gpd.GeoDataFrame({"date": dates, "exact": True}, geometry=pins.geometry,
+                            crs=pins.crs)
+
+
 def town_emerging(store: Store, town_id: str, period: str = "month",
-                  cell_m: float = DEFAULT_CELL_M, rings: int = 1) -> TownEmerging:
-    """Emerging hot spots of the town's offences by ``period`` (``"month"``/``"year"``) on
+                  cell_m: float = DEFAULT_CELL_M, rings: int = 1,
+                  layer: str = "offences") -> TownEmerging:
+    """Emerging hot spots of the town's ``layer`` (:data:`EMERGING_LAYERS`: its offences,
+    or its fear pins across mapping rounds) by ``period`` (``"month"``/``"year"``) on
     hexagons of ``cell_m`` metres. Raises ``HotspotInputError`` (unknown town),
-    ``GridError`` (cell size) or ``EmergingError`` (no dated offence in the town, too few
-    steps)."""
+    ``GridError`` (cell size), ``EmergingError`` (no dated point in the town, too few
+    steps) or ``ValueError`` (unknown layer)."""
+    if layer not in EMERGING_LAYERS:
+        raise ValueError(f"layer must be one of {EMERGING_LAYERS}, got {layer!r}")
     area = town_area(store, town_id)
     grid = build_grid(area, cell_m)
-    offences = town_offences(store, town_id)
+    offences = (town_offences(store, town_id) if layer == "offences"
+                else fear_rounds(store, town_id))
     x, y = metric_xy(offences)
     inside = np.isfinite(x) & np.isfinite(y)
     inside[inside] = shapely.contains_xy(area, x[inside], y[inside])
@@ -283,7 +310,7 @@ def town_emerging(store: Store, town_id: str, period: str = "month",
     result = emerging_hotspots(grid, cells, np.where(used, steps, -1), labels, exact, rings)
     table = grid.cells.copy()
     table["pattern"] = result.pattern
-    table["offences"] = result.counts.sum(axis=0)
+    table["points"] = result.counts.sum(axis=0)
     table["hot_steps"] = (result.bins >= 1).sum(axis=0)
     table["cold_steps"] = (result.bins <= -1).sum(axis=0)
     table["trend_z"] = result.trend.z

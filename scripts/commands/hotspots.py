@@ -6,9 +6,10 @@ The output holds the layer ``<layer>_hotspots`` (EPSG:4326 hexagons) with per ce
 neighbours), the bandwidth rule and what went in. A second, attribute-only layer
 ``<layer>_localities`` gives the fear-vs-crime class per socially excluded locality.
 
-``mapa hotspots --layer offences --emerging --period month|year`` is the emerging-hot-spot
-analysis of the town's offences (:mod:`layers.hotspots.emerging`): the count of cells per
-pattern, and with ``--out`` the layer ``offences_emerging`` (cells only, never offences).
+``mapa hotspots --layer offences|fear --emerging --period month|year`` is the
+emerging-hot-spot analysis of the town's offences, or of its fear pins across mapping rounds
+(:mod:`layers.hotspots.emerging`): the count of cells per pattern, and with ``--out`` the
+layer ``<layer>_emerging`` (cells only, never single points).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from layers.hotspots.analysis import (
     HotspotRequest,
     run_hotspots,
 )
-from layers.hotspots.emerging import PERIODS, TownEmerging, town_emerging
+from layers.hotspots.emerging import EMERGING_LAYERS, PERIODS, TownEmerging, town_emerging
 from layers.hotspots.filters import OffenceFilter, PinFilter
 from layers.hotspots.gistar import P_METHODS
 from layers.hotspots.grid import DEFAULT_CELL_M
@@ -37,7 +38,7 @@ from layers.hotspots.privacy import DEFAULT_K
 from layers.vocabulary import EMERGING_PATTERN
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
-#: The layer of the emerging-hot-spot analysis (offences over time).
+#: The layer only the emerging-hot-spot analysis reads (offences over time).
 EMERGING_LAYER = "offences"
 
 OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
@@ -48,10 +49,11 @@ def register(subparsers: Any) -> None:
                         "fear or crime hotspots of a town on a hexagonal grid → GeoPackage", run)
     parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
     parser.add_argument("--layer", choices=(*LAYERS, EMERGING_LAYER), default="fear",
-                        help="fear, crime, or offences (with --emerging)")
+                        help="fear, crime, or offences (with --emerging; fear too)")
     parser.add_argument("--emerging", action="store_true",
                         help="emerging hot spots: Gi* per time step and the Mann–Kendall "
-                             "trend of each cell (with --layer offences)")
+                             "trend of each cell (--layer offences, or fear across mapping "
+                             "rounds)")
     parser.add_argument("--period", choices=PERIODS, default="month",
                         help="time step of --emerging (default month)")
     parser.add_argument("--cell", type=float, default=DEFAULT_CELL_M,
@@ -87,7 +89,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.emerging != (args.layer == EMERGING_LAYER):
+    if (args.layer == EMERGING_LAYER and not args.emerging) or (
+            args.emerging and args.layer not in EMERGING_LAYERS):
         raise CommandError("cli.emerging_layer")
     if args.emerging:
         return run_emerging(args)
@@ -185,22 +188,23 @@ def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[st
 
 def run_emerging(args: argparse.Namespace) -> int:
     """The emerging-hot-spot analysis of the town's offences; cells only, never offences."""
-    analysis = town_emerging(store_from(args), args.town, args.period, args.cell, args.rings)
+    analysis = town_emerging(store_from(args), args.town, args.period, args.cell, args.rings,
+                             args.layer)
     patterns = analysis.cells["pattern"].value_counts()
     counts = {code: int(patterns.get(code, 0)) for code in EMERGING_PATTERN.codes}
     steps = analysis.result.steps
     result: dict[str, Any] = {
-        "layer": EMERGING_LAYER, "town_id": args.town, "period": args.period,
+        "layer": args.layer, "town_id": args.town, "period": args.period,
         "steps": len(steps), "first": steps[0], "last": steps[-1], "cell_m": args.cell,
         "cells": len(analysis.cells), "offences": analysis.points,
         "approximate": analysis.approximate, "left_out": analysis.left_out,
         "patterns": counts, "out": args.out,
     }
     if args.out:
-        write_emerging(analysis, Path(args.out))
+        write_emerging(analysis, args.layer, Path(args.out))
     rows = [[EMERGING_PATTERN.term(code).en, n] for code, n in counts.items() if n]
     readable = "\n".join([
-        f"{args.town}: {analysis.points} offences ({analysis.approximate} at approximate "
+        f"{args.town}: {analysis.points} {args.layer} ({analysis.approximate} at approximate "
         f"positions, counted half) in {len(steps)} {args.period}s {steps[0]} … {steps[-1]}, "
         f"{len(analysis.cells)} cells of {args.cell:g} m",
         format_table(["pattern", "cells"], rows),
@@ -209,16 +213,17 @@ def run_emerging(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_emerging(analysis: TownEmerging, out: Path) -> None:
-    """The cells with their pattern (code and Czech label) to ``out``, atomically."""
+def write_emerging(analysis: TownEmerging, layer: str, out: Path) -> None:
+    """The cells with their pattern (code and Czech label) to ``out`` as the layer
+    ``<layer>_emerging``, atomically."""
     cells = analysis.cells
     frame = to_storage(cells.assign(
         pattern_cs=[EMERGING_PATTERN.term(code).cs for code in cells["pattern"]])[[
-            "cell_id", "pattern", "pattern_cs", "offences", "hot_steps", "cold_steps",
+            "cell_id", "pattern", "pattern_cs", "points", "hot_steps", "cold_steps",
             "trend_z", "trend_p", "tau", "geometry"]])
     steps = analysis.result.steps
     with atomic_output(out) as tmp:
-        pyogrio.write_dataframe(frame, tmp, layer="offences_emerging", driver="GPKG",
+        pyogrio.write_dataframe(frame, tmp, layer=f"{layer}_emerging", driver="GPKG",
                                 promote_to_multi=True, layer_metadata={
                                     "period": analysis.period, "first": steps[0],
                                     "last": steps[-1], "steps": str(len(steps)),

@@ -219,3 +219,8 @@ def test_emerging_hotspots_of_police_offences(make_store: MakeStore, tmp_path: P
     assert error["code"] == "emerging.too_few_steps"
     assert main(["hotspots", *common, "--out", str(out)]) == 1
     assert _last_json(capsys.readouterr().out)["error"]["code"] == "cli.emerging_layer"
+    # fear pins across mapping rounds: the store's pins are all of one day, one round
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--json", "--layer",
+                 "fear", "--emerging"]) == 1
+    error = _last_json(capsys.readouterr().out)["error"]
+    assert (error["code"], "1" in error["message"]) == ("emerging.too_few_steps", True)

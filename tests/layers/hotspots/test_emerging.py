@@ -3,10 +3,14 @@ classification follows Esri's rules, and planted new and diminishing hot spots a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pymannkendall
 import pytest
+import shapely
 
 from layers.hotspots.emerging import (
     EmergingError,
@@ -14,9 +18,11 @@ from layers.hotspots.emerging import (
     emerging_hotspots,
     mann_kendall,
     step_labels,
+    town_emerging,
 )
 from layers.hotspots.grid import build_grid
-from tests.layers.hotspots.conftest import planted_cube, town_square
+from layers.store import GeoPackageStore
+from tests.layers.hotspots.conftest import pins_frame, planted_cube, town_square
 
 
 def test_mann_kendall_equals_pymannkendall_on_every_cell() -> None:
@@ -108,3 +114,16 @@ def test_too_few_steps_are_refused() -> None:
     with pytest.raises(EmergingError) as caught:
         emerging_hotspots(grid, np.array([0]), np.array([0]), ("2023", "2024"))
     assert caught.value.code == "emerging.too_few_steps"
+
+
+def test_fear_pins_across_rounds_find_the_new_hot_spot_without_sensitive_pins(
+        make_store: Callable[[gpd.GeoDataFrame], GeoPackageStore]) -> None:
+    cube = planted_cube(np.random.default_rng(3))
+    dates = [f"{2022 + m // 12}-{m % 12 + 1:02d}-10" for m in cube.month]
+    categories = np.where(np.arange(len(cube.x)) % 7 == 0, "drug_dealing", "dark_place")
+    store = make_store(pins_frame(cube.x, cube.y, created_at=dates, category=categories))
+    analysis = town_emerging(store, "t", "month", 200.0, layer="fear")
+    assert analysis.points == int((categories != "drug_dealing").sum())  # sensitive pins left out
+    new = analysis.cells.distance(shapely.Point(cube.new_at)).argmin()
+    assert analysis.cells["pattern"].iloc[new] == "new_hot"
+    assert analysis.result.steps[0] == "2022-01" and len(analysis.result.steps) == 24
