@@ -32,8 +32,8 @@ from pyproj import CRS
 from layers.crs import STORAGE_CRS
 from layers.ingest.checks import Duplicates, find_columns, numbers, text
 from layers.ingest.geometry import check_inside, check_points
-from layers.ingest.pipeline import ImportContext, positions
-from layers.ingest.reading import Source
+from layers.ingest.pipeline import Connector, ImportContext, positions
+from layers.ingest.reading import Chunk, Source
 from layers.schema import POLICE_OFFENCES, LayerSpec
 from layers.sources.errors import SourceError
 from layers.store import Store
@@ -98,7 +98,7 @@ def find_lookups(folder: Path) -> Lookups:
                    relevance=names["relevance"])
 
 
-def connector(store: Store) -> Any:
+def connector(store: Store) -> Connector:
     """The police open-data connector over ``store`` (rows it holds already are skipped)."""
 
     def connect(source: Source, ctx: ImportContext, chunk_rows: int
@@ -132,7 +132,7 @@ def connector(store: Store) -> Any:
     return connect
 
 
-def _rows(chunk: Any, source: Source, ctx: ImportContext, lookups: Lookups,
+def _rows(chunk: Chunk, source: Source, ctx: ImportContext, lookups: Lookups,
           columns: dict[str, str], ids: pd.Series, candidates: np.ndarray,
           duplicates: Duplicates) -> gpd.GeoDataFrame | None:
     """The chunk's new, valid rows in the layer's schema (None when there are none)."""
