@@ -607,6 +607,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "grid.no_area": Text(
         "obec nemá plochu, na kterou by šla položit mřížka",
         "the town has no area to put a grid on"),
+    "emerging.too_few_steps": Text(
+        "vznikající ohniska potřebují alespoň {minimum} období, data pokrývají {steps}",
+        "emerging hot spots need at least {minimum} time steps, the data cover {steps}"),
+    "emerging.no_points": Text(
+        "v časové krychli není žádný skutek s datem uvnitř obce",
+        "no dated point lies in the town for the space-time cube"),
     "kde.too_few": Text(
         "šířka pásma potřebuje alespoň dva body, zadáno {n}",
         "a bandwidth needs at least two points, got {n}"),
@@ -698,6 +704,13 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.passwords_differ": Text(
         "hesla se liší",
         "the passwords differ"),
+    "cli.emerging_layer": Text(
+        "vznikající ohniska (--emerging) jsou pro vrstvy offences a fear; offences jen s "
+        "--emerging",
+        "--emerging goes with --layer offences or fear, and --layer offences with --emerging"),
+    "cli.hotspots_out": Text(
+        "chybí výstupní soubor (--out)",
+        "the output file is missing (--out)"),
     "cli.cannot_write": Text(
         "do {location} nelze zapisovat: {detail}",
         "cannot write to {location}: {detail}"),

@@ -221,6 +221,19 @@ OFFENCES: Final = LayerSpec(
     "offences", "Point",
     (key("offence_id"), *text("town_id", "date", "offence_type", "source")), key="offence_id",
 )
+#: Offences from the police's open-data export (``mapa import police-open-data``), keyed by the
+#: export's own id (a re-import adds nothing). ``type_code`` with its Czech ``type_name`` and
+#: ``type_group`` from the export's ``types.json``; ``state``/``relevance`` codes with their
+#: names; ``exact`` false = the police placed the offence only approximately (``mp``);
+#: ``date`` ISO YYYY-MM-DD, ``hour`` 0–23 or NULL where the export gives no time;
+#: ``batch_id`` the import that added the row (undo removes by it).
+POLICE_OFFENCES: Final = LayerSpec(
+    "police_offences", "Point",
+    (key("offence_id"), *text("town_id", "date"), *integer("hour", "type_code"),
+     *text("type_name", "type_group"), *boolean("exact"), *integer("state"),
+     *text("state_name"), *integer("relevance"), *text("relevance_name", "source", "batch_id")),
+    key="offence_id", lookups=("batch_id",),
+)
 SOURCES: Final = LayerSpec(
     "sources", None,
     (*text("layer", "title", "licence", "attribution", "vintage"), *boolean("synthetic")),
@@ -475,9 +488,9 @@ ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     CRIME_REFERENCE, CONTEXT_LINES, SOURCES, *STRATEGY_LAYERS, CATALOGUE_ENTRIES,
 )
 #: Layers a store holds only once something was imported into them (not built by build-demo).
-OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, *ACCESS_LAYERS, *INGEST_LAYERS,
-                                                   *PATROL_URBAN_LAYERS, *CATALOGUE_LAYERS,
-                                                   *SESSION_EXTRA_LAYERS)
+OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, POLICE_OFFENCES, *ACCESS_LAYERS,
+                                                   *INGEST_LAYERS, *PATROL_URBAN_LAYERS,
+                                                   *CATALOGUE_LAYERS, *SESSION_EXTRA_LAYERS)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 

@@ -254,6 +254,67 @@ EXCLUSION_BAND: Final = Vocabulary("band", (
     Term("12-30", "12–30 vysoké", "12–30 high"),
 ))
 
+#: Patterns of an emerging-hot-spot analysis (a space–time cube: Gi* per time step, the
+#: Mann–Kendall trend of each cell's z-scores), as Esri's Emerging Hot Spot Analysis names them.
+EMERGING_PATTERN: Final = Vocabulary("hotspots.emerging", (
+    Term("new_hot", "Nové ohnisko", "New hot spot"),
+    Term("consecutive_hot", "Souvislé ohnisko", "Consecutive hot spot"),
+    Term("intensifying_hot", "Sílící ohnisko", "Intensifying hot spot"),
+    Term("persistent_hot", "Trvalé ohnisko", "Persistent hot spot"),
+    Term("diminishing_hot", "Slábnoucí ohnisko", "Diminishing hot spot"),
+    Term("sporadic_hot", "Občasné ohnisko", "Sporadic hot spot"),
+    Term("oscillating_hot", "Kolísající ohnisko", "Oscillating hot spot"),
+    Term("historical_hot", "Dřívější ohnisko", "Historical hot spot"),
+    Term("new_cold", "Nové klidné místo", "New cold spot"),
+    Term("consecutive_cold", "Souvislé klidné místo", "Consecutive cold spot"),
+    Term("intensifying_cold", "Sílící klidné místo", "Intensifying cold spot"),
+    Term("persistent_cold", "Trvalé klidné místo", "Persistent cold spot"),
+    Term("diminishing_cold", "Slábnoucí klidné místo", "Diminishing cold spot"),
+    Term("sporadic_cold", "Občasné klidné místo", "Sporadic cold spot"),
+    Term("oscillating_cold", "Kolísající klidné místo", "Oscillating cold spot"),
+    Term("historical_cold", "Dřívější klidné místo", "Historical cold spot"),
+    Term("no_pattern", "Bez vzoru", "No pattern"),
+))
+#: A plain-language explanation of each emerging-hot-spot pattern (for legends): Czech, English.
+EMERGING_EXPLANATION: Final[dict[str, tuple[str, str]]] = {
+    "new_hot": ("Kriminalita se tu nad okolí zvedla teprve v posledním období; dřív tu ohnisko "
+                "nebylo.",
+                "Crime clusters here only in the latest period; it never did before."),
+    "consecutive_hot": ("Ohnisko je tu několik posledních období bez přerušení, dřív ne.",
+                        "A hot spot for the last few periods in a row, never before."),
+    "intensifying_hot": ("Ohnisko téměř po celou dobu a stále silnější.",
+                         "A hot spot nearly all the time, and getting stronger."),
+    "persistent_hot": ("Ohnisko téměř po celou dobu, beze změny síly.",
+                       "A hot spot nearly all the time, with no change in strength."),
+    "diminishing_hot": ("Ohnisko téměř po celou dobu, ale slábne.",
+                        "A hot spot nearly all the time, but weakening."),
+    "sporadic_hot": ("Ohnisko teď i dřív, ale jen občas, s přestávkami.",
+                     "A hot spot now and on and off before."),
+    "oscillating_hot": ("Teď ohnisko, ale v některém dřívějším období tu bylo nápadně klidně.",
+                        "A hot spot now, but a cold spot in some earlier period."),
+    "historical_hot": ("Dříve téměř stále ohnisko, v posledním období už ne.",
+                       "A hot spot nearly all the time before, but not in the latest period."),
+    "new_cold": ("Nápadně klidné teprve v posledním období.",
+                 "Unusually quiet only in the latest period."),
+    "consecutive_cold": ("Nápadně klidné několik posledních období bez přerušení, dřív ne.",
+                         "Unusually quiet for the last few periods in a row, never before."),
+    "intensifying_cold": ("Téměř stále nápadně klidné a klidu přibývá.",
+                          "Unusually quiet nearly all the time, and ever more so."),
+    "persistent_cold": ("Téměř stále nápadně klidné, beze změny.",
+                        "Unusually quiet nearly all the time, with no change."),
+    "diminishing_cold": ("Téměř stále nápadně klidné, ale klidu ubývá.",
+                         "Unusually quiet nearly all the time, but less and less so."),
+    "sporadic_cold": ("Nápadně klidné teď i dřív, ale jen občas.",
+                      "Unusually quiet now and on and off before."),
+    "oscillating_cold": ("Teď nápadně klidné, ale dříve tu bylo ohnisko.",
+                         "Unusually quiet now, but a hot spot in some earlier period."),
+    "historical_cold": ("Dříve téměř stále nápadně klidné, v posledním období už ne.",
+                        "Unusually quiet nearly all the time before, but not lately."),
+    "no_pattern": ("Žádný z uvedených vzorů; kriminalita tu není nápadně vyšší ani nižší než "
+                   "jinde.",
+                   "None of these patterns; crime here is neither notably higher nor lower."),
+}
+
 # --- strategies, public space and accounts ---------------------------------------------------
 
 #: Status of a measure of a strategy.
@@ -326,7 +387,7 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
         SESSION_METHOD, QUESTION_KIND, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
-        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION)
+        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION, EMERGING_PATTERN)
 }
 
 

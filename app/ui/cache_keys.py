@@ -22,6 +22,7 @@ from layers.schema import (
     OFFENCES,
     PINS,
     POLICE_DISTRICTS,
+    POLICE_OFFENCES,
     SERVICE_LINKS,
     SERVICES,
     SOURCES,
@@ -41,7 +42,7 @@ View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area"
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
                     (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES))
 #: What ranking a town's places reads (hotspots, patrol ranking, accessibility's hot cells).
-_PLACES: Final = ((TOWNS, PINS, OFFENCES, POLICE_DISTRICTS, LOCALITIES),
+_PLACES: Final = ((TOWNS, PINS, OFFENCES, POLICE_OFFENCES, POLICE_DISTRICTS, LOCALITIES),
                   (CRIME_STATS, CRIME_REFERENCE))
 READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = {
     "towns": ((), (TOWNS,)),

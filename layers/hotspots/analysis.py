@@ -34,7 +34,7 @@ import pandas as pd
 import shapely
 
 from layers.crime import district_index_table
-from layers.crs import METRIC_CRS, to_metric
+from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric
 from layers.errors import InvalidInput
 from layers.hotspots import fear_crime
 from layers.hotspots.change import PERMUTATIONS, PatternChange, compare_periods
@@ -54,11 +54,16 @@ from layers.schema import (
     OFFENCES,
     PINS,
     POLICE_DISTRICTS,
+    POLICE_OFFENCES,
     TOWNS,
 )
 from layers.store import Store
 
 LAYERS: Final = ("fear", "crime")
+#: What an offence at an approximate position (the police export's ``mp`` false) counts as in
+#: counts, Gi* and KDE; one at an exact position counts 1. Gi*'s exact p-values need whole
+#: values, so Gi* runs on the counts divided by this weight (z is scale-free).
+APPROXIMATE_WEIGHT: Final = 0.5
 #: Fewest points for which a hotspot test means anything.
 MIN_POINTS: Final = 2
 NATIONAL_AREA: Final = "Česká republika"
@@ -140,8 +145,11 @@ def metric_xy(frame: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def point_layer(grid: HexGrid, area: shapely.Geometry, x: np.ndarray, y: np.ndarray,
-                what: str, rings: int = 1, p_method: str = "exact") -> dict[str, np.ndarray]:
+                what: str, rings: int = 1, p_method: str = "exact",
+                exact: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Counts, KDE and Gi* of points in EPSG:5514 on ``grid`` (points outside ``area`` dropped).
+    ``exact`` marks points at exact positions (default all); the others count
+    :data:`APPROXIMATE_WEIGHT`.
 
     Returns arrays ``count, kde, z, p, p_fdr, bin`` and ``inside`` (mask of the points used),
     plus ``bandwidth`` (one value). ``what`` names the points in error messages ("pins");
@@ -160,13 +168,15 @@ def point_layer(grid: HexGrid, area: shapely.Geometry, x: np.ndarray, y: np.ndar
     if used < MIN_POINTS:
         raise HotspotInputError("single", n=used, what=what, minimum=MIN_POINTS)
     cells = grid.locate(xs[inside], ys[inside])
-    count = np.bincount(cells[cells >= 0], minlength=grid.n).astype(float)
+    mass = point_weights(exact, xs.size)[inside]
+    count = np.bincount(cells[cells >= 0], weights=mass[cells >= 0], minlength=grid.n)
     if np.count_nonzero(count) < 2:
         raise HotspotInputError("one_cell", n=used, what=what, cell=f"{grid.cell_m:g}")
     try:
-        gi = gi_star(count, grid.weights(rings), p_method)
+        gi = gi_star(np.rint(count / APPROXIMATE_WEIGHT), grid.weights(rings), p_method)
         bandwidth = max(bandwidth_rule(xs[inside], ys[inside]), grid.cell_m / 2.0)
-        surface = kde_surface(xs[inside], ys[inside], bandwidth, shapely.bounds(area))
+        surface = kde_surface(xs[inside], ys[inside], bandwidth, shapely.bounds(area),
+                              weights=mass)
     except (GiStarError, KdeError) as exc:
         raise HotspotInputError("undefined", detail=exc) from exc
     p_fdr = fdr_adjust(gi.p)
@@ -174,6 +184,35 @@ def point_layer(grid: HexGrid, area: shapely.Geometry, x: np.ndarray, y: np.ndar
     return {"count": count, "kde": surface.at(centres[:, 0], centres[:, 1]), "z": gi.z,
             "p": gi.p, "p_fdr": p_fdr, "bin": gi_bins(gi.z, p_fdr), "inside": inside,
             "bandwidth": np.array([bandwidth])}
+
+
+def point_weights(exact: np.ndarray | None, n: int) -> np.ndarray:
+    """What each of ``n`` points counts as: 1 at an exact position, :data:`APPROXIMATE_WEIGHT`
+    at an approximate one (``exact`` None: all exact)."""
+    if exact is None:
+        return np.ones(n)
+    return np.where(np.asarray(exact, dtype=bool), 1.0, APPROXIMATE_WEIGHT)
+
+
+def town_offences(store: Store, town_id: str) -> gpd.GeoDataFrame:
+    """The town's offences from both layers: the police export's (``offence_type`` its Czech
+    type name, with its ``exact`` flag) and ``mapa import offences``' (taken as exact).
+    Columns ``offence_type``, ``date``, ``exact``, geometry (EPSG:4326); no rows when the
+    store has neither layer."""
+    present = store.layer_names()
+    parts = []
+    for spec, kind in ((POLICE_OFFENCES, "type_name"), (OFFENCES, "offence_type")):
+        if spec.name in present:
+            frame = store.read(spec, town_id)
+            exact = (frame["exact"].fillna(False).astype(bool) if "exact" in frame
+                     else pd.Series(True, index=frame.index))
+            parts.append(gpd.GeoDataFrame({"offence_type": frame[kind], "date": frame["date"],
+                                           "exact": exact},
+                                          geometry=frame.geometry, crs=frame.crs))
+    if not parts:
+        return gpd.GeoDataFrame({"offence_type": [], "date": [], "exact": []}, geometry=[],
+                                crs=STORAGE_CRS)
+    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=STORAGE_CRS)
 
 
 def run_hotspots(store: Store, request: HotspotRequest, layer: str = "fear") -> HotspotReport:
@@ -355,18 +394,17 @@ def _public_pins(stored: pd.DataFrame, request: HotspotRequest, grid: HexGrid,
 
 def _crime(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Geometry,
            cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
-    if "offences" in store.layer_names():
-        offences = request.offences.apply(store.read(OFFENCES, request.town_id))
-        if len(offences):
-            result = point_layer(grid, area, *metric_xy(offences), "offences", request.rings,
-                                 request.p_method)
-            _store_columns(cells, "crime", result)
-            cells["crime_known"] = True
-            outside = int((~result["inside"]).sum())
-            if outside:
-                notes.append(f"crime: {outside} offences outside the town boundary were left out")
-            return LayerSummary("crime", "offences", int(result["inside"].sum()), outside, 0,
-                                None if request.public else float(result["bandwidth"][0]))
+    offences = request.offences.apply(town_offences(store, request.town_id))
+    if len(offences):
+        result = point_layer(grid, area, *metric_xy(offences), "offences", request.rings,
+                             request.p_method, offences["exact"].to_numpy(dtype=bool))
+        _store_columns(cells, "crime", result)
+        cells["crime_known"] = True
+        outside = int((~result["inside"]).sum())
+        if outside:
+            notes.append(f"crime: {outside} offences outside the town boundary were left out")
+        return LayerSummary("crime", "offences", int(result["inside"].sum()), outside, 0,
+                            None if request.public else float(result["bandwidth"][0]))
     return _district_index(store, request, grid, cells, notes)
 
 

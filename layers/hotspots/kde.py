@@ -102,8 +102,9 @@ def bandwidth_rule(x: np.ndarray, y: np.ndarray) -> float:
 
 def kde_surface(x: np.ndarray, y: np.ndarray, bandwidth_m: float,
                 bounds: tuple[float, float, float, float], step_m: float | None = None,
-                max_nodes: int = MAX_NODES) -> KdeSurface:
-    """Binned Gaussian KDE of the points over ``bounds`` (minx, miny, maxx, maxy; metres).
+                max_nodes: int = MAX_NODES, weights: np.ndarray | None = None) -> KdeSurface:
+    """Binned Gaussian KDE of the points over ``bounds`` (minx, miny, maxx, maxy; metres);
+    ``weights`` (default 1 each) is what each point counts as.
 
     The raster is padded by the kernel support so that the surface inside ``bounds`` sees every
     point's full kernel; points beyond the padded raster are dropped. ``step_m`` defaults to
@@ -125,7 +126,8 @@ def kde_surface(x: np.ndarray, y: np.ndarray, bandwidth_m: float,
         step *= float(np.sqrt(nodes / max_nodes))
     nx = int(np.ceil((maxx - minx) / step)) + 2
     ny = int(np.ceil((maxy - miny) / step)) + 2
-    counts = _linear_binning(xs, ys, minx, miny, step, nx, ny)
+    mass = np.ones(xs.size) if weights is None else np.asarray(weights, dtype=float)
+    counts = _linear_binning(xs, ys, mass, minx, miny, step, nx, ny)
     half = int(np.ceil(TRUNCATE * bandwidth_m / step))
     offsets = np.arange(-half, half + 1) * step
     profile = np.exp(-0.5 * (offsets / bandwidth_m) ** 2)
@@ -136,20 +138,20 @@ def kde_surface(x: np.ndarray, y: np.ndarray, bandwidth_m: float,
                       bandwidth_m=float(bandwidth_m))
 
 
-def _linear_binning(x: np.ndarray, y: np.ndarray, x0: float, y0: float, step: float,
-                    nx: int, ny: int) -> np.ndarray:
+def _linear_binning(x: np.ndarray, y: np.ndarray, mass: np.ndarray, x0: float, y0: float,
+                    step: float, nx: int, ny: int) -> np.ndarray:
     fx = (x - x0) / step
     fy = (y - y0) / step
     inside = (fx >= 0) & (fx < nx - 1) & (fy >= 0) & (fy < ny - 1)
-    fx, fy = fx[inside], fy[inside]
+    fx, fy, mass = fx[inside], fy[inside], mass[inside]
     ix = fx.astype(np.int64)
     iy = fy.astype(np.int64)
     tx = fx - ix
     ty = fy - iy
     base = iy * nx + ix
     size = nx * ny
-    grid = np.bincount(base, weights=(1 - tx) * (1 - ty), minlength=size)
-    grid += np.bincount(base + 1, weights=tx * (1 - ty), minlength=size)
-    grid += np.bincount(base + nx, weights=(1 - tx) * ty, minlength=size)
-    grid += np.bincount(base + nx + 1, weights=tx * ty, minlength=size)
+    grid = np.bincount(base, weights=mass * (1 - tx) * (1 - ty), minlength=size)
+    grid += np.bincount(base + 1, weights=mass * tx * (1 - ty), minlength=size)
+    grid += np.bincount(base + nx, weights=mass * (1 - tx) * ty, minlength=size)
+    grid += np.bincount(base + nx + 1, weights=mass * tx * ty, minlength=size)
     return grid.reshape(ny, nx)

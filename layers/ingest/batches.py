@@ -26,7 +26,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from layers.errors import InvalidInput
-from layers.ingest import exclusion, localities, offences, police, services
+from layers.ingest import exclusion, localities, offences, police, police_open_data, services
 from layers.ingest.pipeline import Connector, ImportContext
 from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source, require_file
 from layers.ingest.report import ValidationReport
@@ -38,6 +38,7 @@ from layers.schema import (
     IMPORT_BATCHES,
     LOCALITIES,
     OFFENCES,
+    POLICE_OFFENCES,
     SERVICE_TAGS,
     SERVICES,
     SOURCES,
@@ -53,6 +54,7 @@ KINDS: Final = {
     "services": SERVICES.name,
     "police-stats": CRIME_STATS.name,
     "offences": OFFENCES.name,
+    "police-open-data": POLICE_OFFENCES.name,
     "exclusion-index": EXCLUSION_INDEX.name,
 }
 #: Layers that accompany another's rows (a service's tags): not counted as rows added.
@@ -102,6 +104,8 @@ def connector_for(kind: str, store: Store) -> tuple[Connector, tuple[str, ...]]:
         return services.connect, ()
     if kind == "offences":
         return offences.connect, ()
+    if kind == "police-open-data":
+        return police_open_data.connector(store), ()
     if kind == "police-stats":
         return police.connector(store), ()
     if kind == "exclusion-index":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,15 +25,19 @@ UPLOAD_PREFIX: Final = "mapa-upload-"
 STALE_AFTER_S: Final = 24 * 3600
 
 
-def import_upload(store: Store, kind: str, file_name: str, data: bytes, **options: Any
+def import_upload(store: Store, kind: str, file_name: str, data: bytes,
+                  companions: Mapping[str, bytes] | None = None, **options: Any
                   ) -> ImportResult:
     """Import ``data`` (the bytes of an upload called ``file_name``, whose suffix says its
     format) as ``kind`` with ``run_import``'s keyword ``options`` (``display_name`` defaults
-    to ``file_name``); the file is written to a fresh private folder that is removed when the
+    to ``file_name``); ``companions`` (file name → bytes) are written beside it (the police
+    export's lookup tables). The files go to a fresh private folder that is removed when the
     import ends, whatever its outcome. Raises what ``run_import`` raises."""
     folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     try:
         path = folder / (Path(file_name).name or "upload")
+        for name, content in (companions or {}).items():
+            (folder / (Path(name).name or "companion")).write_bytes(content)
         path.write_bytes(data)
         options.setdefault("display_name", file_name)
         return run_import(store, kind, path, **options)

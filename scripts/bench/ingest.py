@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,26 +73,44 @@ def sizes_of(text: str) -> list[int]:
     return [max(1, values[0] // 10), max(1, values[0] // 3), values[0]]
 
 
-def run(args: argparse.Namespace) -> int:
+def measure_sizes(sizes: list[int], kind: str, write: Callable[[Path, int], Path]
+                  ) -> list[dict[str, Any]]:
+    """Import a file of each size (``write(folder, rows)`` makes it and returns its path) as
+    ``kind`` into a fresh demo store, each in a child process; the figures per size."""
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp) / "base.gpkg"
         build_demo(base)
-        for rows in sizes_of(args.rows):
-            source = Path(tmp) / f"{args.kind}-{rows}.csv"
-            write_file(source, rows, args.kind)
+        for rows in sizes:
+            folder = Path(tmp) / f"rows-{rows}"
+            folder.mkdir()
+            source = write(folder, rows)
             store = Path(tmp) / f"store-{rows}.gpkg"
             shutil.copy(base, store)
-            child, wall = run_child(CHILD, store, source, args.kind)
+            child, wall = run_child(CHILD, store, source, kind)
             results.append({"rows": rows, "file_mb": round(source.stat().st_size / 1e6, 1),
                             "seconds": round(child["seconds"], 2),
                             "rows_per_s": round(rows / child["seconds"]),
                             "peak_mb": round(child["peak_mb"], 1), "added": child["added"],
                             "rejected": child["rejected"], "process_s": round(wall, 2)})
-            source.unlink()
+            shutil.rmtree(folder)
             store.unlink()
+    return results
+
+
+def report_sizes(args: argparse.Namespace, kind: str, results: list[dict[str, Any]]) -> None:
+    """The table of :func:`measure_sizes`' figures, and with ``--json`` the result."""
     report(args, ["rows", "file MB", "import s", "rows/s", "peak MB", "added", "rejected"],
            [[r["rows"], r["file_mb"], r["seconds"], r["rows_per_s"], r["peak_mb"], r["added"],
-             r["rejected"]] for r in results], {"kind": args.kind, "rows": results},
-           title=f"{args.kind} import as one batch (child process per size, fresh demo store):")
+             r["rejected"]] for r in results], {"kind": kind, "rows": results},
+           title=f"{kind} import as one batch (child process per size, fresh demo store):")
+
+
+def run(args: argparse.Namespace) -> int:
+    def write(folder: Path, rows: int) -> Path:
+        source = folder / f"{args.kind}-{rows}.csv"
+        write_file(source, rows, args.kind)
+        return source
+
+    report_sizes(args, args.kind, measure_sizes(sizes_of(args.rows), args.kind, write))
     return 0

@@ -10,6 +10,7 @@ from typing import Any
 
 from scripts.bench import (
     catalogue,
+    emerging,
     faults,
     feeling_map,
     fuzz,
@@ -18,12 +19,13 @@ from scripts.bench import (
     load,
     moderate,
     patrol,
+    police_import,
     store,
 )
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz, faults)
+              catalogue, fuzz, faults, police_import, emerging)
 
 
 def register(subparsers: Any) -> None:

@@ -5,6 +5,11 @@ The output holds the layer ``<layer>_hotspots`` (EPSG:4326 hexagons) with per ce
 ``gi_bin``/``gi_class`` and ``fear_crime``; the layer metadata describes the weights (which
 neighbours), the bandwidth rule and what went in. A second, attribute-only layer
 ``<layer>_localities`` gives the fear-vs-crime class per socially excluded locality.
+
+``mapa hotspots --layer offences|fear --emerging --period month|year`` is the
+emerging-hot-spot analysis of the town's offences, or of its fear pins across mapping rounds
+(:mod:`layers.hotspots.emerging`): the count of cells per pattern, and with ``--out`` the
+layer ``<layer>_emerging`` (cells only, never single points).
 """
 
 from __future__ import annotations
@@ -25,11 +30,16 @@ from layers.hotspots.analysis import (
     HotspotRequest,
     run_hotspots,
 )
+from layers.hotspots.emerging import EMERGING_LAYERS, PERIODS, TownEmerging, town_emerging
 from layers.hotspots.filters import OffenceFilter, PinFilter
 from layers.hotspots.gistar import P_METHODS
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from layers.vocabulary import EMERGING_PATTERN
+from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+
+#: The layer only the emerging-hot-spot analysis reads (offences over time).
+EMERGING_LAYER = "offences"
 
 OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
 
@@ -38,7 +48,14 @@ def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "hotspots",
                         "fear or crime hotspots of a town on a hexagonal grid → GeoPackage", run)
     parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
-    parser.add_argument("--layer", choices=LAYERS, default="fear")
+    parser.add_argument("--layer", choices=(*LAYERS, EMERGING_LAYER), default="fear",
+                        help="fear, crime, or offences (with --emerging; fear too)")
+    parser.add_argument("--emerging", action="store_true",
+                        help="emerging hot spots: Gi* per time step and the Mann–Kendall "
+                             "trend of each cell (--layer offences, or fear across mapping "
+                             "rounds)")
+    parser.add_argument("--period", choices=PERIODS, default="month",
+                        help="time step of --emerging (default month)")
     parser.add_argument("--cell", type=float, default=DEFAULT_CELL_M,
                         help="hexagon size across in metres (50–500, default 100)")
     parser.add_argument("--rings", type=int, default=1,
@@ -49,7 +66,8 @@ def register(subparsers: Any) -> None:
                         help="Gi* p-values: exact randomisation distribution (default) or the "
                              "normal approximation (ArcGIS-style; anti-conservative for sparse "
                              "pins)")
-    parser.add_argument("--out", required=True, help="output GeoPackage (overwritten)")
+    parser.add_argument("--out", default=None,
+                        help="output GeoPackage (overwritten; required but with --emerging)")
     parser.add_argument("--category", action="append", default=[], help="pin category (repeat)")
     parser.add_argument("--feeling", action="append", type=int, default=[],
                         help="feeling 1–5 (repeat)")
@@ -71,6 +89,13 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if (args.layer == EMERGING_LAYER and not args.emerging) or (
+            args.emerging and args.layer not in EMERGING_LAYERS):
+        raise CommandError("cli.emerging_layer")
+    if args.emerging:
+        return run_emerging(args)
+    if args.out is None:
+        raise CommandError("cli.hotspots_out")
     store = store_from(args)
     request = HotspotRequest(
         town_id=args.town, cell_m=args.cell, rings=args.rings, confidence=args.confidence,
@@ -159,3 +184,49 @@ def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[st
         if len(report.localities):
             pyogrio.write_dataframe(report.localities, tmp, layer=f"{layer}_localities",
                                     driver="GPKG")
+
+
+def run_emerging(args: argparse.Namespace) -> int:
+    """The emerging-hot-spot analysis of the town's offences; cells only, never offences."""
+    analysis = town_emerging(store_from(args), args.town, args.period, args.cell, args.rings,
+                             args.layer)
+    patterns = analysis.cells["pattern"].value_counts()
+    counts = {code: int(patterns.get(code, 0)) for code in EMERGING_PATTERN.codes}
+    steps = analysis.result.steps
+    result: dict[str, Any] = {
+        "layer": args.layer, "town_id": args.town, "period": args.period,
+        "steps": len(steps), "first": steps[0], "last": steps[-1], "cell_m": args.cell,
+        "cells": len(analysis.cells), "offences": analysis.points,
+        "approximate": analysis.approximate, "left_out": analysis.left_out,
+        "patterns": counts, "out": args.out,
+    }
+    if args.out:
+        write_emerging(analysis, args.layer, Path(args.out))
+    rows = [[EMERGING_PATTERN.term(code).en, n] for code, n in counts.items() if n]
+    readable = "\n".join([
+        f"{args.town}: {analysis.points} {args.layer} ({analysis.approximate} at approximate "
+        f"positions, counted half) in {len(steps)} {args.period}s {steps[0]} … {steps[-1]}, "
+        f"{len(analysis.cells)} cells of {args.cell:g} m",
+        format_table(["pattern", "cells"], rows),
+    ])
+    emit(args, readable, result)
+    return 0
+
+
+def write_emerging(analysis: TownEmerging, layer: str, out: Path) -> None:
+    """The cells with their pattern (code and Czech label) to ``out`` as the layer
+    ``<layer>_emerging``, atomically."""
+    cells = analysis.cells
+    frame = to_storage(cells.assign(
+        pattern_cs=[EMERGING_PATTERN.term(code).cs for code in cells["pattern"]])[[
+            "cell_id", "pattern", "pattern_cs", "points", "hot_steps", "cold_steps",
+            "trend_z", "trend_p", "tau", "geometry"]])
+    steps = analysis.result.steps
+    with atomic_output(out) as tmp:
+        pyogrio.write_dataframe(frame, tmp, layer=f"{layer}_emerging", driver="GPKG",
+                                promote_to_multi=True, layer_metadata={
+                                    "period": analysis.period, "first": steps[0],
+                                    "last": steps[-1], "steps": str(len(steps)),
+                                    "method": "Gi* per step (exact p, BH FDR, 90 %), "
+                                              "Mann-Kendall on the z-scores (alpha 0.05), "
+                                              "Esri emerging hot spot patterns"})

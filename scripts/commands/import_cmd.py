@@ -1,12 +1,13 @@
 """``mapa import …``: bring outside data into the store, validated, as an undoable batch.
 
 ``mapa import localities|services|police-stats|offences|exclusion-index FILE --town TOWN
-[--dry-run] [--json]`` and ``mapa import town KOD_OBEC --town ID`` go through
-``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists the batches, ``mapa undo
-BATCH_ID`` removes one); ``mapa import feeling-map``
-imports a feeling-map export as a session of pins. Each importer is an entry of
-``IMPORTERS``. Exit 0 when committed (even with some rows rejected), 1 with a one-line
-reason when stopped; the store is then unchanged.
+[--dry-run] [--json]``, ``mapa import police-open-data FILE… --town TOWN`` (the police's
+open-data export, many files, each its own batch) and ``mapa import town KOD_OBEC --town
+ID`` go through ``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists the
+batches, ``mapa undo BATCH_ID`` removes one); ``mapa import feeling-map`` imports a
+feeling-map export as a session of pins. Each importer is an entry of ``IMPORTERS``. Exit 0
+when committed (even with some rows rejected), 1 with a one-line reason when stopped; the
+store is then unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from layers.ingest.batches import ImportResult, run_import
+from layers.ingest.batches import ImportRefused, ImportResult, run_import
 from layers.ingest.report import ValidationReport
 from layers.ingest.towns import import_town
 from scripts.commands import import_feeling_map, import_register
@@ -90,7 +91,22 @@ def _register_town(subparsers: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
 
 
-IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_town,
+def _register_police(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "police-open-data",
+                        "the police's open-data export of its crime map (CSV or GeoJSON, one "
+                        "file per month or year, lookups types/states/relevance.json beside "
+                        "them); rows already stored are skipped", run_police)
+    parser.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                        help="export files (each imported as its own batch)")
+    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="validate and report only; write nothing")
+    parser.add_argument("--licence", default="", help="licence of the data (kept with "
+                                                      "the batch and shown in the app)")
+
+
+IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_police,
+                                                _register_town,
                                                 import_feeling_map.register,
                                                 import_register.register)
 
@@ -112,6 +128,42 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError("cli.cannot_write", location=store.location, detail=exc) from exc
     emit(args, _readable(result), {**result.as_json(), "store": store.location})
+    return 0
+
+
+#: Refusals that only mean a police file brings nothing new (same file, or every row stored).
+NOTHING_NEW: Final = ("import.already_imported", "import.nothing_usable")
+
+
+def run_police(args: argparse.Namespace) -> int:
+    """Import each export file as its own batch; a file with nothing new is reported, not an
+    error. Any other refusal stops the command (files before it stay imported)."""
+    store = store_from(args)
+    files: list[dict[str, Any]] = []
+    lines: list[str] = []
+    for path in args.files:
+        try:
+            with numeric_warnings_silenced():
+                result = run_import(store, "police-open-data", path, town_id=args.town,
+                                    dry_run=args.dry_run, licence=args.licence)
+        except ImportRefused as exc:
+            if exc.code not in NOTHING_NEW:
+                raise
+            files.append({"file": path.name, "batch_id": None, "added": 0,
+                          "nothing_new": exc.message("en")})
+            lines.append(f"{path.name}: nothing new ({exc.message('en')})")
+            continue
+        except OSError as exc:
+            raise CommandError("cli.cannot_write", location=store.location, detail=exc) from exc
+        files.append({"file": path.name, **result.as_json(), "nothing_new": None})
+        lines.append(_readable(result))
+    total = {"added": sum(f["added"] for f in files),
+             "rejected": sum(f.get("counts", {}).get("rejected", 0) for f in files)}
+    lines.append(f"together: {total['added']:,} offences added, {total['rejected']:,} rows "
+                 "rejected")
+    emit(args, "\n".join(lines), {"kind": "police-open-data", "town_id": args.town,
+                                   "dry_run": args.dry_run, "files": files, **total,
+                                   "store": store.location})
     return 0
 
 

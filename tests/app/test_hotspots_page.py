@@ -10,8 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
+from layers.ingest.batches import run_import
 from layers.schema import PINS, SESSIONS, TOWNS
-from layers.store import Store
+from layers.store import Store, open_store
+from layers.vocabulary import EMERGING_PATTERN
 from tests.app.access_support import login_as
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -146,3 +148,49 @@ def test_map_views_are_offline_and_legends_name_the_classes(demo_store_path: Pat
     assert int(both["cells"].sum()) == 2 * len(report.cells)
     with pytest.raises(ValueError, match="unknown view"):
         build_hotspot_map(report, boundary, "pie", "fear", "cs")
+
+
+def test_emerging_hot_spots_of_imported_police_data(page: AppTest, demo_store_path: Path,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, path)
+    export = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "police_open_data"
+    store = open_store(path)
+    for name in ("2023_567256.csv", "2024_567256.geojson"):
+        run_import(store, "police-open-data", export / name, town_id="litvinov")
+    monkeypatch.setenv("MAPA_STORE", str(path))
+    at = page.run()
+    assert not at.exception
+    assert "Vznikající ohniska kriminality v čase" in [h.value for h in at.header]
+    assert "Období 2023-01 – 2024-06 (18 kroků), 11 skutků, z toho 5 s přibližnou polohou" \
+        in _texts(at)
+    table = at.dataframe[-1].value
+    assert list(table.columns) == ["Vzor", "Buněk", "Co to znamená"]
+    assert len(table) == len(EMERGING_PATTERN.codes)
+    assert table["Buněk"].sum() > 0
+    assert "poslední" in table.loc[table["Vzor"] == "Nové ohnisko", "Co to znamená"].iloc[0]
+    # by year the two years are too few steps: said in Czech, no crash
+    at.radio(key="hotspots_emerging_period").set_value("year").run()
+    assert not at.exception
+    assert "alespoň 4 období" in _texts(at)
+
+
+def test_emerging_map_draws_patterned_cells_only_offline(demo_store: Store) -> None:
+    import geopandas as gpd
+    import shapely
+
+    from app.features.hotspots.map import build_emerging_map
+    from app.ui.maps.assets import remote_urls
+
+    boundary = demo_store.read(TOWNS, "litvinov")
+    centre = boundary.to_crs("EPSG:5514").geometry.iloc[0].representative_point()
+    cells = gpd.GeoDataFrame(
+        {"pattern": ["new_hot", "diminishing_cold", "no_pattern"]},
+        geometry=[shapely.Point(centre.x + dx, centre.y).buffer(100, 3) for dx in (0, 300, 600)],
+        crs="EPSG:5514")
+    html = build_emerging_map(cells, boundary, "en").get_root().render()
+    assert remote_urls(html) == []
+    assert "New hot spot" in html and "Diminishing cold spot" in html
+    assert "No pattern" not in html  # cells without a pattern are not drawn nor listed
+    assert html.count('"fill": "#fcae91"') == 1

@@ -120,3 +120,23 @@ def test_template_of_an_unknown_layer(capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["template", "pins", "--json"]) == 1
     error = _last_json(capsys.readouterr().out)["error"]
     assert error["code"] == "template.unknown_kind" and "services" in error["message"]
+
+
+def test_police_open_data_many_files_and_again(store_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    export = FIXTURES / "police_open_data"
+    files = [str(export / name) for name in ("2023_567256.csv", "2024_567256.geojson",
+                                             "2024-03_567256.csv")]
+    common = ["--town", "litvinov", "--store", str(store_path), "--json"]
+    assert main(["import", "police-open-data", *files, *common]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert result["kind"] == "police-open-data" and result["added"] == 5 + 6 + 1
+    assert result["rejected"] == 5
+    assert [f["added"] for f in result["files"]] == [5, 6, 1]
+    assert result["files"][0]["rejected"][0] == {"where": "line 7", "reason":
+                                                 "position outside the Czech Republic"}
+    # the same files again: nothing new, not an error
+    assert main(["import", "police-open-data", *files, *common]) == 0
+    again = _last_json(capsys.readouterr().out)
+    assert again["added"] == 0 and all(f["nothing_new"] for f in again["files"])
+    assert len(open_store(store_path).read("police_offences")) == 12

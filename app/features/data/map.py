@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import folium
 import geopandas as gpd
+import pandas as pd
 
 from app.ui.maps.base import BOUNDARY_COLOUR, LOCALITY_OUTLINE, MAX_ZOOM
 from app.ui.maps.draw import add_draw_tools
@@ -17,12 +18,14 @@ from app.ui.maps.finish import finish
 PREVIEW_COLOUR = "#1b7837"
 
 
-def build_preview_map(boundary: gpd.GeoDataFrame, features: Mapping[str, gpd.GeoDataFrame]
-                      ) -> folium.Map:
+def build_preview_map(boundary: gpd.GeoDataFrame, features: Mapping[str, gpd.GeoDataFrame],
+                      approximate: str = "") -> folium.Map:
     """``features`` (layer → EPSG:4326 frame) over ``boundary``, fitted to both.
 
     Every feature carries ``kind`` = "preview" and its ``layer`` in its properties, so a test
-    (or a user's click) can tell them from the town's outline.
+    (or a user's click) can tell them from the town's outline. A frame with an ``exact``
+    column draws its approximate points (``exact`` false) as larger hollow dashed circles,
+    labelled with the text ``approximate``, so they never look like exact ones.
     """
     frames = [f for f in features.values() if len(f)]
     extent = gpd.GeoDataFrame(geometry=[*boundary.geometry, *(g for f in frames
@@ -36,18 +39,29 @@ def build_preview_map(boundary: gpd.GeoDataFrame, features: Mapping[str, gpd.Geo
                    style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
                                              "fill": False, "dashArray": "10 4 2 4"}).add_to(m)
     for layer, frame in features.items():
-        label = "name" if "name" in frame.columns else None
-        props = gpd.GeoDataFrame({"kind": "preview", "layer": layer,
-                                  "label": frame[label].astype(str) if label else layer},
-                                 geometry=frame.geometry, crs=frame.crs)
-        folium.GeoJson(
-            props, name=layer,
-            style_function=lambda f: {"color": LOCALITY_OUTLINE, "weight": 2,
-                                      "fillColor": PREVIEW_COLOUR, "fillOpacity": 0.4},
-            marker=folium.CircleMarker(radius=6, color=PREVIEW_COLOUR, fill=True,
-                                       fill_opacity=0.8),
-            tooltip=folium.GeoJsonTooltip(["label"], labels=False),
-        ).add_to(m)
+        label = next((c for c in ("name", "type_name") if c in frame.columns), None)
+        texts = frame[label].astype(str) if label else pd.Series(layer, index=frame.index)
+        exact = (frame["exact"].fillna(False).astype(bool) if "exact" in frame.columns
+                 else pd.Series(True, index=frame.index))
+        for precise in (True, False):
+            part = exact == precise
+            if not part.any():
+                continue
+            props = gpd.GeoDataFrame(
+                {"kind": "preview", "layer": layer, "exact": precise,
+                 "label": texts[part] if precise else texts[part] + f" ({approximate})"},
+                geometry=frame.geometry[part], crs=frame.crs)
+            marker = (folium.CircleMarker(radius=6, color=PREVIEW_COLOUR, fill=True,
+                                          fill_opacity=0.8) if precise else
+                      folium.CircleMarker(radius=11, color=PREVIEW_COLOUR, weight=2,
+                                          dash_array="4 4", fill=False))
+            style = ({"color": LOCALITY_OUTLINE, "weight": 2, "fillColor": PREVIEW_COLOUR,
+                      "fillOpacity": 0.4} if precise else
+                     {"color": PREVIEW_COLOUR, "weight": 2, "dashArray": "4 4", "fill": False})
+            folium.GeoJson(
+                props, name=layer, style_function=lambda f, style=style: style,
+                marker=marker, tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+            ).add_to(m)
     return finish(m)
 
 

@@ -55,6 +55,8 @@ TEMPLATE_MIME = {"csv": "text/csv",
 #: The file name a drawn locality is checked under (its suffix says GeoJSON).
 DRAWN_FILE = "drawn_locality.geojson"
 UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
+#: The import kind whose lookup tables are uploaded beside the export.
+POLICE_EXPORT = "police-open-data"
 
 
 def render() -> None:
@@ -111,10 +113,10 @@ def _register(store: Store, principal: Principal, town: TownData) -> None:
 
 
 def _check(store: Store, town_id: str, data: bytes, file_name: str, kind: str, licence: str,
-           name: str) -> None:
+           name: str, companions: dict[str, bytes] | None = None) -> None:
     """Validate ``data``, the bytes of a file called ``file_name`` shown as ``name`` (a dry
-    run), and keep the preview for the commit button below. Any refusal (a bad file, a file
-    over a limit) is one message."""
+    run; ``companions`` are files that go beside it), and keep the preview for the commit
+    button below. Any refusal (a bad file, a file over a limit) is one message."""
     status = st.empty()
 
     def progress(report: ValidationReport) -> None:
@@ -122,16 +124,17 @@ def _check(store: Store, town_id: str, data: bytes, file_name: str, kind: str, l
                          rejected=report.counts["rejected"]))
 
     try:
-        result = import_upload(store, kind, file_name, data, town_id=town_id, dry_run=True,
-                               licence=licence, display_name=name, progress=progress,
-                               chunk_rows=PROGRESS_ROWS)
+        result = import_upload(store, kind, file_name, data, companions, town_id=town_id,
+                               dry_run=True, licence=licence, display_name=name,
+                               progress=progress, chunk_rows=PROGRESS_ROWS)
     except (InvalidInput, StoreError) as exc:
         st.session_state.pop(PREVIEW_KEY, None)
         st.error(t("data.error", problem=error_text(exc)))
     else:
         status.empty()
         st.session_state[PREVIEW_KEY] = {"data": data, "file": file_name, "kind": kind,
-                                         "licence": licence, "name": name, "result": result}
+                                         "licence": licence, "name": name, "result": result,
+                                         "companions": companions or {}}
 
 
 def _upload(store: Store, town: TownData) -> None:
@@ -147,10 +150,13 @@ def _upload(store: Store, town: TownData) -> None:
                                    file_name=template_name(str(kind), fmt),
                                    mime=TEMPLATE_MIME[fmt], key=f"data_template_{fmt}")
     upload = st.file_uploader(t("data.file"), type=list(UPLOAD_TYPES), key="data_file")
+    lookups = (st.file_uploader(t("data.lookups"), type=["json"], accept_multiple_files=True,
+                                key="data_lookups") if kind == POLICE_EXPORT else None)
     licence = st.text_input(t("data.licence"), key="data_licence")
 
     if st.button(t("data.check"), disabled=upload is None, key="data_check") and upload:
-        _check(store, town_id, upload.getvalue(), upload.name, str(kind), licence, upload.name)
+        _check(store, town_id, upload.getvalue(), upload.name, str(kind), licence, upload.name,
+               {f.name: f.getvalue() for f in lookups or []})
 
     # a toggle, not an expander: a collapsed expander still lays out its map component
     if st.toggle(t("data.draw"), key="data_draw_on"):
@@ -200,7 +206,8 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
     else:
         st.dataframe(problems, hide_index=True, width="stretch", key="data_problems")
     if result.preview:
-        st_folium(build_preview_map(town.boundary, result.preview), key="data-preview-map",
+        st_folium(build_preview_map(town.boundary, result.preview, t("data.approximate")),
+                  key="data-preview-map",
                   height=420, use_container_width=True, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
         # the check counted the rows: the bar shows how far the commit is
@@ -214,7 +221,7 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
 
         try:
             done = import_upload(
-                store, preview["kind"], preview["file"], preview["data"],
+                store, preview["kind"], preview["file"], preview["data"], preview["companions"],
                 town_id=town.town_id, licence=preview["licence"], display_name=preview["name"],
                 progress=progress, chunk_rows=PROGRESS_ROWS,
                 audit_entry=lambda result: audit.entry(

@@ -19,6 +19,7 @@ from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from layers.crs import to_storage
 from layers.hotspots.analysis import HotspotReport
+from layers.vocabulary import EMERGING_PATTERN
 
 VIEWS: Final = ("classes", "kde", "fear_crime")
 #: Gi* bins, diverging red–blue (ColorBrewer RdYlBu); not-significant cells are not drawn.
@@ -35,6 +36,16 @@ KDE_COLOURS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 #: Cells below this share of the highest density are left blank (background noise).
 KDE_FLOOR: Final = 0.05
 BOUNDARY_COLOUR: Final = "#222222"
+#: Emerging-hot-spot patterns: reds for hot, blues for cold (darker = more lasting or
+#: intensifying), purple for oscillating, grey for historical; "no pattern" is not drawn.
+EMERGING_COLOURS: Final = {
+    "new_hot": "#fcae91", "consecutive_hot": "#fb6a4a", "intensifying_hot": "#a50f15",
+    "persistent_hot": "#de2d26", "diminishing_hot": "#fc9272", "sporadic_hot": "#fee0d2",
+    "oscillating_hot": "#c994c7", "historical_hot": "#bdbdbd",
+    "new_cold": "#c6dbef", "consecutive_cold": "#6baed6", "intensifying_cold": "#08519c",
+    "persistent_cold": "#3182bd", "diminishing_cold": "#9ecae1", "sporadic_cold": "#deebf7",
+    "oscillating_cold": "#9e9ac8", "historical_cold": "#969696",
+}
 
 
 def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: str,
@@ -63,6 +74,35 @@ def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: s
     boundary_section = LegendSection(name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
                                                        name),))
     Legend(translate("hotspots.legend", lang), [section, boundary_section]).add_to(m)
+    return finish(m)
+
+
+def build_emerging_map(cells: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, lang: str
+                       ) -> folium.Map:
+    """The emerging-hot-spot pattern of each cell (``cells``: hexagons with ``pattern``, any
+    CRS) over the town ``boundary`` (EPSG:4326); cells only, never single offences. Cells
+    without a pattern are not drawn; the legend lists the patterns shown."""
+    minx, miny, maxx, maxy = boundary.total_bounds
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
+                   control_scale=True)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    shown = to_storage(cells[cells["pattern"].isin(list(EMERGING_COLOURS))])
+    shown = shown.assign(fill=shown["pattern"].map(EMERGING_COLOURS),
+                         text=[EMERGING_PATTERN.label(code, lang) for code in shown["pattern"]])
+    name = translate("hotspots.emerging.title", lang)
+    _draw(m, shown, name, translate("hotspots.emerging.pattern", lang))
+    items = tuple(LegendItem(swatch(colour), EMERGING_PATTERN.label(code, lang))
+                  for code, colour in EMERGING_COLOURS.items()
+                  if code in set(shown["pattern"]))
+    boundary_name = translate("hotspots.layer.boundary", lang)
+    folium.GeoJson(boundary[["geometry"]], name=boundary_name, interactive=False,
+                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
+                                             "fill": False, "dashArray": "10 4 2 4"}).add_to(m)
+    sections = [LegendSection(name, items or (LegendItem(
+                    swatch("#ffffff"), EMERGING_PATTERN.label("no_pattern", lang)),)),
+                LegendSection(boundary_name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
+                                                         boundary_name),))]
+    Legend(translate("hotspots.legend", lang), sections).add_to(m)
     return finish(m)
 
 

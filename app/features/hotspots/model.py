@@ -11,6 +11,7 @@ from app.ui.i18n import label, number, translate
 from layers.hotspots.analysis import HotspotReport
 from layers.hotspots.classes import CLASS_CODES, min_bin
 from layers.hotspots.fear_crime import BOTH, CRIME_ONLY, FEAR_CRIME_CLASSES, FEAR_ONLY, NEITHER
+from layers.vocabulary import EMERGING_EXPLANATION, EMERGING_PATTERN, LANGUAGES
 
 
 def class_table(report: HotspotReport, layers: tuple[str, ...], lang: str) -> pd.DataFrame:
@@ -88,3 +89,16 @@ def explanation_table(lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, index=[translate(f"hotspots.explain.{role}", lang)
                                      for role in roles]).rename(
         columns={code: label("hotspots.fc", code, lang) for code in rows}).T
+
+
+def emerging_table(patterns: pd.Series, lang: str) -> pd.DataFrame:
+    """Cells per emerging-hot-spot pattern with its plain-language meaning in ``lang``:
+    columns code, label, cells, meaning; every pattern listed (zero where none), in the
+    vocabulary's order."""
+    counts = patterns.value_counts()
+    text = LANGUAGES.index(lang)
+    return pd.DataFrame(
+        [{"code": code, "label": EMERGING_PATTERN.label(code, lang),
+          "cells": int(counts.get(code, 0)), "meaning": EMERGING_EXPLANATION[code][text]}
+         for code in EMERGING_PATTERN.codes],
+        columns=["code", "label", "cells", "meaning"])

@@ -15,10 +15,11 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app.features.hotspots.map import VIEWS, build_hotspot_map
+from app.features.hotspots.map import VIEWS, build_emerging_map, build_hotspot_map
 from app.features.hotspots.model import (
     class_chart,
     class_table,
+    emerging_table,
     explanation_table,
     localities_table,
     metrics,
@@ -30,12 +31,22 @@ from app.ui.page import page_head
 from app.ui.state import count, t
 from app.ui.town import TownData
 from layers import messages
+from layers.errors import InvalidInput
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
+from layers.hotspots.emerging import PERIODS, TownEmerging, town_emerging
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import MAX_CELL_M, MIN_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
 from layers.hotspots.public_sets import PublicSet, public_filter_sets
-from layers.schema import AGE_GROUPS, FEELINGS, PIN_CATEGORIES, SEEN, TIMES_OF_DAY
+from layers.schema import (
+    AGE_GROUPS,
+    FEELINGS,
+    OFFENCES,
+    PIN_CATEGORIES,
+    POLICE_OFFENCES,
+    SEEN,
+    TIMES_OF_DAY,
+)
 from layers.store import open_store
 
 MAP_HEIGHT = 560
@@ -63,9 +74,21 @@ def compute(location: str, version: str, town_id: str, layer: str, cell_m: float
         return None, exc.code, dict(exc.params)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def compute_emerging(location: str, version: str, town_id: str, period: str, cell_m: float
+                     ) -> tuple[TownEmerging | None, str, dict[str, object]]:
+    """The town's emerging hot spots (cells and figures; no offence is kept in it), or
+    (None, problem code, its figures)."""
+    try:
+        return town_emerging(open_store(location), town_id, period, cell_m), "", {}
+    except InvalidInput as exc:
+        return None, exc.code, dict(exc.params)
+
+
 def render() -> None:
     """The page: the analysis inputs and filters, then the figures, map, table, chart,
-    agreement, localities and the explanation of the classes."""
+    agreement, localities and the explanation of the classes; then the emerging hot spots
+    of the town's offences over time."""
     head = page_head("hotspots", needs=("pins", "police_districts", "localities"))
     lang, town_id, town = head.lang, head.town_id, head.town
     staff = not head.principal.is_public
@@ -96,9 +119,45 @@ def render() -> None:
             float(confidence), filters, dates, staff)
     if report is None:
         st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))
-        st.stop()
+    else:
+        _results(report, layers, town, confidence, main_layer, lang)
+    _emerging(town, lang)
 
-    _results(report, layers, town, confidence, main_layer, lang)
+
+def _emerging(town: TownData, lang: str) -> None:
+    """Emerging hot spots of the town's offences: the period and cell size, the map of
+    patterns (cells only), the cells per pattern with what each means."""
+    st.header(t("hotspots.emerging.title"))
+    st.caption(t("hotspots.emerging.intro"))
+    store = cache.store()
+    if not {OFFENCES.name, POLICE_OFFENCES.name} & set(store.layer_names()):
+        st.info(t("hotspots.emerging.none"))
+        return
+    left, right = st.columns(2)
+    period = left.radio(t("hotspots.emerging.period"), PERIODS, horizontal=True,
+                        format_func=lambda p: t(f"hotspots.emerging.period.{p}"),
+                        key="hotspots_emerging_period")
+    cell_m = right.select_slider(t("hotspots.cell"),
+                                 options=list(range(int(MIN_CELL_M), int(MAX_CELL_M) + 1, 50)),
+                                 value=250, key="hotspots_emerging_cell")
+    with st.spinner(t("hotspots.computing")):
+        found, problem, figures = compute_emerging(
+            *cache_key(store, "hotspots", town.town_id), town.town_id, str(period),
+            float(cell_m))
+    if found is None:
+        st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))
+        return
+    steps = found.result.steps
+    st.caption(t("hotspots.emerging.covered", first=steps[0], last=steps[-1], steps=len(steps),
+                 points=number(found.points, lang),
+                 approximate=number(found.approximate, lang)))
+    st_folium(build_emerging_map(found.cells, town.boundary, lang),
+              key=f"hotspots-emerging-{town.town_id}", height=MAP_HEIGHT,
+              use_container_width=True, returned_objects=[])
+    table = emerging_table(found.cells["pattern"], lang)
+    st.dataframe(table.drop(columns="code").rename(columns={
+        "label": t("hotspots.emerging.pattern"), "cells": t("hotspots.table.cells"),
+        "meaning": t("hotspots.emerging.meaning")}), hide_index=True, width="stretch")
 
 
 def _public_set(town: TownData, lang: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,7 +13,7 @@ import pytest
 import shapely
 
 from layers.crs import METRIC_CRS, STORAGE_CRS
-from layers.schema import PINS
+from layers.schema import PINS, POLICE_OFFENCES
 from layers.store import GeoPackageStore, open_store
 
 #: South-west corner of the test town (EPSG:5514, near Litvínov) and its side in metres.
@@ -49,6 +50,51 @@ def planted(rng: np.random.Generator, background: int = 300, cluster: int = 60,
     y = np.concatenate([rng.uniform(ORIGIN[1], ORIGIN[1] + SIDE, background),
                         rng.normal(centre[1], spread, cluster)])
     return x, y, centre
+
+
+def police_offences_frame(x: np.ndarray, y: np.ndarray, dates: list[str], exact: np.ndarray
+                          ) -> gpd.GeoDataFrame:
+    """Police open-data offences at EPSG:5514 ``(x, y)`` in the store's schema (EPSG:4326)."""
+    n = len(x)
+    frame = gpd.GeoDataFrame({
+        "offence_id": [f"p{i}" for i in range(n)], "town_id": "t", "date": dates,
+        "hour": None, "type_code": 18, "type_name": "Krádež", "type_group": "Majetková",
+        "exact": exact, "state": 1, "state_name": "objasněno", "relevance": 3,
+        "relevance_name": "místo spáchání", "source": "test", "batch_id": "b"},
+        geometry=gpd.points_from_xy(x, y), crs=METRIC_CRS).to_crs(STORAGE_CRS)
+    return frame[[*POLICE_OFFENCES.columns, "geometry"]]
+
+
+@dataclass(frozen=True)
+class PlantedCube:
+    """Points over ``months`` months (EPSG:5514, ``month`` 0-based): uniform background, a
+    cluster at ``old_at`` in every month that weakens, one at ``new_at`` in the last only."""
+
+    x: np.ndarray
+    y: np.ndarray
+    month: np.ndarray
+    months: int
+    new_at: tuple[float, float]
+    old_at: tuple[float, float]
+
+
+def planted_cube(rng: np.random.Generator, months: int = 24) -> PlantedCube:
+    new_at = (ORIGIN[0] + 700.0, ORIGIN[1] + 2_300.0)
+    old_at = (ORIGIN[0] + 2_300.0, ORIGIN[1] + 700.0)
+    xs, ys, ts = [], [], []
+    for t in range(months):
+        xs.append(rng.uniform(ORIGIN[0], ORIGIN[0] + SIDE, 150))
+        ys.append(rng.uniform(ORIGIN[1], ORIGIN[1] + SIDE, 150))
+        ts.append(np.full(150, t))
+        clusters = [(old_at, 150 - 4 * t)]
+        if t == months - 1:
+            clusters.append((new_at, 100))
+        for (cx, cy), k in clusters:
+            xs.append(rng.normal(cx, 150.0, k))
+            ys.append(rng.normal(cy, 150.0, k))
+            ts.append(np.full(k, t))
+    return PlantedCube(np.concatenate(xs), np.concatenate(ys), np.concatenate(ts), months,
+                       new_at, old_at)
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from layers.hotspots.analysis import (
     town_evaluation,
 )
 from layers.hotspots.filters import PinFilter
+from layers.schema import POLICE_OFFENCES
 from layers.store import GeoPackageStore
-from tests.layers.hotspots.conftest import ORIGIN, SIDE, pins_frame, planted
+from tests.layers.hotspots.conftest import ORIGIN, SIDE, pins_frame, planted, police_offences_frame
 
 MakeStore = Callable[[gpd.GeoDataFrame], GeoPackageStore]
 
@@ -138,3 +139,18 @@ def test_town_evaluation_pai_of_a_stable_and_a_moved_pattern(make_store: MakeSto
     assert same.pai > 3  # the cluster is where the map says
     assert moved.pai < same.pai
     assert moved.total == 360 and same.hit_rate == pytest.approx(same.hits / same.total)
+
+
+def test_crime_hotspots_count_police_offences_at_approximate_positions_half(
+        make_store: MakeStore) -> None:
+    x, y, centre = planted(np.random.default_rng(5))
+    store = make_store(pins_frame(x, y))
+    exact = np.arange(len(x)) % 4 != 0
+    store.append_batch([(POLICE_OFFENCES, police_offences_frame(
+        x, y, ["2024-05-01"] * len(x), exact))])
+    report = run_hotspots(store, HotspotRequest("t"), layer="crime")
+    summary = report.layers["crime"]
+    assert summary.source == "offences" and summary.points == len(x)
+    assert report.cells["crime_count"].sum() == pytest.approx(exact.sum() + 0.5 * (~exact).sum())
+    hot = report.cells.loc[report.cells["crime_bin"] == 3, "geometry"]
+    assert hot.distance(gpd.points_from_xy([centre[0]], [centre[1]])[0]).min() < 200

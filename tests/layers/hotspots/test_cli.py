@@ -13,11 +13,19 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import pytest
+import shapely
 
-from layers.schema import OFFENCES
+from layers.crs import METRIC_CRS
+from layers.schema import OFFENCES, POLICE_OFFENCES
 from layers.store import GeoPackageStore
 from scripts.mapa import main
-from tests.layers.hotspots.conftest import ORIGIN, pins_frame, planted
+from tests.layers.hotspots.conftest import (
+    ORIGIN,
+    pins_frame,
+    planted,
+    planted_cube,
+    police_offences_frame,
+)
 
 MakeStore = Callable[[gpd.GeoDataFrame], GeoPackageStore]
 
@@ -179,3 +187,40 @@ def test_bench_hotspots_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
         assert row[key] >= 0
     assert row["max_abs_z_diff"] < 1e-9
     assert row["scipy_extrapolated"] is False
+
+
+def test_emerging_hotspots_of_police_offences(make_store: MakeStore, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    x, y, _ = planted(np.random.default_rng(1))
+    store = make_store(pins_frame(x, y))
+    cube = planted_cube(np.random.default_rng(3))
+    n = len(cube.x)
+    offences = police_offences_frame(
+        cube.x, cube.y, [f"{2022 + m // 12}-{m % 12 + 1:02d}-15" for m in cube.month],
+        np.arange(n) % 10 != 0)
+    store.append_batch([(POLICE_OFFENCES, offences)])
+    out = tmp_path / "emerging.gpkg"
+    common = ["--town", "t", "--store", store.location, "--json", "--layer", "offences"]
+    assert main(["hotspots", *common, "--emerging", "--period", "month", "--cell", "200",
+                 "--out", str(out)]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert (result["steps"], result["first"], result["last"]) == (24, "2022-01", "2023-12")
+    assert result["offences"] == n and result["approximate"] == len(range(0, n, 10))
+    assert result["patterns"]["new_hot"] >= 1 and result["patterns"]["diminishing_hot"] >= 1
+    assert sum(result["patterns"].values()) == result["cells"]
+    cells = pyogrio.read_dataframe(out, layer="offences_emerging")
+    assert set(cells.columns) >= {"cell_id", "pattern", "pattern_cs", "trend_z", "geometry"}
+    new = cells.iloc[cells.geometry.to_crs(METRIC_CRS).distance(
+        shapely.Point(cube.new_at)).argmin()]
+    assert (new["pattern"], new["pattern_cs"]) == ("new_hot", "Nové ohnisko")
+    # by year the 2 steps are too few: refused with a reason, exit 1
+    assert main(["hotspots", *common, "--emerging", "--period", "year"]) == 1
+    error = _last_json(capsys.readouterr().out)["error"]
+    assert error["code"] == "emerging.too_few_steps"
+    assert main(["hotspots", *common, "--out", str(out)]) == 1
+    assert _last_json(capsys.readouterr().out)["error"]["code"] == "cli.emerging_layer"
+    # fear pins across mapping rounds: the store's pins are all of one day, one round
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--json", "--layer",
+                 "fear", "--emerging"]) == 1
+    error = _last_json(capsys.readouterr().out)["error"]
+    assert (error["code"], "1" in error["message"]) == ("emerging.too_few_steps", True)
