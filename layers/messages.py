@@ -630,6 +630,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "zakreslená plocha přesahuje hranici města ({towns}); zakreslete ji uvnitř",
         "the drawn area does not lie inside its towns ({towns})"),
     # --- the command line (scripts/) ---
+    "cli.usage": Text(
+        "chybně zadaný příkaz: {detail}",
+        "{detail}"),
+    "cli.stdout_json": Text(
+        "--out - píše soubor na standardní výstup; s --json by se smíchal s výsledkem",
+        "--out - writes the file to standard output, where --json would mix with it"),
     "cli.same_store": Text(
         "--from a --to označují totéž úložiště",
         "--from and --to name the same store"),

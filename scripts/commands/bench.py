@@ -10,6 +10,7 @@ from typing import Any
 
 from scripts.bench import (
     catalogue,
+    cli,
     faults,
     feeling_map,
     fuzz,
@@ -23,7 +24,7 @@ from scripts.bench import (
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz, faults)
+              catalogue, fuzz, faults, cli)
 
 
 def register(subparsers: Any) -> None:

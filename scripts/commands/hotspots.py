@@ -29,7 +29,7 @@ from layers.hotspots.filters import OffenceFilter, PinFilter
 from layers.hotspots.gistar import P_METHODS
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from scripts.commands.common import add_town_option, emit, format_table, store_from, subcommand
 
 OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
 
@@ -37,7 +37,7 @@ OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "hotspots",
                         "fear or crime hotspots of a town on a hexagonal grid → GeoPackage", run)
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    add_town_option(parser, required=True)
     parser.add_argument("--layer", choices=LAYERS, default="fear")
     parser.add_argument("--cell", type=float, default=DEFAULT_CELL_M,
                         help="hexagon size across in metres (50–500, default 100)")
