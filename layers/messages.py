@@ -336,6 +336,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "mapping.unknown_session": Text(
         "neznámé setkání {session!r}",
         "unknown session {session!r}"),
+    "export.format": Text(
+        "formát exportu musí být jeden z: {formats} (zadáno {fmt})",
+        "the export format must be one of {formats}, got {fmt!r}"),
+    "export.crs": Text(
+        "souřadnicový systém {crs} nelze zapsat do formátu {fmt}; S-JTSK (5514) jen do {formats}",
+        "CRS {crs} cannot be written to {fmt}; S-JTSK (5514) only to {formats}"),
     "mapping.unknown_town": Text(
         "neznámá obec {town!r}",
         "unknown town {town!r}"),

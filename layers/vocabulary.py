@@ -164,6 +164,38 @@ PIN_STATUS: Final = Vocabulary("status", (
     Term("approved", "schváleno", "approved"),
     Term("rejected", "zamítnuto", "rejected"),
 ))
+#: Column headers of an exported pin table (the CSV for a spreadsheet), in the order written.
+EXPORT_COLUMN: Final = Vocabulary("export.column", (
+    Term("kind", "Druh záznamu", "Record"),
+    Term("lon", "Zeměpisná délka", "Longitude"),
+    Term("lat", "Zeměpisná šířka", "Latitude"),
+    Term("category", "Kategorie", "Category"),
+    Term("feeling", "Pocit", "Feeling"),
+    Term("seen", "Viděl/a, nebo slyšel/a", "Seen or heard"),
+    Term("time_of_day", "Denní doba", "Time of day"),
+    Term("safety_action", "Co dělá pro bezpečí", "What they do to stay safe"),
+    Term("age_group", "Věková skupina", "Age group"),
+    Term("status", "Stav moderace", "Moderation status"),
+    Term("created_at", "Zaznamenáno", "Recorded"),
+    Term("transcribed", "Přepsáno z papíru", "Transcribed from paper"),
+    Term("synthetic", "Ilustrativní data", "Illustrative data"),
+    Term("place_note", "Pole mřížky", "Grid cell"),
+    Term("comment", "Poznámka", "Note"),
+    Term("comment_held", "Poznámka zadržena", "Note held"),
+    Term("moderation_note", "Důvod moderace", "Moderation reason"),
+    Term("count", "Počet odpovědí v buňce", "Answers in the cell"),
+    Term("category_counts", "Kategorie v buňce", "Categories in the cell"),
+))
+#: What one row of an exported pin table is.
+EXPORT_KIND: Final = Vocabulary("export.kind", (
+    Term("pin", "odpověď", "answer"),
+    Term("cell", "souhrnná buňka", "aggregated cell"),
+))
+#: Yes and no in an exported table.
+YES_NO: Final = Vocabulary("yes_no", (
+    Term(True, "ano", "yes"),
+    Term(False, "ne", "no"),
+))
 #: How a mapping session collected its pins.
 SESSION_METHOD: Final = Vocabulary("method", (
     Term("tablet", "tablet / velká obrazovka", "tablet / big screen"),
@@ -285,7 +317,7 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
         SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
-        ENTRY_ORIGIN, PROPOSAL_STATUS)
+        ENTRY_ORIGIN, PROPOSAL_STATUS, EXPORT_COLUMN, EXPORT_KIND, YES_NO)
 }
 
 

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from scripts.commands import COMMANDS, find, load
+from scripts.commands import COMMANDS, Command, find, load
 
 #: The distribution name ``mapa --version`` reports the version of.
 DISTRIBUTION = "mapa-bezpeci"
@@ -72,20 +72,22 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                         help="print the version and exit")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chosen = _command_name(argv)
+    if chosen is not None:  # first: its module may register sibling commands too
+        load(chosen).register(subparsers)
     for command in COMMANDS:
         if command.name in subparsers.choices:
             continue  # a module registering several commands registered it already
-        if argv is None or command.name == chosen:
+        if argv is None:
             load(command).register(subparsers)
         else:
             subparsers.add_parser(command.name, help=command.summary, add_help=False)
     return parser
 
 
-def _command_name(argv: Sequence[str] | None) -> str | None:
-    """The first word of ``argv`` that is not an option: the command (if it is one)."""
+def _command_name(argv: Sequence[str] | None) -> Command | None:
+    """The command the first word of ``argv`` that is not an option names, if it names one."""
     first = next((word for word in argv or () if not word.startswith("-")), None)
-    return first if first is not None and find(first) is not None else None
+    return None if first is None else find(first)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -107,13 +107,6 @@ def test_export_to_standard_output_and_import_from_standard_input(
     assert result["town_id"] == "kraslice" and result["rows"] > 0
 
 
-def test_long_commands_are_quiet_when_piped(tmp_path: Path) -> None:
-    built = subprocess.run([*MAPA, "build-demo", "--store", str(tmp_path / "d.gpkg"), "--json"],
-                           capture_output=True, text=True, check=True)
-    assert built.stderr == ""  # no progress lines nor bars: stdout is a pipe
-    assert "layers" in json.loads(built.stdout.splitlines()[-1])
-
-
 def test_logging_goes_to_stderr_at_the_level_asked_and_redacts_personal_data(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv(LEVEL_VARIABLE, "info")

@@ -31,6 +31,7 @@ from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, s
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS
+from layers.mapping.styles import CELL_COLOUR
 from layers.schema import (
     CONTEXT_KINDS,
     FEELINGS,
@@ -47,7 +48,6 @@ CRIME_COLOURS: Final = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
 NO_FIGURE_COLOUR: Final = "#d9d9d9"
 #: Class edges of the crime index as shares of the baseline (region) value.
 CRIME_RATIOS: Final = (0.75, 1.0, 1.25, 1.5)
-CELL_COLOUR: Final = "#e66101"
 #: Compact layer control (folium sets 1rem on the whole map, too big beside the legend).
 _CONTROL_CSS: Final = ("<style>.leaflet-control-layers { font-size: 12px; line-height: 1.3; }"
                        "</style>")
