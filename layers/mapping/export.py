@@ -188,8 +188,9 @@ def write_layer_styles(path: Path, styles: list[tuple[str, str, str, str, str]])
 def _write_geojson(path: Path, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame | None,
                    title: str, options: ExportOptions) -> None:
     both = _both(pins, cells)
-    rounded = shapely.transform(both.geometry.to_numpy(),
-                                lambda xy: np.round(xy, GEOJSON_DECIMALS))
+    # RFC 7946: exterior rings counter-clockwise, holes clockwise (section 3.1.6)
+    oriented = shapely.orient_polygons(both.geometry.to_numpy(), exterior_cw=False)
+    rounded = shapely.transform(oriented, lambda xy: np.round(xy, GEOJSON_DECIMALS))
     properties = both.drop(columns="geometry").astype(object)
     if "created_at" in properties:
         properties["created_at"] = [None if pd.isna(v) else v.isoformat()
