@@ -319,9 +319,11 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "{what}: part {part} holds a DTD or entity declaration, which an XLSX workbook never "
         "has; refused, nothing was changed"),
     "source.feeling_map_type": Text(
-        "{what}: pocitovou mapu lze importovat z CSV, GeoJSON nebo GeoPackage, ne ze souboru "
+        "{what}: pocitovou mapu lze importovat z CSV, GeoJSON, GeoPackage, KML nebo "
+        "FlatGeobuf, ne ze souboru "
         "{suffix}",
-        "{what}: a feeling map is imported from CSV, GeoJSON or GeoPackage, not from a "
+        "{what}: a feeling map is imported from CSV, GeoJSON, GeoPackage, KML or FlatGeobuf, "
+        "not from a "
         "{suffix} file"),
     "mapping.no_boundary": Text(
         "obec {town!r} v úložišti není; zadejte její hranici (--boundary SOUBOR)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 C = TypeVar("C", str, int)
 
@@ -196,6 +196,11 @@ YES_NO: Final = Vocabulary("yes_no", (
     Term(True, "ano", "yes"),
     Term(False, "ne", "no"),
 ))
+#: Columns of an exported pin table whose codes the table shows as labels, and of what.
+EXPORT_LABELS: Final[dict[str, Vocabulary[Any]]] = {
+    "kind": EXPORT_KIND, "category": PIN_CATEGORY, "feeling": FEELING, "seen": SEEN_HEARD,
+    "time_of_day": TIME_OF_DAY, "safety_action": SAFETY_ACTION, "age_group": AGE_GROUP,
+    "status": PIN_STATUS, "transcribed": YES_NO, "synthetic": YES_NO, "comment_held": YES_NO}
 #: How a mapping session collected its pins.
 SESSION_METHOD: Final = Vocabulary("method", (
     Term("tablet", "tablet / velká obrazovka", "tablet / big screen"),

@@ -45,17 +45,10 @@ from layers.schema import PINS, TOWNS
 from layers.spreadsheet import neutralise_formulas
 from layers.store import Store
 from layers.vocabulary import (
-    AGE_GROUP,
     EXPORT_COLUMN,
     EXPORT_KIND,
-    FEELING,
+    EXPORT_LABELS,
     PIN_CATEGORY,
-    PIN_STATUS,
-    SAFETY_ACTION,
-    SEEN_HEARD,
-    TIME_OF_DAY,
-    YES_NO,
-    Vocabulary,
 )
 
 FORMATS: Final = ("csv", "geojson", "gpkg", "kml", "fgb")
@@ -70,11 +63,6 @@ PINS_LAYER: Final = "pins"
 CELLS_LAYER: Final = "sensitive_cells"
 #: The language of labels and headers in a CSV and of the QGIS legend.
 EXPORT_LANGUAGE: Final = "cs"
-#: Columns whose codes a CSV shows as labels of these vocabularies.
-LABELLED: Final[dict[str, Vocabulary[Any]]] = {
-    "kind": EXPORT_KIND, "category": PIN_CATEGORY, "feeling": FEELING, "seen": SEEN_HEARD,
-    "time_of_day": TIME_OF_DAY, "safety_action": SAFETY_ACTION, "age_group": AGE_GROUP,
-    "status": PIN_STATUS, "transcribed": YES_NO, "synthetic": YES_NO, "comment_held": YES_NO}
 BOOLEAN_COLUMNS: Final = ("transcribed", "synthetic", "comment_held")
 
 
@@ -225,7 +213,7 @@ def _write_csv(path: Path, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame | Non
         table["created_at"] = table["created_at"].dt.strftime("%d.%m.%Y %H:%M")
     if "category_counts" in table:
         table["category_counts"] = [_counts_text(v) for v in table["category_counts"]]
-    for column, vocabulary in LABELLED.items():
+    for column, vocabulary in EXPORT_LABELS.items():
         if column in table:
             table[column] = [None if pd.isna(v) else vocabulary.label(v, EXPORT_LANGUAGE)
                              for v in table[column]]

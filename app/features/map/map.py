@@ -26,6 +26,8 @@ from app.ui.maps.base import (
     badge_size,
     service_badge,
 )
+from app.ui.maps.basemaps import BASEMAPS as BASEMAP_DEFINITIONS
+from app.ui.maps.basemaps import add_basemap
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
@@ -40,7 +42,7 @@ from layers.schema import (
     SERVICE_TYPES,
 )
 
-BASEMAPS: Final = ("none", "osm")
+BASEMAPS: Final = tuple(BASEMAP_DEFINITIONS)
 MAP_HEIGHT: Final = 680
 
 #: Crime-index classes, light to dark (ColorBrewer BuPu), distinct from the exclusion reds.
@@ -57,8 +59,9 @@ _BLANK_BACKGROUND: Final = "<style>.leaflet-container { background: #f4f2ec; }</
 def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
     """The town's map with all layers, a layer control and a legend, every asset local.
 
-    ``basemap`` is "none" (blank background, works offline) or "osm" (OpenStreetMap tiles,
-    needs internet). Raises ``ValueError`` for another basemap.
+    ``basemap`` is "none" (the town's own vector base on a blank background, works offline)
+    or one of the online tile services of ``app.ui.maps.basemaps`` ("osm", "ztm", "orto"),
+    with its attribution. Raises ``ValueError`` for another basemap.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
@@ -69,9 +72,8 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
                    tiles=None, control_scale=True, maxZoom=MAX_ZOOM)
     root = m.get_root()
     assert isinstance(root, Figure)
-    if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name=translate("map.layer.osm", lang),
-                         control=False).add_to(m)
+    if BASEMAP_DEFINITIONS[basemap].online:
+        add_basemap(m, basemap, translate(f"map.basemap.{basemap}", lang), MAX_ZOOM)
     else:
         root.header.add_child(Element(_BLANK_BACKGROUND))
     root.header.add_child(Element(_CONTROL_CSS))
@@ -91,7 +93,7 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
 
 
 def default_basemap() -> str:
-    """The base map to start with: ``MAPA_BASEMAP`` ("none" or "osm"), else "none".
+    """The base map to start with: ``MAPA_BASEMAP`` (a key of :data:`BASEMAPS`), else "none".
 
     "none" is the default because the app must work without internet (a community centre).
     Raises ``ValueError`` for another value of ``MAPA_BASEMAP``: a typo should not silently

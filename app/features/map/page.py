@@ -14,6 +14,7 @@ from app.features.map.panel import render_area_panel
 from app.ui import cache
 from app.ui.access import current_principal
 from app.ui.i18n import number
+from app.ui.maps.basemaps import BASEMAP_PARAM, basemap_or_none
 from app.ui.missing import note_missing
 from app.ui.state import BASEMAP_KEY, current_language, page_town, t
 from app.ui.town import TownData, area_at
@@ -27,6 +28,8 @@ EXACT_PINS_KEY = "map_exact_pins"
 #: map (Leaflet's bindPopup), so only "last_object_clicked" sees it; a click that lands on the
 #: pin layer's canvas above a polygon reaches only the map ("last_clicked").
 CLICKS = ("last_object_clicked", "last_clicked")
+#: What st_folium reports of the map's view (center {"lat", "lng"}, zoom).
+VIEW = ("center", "zoom")
 
 
 def render() -> None:
@@ -47,15 +50,7 @@ def render() -> None:
                  pins=public_pin_count(town), services=len(town.services),
                  districts=len(town.districts)))
 
-    # A toggle, not a radio of translated options: after a language switch Streamlit's radio
-    # loses its displayed choice when the option labels change.
-    try:
-        st.session_state.setdefault(BASEMAP_KEY, default_basemap() == "osm")
-    except ValueError:  # an operator's typo in the setting: say which setting, in words
-        st.error(t("map.basemap.bad", allowed=", ".join(BASEMAPS)))
-        st.stop()
-    basemap = "osm" if st.toggle(t("map.basemap.osm"), key=BASEMAP_KEY,
-                                 help=t("map.basemap.help")) else "none"
+    basemap = basemap_choice()
     # exact sensitive pins for the roles allowed to see them (a toggle, audited); else public
     drawn = map_pins(town, cache.store())
 
@@ -63,8 +58,28 @@ def render() -> None:
 
     with st.expander(t("map.sources")):
         st.dataframe(sources_table(town, lang), hide_index=True, width="stretch")
-        if basemap == "osm":
-            st.caption(t("map.sources.osm"))
+        if basemap != "none":
+            st.caption(t(f"map.sources.{basemap}"))
+
+
+def basemap_choice() -> str:
+    """The base map chosen on the page, remembered in the session and in the URL
+    (``?podklad=ztm``, so a shared link opens on the same base): the URL's value first, else
+    the session's, else ``MAPA_BASEMAP``. The options are the stable keys, shown translated,
+    so a language switch keeps the choice."""
+    if BASEMAP_KEY not in st.session_state:
+        given = st.query_params.get(BASEMAP_PARAM)
+        try:
+            st.session_state[BASEMAP_KEY] = (basemap_or_none(given) if given
+                                             else default_basemap())
+        except ValueError:  # an operator's typo in the setting: say which setting, in words
+            st.error(t("map.basemap.bad", allowed=", ".join(BASEMAPS)))
+            st.stop()
+    chosen = str(st.radio(t("map.basemap"), BASEMAPS, key=BASEMAP_KEY, horizontal=True,
+                          format_func=lambda key: t(f"map.basemap.{key}"),
+                          help=t("map.basemap.help")))
+    st.query_params[BASEMAP_PARAM] = chosen
+    return chosen
 
 
 def map_pins(town: TownData, store: Store) -> TownData:
@@ -106,10 +121,17 @@ def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData) -> N
     """Map and side panel rerun on their own: a click must not rerun the whole page.
     ``drawn`` is ``town`` with the pins the principal may see on the map."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
+    view_key = f"map-view-{town.town_id}"
+    view = st.session_state.get(view_key, {})
     with map_column:
+        # the view the user left is given back, so a new base map (a new map) keeps it
         clicked = st_folium(build_map(drawn, lang, basemap), key=f"map-{town.town_id}",
                             height=MAP_HEIGHT, use_container_width=True,
-                            returned_objects=list(CLICKS))
+                            center=(view["center"]["lat"], view["center"]["lng"])
+                            if view else None, zoom=view.get("zoom"),
+                            returned_objects=[*CLICKS, *VIEW])
+    if clicked and all(clicked.get(name) for name in VIEW):
+        st.session_state[view_key] = {name: clicked[name] for name in VIEW}
     point = newest_click(clicked, f"map-clicks-{town.town_id}")
     ref = area_at(town, point["lat"], point["lng"]) if point else None
     with panel_column:
