@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from scripts.commands.common import subcommand
 
@@ -23,11 +23,19 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--headless", action="store_true", help="do not open a browser")
 
 
+#: The settings of the clone's ``.streamlit/config.toml``, which an installed package has
+#: not beside it: the map's static files served by Streamlit itself (offline), only this
+#: machine connecting, no traceback in the browser.
+SETTINGS: Final = {"server.enableStaticServing": "true", "server.address": "localhost",
+                   "browser.gatherUsageStats": "false", "client.toolbarMode": "minimal",
+                   "client.showErrorDetails": "none", "theme.base": "light"}
+
+
 def streamlit_command(port: int, headless: bool) -> list[str]:
     """The ``streamlit run`` command line of the installed app."""
-    return [sys.executable, "-m", "streamlit", "run", str(APP_MAIN), "--server.port",
-            str(port), "--server.headless", str(headless).lower(),
-            "--browser.gatherUsageStats", "false"]
+    settings = {**SETTINGS, "server.port": str(port), "server.headless": str(headless).lower()}
+    return [sys.executable, "-m", "streamlit", "run", str(APP_MAIN),
+            *[part for name, value in settings.items() for part in (f"--{name}", value)]]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -212,3 +212,4 @@ def test_area_at_prefers_localities_then_districts(litvinov: TownData) -> None:
     ref = area_at(litvinov, outside_janov.y, outside_janov.x)
     assert ref == AreaRef("district", str(litvinov.districts["oop_code"].iloc[0]))
     assert area_at(litvinov, 0.0, 0.0) is None
+
