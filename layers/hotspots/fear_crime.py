@@ -19,8 +19,9 @@ With only a police district's crime index (no offences), crime is known per dist
 
 Agreement between the maps: the share of overlapping hot cells (Jaccard index of the two hot
 sets, and the share of fear-hot cells that are crime-hot), and the bivariate spatial
-association of the two surfaces, Lee's L (Lee 2001) as ``esda.Spatial_Pearson`` computes it, on the row-standardised grid weights, with a
-permutation p-value from a generator of its own (never NumPy's global one).
+association of the two surfaces, Lee's L (Lee 2001) as ``esda.Spatial_Pearson`` computes it,
+on the row-standardised grid weights, with a permutation p-value from a generator of its own
+(never NumPy's global one).
 
 References: Lee, S.-I. (2001), "Developing a bivariate spatial association measure: an
 integration of Pearson's r and Moran's I", J. Geographical Systems 3(4); Jaccard, P. (1912),
