@@ -5,20 +5,18 @@ and serves the app; every package the code imports is declared."""
 from __future__ import annotations
 
 import ast
-import contextlib
 import importlib.metadata as metadata
 import json
 import subprocess
 import sys
 import sysconfig
-import time
 import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from tests.app.e2e_support import _healthy, free_port
+from tests.app.e2e_support import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,13 +80,7 @@ def test_installed_mapa_serve_serves_the_app_and_its_static_files(
                               stderr=subprocess.DEVNULL)
     base = f"http://localhost:{port}"
     try:
-        # the health endpoint answers once the server is up; between tries, wait for the
-        # server process to end (a failed start ends it) rather than for the clock
-        deadline = time.monotonic() + 60
-        while not _healthy(base):
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=0.3)
-            assert server.poll() is None and time.monotonic() < deadline, "no healthy server"
+        wait_healthy(server, base)
         with urllib.request.urlopen(f"{base}/app/static/vendor/leaflet/leaflet.min.js",
                                     timeout=5) as asset:
             served = asset.read()
