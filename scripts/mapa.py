@@ -21,9 +21,6 @@ from typing import Any, NoReturn
 
 from scripts.commands import COMMANDS, Command, find, load
 
-#: The distribution name ``mapa --version`` reports the version of.
-DISTRIBUTION = "mapa-bezpeci"
-
 
 class Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors, when ``--json`` was asked for, also end with
@@ -43,23 +40,14 @@ class Parser(argparse.ArgumentParser):
         super().error(message)
 
 
-def version() -> str:
-    """The installed version of the package (``unknown`` when run from an uninstalled tree)."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as installed_version
-
-    try:
-        return installed_version(DISTRIBUTION)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 class _Version(argparse.Action):
     """``--version``: print it and stop; looked up only when asked for."""
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: Any, option_string: str | None = None) -> None:
-        print(f"mapa {version()}")
+        from scripts import __version__
+
+        print(f"mapa {__version__}")
         parser.exit()
 
 
