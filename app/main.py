@@ -20,7 +20,9 @@ from app.ui import cache
 from app.ui.access import bootstrap_admin, login_sidebar
 from app.ui.i18n import LANGUAGES, translate
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, t
+from layers.logs import configure_logging
 
+configure_logging()  # the CLI's configuration too: stderr, MAPA_LOG_LEVEL, no personal data
 st.set_page_config(page_title=t("app.title"), layout="wide")
 
 with st.sidebar:
