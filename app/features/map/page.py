@@ -28,8 +28,6 @@ EXACT_PINS_KEY = "map_exact_pins"
 #: map (Leaflet's bindPopup), so only "last_object_clicked" sees it; a click that lands on the
 #: pin layer's canvas above a polygon reaches only the map ("last_clicked").
 CLICKS = ("last_object_clicked", "last_clicked")
-#: What st_folium reports of the map's view (center {"lat", "lng"}, zoom).
-VIEW = ("center", "zoom")
 
 
 def render() -> None:
@@ -116,17 +114,10 @@ def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData) -> N
     """Map and side panel rerun on their own: a click must not rerun the whole page.
     ``drawn`` is ``town`` with the pins the principal may see on the map."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
-    view_key = f"map-view-{town.town_id}"
-    view = st.session_state.get(view_key, {})
     with map_column:
-        # the view the user left is given back, so a new base map (a new map) keeps it
         clicked = st_folium(build_map(drawn, lang, basemap), key=f"map-{town.town_id}",
                             height=MAP_HEIGHT, use_container_width=True,
-                            center=(view["center"]["lat"], view["center"]["lng"])
-                            if view else None, zoom=view.get("zoom"),
-                            returned_objects=[*CLICKS, *VIEW])
-    if clicked and all(clicked.get(name) for name in VIEW):
-        st.session_state[view_key] = {name: clicked[name] for name in VIEW}
+                            returned_objects=list(CLICKS))
     point = newest_click(clicked, f"map-clicks-{town.town_id}")
     ref = area_at(town, point["lat"], point["lng"]) if point else None
     with panel_column:
