@@ -27,7 +27,9 @@ from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
 from app.ui.not_found import not_found_page
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_language, t
 from app.ui.unsaved import warn_before_losing_input
+from layers.logs import configure_logging
 
+configure_logging()  # the CLI's configuration too: stderr, MAPA_LOG_LEVEL, no personal data
 focus = focused_page()  # a locked kiosk or a public link: that page alone, no navigation
 # collapsed: on a phone an open sidebar would cover the page (and make it inert) though hidden
 st.set_page_config(page_title=t("app.title"), layout="wide",

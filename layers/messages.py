@@ -328,9 +328,11 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "{what}: part {part} holds a DTD or entity declaration, which an XLSX workbook never "
         "has; refused, nothing was changed"),
     "source.feeling_map_type": Text(
-        "{what}: pocitovou mapu lze importovat z CSV, GeoJSON nebo GeoPackage, ne ze souboru "
+        "{what}: pocitovou mapu lze importovat z CSV, GeoJSON, GeoPackage, KML nebo "
+        "FlatGeobuf, ne ze souboru "
         "{suffix}",
-        "{what}: a feeling map is imported from CSV, GeoJSON or GeoPackage, not from a "
+        "{what}: a feeling map is imported from CSV, GeoJSON, GeoPackage, KML or FlatGeobuf, "
+        "not from a "
         "{suffix} file"),
     "mapping.no_boundary": Text(
         "obec {town!r} v úložišti není; zadejte její hranici (--boundary SOUBOR)",
@@ -374,6 +376,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "mapping.unknown_session": Text(
         "neznámé setkání {session!r}",
         "unknown session {session!r}"),
+    "export.format": Text(
+        "formát exportu musí být jeden z: {formats} (zadáno {fmt})",
+        "the export format must be one of {formats}, got {fmt!r}"),
+    "export.crs": Text(
+        "souřadnicový systém {crs} nelze zapsat do formátu {fmt}; S-JTSK (5514) jen do {formats}",
+        "CRS {crs} cannot be written to {fmt}; S-JTSK (5514) only to {formats}"),
     "mapping.unknown_town": Text(
         "neznámá obec {town!r}",
         "unknown town {town!r}"),
@@ -692,6 +700,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "zakreslená plocha přesahuje hranici města ({towns}); zakreslete ji uvnitř",
         "the drawn area does not lie inside its towns ({towns})"),
     # --- the command line (scripts/) ---
+    "cli.usage": Text(
+        "chybně zadaný příkaz: {detail}",
+        "{detail}"),
+    "cli.stdout_json": Text(
+        "--out - píše soubor na standardní výstup; s --json by se smíchal s výsledkem",
+        "--out - writes the file to standard output, where --json would mix with it"),
     "cli.same_store": Text(
         "--from a --to označují totéž úložiště",
         "--from and --to name the same store"),

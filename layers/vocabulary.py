@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 C = TypeVar("C", str, int)
 
@@ -164,6 +164,43 @@ PIN_STATUS: Final = Vocabulary("status", (
     Term("approved", "schváleno", "approved"),
     Term("rejected", "zamítnuto", "rejected"),
 ))
+#: Column headers of an exported pin table (the CSV for a spreadsheet), in the order written.
+EXPORT_COLUMN: Final = Vocabulary("export.column", (
+    Term("kind", "Druh záznamu", "Record"),
+    Term("lon", "Zeměpisná délka", "Longitude"),
+    Term("lat", "Zeměpisná šířka", "Latitude"),
+    Term("category", "Kategorie", "Category"),
+    Term("feeling", "Pocit", "Feeling"),
+    Term("seen", "Viděl/a, nebo slyšel/a", "Seen or heard"),
+    Term("time_of_day", "Denní doba", "Time of day"),
+    Term("safety_action", "Co dělá pro bezpečí", "What they do to stay safe"),
+    Term("age_group", "Věková skupina", "Age group"),
+    Term("status", "Stav moderace", "Moderation status"),
+    Term("created_at", "Zaznamenáno", "Recorded"),
+    Term("transcribed", "Přepsáno z papíru", "Transcribed from paper"),
+    Term("synthetic", "Ilustrativní data", "Illustrative data"),
+    Term("place_note", "Pole mřížky", "Grid cell"),
+    Term("comment", "Poznámka", "Note"),
+    Term("comment_held", "Poznámka zadržena", "Note held"),
+    Term("moderation_note", "Důvod moderace", "Moderation reason"),
+    Term("count", "Počet odpovědí v buňce", "Answers in the cell"),
+    Term("category_counts", "Kategorie v buňce", "Categories in the cell"),
+))
+#: What one row of an exported pin table is.
+EXPORT_KIND: Final = Vocabulary("export.kind", (
+    Term("pin", "odpověď", "answer"),
+    Term("cell", "souhrnná buňka", "aggregated cell"),
+))
+#: Yes and no in an exported table.
+YES_NO: Final = Vocabulary("yes_no", (
+    Term(True, "ano", "yes"),
+    Term(False, "ne", "no"),
+))
+#: Columns of an exported pin table whose codes the table shows as labels, and of what.
+EXPORT_LABELS: Final[dict[str, Vocabulary[Any]]] = {
+    "kind": EXPORT_KIND, "category": PIN_CATEGORY, "feeling": FEELING, "seen": SEEN_HEARD,
+    "time_of_day": TIME_OF_DAY, "safety_action": SAFETY_ACTION, "age_group": AGE_GROUP,
+    "status": PIN_STATUS, "transcribed": YES_NO, "synthetic": YES_NO, "comment_held": YES_NO}
 #: How a mapping session collected its pins.
 SESSION_METHOD: Final = Vocabulary("method", (
     Term("tablet", "tablet / velká obrazovka", "tablet / big screen"),
@@ -387,7 +424,8 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
         SESSION_METHOD, QUESTION_KIND, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
-        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION, EMERGING_PATTERN)
+        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION, EMERGING_PATTERN,
+        EXPORT_COLUMN, EXPORT_KIND, YES_NO)
 }
 
 

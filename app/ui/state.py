@@ -14,8 +14,8 @@ from layers.errors import MapaError
 #: Session-state keys of the sidebar widgets.
 LANGUAGE_KEY: Final = "lang"
 TOWN_KEY: Final = "town_id"
-#: True when the OpenStreetMap base map is switched on.
-BASEMAP_KEY: Final = "basemap_osm"
+#: The chosen base map (a key of ``app.ui.maps.basemaps.BASEMAPS``).
+BASEMAP_KEY: Final = "basemap"
 #: The mapping session chosen on any page (kept apart from the pages' own widget keys:
 #: Streamlit forgets a widget's state when the page showing it is left).
 CURRENT_SESSION_KEY: Final = "current_session"

@@ -118,7 +118,9 @@ def pins_for(principal: Principal, store: Store, town_id: str,
 
 
 def export_pins(principal: Principal, store: Store, town_id: str, out: Path, fmt: str, *,
-                session_id: str | None = None, public: bool = False) -> dict[str, int]:
+                session_id: str | None = None, public: bool = False,
+                options: pin_export.ExportOptions = pin_export.DEFAULT_OPTIONS
+                ) -> dict[str, int]:
     """``layers.mapping.export.export_pins`` for ``principal``; returns its counts.
 
     A public export is open to all. An internal one (exact pins, free text) needs
@@ -127,13 +129,14 @@ def export_pins(principal: Principal, store: Store, town_id: str, out: Path, fmt
     """
     if public:
         return pin_export.export_pins(store, town_id, out, fmt, session_id=session_id,
-                                      public=True, k=PUBLIC_K)
+                                      public=True, k=PUBLIC_K, options=options)
     if not principal.can(VIEW_EXACT_SENSITIVE):
         principal.require(RUN_SESSIONS)
         if session_id is None:
             raise AccessDenied("access.export_one_session")
         _session(principal, store, session_id)
-    counts = pin_export.export_pins(store, town_id, out, fmt, session_id=session_id)
+    counts = pin_export.export_pins(store, town_id, out, fmt, session_id=session_id,
+                                    options=options)
     audit.record(store, principal, "export_internal_pins", PINS.name,
                  [session_id] if session_id else [],
                  {"town_id": town_id, "format": fmt, "pins": counts["pins"]})

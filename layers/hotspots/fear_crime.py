@@ -19,8 +19,9 @@ With only a police district's crime index (no offences), crime is known per dist
 
 Agreement between the maps: the share of overlapping hot cells (Jaccard index of the two hot
 sets, and the share of fear-hot cells that are crime-hot), and the bivariate spatial
-association of the two surfaces, Lee's L (Lee 2001), computed by PySAL's
-``esda.Spatial_Pearson`` on the row-standardised grid weights with a permutation p-value.
+association of the two surfaces, Lee's L (Lee 2001) as ``esda.Spatial_Pearson`` computes it,
+on the row-standardised grid weights, with a permutation p-value from a generator of its own
+(never NumPy's global one).
 
 References: Lee, S.-I. (2001), "Developing a bivariate spatial association measure: an
 integration of Pearson's r and Moran's I", J. Geographical Systems 3(4); Jaccard, P. (1912),
@@ -34,7 +35,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from esda import Spatial_Pearson
 from scipy import sparse
 
 BOTH: Final = "patrol_situational"
@@ -85,18 +85,27 @@ def lees_l(x: np.ndarray, y: np.ndarray, weights: sparse.csr_matrix,
     if xv.size < 3 or np.std(xv) == 0 or np.std(yv) == 0:
         return float("nan"), float("nan")
     rows = np.asarray(weights.sum(axis=1)).ravel()
-    standardised = sparse.diags(1.0 / np.where(rows > 0, rows, 1.0)) @ weights
-    state = np.random.get_state()
-    np.random.seed(seed)  # esda draws from numpy's global generator
-    try:
-        fitted = Spatial_Pearson(connectivity=sparse.csr_matrix(standardised),
-                                 permutations=permutations).fit(xv.reshape(-1, 1),
-                                                                yv.reshape(-1, 1))
-    finally:
-        np.random.set_state(state)
-    value = float(fitted.association_[0, 1])
-    p = float(fitted.significance_[0, 1]) if permutations > 0 else float("nan")
-    return value, p
+    standardised = sparse.csr_matrix(sparse.diags(1.0 / np.where(rows > 0, rows, 1.0)) @ weights)
+    # Lee (2001), eq. 18, as esda's Spatial_Pearson computes it, with the permutations drawn
+    # from a generator of this call's own: esda draws from NumPy's global one, and seeding
+    # that inside a threaded server would change every other request's random numbers
+    z = np.column_stack(((xv - xv.mean()) / xv.std(), (yv - yv.mean()) / yv.std()))
+    ctc = standardised.T @ standardised
+    ones = np.ones(ctc.shape[0])
+    denominator = float(ones @ (ctc @ ones))
+
+    def statistic(values: np.ndarray) -> np.ndarray:
+        return np.asarray(values.T @ (ctc @ values)) / denominator
+
+    association = statistic(z)
+    value = float(association[0, 1])
+    if permutations <= 0:
+        return value, float("nan")
+    generator = np.random.RandomState(seed)  # the stream esda's global draws gave
+    larger = sum(int(statistic(generator.permutation(z))[0, 1] >= association[0, 1])
+                 for _ in range(permutations))
+    extreme = min(permutations - larger, larger)
+    return value, (extreme + 1.0) / (permutations + 1.0)
 
 
 def agreement(fear_hot: np.ndarray, crime_hot: np.ndarray, fear_values: np.ndarray,

@@ -120,9 +120,11 @@ def range_problems(values: np.ndarray, low: float, high: float, what: str,
 
 def iso_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """Dates as ISO "YYYY-MM-DD" text and a per-row reason ("" = fine). ISO (a time after
-    the date is ignored) and Czech "d. m. yyyy" are read; an empty value is allowed."""
+    the date is ignored; also "YYYY/MM/DD", as GDAL writes a date into KML or GML text) and
+    Czech "d. m. yyyy" are read; an empty value is allowed."""
     raw = values.astype(str).str.strip()
-    parsed = pd.to_datetime(raw.str.slice(0, 10), errors="coerce", format="%Y-%m-%d")
+    parsed = pd.to_datetime(raw.str.slice(0, 10).str.replace("/", "-"), errors="coerce",
+                            format="%Y-%m-%d")
     czech = parsed.isna() & (raw != "")
     parsed[czech] = pd.to_datetime(raw[czech].str.replace(r"\s+", "", regex=True),
                                    errors="coerce", format="%d.%m.%Y")

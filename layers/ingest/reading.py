@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import datetime
 import shutil
 import tempfile
 import warnings
@@ -42,7 +43,9 @@ from layers.sources.errors import SourceError
 
 TABLE_SUFFIXES: Final = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES: Final = (".xlsx",)
-VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip")
+#: Vector formats: GeoJSON, GeoPackage, Shapefile (zipped too), KML (Google Earth, My Maps),
+#: FlatGeobuf and GML.
+VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".fgb", ".gml")
 DEFAULT_CHUNK_ROWS: Final = 100_000
 #: Bytes looked at to tell the encoding of a CSV or a Shapefile's .dbf.
 ENCODING_SAMPLE: Final = 1 << 20
@@ -133,8 +136,9 @@ class Source:
                         batch.validate(full=True)  # text that is not UTF-8 fails here
                         table = pa.Table.from_batches([batch])
                         wkb = table.column(geometry_name).to_numpy(zero_copy_only=False)
-                        geometry = shapely.from_wkb(wkb, on_invalid="ignore")
-                    frame = table.drop_columns([geometry_name]).to_pandas()
+                        # KML and GML often carry heights (z = 0): the store keeps 2D
+                        geometry = shapely.force_2d(shapely.from_wkb(wkb, on_invalid="ignore"))
+                    frame = _dates_as_text(table.drop_columns([geometry_name]).to_pandas())
                     frame.columns = [str(c).strip() for c in frame.columns]
                     labels = [f"feature {number + i}" for i in range(len(frame))]
                     number += len(frame)
@@ -142,6 +146,23 @@ class Source:
         except (DataSourceError, DataLayerError, OSError, pa.ArrowException) as exc:
             raise SourceError(self.name, f"cannot be read as a vector file, damaged or "
                                          f"truncated? ({exc})") from exc
+
+
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its date and date/time fields (GeoPackage, FlatGeobuf, KML, GML) as the
+    ISO text a CSV would hold — ``2026-10-01``, or with the time when one is not midnight —
+    since the checks read dates from text, whatever format brought them."""
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            midnight = (values.isna() | (values == values.dt.normalize())).all()
+            text = values.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S")
+            frame[column] = text.where(values.notna(), "")
+        elif values.dtype == object and values.map(
+                lambda v: isinstance(v, datetime.date)).any():
+            frame[column] = values.map(
+                lambda v: v.isoformat() if isinstance(v, datetime.date) else v)
+    return frame
 
 
 def require_file(path: Path, name: str | None = None) -> None:
@@ -205,7 +226,8 @@ def open_source(path: Path | str, header_words: tuple[str, ...] = (),
                      separator=shape.separator.decode(), limits=limits)
     else:
         raise SourceError(file, f"unknown file type {suffix!r}: use CSV, XLSX, GeoJSON, "
-                                "GeoPackage, Shapefile or a zipped Shapefile")
+                                "GeoPackage, Shapefile or a zipped Shapefile, KML, FlatGeobuf "
+                                "or GML")
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -48,6 +48,7 @@ from layers.schema import (
 )
 from layers.screening import screen_comment
 from layers.sources.errors import SourceError
+from layers.vocabulary import EXPORT_COLUMN, EXPORT_LABELS
 
 #: The export's answer → (our category, feeling 1–5). The original value is kept.
 POCIT_TO_CATEGORY: Final = {
@@ -62,7 +63,7 @@ AGE_TO_GROUP: Final = {"0-14": "6-12", "15-24": "13-18", "25-34": "adults", "35-
 REQUIRED_COLUMNS: Final = ("Pocit", "X", "Y")
 #: The least a CSV pin export of this project (``layers.mapping.export``) carries.
 EXPORT_COLUMNS: Final = ("lon", "lat", "category", "feeling")
-VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg")
+VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".kml", ".fgb")
 TABLE_SUFFIXES: Final = (".csv", ".txt")
 DEFAULT_CHUNK_ROWS: Final = 100_000
 
@@ -147,15 +148,17 @@ def _read_answers(path: Path, chunk_rows: int, limits: Limits) -> Iterator[pd.Da
     if path.suffix.lower() in VECTOR_SUFFIXES:
         yield from _read_vector_export(path, chunk_rows, limits)
         return
-    check_text_table(path, limits, path.name, separator=b",")
+    separator = _separator(path)
+    check_text_table(path, limits, path.name, separator=separator.encode())
     first = 2
     try:
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                             chunksize=chunk_rows, compression=None)
+                             chunksize=chunk_rows, compression=None, sep=separator)
         for chunk in reader:
             check_chunk(Chunk(chunk, None, [f"line {first + i}" for i in range(len(chunk))]),
                         limits, path.name)
             first += len(chunk)
+            chunk = _codes_from_czech_table(chunk)
             if all(c in chunk.columns for c in REQUIRED_COLUMNS):
                 yield _from_feeling_map(chunk)
             elif all(c in chunk.columns for c in EXPORT_COLUMNS):
@@ -168,6 +171,30 @@ def _read_answers(path: Path, chunk_rows: int, limits: Limits) -> Iterator[pd.Da
         raise SourceError(path, f"cannot be read as a UTF-8 CSV ({exc})") from exc
     except pd.errors.EmptyDataError as exc:
         raise SourceError(path, "is empty") from exc
+
+
+def _separator(path: Path) -> str:
+    """``;`` for a CSV written for Czech Excel (``layers.mapping.export``), else ``,``."""
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline()
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _codes_from_czech_table(chunk: pd.DataFrame) -> pd.DataFrame:
+    """Our own CSV for Czech Excel (Czech headers and labels, no ids) as a pin export with
+    codes; any other table as it is. Its rows have no pin id: a row's position and answer
+    stand in for one (``pin_id``), so the duplicate check still tells rows apart."""
+    headers = {EXPORT_COLUMN.label(code, "cs"): code for code in EXPORT_COLUMN.codes}
+    if not {"lon", "lat", "category"} <= {headers.get(c, "") for c in chunk.columns}:
+        return chunk
+    table = chunk.rename(columns=headers)
+    for column, vocabulary in EXPORT_LABELS.items():
+        if column in table:
+            codes = {term.cs: str(term.code) for term in vocabulary.terms}
+            table[column] = table[column].map(lambda v, c=codes: c.get(v, v))
+    table["pin_id"] = (table["lon"] + " " + table["lat"] + " " + table["category"] + " "
+                       + _column(table, "created_at"))
+    return table
 
 
 def _read_vector_export(path: Path, chunk_rows: int, limits: Limits

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from layers.store.base import Store, StoreError
 from layers.store.geopackage import GeoPackageStore
-from layers.store.postgis import PostGISStore, redact
+
+if TYPE_CHECKING:
+    from layers.store.postgis import PostGISStore
 
 DEFAULT_STORE = Path(__file__).resolve().parents[2] / "geodata" / "mapa.gpkg"
 URL_PREFIXES = ("postgresql://", "postgres://")
@@ -29,7 +32,11 @@ def default_location() -> str:
 def public_location(location: str | os.PathLike[str]) -> str:
     """``location`` fit to print: a URL loses its password."""
     where = str(location)
-    return redact(where) if where.startswith(URL_PREFIXES) else where
+    if not where.startswith(URL_PREFIXES):
+        return where
+    from layers.store.postgis import redact
+
+    return redact(where)
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
@@ -40,8 +47,20 @@ def open_store(location: str | os.PathLike[str] | None = None) -> Store:
     """
     where = str(location) if location is not None else default_location()
     if where.startswith(URL_PREFIXES):
+        from layers.store.postgis import PostGISStore
+
         return PostGISStore(where)
     return GeoPackageStore(Path(where))
+
+
+def __getattr__(name: str) -> Any:
+    """``PostGISStore`` is imported on first use: the PostgreSQL driver is the optional extra
+    ``postgres``, and a GeoPackage store works without it."""
+    if name == "PostGISStore":
+        from layers.store.postgis import PostGISStore
+
+        return PostGISStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["DEFAULT_STORE", "GeoPackageStore", "PostGISStore", "Store", "StoreError",

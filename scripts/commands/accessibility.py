@@ -13,14 +13,14 @@ from layers.schema import SERVICES
 from layers.urban.accessibility import DEFAULT_DISTANCE_M, SERVICE_GROUPS, town_accessibility
 from layers.urban.export import export_gpkg
 from layers.urban.service_links import load_links
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from scripts.commands.common import add_town_option, emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "accessibility",
                         "distance to the nearest service per group; white spots → GeoPackage",
                         run)
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    add_town_option(parser, required=True)
     parser.add_argument("--distance", type=float, default=DEFAULT_DISTANCE_M,
                         help="a group farther than this (metres) makes a white spot "
                              "(default 500)")

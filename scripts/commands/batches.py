@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from layers.ingest.batches import list_batches, undo_batch
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from scripts.commands.common import add_town_option, emit, format_table, store_from, subcommand
 
 COLUMNS = ("batch_id", "town_id", "kind", "source_name", "added", "rejected", "created_at",
            "status")
@@ -15,7 +15,7 @@ COLUMNS = ("batch_id", "town_id", "kind", "source_name", "added", "rejected", "c
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "batches", "list import batches, newest first", run_list)
-    parser.add_argument("--town", default=None, help="only this town's batches")
+    add_town_option(parser, required=False, help_text="only this town's batches (id or name)")
     parser = subcommand(subparsers, "undo", "remove every row of one import batch, atomically",
                         run_undo)
     parser.add_argument("batch_id", help="the batch (see `mapa batches`)")

@@ -10,6 +10,7 @@ from typing import Any
 
 from scripts.bench import (
     catalogue,
+    cli,
     emerging,
     faults,
     feeling_map,
@@ -25,7 +26,7 @@ from scripts.bench import (
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz, faults, police_import, emerging)
+              catalogue, fuzz, faults, police_import, emerging, cli)
 
 
 def register(subparsers: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from layers.sources.errors import SourceError
 from layers.sources.real import SOURCES_DIR
 from layers.store import default_location
 from layers.store.base import StoreError
-from scripts.commands.common import CommandError, emit, format_table, subcommand
+from scripts.commands.common import CommandError, emit, format_table, step_reporter, subcommand
 
 #: The demo accounts' password comes from here, never from the repository.
 DEMO_PASSWORD_ENV = "MAPA_DEMO_PASSWORD"
@@ -39,9 +38,9 @@ def run(args: argparse.Namespace) -> int:
     if password is not None and len(password) < MIN_PASSWORD:
         raise CommandError("cli.demo_password", name=DEMO_PASSWORD_ENV, minimum=MIN_PASSWORD)
     try:
-        counts = build_demo(Path(location), sources=args.sources,
-                            progress=lambda m: print(f"… {m}", file=sys.stderr),
-                            demo_password=password)
+        with step_reporter(args) as report_step:
+            counts = build_demo(Path(location), sources=args.sources, progress=report_step,
+                                demo_password=password)
     except (SourceError, StoreError) as exc:
         raise CommandError("cli.store_untouched", reason=exc) from exc
     table = format_table(["layer", "rows"], [[k, v] for k, v in counts.items()])

@@ -1,18 +1,34 @@
-"""Shared plumbing of the ``mapa`` subcommands: common options, output, and the one place
-that reports a stopped command (:func:`report_failure`)."""
+"""Shared plumbing of the ``mapa`` subcommands: common options, output, ``-`` for standard
+input and output, progress bars, and the one place that reports a stopped command
+(:func:`report_failure`).
+
+The store package (and through it geopandas) is imported only inside the functions that need
+it: ``mapa --help`` imports this module without them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
+import os
+import shutil
 import sys
+import tempfile
 import warnings
-from collections.abc import Callable, Iterator
-from typing import Any, Final
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from layers.errors import InvalidInput, MapaError
-from layers.store import Store, default_location, open_store, public_location
+
+if TYPE_CHECKING:
+    from layers.store import Store
+
+T = TypeVar("T")
+
+#: The file name that means standard input (where a file is read) or output (where written).
+STDIO: Final = "-"
 
 #: The language of the command line's messages (its output has always been English).
 CLI_LANGUAGE: Final = "en"
@@ -28,6 +44,8 @@ class CommandError(MapaError, RuntimeError):
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--store`` and ``--json`` to a subcommand parser."""
+    from layers.store import default_location, public_location
+
     parser.add_argument("--store", default=None,
                         help="store location: GeoPackage path or postgresql:// URL "
                              f"(default {public_location(default_location())})")
@@ -45,19 +63,144 @@ def subcommand(subparsers: Any, name: str, help_text: str,
     return parser
 
 
+def add_town_option(parser: argparse.ArgumentParser, *, required: bool, may_be_new: bool = False,
+                    help_text: str = "town: its id or name (litvinov, Litvínov, LITVINOV)") -> None:
+    """Add ``--town`` naming a town by id or by name as people write it; :func:`store_from`
+    replaces the given text by the town's id. ``may_be_new``: a text that names no town in
+    the store is kept as given (the command adds that town) instead of refused."""
+    parser.add_argument("--town", required=required, default=None, help=help_text)
+    parser.set_defaults(resolve_town="may_be_new" if may_be_new else "known")
+
+
 def store_from(args: argparse.Namespace) -> Store:
     """Open the store named by ``--store`` (or the default), first removing what a killed
-    writer left beside it (``Store.remove_leftovers``). Raises ``StoreError``."""
+    writer left beside it (``Store.remove_leftovers``). A ``--town`` added by
+    :func:`add_town_option` is resolved to the town's id in ``args`` (``layers.town_names``).
+    Raises ``StoreError``; ``NotFound`` for a town that is not in the store."""
+    from layers.store import open_store
+
     store = open_store(args.store)
     if store.exists():
         store.remove_leftovers()
+        if getattr(args, "resolve_town", None) and args.town is not None:
+            args.town = _town_id(store, args.town, args.resolve_town == "may_be_new")
     return store
 
 
+def _town_id(store: Store, given: str, may_be_new: bool) -> str:
+    from layers.errors import NotFound
+    from layers.town_names import resolve_town
+
+    try:
+        return resolve_town(store, given)
+    except NotFound:
+        if may_be_new:
+            return given
+        raise
+
+
+def print_json_error(code: str, message: str, found: dict[str, Any] | None = None) -> None:
+    """Print the ``--json`` error object ``{..found, "error": {"code", "message"}}`` as one
+    line on stdout."""
+    print(json.dumps({**(found or {}), "error": {"code": code, "message": message}},
+                     ensure_ascii=False, default=str))
+
+
+@contextlib.contextmanager
+def input_file(given: Path) -> Iterator[Path]:
+    """The file to read: ``given`` itself, or for ``-`` standard input copied into a
+    temporary file (removed afterwards) named with the suffix its first bytes tell
+    (:func:`sniff_suffix`), since the importers recognise a format by its suffix."""
+    if str(given) != STDIO:
+        yield given
+        return
+    data = sys.stdin.buffer.read()
+    with tempfile.TemporaryDirectory(prefix="mapa-stdin-") as folder:
+        path = Path(folder) / f"stdin{sniff_suffix(data[:4096])}"
+        path.write_bytes(data)
+        yield path
+
+
+def sniff_suffix(head: bytes) -> str:
+    """The file suffix of a file that starts with ``head``: GeoPackage, zip (shapefile),
+    FlatGeobuf, KML, GML, GeoJSON; anything else is read as CSV."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"SQLite format 3"):
+        return ".gpkg"
+    if head.startswith(b"PK"):
+        return ".zip"
+    if head.startswith(b"fgb"):
+        return ".fgb"
+    if text.startswith(b"<"):
+        return ".kml" if b"<kml" in head else ".gml"
+    if text.startswith((b"{", b"[")):
+        return ".geojson"
+    return ".csv"
+
+
+@contextlib.contextmanager
+def output_file(args: argparse.Namespace, given: Path) -> Iterator[Path]:
+    """The file to write: ``given`` itself, or for ``-`` a temporary file (with ``given``'s
+    suffix taken from ``--format`` when there is one) whose bytes go to standard output once
+    the block has written it whole. ``-`` with ``--json`` is refused (``cli.stdout_json``):
+    the JSON line would mix with the file."""
+    if str(given) != STDIO:
+        yield given
+        return
+    if getattr(args, "json", False):
+        raise InvalidInput("cli.stdout_json")
+    suffix = f".{args.format}" if getattr(args, "format", None) else ""
+    with tempfile.TemporaryDirectory(prefix="mapa-stdout-") as folder:
+        path = Path(folder) / f"stdout{suffix}"
+        yield path
+        sys.stdout.flush()
+        with path.open("rb") as written:
+            shutil.copyfileobj(written, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def shows_progress(args: argparse.Namespace) -> bool:
+    """Whether a long command draws a progress bar: only when stdout is a terminal, without
+    ``--json`` and not when ``MAPA_NO_PROGRESS`` is set."""
+    return (not getattr(args, "json", False) and sys.stdout.isatty()
+            and not os.environ.get("MAPA_NO_PROGRESS"))
+
+
+def progress(args: argparse.Namespace, steps: Iterable[T], description: str,
+             total: int | None = None) -> Iterator[T]:
+    """``steps`` as they are, drawn as a progress bar (rich, which Streamlit brings) on
+    stderr when :func:`shows_progress`; quiet otherwise (piped, ``--json``)."""
+    if not shows_progress(args):
+        yield from steps
+        return
+    from rich.progress import track
+
+    yield from track(steps, description=description, total=total, transient=True,
+                     console=_stderr_console())
+
+
+@contextlib.contextmanager
+def step_reporter(args: argparse.Namespace) -> Iterator[Callable[[str], None]]:
+    """A callable that reports the step a long command is at: a spinner with the step's text
+    (rich) on stderr when :func:`shows_progress`, silent otherwise (piped, ``--json``)."""
+    if not shows_progress(args):
+        yield lambda _message: None
+        return
+    with _stderr_console().status("…") as status:
+        yield lambda message: status.update(message)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr)
+
+
 def emit(args: argparse.Namespace, readable: str, result: dict[str, Any]) -> None:
-    """Print ``readable`` text, and with ``--json`` the result as the last line."""
+    """Print ``readable`` text, and with ``--json`` the result as the last line. When the
+    command writes its file to standard output (``--out -``) the text goes to stderr."""
     if readable:
-        print(readable)
+        print(readable, file=sys.stderr if str(getattr(args, "out", "")) == STDIO else sys.stdout)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
 
@@ -76,9 +219,7 @@ def report_failure(args: argparse.Namespace, exc: Exception) -> int:
     reason = " ".join(error.message(CLI_LANGUAGE).split())
     print(f"mapa {args.command}: {reason}", file=sys.stderr)
     if getattr(args, "json", False):
-        found = getattr(error, "result", None) or {}
-        print(json.dumps({**found, "error": {"code": error.code, "message": reason}},
-                         ensure_ascii=False, default=str))
+        print_json_error(error.code, reason, getattr(error, "result", None))
     return 1
 
 

@@ -36,7 +36,14 @@ from layers.hotspots.gistar import P_METHODS
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
 from layers.vocabulary import EMERGING_PATTERN
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import (
+    CommandError,
+    add_town_option,
+    emit,
+    format_table,
+    store_from,
+    subcommand,
+)
 
 #: The layer only the emerging-hot-spot analysis reads (offences over time).
 EMERGING_LAYER = "offences"
@@ -47,7 +54,7 @@ OUTPUT_COLUMNS = ("count", "kde", "z", "p", "p_fdr", "bin", "class")
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "hotspots",
                         "fear or crime hotspots of a town on a hexagonal grid → GeoPackage", run)
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    add_town_option(parser, required=True)
     parser.add_argument("--layer", choices=(*LAYERS, EMERGING_LAYER), default="fear",
                         help="fear, crime, or offences (with --emerging; fear too)")
     parser.add_argument("--emerging", action="store_true",

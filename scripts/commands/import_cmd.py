@@ -24,8 +24,10 @@ from layers.ingest.towns import import_town
 from scripts.commands import import_feeling_map, import_register
 from scripts.commands.common import (
     CommandError,
+    add_town_option,
     emit,
     format_table,
+    input_file,
     numeric_warnings_silenced,
     store_from,
     subcommand,
@@ -59,8 +61,8 @@ def _register_ingest(subparsers: Any) -> None:
     for kind, help_text in INGEST_KINDS.items():
         parser = subcommand(subparsers, kind, help_text, run)
         parser.set_defaults(kind=kind)
-        parser.add_argument("file", type=Path, help="the file to import")
-        parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+        parser.add_argument("file", type=Path, help="the file to import (- reads standard input)")
+        add_town_option(parser, required=True)
         parser.add_argument("--dry-run", action="store_true",
                             help="validate and report only; write nothing")
         parser.add_argument("--crs", default=None,
@@ -120,8 +122,8 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     try:
-        with numeric_warnings_silenced():
-            result = run_import(store, args.kind, args.file, town_id=args.town,
+        with numeric_warnings_silenced(), input_file(args.file) as path:
+            result = run_import(store, args.kind, path, town_id=args.town,
                                 dry_run=args.dry_run, crs=args.crs, year=args.year,
                                 licence=args.licence, source_label=args.source,
                                 strict=args.strict, progress=progress)

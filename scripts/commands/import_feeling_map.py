@@ -9,8 +9,10 @@ from typing import Any
 
 from layers.mapping.feeling_map_import import import_feeling_map
 from scripts.commands.common import (
+    add_town_option,
     emit,
     format_table,
+    input_file,
     numeric_warnings_silenced,
     store_from,
     subcommand,
@@ -21,8 +23,9 @@ def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "feeling-map",
                         "import an open-data feeling-map export (pocitová mapa), all or nothing",
                         run)
-    parser.add_argument("file", type=Path, help="CSV export (UTF-8, columns Pocit, X, Y, …)")
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser.add_argument("file", type=Path,
+                        help="CSV export (UTF-8, columns Pocit, X, Y, …); - reads standard input")
+    add_town_option(parser, required=True, may_be_new=True)
     parser.add_argument("--boundary", type=Path, default=None,
                         help="boundary of a town not in the store (GeoJSON/GeoPackage/…)")
     parser.add_argument("--chunk-rows", type=int, default=100_000, help=argparse.SUPPRESS)
@@ -34,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     def progress(rows: int) -> None:
         print(f"… {rows:,} rows read", file=sys.stderr, flush=True)
 
-    with numeric_warnings_silenced():
-        session_id, report = import_feeling_map(store, args.file, town_id=args.town,
+    with numeric_warnings_silenced(), input_file(args.file) as path:
+        session_id, report = import_feeling_map(store, path, town_id=args.town,
                                                 boundary_path=args.boundary,
                                                 chunk_rows=args.chunk_rows, progress=progress)
     problems = [[i.line, i.reason] for i in report.rejected]

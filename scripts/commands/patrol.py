@@ -27,14 +27,21 @@ from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
 from layers.schema import CONTEXT_LINES, LOCALITIES, TIMES_OF_DAY, TOWNS
 from layers.urban.export import export_gpkg
 from layers.vocabulary import PIN_CATEGORY
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.common import (
+    CommandError,
+    add_town_option,
+    emit,
+    format_table,
+    store_from,
+    subcommand,
+)
 from scripts.commands.user import cli_actor
 
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "patrol",
                         "patrol plan: ranked exposed places, walking route, GPX and sheet", run)
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    add_town_option(parser, required=True)
     parser.add_argument("--locality", default=None,
                         help="locality name or id within the town (default: the whole town)")
     parser.add_argument("--places", type=int, default=DEFAULT_PLACES,

@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from layers.catalogue.search import Query, result_rows, search_catalogue
 from layers.errors import InvalidInput
 from layers.vocabulary import CATALOGUE_TAB, SERVICE_FORM, SERVICE_TYPE, TARGET_GROUP
-from scripts.commands.common import emit, format_table, store_from, subcommand
+from scripts.commands.common import add_town_option, emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
                                          "group, town and distance", run_search)
     search.add_argument("query", nargs="?", default="",
                         help="keywords; diacritics and case do not matter")
-    search.add_argument("--town", default=None, help="town id (see `mapa info`)")
+    add_town_option(search, required=False)
     search.add_argument("--type", default=None, choices=SERVICE_TYPE.codes)
     search.add_argument("--target-group", default=None, choices=TARGET_GROUP.codes)
     search.add_argument("--form", default=None, choices=SERVICE_FORM.codes)
@@ -50,9 +50,10 @@ def parse_near(text: str | None) -> Point | None:
 
 
 def run_search(args: argparse.Namespace) -> int:
+    store = store_from(args)  # first: it resolves --town to the town's id
     query = Query(args.query, args.town, args.type, args.target_group, args.form, args.tab,
                   parse_near(args.near), args.distance)
-    results = result_rows(search_catalogue(store_from(args), query))
+    results = result_rows(search_catalogue(store, query))
     rows = [[r["id"], r["name"], r["type"], ",".join(r["target_groups"]), r["town"],
              "" if r["distance_m"] is None else r["distance_m"],
              "" if r["positioned"] else "without position"] for r in results]

@@ -28,6 +28,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -232,6 +233,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def wait_healthy(process: subprocess.Popen[Any], url: str, log_path: Path | None = None
+                 ) -> None:
+    """Return once the Streamlit server ``process`` at ``url`` answers its health endpoint;
+    fail the test when it ends first or takes over a minute (with its log, if any). Between
+    tries it waits for the process to end (a failed start ends it), not for the clock."""
+    deadline = time.monotonic() + 60
+    while not _healthy(url):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=0.3)
+        if process.poll() is not None or time.monotonic() > deadline:
+            log = log_path.read_text() if log_path else ""
+            pytest.fail(f"streamlit did not become healthy:\n{log}")
+
+
 @contextlib.contextmanager
 def serve_app(store_path: Path, log_dir: Path,
               env: Mapping[str, str] | None = None) -> Iterator[str]:
@@ -254,14 +269,7 @@ def serve_app(store_path: Path, log_dir: Path,
                            **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            # the health endpoint answers once the server is up; between tries, wait for the
-            # server process to end (a failed start ends it) rather than for the clock
-            deadline = time.monotonic() + 60
-            while not _healthy(url):
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    process.wait(timeout=0.3)
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not become healthy:\n{log_path.read_text()}")
+            wait_healthy(process, url, log_path)
             yield url
         finally:
             process.terminate()

@@ -309,3 +309,13 @@ def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:
     hosts = {urlparse(url).hostname for url in traffic.blocked}
     assert hosts and all(str(host).endswith("tile.openstreetmap.org") for host in hosts), hosts
     assert traffic.failed == [] or all("openstreetmap" in f for f in traffic.failed)
+    # the ČÚZK topographic map: its WMTS is asked for tiles, nobody else
+    traffic.blocked.clear()
+    with page.expect_event("requestfailed",
+                           lambda request: "geoportal.cuzk.gov.cz" in request.url):
+        rerun(page, page.get_by_text(translate("map.basemap.ztm", "cs")).click)
+    hosts = {urlparse(url).hostname for url in traffic.blocked}
+    # (OpenStreetMap tiles asked for before the switch may still be failing)
+    assert "geoportal.cuzk.gov.cz" in hosts, hosts
+    assert hosts <= {"geoportal.cuzk.gov.cz", "tile.openstreetmap.org"}, hosts
+    assert "podklad=ztm" in page.url  # the choice is in the address, to share or reload

@@ -46,7 +46,8 @@ def test_page_runs_in_czech_with_the_first_town(app: AppTest, demo_store_path: P
     metrics = _metrics(app)
     for label, value in _store_counts(demo_store_path, "karlovy-vary").items():
         assert metrics[label] == value
-    assert app.toggle(key="basemap_osm").value is False
+    assert app.radio(key="basemap").value == "none"
+    assert app.query_params["podklad"] == "none"
     assert [e.label for e in app.expander] == [translate("map.sources", "cs")]
 
 
@@ -68,8 +69,8 @@ def test_language_switch_changes_labels(app: AppTest) -> None:
     assert app.title[0].value == "Safety map – Karlovy Vary"
     assert translate("map.metric.services", "en") in _metrics(app)
     assert app.sidebar.selectbox(key="town_id").label == "Town"
-    assert app.toggle(key="basemap_osm").label == "OpenStreetMap base map (needs internet)"
-    assert app.toggle(key="basemap_osm").value is False
+    assert app.radio(key="basemap").label == "Base map"
+    assert app.radio(key="basemap").value == "none"
     assert [e.label for e in app.expander] == ["Data sources and licences"]
 
 
@@ -79,9 +80,34 @@ def test_basemap_default_comes_from_the_environment(demo_store_path: Path,
     monkeypatch.setenv("MAPA_BASEMAP", "osm")
     at = AppTest.from_file(MAIN, default_timeout=30).run()
     assert not at.exception
-    assert at.toggle(key="basemap_osm").value is True
+    assert at.radio(key="basemap").value == "osm"
     # the sources expander then credits OpenStreetMap too
     assert any("OpenStreetMap" in caption.value for caption in at.caption)
+
+
+def test_basemap_choice_is_in_the_url_and_kept(demo_store_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.query_params["podklad"] = "ztm"
+    at.run()
+    assert not at.exception and at.radio(key="basemap").value == "ztm"
+    assert any("ČÚZK" in caption.value for caption in at.caption)  # credited in the sources
+    at.radio(key="basemap").set_value("orto").run()
+    assert at.query_params["podklad"] == "orto"
+    at.sidebar.radio(key="lang").set_value("en").run()  # a language switch keeps the choice
+    assert at.radio(key="basemap").value == "orto"
+    assert at.radio(key="basemap").options == ["Own (offline)", "OpenStreetMap",
+                                               "ČÚZK topographic map", "ČÚZK orthophoto"]
+
+
+def test_a_mistyped_basemap_in_the_url_falls_back_to_the_offline_base(
+        demo_store_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.query_params["podklad"] = "google"
+    at.run()
+    assert not at.exception and at.radio(key="basemap").value == "none"
 
 
 def test_bad_basemap_setting_is_an_error(demo_store_path: Path,

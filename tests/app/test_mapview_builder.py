@@ -7,6 +7,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import folium
 import geopandas as gpd
@@ -22,6 +23,8 @@ from app.features.map.map import (
 )
 from app.ui.i18n import translate
 from app.ui.maps.assets import remote_urls
+from app.ui.maps.basemaps import BASEMAPS as BASEMAP_DEFINITIONS
+from app.ui.maps.basemaps import basemap_or_none
 from app.ui.maps.legend import Legend
 from app.ui.maps.pins import PinLayer
 from app.ui.maps.view import BasemapMemory, KeepView, data_bounds
@@ -150,6 +153,39 @@ def test_osm_basemap_is_the_only_remote_resource(litvinov: TownData) -> None:
     html = build_map(litvinov, "cs", basemap="osm").get_root().render()
     remote = remote_urls(html)
     assert remote and all("openstreetmap" in url for url in remote)
+
+
+@pytest.mark.parametrize("key,host,credit", [
+    ("osm", "openstreetmap.org", "OpenStreetMap"),
+    ("ztm", "cuzk.gov.cz", "ČÚZK"), ("orto", "cuzk.gov.cz", "ČÚZK")])
+def test_each_online_basemap_fetches_only_its_service_and_credits_it(
+        litvinov: TownData, key: str, host: str, credit: str) -> None:
+    m = build_map(litvinov, "cs", basemap=key)
+    html = m.get_root().render()
+    remote = remote_urls(html)
+    # the tiles and the attribution's link: nothing from anyone else
+    hosts = {str(urlparse(url.rstrip("\\")).hostname) for url in remote}
+    assert hosts and all(h.endswith(host) for h in hosts), hosts
+    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 1  # the attribution the licence asks for, shown on the map
+    assert credit in tiles[0].options["attribution"]
+    base = BASEMAP_DEFINITIONS[key]
+    assert base.online and base.tiles is not None and "{z}" in base.tiles
+    if key != "osm":  # the ČÚZK WMTS in Web Mercator, addressed by KVP
+        assert "TileMatrixSet=googlemapscompatibleext2:epsg:3857" in base.tiles
+        assert "TileMatrix={z}&TileRow={y}&TileCol={x}" in base.tiles
+
+
+def test_the_offline_base_fetches_nothing_and_draws_the_town_lines(litvinov: TownData) -> None:
+    html = build_map(litvinov, "cs", basemap="none").get_root().render()
+    assert remote_urls(html) == []
+    assert not BASEMAP_DEFINITIONS["none"].online
+    assert '"kind": "road"' in html or '"kind":"road"' in html  # the own vector base
+
+
+def test_a_url_value_names_a_basemap_or_falls_back_offline() -> None:
+    assert basemap_or_none("ZTM ") == "ztm" and basemap_or_none("google") == "none"
+    assert basemap_or_none(None) == "none"
 
 
 def test_unknown_basemap_raises(litvinov: TownData) -> None:

@@ -26,12 +26,15 @@ from app.ui.maps.base import (
     badge_size,
     service_badge,
 )
+from app.ui.maps.basemaps import BASEMAPS as BASEMAP_DEFINITIONS
+from app.ui.maps.basemaps import add_basemap
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot, line_symbol, swatch
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.maps.view import KeepView, data_bounds, fit_data
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS
+from layers.mapping.styles import CELL_COLOUR
 from layers.schema import (
     CONTEXT_KINDS,
     FEELINGS,
@@ -40,7 +43,7 @@ from layers.schema import (
     SERVICE_TYPES,
 )
 
-BASEMAPS: Final = ("none", "osm")
+BASEMAPS: Final = tuple(BASEMAP_DEFINITIONS)
 MAP_HEIGHT: Final = 680
 
 #: Crime-index classes, light to dark (ColorBrewer BuPu), distinct from the exclusion reds.
@@ -48,7 +51,6 @@ CRIME_COLOURS: Final = ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
 NO_FIGURE_COLOUR: Final = "#d9d9d9"
 #: Class edges of the crime index as shares of the baseline (region) value.
 CRIME_RATIOS: Final = (0.75, 1.0, 1.25, 1.5)
-CELL_COLOUR: Final = "#e66101"
 #: Compact layer control (folium sets 1rem on the whole map, too big beside the legend).
 _CONTROL_CSS: Final = ("<style>.leaflet-control-layers { font-size: 12px; line-height: 1.3; }"
                        "</style>")
@@ -62,8 +64,9 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
     there are none), or with ``restore_view`` where the person left it in this browser tab
     (``app.ui.maps.view``).
 
-    ``basemap`` is "none" (blank background, works offline) or "osm" (OpenStreetMap tiles,
-    needs internet). Raises ``ValueError`` for another basemap.
+    ``basemap`` is "none" (the town's own vector base on a blank background, works offline)
+    or one of the online tile services of ``app.ui.maps.basemaps`` ("osm", "ztm", "orto"),
+    with its attribution. Raises ``ValueError`` for another basemap.
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; expected one of {BASEMAPS}")
@@ -74,9 +77,8 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
                    tiles=None, control_scale=True, maxZoom=MAX_ZOOM)
     root = m.get_root()
     assert isinstance(root, Figure)
-    if basemap == "osm":
-        folium.TileLayer("OpenStreetMap", name=translate("map.layer.osm", lang),
-                         control=False).add_to(m)
+    if BASEMAP_DEFINITIONS[basemap].online:
+        add_basemap(m, basemap, translate(f"map.basemap.{basemap}", lang), MAX_ZOOM)
     else:
         root.header.add_child(Element(_BLANK_BACKGROUND))
     root.header.add_child(Element(_CONTROL_CSS))
@@ -99,7 +101,7 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
 
 
 def default_basemap() -> str:
-    """The base map to start with: ``MAPA_BASEMAP`` ("none" or "osm"), else "none".
+    """The base map to start with: ``MAPA_BASEMAP`` (a key of :data:`BASEMAPS`), else "none".
 
     "none" is the default because the app must work without internet (a community centre).
     Raises ``ValueError`` for another value of ``MAPA_BASEMAP``: a typo should not silently

@@ -14,6 +14,7 @@ from app.features.map.panel import render_area_panel
 from app.ui import cache
 from app.ui.access import current_principal
 from app.ui.i18n import number
+from app.ui.maps.basemaps import BASEMAP_PARAM, basemap_or_none
 from app.ui.maps.view import BasemapMemory
 from app.ui.page import page_head
 from app.ui.state import BASEMAP_KEY, count, t
@@ -45,15 +46,7 @@ def render() -> None:
                  services=count("count.services", len(town.services)),
                  districts=count("count.districts", len(town.districts))))
 
-    # A toggle, not a radio of translated options: after a language switch Streamlit's radio
-    # loses its displayed choice when the option labels change.
-    try:
-        st.session_state.setdefault(BASEMAP_KEY, default_basemap() == "osm")
-    except ValueError:  # an operator's typo in the setting: say which setting, in words
-        st.error(t("map.basemap.bad", allowed=", ".join(BASEMAPS)))
-        st.stop()
-    basemap = "osm" if st.toggle(t("map.basemap.osm"), key=BASEMAP_KEY,
-                                 help=t("map.basemap.help")) else "none"
+    basemap = basemap_choice()
     # exact sensitive pins for the roles allowed to see them (a toggle, audited); else public
     drawn = map_pins(town, cache.store())
 
@@ -61,8 +54,28 @@ def render() -> None:
 
     with st.expander(t("map.sources")):
         st.dataframe(sources_table(town, lang), hide_index=True, width="stretch")
-        if basemap == "osm":
-            st.caption(t("map.sources.osm"))
+        if basemap != "none":
+            st.caption(t(f"map.sources.{basemap}"))
+
+
+def basemap_choice() -> str:
+    """The base map chosen on the page, remembered in the session and in the URL
+    (``?podklad=ztm``, so a shared link opens on the same base): the URL's value first, else
+    the session's, else ``MAPA_BASEMAP``. The options are the stable keys, shown translated,
+    so a language switch keeps the choice."""
+    if BASEMAP_KEY not in st.session_state:
+        given = st.query_params.get(BASEMAP_PARAM)
+        try:
+            st.session_state[BASEMAP_KEY] = (basemap_or_none(given) if given
+                                             else default_basemap())
+        except ValueError:  # an operator's typo in the setting: say which setting, in words
+            st.error(t("map.basemap.bad", allowed=", ".join(BASEMAPS)))
+            st.stop()
+    chosen = str(st.radio(t("map.basemap"), BASEMAPS, key=BASEMAP_KEY, horizontal=True,
+                          format_func=lambda key: t(f"map.basemap.{key}"),
+                          help=t("map.basemap.help")))
+    st.query_params[BASEMAP_PARAM] = chosen
+    return chosen
 
 
 def map_pins(town: TownData, store: Store) -> TownData:

@@ -20,25 +20,8 @@ from folium.template import Template
 
 from app.ui.maps.assets import STATIC_URL, VENDOR_URL
 from layers.mapping.pin_payload import pin_payload
+from layers.mapping.styles import CATEGORY_COLOURS
 from layers.schema import PIN_CATEGORIES
-
-#: Marker and cluster colour of each category (ColorBrewer hues, dark enough for white
-#: cluster counts: at least 4.5:1, tests/app/test_palettes.py).
-CATEGORY_COLOURS: Final[Mapping[str, str]] = {
-    "drug_dealing": "#b2182b",
-    "drunk_drugged": "#b5452f",
-    "syringes": "#8e0152",
-    "exhibitionist": "#c51b7d",
-    "aggressive_groups": "#67001f",
-    "racism": "#762a83",
-    "dark_place": "#404040",
-    "traffic": "#b35806",
-    "dogs": "#8c510a",
-    "abandoned_building": "#6d5d4b",
-    "other": "#5e6a71",
-    "feel_good": "#1b7837",
-    "develop": "#2166ac",
-}
 
 PIN_LAYER_JS: Final = f"{STATIC_URL}/mapview/pin_layer.js"
 _CLUSTER_URL: Final = f"{VENDOR_URL}/leaflet.markercluster"

@@ -39,6 +39,26 @@ def test_agreement_counts_and_lees_l_sign() -> None:
     assert result.fear_hot_also_crime_hot == pytest.approx(both / int(fear.sum()))
 
 
+def test_lees_l_matches_esda_and_leaves_numpys_global_generator_alone() -> None:
+    from esda import Spatial_Pearson
+    from scipy import sparse
+
+    grid = build_grid(town_square(), 200)
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=grid.n), rng.normal(size=grid.n)
+    weights = grid.weights()
+    rows = np.asarray(weights.sum(axis=1)).ravel()
+    standardised = sparse.csr_matrix(sparse.diags(1.0 / rows) @ weights)
+    np.random.seed(7)  # esda's own p-value draws from the global generator
+    reference = Spatial_Pearson(connectivity=standardised, permutations=49).fit(
+        x.reshape(-1, 1), y.reshape(-1, 1))
+    before = np.random.get_state()[1].copy()
+    value, p = fear_crime.lees_l(x, y, weights, permutations=49, seed=7)
+    assert value == pytest.approx(reference.association_[0, 1])
+    assert p == pytest.approx(reference.significance_[0, 1])
+    assert (np.random.get_state()[1] == before).all()  # no global seeding inside a request
+
+
 def test_lees_l_of_a_constant_surface_is_undefined() -> None:
     grid = build_grid(town_square(), 300)
     value, p = fear_crime.lees_l(np.ones(grid.n), np.arange(grid.n), grid.weights())

@@ -22,6 +22,7 @@ from layers.mapping.moderation import (
 from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import PINS, SENSITIVE_CATEGORIES
 from layers.store import Store
+from layers.vocabulary import EXPORT_KIND, PIN_CATEGORY, PIN_STATUS
 
 JANOV = (13.6310, 50.6085)
 
@@ -149,11 +150,15 @@ def test_public_export_hides_sensitive_points_and_comments(store: Store, tmp_pat
         elif fmt == "geojson":
             exported = gpd.read_file(out)
             exported = exported[exported["kind"] == "pin"]
-        else:
-            table = pd.read_csv(out)
-            exported = table[table["kind"] == "pin"]
-            assert not ((table["lon"].round(5) == round(secret.x, 5))
-                        & (table["lat"].round(5) == round(secret.y, 5))).any()
+        else:  # Czech Excel's CSV: labels, not codes, and no ids
+            table = pd.read_csv(out, sep=";", encoding="utf-8-sig")
+            pins_only = table[table["Druh záznamu"] == EXPORT_KIND.label("pin", "cs")]
+            assert not ((table["Zeměpisná délka"].round(5) == round(secret.x, 5))
+                        & (table["Zeměpisná šířka"].round(5) == round(secret.y, 5))).any()
+            assert not set(pins_only["Kategorie"]) & {
+                PIN_CATEGORY.label(c, "cs") for c in SENSITIVE_CATEGORIES}
+            assert set(pins_only["Stav moderace"]) == {PIN_STATUS.label("approved", "cs")}
+            continue
         assert not set(exported["category"]) & SENSITIVE_CATEGORIES
         assert ids[0] not in set(exported["pin_id"])
         assert set(exported["status"]) == {"approved"}
