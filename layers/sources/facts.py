@@ -1,6 +1,6 @@
 """Facts drawn from the seed documents that the illustrative data must never contradict.
 
-``geodata/strategies/facts.toml`` lists them, each with the file (under ``geodata/``) it
+``geodata/document_facts.toml`` lists them, each with the file (under ``geodata/``) it
 comes from and a verbatim quote: a service type a town does not have, the date a town's
 programme ended, and the operators the documents name. :mod:`layers.sources.synthetic`
 generates nothing against them (tests check it).
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 GEODATA_DIR: Final = Path(__file__).resolve().parents[2] / "geodata"
-FACTS_PATH: Final = GEODATA_DIR / "strategies" / "facts.toml"
+FACTS_PATH: Final = GEODATA_DIR / "document_facts.toml"
 
 
 @dataclass(frozen=True)

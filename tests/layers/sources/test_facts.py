@@ -1,5 +1,5 @@
 """The illustrative generator never contradicts a document: every fact of
-``geodata/strategies/facts.toml`` is quoted from its source, and the generated services,
+``geodata/document_facts.toml`` is quoted from its source, and the generated services,
 sessions, pins and localities respect it."""
 
 from __future__ import annotations
