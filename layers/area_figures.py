@@ -161,7 +161,9 @@ def department_figure(store: Store, town_id: str, locality_id: str | None = None
         basis, basis_name = "district", name
     stats = store.read(CRIME_STATS)
     mine = stats[stats["oop_code"] == code]
-    per_10k, year, categories = None, None, ()
+    per_10k: float | None = None
+    year: int | None = None
+    categories: tuple[tuple[str, float], ...] = ()
     if len(mine):
         year = int(mine["year"].max())
         table = district_index_table(stats, pd.DataFrame(districts), year)

@@ -244,6 +244,20 @@ EXCLUSION_BAND: Final = Vocabulary("band", (
     Term("12-30", "12–30 vysoké", "12–30 high"),
 ))
 
+#: Crime categories of the police table "Statistický výkaz č. 1" (TSK ranges in the labels).
+CRIME_TYPE: Final = Vocabulary("crime.type", (
+    Term("total", "Celková kriminalita (TSK 101–903)", "All crime (TSK 101–903)"),
+    Term("general", "Obecná kriminalita (101–690)", "General crime (101–690)"),
+    Term("violent", "Násilná (101–190)", "Violent (101–190)"),
+    Term("morality", "Mravnostní (201–290)", "Sexual offences (201–290)"),
+    Term("burglary", "Krádeže vloupáním (311–390)", "Burglary (311–390)"),
+    Term("theft_simple", "Krádeže prosté (411–490)", "Simple theft (411–490)"),
+    Term("property", "Majetková (311–590)", "Property (311–590)"),
+    Term("other_criminal", "Ostatní trestná (611–690)", "Other criminal (611–690)"),
+    Term("remaining", "Zbývající (721–790)", "Remaining (721–790)"),
+    Term("economic", "Hospodářská (801–890)", "Economic (801–890)"),
+))
+
 # --- strategies, public space and accounts ---------------------------------------------------
 
 #: Status of a measure of a strategy.
@@ -283,7 +297,7 @@ ROLE: Final = Vocabulary("role", (
 VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
     vocabulary.group: vocabulary for vocabulary in (
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
-        SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
+        SESSION_METHOD, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, CRIME_TYPE, MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
         ENTRY_ORIGIN, PROPOSAL_STATUS)
 }

@@ -21,6 +21,7 @@ from layers.crime import crime_index
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.exclusion import band_from_ministry_label, band_of
 from layers.sources.errors import SourceError
+from layers.vocabulary import CRIME_TYPE
 
 SOURCES_DIR: Final = Path(__file__).resolve().parents[2] / "geodata" / "sources"
 
@@ -41,10 +42,7 @@ DEMO_TOWNS: Final = (
 )
 
 #: Crime types of the police summary table ("Statistický výkaz č. 1", TSK ranges).
-CRIME_TYPES: Final = (
-    "total", "general", "violent", "morality", "burglary", "theft_simple", "property",
-    "other_criminal", "remaining", "economic",
-)
+CRIME_TYPES: Final = CRIME_TYPE.codes
 #: A police department belongs to a town when they share at least this share of either's area.
 DISTRICT_OVERLAP_SHARE: Final = 0.05
 #: Context lines are kept within this distance of the town boundary (metres).
