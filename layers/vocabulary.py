@@ -122,6 +122,9 @@ PIN_CATEGORY: Final = Vocabulary("pin.category", (
     Term("feel_good", "Tady se cítím dobře", "I feel good here"),
     Term("develop", "Místo, které by se mělo rozvíjet", "A place worth developing"),
 ))
+#: The positive side of a feeling map (places people like, places to develop): not fears.
+POSITIVE_CATEGORIES: Final = frozenset(PIN_CATEGORY.code(code) for code in (
+    "feel_good", "develop"))
 #: Categories that point at people; public views show them only aggregated to cells.
 SENSITIVE_CATEGORIES: Final = frozenset(PIN_CATEGORY.code(code) for code in (
     "drug_dealing", "drunk_drugged", "syringes", "exhibitionist", "aggressive_groups", "racism"))

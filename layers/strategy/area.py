@@ -47,6 +47,7 @@ from layers.schema import ANO_CASTECNE_NE, LOCALITIES, PINS, SERVICES, TOWNS
 from layers.store import Store
 from layers.strategy.model import Goal, Indicator, Link, Measure, Observation, Strategy
 from layers.strategy.tables import load_strategies
+from layers.vocabulary import POSITIVE_CATEGORIES
 
 #: A place link covers hotspot cells this close to the place (metres, EPSG:5514).
 PLACE_RADIUS_M: Final = 150.0
@@ -57,7 +58,7 @@ HOTSPOT_CELL_M: Final = 200.0
 #: Statuses of measures that still address a place.
 ACTIVE_STATUSES: Final = ("planned", "in_progress", "done")
 #: Pin categories that are not fears.
-NOT_FEAR: Final = frozenset({"feel_good", "develop"})
+NOT_FEAR: Final = POSITIVE_CATEGORIES
 #: ANO/ČÁSTEČNĚ/NE from worst to best.
 _ANSWER_RANK: Final = {value: rank for rank, value in enumerate(reversed(ANO_CASTECNE_NE))}
 #: The arrow shown with each change of an indicator (up: improved, down: worsened).
