@@ -194,3 +194,37 @@ def municipalities_of(store: Store, region_code: str) -> gpd.GeoDataFrame:
                                 crs="EPSG:4326")
     frame = store.read(MUNICIPALITIES)
     return frame[frame["kod_kraj"].astype(str) == region_code].reset_index(drop=True)
+
+
+def _cs(value: float, digits: int = 0) -> str:
+    """A number as Czech readers write it ("15 858", "483,9")."""
+    return f"{value:,.{digits}f}".replace(",", "\u00a0").replace(".", ",")
+
+
+def figure_lines(exclusion: ExclusionFigure | None, department: DepartmentFigure | None,
+                 totals: tuple[RegionTotal, ...], town: str,
+                 locality: str | None = None) -> list[str]:
+    """The area's real figures as Czech sentences for the council report, each with its
+    year and source."""
+    lines = []
+    if exclusion is not None:
+        own = (f"lokalita {locality}: nezveřejněn (MMR zveřejňuje index jen za obce); "
+               if locality else "")
+        reference = (f"; {exclusion.region}: medián obcí {_cs(exclusion.region_median, 1)} "
+                     f"bodů, {exclusion.region_high} z {exclusion.region_count} obcí v pásmu "
+                     "12–30" if exclusion.region_median is not None else "")
+        lines.append(f"Index sociálního vyloučení {exclusion.year}: {own}obec {town} "
+                     f"{_cs(exclusion.town_score)} bodů{reference}. Zdroj: {exclusion.source}.")
+    if department is not None:
+        basis = {"cadastral_area": f"katastrální území {department.basis_name}",
+                 "municipality": f"obec {department.basis_name}",
+                 "district": "obvod oddělení"}[department.basis]
+        index = (f": {_cs(department.crimes_per_10k, 1)} trestných činů na 10 000 obyvatel "
+                 f"(rok {department.year})" if department.crimes_per_10k is not None else "")
+        lines.append(f"Obvodní oddělení PČR: {department.name} ({basis}){index}. "
+                     f"Zdroj: {department.source}.")
+    if totals:
+        values = ", ".join(f"{_cs(t.crimes)} ({t.year})" for t in totals)
+        lines.append(f"{totals[0].region} – registrované trestné činy celkem: {values}. "
+                     f"Zdroj: {totals[0].source}.")
+    return lines

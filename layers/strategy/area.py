@@ -111,6 +111,8 @@ class AreaView:
     services: gpd.GeoDataFrame
     cells: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
+    #: The answers behind ``cells`` are illustrative (generated), not real.
+    illustrative: bool = False
 
     @property
     def unaddressed(self) -> gpd.GeoDataFrame:
@@ -292,7 +294,9 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
                     indicator_table([s.strategy for s in chosen]), boundary,
                     locality.reset_index(drop=True), linked_places,
                     linked_services.reset_index(drop=True), cells,
-                    _linked_areas(measures, area))
+                    _linked_areas(measures, area),
+                    bool(pins["synthetic"].fillna(False).astype(bool).any()) if len(pins)
+                    else False)
 
 
 def load_area(store: Store, town_id: str, locality_id: str | None = None) -> AreaView:

@@ -72,6 +72,7 @@ from layers.area_figures import (
     RegionTotal,
     department_figure,
     exclusion_figure,
+    figure_lines,
     municipalities_of,
     region_totals,
 )
@@ -94,13 +95,17 @@ MAP_HEIGHT = 520
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def report(location: str, version: str, town_id: str, locality_id: str | None, fmt: str,
-           town_name: str, locality_name: str | None) -> bytes:
-    """The council report (Czech) as ``fmt`` ("html" or "pdf") bytes."""
+def report(location: str, version: str, figures_version: str, town_id: str,
+           locality_id: str | None, fmt: str, town_name: str, locality_name: str | None
+           ) -> bytes:
+    """The council report (Czech) as ``fmt`` ("html" or "pdf") bytes, with the area's real
+    figures (keyed on their own layers' ``figures_version``)."""
     view = area(location, version, town_id, locality_id)
+    exclusion, department, totals, _ = figures(location, figures_version, town_id, locality_id)
+    lines = figure_lines(exclusion, department, totals, town_name, locality_name)
     if fmt == "pdf":
-        return report_pdf(view, town_name, locality_name)
-    return report_html(view, town_name, locality_name).encode("utf-8")
+        return report_pdf(view, town_name, locality_name, lines)
+    return report_html(view, town_name, locality_name, lines).encode("utf-8")
 
 
 #: Session keys: the last map click and drawing acted on, and the chosen (lon, lat) and drawn
@@ -153,7 +158,7 @@ def render() -> None:
 
     # the reports are made when downloaded, not on every run (the PDF takes seconds)
     html_column, pdf_column = st.columns(2)
-    key = cache_key(store, "area", town_id)
+    key = (*cache_key(store, "area", town_id), cache_key(store, "figures", town_id)[1])
     html_column.download_button(
         t("area.download.html"),
         partial(report, *key, town_id, locality_id, "html", town_name, locality_name),
