@@ -34,6 +34,9 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     regions = real.load_regions(towns, sources)
     say("police districts and crime statistics")
     districts, crime_stats, crime_reference = real.load_police(towns, sources)
+    say("municipalities of the regions and police jurisdiction")
+    municipalities = real.load_municipalities(sources)
+    jurisdiction = real.load_jurisdiction(towns, districts, sources)
     say("context lines")
     context = real.load_context_lines(towns, sources)
     say("illustrative localities, services, sessions and pins")
@@ -51,7 +54,8 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     frames: dict[str, pd.DataFrame] = {
         "towns": towns, "regions": regions, "localities": localities, "sessions": sessions,
         "pins": pins, "services": services, "catalogue_entries": catalogue,
-        "police_districts": districts,
+        "police_districts": districts, "municipalities": municipalities,
+        "police_jurisdiction": jurisdiction,
         "crime_stats": crime_stats, "crime_reference": crime_reference,
         "context_lines": context, "sources": sources_table,
         **strategy_frames(strategies),

@@ -18,6 +18,8 @@ BANDS: Final[tuple[tuple[str, int, int], ...]] = tuple(
     (code, int(code.split("-")[0]), int(code.split("-")[1])) for code in EXCLUSION_BAND.codes)
 #: Fill colours per band, light to dark, for maps and legends.
 BAND_COLOURS: Final = {"0-1": "#fee5d9", "2-7": "#fcae91", "8-11": "#fb6a4a", "12-30": "#cb181d"}
+#: Fill of an area whose score is not published (a locality: MMR publishes municipalities).
+NO_SCORE_COLOUR: Final = "#bdbdbd"
 
 
 def band_of(points: float) -> str:

@@ -391,6 +391,22 @@ EXCLUSION_INDEX: Final = LayerSpec(
     town_column=None,
 )
 INGEST_LAYERS: Final[tuple[LayerSpec, ...]] = (IMPORT_BATCHES, SERVICE_TAGS, EXCLUSION_INDEX)
+#: Every municipality of the shipped regions with its social-exclusion index (``isv``, points
+#: 0–30, ``isv_year``): the region's choropleth. Not kept per town.
+MUNICIPALITIES: Final = LayerSpec(
+    "municipalities", "MultiPolygon",
+    (key("kod_obec"), *text("name", "okres", "kod_kraj"), *real("isv"), *text("isv_band"),
+     *integer("isv_year")),
+    town_column=None, key="kod_obec", lookups=("kod_kraj",),
+)
+#: Which police department (``oop_code``) covers a town (``ku_code`` empty) or one of its
+#: cadastral areas (``area_name``, ``ku_code``), from the police's own jurisdiction table.
+POLICE_JURISDICTION: Final = LayerSpec(
+    "police_jurisdiction", None,
+    text("town_id", "area_name", "ku_code", "oop_code", "oop_name", "note"),
+)
+#: Real reference data build-demo writes that older stores may lack (readers check first).
+REFERENCE_LAYERS: Final[tuple[LayerSpec, ...]] = (MUNICIPALITIES, POLICE_JURISDICTION)
 
 # --- patrol plans and public-space tools (layers.patrol, layers.urban) -------------------
 
@@ -490,7 +506,8 @@ ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
 #: Layers a store holds only once something was imported into them (not built by build-demo).
 OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, POLICE_OFFENCES, *ACCESS_LAYERS,
                                                    *INGEST_LAYERS, *PATROL_URBAN_LAYERS,
-                                                   *CATALOGUE_LAYERS, *SESSION_EXTRA_LAYERS)
+                                                   *CATALOGUE_LAYERS, *SESSION_EXTRA_LAYERS,
+                                                   *REFERENCE_LAYERS)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 

@@ -122,6 +122,9 @@ PIN_CATEGORY: Final = Vocabulary("pin.category", (
     Term("feel_good", "Tady se cítím dobře", "I feel good here"),
     Term("develop", "Místo, které by se mělo rozvíjet", "A place worth developing"),
 ))
+#: The positive side of a feeling map (places people like, places to develop): not fears.
+POSITIVE_CATEGORIES: Final = frozenset(PIN_CATEGORY.code(code) for code in (
+    "feel_good", "develop"))
 #: Categories that point at people; public views show them only aggregated to cells.
 SENSITIVE_CATEGORIES: Final = frozenset(PIN_CATEGORY.code(code) for code in (
     "drug_dealing", "drunk_drugged", "syringes", "exhibitionist", "aggressive_groups", "racism"))
@@ -179,6 +182,7 @@ EXPORT_COLUMN: Final = Vocabulary("export.column", (
     Term("created_at", "Zaznamenáno", "Recorded"),
     Term("transcribed", "Přepsáno z papíru", "Transcribed from paper"),
     Term("synthetic", "Ilustrativní data", "Illustrative data"),
+    Term("illustrative", "Ilustrativní záznam", "Illustrative row"),
     Term("place_note", "Pole mřížky", "Grid cell"),
     Term("comment", "Poznámka", "Note"),
     Term("comment_held", "Poznámka zadržena", "Note held"),
@@ -200,7 +204,8 @@ YES_NO: Final = Vocabulary("yes_no", (
 EXPORT_LABELS: Final[dict[str, Vocabulary[Any]]] = {
     "kind": EXPORT_KIND, "category": PIN_CATEGORY, "feeling": FEELING, "seen": SEEN_HEARD,
     "time_of_day": TIME_OF_DAY, "safety_action": SAFETY_ACTION, "age_group": AGE_GROUP,
-    "status": PIN_STATUS, "transcribed": YES_NO, "synthetic": YES_NO, "comment_held": YES_NO}
+    "status": PIN_STATUS, "transcribed": YES_NO, "synthetic": YES_NO, "comment_held": YES_NO,
+    "illustrative": YES_NO}
 #: How a mapping session collected its pins.
 SESSION_METHOD: Final = Vocabulary("method", (
     Term("tablet", "tablet / velká obrazovka", "tablet / big screen"),
@@ -351,6 +356,19 @@ EMERGING_EXPLANATION: Final[dict[str, tuple[str, str]]] = {
                    "jinde.",
                    "None of these patterns; crime here is neither notably higher nor lower."),
 }
+#: Crime categories of the police table "Statistický výkaz č. 1" (TSK ranges in the labels).
+CRIME_TYPE: Final = Vocabulary("crime.type", (
+    Term("total", "Celková kriminalita (TSK 101–903)", "All crime (TSK 101–903)"),
+    Term("general", "Obecná kriminalita (101–690)", "General crime (101–690)"),
+    Term("violent", "Násilná (101–190)", "Violent (101–190)"),
+    Term("morality", "Mravnostní (201–290)", "Sexual offences (201–290)"),
+    Term("burglary", "Krádeže vloupáním (311–390)", "Burglary (311–390)"),
+    Term("theft_simple", "Krádeže prosté (411–490)", "Simple theft (411–490)"),
+    Term("property", "Majetková (311–590)", "Property (311–590)"),
+    Term("other_criminal", "Ostatní trestná (611–690)", "Other criminal (611–690)"),
+    Term("remaining", "Zbývající (721–790)", "Remaining (721–790)"),
+    Term("economic", "Hospodářská (801–890)", "Economic (801–890)"),
+))
 
 # --- strategies, public space and accounts ---------------------------------------------------
 
@@ -422,7 +440,8 @@ ROLE: Final = Vocabulary("role", (
 VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
     vocabulary.group: vocabulary for vocabulary in (
         PIN_CATEGORY, FEELING, SEEN_HEARD, TIME_OF_DAY, SAFETY_ACTION, AGE_GROUP, PIN_STATUS,
-        SESSION_METHOD, QUESTION_KIND, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, MEASURE_STATUS,
+        SESSION_METHOD, QUESTION_KIND, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, CRIME_TYPE,
+        MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
         ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION, EMERGING_PATTERN,
         EXPORT_COLUMN, EXPORT_KIND, YES_NO)

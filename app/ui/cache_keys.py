@@ -19,9 +19,11 @@ from layers.schema import (
     CRIME_REFERENCE,
     CRIME_STATS,
     LOCALITIES,
+    MUNICIPALITIES,
     OFFENCES,
     PINS,
     POLICE_DISTRICTS,
+    POLICE_JURISDICTION,
     POLICE_OFFENCES,
     SERVICE_LINKS,
     SERVICES,
@@ -34,9 +36,10 @@ from layers.store import Store
 
 #: A cached view: the towns table, a town's map data (also its printable session map), its
 #: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
-#: its catalogue of services and a service's card in it.
-View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "catalogue",
-               "catalogue_card"]
+#: an area's real figures (exclusion index, police department, the region's choropleth), its
+#: catalogue of services and a service's card in it.
+View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "figures",
+               "catalogue", "catalogue_card"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
@@ -52,6 +55,8 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
     "access": ((*_PLACES[0], SERVICES), _PLACES[1]),
     "patrol": ((*_PLACES[0], CONTEXT_LINES), _PLACES[1]),
     "area": ((LOCALITIES, SERVICES, PINS), (TOWNS, *STRATEGY_LAYERS)),
+    "figures": ((LOCALITIES, POLICE_DISTRICTS, POLICE_JURISDICTION),
+                (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES, MUNICIPALITIES)),
     "catalogue": ((SERVICES, CATALOGUE_ENTRIES), ()),
     "catalogue_card": ((SERVICES, CATALOGUE_ENTRIES, SERVICE_LINKS), STRATEGY_LAYERS),
 }

@@ -4,17 +4,19 @@
 boundary, the approved fear pins (filtered) and the offences, or without offences the police
 districts' crime index, and returns per cell of a hexagonal grid (EPSG:5514):
 
-* per layer (prefix ``fear_`` / ``crime_``): ``count``, ``kde`` (points per km²), ``z``,
-  ``p`` (two-sided), ``p_fdr`` (Benjamini–Hochberg), ``bin`` (−3 … 3) and ``class``
-  (``hot_99`` …);
+* per layer (prefix ``fear_`` / ``crime_``; fear counts only answers expressing fear or
+  discomfort, never the positive ones of ``layers.vocabulary.POSITIVE_CATEGORIES``):
+  ``count``, ``kde`` (points per km²), ``z``, ``p`` (two-sided), ``p_fdr``
+  (Benjamini–Hochberg), ``bin`` (−3 … 3) and ``class`` (``hot_99`` …);
 * ``crime_index`` (the district's crimes per 10,000 inhabitants) when crime comes from the
   district index, with ``crime_hot`` meaning "above the region's index";
 * ``fear_crime``: the class of :mod:`layers.hotspots.fear_crime`.
 
-With only the district index, crime is known per district, not per cell: fear-hot cells are
-classed by their district's level (``patrol_situational`` or ``design_communication``), no cell
-is called ``hidden_risk`` (that needs crime located within the district) and no agreement
-statistics are computed (one value per district has no spatial pattern to compare).
+With only the district index, crime is known per district, not per cell: every cell of a
+district gets the same value, so no fear-vs-crime class can be told apart within it. Every
+cell with fear and a district figure is then ``department_only`` (the page shows fear alone
+and says why); ``crime_index`` and ``crime_hot`` still tell the district's level, and no
+agreement statistics are computed (one value per district has no spatial pattern).
 
 :func:`town_change` compares two selections (periods, mapping rounds) and
 :func:`town_evaluation` scores one selection's hotspot map against a later one (hit rate, PAI).
@@ -58,6 +60,7 @@ from layers.schema import (
     TOWNS,
 )
 from layers.store import Store
+from layers.vocabulary import POSITIVE_CATEGORIES
 
 LAYERS: Final = ("fear", "crime")
 #: What an offence at an approximate position (the police export's ``mp`` false) counts as in
@@ -257,10 +260,14 @@ def run_hotspots(store: Store, request: HotspotRequest, layer: str = "fear") -> 
     cells["crime_hot"] = crime_hot
     cells["crime_known"] = crime_known
     by_district = known["crime"] and summaries["crime"].source == "district_index"
-    # a district's index says nothing about where in it crime happens: no "hidden risk" cells
-    located_crime = crime_hot & fear_hot if by_district else crime_hot
-    cells["fear_crime"] = fear_crime.classify(fear_hot, located_crime,
-                                              crime_known & known["fear"])
+    cells["fear_crime"] = fear_crime.classify(fear_hot, crime_hot, crime_known & known["fear"])
+    if by_district:
+        # a district's index says nothing about where in it crime happens: only cell-level
+        # offences can class a cell
+        cells.loc[cells["fear_crime"] != fear_crime.UNKNOWN, "fear_crime"] = \
+            fear_crime.DEPARTMENT_ONLY
+        notes.append("fear × crime: offences are known only per police department, so the "
+                     "classes cannot be separated within it; fear is shown alone")
     agreement = None
     if known["fear"] and known["crime"] and not by_district:
         agreement = fear_crime.agreement(fear_hot, crime_hot, cells["fear_kde"].to_numpy(),
@@ -346,6 +353,12 @@ def weights_description(grid: HexGrid, request: HotspotRequest) -> dict[str, str
 def _fear(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.Geometry,
           cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
     stored = store.read(PINS, request.town_id)
+    # fear means fear: places people like and places to develop are layers of their own
+    positive = stored["category"].astype(str).isin(POSITIVE_CATEGORIES)
+    if positive.any():
+        stored = stored[~positive]
+        notes.append(f"fear: {int(positive.sum())} positive answers (places people feel good "
+                     "at, places to develop) are not counted as fear")
     if request.public and not request.staff:
         keep, withheld = _public_pins(stored, request, grid, notes)
         x, y = metric_xy(stored[keep])

@@ -14,8 +14,10 @@ not                hot                 ``hidden_risk`` – crime people do not p
 not                not                 ``neither``
 =================  ==================  ===================================================
 
-With only a police district's crime index (no offences), crime is known per district: see
-:mod:`layers.hotspots.analysis` for how cells are classed then.
+With only a police district's crime index (no offences), crime is known per district: every
+cell of a district would get the same crime value, so the classes would say nothing within
+the town; such cells are ``department_only`` (fear shown alone, see
+:mod:`layers.hotspots.analysis`).
 
 Agreement between the maps: the share of overlapping hot cells (Jaccard index of the two hot
 sets, and the share of fear-hot cells that are crime-hot), and the bivariate spatial
@@ -43,7 +45,9 @@ CRIME_ONLY: Final = "hidden_risk"
 NEITHER: Final = "neither"
 #: No crime information for the cell (no offences, no district index).
 UNKNOWN: Final = "unknown"
-FEAR_CRIME_CLASSES: Final = (BOTH, FEAR_ONLY, CRIME_ONLY, NEITHER, UNKNOWN)
+#: Crime known only per police department: the class cannot be told apart within it.
+DEPARTMENT_ONLY: Final = "department_only"
+FEAR_CRIME_CLASSES: Final = (BOTH, FEAR_ONLY, CRIME_ONLY, NEITHER, DEPARTMENT_ONLY, UNKNOWN)
 #: Permutations for Lee's L p-value (esda's loop recomputes W'W each time; 199 keeps it short).
 LEE_PERMUTATIONS: Final = 199
 

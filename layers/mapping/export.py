@@ -23,6 +23,10 @@ What each format carries:
 * ``kml``: one folder of placemarks named by their Czech category label (a cell by its
   count).
 * ``fgb``: one FlatGeobuf layer of pins and cells (``kind``), WGS 84 or S-JTSK.
+
+Illustrative (generated) answers are marked in every format: an ``illustrative`` column on
+every row (a cell is illustrative when any of its answers is), and in the file's metadata
+(GeoPackage layer metadata, the GeoJSON description) how many rows are illustrative.
 """
 
 from __future__ import annotations
@@ -65,7 +69,7 @@ PINS_LAYER: Final = "pins"
 CELLS_LAYER: Final = "sensitive_cells"
 #: The language of labels and headers in a CSV and of the QGIS legend.
 EXPORT_LANGUAGE: Final = "cs"
-BOOLEAN_COLUMNS: Final = ("transcribed", "synthetic", "comment_held")
+BOOLEAN_COLUMNS: Final = ("transcribed", "synthetic", "comment_held", "illustrative")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,9 @@ class ExportOptions:
 
 
 DEFAULT_OPTIONS: Final = ExportOptions()
+#: What the metadata says of illustrative rows.
+ILLUSTRATIVE_NOTE: Final = ("ilustrativní data: generované odpovědi, nikoli skutečné "
+                            "(illustrative data: generated answers, not real ones)")
 
 
 def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
@@ -102,23 +109,38 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
     if session_id is not None:
         pins = pins[pins["session_id"] == session_id]
     cells = None
+    generated = pins["synthetic"].fillna(False).astype(bool)
     if public:
         pins, cells = public_pin_view(pins, k=k)
         if session_id is not None:
             # one session's cells against the whole town's would differ by fewer than k
             # answers (layers.hotspots.public_sets): a public export of a session has none
             cells = cells.iloc[0:0]
+        cells = cells.assign(illustrative=bool(generated.any()))
+    pins = pins.assign(illustrative=pins["synthetic"].fillna(False).astype(bool))
     # the answers to the sessions' own questions, one column per question
-    pins = pins.join(answer_columns(store, pins, public))
+    answers = answer_columns(store, pins, public)
+    pins = pins.join(answers)
     title = f"Pocitová mapa – {towns['name'].iloc[0]}"
     tmp = out.with_name(f".{out.stem}.part{out.suffix}")
     tmp.unlink(missing_ok=True)
     try:
-        _WRITERS[fmt](tmp, _typed(gpd.GeoDataFrame(pins)), cells, title, options)
+        typed = _typed(gpd.GeoDataFrame(pins))
+        if fmt == "csv":  # the question columns are not in the CSV's fixed column list
+            _write_csv(tmp, typed, cells, title, options, questions=tuple(answers.columns))
+        else:
+            _WRITERS[fmt](tmp, typed, cells, title, options)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
     return {"pins": len(pins), "cells": 0 if cells is None else len(cells)}
+
+
+def _metadata(frame: pd.DataFrame) -> dict[str, str]:
+    """How many rows of ``frame`` are illustrative, and the note saying what that means."""
+    count = int(frame["illustrative"].sum())
+    return {"illustrative_rows": str(count), "rows": str(len(frame)),
+            "note": ILLUSTRATIVE_NOTE if count else ""}
 
 
 def _typed(pins: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -150,13 +172,13 @@ def _write_gpkg(path: Path, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame | No
                 title: str, options: ExportOptions) -> None:
     crs = OUTPUT_CRS[options.crs]
     pyogrio.write_dataframe(pins.to_crs(crs), path, layer=PINS_LAYER, driver="GPKG",
-                            use_arrow=True)
+                            use_arrow=True, layer_metadata=_metadata(pins))
     labels = PIN_CATEGORY.labels(EXPORT_LANGUAGE)
     styles = [(PINS_LAYER, "Point", category_qml("category", labels, None),
                category_sld(PINS_LAYER, "category", labels), title)]
     if cells is not None:
         pyogrio.write_dataframe(cells.to_crs(crs), path, layer=CELLS_LAYER, driver="GPKG",
-                                append=True, use_arrow=True)
+                                append=True, use_arrow=True, layer_metadata=_metadata(cells))
         cells_title = EXPORT_KIND.label("cell", EXPORT_LANGUAGE)
         styles.append((CELLS_LAYER, "Polygon", cells_qml("count"),
                        cells_sld(CELLS_LAYER, cells_title), cells_title))
@@ -191,7 +213,12 @@ def _write_geojson(path: Path, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame |
                  "properties": {k: _json_value(v) for k, v in row.items()},
                  "geometry": shapely.geometry.mapping(geometry)}
                 for row, geometry in zip(properties.to_dict("records"), rounded, strict=True)]
-    collection = {"type": "FeatureCollection", "name": title, "features": features}
+    collection: dict[str, Any] = {"type": "FeatureCollection", "name": title}
+    meta = _metadata(both)
+    if meta["note"]:  # how many features are illustrative (generated answers)
+        collection["description"] = (f"{meta['note']} "
+                                     f"({meta['illustrative_rows']}/{meta['rows']})")
+    collection["features"] = features
     path.write_text(json.dumps(collection, ensure_ascii=False, default=_json_value),
                     encoding="utf-8")
 
@@ -206,7 +233,7 @@ def _json_value(value: Any) -> Any:
 
 
 def _write_csv(path: Path, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame | None,
-               title: str, options: ExportOptions) -> None:
+               title: str, options: ExportOptions, questions: tuple[str, ...] = ()) -> None:
     # points as lon/lat; a cell is written with its centre and its count, never a pin
     both = _both(pins, cells)
     centres = both.geometry.to_crs(METRIC_CRS).centroid.to_crs(STORAGE_CRS)
@@ -221,8 +248,10 @@ def _write_csv(path: Path, pins: gpd.GeoDataFrame, cells: gpd.GeoDataFrame | Non
         if column in table:
             table[column] = [None if pd.isna(v) else vocabulary.label(v, EXPORT_LANGUAGE)
                              for v in table[column]]
-    table = table[[c for c in EXPORT_COLUMN.codes if c in table]]  # no ids, no raw codes
-    table.columns = [EXPORT_COLUMN.label(c, EXPORT_LANGUAGE) for c in table.columns]
+    fixed = [c for c in EXPORT_COLUMN.codes if c in table]  # no ids, no raw codes
+    table = table[[*fixed, *[q for q in questions if q in table]]]
+    table.columns = [*(EXPORT_COLUMN.label(c, EXPORT_LANGUAGE) for c in fixed),
+                     *table.columns[len(fixed):]]
     neutralise_formulas(table).to_csv(path, index=False, sep=";", encoding="utf-8-sig",
                                       decimal="," if options.decimal_comma else ".")
 

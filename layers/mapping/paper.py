@@ -21,9 +21,10 @@ from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.mapping.capture import PinAnswer
 from layers.schema import LOCALITIES, PIN_CATEGORIES, TOWNS
 from layers.store import Store
+from layers.vocabulary import POSITIVE_CATEGORIES
 
 #: Positive categories default to "safe"; every other one to "afraid" when no feeling is given.
-POSITIVE: Final = frozenset({"feel_good", "develop"})
+POSITIVE: Final = POSITIVE_CATEGORIES
 SEEN_WORDS: Final = {"own": "own", "seen": "own", "viděl": "own", "viděla": "own",
                      "sám": "own", "sama": "own", "heard": "heard", "slyšel": "heard",
                      "slyšela": "heard", "slyšeli": "heard"}

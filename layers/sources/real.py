@@ -21,6 +21,7 @@ from layers.crime import crime_index
 from layers.crs import METRIC_CRS, STORAGE_CRS
 from layers.exclusion import band_from_ministry_label, band_of
 from layers.sources.errors import SourceError
+from layers.vocabulary import CRIME_TYPE
 
 SOURCES_DIR: Final = Path(__file__).resolve().parents[2] / "geodata" / "sources"
 
@@ -41,10 +42,7 @@ DEMO_TOWNS: Final = (
 )
 
 #: Crime types of the police summary table ("Statistický výkaz č. 1", TSK ranges).
-CRIME_TYPES: Final = (
-    "total", "general", "violent", "morality", "burglary", "theft_simple", "property",
-    "other_criminal", "remaining", "economic",
-)
+CRIME_TYPES: Final = CRIME_TYPE.codes
 #: A police department belongs to a town when they share at least this share of either's area.
 DISTRICT_OVERLAP_SHARE: Final = 0.05
 #: Context lines are kept within this distance of the town boundary (metres).
@@ -243,7 +241,93 @@ def load_police(towns: gpd.GeoDataFrame, sources: Path = SOURCES_DIR
     reference.append({"area": "Litvínov (PČR Litvínov a Litvínov-Hamr)", "year": 2020,
                       "crimes": float("nan"), "population": float("nan"), "per_10k": 158.7,
                       "source": LITVINOV_REPORT})
-    return police_districts, crime_stats, pd.DataFrame(reference)
+    return police_districts, crime_stats, pd.DataFrame([*reference, *_region_totals(sources)])
+
+
+#: The regions' police directorates in the 2024–2025 summary (``unit``) → region name.
+_SUMMARY_REGIONS: Final = {"Ústecký": "Ústecký kraj", "Karlovarský": "Karlovarský kraj"}
+
+
+def _region_totals(sources: Path) -> list[dict[str, object]]:
+    """All crimes registered in each region in 2024 and 2025 (Policie ČR, "Kriminalita dle
+    TSK"); no population is published with them, so no index (``per_10k`` NaN)."""
+    path = sources / "police_crime" / "crime_kraje_2024_2025_policie_cr_summary.csv"
+    table = read_table(path, ("year", "unit", "tsk_range", "registered"))
+    totals = table[(table["tsk_range"].astype(str) == "0-999")
+                   & table["unit"].astype(str).isin(_SUMMARY_REGIONS)]
+    if totals.empty:
+        raise SourceError(path, "no regional totals (TSK 0-999)")
+    return [{"area": _SUMMARY_REGIONS[str(row["unit"])], "year": int(row["year"]),
+             "crimes": float(row["registered"]), "population": float("nan"),
+             "per_10k": float("nan"),
+             "source": f"Policie ČR, Kriminalita dle TSK {int(row['year'])} "
+                       "(via seerondrej/kriminalita)"}
+            for _, row in totals.iterrows()]
+
+
+#: Year of the shipped social-exclusion index edition.
+EXCLUSION_YEAR: Final = 2023
+
+
+def load_municipalities(sources: Path = SOURCES_DIR) -> gpd.GeoDataFrame:
+    """Every municipality of the shipped regions (simplified polygon, EPSG:4326) with its
+    social-exclusion index 2023 (points 0–30 and band; NaN where the table has none)."""
+    polygons_path = sources / "boundaries" / "obce_polygons_KVK_ULK_simplified_datarozhlas.geojson"
+    polygons = read_vector(polygons_path, ("KOD_OBEC", "NAZ_OBEC", "NAZ_OKRES", "KOD_CZNUTS3"))
+    isv_path = sources / "social" / "isv_2023_KVK_ULK_short.csv"
+    isv = read_table(isv_path, ("kod_obce", "isv_2023_body_0_30", "isv_2023_kategorie"),
+                     dtype={"kod_obce": str}).set_index("kod_obce")
+    codes = polygons["KOD_OBEC"].astype(str)
+    points = pd.to_numeric(codes.map(isv["isv_2023_body_0_30"]), errors="coerce")
+    labels = codes.map(isv["isv_2023_kategorie"])
+    bands = [band_from_ministry_label(str(lab)) if pd.notna(p) else ""
+             for p, lab in zip(points, labels, strict=True)]
+    for code, p, band in zip(codes, points, bands, strict=True):
+        if pd.notna(p) and band != band_of(float(p)):
+            raise SourceError(isv_path, f"{code}: {p} points but category {band}")
+    return gpd.GeoDataFrame({
+        "kod_obec": codes, "name": polygons["NAZ_OBEC"].astype(str),
+        "okres": polygons["NAZ_OKRES"].astype(str),
+        "kod_kraj": polygons["KOD_CZNUTS3"].astype(str), "isv": points.astype(float),
+        "isv_band": bands, "isv_year": EXCLUSION_YEAR, "geometry": polygons.geometry,
+    }, geometry="geometry", crs=STORAGE_CRS).reset_index(drop=True)
+
+
+def department_key(name: str) -> str:
+    """A police department's name compared across tables ("OOP Litvínov - Hamr" and
+    "OOP Litvínov-Hamr" are one department)."""
+    return re.sub(r"\s+", "", clean_police_name(name)).casefold()
+
+
+def load_jurisdiction(towns: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+                      sources: Path = SOURCES_DIR) -> pd.DataFrame:
+    """The police jurisdiction rows of each town: the department of the municipality
+    (``ku_code`` empty) and of each cadastral area the table assigns to one of the town's
+    departments, with the table's note. Departments are matched by name to ``districts``
+    (``oop_code``); a row naming a department outside the town's districts is left out."""
+    path = sources / "police_crime" / "oop_jurisdiction_obce_KVK_ULK_mapakriminality.csv"
+    table = read_table(path, ("obec_or_ku", "okres", "pcr_unit", "ku_code",
+                              "note_original_assignment"), dtype={"ku_code": str})
+    table = table.fillna({"ku_code": "", "note_original_assignment": ""})
+    rows = []
+    for _, town in towns.iterrows():
+        mine = districts[districts["town_id"] == town["town_id"]]
+        codes = {department_key(str(n)): str(c)
+                 for n, c in zip(mine["oop_name"], mine["oop_code"], strict=True)}
+        in_okres = table[table["okres"].astype(str) == str(town["okres"])]
+        for _, row in in_okres.iterrows():
+            code = codes.get(department_key(str(row["pcr_unit"])))
+            is_town = not row["ku_code"] and str(row["obec_or_ku"]) == str(town["name"])
+            if code is None or not (is_town or row["ku_code"]):
+                continue
+            rows.append({"town_id": town["town_id"], "area_name": str(row["obec_or_ku"]),
+                         "ku_code": str(row["ku_code"]).removesuffix(".0"), "oop_code": code,
+                         "oop_name": clean_police_name(str(row["pcr_unit"])),
+                         "note": str(row["note_original_assignment"])})
+    if not any(r["ku_code"] == "" for r in rows):
+        raise SourceError(path, "no demo town is in the police jurisdiction table")
+    return pd.DataFrame(rows, columns=["town_id", "area_name", "ku_code", "oop_code",
+                                       "oop_name", "note"])
 
 
 def load_context_lines(towns: gpd.GeoDataFrame, sources: Path = SOURCES_DIR
@@ -280,6 +364,15 @@ REAL_SOURCES: Final = (
     {"layer": "towns", "title": "Index sociálního vyloučení 2023",
      "licence": "veřejná data MMR", "attribution": "MMR ČR, Index sociálního vyloučení 2023",
      "vintage": "2023"},
+    {"layer": "municipalities", "title": "Index sociálního vyloučení 2023 obcí Karlovarského "
+                                         "a Ústeckého kraje",
+     "licence": "veřejná data MMR; hranice odvozené z dat ČÚZK (CC BY 4.0)",
+     "attribution": "MMR ČR, Index sociálního vyloučení 2023; © ČÚZK, RÚIAN (DataRozhlas)",
+     "vintage": "2023"},
+    {"layer": "police_jurisdiction", "title": "Příslušnost obcí a katastrálních území "
+                                              "k obvodním oddělením PČR",
+     "licence": "CC BY-NC-SA", "attribution": "mapakriminality.cz / ProPolice; data Policie ČR",
+     "vintage": "2013"},
     {"layer": "regions", "title": "Kraje (RÚIAN)", "licence": "CC BY 4.0",
      "attribution": "© ČÚZK, RÚIAN (via RCzechia)", "vintage": "2024-06"},
     {"layer": "police_districts", "title": "Obvody obvodních oddělení PČR a kriminalita 2013",
@@ -288,10 +381,12 @@ REAL_SOURCES: Final = (
     {"layer": "crime_stats", "title": "Statistický výkaz č. 1 po obvodních odděleních",
      "licence": "CC BY-NC-SA", "attribution": "mapakriminality.cz / ProPolice; data Policie ČR",
      "vintage": "2013"},
-    {"layer": "crime_reference", "title": "Index kriminality krajů (2013) a ČR (2020)",
+    {"layer": "crime_reference", "title": "Index kriminality krajů (2013) a ČR (2020); "
+                                          "trestné činy v krajích 2024 a 2025",
      "licence": "CC BY-NC-SA; citace zdrojového dokumentu",
-     "attribution": "mapakriminality.cz / ProPolice; data Policie ČR; závěrečná zpráva Litvínov",
-     "vintage": "2013, 2020"},
+     "attribution": "mapakriminality.cz / ProPolice; data Policie ČR; závěrečná zpráva "
+                    "Litvínov; Policie ČR (via seerondrej/kriminalita)",
+     "vintage": "2013, 2020, 2024, 2025"},
     {"layer": "context_lines", "title": "Silnice (ArcČR 500), železnice a vodní toky (Data200)",
      "licence": "ArcČR 500: volné užití s uvedením zdroje; Data200: CC BY 4.0",
      "attribution": "© ARCDATA PRAHA, ZÚ, ČSÚ; © ČÚZK Data200 (via RCzechia)",

@@ -26,7 +26,6 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.catalogue.entries import derived_entries, encode
 from layers.crs import METRIC_CRS, STORAGE_CRS
-from layers.exclusion import band_of
 from layers.places import place_points
 from layers.schema import (
     AGE_GROUPS,
@@ -62,7 +61,6 @@ class LocalitySeed:
     half_width_m: float
     half_height_m: float
     population: int
-    isv: float
     description: str
 
 
@@ -135,7 +133,7 @@ TOWN_SEEDS: Final = (
     TownSeed(
         "litvinov",
         localities=(
-            LocalitySeed("Janov", 13.6310, 50.6085, 750, 420, 3900, 24,
+            LocalitySeed("Janov", 13.6310, 50.6085, 750, 420, 3900,
                          "Sídliště Janov, největší sociálně vyloučená lokalita v ČR "
                          "(závěrečná zpráva poradenského programu Litvínov); obrys ilustrativní."),
         ),
@@ -143,32 +141,31 @@ TOWN_SEEDS: Final = (
             ServiceSeed("Služebna PČR Janov", "police", 13.6335, 50.6092, "Policie ČR",
                         "veřejnost"),
             ServiceSeed("Obvodní oddělení PČR Litvínov", "police", 13.6085, 50.6005,
-                        "Policie ČR", "veřejnost", "nonstop"),
+                        "Policie ČR", "veřejnost"),
             ServiceSeed("Obvodní oddělení PČR Litvínov-Hamr", "police", 13.6230, 50.6060,
                         "Policie ČR", "veřejnost"),
             ServiceSeed("Městská policie Litvínov", "municipal_police", 13.6120, 50.6012,
-                        "Město Litvínov", "veřejnost", "nonstop"),
+                        "", "veřejnost"),
             ServiceSeed("Asistenti prevence kriminality – základna Janov", "apk", 13.6300,
-                        50.6080, "Městská policie Litvínov", "obyvatelé SVL"),
+                        50.6080, "Město Litvínov", "obyvatelé SVL"),
             ServiceSeed("Sousedský dům Libuše (MY Litvínov)", "community_centre", 13.6290,
-                        50.6100, "spolek MY Litvínov", "děti, rodiny, sousedé",
-                        "Po–Pá 10–18"),
+                        50.6100, "spolek MY Litvínov", "děti, rodiny, sousedé"),
             ServiceSeed("První krok Litvínov – terénní sociální práce", "social_service",
-                        13.6325, 50.6070, "Město Litvínov", "obyvatelé SVL"),
+                        13.6325, 50.6070, "Městský úřad Litvínov", "obyvatelé SVL"),
             ServiceSeed("Nízkoprahový klub pro děti a mládež", "nzdm", 13.6275, 50.6068,
-                        "nezisková organizace", "6–18 let", "Po–Pá 13–19"),
-            ServiceSeed("Základní škola Janov", "school", 13.6345, 50.6105, "Město Litvínov",
+                        "Městská policie Litvínov", "6–18 let"),
+            ServiceSeed("Základní škola Janov", "school", 13.6345, 50.6105, "",
                         "děti 6–15 let"),
             ServiceSeed("Základní škola Litvínov-střed", "school", 13.6060, 50.6020,
-                        "Město Litvínov", "děti 6–15 let"),
+                        "", "děti 6–15 let"),
             ServiceSeed("Dluhová poradna", "debt_counselling", 13.6110, 50.5995,
-                        "nezisková organizace", "dospělí"),
+                        "", "dospělí"),
             ServiceSeed("Kontaktní centrum – adiktologické služby", "addiction_service",
-                        13.6150, 50.5985, "nezisková organizace", "uživatelé drog"),
-            ServiceSeed("Hřiště Janov", "playground", 13.6260, 50.6095, "Město Litvínov",
+                        13.6150, 50.5985, "", "uživatelé drog"),
+            ServiceSeed("Hřiště Janov", "playground", 13.6260, 50.6095, "",
                         "děti"),
             ServiceSeed("Plácek pro mládež (záměr na místě zbouraného bloku)", "playground",
-                        13.6355, 50.6078, "Město Litvínov", "starší děti a mládež"),
+                        13.6355, 50.6078, "", "starší děti a mládež"),
         ),
         hotspots=(
             HotspotSeed("Janov – vchody, kde se prodávají drogy", 60, 70,
@@ -200,32 +197,28 @@ TOWN_SEEDS: Final = (
     TownSeed(
         "kraslice",
         localities=(
-            LocalitySeed("Lokalita u nádraží", 12.5105, 50.3272, 230, 160, 250, 19,
+            LocalitySeed("Lokalita u nádraží", 12.5105, 50.3272, 230, 160, 250,
                          "Ilustrativní obrys; závěrečná zpráva programu Kraslice uvádí "
                          "~600 obyvatel SVL ve městě."),
-            LocalitySeed("Lokalita V Zátíší", 12.5215, 50.3212, 180, 140, 200, 17,
+            LocalitySeed("Lokalita V Zátíší", 12.5215, 50.3212, 180, 140, 200,
                          "Ilustrativní obrys (ulice V Zátíší, závěrečná zpráva poradenského "
                          "programu Kraslice)."),
-            LocalitySeed("Lokalita u bývalého internátu", 12.5235, 50.3262, 150, 120, 150, 15,
+            LocalitySeed("Lokalita u bývalého internátu", 12.5235, 50.3262, 150, 120, 150,
                          "Ilustrativní obrys (okolí bývalého internátu, závěrečná zpráva "
                          "poradenského programu Kraslice)."),
         ),
         services=(
             ServiceSeed("Obvodní oddělení PČR Kraslice", "police", 12.5165, 50.3245,
-                        "Policie ČR", "veřejnost", "nonstop"),
-            ServiceSeed("Městská policie Kraslice", "municipal_police", 12.5172, 50.3232,
-                        "Město Kraslice", "veřejnost"),
-            ServiceSeed("Asistenti prevence kriminality Kraslice", "apk", 12.5150, 50.3240,
-                        "Město Kraslice", "obyvatelé SVL"),
+                        "Policie ČR", "veřejnost"),
             ServiceSeed("NZDM (záměr, Člověk v tísni)", "nzdm", 12.5185, 50.3228,
-                        "Člověk v tísni, o.p.s.", "děti 6–12 let a mládež"),
+                        "Člověk v tísni", "děti 6–12 let a mládež"),
             ServiceSeed("Komunitní centrum Kraslice", "community_centre", 12.5140, 50.3222,
-                        "nezisková organizace", "rodiny"),
-            ServiceSeed("Základní škola Kraslice", "school", 12.5195, 50.3250, "Město Kraslice",
+                        "", "rodiny"),
+            ServiceSeed("Základní škola Kraslice", "school", 12.5195, 50.3250, "",
                         "děti 6–15 let"),
             ServiceSeed("Sociální odbor MěÚ Kraslice", "social_service", 12.5168, 50.3236,
-                        "Město Kraslice", "dospělí, rodiny"),
-            ServiceSeed("Hřiště u školy", "playground", 12.5205, 50.3243, "Město Kraslice",
+                        "", "dospělí, rodiny"),
+            ServiceSeed("Hřiště u školy", "playground", 12.5205, 50.3243, "",
                         "děti"),
         ),
         hotspots=(
@@ -245,7 +238,7 @@ TOWN_SEEDS: Final = (
                          ("syringes", 0.15))),
         ),
         sessions=(
-            SessionSeed("pocitova-mapa-2023", "2023-09-20", "online", "Město Kraslice",
+            SessionSeed("pocitova-mapa-2023", "2023-09-20", "online", "",
                         "adults", 95, "imported", 0.65),
             SessionSeed("deti-nzdm", "2023-10-12", "Komunitní centrum Kraslice",
                         "terénní pracovníci", "13-18", 9, "paper", 0.35),
@@ -255,38 +248,38 @@ TOWN_SEEDS: Final = (
     TownSeed(
         "karlovy-vary",
         localities=(
-            LocalitySeed("Rybáře", 12.8555, 50.2355, 420, 260, 900, 20,
+            LocalitySeed("Rybáře", 12.8555, 50.2355, 420, 260, 900,
                          "Ilustrativní obrys lokality v části Rybáře."),
-            LocalitySeed("Tuhnice", 12.8590, 50.2275, 300, 200, 600, 18,
+            LocalitySeed("Tuhnice", 12.8590, 50.2275, 300, 200, 600,
                          "Ilustrativní obrys lokality v části Tuhnice."),
-            LocalitySeed("Drahovice", 12.8930, 50.2250, 260, 200, 400, 14,
+            LocalitySeed("Drahovice", 12.8930, 50.2250, 260, 200, 400,
                          "Ilustrativní obrys lokality v části Drahovice."),
         ),
         services=(
             ServiceSeed("Obvodní oddělení PČR Karlovy Vary", "police", 12.8725, 50.2315,
-                        "Policie ČR", "veřejnost", "nonstop"),
+                        "Policie ČR", "veřejnost"),
             ServiceSeed("Obvodní oddělení PČR Karlovy Vary-Rybáře", "police", 12.8540,
                         50.2340, "Policie ČR", "veřejnost"),
             ServiceSeed("Městská policie Karlovy Vary", "municipal_police", 12.8700, 50.2290,
-                        "Statutární město Karlovy Vary", "veřejnost", "nonstop"),
+                        "", "veřejnost"),
             ServiceSeed("Asistenti prevence kriminality Rybáře", "apk", 12.8570, 50.2350,
                         "Městská policie Karlovy Vary", "obyvatelé SVL"),
-            ServiceSeed("NZDM Rybáře", "nzdm", 12.8580, 50.2362, "nezisková organizace",
-                        "mládež 11–26 let", "Po–Pá 13–19"),
+            ServiceSeed("NZDM Rybáře", "nzdm", 12.8580, 50.2362, "",
+                        "mládež 11–26 let"),
             ServiceSeed("Komunitní centrum Tuhnice", "community_centre", 12.8600, 50.2282,
-                        "nezisková organizace", "rodiny"),
+                        "", "rodiny"),
             ServiceSeed("Základní škola Rybáře", "school", 12.8520, 50.2370,
-                        "Statutární město Karlovy Vary", "děti 6–15 let"),
+                        "", "děti 6–15 let"),
             ServiceSeed("Základní škola Drahovice", "school", 12.8910, 50.2262,
-                        "Statutární město Karlovy Vary", "děti 6–15 let"),
+                        "", "děti 6–15 let"),
             ServiceSeed("Azylový dům a terénní program", "social_service", 12.8640, 50.2300,
-                        "nezisková organizace", "lidé bez domova"),
+                        "", "lidé bez domova"),
             ServiceSeed("Adiktologická poradna", "addiction_service", 12.8690, 50.2275,
-                        "nezisková organizace", "uživatelé drog"),
+                        "", "uživatelé drog"),
             ServiceSeed("Dluhová poradna", "debt_counselling", 12.8735, 50.2300,
-                        "nezisková organizace", "dospělí"),
-            ServiceSeed("Hřiště Rybáře", "playground", 12.8545, 50.2372, "město", "děti"),
-            ServiceSeed("Workoutové hřiště Drahovice", "playground", 12.8945, 50.2240, "město",
+                        "", "dospělí"),
+            ServiceSeed("Hřiště Rybáře", "playground", 12.8545, 50.2372, "", "děti"),
+            ServiceSeed("Workoutové hřiště Drahovice", "playground", 12.8945, 50.2240, "",
                         "mládež"),
         ),
         hotspots=(
@@ -305,7 +298,7 @@ TOWN_SEEDS: Final = (
         ),
         sessions=(
             SessionSeed("pocitova-mapa-mesta", "2024-05-02", "online",
-                        "Statutární město Karlovy Vary", "adults", 310, "imported", 0.6),
+                        "", "adults", 310, "imported", 0.6),
             SessionSeed("mladez-nzdm", "2024-06-11", "NZDM Rybáře", "NZDM Rybáře", "13-18",
                         12, "tablet", 0.25),
             SessionSeed("seniori", "2024-06-20", "Klub seniorů", "Městská policie Karlovy Vary",
@@ -351,8 +344,9 @@ def make_localities(towns: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             if clipped.is_empty:
                 raise ValueError(f"locality {loc.name} lies outside {seed.town_id}")
             rows.append({"locality_id": f"{seed.town_id}-{idx}", "town_id": seed.town_id,
-                         "name": loc.name, "population_est": loc.population, "isv": loc.isv,
-                         "isv_band": band_of(loc.isv), "description": loc.description,
+                         "name": loc.name, "population_est": loc.population,
+                         # no locality score is published: only the town's (MMR 2023)
+                         "isv": None, "isv_band": "", "description": loc.description,
                          "source": "ilustrativní data (generováno)", "synthetic": True,
                          "geometry": _as_multi(clipped)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=METRIC_CRS).to_crs(STORAGE_CRS)
@@ -400,14 +394,14 @@ _DESCRIPTIONS: Final = {
 _CATALOGUE_ONLY: Final = (
     {"service_id": "litvinov-c01", "town_id": "litvinov",
      "name": "Terénní program NZDM – sídliště Janov", "service_type": "nzdm",
-     "provider": "nezisková organizace", "target_groups": encode(["children_youth"]),
+     "provider": "", "target_groups": encode(["children_youth"]),
      "target_note": "děti a mládež 6–18 let", "forms": encode(["field"]),
-     "area_note": "sídliště Janov a okolí", "opening_hours": "Po–Čt 14–18",
+     "area_note": "sídliště Janov a okolí", "opening_hours": "",
      "description": "Terénní forma nízkoprahového zařízení pro děti a mládež: pracovníci "
                     "chodí za dětmi na hřiště a do ulic Janova."},
     {"service_id": "karlovy-vary-c01", "town_id": "karlovy-vary",
      "name": "Systém včasné intervence – kontakt pro ORP Karlovy Vary",
-     "service_type": "social_service", "provider": "Magistrát města Karlovy Vary (OSPOD)",
+     "service_type": "social_service", "provider": "",
      "target_groups": encode(["children_youth", "families"]),
      "target_note": "děti a mladiství ohrožení sociálně nežádoucími jevy",
      "forms": encode(["outpatient"]), "area_note": "správní obvod ORP Karlovy Vary",

@@ -47,6 +47,7 @@ from layers.schema import ANO_CASTECNE_NE, LOCALITIES, PINS, SERVICES, TOWNS
 from layers.store import Store
 from layers.strategy.model import Goal, Indicator, Link, Measure, Observation, Strategy
 from layers.strategy.tables import load_strategies
+from layers.vocabulary import POSITIVE_CATEGORIES
 
 #: A place link covers hotspot cells this close to the place (metres, EPSG:5514).
 PLACE_RADIUS_M: Final = 150.0
@@ -57,7 +58,7 @@ HOTSPOT_CELL_M: Final = 200.0
 #: Statuses of measures that still address a place.
 ACTIVE_STATUSES: Final = ("planned", "in_progress", "done")
 #: Pin categories that are not fears.
-NOT_FEAR: Final = frozenset({"feel_good", "develop"})
+NOT_FEAR: Final = POSITIVE_CATEGORIES
 #: ANO/ČÁSTEČNĚ/NE from worst to best.
 _ANSWER_RANK: Final = {value: rank for rank, value in enumerate(reversed(ANO_CASTECNE_NE))}
 #: The arrow shown with each change of an indicator (up: improved, down: worsened).
@@ -110,6 +111,8 @@ class AreaView:
     services: gpd.GeoDataFrame
     cells: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
+    #: The answers behind ``cells`` are illustrative (generated), not real.
+    illustrative: bool = False
 
     @property
     def unaddressed(self) -> gpd.GeoDataFrame:
@@ -291,7 +294,9 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
                     indicator_table([s.strategy for s in chosen]), boundary,
                     locality.reset_index(drop=True), linked_places,
                     linked_services.reset_index(drop=True), cells,
-                    _linked_areas(measures, area))
+                    _linked_areas(measures, area),
+                    bool(pins["synthetic"].fillna(False).astype(bool).any()) if len(pins)
+                    else False)
 
 
 def load_area(store: Store, town_id: str, locality_id: str | None = None) -> AreaView:

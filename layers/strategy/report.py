@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Final
 
 import matplotlib
@@ -51,6 +51,9 @@ TIMELINE_LABELS: Final = {"period": "období", "planned_step": "plánovaný krok
                           "phase": "fáze (realizováno)", "output": "výstup",
                           "early_end": "předčasné ukončení"}
 UNDATED: Final = "v dokumentu neuvedeno"
+#: What the report says of places of fear computed from generated answers.
+ILLUSTRATIVE_NOTE: Final = ("Ilustrativní data: místa strachu jsou spočtena z generovaných "
+                            "odpovědí, nikoli ze skutečného mapování.")
 UNADDRESSED_COLOUR: Final = "#cb181d"
 ADDRESSED_COLOUR: Final = "#969696"
 PLACE_COLOUR: Final = "#3182bd"
@@ -73,6 +76,8 @@ ul { margin: 0.2em 0; }
 </style></head><body>
 <h1>{{ title }}</h1>
 <p>{{ subtitle }}</p>
+{% if figures %}<h2>Skutečné údaje o oblasti</h2>
+<ul>{% for line in figures %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}
 {% for s in strategies %}
 <h2>{{ s.title }}</h2>
 <p>{{ s.issuer }}{% if s.period %}, {{ s.period }}{% endif %} ({{ s.source }})</p>
@@ -106,6 +111,7 @@ ul { margin: 0.2em 0; }
 <td>{{ row.change }}</td></tr>
 {% endfor %}</table>{% else %}<p>Žádné ukazatele.</p>{% endif %}
 <h2>Místa strachu a opatření</h2>
+{% if illustrative %}<p><strong>{{ illustrative }}</strong></p>{% endif %}
 <p>Buňky {{ cell_m }} m s alespoň {{ k }} schválenými odpověďmi. Buňka je řešena, když ji
 pokrývá aktivní opatření (místo do {{ radius }} m, lokalita nebo zakreslená plocha).</p>
 {% if hotspots %}<table><tr><th>Buňka (střed)</th><th>Odpovědí</th><th>Řešeno opatřeními</th></tr>
@@ -179,7 +185,8 @@ def hectares(area_m2: float) -> str:
     return f"{area_m2 / 10_000:,.2f} ha".replace(",", "\u00a0").replace(".", ",")
 
 
-def _context(view: AreaView, town_name: str, locality_name: str | None) -> dict[str, object]:
+def _context(view: AreaView, town_name: str, locality_name: str | None,
+             figures: Sequence[str] = ()) -> dict[str, object]:
     strategies = []
     for item in view.strategies:
         s = item.strategy
@@ -213,15 +220,19 @@ def _context(view: AreaView, town_name: str, locality_name: str | None) -> dict[
     subtitle = (f"{len(view.unaddressed)} z {len(view.cells)} buněk míst strachu "
                 "neřeší žádné aktivní opatření.")
     return {"title": _title(town_name, locality_name), "subtitle": subtitle,
+            "figures": list(figures),
+            "illustrative": ILLUSTRATIVE_NOTE if view.illustrative else "",
             "strategies": strategies, "indicators": indicators, "hotspots": hotspots,
             "areas": areas,
             "cell_m": f"{HOTSPOT_CELL_M:.0f}", "k": HOTSPOT_K, "radius": f"{PLACE_RADIUS_M:.0f}"}
 
 
-def report_html(view: AreaView, town_name: str, locality_name: str | None = None) -> str:
-    """The Czech council report of ``view`` as one HTML document."""
+def report_html(view: AreaView, town_name: str, locality_name: str | None = None,
+                figures: Sequence[str] = ()) -> str:
+    """The Czech council report of ``view`` as one HTML document; ``figures`` are the real
+    figures of the area, each with its source and year (:func:`figure_lines`)."""
     template = Environment(autoescape=True).from_string(_TEMPLATE)
-    return template.render(**_context(view, town_name, locality_name))
+    return template.render(**_context(view, town_name, locality_name, figures))
 
 
 def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
@@ -234,6 +245,8 @@ def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
 
     yield from wrapped(str(context["title"]), size=13, weight="bold")
     yield from wrapped(str(context["subtitle"]))
+    for line in context["figures"]:  # type: ignore[attr-defined]
+        yield from wrapped(line)
     for s in context["strategies"]:  # type: ignore[attr-defined]
         yield "", 8.5, "normal"
         yield from wrapped(s["title"], size=10.5, weight="bold")
@@ -261,6 +274,8 @@ def _text_lines(context: dict[str, object]) -> Iterator[tuple[str, float, str]]:
         yield from wrapped(f"poslední: {row['latest']}; změna: {row['change']}", indent=4)
     yield "", 8.5, "normal"
     yield "Místa strachu", 10.5, "bold"
+    if context["illustrative"]:
+        yield from wrapped(str(context["illustrative"]), weight="bold")
     for row in context["hotspots"]:  # type: ignore[attr-defined]
         yield from wrapped(f"{row['centre']}: {row['count']} odpovědí – "
                            f"{row['measures'] or 'neřešeno'}", indent=2)
@@ -287,11 +302,12 @@ def _map_page(view: AreaView, title: str) -> Figure:
     if len(view.locality):
         view.locality.to_crs(METRIC_CRS).plot(ax=ax, facecolor="#fcae91",
                                               edgecolor="#67000d", alpha=0.35)
+    mark = " (ilustrativní data)" if view.illustrative else ""
     legend: list[Artist] = [
         Patch(facecolor=UNADDRESSED_COLOUR, alpha=0.55, edgecolor="#444444",
-              label="místo strachu, které neřeší žádné aktivní opatření"),
+              label="místo strachu, které neřeší žádné aktivní opatření" + mark),
         Patch(facecolor=ADDRESSED_COLOUR, alpha=0.55, edgecolor="#444444",
-              label="místo strachu řešené opatřením")]
+              label="místo strachu řešené opatřením" + mark)]
     cells = view.cells.to_crs(METRIC_CRS)
     if len(cells):
         addressed = cells["addressed"].astype(bool)
@@ -329,9 +345,11 @@ def _map_page(view: AreaView, title: str) -> Figure:
     return fig
 
 
-def report_pdf(view: AreaView, town_name: str, locality_name: str | None = None) -> bytes:
-    """The Czech council report of ``view`` as PDF bytes: text pages, then the map page."""
-    context = _context(view, town_name, locality_name)
+def report_pdf(view: AreaView, town_name: str, locality_name: str | None = None,
+               figures: Sequence[str] = ()) -> bytes:
+    """The Czech council report of ``view`` as PDF bytes: text pages (with the area's real
+    ``figures``), then the map page."""
+    context = _context(view, town_name, locality_name, figures)
     lines = list(_text_lines(context))
     buffer = io.BytesIO()
     # TrueType (not Type 3) fonts keep the text searchable and extractable

@@ -17,10 +17,10 @@ the strategy itself, its timeline and its source document. A date the document d
 is null, never assumed.
 
 The area carries the real exclusion index of its town (2023, from the store's ``towns``
-table; a locality's own score is not published, so a locality shows its town's) and the
-police department whose district covers the town's centre or the locality (crimes per
-10,000 inhabitants of the latest year in ``crime_stats``); each is null where the store holds
-nothing for it (and for a region).
+table; a locality's own score is not published: null) and the police department that covers
+the town or the locality by the police's jurisdiction table (crimes per 10,000 inhabitants of
+the latest year in ``crime_stats``, :mod:`layers.area_figures`); each is null where the store
+holds nothing for it (and for a region).
 """
 
 from __future__ import annotations
@@ -30,14 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
-from shapely.geometry import Point
 
-from layers.crime import district_index_table
-from layers.crs import to_storage
+from layers.area_figures import department_figure, exclusion_figure
 from layers.errors import NotFound
-from layers.schema import CRIME_STATS, LOCALITIES, POLICE_DISTRICTS, SOURCES, TOWNS
+from layers.schema import LOCALITIES, TOWNS
 from layers.store import Store
 from layers.strategy.area import (
     CHANGE_ARROWS,
@@ -48,9 +45,6 @@ from layers.strategy.area import (
 )
 from layers.strategy.model import Evaluation, Goal, Measure, Strategy
 from layers.strategy.tables import load_strategies
-
-#: Year of the exclusion index kept in ``towns.isv_2023``.
-EXCLUSION_YEAR = 2023
 
 
 @dataclass(frozen=True)
@@ -128,59 +122,23 @@ def strategy_show(store: Store, area: str | None = None) -> dict[str, Any]:
 
 
 def area_json(store: Store, ref: AreaRef) -> dict[str, Any]:
-    """``{"id", "name", "kind", "exclusion_index", "police_department"}`` of ``ref``."""
+    """``{"id", "name", "kind", "exclusion_index": {"score", "year", "source"},
+    "police_department": {"code", "name", "crimes_per_10k", "year"}}`` of ``ref``; a
+    locality's score is null (not published), a region has neither."""
     out: dict[str, Any] = {"id": ref.area_id, "name": ref.name, "kind": ref.kind,
                            "exclusion_index": None, "police_department": None}
     if ref.town_id is None:
         return out
-    towns = store.read(TOWNS)
-    town = towns[towns["town_id"] == ref.town_id].iloc[0]
-    score = town.get("isv_2023")
-    if score is not None and not pd.isna(score):
-        out["exclusion_index"] = {"score": float(score), "year": EXCLUSION_YEAR,
-                                  "source": _exclusion_source(store),
-                                  "of": "town" if ref.kind == "town" else "town_of_locality"}
-    if ref.locality_id is not None:
-        localities = store.read(LOCALITIES, ref.town_id)
-        shape = localities[localities["locality_id"] == ref.locality_id]
-        place = to_storage(shape).geometry.iloc[0].representative_point()
-    else:
-        place = Point(float(town["center_lon"]), float(town["center_lat"]))
-    out["police_department"] = police_department(store, ref.town_id, place)
+    index = exclusion_figure(store, ref.town_id, locality=ref.locality_id is not None)
+    if index is not None:
+        out["exclusion_index"] = {"score": index.score, "year": index.year,
+                                  "source": index.source}
+    department = department_figure(store, ref.town_id, ref.locality_id)
+    if department is not None:
+        out["police_department"] = {"code": department.code, "name": department.name,
+                                     "crimes_per_10k": department.crimes_per_10k,
+                                     "year": department.year}
     return out
-
-
-def police_department(store: Store, town_id: str, place: Point) -> dict[str, Any] | None:
-    """The police department (``oop_code``, name) whose district covers ``place`` (EPSG:4326),
-    with its crimes per 10,000 inhabitants of the latest year the store holds; None when no
-    district of the town covers the place."""
-    districts = to_storage(store.read(POLICE_DISTRICTS, town_id))
-    covering = districts[districts.geometry.covers(place)]
-    if covering.empty:
-        return None
-    row = covering.iloc[0]
-    stats = store.read(CRIME_STATS)
-    mine = stats[stats["oop_code"] == row["oop_code"]]
-    result: dict[str, Any] = {"code": str(row["oop_code"]), "name": str(row["oop_name"]),
-                              "crimes_per_10k": None, "year": None}
-    if len(mine):
-        year = int(mine["year"].max())
-        table = district_index_table(stats, pd.DataFrame(gpd.GeoDataFrame(covering.iloc[:1])),
-                                     year)
-        value = float(table["per_10k"].iloc[0])
-        result.update(crimes_per_10k=None if math.isnan(value) else round(value, 1),
-                      year=year)
-    return result
-
-
-def _exclusion_source(store: Store) -> str:
-    sources = store.read(SOURCES)
-    rows = sources[(sources["layer"] == "towns")
-                   & sources["title"].astype(str).str.contains("vyloučení")]
-    if rows.empty:
-        return ""
-    row = rows.iloc[0]
-    return f"{row['title']} ({row['attribution']})"
 
 
 def evaluation_json(evaluation: Evaluation | None, document: str) -> dict[str, Any] | None:

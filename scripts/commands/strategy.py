@@ -39,7 +39,9 @@ def _readable(result: dict[str, Any]) -> list[str]:
         lines.append(f"{area['name']} ({area['kind']} {area['id']})")
         index = area["exclusion_index"]
         if index:
-            lines.append(f"  index sociálního vyloučení {index['year']}: {index['score']:g}")
+            score = ("nezveřejněn (jen za obce)" if index["score"] is None
+                     else f"{index['score']:g}")
+            lines.append(f"  index sociálního vyloučení {index['year']}: {score}")
         police = area["police_department"]
         if police:
             figure = (f", {police['crimes_per_10k']} TČ na 10 000 obyvatel ({police['year']})"

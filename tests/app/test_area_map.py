@@ -3,6 +3,7 @@ linked to measures, and the offline drawing toolbar."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from app.ui.maps.assets import remote_urls
 from app.ui.maps.draw import drawn_geometry
 from app.ui.town import load_town
 from layers.access.principal import Principal
+from layers.area_figures import municipalities_of
 from layers.schema import LOCALITIES
 from layers.store import Store, open_store
 from layers.strategy.area import load_area
@@ -57,7 +59,29 @@ def test_localities_are_outlined_with_their_names(demo_store: Store) -> None:
                           ).get_root().render()
     assert '"dashArray": "4 4"' not in without and '"dashArray": "4 4"' in html
     for name in town.localities["name"]:
-        assert f'"name": "{name}"' in html  # each outline carries its name for its tooltip
+        # each outline carries its name for its tooltip, marked as illustrative
+        assert f'"name": {json.dumps(f"{name} (ilustrativní data)")}' in html
+
+
+def test_the_region_is_a_choropleth_of_the_real_exclusion_index(demo_store: Store) -> None:
+    town = load_town(demo_store, "litvinov")
+    view = load_area(demo_store, "litvinov")
+    region = municipalities_of(demo_store, "CZ042")
+    assert len(region) > 300 and region["isv"].notna().all()
+    html = build_area_map(view, town.context, "cs", municipalities=region).get_root().render()
+    assert _js("Litvínov: 19 bodů – 12–30 vysoké (2023)") in html
+    # the legend names the layer, its year and source, and the document's bands
+    assert _js("Index sociálního vyloučení obcí (2023)") in html
+    assert _js("MMR ČR, Index sociálního vyloučení 2023") in html
+    for band in ("0–1 žádné či nízké", "2–7 střední", "8–11 zvýšené", "12–30 vysoké"):
+        assert _js(band) in html
+    without = build_area_map(view, town.context, "cs").get_root().render()
+    assert _js("Litvínov: 19 bodů") not in without
+
+
+def _js(text: str) -> str:
+    """``text`` as it appears inside a JSON string of the map's HTML."""
+    return json.dumps(text)[1:-1]
 
 
 def test_an_area_linked_to_a_measure_is_on_the_map(demo_store_path: Path,

@@ -48,10 +48,24 @@ def test_janov_shows_its_goals_and_indicators(page: AppTest) -> None:
     at = page.run()
     assert not at.exception
     assert at.title[0].value == "Cíle, opatření a ukazatele – Litvínov"
+    town_text = _markdown(at)
+    assert "Litvínov: **19 bodů** (12–30 vysoké)" in town_text
+    assert "Ústecký kraj (2023): medián obcí" in town_text
+    assert "**OOP Litvínov** (obec Litvínov podle tabulky" in town_text
+    assert "**391,3** trestných činů na 10 000 obyvatel **(rok 2013)**" in town_text
+    assert "15\u00a0858 (2024), 14\u00a0651 (2025)" in town_text
     at.selectbox(key="area_locality_litvinov").set_value("litvinov-1").run()
     assert not at.exception
     assert at.title[0].value == "Cíle, opatření a ukazatele – Litvínov – Janov"
     text = _markdown(at)
+    # the locality's own score is not published; its department is its cadastral area's
+    assert "Index sociálního vyloučení lokality Janov: **nezveřejněn**" in text
+    assert ("**OOP Litvínov-Hamr** (katastrální území Janov u Litvínova podle tabulky "
+            "příslušnosti policie) – **483,9** trestných činů na 10 000 obyvatel "
+            "**(rok 2013)**") in text
+    categories = at.table[0].value
+    assert len(categories) == 10 and set(categories["Rok"]) == {"2013"}
+    assert "ilustrativní data" in " ".join(str(i.value) for i in at.info)
     assert "**1.1.1** Na základě poznatků zjištěných z pocitových map" in text
     assert "vybudování plácku a posezení se zastřešením :orange[**probíhá**]" in text
     indicators = at.dataframe[0].value

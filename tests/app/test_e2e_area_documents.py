@@ -1,7 +1,10 @@
 """What the documents say, in a real browser, offline, as a strategy coordinator: Litvínov's
-Area page shows the Ústecký kraj strategy (seed 004) with its measures and the evaluation of a
-goal (undated, as the document is, with its source), and the town's indicators with their
-direction word; the whole region has its own view; the search finds the region's measure.
+Area page shows the town's real exclusion score (19, MMR 2023) with the region's choropleth,
+and Janov with its police department by the jurisdiction table (OOP Litvínov-Hamr, 483.9 in
+2013, the year beside the figure) and its own score "not published"; the Ústecký kraj
+strategy (seed 004) with its measures and the evaluation of a goal (undated, as the document
+is, with its source), and the town's indicators with their direction word; the whole region
+has its own view; the search finds the region's measure.
 
 Each action waits for the app to be idle and for the rerun it makes
 (``tests/app/e2e_support.py``)."""
@@ -30,6 +33,15 @@ from tests.app.e2e_support import (
 pytestmark = pytest.mark.e2e
 USTECKY = "Strategie prevence kriminality na území Ústeckého kraje na období 2012 2016"
 SELECT_AREA = '[data-testid="stMain"] [data-testid="stSelectbox"]'
+#: The hover texts of the municipalities the map draws (their GeoJSON features' ``text``).
+CHOROPLETH_TEXTS = """() => {
+    const texts = [];
+    window.map.eachLayer(layer => {
+        const props = layer.feature && layer.feature.properties;
+        if (props && typeof props.text === 'string') texts.push(props.text);
+    });
+    return texts;
+}"""
 
 
 def cs(key: str, **fmt: object) -> str:
@@ -53,6 +65,39 @@ def litvinov(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path
                 '[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, "Litvínov")
         expect(heading).to_be_visible()
         yield page
+
+
+def test_litvinov_shows_its_real_score_and_the_region_choropleth(litvinov: Page) -> None:
+    page = litvinov
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("Index sociálního vyloučení 2023 – Litvínov: 19 bodů",
+                            exact=False)).to_be_visible()
+    expect(main.get_by_text("Ústecký kraj (2023): medián obcí", exact=False)).to_be_visible()
+    tips = component_frame(page).evaluate(CHOROPLETH_TEXTS)
+    assert len(tips) > 300  # every municipality of Ústecký kraj
+    # the choropleth: every municipality of the region with its real score and year
+    assert any("Litvínov: 19 bodů" in tip and "(2023)" in tip for tip in tips), tips[:5]
+    assert any(tip.startswith("Most: 21 bodů") for tip in tips)
+
+
+def test_janov_has_the_litvinov_hamr_department_and_the_year(litvinov: Page) -> None:
+    page = litvinov
+    choose(page, page.locator(SELECT_AREA).first, "Janov")
+    expect(page.locator("h1", has_text=cs("area.title", area="Litvínov – Janov"))
+           ).to_be_visible()
+    main = page.locator('[data-testid="stMain"]')
+    police = main.locator('[data-testid="stMarkdownContainer"]').filter(
+        has_text="trestných činů na 10 000 obyvatel")
+    expect(police).to_have_count(1)
+    expect(police).to_contain_text("OOP Litvínov-Hamr")
+    expect(police).to_contain_text("483,9 trestných činů na 10 000 obyvatel (rok 2013)")
+    expect(main.get_by_text("Trestné činy podle druhu – OOP Litvínov-Hamr (rok 2013)")
+           ).to_be_visible()
+    expect(police).to_contain_text("katastrální území Janov u Litvínova")
+    expect(main.get_by_text("Index sociálního vyloučení lokality Janov: nezveřejněn",
+                            exact=False)).to_be_visible()
+    choose(page, page.locator(SELECT_AREA).first, cs("area.whole_town"))
+    expect(page.locator("h1", has_text=cs("area.title", area="Litvínov"))).to_be_visible()
 
 
 def test_litvinov_shows_the_region_strategy_with_an_evaluation(litvinov: Page) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -194,3 +195,35 @@ def test_emerging_map_draws_patterned_cells_only_offline(demo_store: Store) -> N
     assert "New hot spot" in html and "Diminishing cold spot" in html
     assert "No pattern" not in html  # cells without a pattern are not drawn nor listed
     assert html.count('"fill": "#fcae91"') == 1
+
+
+def test_fear_counts_only_fear_and_positive_answers_are_layers_of_their_own(
+        demo_store_path: Path) -> None:
+    from app.features.hotspots.map import build_hotspot_map, positive_layer_names
+    from app.ui.maps.assets import remote_urls
+    from layers.hotspots.analysis import HotspotRequest, run_hotspots
+    from layers.schema import PINS
+    from layers.store import open_store
+    from layers.vocabulary import POSITIVE_CATEGORIES
+
+    store = open_store(demo_store_path)
+    pins = store.read(PINS, "litvinov")
+    approved = pins[pins["status"] == "approved"]
+    positive = approved[approved["category"].isin(POSITIVE_CATEGORIES)]
+    assert len(positive) > 0
+    report = run_hotspots(store, HotspotRequest("litvinov", lee_permutations=0))
+    assert report.layers["fear"].points == len(approved) - len(positive)
+    assert int(report.cells["fear_count"].sum()) == len(approved) - len(positive)
+    # crime known per police department only: no class is told apart within it
+    classes = set(report.cells["fear_crime"])
+    assert "department_only" in classes and classes <= {"department_only", "unknown"}
+    boundary = store.read(TOWNS, "litvinov")
+    html = build_hotspot_map(report, boundary, "fear_crime", "fear", "cs", positive,
+                             True).get_root().render()
+    assert remote_urls(html) == []
+    names = set(positive_layer_names(positive, "cs"))
+    assert names <= {"Tady se cítím dobře", "Místo, které by se mělo rozvíjet"}
+    for name in names:
+        count = int((positive_layer_names(positive, "cs") == name).sum())
+        assert json.dumps(f"{name} (ilustrativní data) ({count})")[1:-1] in html
+    assert json.dumps("Kladné odpovědi (nezapočteny do strachu)")[1:-1] in html

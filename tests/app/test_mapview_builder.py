@@ -97,8 +97,13 @@ def test_locality_features_carry_band_and_id(litvinov: TownData) -> None:
     properties = layer.data["features"][0]["properties"]
     assert properties["kind"] == "locality"
     assert properties["name"] == "Janov"
-    assert properties["band"] == "12-30"
-    assert properties["band_label"] == "12–30 high"
+    # no score is published for a locality: none is invented
+    assert properties["band"] == "" and properties["band_label"] == "–"
+    assert properties["isv"].startswith("not published")
+    scored = replace(litvinov, localities=litvinov.localities.assign(isv=24.0, isv_band="12-30"))
+    properties = list(_layers(build_map(scored, "en")).values())[3].data["features"][0][
+        "properties"]
+    assert (properties["band"], properties["band_label"]) == ("12-30", "12–30 high")
 
 
 def test_english_names_and_real_layers_without_label(litvinov: TownData) -> None:

@@ -9,21 +9,48 @@ from pathlib import Path
 import pytest
 
 from layers.build import build_demo
-from layers.schema import ALL_LAYERS, PINS, SOURCES
+from layers.schema import (
+    ALL_LAYERS,
+    CRIME_REFERENCE,
+    MUNICIPALITIES,
+    PINS,
+    POLICE_JURISDICTION,
+    REFERENCE_LAYERS,
+    SOURCES,
+)
 from layers.sources.errors import SourceError
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store
 
 
 def test_every_layer_is_built(demo_store: Store) -> None:
-    assert set(demo_store.layer_names()) == {spec.name for spec in ALL_LAYERS}
+    built = {spec.name for spec in (*ALL_LAYERS, *REFERENCE_LAYERS)}
+    assert set(demo_store.layer_names()) == built
     counts = demo_store.counts_by_town()
     for layer in ("towns", "localities", "pins", "services", "police_districts",
                   "context_lines", "sessions"):
         assert set(counts[layer]) == {"litvinov", "kraslice", "karlovy-vary"}, layer
     sources = demo_store.read(SOURCES)
-    assert {spec.name for spec in ALL_LAYERS} - {"sources", "crime_reference"} <= (
-        set(sources["layer"]) | {"sessions"})
+    assert built - {"sources"} <= set(sources["layer"]) | {"sessions"}
+
+
+def test_real_reference_data_of_both_regions(demo_store: Store) -> None:
+    municipalities = demo_store.read(MUNICIPALITIES)
+    assert len(municipalities) == 488
+    assert set(municipalities["kod_kraj"]) == {"CZ041", "CZ042"}
+    scores = municipalities.set_index("name")["isv"]
+    assert (scores["Litvínov"], scores["Kraslice"], scores["Karlovy Vary"]) == (19, 13, 13)
+    assert municipalities["isv"].between(0, 30).all()
+    assert (municipalities["isv_year"] == 2023).all()
+    jurisdiction = demo_store.read(POLICE_JURISDICTION, "litvinov")
+    janov = jurisdiction[jurisdiction["ku_code"] == "637068"]
+    assert list(janov["oop_code"]) == ["040817"]
+    town = jurisdiction[jurisdiction["ku_code"] == ""]
+    assert list(town["oop_code"]) == ["040812"]
+    totals = demo_store.read(CRIME_REFERENCE).dropna(subset=["crimes"])
+    totals = totals[totals["per_10k"].isna()].set_index(["area", "year"])["crimes"]
+    assert totals[("Ústecký kraj", 2024)] == 15_858 and totals[("Ústecký kraj", 2025)] == 14_651
+    assert totals[("Karlovarský kraj", 2024)] == 4_954
 
 
 def test_build_is_reproducible(tmp_path: Path, demo_store: Store) -> None:

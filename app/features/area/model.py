@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from app.ui.i18n import label, labels, translate
+from app.ui.i18n import label, labels, number, translate
+from layers.area_figures import DepartmentFigure, ExclusionFigure, RegionTotal
 from layers.schema import PIN_CATEGORIES
 from layers.strategy.area import AreaView
 from layers.strategy.model import Measure, Strategy
@@ -186,3 +187,47 @@ def history_table(view: AreaView, lang: str) -> pd.DataFrame:
         return pd.DataFrame()
     # newest first; ISO timestamps sort as text
     return pd.DataFrame(rows).sort_values(when, ascending=False, kind="stable")
+
+
+def exclusion_lines(figure: ExclusionFigure, town: str, locality: str | None,
+                    lang: str) -> list[str]:
+    """The town's exclusion score (a locality's: not published, with the town's), the
+    region's reference and the source, as Markdown lines."""
+    band = label("band", figure.band, lang)
+    score = number(figure.town_score, lang)
+    lines = [translate("area.figures.isv_locality", lang, locality=locality, town=town,
+                       year=figure.year, score=score, band=band) if locality
+             else translate("area.figures.isv_town", lang, town=town, year=figure.year,
+                            score=score, band=band)]
+    if figure.region_median is not None:
+        lines.append(translate("area.figures.isv_region", lang, region=figure.region,
+                               year=figure.year, median=number(figure.region_median, lang, 1),
+                               high=figure.region_high, count=figure.region_count))
+    if figure.source:
+        lines.append(translate("area.figures.source", lang, source=figure.source))
+    return lines
+
+
+def department_line(figure: DepartmentFigure, lang: str) -> str:
+    """The department covering the area, why, and its crime index with its year."""
+    basis = translate(f"area.figures.basis.{figure.basis}", lang, name=figure.basis_name)
+    if figure.crimes_per_10k is None or figure.year is None:
+        return translate("area.figures.police_no_index", lang, name=figure.name, basis=basis)
+    return translate("area.figures.police", lang, name=figure.name, basis=basis,
+                     value=number(figure.crimes_per_10k, lang, 1), year=figure.year)
+
+
+def crime_category_table(figure: DepartmentFigure, lang: str) -> pd.DataFrame:
+    """The department's crimes found per category, each row with its year."""
+    return pd.DataFrame({
+        translate("area.col.crime_type", lang): [label("crime.type", code, lang)
+                                                 for code, _ in figure.categories],
+        translate("area.col.found", lang): [number(found, lang) for _, found in
+                                            figure.categories],
+        translate("area.col.year", lang): [str(figure.year)] * len(figure.categories)})
+
+
+def region_totals_line(totals: Sequence[RegionTotal], lang: str) -> str:
+    """The region's registered crimes per year ("15 858 (2024), 14 651 (2025)")."""
+    values = ", ".join(f"{number(total.crimes, lang)} ({total.year})" for total in totals)
+    return translate("area.figures.region_totals", lang, region=totals[0].region, values=values)

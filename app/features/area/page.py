@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from functools import partial
 
 import altair as alt
+import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -44,8 +45,12 @@ from app.features.area.map import build_area_map, locality_at
 from app.features.area.model import (
     Choices,
     choices,
+    crime_category_table,
+    department_line,
+    exclusion_lines,
     history_table,
     indicator_table,
+    region_totals_line,
     search_table,
     timeline_chart_frame,
     timeline_table,
@@ -61,8 +66,18 @@ from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_STRATEGY
-from layers.schema import MEASURE_STATUSES
-from layers.store import Store
+from layers.area_figures import (
+    DepartmentFigure,
+    ExclusionFigure,
+    RegionTotal,
+    department_figure,
+    exclusion_figure,
+    figure_lines,
+    municipalities_of,
+    region_totals,
+)
+from layers.schema import MEASURE_STATUSES, TOWNS
+from layers.store import Store, open_store
 from layers.strategy.area import (
     HOTSPOT_CELL_M,
     HOTSPOT_K,
@@ -80,13 +95,17 @@ MAP_HEIGHT = 520
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def report(location: str, version: str, town_id: str, locality_id: str | None, fmt: str,
-           town_name: str, locality_name: str | None) -> bytes:
-    """The council report (Czech) as ``fmt`` ("html" or "pdf") bytes."""
+def report(location: str, version: str, figures_version: str, town_id: str,
+           locality_id: str | None, fmt: str, town_name: str, locality_name: str | None
+           ) -> bytes:
+    """The council report (Czech) as ``fmt`` ("html" or "pdf") bytes, with the area's real
+    figures (keyed on their own layers' ``figures_version``)."""
     view = area(location, version, town_id, locality_id)
+    exclusion, department, totals, _ = figures(location, figures_version, town_id, locality_id)
+    lines = figure_lines(exclusion, department, totals, town_name, locality_name)
     if fmt == "pdf":
-        return report_pdf(view, town_name, locality_name)
-    return report_html(view, town_name, locality_name).encode("utf-8")
+        return report_pdf(view, town_name, locality_name, lines)
+    return report_html(view, town_name, locality_name, lines).encode("utf-8")
 
 
 #: Session keys: the last map click and drawing acted on, and the chosen (lon, lat) and drawn
@@ -138,6 +157,8 @@ def render() -> None:
     title = f"{town_name} – {locality_name}" if locality_name else town_name
     st.title(t("area.title", area=title))
     st.caption(t("area.intro"))
+    _figures(*cache_key(store, "figures", town_id), town_id, locality_id, town_name,
+             locality_name, lang)
     note_missing(town, ("localities", "pins"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
@@ -145,7 +166,7 @@ def render() -> None:
 
     # the reports are made when downloaded, not on every run (the PDF takes seconds)
     html_column, pdf_column = st.columns(2)
-    key = cache_key(store, "area", town_id)
+    key = (*cache_key(store, "area", town_id), cache_key(store, "figures", town_id)[1])
     html_column.download_button(
         t("area.download.html"),
         partial(report, *key, town_id, locality_id, "html", town_name, locality_name),
@@ -196,6 +217,44 @@ def render() -> None:
         st.info(t("area.history.none"))
     else:
         st.dataframe(history, hide_index=True, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def figures(location: str, version: str, town_id: str, locality_id: str | None
+            ) -> tuple[ExclusionFigure | None, DepartmentFigure | None, tuple[RegionTotal, ...],
+                       gpd.GeoDataFrame]:
+    """The area's real figures and its region's municipalities (cached per store version)."""
+    store = open_store(location)
+    town = store.read(TOWNS, town_id).iloc[0]
+    return (exclusion_figure(store, town_id, locality=locality_id is not None),
+            department_figure(store, town_id, locality_id), region_totals(store, town_id),
+            municipalities_of(store, str(town["kod_kraj"])))
+
+
+def _figures(location: str, version: str, town_id: str, locality_id: str | None,
+             town_name: str, locality_name: str | None, lang: str) -> None:
+    """The real figures of the area with their sources and years, and the note that the
+    generated layers are illustrative."""
+    exclusion, department, totals, _ = figures(location, version, town_id, locality_id)
+    with st.container(border=True):
+        st.subheader(t("area.figures"))
+        if exclusion is not None:
+            st.markdown("  \n".join(exclusion_lines(exclusion, town_name, locality_name, lang)))
+        if department is not None:
+            st.markdown(department_line(department, lang))
+            if department.year is not None:
+                st.caption(t("area.figures.year_note", year=department.year))
+            if department.categories:
+                with st.expander(t("area.figures.categories", name=department.name,
+                                   year=department.year)):
+                    # a static table: the page's data grids are its working tables
+                    st.table(crime_category_table(department, lang).set_index(
+                        t("area.col.crime_type")))
+                    st.caption(t("area.figures.source", source=department.source))
+        if totals:
+            st.markdown(region_totals_line(totals, lang))
+            st.caption(t("area.figures.source", source=totals[0].source))
+        st.info(t("area.figures.illustrative"))
 
 
 def _region(store: Store, region_code: str, region_name: str, lang: str) -> None:
@@ -268,7 +327,10 @@ def _map(view: AreaView, town: TownData, locality: str, lang: str) -> Link | Non
                           key=f"area_click_mode_{town_id}",
                           format_func=lambda mode: t(f"area.click_mode.{mode}"))
     st.caption(t("area.form.draw_help"))
-    result = st_folium(build_area_map(view, town.context, lang, chosen, town.localities, drawn),
+    _, _, _, municipalities = figures(*cache_key(cache.store(), "figures", town_id), town_id,
+                                      None)
+    result = st_folium(build_area_map(view, town.context, lang, chosen, town.localities, drawn,
+                                      municipalities, town.is_synthetic("localities")),
                        key=f"area-{town_id}-{locality}", height=MAP_HEIGHT,
                        use_container_width=True,
                        returned_objects=["last_clicked", "all_drawings"]) or {}

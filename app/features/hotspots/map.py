@@ -13,12 +13,16 @@ from typing import Final
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from app.ui.i18n import label, number, translate
+from app.ui.maps.base import MAX_ZOOM
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from layers.crs import to_storage
 from layers.hotspots.analysis import HotspotReport
+from layers.schema import FEELINGS, PIN_CATEGORIES
 from layers.vocabulary import EMERGING_PATTERN
 
 VIEWS: Final = ("classes", "kde", "fear_crime")
@@ -29,7 +33,7 @@ CLASS_COLOURS: Final = {
 }
 FEAR_CRIME_COLOURS: Final = {
     "patrol_situational": "#7b3294", "design_communication": "#f1a340",
-    "hidden_risk": "#0571b0", "unknown": "#bdbdbd",
+    "hidden_risk": "#0571b0", "department_only": "#969696", "unknown": "#bdbdbd",
 }
 #: Density classes, light to dark (ColorBrewer YlOrRd), by quantiles of the drawn cells.
 KDE_COLOURS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -49,16 +53,21 @@ EMERGING_COLOURS: Final = {
 
 
 def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: str,
-                      layer: str, lang: str) -> folium.Map:
+                      layer: str, lang: str, positive: gpd.GeoDataFrame | None = None,
+                      illustrative: bool = False) -> folium.Map:
     """A folium map of one ``view`` ("classes", "kde" or "fear_crime") of ``layer``.
 
-    ``boundary`` is the town in EPSG:4326. Raises ``ValueError`` for an unknown view.
+    ``boundary`` is the town in EPSG:4326; ``positive`` the approved answers that are not
+    fear (places people feel good at, places to develop; PINS columns, EPSG:4326), drawn as
+    layers of their own, one per answer as the source names it (``source_value``, else the
+    category's label). ``illustrative`` marks the answers' layers and legend as such.
+    Raises ``ValueError`` for an unknown view.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
     minx, miny, maxx, maxy = boundary.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
-                   control_scale=True)
+                   maxZoom=MAX_ZOOM, control_scale=True)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     cells = to_storage(report.cells)
     if view == "classes":
@@ -73,7 +82,14 @@ def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: s
                                              "fill": False, "dashArray": "10 4 2 4"}).add_to(m)
     boundary_section = LegendSection(name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
                                                        name),))
-    Legend(translate("hotspots.legend", lang), [section, boundary_section]).add_to(m)
+    if illustrative:  # the cells are computed from illustrative answers
+        section = LegendSection(translate("map.synthetic_suffix", lang, name=section.title),
+                                section.items, section.note, section.open)
+    sections = [section, boundary_section]
+    if positive is not None and len(positive):
+        sections.append(_add_positive(m, positive, lang, illustrative))
+        folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    Legend(translate("hotspots.legend", lang), sections).add_to(m)
     return finish(m)
 
 
@@ -104,6 +120,34 @@ def build_emerging_map(cells: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, lang
                                                          boundary_name),))]
     Legend(translate("hotspots.legend", lang), sections).add_to(m)
     return finish(m)
+
+
+def positive_layer_names(positive: gpd.GeoDataFrame, lang: str) -> pd.Series:
+    """Per answer, the name of its layer: the source's own answer where it has one (an
+    imported feeling map's "Místo, které doporučím návštěvníkům"), else the category's label."""
+    own = positive["source_value"].fillna("").astype(str).str.strip()
+    labelled = positive["category"].map(lambda code: label("pin.category", code, lang))
+    return own.where(own != "", labelled)
+
+
+def _add_positive(m: folium.Map, positive: gpd.GeoDataFrame, lang: str,
+                  illustrative: bool) -> LegendSection:
+    """One clustered pin layer per positive answer name, off at first; its legend section."""
+    names = positive_layer_names(positive, lang)
+    category_labels = {code: label("pin.category", code, lang) for code in PIN_CATEGORIES}
+    feeling_labels = {f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS}
+    items = []
+    for name, part in positive.groupby(names, sort=True):
+        shown = translate("map.synthetic_suffix", lang, name=str(name)) if illustrative \
+            else str(name)
+        codes = set(part["category"])
+        PinLayer(part, name=f"{shown} ({len(part)})",
+                 category_labels={**category_labels, **{c: str(name) for c in codes}},
+                 feeling_labels=feeling_labels, show=False).add_to(m)
+        colour = CATEGORY_COLOURS[sorted(codes)[0]]
+        items.append(LegendItem(swatch(colour), f"{shown} ({len(part)})"))
+    return LegendSection(translate("hotspots.positive", lang), tuple(items),
+                         note=translate("hotspots.positive.note", lang))
 
 
 def _draw(m: folium.Map, cells: gpd.GeoDataFrame, name: str, tooltip: str) -> None:
@@ -152,7 +196,10 @@ def _add_kde(m: folium.Map, cells: gpd.GeoDataFrame, layer: str, lang: str) -> L
 
 def _add_fear_crime(m: folium.Map, cells: gpd.GeoDataFrame, lang: str) -> LegendSection:
     title = translate("hotspots.view.fear_crime", lang)
-    shown = cells[cells["fear_crime"].isin(list(FEAR_CRIME_COLOURS))].copy()
+    shown = cells[cells["fear_crime"].isin(list(FEAR_CRIME_COLOURS))]
+    # crime known per department only: fear alone, its hot cells, in one colour
+    alone = shown["fear_crime"] == "department_only"
+    shown = shown[~alone | shown["fear_hot"].astype(bool)].copy()
     shown["fill"] = shown["fear_crime"].map(FEAR_CRIME_COLOURS)
     shown["text"] = [label("hotspots.fc", c, lang) for c in shown["fear_crime"]]
     _draw(m, shown, title, title)

@@ -34,6 +34,7 @@ from layers import messages
 from layers.errors import InvalidInput
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
 from layers.hotspots.emerging import PERIODS, TownEmerging, town_emerging
+from layers.hotspots.fear_crime import DEPARTMENT_ONLY
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import MAX_CELL_M, MIN_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
@@ -48,6 +49,7 @@ from layers.schema import (
     TIMES_OF_DAY,
 )
 from layers.store import open_store
+from layers.vocabulary import POSITIVE_CATEGORIES
 
 MAP_HEIGHT = 560
 
@@ -236,6 +238,12 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
     if crime is not None and crime.source == "district_index" and "crime" in layers:
         st.caption(t("hotspots.crime_index", year=crime.year or "–",
                      value=number(crime.reference_per_10k or float("nan"), lang, 1)))
+        if "fear" in layers and (report.cells["fear_crime"] == DEPARTMENT_ONLY).any():
+            st.info(t("hotspots.fc.department_note", year=crime.year or "–"))
+    positive = town.pins_approved[
+        town.pins_approved["category"].astype(str).isin(POSITIVE_CATEGORIES)]
+    if "fear" in layers and len(positive):
+        st.caption(t("hotspots.fear_only_note", n=len(positive)))
 
     shown_layers = tuple(layer for layer in layers if layer in report.layers)
     view_column, layer_column = st.columns(2)
@@ -244,7 +252,8 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
     map_layer = layer_column.radio(t("hotspots.map_layer"), shown_layers, horizontal=True,
                                    key="hotspots_map_layer",
                                    format_func=lambda v: translate(f"hotspots.layer.{v}", lang))
-    st_folium(build_hotspot_map(report, town.boundary, view, map_layer or main_layer, lang),
+    st_folium(build_hotspot_map(report, town.boundary, view, map_layer or main_layer, lang,
+                                positive, town.is_synthetic("pins")),
               key=f"hotspots-{town.town_id}", height=MAP_HEIGHT, use_container_width=True,
               returned_objects=[])
 

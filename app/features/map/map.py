@@ -15,6 +15,7 @@ from typing import Final
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from branca.element import Element, Figure
 
 from app.ui.i18n import label, labels, number, translate
@@ -33,7 +34,7 @@ from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot, line_symb
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.maps.view import KeepView, data_bounds, fit_data
 from app.ui.town import CELL_M, PUBLIC_K, TownData
-from layers.exclusion import BAND_COLOURS, BANDS
+from layers.exclusion import BAND_COLOURS, BANDS, NO_SCORE_COLOUR
 from layers.mapping.styles import CELL_COLOUR
 from layers.schema import (
     CONTEXT_KINDS,
@@ -229,6 +230,9 @@ def _add_localities(m: folium.Map, data: TownData, lang: str) -> LegendSection:
             _add_locality_layer(m, part, illustrative, lang)
     items = tuple(LegendItem(swatch(BAND_COLOURS[code], stroke=LOCALITY_OUTLINE),
                              label("band", code, lang)) for code, _, _ in BANDS)
+    if data.localities["isv"].isna().any():
+        items += (LegendItem(swatch(NO_SCORE_COLOUR, stroke=LOCALITY_OUTLINE),
+                             translate("isv.not_published", lang)),)
     title = translate("map.legend.isv", lang)
     if len(synthetic) and synthetic.all():
         title = translate("map.synthetic_suffix", lang, name=title)
@@ -242,9 +246,11 @@ def _add_locality_layer(m: folium.Map, frame: gpd.GeoDataFrame, illustrative: bo
         "area_id": frame["locality_id"].astype(str),
         "name": frame["name"].astype(str),
         "population": [number(v, lang) for v in frame["population_est"].astype(float)],
-        "isv": [number(v, lang) for v in frame["isv"].astype(float)],
-        "band": frame["isv_band"].astype(str),
-        "band_label": [label("band", b, lang) for b in frame["isv_band"]],
+        "isv": [translate("isv.not_published", lang) if pd.isna(v) else number(v, lang)
+                for v in frame["isv"].astype(float)],
+        "band": frame["isv_band"].fillna("").astype(str),
+        "band_label": [label("band", b, lang) if isinstance(b, str) and b else "–"
+                       for b in frame["isv_band"]],
     }, geometry=frame.geometry, crs=frame.crs)
     name = translate("map.layer.localities", lang)
     if illustrative:
@@ -254,7 +260,9 @@ def _add_locality_layer(m: folium.Map, frame: gpd.GeoDataFrame, illustrative: bo
                for key in ("name", "population", "isv", "band")]
     folium.GeoJson(
         props, name=name,
-        style_function=lambda f: {"fillColor": BAND_COLOURS.get(f["properties"]["band"], "#999"),
+        # a locality without a published score is grey, not coloured as if it had one
+        style_function=lambda f: {"fillColor": BAND_COLOURS.get(f["properties"]["band"],
+                                                                NO_SCORE_COLOUR),
                                   "fillOpacity": 0.6, "color": LOCALITY_OUTLINE, "weight": 2},
         highlight_function=lambda f: {"weight": 4, "fillOpacity": 0.75},
         tooltip=folium.GeoJsonTooltip(["name"], labels=False),

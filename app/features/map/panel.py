@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from app.features.area.goals import answered_hotspots, area, goal_tree, open_area_page
@@ -35,8 +36,12 @@ def render_area_panel(data: TownData, ref: AreaRef | None, lang: str, store: Sto
         st.caption(kind)
         st.subheader(str(row["name"]))
         st.write(t("map.panel.population", value=number(float(row["population_est"]), lang)))
-        st.write(t("map.panel.isv", value=number(float(row["isv"]), lang),
-                   band=label("band", row["isv_band"], lang)))
+        if pd.isna(row["isv"]):
+            st.write(t("map.panel.isv_not_published",
+                       town=number(float(data.town["isv_2023"]), lang)))
+        else:
+            st.write(t("map.panel.isv", value=number(float(row["isv"]), lang),
+                       band=label("band", row["isv_band"], lang)))
         if isinstance(row.get("description"), str) and row["description"]:
             st.caption(row["description"])
     else:

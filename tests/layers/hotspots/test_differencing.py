@@ -34,6 +34,7 @@ from layers.hotspots.privacy import DEFAULT_K
 from layers.hotspots.public_sets import NON_SENSITIVE, public_filter_sets, public_selection
 from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
 from layers.store import Store, open_store
+from layers.vocabulary import POSITIVE_CATEGORIES
 from tests.layers.hotspots.conftest import ORIGIN, SIDE, pins_frame, town_square
 
 CELL_M = 100.0
@@ -68,7 +69,9 @@ def _sensitive_counts(store: Store, town_id: str, selection: PinFilter,
     except HotspotInputError:  # the page shows no figures at all
         shown = np.zeros(grid.n)
     known = selection.apply(store.read(PINS, town_id))
-    known = known[known["category"].isin(NON_SENSITIVE)]
+    # the fear layer counts no positive answers: what the attacker can subtract is the rest
+    known = known[known["category"].isin(NON_SENSITIVE)
+                  & ~known["category"].isin(POSITIVE_CATEGORIES)]
     x, y = metric_xy(known)
     area = town_area(store, town_id)
     inside = shapely.contains_xy(area, x, y) if len(x) else np.zeros(0, dtype=bool)

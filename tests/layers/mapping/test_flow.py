@@ -178,6 +178,29 @@ def test_public_geopackage_opens_with_ogrinfo(store: Store, tmp_path: Path) -> N
     assert f"Feature Count: {counts['cells']}" in info
 
 
+def test_exports_mark_illustrative_rows_in_a_column_and_the_metadata(store: Store,
+                                                                      tmp_path: Path) -> None:
+    import pyogrio
+
+    from layers.mapping.export import ILLUSTRATIVE_NOTE
+
+    gpkg, geojson, csv = (tmp_path / f"public.{fmt}" for fmt in ("gpkg", "geojson", "csv"))
+    counts = export_pins(store, "litvinov", gpkg, "gpkg", public=True)
+    for layer, rows in (("pins", counts["pins"]), ("sensitive_cells", counts["cells"])):
+        frame = gpd.read_file(gpkg, layer=layer)
+        assert frame["illustrative"].astype(bool).all()  # every demo answer is generated
+        meta = pyogrio.read_info(gpkg, layer=layer)["layer_metadata"]
+        assert meta == {"illustrative_rows": str(rows), "rows": str(rows),
+                        "note": ILLUSTRATIVE_NOTE}
+    export_pins(store, "litvinov", geojson, "geojson", public=True)
+    data = json.loads(geojson.read_text("utf-8"))
+    assert ILLUSTRATIVE_NOTE in data["description"]
+    assert all(f["properties"]["illustrative"] for f in data["features"])
+    export_pins(store, "litvinov", csv, "csv", public=True)
+    table = pd.read_csv(csv, sep=";", encoding="utf-8-sig")  # Czech Excel: Czech labels
+    assert (table["Ilustrativní záznam"] == "ano").all()
+
+
 def test_devices_writing_at_once_lose_and_duplicate_nothing(store: Store) -> None:
     """6 tablets (threads, as Streamlit serves them) × 8 pins, each sent twice → 48 pins,
     while two map pages keep reading the store."""

@@ -125,13 +125,14 @@ def test_questions_are_checked_and_exported_with_pins(store: Store, session: str
                  device="d", client="c", now=NOW)
     internal = tmp_path / "internal.csv"
     export_pins(store, "litvinov", internal, "csv", session_id=session)
-    table = pd.read_csv(internal)
+    table = pd.read_csv(internal, sep=";", encoding="utf-8-sig")
     assert list(table["Svítí tu lampy?"]) == ["ne"]
     assert list(table["Co by tu pomohlo?"]) == ["víc laviček"]
     approve(store, [pin_id])
     public = tmp_path / "public.csv"
     export_pins(store, "litvinov", public, "csv", session_id=session, public=True)
-    table = pd.read_csv(public)  # choices go public, free text never does
+    # choices go public, free text never does
+    table = pd.read_csv(public, sep=";", encoding="utf-8-sig")
     assert list(table["Svítí tu lampy?"]) == ["ne"] and "Co by tu pomohlo?" not in table
 
 

@@ -11,11 +11,12 @@ import geopandas as gpd
 from shapely.geometry import box, mapping
 
 from layers.access.principal import Principal
+from layers.area_figures import department_figure, exclusion_figure, figure_lines, region_totals
 from layers.schema import LOCALITIES
 from layers.store import Store, open_store
 from layers.strategy.area import load_area
 from layers.strategy.editing import add_measure, polygon_link
-from layers.strategy.report import hectares, report_html, report_pdf
+from layers.strategy.report import ILLUSTRATIVE_NOTE, hectares, report_html, report_pdf
 
 
 def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
@@ -40,6 +41,24 @@ def test_janov_report_pdf_has_the_goal_numbers_and_a_map_page(demo_store: Store,
                   "místo, na které opatření odkazuje"):
         assert entry in text
     assert "zakreslená plocha opatření" not in text  # no drawn area in Janov yet
+
+
+def test_janov_report_has_the_real_figures_and_marks_illustrative_places(
+        demo_store: Store, tmp_path: Path) -> None:
+    view = load_area(demo_store, "litvinov", "litvinov-1")
+    assert view.illustrative
+    lines = figure_lines(exclusion_figure(demo_store, "litvinov", locality=True),
+                         department_figure(demo_store, "litvinov", "litvinov-1"),
+                         region_totals(demo_store, "litvinov"), "Litvínov", "Janov")
+    page = html.unescape(report_html(view, "Litvínov", "Janov", lines))
+    assert "lokalita Janov: nezveřejněn" in page and "obec Litvínov 19 bodů" in page
+    assert ("OOP Litvínov-Hamr (katastrální území Janov u Litvínova): 483,9 trestných činů "
+            "na 10 000 obyvatel (rok 2013)") in page
+    assert "15\u00a0858 (2024), 14\u00a0651 (2025)" in page
+    assert ILLUSTRATIVE_NOTE in page
+    text = _pdf_text(report_pdf(view, "Litvínov", "Janov", lines), tmp_path)
+    assert "OOP Litvínov-Hamr" in text and "(rok 2013)" in text
+    assert "(ilustrativní data)" in text  # the map page's legend
 
 
 def test_report_html_lists_indicators_goals_and_statuses(demo_store: Store) -> None:

@@ -146,6 +146,10 @@ def test_cli_json_shape_for_litvinov(demo_store_path: Path,
     area = result["area"]
     assert isinstance(area, dict)
     assert {"id", "name", "exclusion_index", "police_department"} <= set(area)
+    assert set(area["exclusion_index"]) == {"score", "year", "source"}
+    assert "Index sociálního vyloučení 2023" in area["exclusion_index"]["source"]
+    assert area["police_department"] == {"code": "040812", "name": "OOP Litvínov",
+                                         "crimes_per_10k": 391.3, "year": 2013}
     assert (area["id"], area["name"]) == ("litvinov", "Litvínov")
     assert area["exclusion_index"]["score"] == 19 and area["exclusion_index"]["year"] == 2023
     assert {"code", "name", "crimes_per_10k", "year"} <= set(area["police_department"])
@@ -188,7 +192,10 @@ def test_cli_region_locality_and_unknown(demo_store_path: Path,
     assert [t["kind"] for t in kraslice["timeline"]][-1] == "early_end"
     status, janov = _show(capsys, "--store", str(demo_store_path), "--area", "Janov")
     assert status == 0 and janov["area"]["id"] == "litvinov-1"  # type: ignore[index]
-    assert janov["area"]["exclusion_index"]["of"] == "town_of_locality"  # type: ignore[index]
+    # the locality's own score is not published; its department is that of its cadastral area
+    assert janov["area"]["exclusion_index"]["score"] is None  # type: ignore[index]
+    assert janov["area"]["police_department"] == {  # type: ignore[index]
+        "code": "040817", "name": "OOP Litvínov-Hamr", "crimes_per_10k": 483.9, "year": 2013}
     status, failed = _show(capsys, "--store", str(demo_store_path), "--area", "Atlantida")
     assert status == 1
     assert failed["error"]["code"] == "strategy.unknown_area"  # type: ignore[index]
