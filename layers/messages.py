@@ -263,10 +263,10 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "obec {town!r} už v úložišti je",
         "town {town!r} is already in the store"),
     "import.no_shipped_boundary": Text(
-        "obec {code} není mezi dodanými hranicemi (Karlovarský a Ústecký kraj); zadejte její "
-        "hranici (--boundary SOUBOR)",
-        "municipality {code} is not among the shipped boundaries (Karlovarský and Ústecký "
-        "kraj); give its boundary (--boundary FILE)"),
+        "obec {code} není mezi dodanými hranicemi obcí Česka; zkontrolujte kód, nebo zadejte "
+        "její hranici (--boundary SOUBOR)",
+        "municipality {code} is not among the shipped boundaries of Czech municipalities; "
+        "check the code, or give its boundary (--boundary FILE)"),
     "import.no_polygon": Text(
         "{file} neobsahuje žádný polygon obce {code}",
         "{file} holds no polygon of municipality {code}"),
