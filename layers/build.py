@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.access.accounts import demo_accounts
-from layers.sources import real, synthetic
+from layers.sources import places, real, synthetic
 from layers.store import open_store
 from layers.strategy.seed import load_seeded, seeded_sources
 from layers.strategy.tables import strategy_frames
@@ -36,6 +36,8 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     districts, crime_stats, crime_reference = real.load_police(towns, sources)
     say("context lines")
     context = real.load_context_lines(towns, sources)
+    say("address points, stops and parts of town")
+    named_places = places.load_places(towns, sources)
     say("illustrative localities, services, sessions and pins")
     localities = synthetic.make_localities(towns)
     services = synthetic.make_services(towns)
@@ -46,6 +48,7 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     strategies = load_seeded()
     sources_table = pd.DataFrame(
         [{**row, "synthetic": False} for row in real.REAL_SOURCES]
+        + [{**row, "synthetic": False} for row in places.PLACE_SOURCES]
         + [{**row, "synthetic": False} for row in seeded_sources(strategies)]
         + [{**row, "synthetic": True} for row in synthetic.SYNTHETIC_SOURCES])
     frames: dict[str, pd.DataFrame] = {
@@ -53,7 +56,7 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
         "pins": pins, "services": services, "catalogue_entries": catalogue,
         "police_districts": districts,
         "crime_stats": crime_stats, "crime_reference": crime_reference,
-        "context_lines": context, "sources": sources_table,
+        "context_lines": context, "sources": sources_table, **named_places,
         **strategy_frames(strategies),
     }
     for name, frame in frames.items():

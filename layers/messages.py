@@ -642,6 +642,14 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.passwords_differ": Text(
         "hesla se liší",
         "the passwords differ"),
+    "geocode.query_or_reverse": Text(
+        "zadejte buď hledané místo, nebo --reverse DÉLKA,ŠÍŘKA",
+        "give either a place to find or --reverse LON,LAT"),
+    "cli.no_town_served": Text(
+        "{file}: žádná zastávka neleží v obci úložiště; přidejte obec (mapa import town) "
+        "nebo zadejte --town",
+        "{file}: no stop lies in a town of the store; add the town (mapa import town) or "
+        "give --town"),
     "cli.cannot_write": Text(
         "do {location} nelze zapisovat: {detail}",
         "cannot write to {location}: {detail}"),

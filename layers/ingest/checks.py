@@ -16,7 +16,8 @@ from layers.sources.feeling_map import _in_sorted
 #: Column names that mean coordinates: (first, second, CRS the names imply or None).
 COORDINATE_COLUMNS: Final = (
     ("lon", "lat", "EPSG:4326"), ("longitude", "latitude", "EPSG:4326"),
-    ("lng", "lat", "EPSG:4326"), ("x", "y", None), ("souradnice_x", "souradnice_y", None),
+    ("lng", "lat", "EPSG:4326"), ("stop_lon", "stop_lat", "EPSG:4326"), ("x", "y", None),
+    ("souradnice_x", "souradnice_y", None),
 )
 
 

@@ -4,9 +4,10 @@ The boundary comes from a file the town provides (any vector file; when it holds
 municipalities, the one whose code column matches) or from the shipped municipality polygons:
 those of Karlovarský and Ústecký kraj (with ORP and region), else the simplified outlines of
 all 6,279 municipalities of Czechia (region found by the shipped region polygons). A town may
-later replace such an outline with a precise one. The social-exclusion index is joined by code from an imported
-edition (``exclusion_index``, newest year) or the shipped 2023 table; the population from the
-shipped 2020 table, else the index table's population 15+. Each join is said in the report.
+later replace such an outline with a precise one. The social-exclusion index is joined by
+code from an imported edition (``exclusion_index``, newest year) or the shipped 2023 table;
+the population from the shipped 2020 tables, else the index table's population 15+. Each join
+is said in the report.
 The town is one batch: ``undo_batch`` removes it again.
 """
 

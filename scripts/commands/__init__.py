@@ -16,6 +16,7 @@ from scripts.commands import (
     build_demo,
     export,
     first_admin,
+    geocode,
     hotspots,
     import_cmd,
     info,
@@ -32,4 +33,4 @@ from scripts.commands import (
 COMMAND_MODULES: tuple[ModuleType, ...] = (
     build_demo, info, bench, hotspots, import_cmd, export, session_map, user, audit, migrate,
     backup, patrol, accessibility, batches, first_admin, retention,
-    moderate, services, strategy)
+    moderate, services, strategy, geocode)

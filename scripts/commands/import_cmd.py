@@ -1,7 +1,9 @@
 """``mapa import …``: bring outside data into the store, validated, as an undoable batch.
 
 ``mapa import localities|services|police-stats|offences|exclusion-index FILE --town TOWN
-[--dry-run] [--json]`` and ``mapa import town KOD_OBEC --town ID`` go through
+[--dry-run] [--json]``, ``mapa import addresses FILE… --town ID`` (RÚIAN address CSVs, one
+batch each), ``mapa import stops FILE [--town ID]`` (a GTFS feed; without ``--town`` one batch
+per town of the store it serves) and ``mapa import town KOD_OBEC --town ID`` go through
 ``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists the batches, ``mapa undo
 BATCH_ID`` removes one); ``mapa import feeling-map``
 imports a feeling-map export as a session of pins. Each importer is an entry of
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from layers.ingest.batches import ImportResult, run_import
+from layers.ingest.stops import towns_with_stops
 from layers.ingest.towns import import_town
 from scripts.commands import import_feeling_map, import_register
 from scripts.commands.common import (
@@ -89,7 +92,26 @@ def _register_town(subparsers: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
 
 
-IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_town,
+def _register_places(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "addresses", "RÚIAN address points of a municipality (the "
+                                                 "ČÚZK CSV as published; several files at once)",
+                        run_places)
+    parser.set_defaults(kind="addresses")
+    parser.add_argument("files", type=Path, nargs="+", help="the RÚIAN address CSV files")
+    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    parser = subcommand(subparsers, "stops", "public-transport stops (a GTFS stops.txt or the "
+                                             "feed's zip)", run_places)
+    parser.set_defaults(kind="stops")
+    parser.add_argument("files", type=Path, nargs=1, metavar="file", help="the GTFS file")
+    parser.add_argument("--town", default=None,
+                        help="town id (default: every town of the store the feed serves)")
+    for each in (subparsers.choices["addresses"], parser):
+        each.add_argument("--dry-run", action="store_true",
+                          help="validate and report only; write nothing")
+        each.add_argument("--licence", default="", help="licence of the data")
+
+
+IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_places, _register_town,
                                                 import_feeling_map.register,
                                                 import_register.register)
 
@@ -110,6 +132,25 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise CommandError("cli.cannot_write", location=store.location, detail=exc) from exc
     emit(args, _readable(result), {**result.as_json(), "store": store.location})
+    return 0
+
+
+def run_places(args: argparse.Namespace) -> int:
+    """Address files for one town, or a stops feed for one town or every town it serves;
+    each (file, town) one batch, all in one transaction (all stored or none)."""
+    store = store_from(args)
+    jobs = [(file, args.town) for file in args.files] if args.town else \
+        [(args.files[0], town) for town in towns_with_stops(store, args.files[0])]
+    if not jobs:
+        raise CommandError("cli.no_town_served", file=args.files[0].name)
+    results: list[ImportResult] = []
+    with numeric_warnings_silenced(), store.transaction():
+        for file, town in jobs:
+            results.append(run_import(store, args.kind, file, town_id=town,
+                                      dry_run=args.dry_run, licence=args.licence))
+    emit(args, "\n".join(f"{r.town_id}: {_readable(r)}" for r in results),
+         {"batches": [r.as_json() for r in results], "added": sum(r.added for r in results),
+          "store": store.location})
     return 0
 
 
