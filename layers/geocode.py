@@ -300,3 +300,13 @@ def _to_metric(lonlat: np.ndarray) -> np.ndarray:
 def _to_lonlat(xy: np.ndarray) -> tuple[float, float]:
     point = gpd.GeoSeries([shapely.Point(xy)], crs=METRIC_CRS).to_crs(STORAGE_CRS).iloc[0]
     return float(point.x), float(point.y)
+
+
+def place_labels(store: Store, town_id: str, xy: np.ndarray) -> list[str]:
+    """The names of the points ``xy`` ((n, 2) EPSG:5514 metres) in ``town_id`` with their
+    distance ("Hamerská 130 (30 m)"), "" where nothing of the town is near (no address
+    data, or far from all of it)."""
+    if not len(xy):
+        return []
+    named = Gazetteer.from_store(store, town_id).names(xy)
+    return [place.label() if place is not None else "" for place in named]

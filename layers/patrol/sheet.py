@@ -75,11 +75,13 @@ def _summary(plan: PatrolPlan, town_name: str) -> list[str]:
 
 
 def sheet_rows(plan: PatrolPlan, category_labels: Mapping[str, str], k: int = DEFAULT_K
-               ) -> list[tuple[str, str, str, str]]:
-    """(pořadí, časové okno, skóre, co bylo nahlášeno) per stop in route order."""
-    return [(str(int(r.position)), r.time_window or "–", f"{r.score:.2f}",
+               ) -> list[tuple[str, str, str, str, str]]:
+    """(pořadí, místo, časové okno, skóre, co bylo nahlášeno) per stop in route order."""
+    names = plan.stops["place_name"] if "place_name" in plan.stops.columns \
+        else [""] * len(plan.stops)
+    return [(str(int(r.position)), name or "–", r.time_window or "–", f"{r.score:.2f}",
              reported_text(r.reported, category_labels, k) or "–")
-            for r in plan.stops.itertuples()]
+            for r, name in zip(plan.stops.itertuples(), names, strict=True)]
 
 
 def sheet_pdf(plan: PatrolPlan, town: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
@@ -104,9 +106,10 @@ def sheet_pdf(plan: PatrolPlan, town: gpd.GeoDataFrame, context: gpd.GeoDataFram
             fig.text(0.06, 0.955, "Pořadí míst, časová okna a co tam lidé nahlásili",
                      fontsize=12, weight="bold")
             y = 0.92
-            for position, window, score, text in rows[start:start + ROWS_PER_PAGE]:
+            for position, name, window, score, text in rows[start:start + ROWS_PER_PAGE]:
                 fig.text(0.06, y, f"{position}.", fontsize=11, weight="bold", va="top")
-                fig.text(0.11, y, f"{window}   (skóre {score})", fontsize=10, va="top")
+                fig.text(0.11, y, f"{name}   {window}   (skóre {score})", fontsize=10,
+                         va="top")
                 fig.text(0.11, y - 0.02, textwrap.fill(text, 95), fontsize=8.5, va="top",
                          linespacing=1.4)
                 y -= 0.062
@@ -119,16 +122,16 @@ def sheet_html(plan: PatrolPlan, town_name: str, category_labels: Mapping[str, s
                title: str = "Plán hlídky", k: int = DEFAULT_K) -> str:
     """The sheet as a self-contained HTML page (no map image: print the PDF for that)."""
     summary = "".join(f"<li>{escape(line)}</li>" for line in _summary(plan, town_name))
-    rows = "".join(f"<tr><td>{escape(p)}</td><td>{escape(w)}</td><td>{escape(s)}</td>"
-                   f"<td>{escape(text)}</td></tr>"
-                   for p, w, s, text in sheet_rows(plan, category_labels, k))
+    rows = "".join(f"<tr><td>{escape(p)}</td><td>{escape(n)}</td><td>{escape(w)}</td>"
+                   f"<td>{escape(s)}</td><td>{escape(text)}</td></tr>"
+                   for p, n, w, s, text in sheet_rows(plan, category_labels, k))
     return (f'<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8">'
             f"<title>{escape(title)} – {escape(town_name)}</title>"
             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{border:1px solid #999;padding:4px 8px;text-align:left}</style></head><body>"
             f"<h1>{escape(title)} – {escape(town_name)}</h1>"
             "<p><em>Bez osobních údajů: jen souhrnné počty odpovědí pocitové mapy.</em></p>"
-            f"<ul>{summary}</ul><table><thead><tr><th>Pořadí</th><th>Časové okno</th>"
+            f"<ul>{summary}</ul><table><thead><tr><th>Pořadí</th><th>Místo</th><th>Časové okno</th>"
             f"<th>Skóre</th><th>Co bylo nahlášeno</th></tr></thead><tbody>{rows}</tbody>"
             "</table></body></html>")
 
