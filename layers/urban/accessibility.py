@@ -11,8 +11,9 @@ the town has no service of is at infinite distance (always a white spot).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 import geopandas as gpd
@@ -21,6 +22,7 @@ import pandas as pd
 import shapely
 
 from layers.crs import METRIC_CRS, to_metric
+from layers.geocode import place_labels
 from layers.hotspots.analysis import HotspotInputError, HotspotRequest, run_hotspots
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.schema import LOCALITIES, SERVICES
@@ -99,9 +101,11 @@ def accessibility(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
 
 
 def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
-                 hot: np.ndarray) -> gpd.GeoDataFrame:
+                 hot: np.ndarray, names: Callable[[np.ndarray], list[str]] | None = None
+                 ) -> gpd.GeoDataFrame:
     """The origins of a town: its localities (polygons) and the centres of its ``hot`` cells
-    (``cells`` in EPSG:5514 with ``cell_id``); EPSG:5514."""
+    (``cells`` in EPSG:5514 with ``cell_id``), named by ``names`` (centres in EPSG:5514 →
+    place names, "" where none; without it, or without a name, "hot cell N"); EPSG:5514."""
     parts = []
     if len(localities):
         parts.append(gpd.GeoDataFrame({
@@ -110,10 +114,13 @@ def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
             geometry=to_metric(localities).geometry.to_numpy(), crs=METRIC_CRS))
     chosen = cells[np.asarray(hot, dtype=bool)]
     if len(chosen):
+        centres = chosen.geometry.centroid
+        named = names(np.column_stack([centres.x, centres.y])) if names else [""] * len(chosen)
         parts.append(gpd.GeoDataFrame({
             "origin_kind": "cell", "origin_id": chosen["cell_id"].astype(str),
-            "name": chosen["cell_id"].astype(str)},
-            geometry=chosen.geometry.centroid.to_numpy(), crs=METRIC_CRS))
+            "name": [name or f"horká buňka {i} / hot cell {i}"
+                     for i, name in enumerate(named, start=1)]},
+            geometry=centres.to_numpy(), crs=METRIC_CRS))
     if not parts:
         return gpd.GeoDataFrame(columns=["origin_kind", "origin_id", "name", "geometry"],
                                 geometry="geometry", crs=METRIC_CRS)
@@ -135,5 +142,6 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
     except HotspotInputError:
         cells = gpd.GeoDataFrame({"cell_id": []}, geometry=[], crs=METRIC_CRS)
         hot = np.zeros(0, dtype=bool)
-    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot)
+    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot,
+                           partial(place_labels, store, town_id))
     return accessibility(origins, store.read(SERVICES, town_id), distance_m)

@@ -40,7 +40,8 @@ def near_places(localities: gpd.GeoDataFrame, hot: gpd.GeoDataFrame,
               for row in localities.itertuples()]
     places += [Place(f"hot:{row.place_id}", translate(
         "catalogue.near.hot", lang, rank=row.rank,
-        where=row.locality if isinstance(row.locality, str) and row.locality else "–"),
+        where=next((w for w in (getattr(row, "place_name", ""), row.locality)
+                    if isinstance(w, str) and w), "–")),
         row.geometry) for row in hot.itertuples()]
     if clicked is not None:
         places.append(Place(CLICKED, translate("catalogue.near.clicked", lang,

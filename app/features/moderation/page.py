@@ -42,12 +42,13 @@ def render() -> None:
         st.info(t("moderation.none"))
         st.stop()
 
-    table = pending_table(pending, lang)
+    table = pending_table(pending, cache.place_names(town_id, pending.geometry), lang)
     edited = st.data_editor(
         table, hide_index=True, width="stretch", key=f"moderation-{session}",
         disabled=[c for c in table.columns if c != "select"],
         column_config={
             "select": st.column_config.CheckboxColumn(t("moderation.select")),
+            "pin_id": None, "place": t("moderation.col.place"),
             "category": t("moderation.col.category"), "feeling": t("moderation.col.feeling"),
             "comment": t("moderation.col.comment"), "session": t("moderation.col.session"),
             "created": t("moderation.col.created"),

@@ -15,6 +15,7 @@ from functools import partial
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
+import numpy as np
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -35,6 +36,7 @@ from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import EDIT_URBAN
 from layers.crs import to_storage
+from layers.geocode import place_labels
 from layers.patrol.ranking import RankingError, RankingRequest, rank_places
 from layers.schema import AUDIT_ASPECTS, MEASURES, SERVICE_LINK_KINDS
 from layers.store import Store, open_store
@@ -71,10 +73,13 @@ def access(location: str, version: str, town_id: str, distance: float) -> Access
 def hotspot_places(location: str, version: str, town_id: str) -> gpd.GeoDataFrame:
     """The town's most exposed places (EPSG:4326) to audit; empty without fear pins."""
     try:
-        places = rank_places(open_store(location), RankingRequest(town_id)).places
+        store = open_store(location)
+        places = rank_places(store, RankingRequest(town_id)).places.head(AUDIT_PLACES)
     except RankingError:
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-    return to_storage(places.head(AUDIT_PLACES))
+    places = places.assign(place_name=place_labels(
+        store, town_id, np.column_stack([places.geometry.x, places.geometry.y])))
+    return to_storage(places)
 
 
 def _saved(message: str, *forget: str) -> None:
@@ -203,8 +208,7 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
     clicked: tuple[float, float] | None = st.session_state.get(point_key)
     st.header(t("urban.audit"))
     places = hotspot_places(*cache_key(store, "places", town_id), town_id)
-    place_names = {str(r.place_id): f"#{r.rank} {r.locality or town.town['name']} "
-                                    f"({r.geometry.y:.5f}, {r.geometry.x:.5f})"
+    place_names = {str(r.place_id): f"#{r.rank} {r.place_name or r.locality or town.town['name']}"
                    for r in places.itertuples()}
     points = {str(r.place_id): (r.geometry.x, r.geometry.y) for r in places.itertuples()}
     if clicked is not None:
