@@ -267,6 +267,11 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "její hranici (--boundary SOUBOR)",
         "municipality {code} is not among the shipped boundaries of Czech municipalities; "
         "check the code, or give its boundary (--boundary FILE)"),
+    "import.streets_exist": Text(
+        "obec {town!r} už síť ulic má; novou lze nahrát po vrácení té dosavadní (mapa batches, "
+        "mapa undo DÁVKA)",
+        "town {town!r} has a street network already; import a new one after undoing it "
+        "(mapa batches, mapa undo BATCH)"),
     "import.no_polygon": Text(
         "{file} neobsahuje žádný polygon obce {code}",
         "{file} holds no polygon of municipality {code}"),

@@ -28,7 +28,16 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.errors import InvalidInput
 from layers.geocode import Gazetteer
-from layers.ingest import addresses, exclusion, localities, offences, police, services, stops
+from layers.ingest import (
+    addresses,
+    exclusion,
+    localities,
+    offences,
+    police,
+    services,
+    stops,
+    streets,
+)
 from layers.ingest.pipeline import Connector, ImportContext
 from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source, require_file
 from layers.ingest.report import ValidationReport
@@ -44,6 +53,7 @@ from layers.schema import (
     SERVICE_TAGS,
     SERVICES,
     SOURCES,
+    STREET_EDGES,
     TOWNS,
     TRANSIT_STOPS,
     LayerSpec,
@@ -60,6 +70,7 @@ KINDS: Final = {
     "exclusion-index": EXCLUSION_INDEX.name,
     "addresses": ADDRESS_POINTS.name,
     "stops": TRANSIT_STOPS.name,
+    "streets": STREET_EDGES.name,
 }
 #: Layers that accompany another's rows (a service's tags): not counted as rows added.
 COMPANION_LAYERS: Final = frozenset({SERVICE_TAGS.name})
@@ -118,6 +129,8 @@ def connector_for(kind: str, store: Store) -> tuple[Connector, tuple[str, ...]]:
         return addresses.connector(stored), ()
     if kind == "stops":
         return stops.connect, ()
+    if kind == "streets":
+        return streets.connector(), ()
     raise ImportRefused("import.unknown_kind", kind=kind, known=", ".join(KINDS))
 
 
@@ -157,6 +170,8 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     if towns.empty:
         raise ImportRefused("import.unknown_town", town=town_id)
     connect, header_words = connector_for(kind, store)
+    if kind == "streets" and streets.has_network(store, town_id):
+        raise ImportRefused("import.streets_exist", town=town_id)
     try:
         override = CRS.from_user_input(crs) if crs else None
     except CRSError as exc:

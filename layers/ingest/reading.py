@@ -43,6 +43,9 @@ from layers.sources.errors import SourceError
 TABLE_SUFFIXES: Final = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES: Final = (".xlsx",)
 VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip")
+#: OpenStreetMap extracts (XML or PBF), read by GDAL's OSM driver.
+OSM_SUFFIXES: Final = (".osm", ".pbf")
+OSM_LINES: Final = "lines"
 #: The table of a GTFS feed (a zip) that an import of stops reads.
 GTFS_STOPS: Final = "stops.txt"
 DEFAULT_CHUNK_ROWS: Final = 100_000
@@ -202,11 +205,14 @@ def open_source(path: Path | str, header_words: tuple[str, ...] = (),
             yield source
     elif suffix in VECTOR_SUFFIXES:
         yield _vector_source(file, file.name, limits)
+    elif suffix in OSM_SUFFIXES:  # GDAL's OSM driver: the ways are its "lines" layer
+        yield _vector_source(file, file.name, limits, layer=OSM_LINES)
     elif suffix in TABLE_SUFFIXES:
         yield _table_source(file, file.name, limits)
     else:
         raise SourceError(file, f"unknown file type {suffix!r}: use CSV, XLSX, GeoJSON, "
-                                "GeoPackage, Shapefile or a zipped Shapefile")
+                                "GeoPackage, Shapefile, a zipped Shapefile or an "
+                                "OpenStreetMap extract (.osm, .osm.pbf)")
 
 
 def _table_source(file: Path, name: str, limits: Limits) -> Source:
@@ -274,18 +280,21 @@ def _excel_header(path: Path, words: tuple[str, ...]) -> int:
     return 0
 
 
-def _vector_source(file: Path, name: str, limits: Limits) -> Source:
-    """The file's first layer with geometries, its declared feature and field counts checked
-    against ``limits`` (a count the driver does not know, -1, is checked chunk by chunk)."""
+def _vector_source(file: Path, name: str, limits: Limits, layer: str | None = None
+                   ) -> Source:
+    """The file's ``layer`` (default: its first layer with geometries), its declared feature
+    and field counts checked against ``limits`` (a count the driver does not know, -1, is
+    checked chunk by chunk)."""
     try:
         layers = pyogrio.list_layers(file)
     except (DataSourceError, OSError) as exc:
         raise SourceError(name, f"cannot be read as a vector file, damaged or truncated? "
                                 f"({exc})") from exc
-    spatial = [str(layer) for layer, geometry in layers if geometry]
-    if not spatial:
-        raise SourceError(name, "holds no layer with geometries")
-    layer = spatial[0]
+    spatial = [str(found) for found, geometry in layers if geometry]
+    if not spatial or (layer is not None and layer not in spatial):
+        raise SourceError(name, "holds no layer with geometries" if layer is None
+                          else f"holds no layer {layer!r}")
+    layer = layer or spatial[0]
     encoding = ""
     if file.suffix.lower() == ".shp" and not file.with_suffix(".cpg").is_file():
         encoding = _dbf_encoding(file.with_suffix(".dbf"))

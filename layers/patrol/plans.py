@@ -39,7 +39,7 @@ from layers.geocode import place_labels
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
-from layers.schema import AUDIT_LOG, CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS
+from layers.schema import AUDIT_LOG, CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS, STREET_EDGES
 from layers.store import Store
 from layers.strategy.editing import add_measure, now, point_link
 
@@ -77,15 +77,27 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     ranking = rank_places(store, request)
     chosen = ranking.places.head(places).reset_index(drop=True)
     xy = np.column_stack([chosen.geometry.x, chosen.geometry.y])
-    network = (StreetNetwork.from_lines(store.read(CONTEXT_LINES, request.town_id))
-               if mode == "auto" else None)
+    network = town_network(store, request.town_id) if mode == "auto" else None
     route = plan_route(xy, network, mode)
+    if route.moved is not None:  # the stops stand on the streets the round walks
+        chosen = chosen.set_geometry(gpd.points_from_xy(*np.array(route.moved).T,
+                                                        crs=chosen.crs))
     stops = chosen.iloc[list(route.order)].reset_index(drop=True)
     stops.insert(0, "position", np.arange(1, len(stops) + 1))
     stops["place_name"] = place_labels(store, request.town_id,
                                        np.column_stack([stops.geometry.x, stops.geometry.y]))
     cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
     return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover)
+
+
+def town_network(store: Store, town_id: str) -> StreetNetwork | None:
+    """The town's own walking graph (``street_edges``) when it imported one, else its road
+    lines (``context_lines``), else None."""
+    if STREET_EDGES.name in store.layer_names():
+        own = StreetNetwork.from_edges(store.read(STREET_EDGES, town_id))
+        if own is not None:
+            return own
+    return StreetNetwork.from_lines(store.read(CONTEXT_LINES, town_id))
 
 
 def plan_frames(plan: PatrolPlan, plan_id: str, title: str, who_role: str,

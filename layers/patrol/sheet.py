@@ -32,8 +32,8 @@ A4: Final = (8.27, 11.69)
 ROUTE_COLOUR: Final = "#d7301f"
 HOT_COLOUR: Final = "#fdae6b"
 LEFT_OUT_COLOUR: Final = "#6a51a3"
-METHOD_CS: Final = {"street_network": "po uliční síti (silnice z podkladu města)",
-                    "straight_lines": "přímými úseky"}
+METHOD_CS: Final = {"street_network": "po uliční síti",
+                    "straight_lines": "přímými úseky (síť ulic není nahrána)"}
 TIME_CS: Final = {"morning": "ráno", "afternoon": "odpoledne", "evening": "večer",
                   "night": "v noci"}
 ROWS_PER_PAGE: Final = 14

@@ -43,6 +43,8 @@ INGEST_KINDS: Final = {
                 "exports them",
     "exclusion-index": "a new edition of the social-exclusion index table (CSV or the "
                        "ministry's XLSX)",
+    "streets": "the town's own street network: an OpenStreetMap extract (.osm, .osm.pbf) or "
+               "GeoJSON lines; the walking graph is built and stored",
 }
 #: Problems printed in the readable output (all of them are in --json).
 SHOWN: Final = 50
