@@ -33,7 +33,7 @@ import pandas as pd
 from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import PLAN_PATROLS
-from layers.crs import METRIC_CRS, to_storage
+from layers.crs import METRIC_CRS, to_metric, to_storage
 from layers.errors import InvalidInput, NotFound
 from layers.geocode import place_labels
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
@@ -59,6 +59,9 @@ class PatrolPlan:
     stops: gpd.GeoDataFrame
     route: Route
     coverage: Coverage
+    #: The town's own streets (``street_edges``, EPSG:5514, with ``name``) the round walks,
+    #: for the sheet's map; None when the town has no street network.
+    streets: gpd.GeoDataFrame | None = None
 
     @property
     def town_id(self) -> str:
@@ -77,7 +80,11 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     ranking = rank_places(store, request)
     chosen = ranking.places.head(places).reset_index(drop=True)
     xy = np.column_stack([chosen.geometry.x, chosen.geometry.y])
-    network = town_network(store, request.town_id) if mode == "auto" else None
+    streets = own_streets(store, request.town_id)
+    network = None
+    if mode == "auto":
+        network = StreetNetwork.from_edges(streets) if streets is not None else \
+            StreetNetwork.from_lines(store.read(CONTEXT_LINES, request.town_id))
     route = plan_route(xy, network, mode)
     if route.moved is not None:  # the stops stand on the streets the round walks
         chosen = chosen.set_geometry(gpd.points_from_xy(*np.array(route.moved).T,
@@ -87,17 +94,16 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     stops["place_name"] = place_labels(store, request.town_id,
                                        np.column_stack([stops.geometry.x, stops.geometry.y]))
     cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
-    return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover)
+    return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover,
+                      streets=streets)
 
 
-def town_network(store: Store, town_id: str) -> StreetNetwork | None:
-    """The town's own walking graph (``street_edges``) when it imported one, else its road
-    lines (``context_lines``), else None."""
-    if STREET_EDGES.name in store.layer_names():
-        own = StreetNetwork.from_edges(store.read(STREET_EDGES, town_id))
-        if own is not None:
-            return own
-    return StreetNetwork.from_lines(store.read(CONTEXT_LINES, town_id))
+def own_streets(store: Store, town_id: str) -> gpd.GeoDataFrame | None:
+    """The town's own walking graph (``street_edges``, EPSG:5514) when it imported one."""
+    if STREET_EDGES.name not in store.layer_names():
+        return None
+    edges = store.read(STREET_EDGES, town_id)
+    return to_metric(gpd.GeoDataFrame(edges)) if len(edges) else None
 
 
 def plan_frames(plan: PatrolPlan, plan_id: str, title: str, who_role: str,

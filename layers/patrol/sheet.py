@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import textwrap
 from collections.abc import Mapping
 from html import escape
@@ -37,6 +38,8 @@ METHOD_CS: Final = {"street_network": "po uliční síti",
 TIME_CS: Final = {"morning": "ráno", "afternoon": "odpoledne", "evening": "večer",
                   "night": "v noci"}
 ROWS_PER_PAGE: Final = 14
+#: Lengths a scale bar may show (metres).
+SCALE_STEPS_M: Final = (25, 50, 100, 200, 250, 500, 1_000, 2_000, 5_000, 10_000)
 
 
 def reported_text(reported: str, category_labels: Mapping[str, str], k: int = DEFAULT_K,
@@ -141,12 +144,16 @@ def _draw_map(ax: plt.Axes, plan: PatrolPlan, town: gpd.GeoDataFrame,
     hot = plan.ranking.cells[plan.ranking.hot_masks()["fear"]]
     route = gpd.GeoSeries([plan.route.line()], crs=METRIC_CRS)
     stops = plan.stops
-    focus = gpd.GeoSeries([*stops.geometry, *hot.geometry], crs=METRIC_CRS)
+    # every stop and the whole route (which may leave the stops' box along the streets)
+    focus = gpd.GeoSeries([*stops.geometry, route.iloc[0], *hot.geometry], crs=METRIC_CRS)
     left, bottom, right, top = focus.total_bounds
-    pad = max(right - left, top - bottom) * 0.15 + 100
+    pad = max(right - left, top - bottom) * 0.1 + 80
+    box = (left - pad, bottom - pad, right + pad, top + pad)
     town.to_crs(METRIC_CRS).boundary.plot(ax=ax, color="#222222", linewidth=1.2)
     if len(context):
         context.to_crs(METRIC_CRS).plot(ax=ax, color="#9a8f7c", linewidth=0.8)
+    if plan.streets is not None:
+        _draw_streets(ax, plan.streets.cx[box[0]:box[2], box[1]:box[3]])
     if len(hot):
         hot.plot(ax=ax, color=HOT_COLOUR, alpha=0.6, edgecolor="none")
     if len(plan.coverage.left_out):
@@ -156,9 +163,11 @@ def _draw_map(ax: plt.Axes, plan: PatrolPlan, town: gpd.GeoDataFrame,
         ax.annotate(str(int(row.position)), (row.geometry.x, row.geometry.y), fontsize=9,
                     weight="bold", ha="center", va="center", color="white",
                     bbox={"boxstyle": "circle", "fc": ROUTE_COLOUR, "ec": "white"})
-    ax.set_xlim(left - pad, right + pad)
-    ax.set_ylim(bottom - pad, top + pad)
-    ax.set_aspect("equal")
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal")  # the axes box shrinks to fit; the limits hold, nothing is cut
+    _scale_bar(ax, box)
+    _north_arrow(ax)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("")
@@ -166,3 +175,40 @@ def _draw_map(ax: plt.Axes, plan: PatrolPlan, town: gpd.GeoDataFrame,
     ax.set_title("okruh (červeně), horké buňky strachu (oranžově), mimo okruh (fialově)",
                  fontsize=8)
 
+
+
+def _draw_streets(ax: plt.Axes, streets: gpd.GeoDataFrame) -> None:
+    """The town's streets (EPSG:5514) in grey, each name once, along its longest edge."""
+    if not len(streets):
+        return
+    streets.plot(ax=ax, color="#bdbdbd", linewidth=1.0)
+    named = streets[streets["name"].fillna("").astype(str) != ""]
+    for _, group in named.groupby("name"):
+        edge = group.geometry.iloc[int(group.length.to_numpy().argmax())]
+        (x0, y0), (x1, y1) = edge.coords[0], edge.coords[-1]
+        middle = edge.interpolate(0.5, normalized=True)
+        angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
+        angle = angle - 180 if angle > 90 else angle + 180 if angle < -90 else angle
+        ax.annotate(str(group["name"].iloc[0]), (middle.x, middle.y), fontsize=6,
+                    color="#555555", ha="center", va="center", rotation=angle,
+                    rotation_mode="anchor")
+
+
+def _scale_bar(ax: plt.Axes, box: tuple[float, float, float, float]) -> None:
+    """A scale bar in the lower left: a round length near a fifth of the map's width."""
+    left, bottom, right, top = box
+    target = (right - left) / 5
+    length = max((m for m in SCALE_STEPS_M if m <= target), default=SCALE_STEPS_M[0])
+    x, y = left + (right - left) * 0.04, bottom + (top - bottom) * 0.04
+    ax.plot([x, x + length], [y, y], color="black", linewidth=3, solid_capstyle="butt")
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.annotate(label, (x + length / 2, y), xytext=(0, 4), textcoords="offset points",
+                fontsize=7, ha="center", va="bottom")
+
+
+def _north_arrow(ax: plt.Axes) -> None:
+    """A north arrow in the upper right ("S" for sever; S-JTSK's grid north, which differs
+    from true north by a few degrees in Czechia)."""
+    ax.annotate("S", xy=(0.95, 0.97), xytext=(0.95, 0.87), xycoords="axes fraction",
+                ha="center", va="center", fontsize=9, weight="bold",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1.2})

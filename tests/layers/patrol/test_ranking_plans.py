@@ -92,8 +92,9 @@ def test_places_keep_their_spacing_and_the_time_factor_counts_chosen_times(
 def test_bad_requests_are_refused(demo_store: Store) -> None:
     with pytest.raises(RankingError, match="no locality"):
         rank_places(demo_store, RankingRequest("litvinov", "nowhere"))
-    with pytest.raises(ValueError, match="at least one weight"):
+    with pytest.raises(ValueError, match="set at least one weight") as refused:
         Weights(0, 0, 0)
+    assert "všechny váhy jsou nulové" in refused.value.message("cs")
     with pytest.raises(ValueError, match="unknown factor"):
         Weights.parse("fear=1,beauty=2")
     assert Weights.parse("fear=2, time=0.5").as_dict() == {"fear": 2.0, "crime": 1.0,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import gpxpy
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import shapely
@@ -21,7 +22,7 @@ from layers.patrol.gpx import plan_gpx
 from layers.patrol.plans import build_plan
 from layers.patrol.ranking import RankingRequest
 from layers.patrol.route import StreetNetwork, plan_route
-from layers.patrol.sheet import sheet_pdf
+from layers.patrol.sheet import _draw_map, sheet_pdf
 from layers.schema import CONTEXT_LINES, STREET_EDGES, TOWNS
 from layers.store import Store
 
@@ -78,6 +79,17 @@ def test_a_round_follows_the_ways_with_one_length_everywhere(streets: Store,
                           check=True).stdout
     found = re.search(r"(\d+\.\d\d) km po uliční síti", text)
     assert found and float(found.group(1)) == pytest.approx(route.length_m / 1000, abs=0.006)
+    assert re.search(r"^\d+ k?m$", text, re.M)  # the scale bar
+    names = set(streets.read(STREET_EDGES, "litvinov")["name"]) - {""}
+    assert any(name in text for name in names)  # street names on the map
+    figure = plt.figure()
+    ax = figure.add_subplot()
+    _draw_map(ax, plan, streets.read(TOWNS, "litvinov"), streets.read(CONTEXT_LINES, "litvinov"))
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    plt.close(figure)
+    for x, y in [*shapely.get_coordinates(line), *zip(plan.stops.geometry.x,
+                                                       plan.stops.geometry.y, strict=True)]:
+        assert x0 + 50 < x < x1 - 50 and y0 + 50 < y < y1 - 50  # all of it, with a margin
     gpx = gpxpy.parse(plan_gpx("Hlídka", line, plan.stops, [""] * len(plan.stops)))
     assert gpx.length_2d() == pytest.approx(route.length_m, rel=0.005)
 
