@@ -169,11 +169,7 @@ def copy_store(source: Store, target: Store) -> Manifest:
     """
     frames, _ = read_all(source)
     expected = manifest_of(frames)
-    target.replace_all(frames)
-    problems = differences(expected, store_manifest(target))
-    if problems:
-        raise StoreError("store.copy_mismatch", location=target.location,
-                         problems="; ".join(problems))
+    _replace_verified(target, frames, expected, "store.copy_mismatch")
     return expected
 
 
@@ -287,12 +283,18 @@ def restore(store: Store, backup_path: Path, key: bytes,
             raise Conflict("backup.rolls_back_audit", entries=dropped, location=store.location)
         frames[AUDIT_LOG.name] = _with_entry(frames.get(AUDIT_LOG.name), force_entry(dropped))
         expected = manifest_of(frames)
+    _replace_verified(store, frames, expected, "store.restore_mismatch")
+    return Restored(expected, dropped)
+
+
+def _replace_verified(store: Store, frames: dict[str, pd.DataFrame], expected: Manifest,
+                      code: str) -> None:
+    """Replace ``store``'s contents with ``frames`` (atomically) and check them against
+    ``expected``; raises ``StoreError`` ``code`` naming the differences."""
     store.replace_all(frames)
     problems = differences(expected, store_manifest(store))
     if problems:
-        raise StoreError("store.restore_mismatch", location=store.location,
-                         problems="; ".join(problems))
-    return Restored(expected, dropped)
+        raise StoreError(code, location=store.location, problems="; ".join(problems))
 
 
 def _entries(log: pd.DataFrame | None) -> Counter[tuple[str | None, ...]]:

@@ -29,12 +29,12 @@ from app.features.catalogue.model import (
 )
 from app.features.public_space.page import hotspot_places
 from app.ui import cache
-from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
-from app.ui.state import current_language, error_text, page_town, t
+from app.ui.page import page_head
+from app.ui.state import error_text, t
 from layers.access.principal import Principal
-from layers.access.roles import MANAGE_DATA, VIEW_PUBLIC
+from layers.access.roles import MANAGE_DATA
 from layers.catalogue.detail import Card, service_card
 from layers.catalogue.editing import decide_proposal, proposals, propose_change, save_entry
 from layers.catalogue.entries import decode, load_catalogue
@@ -77,13 +77,9 @@ def _choice(title: str, codes: tuple[str, ...], group: str, key: str, lang: str)
 def render() -> None:
     """The page: filters, results list and map, the chosen service's card, proposals and
     (for editors) editing."""
-    principal = page_principal(VIEW_PUBLIC)
-    lang = current_language()
-    town_id = page_town()
-    town = cache.town_data(town_id)
+    head = page_head("catalogue")
+    principal, lang, town_id, town = head.principal, head.lang, head.town_id, head.town
     store = cache.store()
-    st.title(t("catalogue.title", town=town.town["name"]))
-    st.caption(t("catalogue.intro"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
     index = catalogue_index(*cache_key(store, "catalogue", town_id), town_id)

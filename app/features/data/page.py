@@ -20,10 +20,9 @@ from app.features.data.model import (
     sources_table,
 )
 from app.ui import cache
-from app.ui.access import page_principal
 from app.ui.maps.draw import drawn_geometry
-from app.ui.missing import note_missing
-from app.ui.state import current_language, error_text, page_town, t
+from app.ui.page import page_head
+from app.ui.state import error_text, t
 from app.ui.town import TownData
 from layers.access import audit
 from layers.access.principal import Principal
@@ -50,15 +49,9 @@ UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
 
 def render() -> None:
     """The page: sources, upload (or draw) → preview → commit, and the batches with undo."""
-    principal = page_principal(MANAGE_DATA)
+    head = page_head("data", MANAGE_DATA, ("localities", "services", "police_districts", "pins"))
+    principal, lang, town_id, town = head.principal, head.lang, head.town_id, head.town
     store = cache.store()
-    lang = current_language()
-    town_id = page_town()
-    town = cache.town_data(town_id)
-
-    st.title(t("data.title", town=town.town["name"]))
-    st.caption(t("data.intro"))
-    note_missing(town, ("localities", "services", "police_districts", "pins"))
 
     st.header(t("data.sources"))
     st.dataframe(sources_table(store.read(SOURCES), lang), hide_index=True, width="stretch")

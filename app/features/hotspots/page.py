@@ -24,11 +24,10 @@ from app.features.hotspots.model import (
     metrics,
 )
 from app.ui import cache
-from app.ui.access import current_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, number, translate
-from app.ui.missing import note_missing
-from app.ui.state import current_language, page_town, t
+from app.ui.page import page_head
+from app.ui.state import t
 from app.ui.town import TownData
 from layers import messages
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
@@ -67,14 +66,9 @@ def compute(location: str, version: str, town_id: str, layer: str, cell_m: float
 def render() -> None:
     """The page: the analysis inputs and filters, then the figures, map, table, chart,
     agreement, localities and the explanation of the classes."""
-    lang = current_language()
-    town_id = page_town()
-    town = cache.town_data(town_id)
-
-    st.title(t("hotspots.title", town=town.town["name"]))
-    st.caption(t("hotspots.intro"))
-    note_missing(town, ("pins", "police_districts", "localities"))
-    staff = not current_principal().is_public
+    head = page_head("hotspots", needs=("pins", "police_districts", "localities"))
+    lang, town_id, town = head.lang, head.town_id, head.town
+    staff = not head.principal.is_public
     st.info(t("hotspots.staff_note" if staff else "hotspots.public_note", k=DEFAULT_K))
 
     left, middle, right = st.columns(3)
@@ -141,21 +135,15 @@ def _filters(town: TownData, lang: str
     day)."""
     with st.expander(t("hotspots.filters")):
         a, b, c = st.columns(3)
-        categories = a.multiselect(t("hotspots.filter.category"), PIN_CATEGORIES,
-                                   format_func=lambda v: label("pin.category", v, lang),
-                                   placeholder=t("hotspots.filter.all"), key="hotspots_category")
-        feelings = a.multiselect(t("hotspots.filter.feeling"), FEELINGS,
-                                 format_func=lambda v: label("pin.feeling", v, lang),
-                                 placeholder=t("hotspots.filter.all"), key="hotspots_feeling")
-        seen = b.multiselect(t("hotspots.filter.seen"), SEEN,
-                             format_func=lambda v: label("pin.seen", v, lang),
-                             placeholder=t("hotspots.filter.all"), key="hotspots_seen")
-        times = b.multiselect(t("hotspots.filter.time"), TIMES_OF_DAY,
-                              format_func=lambda v: label("pin.time", v, lang),
-                              placeholder=t("hotspots.filter.all"), key="hotspots_time")
-        ages = c.multiselect(t("hotspots.filter.age"), AGE_GROUPS,
-                             format_func=lambda v: label("age", v, lang),
-                             placeholder=t("hotspots.filter.all"), key="hotspots_age")
+        # (column, name of the filter's key and texts, options, vocabulary of their labels)
+        chosen = [where.multiselect(t(f"hotspots.filter.{name}"), options,
+                                    format_func=lambda v, group=group: label(group, v, lang),
+                                    placeholder=t("hotspots.filter.all"), key=f"hotspots_{name}")
+                  for where, name, options, group in (
+                      (a, "category", PIN_CATEGORIES, "pin.category"),
+                      (a, "feeling", FEELINGS, "pin.feeling"),
+                      (b, "seen", SEEN, "pin.seen"), (b, "time", TIMES_OF_DAY, "pin.time"),
+                      (c, "age", AGE_GROUPS, "age"))]
         session_ids = sorted(town.pins_approved["session_id"].dropna().astype(str).unique())
         sessions = c.multiselect(t("hotspots.filter.session"), session_ids,
                                  placeholder=t("hotspots.filter.all"), key="hotspots_session")
@@ -163,8 +151,7 @@ def _filters(town: TownData, lang: str
     chosen_dates = tuple(period) if isinstance(period, tuple) else (period,)
     dates = (chosen_dates[0] if chosen_dates else None,
              chosen_dates[1] if len(chosen_dates) > 1 else None)
-    return ((tuple(categories), tuple(str(f) for f in feelings), tuple(seen), tuple(times),
-             tuple(ages), tuple(sessions)), dates)
+    return ((*(tuple(str(v) for v in values) for values in chosen), tuple(sessions)), dates)
 
 
 def _results(report: HotspotReport, layers: list[str], town: TownData, confidence: float,

@@ -14,8 +14,8 @@ from app.features.map.panel import render_area_panel
 from app.ui import cache
 from app.ui.access import current_principal
 from app.ui.i18n import number
-from app.ui.missing import note_missing
-from app.ui.state import BASEMAP_KEY, current_language, page_town, t
+from app.ui.page import page_head
+from app.ui.state import BASEMAP_KEY, t
 from app.ui.town import TownData, area_at
 from layers.access import guarded
 from layers.access.roles import VIEW_EXACT_SENSITIVE
@@ -32,13 +32,8 @@ CLICKS = ("last_object_clicked", "last_clicked")
 def render() -> None:
     """The page: title and figures, the base-map and exact-pins toggles, the map with its side
     panel, the sources."""
-    lang = current_language()
-    town_id = page_town()
-    town = cache.town_data(town_id)
-
-    st.title(t("map.title", town=town.town["name"]))
-    st.caption(t("map.intro"))
-    note_missing(town, ("localities", "pins", "services", "police_districts"))
+    head = page_head("map", needs=("localities", "pins", "services", "police_districts"))
+    lang, town = head.lang, head.town
 
     shown = figures(town)
     for column, (key, value) in zip(st.columns(len(shown)), shown.items(), strict=True):

@@ -6,9 +6,9 @@ import streamlit as st
 
 from app.features.moderation.model import pending_table
 from app.ui import cache
-from app.ui.access import page_principal
 from app.ui.i18n import labels
-from app.ui.state import current_language, page_town, t
+from app.ui.page import page_head
+from app.ui.state import t
 from layers.access.guarded import approve, recategorise, reject
 from layers.access.principal import Principal
 from layers.access.roles import MODERATE
@@ -19,14 +19,9 @@ from layers.store import Store
 def render() -> None:
     """The page: the pending pins of the town (of one session or all) in a table to select
     from, and the actions on the selection."""
-    principal = page_principal(MODERATE)
-    lang = current_language()
-    town_id = page_town()
+    head = page_head("moderation", MODERATE)
+    principal, lang, town_id = head.principal, head.lang, head.town_id
     store = cache.store()
-    town = cache.town_data(town_id)
-
-    st.title(t("moderation.title", town=town.town["name"]))
-    st.caption(t("moderation.intro"))
 
     pins = cache.pins(principal, town_id)
     pending = pins[pins["status"] == "pending"].sort_values("created_at")

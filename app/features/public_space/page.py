@@ -27,11 +27,10 @@ from app.features.public_space.model import (
     partners_table,
 )
 from app.ui import cache
-from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
-from app.ui.missing import note_missing
-from app.ui.state import current_language, error_text, page_town, t
+from app.ui.page import page_head
+from app.ui.state import error_text, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import EDIT_URBAN
@@ -92,14 +91,9 @@ def _saved(message: str, *forget: str) -> None:
 def render() -> None:
     """The page: accessibility and white spots with the map, the service links, the safety
     audits."""
-    principal = page_principal(EDIT_URBAN)
-    lang = current_language()
-    town_id = page_town()
-    town = cache.town_data(town_id)
+    head = page_head("urban", EDIT_URBAN, ("services", "localities", "pins"))
+    principal, lang, town_id, town = head.principal, head.lang, head.town_id, head.town
     store = cache.store()
-    st.title(t("urban.title", town=town.town["name"]))
-    st.caption(t("urban.intro"))
-    note_missing(town, ("services", "localities", "pins"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
     saved_as = t("urban.as", user=principal.username, role=t(f"role.{principal.role}"))

@@ -8,14 +8,12 @@ from functools import partial
 import streamlit as st
 
 from app.ui import cache
-from app.ui.access import page_principal
 from app.ui.i18n import label
+from app.ui.page import page_head
 from app.ui.state import (
     CURRENT_SESSION_KEY,
     choose_session,
-    current_language,
     error_text,
-    page_town,
     t,
 )
 from layers.access import guarded
@@ -34,14 +32,9 @@ from layers.store import Store
 def render() -> None:
     """The page: a form for a new session, then for the chosen session its paper map,
     its exports and the transcription of paper notes."""
-    principal = page_principal(RUN_SESSIONS)
-    lang = current_language()
-    town_id = page_town()
+    head = page_head("sessions", RUN_SESSIONS)
+    principal, lang, town_id = head.principal, head.lang, head.town_id
     store = cache.store()
-    town = cache.town_data(town_id)
-
-    st.title(t("sessions.title", town=town.town["name"]))
-    st.caption(t("sessions.intro"))
 
     _new_session(store, principal, town_id, lang)
 
