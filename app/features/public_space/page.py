@@ -17,6 +17,7 @@ import geopandas as gpd
 import matplotlib.pyplot as plt
 import numpy as np
 import streamlit as st
+from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from app.features.public_space.map import build_urban_map
@@ -206,8 +207,8 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
                    for r in places.itertuples()}
     points = {str(r.place_id): (r.geometry.x, r.geometry.y) for r in places.itertuples()}
     if clicked is not None:
-        place_names = {CLICKED: t("urban.audit.clicked", lat=f"{clicked[1]:.5f}",
-                                  lon=f"{clicked[0]:.5f}"), **place_names}
+        named = cache.place_names(town_id, gpd.GeoSeries([Point(clicked)], crs="EPSG:4326"))
+        place_names = {CLICKED: t("urban.audit.clicked", place=named[0] or "–"), **place_names}
         points[CLICKED] = clicked
     if not points:
         st.info(t("urban.audit.no_place"))
@@ -236,8 +237,12 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
             record_audit = st.form_submit_button(t("urban.audit.submit"))
         if record_audit:
             lon, lat = points[place]
-            # a clicked point has no name of its own: its coordinates stand in for one
-            fallback = f"{lat:.5f}, {lon:.5f}" if place == CLICKED else place_names[place]
+            # a clicked point is named by the nearest address, stop or part of town; only
+            # where the town has none near do its coordinates stand in for a name
+            fallback = place_names[place]
+            if place == CLICKED:
+                fallback = cache.place_names(town_id, gpd.GeoSeries(
+                    [Point(lon, lat)], crs="EPSG:4326"))[0] or f"{lat:.5f}, {lon:.5f}"
             try:
                 add_audit(store, principal, Audit(town_id, place_label or fallback,
                                                   audit_date.isoformat(), lon, lat, scores,
