@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
+import pyogrio
 import pytest
 
 from app.features.map.map import (
@@ -24,6 +25,7 @@ from app.ui.maps.legend import Legend
 from app.ui.maps.pins import PinLayer
 from app.ui.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
+from layers.ingest.streets import walking_edges
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.store import open_store
 
@@ -54,9 +56,11 @@ def test_town_map_has_every_layer_with_its_features(litvinov: TownData) -> None:
         synthetic.format("Pocitová mapa: citlivá místa (souhrnně)"),
         synthetic.format("Pocitová mapa"),
         synthetic.format("Služby"),
+        "Zastávky veřejné dopravy",  # the demo has stops, and no street network of its own
     ]
     by_kind = dict(zip(["context", "districts", "boundary", "localities", "cells", "pins",
-                        "services"], layers.values(), strict=True))
+                        "services", "stops"], layers.values(), strict=True))
+    assert _features(by_kind["stops"]) == len(litvinov.stops) > 10
     assert _features(by_kind["localities"]) == len(litvinov.localities) == 1
     assert _features(by_kind["districts"]) == len(litvinov.districts) == 2
     assert _features(by_kind["services"]) == len(litvinov.services) == 14
@@ -176,3 +180,14 @@ def test_area_at_prefers_localities_then_districts(litvinov: TownData) -> None:
     ref = area_at(litvinov, outside_janov.y, outside_janov.x)
     assert ref == AreaRef("district", str(litvinov.districts["oop_code"].iloc[0]))
     assert area_at(litvinov, 0.0, 0.0) is None
+
+
+def test_a_towns_own_streets_are_drawn_with_their_names(litvinov: TownData) -> None:
+    extract = Path(__file__).resolve().parents[1] / "fixtures" / "streets" / "janov.osm"
+    ways = pyogrio.read_dataframe(extract, layer="lines")[["name", "highway", "geometry"]]
+    streets = walking_edges(ways.fillna({"name": ""})).to_crs("EPSG:4326")
+    layer = _layers(build_map(replace(litvinov, streets=streets), "cs"))[
+        "Ulice (vlastní síť obce)"]
+    assert _features(layer) == len(streets)
+    names = {f["properties"]["name"] for f in layer.data["features"]}
+    assert {"Albrechtická", "Nad Tratí"} <= names

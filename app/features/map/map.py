@@ -54,6 +54,12 @@ _CONTROL_CSS: Final = ("<style>.leaflet-control-layers { font-size: 12px; line-h
 _BLANK_BACKGROUND: Final = "<style>.leaflet-container { background: #f4f2ec; }</style>"
 
 
+#: Style of the town's own streets and colour of the stops.
+STREET_COLOUR: Final = "#8c8c8c"
+STREET_STYLE: Final = {"color": STREET_COLOUR, "weight": 2, "opacity": 0.9}
+STOP_COLOUR: Final = "#0868ac"
+
+
 def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
     """The town's map with all layers, a layer control and a legend, every asset local.
 
@@ -84,6 +90,7 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
         _add_localities(m, data, lang),
         _add_pins(m, data, lang),
         _add_services(m, data, lang),
+        *_add_streets_and_stops(m, data, lang),
     ]
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     Legend(translate("map.legend.title", lang), sections).add_to(m)
@@ -318,3 +325,28 @@ def _add_services(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                              f'{service_badge(kind)}</span>', label("service.type", kind, lang))
                   for kind in present)
     return LegendSection(name, items, open=False)
+
+
+def _add_streets_and_stops(m: folium.Map, data: TownData, lang: str
+                           ) -> list[LegendSection]:
+    """The town's own streets (names as tooltips) and its public-transport stops, each a
+    layer of its own, when the store has them; so a child at the kiosk and an officer on
+    patrol find the streets and stops they know."""
+    sections = []
+    if len(data.streets):
+        name = translate("map.layer.streets", lang)
+        folium.GeoJson(data.streets[["name", "geometry"]].fillna({"name": ""}), name=name,
+                       style_function=lambda f: STREET_STYLE,
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        sections.append(LegendSection(name, (LegendItem(line_symbol(STREET_COLOUR),
+                                                        name),), open=False))
+    if len(data.stops):
+        name = translate("map.layer.stops", lang)
+        folium.GeoJson(data.stops[["name", "geometry"]], name=name,
+                       marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff",
+                                                  fill=True, fill_color=STOP_COLOUR,
+                                                  fill_opacity=1.0),
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        sections.append(LegendSection(name, (LegendItem(_dot(STOP_COLOUR), name),),
+                                      open=False))
+    return sections
