@@ -44,7 +44,7 @@ TABLE_ROWS = 100
 FLASH_KEY = "data_flash"
 #: The file name a drawn locality is checked under (its suffix says GeoJSON).
 DRAWN_FILE = "drawn_locality.geojson"
-UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx")
+UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "csv", "txt", "xlsx", "osm", "pbf")
 
 
 def render() -> None:
