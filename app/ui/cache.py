@@ -30,7 +30,7 @@ from app.ui.town import TownData, load_town
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
 from layers.crs import METRIC_CRS
-from layers.geocode import Gazetteer
+from layers.geocode import Gazetteer, Place
 from layers.ingest.uploads import remove_stale_uploads
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import print_session_map
@@ -116,6 +116,11 @@ def place_names(town_id: str, points: gpd.GeoSeries) -> list[str]:
     named = _gazetteer(*_key("names", town_id), town_id).names(
         np.column_stack([metric.x, metric.y]))
     return [place.label() if place is not None else "" for place in named]
+
+
+def search_places(town_id: str, query: str) -> list[Place]:
+    """Addresses, streets, stops and parts of the town matching ``query``, best first."""
+    return _gazetteer(*_key("names", town_id), town_id).search(query)
 
 
 @timed("towns")

@@ -25,6 +25,7 @@ from app.ui.maps.legend import Legend
 from app.ui.maps.pins import PinLayer
 from app.ui.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
+from layers.geocode import Place
 from layers.ingest.streets import walking_edges
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.store import open_store
@@ -191,3 +192,12 @@ def test_a_towns_own_streets_are_drawn_with_their_names(litvinov: TownData) -> N
     assert _features(layer) == len(streets)
     names = {f["properties"]["name"] for f in layer.data["features"]}
     assert {"Albrechtická", "Nad Tratí"} <= names
+
+
+def test_a_searched_place_is_marked_and_the_map_zoomed_to_it(litvinov: TownData) -> None:
+    found = Place("Hamerská 130", 13.5777, 50.5943, "address", "litvinov")
+    m = build_map(litvinov, "cs", found=found)
+    rings = [c for c in m._children.values() if isinstance(c, folium.CircleMarker)]
+    assert [r.location for r in rings] == [[50.5943, 13.5777]]
+    html = m.get_root().render()
+    assert "Hamersk" in html and "50.5923" in html  # the view fitted around it

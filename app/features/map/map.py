@@ -31,6 +31,7 @@ from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, s
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS
+from layers.geocode import Place
 from layers.schema import (
     CONTEXT_KINDS,
     FEELINGS,
@@ -58,10 +59,15 @@ _BLANK_BACKGROUND: Final = "<style>.leaflet-container { background: #f4f2ec; }</
 STREET_COLOUR: Final = "#8c8c8c"
 STREET_STYLE: Final = {"color": STREET_COLOUR, "weight": 2, "opacity": 0.9}
 STOP_COLOUR: Final = "#0868ac"
+#: Ring around a searched place, and the half-size (degrees) of the view fitted around it.
+FOUND_COLOUR: Final = "#e7298a"
+FOUND_PAD: Final = 0.002
 
 
-def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
-    """The town's map with all layers, a layer control and a legend, every asset local.
+def build_map(data: TownData, lang: str, basemap: str = "none",
+              found: Place | None = None) -> folium.Map:
+    """The town's map with all layers, a layer control and a legend, every asset local;
+    zoomed to ``found`` (a searched place, marked with its name) when given.
 
     ``basemap`` is "none" (blank background, works offline) or "osm" (OpenStreetMap tiles,
     needs internet). Raises ``ValueError`` for another basemap.
@@ -92,6 +98,12 @@ def build_map(data: TownData, lang: str, basemap: str = "none") -> folium.Map:
         _add_services(m, data, lang),
         *_add_streets_and_stops(m, data, lang),
     ]
+    if found is not None:
+        folium.CircleMarker([found.lat, found.lon], radius=9, weight=3, color=FOUND_COLOUR,
+                            fill=False, tooltip=folium.Tooltip(found.name, permanent=True)
+                            ).add_to(m)
+        m.fit_bounds([[found.lat - FOUND_PAD, found.lon - FOUND_PAD],
+                      [found.lat + FOUND_PAD, found.lon + FOUND_PAD]])
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     Legend(translate("map.legend.title", lang), sections).add_to(m)
     return finish(m)
