@@ -276,6 +276,19 @@ class Gazetteer:
                                    str(part["town_id"]), distance_m=0.0)
         return out
 
+    def nearest_stops(self, xy: np.ndarray) -> list[Place | None]:
+        """The nearest public-transport stop to each point ``xy`` ((n, 2) EPSG:5514 metres),
+        with its distance (any distance); None when the town has no stops."""
+        if not len(self._xy["stops"]):
+            return [None] * len(xy)
+        (at, found), distance = self._trees["stops"].query_nearest(
+            shapely.points(np.asarray(xy, dtype=float).reshape(-1, 2)), return_distance=True,
+            all_matches=False)
+        out: list[Place | None] = [None] * len(xy)
+        for place, row, metres in zip(at, found, distance, strict=True):
+            out[int(place)] = self._reverse_place("stops", int(row), float(metres))
+        return out
+
     def _reverse_place(self, layer: str, row: int, metres: float) -> Place:
         if layer == "addresses":
             place = self._address(row, 100.0)
@@ -309,4 +322,9 @@ def place_labels(store: Store, town_id: str, xy: np.ndarray) -> list[str]:
     if not len(xy):
         return []
     named = Gazetteer.from_store(store, town_id).names(xy)
-    return [place.label() if place is not None else "" for place in named]
+    return labels_of(named)
+
+
+def labels_of(places: list[Place | None]) -> list[str]:
+    """:meth:`Place.label` of each place, "" for None."""
+    return [place.label() if place is not None else "" for place in places]

@@ -35,7 +35,7 @@ from layers.access.principal import Principal
 from layers.access.roles import PLAN_PATROLS
 from layers.crs import METRIC_CRS, to_metric, to_storage
 from layers.errors import InvalidInput, NotFound
-from layers.geocode import place_labels
+from layers.geocode import Gazetteer, labels_of
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
@@ -51,9 +51,10 @@ MEASURE_TEXT: Final = "Posílení hlídek APK v exponovaných místech"
 @dataclass(frozen=True)
 class PatrolPlan:
     """A built plan. ``stops`` (EPSG:5514) are the chosen places in route order with
-    ``position`` 1 … n, the ranking's columns and ``place_name`` (the nearest address, stop
-    or part of town, "" where the town has none near); ``coverage`` of the hot cells in
-    scope."""
+    ``position`` 1 … n, the ranking's columns, ``place_name`` (the nearest address, stop or
+    part of town, "" where the town has none near) and ``nearest_stop`` (the nearest
+    public-transport stop with its distance, "" without stops); ``coverage`` of the hot cells
+    in scope."""
 
     ranking: Ranking
     stops: gpd.GeoDataFrame
@@ -91,8 +92,12 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
                                                         crs=chosen.crs))
     stops = chosen.iloc[list(route.order)].reset_index(drop=True)
     stops.insert(0, "position", np.arange(1, len(stops) + 1))
-    stops["place_name"] = place_labels(store, request.town_id,
-                                       np.column_stack([stops.geometry.x, stops.geometry.y]))
+    # named for people: the nearest address (else stop, else part of town), and the nearest
+    # stop with its distance, since fear near stops is a known pattern
+    gazetteer = Gazetteer.from_store(store, request.town_id)
+    at = np.column_stack([stops.geometry.x, stops.geometry.y])
+    stops["place_name"] = labels_of(gazetteer.names(at))
+    stops["nearest_stop"] = labels_of(gazetteer.nearest_stops(at))
     cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
     return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover,
                       streets=streets)

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
                     "share": None if math.isnan(c.share) else round(c.share, 4)}
              for name, c in {**plan.coverage.layers, "any": plan.coverage.any_hot}.items()}
     stops = [{"position": int(r.position), "place_id": r.place_id, "place_name": r.place_name,
-              "rank": int(r.rank),
+              "nearest_stop": r.nearest_stop, "rank": int(r.rank),
               "score": round(float(r.score), 4), "time_window": r.time_window,
               **{f"{f}_contribution": round(float(getattr(r, f"{f}_contribution")), 4)
                  for f in FACTORS}} for r in plan.stops.itertuples()]

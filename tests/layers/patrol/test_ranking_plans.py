@@ -41,6 +41,7 @@ from layers.schema import (
     MEASURES,
     PINS,
     TOWNS,
+    TRANSIT_STOPS,
 )
 from layers.store import Store
 
@@ -189,6 +190,10 @@ def test_every_stop_is_named_by_street_in_plan_gpx_and_sheet(demo_store: Store) 
     names = list(plan.stops["place_name"])
     found = [re.fullmatch(r"(.+?) (ev\. )?\d+(/\d+\w?)?( \(\d+ m\))?", n) for n in names]
     assert all(m is not None and m.group(1) in streets for m in found), names
+    stop_names = set(demo_store.read(TRANSIT_STOPS, "litvinov")["name"])
+    for nearest in plan.stops["nearest_stop"]:  # fear near stops: the nearest one, and how far
+        name, metres = re.fullmatch(r"(.+) \((\d+) m\)", nearest).groups()  # type: ignore[union-attr]
+        assert name in stop_names and int(metres) < 3000
     content = gpxpy.parse(plan_gpx("Hlídka", plan.route.line(), plan.stops, ["x"] * 6))
     for waypoint, name, window in zip(content.waypoints, names, plan.stops["time_window"],
                                       strict=True):
