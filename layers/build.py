@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from layers.access.accounts import demo_accounts
-from layers.sources import real, synthetic
+from layers.sources import places, real, synthetic
 from layers.store import open_store
 from layers.strategy.seed import load_seeded, seeded_sources
 from layers.strategy.tables import strategy_frames
@@ -39,6 +39,8 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     jurisdiction = real.load_jurisdiction(towns, districts, sources)
     say("context lines")
     context = real.load_context_lines(towns, sources)
+    say("address points, stops and parts of town")
+    named_places = places.load_places(towns, sources)
     say("illustrative localities, services, sessions and pins")
     localities = synthetic.make_localities(towns)
     services = synthetic.make_services(towns)
@@ -49,6 +51,7 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
     strategies = load_seeded()
     sources_table = pd.DataFrame(
         [{**row, "synthetic": False} for row in real.REAL_SOURCES]
+        + [{**row, "synthetic": False} for row in places.PLACE_SOURCES]
         + [{**row, "synthetic": False} for row in seeded_sources(strategies)]
         + [{**row, "synthetic": True} for row in synthetic.SYNTHETIC_SOURCES])
     frames: dict[str, pd.DataFrame] = {
@@ -57,7 +60,7 @@ def assemble_demo(sources: Path = real.SOURCES_DIR, seed: int = synthetic.DEFAUL
         "police_districts": districts, "municipalities": municipalities,
         "police_jurisdiction": jurisdiction,
         "crime_stats": crime_stats, "crime_reference": crime_reference,
-        "context_lines": context, "sources": sources_table,
+        "context_lines": context, "sources": sources_table, **named_places,
         **strategy_frames(strategies),
     }
     for name, frame in frames.items():

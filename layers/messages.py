@@ -269,10 +269,20 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "obec {town!r} už v úložišti je",
         "town {town!r} is already in the store"),
     "import.no_shipped_boundary": Text(
-        "obec {code} není mezi dodanými hranicemi (Karlovarský a Ústecký kraj); zadejte její "
-        "hranici (--boundary SOUBOR)",
-        "municipality {code} is not among the shipped boundaries (Karlovarský and Ústecký "
-        "kraj); give its boundary (--boundary FILE)"),
+        "obec {code} není mezi dodanými hranicemi obcí Česka; zkontrolujte kód, nebo zadejte "
+        "její hranici (--boundary SOUBOR)",
+        "municipality {code} is not among the shipped boundaries of Czech municipalities; "
+        "check the code, or give its boundary (--boundary FILE)"),
+    "patrol.zero_weights": Text(
+        "všechny váhy jsou nulové, takže žádné místo nemá přednost před jiným; nastavte "
+        "alespoň jednu váhu (strach, kriminalita nebo denní doba) větší než nula",
+        "every weight is zero, so no place comes before another; set at least one weight "
+        "(fear, crime or time of day) above zero"),
+    "import.streets_exist": Text(
+        "obec {town!r} už síť ulic má; novou lze nahrát po vrácení té dosavadní (mapa batches, "
+        "mapa undo DÁVKA)",
+        "town {town!r} has a street network already; import a new one after undoing it "
+        "(mapa batches, mapa undo BATCH)"),
     "import.no_polygon": Text(
         "{file} neobsahuje žádný polygon obce {code}",
         "{file} holds no polygon of municipality {code}"),
@@ -725,6 +735,14 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.hotspots_out": Text(
         "chybí výstupní soubor (--out)",
         "the output file is missing (--out)"),
+    "geocode.query_or_reverse": Text(
+        "zadejte buď hledané místo, nebo --reverse DÉLKA,ŠÍŘKA",
+        "give either a place to find or --reverse LON,LAT"),
+    "cli.no_town_served": Text(
+        "{file}: žádná zastávka neleží v obci úložiště; přidejte obec (mapa import town) "
+        "nebo zadejte --town",
+        "{file}: no stop lies in a town of the store; add the town (mapa import town) or "
+        "give --town"),
     "cli.cannot_write": Text(
         "do {location} nelze zapisovat: {detail}",
         "cannot write to {location}: {detail}"),

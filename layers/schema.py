@@ -487,27 +487,64 @@ CATALOGUE_PROPOSALS: Final = LayerSpec(
                                "status", "decided_at", "decided_role", "note")),
     key="proposal_id",
 )
-#: Address points (RÚIAN ``kod_adm``) a town imported; the register import places a service
-#: at its address point when the store has it, and never elsewhere.
+CATALOGUE_LAYERS: Final[tuple[LayerSpec, ...]] = (CATALOGUE_HISTORY, CATALOGUE_PROPOSALS)
+
+# --- named places: address points, stops, parts of town, streets (layers.geocode) ---------
+
+#: Address points (RÚIAN ``kod_adm``) of a town: ``street`` ("" where the municipality has no
+#: street names), ``house_number`` the číslo domovní ("ev. 12" for a číslo evidenční),
+#: ``orientation_number`` the číslo orientační with its letter ("12a", "" when none), ``part``
+#: the část obce. ``batch_id`` is the import that added it (``demo-<town>`` in the demo build). The
+#: register import places a service at its address point when the store has it, and never
+#: elsewhere; the geocoder (``layers.geocode``) searches and names places by them.
 ADDRESS_POINTS: Final = LayerSpec(
     "address_points", "Point",
-    (key("kod_adm"), *text("town_id", "kod_obec", "street", "house_number", "postcode")),
-    key="kod_adm",
+    (key("kod_adm"), *text("town_id", "kod_obec", "street", "house_number", "postcode",
+                           "part", "orientation_number", "batch_id")),
+    key="kod_adm", lookups=("batch_id",),
 )
-CATALOGUE_LAYERS: Final[tuple[LayerSpec, ...]] = (CATALOGUE_HISTORY, CATALOGUE_PROPOSALS,
-                                                  ADDRESS_POINTS)
+#: A public-transport stop (GTFS ``stop_id``, prefixed by the batch that imported it).
+TRANSIT_STOPS: Final = LayerSpec(
+    "transit_stops", "Point", (key("stop_id"), *text("town_id", "name", "gtfs_id", "source")),
+    key="stop_id",
+)
+#: A part of town (část obce): ``approximate`` True when the outline was derived from its
+#: address points (a hull, never an official boundary), as the shipped ones are.
+TOWN_PARTS: Final = LayerSpec(
+    "town_parts", "MultiPolygon",
+    (key("part_id"), *text("town_id", "kod_casti", "name"), *boolean("approximate"),
+     *text("source")),
+    key="part_id",
+)
+#: The walking graph of a town's own street network: one row per edge between two junctions
+#: (noded once, when imported), with its street name and OSM ``highway`` class; ``edge_id``
+#: starts with the import's batch id.
+STREET_EDGES: Final = LayerSpec(
+    "street_edges", "LineString",
+    (key("edge_id"), *text("town_id", "name", "highway"), *real("length_m")),
+    key="edge_id",
+)
+#: Layers of named places the demo store is built with.
+PLACE_LAYERS: Final[tuple[LayerSpec, ...]] = (ADDRESS_POINTS, TRANSIT_STOPS, TOWN_PARTS)
+#: Columns added to a layer after stores were first written with it: both backends add them
+#: (a GeoPackage on its first write to the layer, PostGIS by migration 0004) and read an older
+#: table's rows with them empty.
+LATER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    ADDRESS_POINTS.name: ("part", "orientation_number", "batch_id"),
+}
 AUDIT_ASPECTS: Final = AUDIT_ASPECT.codes
 SERVICE_LINK_KINDS: Final = SERVICE_LINK_KIND.codes
 
 ALL_LAYERS: Final[tuple[LayerSpec, ...]] = (
     TOWNS, REGIONS, LOCALITIES, SESSIONS, PINS, SERVICES, POLICE_DISTRICTS, CRIME_STATS,
     CRIME_REFERENCE, CONTEXT_LINES, SOURCES, *STRATEGY_LAYERS, CATALOGUE_ENTRIES,
+    *PLACE_LAYERS,
 )
 #: Layers a store holds only once something was imported into them (not built by build-demo).
 OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, POLICE_OFFENCES, *ACCESS_LAYERS,
                                                    *INGEST_LAYERS, *PATROL_URBAN_LAYERS,
                                                    *CATALOGUE_LAYERS, *SESSION_EXTRA_LAYERS,
-                                                   *REFERENCE_LAYERS)
+                                                   *REFERENCE_LAYERS, STREET_EDGES)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
 

@@ -398,8 +398,8 @@ SERVICE_LINK_KIND: Final = Vocabulary("urban.links.kind", (
 #: ``{limit}`` are metres (the place farthest from a street line, the limit of an access leg).
 ROUTE_REASON: Final = Vocabulary("patrol.reason", (
     Term("asked", "přímé úseky (na přání)", "straight lines (asked for)"),
-    Term("no_streets", "přímé úseky: obec nemá data o ulicích",
-         "straight lines: the town provides no street lines"),
+    Term("no_streets", "přímé úseky, obec nemá načtenou uliční síť",
+         "straight lines, no street network loaded"),
     Term("far_from_streets",
          "přímé úseky: jedno z míst leží {farthest} m od nejbližší ulice (víc než {limit} m, "
          "ulice tam nejsou sítí pro chůzi)",
@@ -410,8 +410,12 @@ ROUTE_REASON: Final = Vocabulary("patrol.reason", (
     Term("street_network",
          "po ulicích: nejkratší cesty po silnicích obce, od každého místa přímým úsekem "
          "k nejbližší silnici",
-         "street network: shortest paths along the town's road lines, with straight "
-         "access legs from each place to the nearest road"),
+         "street network: shortest paths along the town's road lines (no street network "
+         "loaded), with straight access legs from each place to the nearest road"),
+    Term("own_streets",
+         "po ulicích: nejkratší cesty po ulicích obce, každé místo posunuté k nejbližší ulici",
+         "street network: shortest paths along the town's streets, each place moved to the "
+         "nearest street"),
 ))
 #: Where a place lies from its town's centre (``layers.naming``); ``{km}`` is the distance.
 DIRECTION: Final = Vocabulary("direction", (

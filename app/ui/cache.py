@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -28,6 +29,8 @@ from app.ui.i18n import labels, translate
 from app.ui.town import TownData, load_town
 from layers.access import guarded
 from layers.access.principal import AccessDenied, Principal
+from layers.crs import METRIC_CRS
+from layers.geocode import Gazetteer, Place
 from layers.ingest.uploads import remove_stale_uploads
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import print_session_map
@@ -96,6 +99,28 @@ def _towns(location: str, version: str) -> pd.DataFrame:
 @timed("load_town")
 def _town(location: str, version: str, town_id: str) -> TownData:
     return load_town(open_store(location), town_id)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+@timed("gazetteer")
+def _gazetteer(location: str, version: str, town_id: str) -> Gazetteer:
+    return Gazetteer.from_store(open_store(location), town_id)
+
+
+def place_names(town_id: str, points: gpd.GeoSeries) -> list[str]:
+    """The names of ``points`` (any CRS) in the town: nearest address, stop or part of town
+    with its distance, "" where nothing is near (``layers.geocode``)."""
+    if not len(points):
+        return []
+    metric = points.to_crs(METRIC_CRS)
+    named = _gazetteer(*_key("names", town_id), town_id).names(
+        np.column_stack([metric.x, metric.y]))
+    return [place.label() if place is not None else "" for place in named]
+
+
+def search_places(town_id: str, query: str) -> list[Place]:
+    """Addresses, streets, stops and parts of the town matching ``query``, best first."""
+    return _gazetteer(*_key("names", town_id), town_id).search(query)
 
 
 @timed("towns")

@@ -22,6 +22,7 @@ from layers.schema import (
     MUNICIPALITIES,
     OFFENCES,
     PINS,
+    PLACE_LAYERS,
     POLICE_DISTRICTS,
     POLICE_JURISDICTION,
     POLICE_OFFENCES,
@@ -29,6 +30,7 @@ from layers.schema import (
     SERVICES,
     SOURCES,
     STRATEGY_LAYERS,
+    STREET_EDGES,
     TOWNS,
     LayerSpec,
 )
@@ -37,15 +39,17 @@ from layers.store import Store
 #: A cached view: the towns table, a town's map data (also its printable session map), its
 #: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
 #: an area's real figures (exclusion index, police department, the region's choropleth), its
-#: catalogue of services and a service's card in it.
+#: catalogue of services and a service's card in it, and the names of its places.
 View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "figures",
-               "catalogue", "catalogue_card"]
+               "catalogue", "catalogue_card", "names"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
                     (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES))
-#: What ranking a town's places reads (hotspots, patrol ranking, accessibility's hot cells).
-_PLACES: Final = ((TOWNS, PINS, OFFENCES, POLICE_OFFENCES, POLICE_DISTRICTS, LOCALITIES),
+#: What ranking a town's places reads (hotspots, patrol ranking, accessibility's hot cells),
+#: and naming them (address points, stops, parts of town).
+_PLACES: Final = ((TOWNS, PINS, OFFENCES, POLICE_OFFENCES, POLICE_DISTRICTS, LOCALITIES,
+                   *PLACE_LAYERS),
                   (CRIME_STATS, CRIME_REFERENCE))
 READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = {
     "towns": ((), (TOWNS,)),
@@ -53,12 +57,13 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
     "hotspots": _PLACES,
     "places": _PLACES,
     "access": ((*_PLACES[0], SERVICES), _PLACES[1]),
-    "patrol": ((*_PLACES[0], CONTEXT_LINES), _PLACES[1]),
+    "patrol": ((*_PLACES[0], CONTEXT_LINES, STREET_EDGES), _PLACES[1]),
     "area": ((LOCALITIES, SERVICES, PINS), (TOWNS, *STRATEGY_LAYERS)),
     "figures": ((LOCALITIES, POLICE_DISTRICTS, POLICE_JURISDICTION),
                 (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES, MUNICIPALITIES)),
     "catalogue": ((SERVICES, CATALOGUE_ENTRIES), ()),
     "catalogue_card": ((SERVICES, CATALOGUE_ENTRIES, SERVICE_LINKS), STRATEGY_LAYERS),
+    "names": ((TOWNS, *PLACE_LAYERS), ()),
 }
 
 

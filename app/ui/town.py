@@ -23,7 +23,10 @@ from layers.schema import (
     POLICE_DISTRICTS,
     SERVICES,
     SOURCES,
+    STREET_EDGES,
     TOWNS,
+    TRANSIT_STOPS,
+    LayerSpec,
 )
 from layers.store import Store
 from layers.summary import CrimeOverview, crime_overview
@@ -50,6 +53,9 @@ class TownData:
     pin_cells: gpd.GeoDataFrame
     crime: CrimeOverview
     sources: pd.DataFrame
+    #: Public-transport stops and the town's own street network (empty when not loaded).
+    stops: gpd.GeoDataFrame
+    streets: gpd.GeoDataFrame
 
     @property
     def town_id(self) -> str:
@@ -95,7 +101,16 @@ def load_town(store: Store, town_id: str) -> TownData:
         pin_cells=pin_cells,
         crime=crime,
         sources=store.read(SOURCES),
+        stops=_optional(store, TRANSIT_STOPS, town_id),
+        streets=_optional(store, STREET_EDGES, town_id),
     )
+
+
+def _optional(store: Store, spec: LayerSpec, town_id: str) -> gpd.GeoDataFrame:
+    """The town's rows of a layer the store may lack (an empty frame then), EPSG:4326."""
+    if spec.name in store.layer_names():
+        return gpd.GeoDataFrame(store.read(spec, town_id))
+    return gpd.GeoDataFrame({c: [] for c in spec.columns}, geometry=[], crs="EPSG:4326")
 
 
 @dataclass(frozen=True)

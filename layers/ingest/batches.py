@@ -24,14 +24,27 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
+from shapely.geometry.base import BaseGeometry
 
 from layers.errors import InvalidInput
-from layers.ingest import exclusion, localities, offences, police, police_open_data, services
+from layers.geocode import Gazetteer
+from layers.ingest import (
+    addresses,
+    exclusion,
+    localities,
+    offences,
+    police,
+    police_open_data,
+    services,
+    stops,
+    streets,
+)
 from layers.ingest.pipeline import Connector, ImportContext
 from layers.ingest.reading import DEFAULT_CHUNK_ROWS, open_source, require_file
 from layers.ingest.report import ValidationReport
 from layers.limits import LIMITS, Limits
 from layers.schema import (
+    ADDRESS_POINTS,
     AUDIT_LOG,
     CRIME_STATS,
     EXCLUSION_INDEX,
@@ -42,7 +55,9 @@ from layers.schema import (
     SERVICE_TAGS,
     SERVICES,
     SOURCES,
+    STREET_EDGES,
     TOWNS,
+    TRANSIT_STOPS,
     LayerSpec,
 )
 from layers.store import Store
@@ -56,6 +71,9 @@ KINDS: Final = {
     "offences": OFFENCES.name,
     "police-open-data": POLICE_OFFENCES.name,
     "exclusion-index": EXCLUSION_INDEX.name,
+    "addresses": ADDRESS_POINTS.name,
+    "stops": TRANSIT_STOPS.name,
+    "streets": STREET_EDGES.name,
 }
 #: Layers that accompany another's rows (a service's tags): not counted as rows added.
 COMPANION_LAYERS: Final = frozenset({SERVICE_TAGS.name})
@@ -110,6 +128,14 @@ def connector_for(kind: str, store: Store) -> tuple[Connector, tuple[str, ...]]:
         return police.connector(store), ()
     if kind == "exclusion-index":
         return exclusion.connector(store), exclusion.HEADER_WORDS
+    if kind == "addresses":
+        stored = (set(store.read(ADDRESS_POINTS)["kod_adm"].astype(str))
+                  if ADDRESS_POINTS.name in store.layer_names() else set())
+        return addresses.connector(stored), ()
+    if kind == "stops":
+        return stops.connect, ()
+    if kind == "streets":
+        return streets.connector(), ()
     raise ImportRefused("import.unknown_kind", kind=kind, known=", ".join(KINDS))
 
 
@@ -150,6 +176,8 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     if towns.empty:
         raise ImportRefused("import.unknown_town", town=town_id)
     connect, header_words = connector_for(kind, store)
+    if kind == "streets" and streets.has_network(store, town_id):
+        raise ImportRefused("import.streets_exist", town=town_id)
     try:
         override = CRS.from_user_input(crs) if crs else None
     except CRSError as exc:
@@ -165,6 +193,8 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     ctx = ImportContext(town_id=town_id, town_area=shapely.union_all(towns.geometry.to_numpy()),
                         batch_id=batch_id, source_label=source_label or name, report=report,
                         crs_override=override, year=year)
+    if ADDRESS_POINTS.name in store.layer_names():
+        ctx.geocode = _address_placer(store, town_id)
     result = ImportResult(batch_id, kind, town_id, dry_run, report)
     sample: dict[str, list[gpd.GeoDataFrame]] = {}
 
@@ -207,6 +237,22 @@ def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,
     result.preview = {layer: gpd.GeoDataFrame(pd.concat(parts, ignore_index=True))
                       for layer, parts in sample.items()}
     return result
+
+
+def _address_placer(store: Store, town_id: str
+                    ) -> Callable[[list[str]], list[BaseGeometry | None] | None]:
+    """Places address texts at the town's address points (read when first needed); None
+    when the town has none."""
+    gazetteer: list[Gazetteer] = []
+
+    def place(addresses: list[str]) -> list[BaseGeometry | None] | None:
+        if not gazetteer:
+            gazetteer.append(Gazetteer.from_store(store, town_id))
+        if not len(gazetteer[0].addresses):
+            return None
+        return [gazetteer[0].address_point(a) for a in addresses]
+
+    return place
 
 
 def record_rows(ctx: ImportContext, kind: str, layer: str, digest: str, licence: str,

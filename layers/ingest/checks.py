@@ -19,7 +19,8 @@ from layers.vocabulary import Vocabulary
 #: Column names that mean coordinates: (first, second, CRS the names imply or None).
 COORDINATE_COLUMNS: Final = (
     ("lon", "lat", "EPSG:4326"), ("longitude", "latitude", "EPSG:4326"),
-    ("lng", "lat", "EPSG:4326"), ("zemepisna_delka", "zemepisna_sirka", "EPSG:4326"),
+    ("lng", "lat", "EPSG:4326"), ("stop_lon", "stop_lat", "EPSG:4326"),
+    ("zemepisna_delka", "zemepisna_sirka", "EPSG:4326"),
     ("x", "y", None), ("souradnice_x", "souradnice_y", None),
 )
 #: Column names of geometries written as WKT text (a polygon in a spreadsheet).

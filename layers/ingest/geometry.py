@@ -78,7 +78,7 @@ def check_points(geoms: np.ndarray, labels: list[str], report: ValidationReport
     for i in np.flatnonzero(~points):
         if missing[i]:
             report.add("rejected", labels[i], NOT_FINITE if broken[i] else
-                       "empty geometry or missing coordinates")
+                       report.unplaced.get(labels[i], "empty geometry or missing coordinates"))
             continue
         geom = geoms[i] if geoms[i].is_valid else shapely.make_valid(geoms[i])
         out[i] = geom.representative_point() if kinds[i] != 4 else geom.geoms[0]

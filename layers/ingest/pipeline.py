@@ -39,6 +39,9 @@ class ImportContext:
     crs_override: CRS | None = None
     year: int | None = None
     decision: CrsDecision | None = None
+    #: Places address texts (→ EPSG:4326 points, None where not found); it returns None, or
+    #: is None, when the store has no address points for the town to place them by.
+    geocode: Callable[[list[str]], list[BaseGeometry | None] | None] | None = None
     undo: list[RowMatch] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
 
@@ -62,8 +65,9 @@ def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
     """Geometries of the chunk's rows in EPSG:4326 (None where there are no coordinates).
 
     Vector files: their geometries. Tables: the coordinate columns (lon/lat, x/y …) or a
-    column of WKT geometries (an unreadable one is None); a table without them is refused,
-    listing rows that carry only an address, since addresses cannot be geocoded offline.
+    column of WKT geometries (an unreadable one is None); else an address column placed by
+    ``ctx.geocode`` (the town's address points), each address not found rejected; a table with
+    none of them is refused, listing rows that carry only an address.
     Raises ``SourceError``.
     """
     geoms = chunk.geometry
@@ -78,6 +82,10 @@ def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
         decision = ctx.decide(sample[:, 0], sample[:, 1], source.crs, "the file")
         return decision.to_storage(geoms)
     columns = coordinate_columns(list(chunk.frame.columns))
+    if columns is None and ctx.geocode is not None and _address_column(chunk):
+        placed = _geocoded(chunk, ctx, ctx.geocode)
+        if placed is not None:
+            return placed
     if columns is None:
         raise SourceError(source.name, _no_coordinates(chunk))
     first, second, implied = columns
@@ -90,9 +98,32 @@ def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
     return geoms
 
 
+def _address_column(chunk: Chunk) -> str | None:
+    return next((c for c in chunk.frame.columns
+                 if c.strip().casefold() in ("address", "adresa", "addr", "ulice", "street")),
+                None)
+
+
+def _geocoded(chunk: Chunk, ctx: ImportContext,
+              geocode: Callable[[list[str]], list[BaseGeometry | None] | None]
+              ) -> np.ndarray | None:
+    """Points of the chunk's address column placed from the town's address points (None
+    where not found: the connector rejects those rows, for the reason noted here); None
+    when the town has no address points."""
+    values = text(chunk.frame, _address_column(chunk))
+    found = geocode(values.tolist())
+    if found is None:
+        return None
+    for where, value, point in zip(chunk.labels, values, found, strict=True):
+        if point is None and value:
+            ctx.report.unplaced[where] = (f"address '{value}' is not among the town's address "
+                                          "points")
+    ctx.report.crs_action = "placed by address (the town's RÚIAN address points)"
+    return np.array([*found, None], dtype=object)[:-1]  # an object array even if all None
+
+
 def _no_coordinates(chunk: Chunk) -> str:
-    address = [c for c in chunk.frame.columns
-               if c.strip().casefold() in ("address", "adresa", "addr", "ulice", "street")]
+    address = [_address_column(chunk)] if _address_column(chunk) else []
     if not address:
         return ("has no coordinate columns (lon/lat or x/y) and no geometries; nothing can "
                 "be placed on the map")
@@ -100,7 +131,8 @@ def _no_coordinates(chunk: Chunk) -> str:
     rows = [f"{where} '{value}'" for where, value in zip(chunk.labels, values, strict=True)
             if value][:LISTED_ROWS]
     more = int((values != "").sum()) - len(rows)
-    return (f"has addresses but no coordinates; addresses cannot be geocoded offline, add "
+    return (f"has addresses but no coordinates, and addresses cannot be geocoded offline "
+            f"without the town's address points: import them (mapa import addresses), or add "
             f"lon/lat (or S-JTSK x/y) columns. Rows with only an address: {'; '.join(rows)}"
             + (f" (+{more} more)" if more > 0 else ""))
 

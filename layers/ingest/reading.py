@@ -46,6 +46,11 @@ EXCEL_SUFFIXES: Final = (".xlsx",)
 #: Vector formats: GeoJSON, GeoPackage, Shapefile (zipped too), KML (Google Earth, My Maps),
 #: FlatGeobuf and GML.
 VECTOR_SUFFIXES: Final = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".fgb", ".gml")
+#: OpenStreetMap extracts (XML or PBF), read by GDAL's OSM driver.
+OSM_SUFFIXES: Final = (".osm", ".pbf")
+OSM_LINES: Final = "lines"
+#: The table of a GTFS feed (a zip) that an import of stops reads.
+GTFS_STOPS: Final = "stops.txt"
 DEFAULT_CHUNK_ROWS: Final = 100_000
 #: Bytes looked at to tell the encoding of a CSV or a Shapefile's .dbf.
 ENCODING_SAMPLE: Final = 1 << 20
@@ -190,7 +195,12 @@ def open_source(path: Path | str, header_words: tuple[str, ...] = (),
     suffix = file.suffix.lower()
     if suffix == ".zip":
         with tempfile.TemporaryDirectory(prefix="mapa-ingest-") as folder:
-            yield _vector_source(_unzip_shapefile(file, Path(folder), limits), file.name, limits)
+            _unzip(file, Path(folder), limits)
+            stops = Path(folder) / GTFS_STOPS
+            if stops.is_file():  # a GTFS feed: its table of stops
+                yield _table_source(stops, file.name, limits)
+            else:
+                yield _vector_source(_one_shapefile(Path(folder), file), file.name, limits)
         return
     if suffix in EXCEL_SUFFIXES:
         check_xlsx(file, limits, file.name)
@@ -216,18 +226,25 @@ def open_source(path: Path | str, header_words: tuple[str, ...] = (),
             yield source
     elif suffix in VECTOR_SUFFIXES:
         yield _vector_source(file, file.name, limits)
+    elif suffix in OSM_SUFFIXES:  # GDAL's OSM driver: the ways are its "lines" layer
+        yield _vector_source(file, file.name, limits, layer=OSM_LINES)
     elif suffix in TABLE_SUFFIXES:
-        with open(file, "rb") as handle:
-            sample = handle.read(ENCODING_SAMPLE)
-        if not sample.strip(b"\xef\xbb\xbf \r\n\t"):
-            raise SourceError(file.name, "is empty (no header, no rows)")
-        shape = check_text_table(file, limits, file.name)
-        yield Source(file, file.name, "table", None, detect_encoding(sample),
-                     separator=shape.separator.decode(), limits=limits)
+        yield _table_source(file, file.name, limits)
     else:
         raise SourceError(file, f"unknown file type {suffix!r}: use CSV, XLSX, GeoJSON, "
-                                "GeoPackage, Shapefile or a zipped Shapefile, KML, FlatGeobuf "
-                                "or GML")
+                                "GeoPackage, Shapefile or a zipped Shapefile, KML, FlatGeobuf, "
+                                "GML or an OpenStreetMap extract (.osm, .osm.pbf)")
+
+
+def _table_source(file: Path, name: str, limits: Limits) -> Source:
+    """A text table (CSV, GTFS .txt), its encoding told and its shape checked."""
+    with open(file, "rb") as handle:
+        sample = handle.read(ENCODING_SAMPLE)
+    if not sample.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise SourceError(name, "is empty (no header, no rows)")
+    shape = check_text_table(file, limits, name)
+    return Source(file, name, "table", None, detect_encoding(sample),
+                  separator=shape.separator.decode(), limits=limits)
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -284,18 +301,21 @@ def _excel_header(path: Path, words: tuple[str, ...]) -> int:
     return 0
 
 
-def _vector_source(file: Path, name: str, limits: Limits) -> Source:
-    """The file's first layer with geometries, its declared feature and field counts checked
-    against ``limits`` (a count the driver does not know, -1, is checked chunk by chunk)."""
+def _vector_source(file: Path, name: str, limits: Limits, layer: str | None = None
+                   ) -> Source:
+    """The file's ``layer`` (default: its first layer with geometries), its declared feature
+    and field counts checked against ``limits`` (a count the driver does not know, -1, is
+    checked chunk by chunk)."""
     try:
         layers = pyogrio.list_layers(file)
     except (DataSourceError, OSError) as exc:
         raise SourceError(name, f"cannot be read as a vector file, damaged or truncated? "
                                 f"({exc})") from exc
-    spatial = [str(layer) for layer, geometry in layers if geometry]
-    if not spatial:
-        raise SourceError(name, "holds no layer with geometries")
-    layer = spatial[0]
+    spatial = [str(found) for found, geometry in layers if geometry]
+    if not spatial or (layer is not None and layer not in spatial):
+        raise SourceError(name, "holds no layer with geometries" if layer is None
+                          else f"holds no layer {layer!r}")
+    layer = layer or spatial[0]
     encoding = ""
     if file.suffix.lower() == ".shp" and not file.with_suffix(".cpg").is_file():
         encoding = _dbf_encoding(file.with_suffix(".dbf"))
@@ -323,9 +343,9 @@ def _dbf_encoding(dbf: Path) -> str:
     return detect_encoding(sample)
 
 
-def _unzip_shapefile(archive: Path, folder: Path, limits: Limits) -> Path:
-    """Unpack the one Shapefile of ``archive`` into ``folder`` (names flattened, so no member
-    can write outside it), streamed within the archive limits; return the .shp path."""
+def _unzip(archive: Path, folder: Path, limits: Limits) -> None:
+    """Unpack ``archive`` into ``folder`` (names flattened, so no member can write outside
+    it), streamed within the archive limits."""
     try:
         with zipfile.ZipFile(archive) as zipped:
             for member in zip_members(zipped, limits, archive.name):
@@ -335,6 +355,10 @@ def _unzip_shapefile(archive: Path, folder: Path, limits: Limits) -> Path:
                 extract_member(zipped, member, folder / name, archive.name)
     except UNREADABLE_ZIP as exc:
         raise SourceError(archive.name, f"is not a readable ZIP archive ({exc})") from exc
+
+
+def _one_shapefile(folder: Path, archive: Path) -> Path:
+    """The .shp path of the one Shapefile unpacked from ``archive`` into ``folder``."""
     shapes = sorted(folder.glob("*.shp"))
     if len(shapes) != 1:
         raise SourceError(archive, f"must hold exactly one Shapefile (.shp with .shx, .dbf, "

@@ -34,6 +34,9 @@ class ValidationReport:
     crs_action: str = ""
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
+    #: Why a row has no position, by its label, when the reader knows better than "missing
+    #: coordinates" (an address not among the town's address points).
+    unplaced: dict[str, str] = field(default_factory=dict)
 
     def add(self, kind: str, where: str, reason: str) -> None:
         """Record a problem of ``kind`` ("rejected", "repaired" or "flagged")."""

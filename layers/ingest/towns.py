@@ -1,10 +1,13 @@
 """Any Czech municipality as a new town, by its RÚIAN code (``kod_obec``).
 
 The boundary comes from a file the town provides (any vector file; when it holds several
-municipalities, the one whose code column matches) or from the shipped municipality polygons
-(Karlovarský and Ústecký kraj). The social-exclusion index is joined by code from an imported
-edition (``exclusion_index``, newest year) or the shipped 2023 table; the population from the
-shipped 2020 table, else the index table's population 15+. Each join is said in the report.
+municipalities, the one whose code column matches) or from the shipped municipality polygons:
+those of Karlovarský and Ústecký kraj (with ORP and region), else the simplified outlines of
+all 6,279 municipalities of Czechia (region found by the shipped region polygons). A town may
+later replace such an outline with a precise one. The social-exclusion index is joined by
+code from an imported edition (``exclusion_index``, newest year) or the shipped 2023 table;
+the population from the shipped 2020 tables, else the index table's population 15+. Each join
+is said in the report.
 The town is one batch: ``undo_batch`` removes it again.
 """
 
@@ -43,6 +46,11 @@ from layers.store import Store
 from layers.store.base import RowMatch
 
 POLYGONS: Final = Path("boundaries") / "obce_polygons_KVK_ULK_simplified_datarozhlas.geojson"
+#: Every municipality of Czechia, strongly simplified (fields kod_obce, nazev_obce, okres,
+#: obyvatel_2020); used for codes outside the two regions.
+NATIONAL_POLYGONS: Final = (Path("boundaries")
+                            / "obce_polygons_CZ_simplified_datarozhlas.geojson")
+REGION_POLYGONS: Final = Path("boundaries") / "kraje_CZ_ruian_2024-06.geojson"
 ISV_TABLE: Final = Path("social") / "isv_2023_KVK_ULK_short.csv"
 POPULATION: Final = Path("population") / "obyvatele_obci_KVK_ULK_2020_datarozhlas.csv"
 CODE_FIELDS: Final = {"kod_obec": ("kod_obce", "kód obce", "kod"),
@@ -80,10 +88,13 @@ def import_town(store: Store, kod_obec: str, *, town_id: str, name: str | None =
     elif shipped is not None:
         area, file_name = shipped.geometry.iloc[0], ""
         report.rows = 1
-        report.notes.append(f"boundary: shipped municipality polygons ({POLYGONS.name})")
+        report.notes.append(f"boundary: shipped municipality polygons ({shipped.attrs['file']})")
     else:
         raise ImportRefused("import.no_shipped_boundary", code=code)
     isv, band, (population, year), index_name = _joins(store, sources, code, report)
+    if not population and shipped is not None and shipped["obyvatel_2020"].iloc[0] > 0:
+        population, year = int(shipped["obyvatel_2020"].iloc[0]), 2020
+        report.notes.append("population 2020: shipped national municipality table (ČSÚ)")
     def attribute(column: str) -> str:
         return str(shipped[column].iloc[0]) if shipped is not None else ""
 
@@ -108,11 +119,31 @@ def import_town(store: Store, kod_obec: str, *, town_id: str, name: str | None =
 
 
 def _shipped_polygon(sources: Path, code: str) -> gpd.GeoDataFrame | None:
-    path = sources / POLYGONS
-    if not path.is_file():
+    """The shipped outline of ``code`` (a 6-digit string) with the regional file's columns
+    (``NAZ_OBEC``, ``NAZ_OKRES``, ``NAZ_ORP``, ``KOD_CZNUTS3``, ``NAZ_CZNUTS3``,
+    ``obyvatel_2020``) in EPSG:4326, ``attrs["file"]`` naming the file; None when neither
+    shipped file has the code."""
+    regional = sources / POLYGONS
+    if regional.is_file():
+        polygons = gpd.read_file(regional, where=f"KOD_OBEC = '{code}'")
+        if len(polygons):
+            polygons.attrs["file"] = POLYGONS.name
+            return polygons.to_crs(STORAGE_CRS)
+    national = sources / NATIONAL_POLYGONS
+    if not national.is_file():
         return None
-    polygons = gpd.read_file(path, where=f"KOD_OBEC = '{code}'")
-    return polygons.to_crs(STORAGE_CRS) if len(polygons) else None
+    # the code is checked to be 6 digits, so it is safe as a number in the filter
+    polygons = gpd.read_file(national, where=f"kod_obce = {int(code)}").to_crs(STORAGE_CRS)
+    if not len(polygons):
+        return None
+    polygons = polygons.rename(columns={"nazev_obce": "NAZ_OBEC", "okres": "NAZ_OKRES"})
+    polygons["NAZ_ORP"] = ""
+    regions = gpd.read_file(sources / REGION_POLYGONS).to_crs(STORAGE_CRS)
+    inside = regions[regions.contains(polygons.geometry.iloc[0].representative_point())]
+    polygons["KOD_CZNUTS3"] = inside["KOD_CZNUTS3"].iloc[0] if len(inside) else ""
+    polygons["NAZ_CZNUTS3"] = inside["NAZ_CZNUTS3"].iloc[0] if len(inside) else ""
+    polygons.attrs["file"] = NATIONAL_POLYGONS.name
+    return polygons
 
 
 def _boundary_from_file(path: Path, code: str, ctx: ImportContext

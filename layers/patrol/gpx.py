@@ -1,7 +1,8 @@
 """A patrol plan as GPX 1.1 (gpxpy): the tour as a track and the places as waypoints.
 
-Waypoints are named "1. <time window>" in route order and carry only aggregated figures in
-their description (answers by category), never a pin, a comment or a person. Coordinates are
+Waypoints are named "1. <place name>" in route order ("1. <time window>" where a place has
+no name) and carry the time window and only aggregated figures in their description (answers
+by category), never a pin, a comment or a person. Coordinates are
 WGS 84 (EPSG:4326), as GPX requires.
 """
 
@@ -31,7 +32,8 @@ def plan_gpx(name: str, route_line: LineString, stops: gpd.GeoDataFrame,
              descriptions: list[str]) -> str:
     """GPX text of a plan: ``route_line`` (EPSG:5514) as a track, ``stops`` (any CRS, in
     route order, with ``position`` and ``time_window``) as waypoints described by
-    ``descriptions`` (one per stop). Raises ``ValueError`` when the counts differ."""
+    ``descriptions`` (one per stop), named by their ``place_name`` when they have one.
+    Raises ``ValueError`` when the counts differ."""
     if len(descriptions) != len(stops):
         raise ValueError(f"{len(descriptions)} descriptions for {len(stops)} stops")
     gpx = gpxpy.gpx.GPX()
@@ -45,12 +47,14 @@ def plan_gpx(name: str, route_line: LineString, stops: gpd.GeoDataFrame,
     track.segments.append(segment)
     gpx.tracks.append(track)
     points = stops.to_crs(STORAGE_CRS)
-    for (position, window, point), text in zip(
-            zip(points["position"], points["time_window"], points.geometry, strict=True),
-            descriptions, strict=True):
-        title = f"{int(position)}. {window}".strip() if window else f"{int(position)}."
+    names = points["place_name"] if "place_name" in points.columns else [""] * len(points)
+    for (position, window, name, point), text in zip(
+            zip(points["position"], points["time_window"], names, points.geometry,
+                strict=True), descriptions, strict=True):
+        title = f"{int(position)}. {name or window}".strip()
+        about = "; ".join(part for part in (str(window or ""), text) if part)
         gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(latitude=point.y, longitude=point.x,
-                                                   name=title, description=text))
+                                                   name=title, description=about))
     return gpx.to_xml(version="1.1")
 
 

@@ -33,12 +33,13 @@ import pandas as pd
 from layers.access import audit
 from layers.access.principal import Principal
 from layers.access.roles import PLAN_PATROLS
-from layers.crs import METRIC_CRS, to_storage
+from layers.crs import METRIC_CRS, to_metric, to_storage
 from layers.errors import InvalidInput, NotFound
+from layers.geocode import Gazetteer, labels_of
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
-from layers.schema import AUDIT_LOG, CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS
+from layers.schema import AUDIT_LOG, CONTEXT_LINES, PATROL_PLANS, PATROL_STOPS, STREET_EDGES
 from layers.store import Store
 from layers.strategy.editing import add_measure, now, point_link
 
@@ -50,12 +51,18 @@ MEASURE_TEXT: Final = "Posílení hlídek APK v exponovaných místech"
 @dataclass(frozen=True)
 class PatrolPlan:
     """A built plan. ``stops`` (EPSG:5514) are the chosen places in route order with
-    ``position`` 1 … n and the ranking's columns; ``coverage`` of the hot cells in scope."""
+    ``position`` 1 … n, the ranking's columns, ``place_name`` (the nearest address, stop or
+    part of town, "" where the town has none near) and ``nearest_stop`` (the nearest
+    public-transport stop with its distance, "" without stops); ``coverage`` of the hot cells
+    in scope."""
 
     ranking: Ranking
     stops: gpd.GeoDataFrame
     route: Route
     coverage: Coverage
+    #: The town's own streets (``street_edges``, EPSG:5514, with ``name``) the round walks,
+    #: for the sheet's map; None when the town has no street network.
+    streets: gpd.GeoDataFrame | None = None
 
     @property
     def town_id(self) -> str:
@@ -74,13 +81,34 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     ranking = rank_places(store, request)
     chosen = ranking.places.head(places).reset_index(drop=True)
     xy = np.column_stack([chosen.geometry.x, chosen.geometry.y])
-    network = (StreetNetwork.from_lines(store.read(CONTEXT_LINES, request.town_id))
-               if mode == "auto" else None)
+    streets = own_streets(store, request.town_id)
+    network = None
+    if mode == "auto":
+        network = StreetNetwork.from_edges(streets) if streets is not None else \
+            StreetNetwork.from_lines(store.read(CONTEXT_LINES, request.town_id))
     route = plan_route(xy, network, mode)
+    if route.moved is not None:  # the stops stand on the streets the round walks
+        chosen = chosen.set_geometry(gpd.points_from_xy(*np.array(route.moved).T,
+                                                        crs=chosen.crs))
     stops = chosen.iloc[list(route.order)].reset_index(drop=True)
     stops.insert(0, "position", np.arange(1, len(stops) + 1))
+    # named for people: the nearest address (else stop, else part of town), and the nearest
+    # stop with its distance, since fear near stops is a known pattern
+    gazetteer = Gazetteer.from_store(store, request.town_id)
+    at = np.column_stack([stops.geometry.x, stops.geometry.y])
+    stops["place_name"] = labels_of(gazetteer.names(at))
+    stops["nearest_stop"] = labels_of(gazetteer.nearest_stops(at))
     cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
-    return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover)
+    return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover,
+                      streets=streets)
+
+
+def own_streets(store: Store, town_id: str) -> gpd.GeoDataFrame | None:
+    """The town's own walking graph (``street_edges``, EPSG:5514) when it imported one."""
+    if STREET_EDGES.name not in store.layer_names():
+        return None
+    edges = store.read(STREET_EDGES, town_id)
+    return to_metric(gpd.GeoDataFrame(edges)) if len(edges) else None
 
 
 def plan_frames(plan: PatrolPlan, plan_id: str, title: str, who_role: str,

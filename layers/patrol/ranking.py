@@ -80,7 +80,7 @@ class Weights:
         if any(not np.isfinite(v) or v < 0 for v in values.values()):
             raise ValueError(f"weights must be non-negative numbers, got {values}")
         if sum(values.values()) <= 0:
-            raise ValueError("at least one weight must be positive")
+            raise InvalidInput("patrol.zero_weights")
 
     def as_dict(self) -> dict[str, float]:
         return {"fear": float(self.fear), "crime": float(self.crime), "time": float(self.time)}

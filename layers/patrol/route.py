@@ -6,11 +6,16 @@ optimum on metric distances) improved by threshold accepting
 (``threshold_accepting_tsp``, seeded, never worse than its start). Distances are metres in
 EPSG:5514, either
 
-* along a street network (``method="street_network"``): shortest paths (networkx Dijkstra) on
-  a graph of line segments, each place joined to the nearest point of the nearest segment by a
-  straight access leg that counts in the length; used when the town provides road lines, every
-  place lies within ``max_access_m`` (default 200 m) of one and they connect every place, or
-* straight lines (``method="straight_lines"``) otherwise, or when asked.
+* along the town's own street network (``method="street_network"``, a network
+  ``StreetNetwork.own``, ``mapa import streets``): each place moves to the nearest point of
+  the nearest street (a patrol stops on the street, not inside the block) and the legs are
+  shortest paths (networkx Dijkstra) along the streets, so every leg lies on the ways,
+* along road lines of the base map (also ``"street_network"``): as above, but each place is
+  joined to the nearest road by a straight access leg that counts in the length; used when
+  every place lies within ``max_access_m`` (default 200 m) of a road and the roads connect
+  every place, or
+* straight lines (``method="straight_lines"``) otherwise ("straight lines, no street network
+  loaded" when the town has none), or when asked.
 
 Why the access limit: a line layer of main roads only (the demo towns' ``context_lines`` come
 from ArcČR 500 / Data200) is no walking network; with places 300 m from the nearest main road,
@@ -82,6 +87,9 @@ class Route:
     def note(self) -> str:
         """:meth:`reason_text` in English (the command line's and saved plans' note)."""
         return self.reason_text("en")
+    #: Where each input place stands on the street network it was moved to (EPSG:5514,
+    #: input order); None when the places stay where they are.
+    moved: tuple[tuple[float, float], ...] | None = None
 
     @property
     def length_m(self) -> float:
@@ -111,13 +119,16 @@ class Route:
 class StreetNetwork:
     """An undirected graph of walkable line segments in EPSG:5514 (edge weight = metres).
 
-    Build it with :meth:`from_lines`; :meth:`distances` joins places to it and returns the
-    shortest-path distance matrix and paths, or None when the network does not connect them.
+    Build it with :meth:`from_lines` (road lines, noded here) or :meth:`from_edges` (a town's
+    own walking graph, noded when imported: ``own``); :meth:`distances` joins places to it
+    and returns the shortest-path distance matrix and paths, or None when the network does not
+    connect them.
     """
 
-    def __init__(self, segments: np.ndarray) -> None:
+    def __init__(self, segments: np.ndarray, own: bool = False) -> None:
         #: (m, 2, 2) array of segment end points.
         self.segments = segments
+        self.own = own
         self.tree = shapely.STRtree(shapely.linestrings(segments))
         self.graph = nx.Graph()
         for (ax, ay), (bx, by) in segments.tolist():
@@ -134,7 +145,18 @@ class StreetNetwork:
         # lines that cross without a shared vertex must meet in the graph: node them (a bridge
         # over a road becomes a junction too, a small error on a town's walking scale)
         noded = shapely.node(shapely.union_all(to_metric(chosen).geometry.to_numpy()))
-        parts = shapely.get_parts(noded)
+        return cls._of_parts(shapely.get_parts(noded))
+
+    @classmethod
+    def from_edges(cls, edges: gpd.GeoDataFrame) -> StreetNetwork | None:
+        """The network of a town's stored walking graph (``street_edges``, any CRS); None
+        when it has no edges."""
+        if not len(edges):
+            return None
+        return cls._of_parts(to_metric(edges).geometry.to_numpy(), own=True)
+
+    @classmethod
+    def _of_parts(cls, parts: np.ndarray, own: bool = False) -> StreetNetwork | None:
         segments = []
         for part in parts:
             coords = np.round(shapely.get_coordinates(part) / SNAP_M) * SNAP_M
@@ -144,7 +166,7 @@ class StreetNetwork:
             return None
         stacked = np.concatenate(segments)
         stacked = stacked[np.any(stacked[:, 0] != stacked[:, 1], axis=1)]
-        return cls(stacked) if len(stacked) else None
+        return cls(stacked, own) if len(stacked) else None
 
     def access_m(self, xy: np.ndarray) -> np.ndarray:
         """Distance (metres) from each place ``xy`` to the nearest street line."""
@@ -183,10 +205,12 @@ class StreetNetwork:
                 graph.add_edge(u, v, weight=pv - pu)
         for place in range(len(xy)):
             join = ("join", place)
-            graph.add_edge(("place", place), join,
-                           weight=float(np.hypot(*(np.asarray(graph.nodes[join]["xy"])
-                                                   - xy[place]))))
-            graph.nodes[("place", place)]["xy"] = tuple(xy[place])
+            # on the town's own network the place stands at its join: no access leg
+            access = 0.0 if self.own else float(np.hypot(*(np.asarray(graph.nodes[join]["xy"])
+                                                           - xy[place])))
+            graph.add_edge(("place", place), join, weight=access)
+            graph.nodes[("place", place)]["xy"] = graph.nodes[join]["xy"] if self.own \
+                else tuple(xy[place])
         n = len(xy)
         matrix = np.zeros((n, n))
         paths: dict[tuple[int, int], list[tuple[float, float]]] = {}
@@ -199,8 +223,28 @@ class StreetNetwork:
                 if target not in lengths:
                     return None
                 matrix[i, j] = lengths[target]
-                paths[(i, j)] = [_xy(graph, node) for node in found[target]]
+                paths[(i, j)] = _dedup([_xy(graph, node) for node in found[target]])
         return matrix, paths
+
+    def joins(self, xy: np.ndarray) -> np.ndarray:
+        """The nearest point of the network to each place ``xy`` ((n, 2) metres)."""
+        nearest = self.tree.query_nearest(shapely.points(xy), return_distance=False,
+                                          all_matches=False)
+        out = np.asarray(xy, dtype=float).copy()
+        for place, segment in zip(*nearest, strict=True):
+            line = LineString(self.segments[int(segment)])
+            out[int(place)] = line.interpolate(line.project(shapely.Point(xy[int(place)]))
+                                               ).coords[0]
+        return out
+
+
+def _dedup(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """``coords`` without a point repeating the one before it (a place at its join)."""
+    kept = coords[:1]
+    for point in coords[1:]:
+        if point != kept[-1]:
+            kept.append(point)
+    return kept if len(kept) > 1 else kept * 2
 
 
 def _xy(graph: nx.Graph, node: object) -> tuple[float, float]:
@@ -227,6 +271,7 @@ def plan_route(xy: np.ndarray, network: StreetNetwork | None = None, mode: str =
         raise ValueError("walking speed must be positive and stop time non-negative")
     routed = None
     farthest = 0.0
+    moved = None
     if mode == "straight":
         reason = "asked"
     elif network is None:
@@ -235,7 +280,14 @@ def plan_route(xy: np.ndarray, network: StreetNetwork | None = None, mode: str =
         reason = "far_from_streets"
     else:
         routed = network.distances(points) if len(points) > 1 else None
-        reason = "street_network" if routed is not None else "disconnected"
+        if routed is None:
+            reason = "disconnected"
+        elif network.own:
+            reason = "own_streets"
+            points = network.joins(points)
+            moved = tuple((float(x), float(y)) for x, y in points)
+        else:
+            reason = "street_network"
     if routed is None:
         matrix = np.hypot(points[:, None, 0] - points[None, :, 0],
                           points[:, None, 1] - points[None, :, 1])
@@ -259,7 +311,7 @@ def plan_route(xy: np.ndarray, network: StreetNetwork | None = None, mode: str =
         legs, leg_m = [], []
     return Route(order=tuple(order), legs=tuple(legs), leg_m=tuple(leg_m), method=method,
                  reason=reason, walk_kmh=walk_kmh, stop_min=stop_min, farthest_m=farthest,
-                 max_access_m=max_access_m)
+                 max_access_m=max_access_m, moved=moved)
 
 
 def tour_order(matrix: np.ndarray, seed: int = 0) -> list[int]:

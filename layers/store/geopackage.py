@@ -37,7 +37,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
-from layers.schema import CHAIN_COLUMNS, LAYERS_BY_NAME
+from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME
 from layers.store import chain
 from layers.store.base import (
     NO_TOWN,
@@ -794,15 +794,19 @@ def _writable_table(db: sqlite3.Connection, layer: str) -> _Table | None:
     (a store from before the chain) gets them first, its rows linked in stored order, in
     the caller's transaction on ``db`` (or one of its own when none is open)."""
     table = _declared_table(db, layer)
+    if table is None:
+        return table
+    later = [c for c in LATER_COLUMNS.get(layer, ()) if c not in table.columns]
+    if later:  # a table written before these columns: they are added, empty for its rows
+        with contextlib.nullcontext() if db.in_transaction else db:
+            _add_text_columns(db, layer, later)
+        table = _declared_table(db, layer)
+        assert table is not None
     spec = LAYERS_BY_NAME.get(layer)
-    if table is None or spec is None or not spec.chained \
-            or all(c in table.columns for c in CHAIN_COLUMNS):
+    if spec is None or not spec.chained or all(c in table.columns for c in CHAIN_COLUMNS):
         return table
     with contextlib.nullcontext() if db.in_transaction else db:
-        for column in CHAIN_COLUMNS:
-            if column not in table.columns:
-                db.execute(f"ALTER TABLE {_identifier(layer)} ADD COLUMN {_identifier(column)} "
-                           "TEXT")
+        _add_text_columns(db, layer, [c for c in CHAIN_COLUMNS if c not in table.columns])
         columns = chain.content_columns(spec)
         rows = db.execute(f"SELECT fid, {', '.join(_identifier(c) for c in columns)} "
                           f"FROM {_identifier(layer)} ORDER BY fid").fetchall()
@@ -812,6 +816,11 @@ def _writable_table(db: sqlite3.Connection, layer: str) -> _Table | None:
                        "WHERE fid = ?", [(*link, row[0]) for link, row in
                                          zip(linked, rows, strict=True)])
     return _declared_table(db, layer)
+
+
+def _add_text_columns(db: sqlite3.Connection, layer: str, columns: Sequence[str]) -> None:
+    for column in columns:
+        db.execute(f"ALTER TABLE {_identifier(layer)} ADD COLUMN {_identifier(column)} TEXT")
 
 
 def _chain_head(db: sqlite3.Connection, layer: str) -> str:

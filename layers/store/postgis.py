@@ -38,7 +38,7 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from layers.crs import STORAGE_CRS
-from layers.schema import CHAIN_COLUMNS, LAYERS_BY_NAME
+from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME
 from layers.store import chain, migrations
 from layers.store.base import (
     NO_TOWN,
@@ -344,6 +344,9 @@ class PostGISStore(Store):
                         info = catalog[layer] = _chain_stored_rows(conn, info)
                     heads[layer] = _chain_head(conn, layer) if info else chain.GENESIS
                 if info is not None:
+                    # a table copied in from a store older than its later columns
+                    info = catalog[layer] = _add_text_columns(conn, info,
+                                                              LATER_COLUMNS.get(layer, ()))
                     _check_columns(info, frame)
                 if layer in keys:
                     frame = _only_new(conn, info, keys[layer], frame, seen[layer])
@@ -510,16 +513,9 @@ def chain_stored_layers(conn: psycopg.Connection[Any]) -> None:
 def _chain_stored_rows(conn: psycopg.Connection[Any], info: _Layer) -> _Layer:
     """:func:`chain_stored_layers` for one layer; returns it as it is now."""
     spec = LAYERS_BY_NAME.get(info.name)
-    missing = [c for c in CHAIN_COLUMNS if c not in info.columns]
-    if spec is None or not spec.chained or not missing:
+    if spec is None or not spec.chained or all(c in info.columns for c in CHAIN_COLUMNS):
         return info
-    for column in missing:
-        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} text").format(
-            _table(info.name), sql.Identifier(column)))
-        conn.execute(f"INSERT INTO {META}.columns (layer, name, position, kind) SELECT %s, %s, "
-                     f"coalesce(max(position), -1) + 1, 'str' FROM {META}.columns "
-                     "WHERE layer = %s", (info.name, column, info.name))
-        info.columns[column] = "str"
+    _add_text_columns(conn, info, CHAIN_COLUMNS)
     columns = chain.content_columns(spec)
     rows = conn.execute(sql.SQL("SELECT fid, {} FROM {} ORDER BY fid").format(
         sql.SQL(", ").join(sql.Identifier(c) for c in columns), _table(info.name))).fetchall()
@@ -528,6 +524,26 @@ def _chain_stored_rows(conn: psycopg.Connection[Any], info: _Layer) -> _Layer:
         cursor.executemany(sql.SQL("UPDATE {} SET prev_hash = %s, hash = %s WHERE fid = %s"
                                    ).format(_table(info.name)),
                            [(*link, row[0]) for link, row in zip(linked, rows, strict=True)])
+    return info
+
+
+def add_later_columns(conn: psycopg.Connection[Any]) -> None:
+    """Give every stored layer the columns of ``LATER_COLUMNS`` it lacks (empty for its rows),
+    in the caller's transaction. Idempotent; the migration to revision 0004 runs it."""
+    for info in _catalog(conn).values():
+        _add_text_columns(conn, info, LATER_COLUMNS.get(info.name, ()))
+
+
+def _add_text_columns(conn: psycopg.Connection[Any], info: _Layer,
+                      columns: Sequence[str]) -> _Layer:
+    """Add the text ``columns`` ``info`` lacks to its table and catalog entry; returns it."""
+    for column in (c for c in columns if c not in info.columns):
+        conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN {} text").format(
+            _table(info.name), sql.Identifier(column)))
+        conn.execute(f"INSERT INTO {META}.columns (layer, name, position, kind) SELECT %s, %s, "
+                     f"coalesce(max(position), -1) + 1, 'str' FROM {META}.columns "
+                     "WHERE layer = %s", (info.name, column, info.name))
+        info.columns[column] = "str"
     return info
 
 

@@ -11,8 +11,9 @@ the town has no service of is at infinite distance (always a white spot).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 import geopandas as gpd
@@ -22,6 +23,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from layers.crs import METRIC_CRS, to_metric
+from layers.geocode import place_labels
 from layers.hotspots.analysis import HotspotInputError, HotspotRequest, run_hotspots
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.naming import name_places
@@ -102,12 +104,15 @@ def accessibility(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
 
 
 def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
-                 hot: np.ndarray, centre: BaseGeometry | None = None) -> gpd.GeoDataFrame:
+                 hot: np.ndarray, centre: BaseGeometry | None = None,
+                 names: Callable[[np.ndarray], list[str]] | None = None) -> gpd.GeoDataFrame:
     """The origins of a town: its localities (polygons) and the centres of its ``hot`` cells
-    (``cells`` in EPSG:5514 with ``cell_id``); EPSG:5514. A cell's ``name`` is its id;
-    ``place_cs`` and ``place_en`` say what people call an origin in each language (a
-    locality by its name, a cell by :func:`layers.naming.name_places` from the town's
-    ``centre``, EPSG:5514, or by its id without one)."""
+    (``cells`` in EPSG:5514 with ``cell_id``); EPSG:5514. A cell's ``name`` is given by
+    ``names`` (centres in EPSG:5514 → place names, "" where none; without a name "hot cell
+    N"), or is its id without ``names``; ``place_cs`` and ``place_en`` say what people call an
+    origin in each language (a locality by its name, a cell by
+    :func:`layers.naming.name_places` from the town's ``centre``, EPSG:5514, or by its id
+    without one)."""
     parts = []
     if len(localities):
         parts.append(gpd.GeoDataFrame({
@@ -120,8 +125,14 @@ def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
         points = chosen.geometry.centroid.to_numpy()
         ids = chosen["cell_id"].astype(str).tolist()
         places = name_places(points, localities, centre) if centre is not None else None
+        if names is not None:
+            named = names(shapely.get_coordinates(points))
+            shown = [name or f"horká buňka {i} / hot cell {i}"
+                     for i, name in enumerate(named, start=1)]
+        else:
+            shown = ids
         parts.append(gpd.GeoDataFrame({
-            "origin_kind": "cell", "origin_id": ids, "name": ids,
+            "origin_kind": "cell", "origin_id": ids, "name": shown,
             **{f"place_{lang}": [p.text(lang) for p in places] if places else ids
                for lang in LANGUAGES}},
             geometry=points, crs=METRIC_CRS))
@@ -149,5 +160,6 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
         hot = np.zeros(0, dtype=bool)
     boundary = to_metric(store.read(TOWNS, town_id))
     centre = boundary.geometry.union_all().centroid if len(boundary) else None
-    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot, centre)
+    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot, centre,
+                           partial(place_labels, store, town_id))
     return accessibility(origins, store.read(SERVICES, town_id), distance_m)

@@ -46,6 +46,8 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("moderate", "moderate", "moderate a whole session or import batch"),
     Command("services", "services", "the catalogue of services (mapa services search …)"),
     Command("strategy", "strategy", "strategies, goals, measures and indicators"),
+    Command("geocode", "geocode",
+            "find an address, street, stop or part of town (or name a point with --reverse)"),
     Command("template", "template",
             "write the import template of a layer (Czech headers, an example row)"),
     Command("serve", "serve", "start the app (streamlit run of the installed package)"),

@@ -19,11 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from layers.crs import to_storage
 from layers.files import atomic_output
+from layers.geocode import place_labels
 from layers.hotspots.analysis import (
     LAYERS,
     HotspotReport,
@@ -117,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
     report = run_hotspots(store, request, layer=args.layer)
     out = Path(args.out)
     metadata = layer_metadata(report, args.layer)
-    write_output(report, args.layer, out, metadata)
+    centres = report.cells.geometry.centroid  # EPSG:5514, as the analysis works
+    places = place_labels(store, args.town, np.column_stack([centres.x, centres.y]))
+    write_output(report, args.layer, out, metadata, places)
     classes = report.cells[f"{args.layer}_class"].value_counts() \
         if f"{args.layer}_class" in report.cells else pd.Series(dtype=int)
     fear_crime = report.cells["fear_crime"].value_counts()
@@ -171,11 +175,13 @@ def layer_metadata(report: HotspotReport, layer: str) -> dict[str, str]:
     return meta
 
 
-def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[str, str]) -> None:
-    """Write the cells (and localities) to ``out``, replacing it atomically."""
+def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[str, str],
+                 places: list[str]) -> None:
+    """Write the cells (and localities) to ``out``, replacing it atomically; ``places`` names
+    each cell (nearest address, stop or part of town; "" where none is near)."""
     cells = report.cells
-    columns: dict[str, Any] = {"cell_id": cells["cell_id"], "q": cells["q"], "r": cells["r"],
-                               "area_m2": cells["area_m2"]}
+    columns: dict[str, Any] = {"cell_id": cells["cell_id"], "place": places, "q": cells["q"],
+                               "r": cells["r"], "area_m2": cells["area_m2"]}
     for name in OUTPUT_COLUMNS:
         source = f"{layer}_{name}"
         if source in cells:

@@ -2,9 +2,11 @@
 
 ``mapa import localities|services|police-stats|offences|exclusion-index FILE --town TOWN
 [--dry-run] [--json]``, ``mapa import police-open-data FILE… --town TOWN`` (the police's
-open-data export, many files, each its own batch) and ``mapa import town KOD_OBEC --town
-ID`` go through ``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists the
-batches, ``mapa undo BATCH_ID`` removes one); ``mapa import feeling-map`` imports a
+open-data export, many files, each its own batch), ``mapa import addresses FILE… --town ID``
+(RÚIAN address CSVs, one batch each), ``mapa import stops FILE [--town ID]`` (a GTFS feed;
+without ``--town`` one batch per town of the store it serves) and ``mapa import town KOD_OBEC
+--town ID`` go through ``layers.ingest`` (preview with ``--dry-run``; ``mapa batches`` lists
+the batches, ``mapa undo BATCH_ID`` removes one); ``mapa import feeling-map`` imports a
 feeling-map export as a session of pins. Each importer is an entry of ``IMPORTERS``. Exit 0
 when committed (even with some rows rejected), 1 with a one-line reason when stopped; the
 store is then unchanged.
@@ -20,6 +22,7 @@ from typing import Any, Final
 
 from layers.ingest.batches import ImportRefused, ImportResult, run_import
 from layers.ingest.report import ValidationReport
+from layers.ingest.stops import towns_with_stops
 from layers.ingest.towns import import_town
 from scripts.commands import import_feeling_map, import_register
 from scripts.commands.common import (
@@ -44,6 +47,8 @@ INGEST_KINDS: Final = {
                 "exports them",
     "exclusion-index": "a new edition of the social-exclusion index table (CSV or the "
                        "ministry's XLSX)",
+    "streets": "the town's own street network: an OpenStreetMap extract (.osm, .osm.pbf) or "
+               "GeoJSON lines; the walking graph is built and stored",
 }
 #: Problems printed in the readable output (all of them are in --json).
 SHOWN: Final = 50
@@ -100,15 +105,35 @@ def _register_police(subparsers: Any) -> None:
                         "them); rows already stored are skipped", run_police)
     parser.add_argument("files", type=Path, nargs="+", metavar="FILE",
                         help="export files (each imported as its own batch)")
-    parser.add_argument("--town", required=True, help="town id (see `mapa info`)")
+    add_town_option(parser, required=True)
     parser.add_argument("--dry-run", action="store_true",
                         help="validate and report only; write nothing")
     parser.add_argument("--licence", default="", help="licence of the data (kept with "
                                                       "the batch and shown in the app)")
 
 
+def _register_places(subparsers: Any) -> None:
+    parser = subcommand(subparsers, "addresses", "RÚIAN address points of a municipality (the "
+                                                 "ČÚZK CSV as published; several files at once)",
+                        run_places)
+    parser.set_defaults(kind="addresses")
+    parser.add_argument("files", type=Path, nargs="+", help="the RÚIAN address CSV files")
+    add_town_option(parser, required=True)
+    parser = subcommand(subparsers, "stops", "public-transport stops (a GTFS stops.txt or the "
+                                             "feed's zip)", run_places)
+    parser.set_defaults(kind="stops")
+    parser.add_argument("files", type=Path, nargs=1, metavar="file", help="the GTFS file")
+    add_town_option(parser, required=False,
+                    help_text="town: its id or name (default: every town of the store the "
+                              "feed serves)")
+    for each in (subparsers.choices["addresses"], parser):
+        each.add_argument("--dry-run", action="store_true",
+                          help="validate and report only; write nothing")
+        each.add_argument("--licence", default="", help="licence of the data")
+
+
 IMPORTERS: tuple[Callable[[Any], None], ...] = (_register_ingest, _register_police,
-                                                _register_town,
+                                                _register_places, _register_town,
                                                 import_feeling_map.register,
                                                 import_register.register)
 
@@ -166,6 +191,25 @@ def run_police(args: argparse.Namespace) -> int:
     emit(args, "\n".join(lines), {"kind": "police-open-data", "town_id": args.town,
                                    "dry_run": args.dry_run, "files": files, **total,
                                    "store": store.location})
+    return 0
+
+
+def run_places(args: argparse.Namespace) -> int:
+    """Address files for one town, or a stops feed for one town or every town it serves;
+    each (file, town) one batch, all in one transaction (all stored or none)."""
+    store = store_from(args)
+    jobs = [(file, args.town) for file in args.files] if args.town else \
+        [(args.files[0], town) for town in towns_with_stops(store, args.files[0])]
+    if not jobs:
+        raise CommandError("cli.no_town_served", file=args.files[0].name)
+    results: list[ImportResult] = []
+    with numeric_warnings_silenced(), store.transaction():
+        for file, town in jobs:
+            results.append(run_import(store, args.kind, file, town_id=town,
+                                      dry_run=args.dry_run, licence=args.licence))
+    emit(args, "\n".join(f"{r.town_id}: {_readable(r)}" for r in results),
+         {"batches": [r.as_json() for r in results], "added": sum(r.added for r in results),
+          "store": store.location})
     return 0
 
 

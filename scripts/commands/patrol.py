@@ -108,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     cover = {name: {"hot": c.hot, "covered": c.covered,
                     "share": None if math.isnan(c.share) else round(c.share, 4)}
              for name, c in {**plan.coverage.layers, "any": plan.coverage.any_hot}.items()}
-    stops = [{"position": int(r.position), "place_id": r.place_id, "rank": int(r.rank),
+    stops = [{"position": int(r.position), "place_id": r.place_id, "place_name": r.place_name,
+              "nearest_stop": r.nearest_stop, "rank": int(r.rank),
               "score": round(float(r.score), 4), "time_window": r.time_window,
               **{f"{f}_contribution": round(float(getattr(r, f"{f}_contribution")), 4)
                  for f in FACTORS}} for r in plan.stops.itertuples()]
@@ -125,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
         f"{plan.route.walk_min:.0f} min ({plan.route.total_min:.0f} min with stops)",
         f"route: {plan.route.note}",
         format_table(["#", "place", "rank", "score", "window", *FACTORS],
-                     [[s["position"], s["place_id"], s["rank"], s["score"], s["time_window"],
+                     [[s["position"], s["place_name"] or "–", s["rank"], s["score"],
+                       s["time_window"],
                        *(s[f"{f}_contribution"] for f in FACTORS)] for s in stops]),
         format_table(["hot cells", "hot", "covered", "share"],
                      [[k, v["hot"], v["covered"], "–" if v["share"] is None

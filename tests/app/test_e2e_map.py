@@ -129,6 +129,10 @@ def _expected(store_path: Path, town_id: str) -> tuple[dict[str, int], list[str]
         name = translate(key, "cs")
         names.append(translate("map.synthetic_suffix", "cs", name=name)
                      if data.is_synthetic(layer) else name)
+    # the town's own streets and its stops, where the store has them
+    names += [translate(key, "cs") for key, frame in (("map.layer.streets", data.streets),
+                                                      ("map.layer.stops", data.stops))
+              if len(frame)]
     return counts, names
 
 

@@ -126,7 +126,7 @@ def test_urbanist_sees_white_spots_and_places_an_audit_by_a_click(
             services.geometry.buffer(250).union_all()).representative_point()],
             crs=METRIC_CRS)).geometry.iloc[0]
         place = page.get_by_role("combobox", name=cs("urban.audit.place"), exact=True)
-        prefix = cs("urban.audit.clicked", lat="", lon="").split(" (")[0]
+        prefix = cs("urban.audit.clicked", place="").split(" (")[0]
         clicked = re.compile("^" + re.escape(prefix))
         click_map(page, spot.y, spot.x)
         expect(place).to_have_value(clicked)

@@ -217,3 +217,13 @@ def test_a_clicked_district_shows_the_whole_towns_measures(
     assert translate("area.panel.town_wide", "en") in [c.value for c in at.caption]
     assert at.expander  # the town's strategy, though no measure names the district
     assert translate("area.panel.open", "en") not in [b.label for b in at.button]
+
+
+def test_the_search_box_finds_an_address_without_diacritics(app: AppTest) -> None:
+    app.sidebar.selectbox(key="town_id").select("litvinov").run()
+    app.text_input(key="map-search-litvinov").input("hamerska 130").run()
+    assert not app.exception
+    assert translate("map.search.found", "cs", place="Hamerská 130") in [
+        c.value for c in app.caption]
+    app.text_input(key="map-search-litvinov").input("xqzw vvv").run()
+    assert translate("map.search.none", "cs") in [i.value for i in app.info]

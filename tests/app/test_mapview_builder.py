@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import folium
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 
 from app.features.map.map import (
@@ -30,6 +31,8 @@ from app.ui.maps.pins import PinLayer
 from app.ui.maps.view import BasemapMemory, KeepView, data_bounds
 from app.ui.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
+from layers.geocode import Place
+from layers.ingest.streets import walking_edges
 from layers.schema import SENSITIVE_CATEGORIES
 from layers.store import open_store
 
@@ -60,9 +63,11 @@ def test_town_map_has_every_layer_with_its_features(litvinov: TownData) -> None:
         synthetic.format("Pocitová mapa: citlivá místa (souhrnně)"),
         synthetic.format("Pocitová mapa"),
         synthetic.format("Služby"),
+        "Zastávky veřejné dopravy",  # the demo has stops, and no street network of its own
     ]
     by_kind = dict(zip(["context", "districts", "boundary", "localities", "cells", "pins",
-                        "services"], layers.values(), strict=True))
+                        "services", "stops"], layers.values(), strict=True))
+    assert _features(by_kind["stops"]) == len(litvinov.stops) > 10
     assert _features(by_kind["localities"]) == len(litvinov.localities) == 1
     assert _features(by_kind["districts"]) == len(litvinov.districts) == 2
     assert _features(by_kind["services"]) == len(litvinov.services) == 14
@@ -267,3 +272,23 @@ def test_the_view_is_restored_only_once_the_base_map_was_switched() -> None:
     memory = BasemapMemory()
     assert [memory.restore(b) for b in ("none", "none", "osm", "osm", "none")] == [
         False, False, True, True, True]
+
+
+def test_a_towns_own_streets_are_drawn_with_their_names(litvinov: TownData) -> None:
+    extract = Path(__file__).resolve().parents[1] / "fixtures" / "streets" / "janov.osm"
+    ways = pyogrio.read_dataframe(extract, layer="lines")[["name", "highway", "geometry"]]
+    streets = walking_edges(ways.fillna({"name": ""})).to_crs("EPSG:4326")
+    layer = _layers(build_map(replace(litvinov, streets=streets), "cs"))[
+        "Ulice (vlastní síť obce)"]
+    assert _features(layer) == len(streets)
+    names = {f["properties"]["name"] for f in layer.data["features"]}
+    assert {"Albrechtická", "Nad Tratí"} <= names
+
+
+def test_a_searched_place_is_marked_and_the_map_zoomed_to_it(litvinov: TownData) -> None:
+    found = Place("Hamerská 130", 13.5777, 50.5943, "address", "litvinov")
+    m = build_map(litvinov, "cs", found=found)
+    rings = [c for c in m._children.values() if isinstance(c, folium.CircleMarker)]
+    assert [r.location for r in rings] == [[50.5943, 13.5777]]
+    html = m.get_root().render()
+    assert "Hamersk" in html and "50.5923" in html  # the view fitted around it

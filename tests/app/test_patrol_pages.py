@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
 from layers.access.audit import read_log
+from layers.geocode import Gazetteer
 from layers.patrol.plans import load_plans
 from layers.store import open_store
 from layers.urban.audits import load_audits
@@ -127,12 +128,14 @@ def test_a_point_clicked_on_the_urban_map_becomes_the_audit_place(store_path: Pa
     assert not at.exception
     place = at.selectbox(key="urban_audit_place_litvinov")
     assert place.value == "clicked"
-    assert place.format_func(place.value) == f"Kliknuté na mapě ({lat:.5f}, {lon:.5f})"
+    named = Gazetteer.from_store(open_store(store_path), "litvinov").name(lon, lat)
+    assert named is not None
+    assert place.format_func(place.value) == f"Kliknuté na mapě ({named.label()})"
     assert len(place.options) > 1  # the hotspot places stay on offer
     next(b for b in at.button if b.label == "Uložit audit").click().run()
     assert not at.exception
     audits = load_audits(open_store(store_path), "litvinov")
-    assert list(audits["place_label"]) == [f"{lat:.5f}, {lon:.5f}"]
+    assert list(audits["place_label"]) == [named.label()]
     point = audits.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((lon, lat))
     # saved: the clicked place is forgotten

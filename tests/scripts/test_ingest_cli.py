@@ -72,7 +72,7 @@ def test_committed_with_rejected_rows_exits_0_and_lists_them(
 
 
 @pytest.mark.parametrize(("argv", "reason"), [
-    (["services", "services_address_only.csv"], "cannot be geocoded offline"),
+    (["services", "services_address_only.csv"], "is not among the town's address points"),
     (["localities", "truncated.geojson"], "damaged or truncated"),
     (["exclusion-index", "empty.csv"], "is empty"),
     (["offences", "offences.csv", "--strict"], "nothing imported (--strict)"),

@@ -31,20 +31,22 @@ class Place:
 
 
 def near_places(localities: gpd.GeoDataFrame, hot: gpd.GeoDataFrame,
-                clicked: tuple[float, float] | None, lang: str) -> list[Place]:
+                clicked: tuple[float, float] | None, lang: str, clicked_name: str = ""
+                ) -> list[Place]:
     """The town's localities, its most exposed hot cells (``hot``: the patrol ranking's
-    places, EPSG:4326, with ``place_id``, ``rank`` and ``locality``) and the clicked point,
-    as places to search near."""
+    places, EPSG:4326, with ``place_id``, ``rank`` and ``locality``) and the clicked point
+    (named ``clicked_name``), as places to search near."""
     places = [Place(f"locality:{row.locality_id}",
                     translate("catalogue.near.locality", lang, name=row.name), row.geometry)
               for row in localities.itertuples()]
     places += [Place(f"hot:{row.place_id}", translate(
         "catalogue.near.hot", lang, rank=row.rank,
-        where=row.locality if isinstance(row.locality, str) and row.locality else "–"),
+        where=next((w for w in (getattr(row, "place_name", ""), row.locality)
+                    if isinstance(w, str) and w), "–")),
         row.geometry) for row in hot.itertuples()]
     if clicked is not None:
         places.append(Place(CLICKED, translate("catalogue.near.clicked", lang,
-                                               lon=f"{clicked[0]:.5f}", lat=f"{clicked[1]:.5f}"),
+                                               place=clicked_name or "–"),
                             Point(*clicked)))
     return places
 

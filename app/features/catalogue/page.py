@@ -14,7 +14,9 @@ town (``app.ui.cache_keys``).
 
 from __future__ import annotations
 
+import geopandas as gpd
 import streamlit as st
+from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from app.features.catalogue.map import build_catalogue_map
@@ -102,7 +104,9 @@ def render() -> None:
                        "catalogue_form", lang)
     clicked = st.session_state.get(f"{POINT_KEY}_{town_id}")
     hot = hotspot_places(*cache_key(store, "places", town_id), town_id)
-    places = {p.key: p for p in near_places(town.localities, hot, clicked, lang)}
+    clicked_name = cache.place_names(town_id, gpd.GeoSeries(
+        [Point(clicked)], crs="EPSG:4326"))[0] if clicked is not None else ""
+    places = {p.key: p for p in near_places(town.localities, hot, clicked, lang, clicked_name)}
     near_columns = st.columns([3, 1])
     with near_columns[0]:
         near_key = str(st.selectbox(t("catalogue.near"), [NOWHERE, *places],

@@ -54,7 +54,8 @@ TEMPLATE_MIME = {"csv": "text/csv",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: The file name a drawn locality is checked under (its suffix says GeoJSON).
 DRAWN_FILE = "drawn_locality.geojson"
-UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "kml", "fgb", "gml", "csv", "txt", "xlsx")
+UPLOAD_TYPES = ("geojson", "json", "gpkg", "zip", "kml", "fgb", "gml", "csv", "txt", "xlsx",
+                "osm", "pbf")
 #: The import kind whose lookup tables are uploaded beside the export.
 POLICE_EXPORT = "police-open-data"
 

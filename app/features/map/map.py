@@ -35,6 +35,7 @@ from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.maps.view import KeepView, data_bounds, fit_data
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS, NO_SCORE_COLOUR
+from layers.geocode import Place
 from layers.mapping.styles import CELL_COLOUR
 from layers.schema import (
     CONTEXT_KINDS,
@@ -58,12 +59,22 @@ _CONTROL_CSS: Final = ("<style>.leaflet-control-layers { font-size: 12px; line-h
 _BLANK_BACKGROUND: Final = "<style>.leaflet-container { background: #f4f2ec; }</style>"
 
 
+#: Style of the town's own streets and colour of the stops.
+STREET_COLOUR: Final = "#8c8c8c"
+STREET_STYLE: Final = {"color": STREET_COLOUR, "weight": 2, "opacity": 0.9}
+STOP_COLOUR: Final = "#0868ac"
+#: Ring around a searched place, and the half-size (degrees) of the view fitted around it.
+FOUND_COLOUR: Final = "#e7298a"
+FOUND_PAD: Final = 0.002
+
+
 def build_map(data: TownData, lang: str, basemap: str = "none",
-              restore_view: bool = False) -> folium.Map:
+              restore_view: bool = False, found: Place | None = None) -> folium.Map:
     """The town's map with all layers, a folded layer control and a folded legend, every asset
     local. It starts fitted to the town's data (localities, services, pins; the boundary when
     there are none), or with ``restore_view`` where the person left it in this browser tab
-    (``app.ui.maps.view``).
+    (``app.ui.maps.view``); zoomed to ``found`` (a searched place, marked with its name) when
+    given.
 
     ``basemap`` is "none" (the town's own vector base on a blank background, works offline)
     or one of the online tile services of ``app.ui.maps.basemaps`` ("osm", "ztm", "orto"),
@@ -93,11 +104,19 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
         _add_localities(m, data, lang),
         _add_pins(m, data, lang),
         _add_services(m, data, lang),
+        *_add_streets_and_stops(m, data, lang),
     ]
+    if found is not None:
+        folium.CircleMarker([found.lat, found.lon], radius=9, weight=3, color=FOUND_COLOUR,
+                            fill=False, tooltip=folium.Tooltip(found.name, permanent=True)
+                            ).add_to(m)
+        m.fit_bounds([[found.lat - FOUND_PAD, found.lon - FOUND_PAD],
+                      [found.lat + FOUND_PAD, found.lon + FOUND_PAD]])
     # both fold away (a button each) so that they never cover the data
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     Legend(translate("map.legend.title", lang), sections, folded=True).add_to(m)
-    KeepView(f"town-{data.town_id}", restore_view).add_to(m)
+    # a searched place wins over the view the person left
+    KeepView(f"town-{data.town_id}", restore_view and found is None).add_to(m)
     return finish(m)
 
 
@@ -342,3 +361,28 @@ def _add_services(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                              f'{service_badge(kind)}</span>', label("service.type", kind, lang))
                   for kind in present)
     return LegendSection(name, items, open=False)
+
+
+def _add_streets_and_stops(m: folium.Map, data: TownData, lang: str
+                           ) -> list[LegendSection]:
+    """The town's own streets (names as tooltips) and its public-transport stops, each a
+    layer of its own, when the store has them; so a child at the kiosk and an officer on
+    patrol find the streets and stops they know."""
+    sections = []
+    if len(data.streets):
+        name = translate("map.layer.streets", lang)
+        folium.GeoJson(data.streets[["name", "geometry"]].fillna({"name": ""}), name=name,
+                       style_function=lambda f: STREET_STYLE,
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        sections.append(LegendSection(name, (LegendItem(line_symbol(STREET_COLOUR),
+                                                        name),), open=False))
+    if len(data.stops):
+        name = translate("map.layer.stops", lang)
+        folium.GeoJson(data.stops[["name", "geometry"]], name=name,
+                       marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff",
+                                                  fill=True, fill_color=STOP_COLOUR,
+                                                  fill_opacity=1.0),
+                       tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        sections.append(LegendSection(name, (LegendItem(dot(STOP_COLOUR), name),),
+                                      open=False))
+    return sections

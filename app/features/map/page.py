@@ -21,6 +21,7 @@ from app.ui.state import BASEMAP_KEY, count, t
 from app.ui.town import TownData, area_at
 from layers.access import guarded
 from layers.access.roles import VIEW_EXACT_SENSITIVE
+from layers.geocode import Place
 from layers.store import Store
 
 #: Session-state key of the "exact sensitive pins" toggle.
@@ -49,8 +50,16 @@ def render() -> None:
     basemap = basemap_choice()
     # exact sensitive pins for the roles allowed to see them (a toggle, audited); else public
     drawn = map_pins(town, cache.store())
+    query = st.text_input(t("map.search"), key=f"map-search-{town.town_id}",
+                          placeholder=t("map.search.placeholder"))
+    results = cache.search_places(town.town_id, query) if query.strip() else []
+    found = results[0] if results else None
+    if found is not None:
+        st.caption(t("map.search.found", place=found.name))
+    elif query.strip():
+        st.info(t("map.search.none"))
 
-    map_and_panel(town, lang, basemap, drawn)
+    map_and_panel(town, lang, basemap, drawn, found)
 
     with st.expander(t("map.sources")):
         st.dataframe(sources_table(town, lang), hide_index=True, width="stretch")
@@ -113,14 +122,16 @@ def newest_click(result: dict | None, state_key: str) -> dict | None:
 
 
 @st.fragment
-def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData) -> None:
+def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData,
+                  found: Place | None = None) -> None:
     """Map and side panel rerun on their own: a click must not rerun the whole page.
-    ``drawn`` is ``town`` with the pins the principal may see on the map."""
+    ``drawn`` is ``town`` with the pins the principal may see on the map; ``found`` a
+    searched place to show."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
     # after a switch of the base map the map starts where the person left it
     memory = st.session_state.setdefault(f"map-basemap-{town.town_id}", BasemapMemory())
     with map_column:
-        clicked = st_folium(build_map(drawn, lang, basemap, memory.restore(basemap)),
+        clicked = st_folium(build_map(drawn, lang, basemap, memory.restore(basemap), found),
                             key=f"map-{town.town_id}",
                             height=MAP_HEIGHT, use_container_width=True,
                             returned_objects=list(CLICKS))

@@ -43,16 +43,21 @@ def session_names(sessions: pd.DataFrame) -> dict[str, str]:
     return {str(row.session_id): f"{row.place} ({row.date})" for row in sessions.itertuples()}
 
 
-def pending_table(pending: pd.DataFrame, lang: str, names: dict[str, str]) -> pd.DataFrame:
-    """One row per pending pin, unselected: its number (as on the map), id, category and
-    feeling in ``lang``, its comment (a held one marked as held), session by ``names`` and
-    creation time."""
+def pending_table(pending: pd.DataFrame, lang: str, names: dict[str, str],
+                  places: list[str] | None = None) -> pd.DataFrame:
+    """One row per pending pin, unselected: its number (as on the map), id (hidden by the
+    page), its place (``places``, one name per pin, "" where unnamed; None: none named),
+    category and feeling in ``lang``, its comment (a held one marked as held), session by
+    ``names`` and creation time."""
+    if places is None:
+        places = [""] * len(pending)
     category_labels = labels("pin.category", PIN_CATEGORIES, lang)
     held = translate("moderation.held", lang)
     return pd.DataFrame({
         "select": False,
         "number": range(1, len(pending) + 1),
         "pin_id": pending["pin_id"].to_numpy(),
+        "place": [p or "–" for p in places],
         "category": [category_labels.get(c, c) for c in pending["category"]],
         "feeling": [label("pin.feeling", f, lang) for f in pending["feeling"]],
         "comment": [f"⚠ {held}: {c}" if is_held else c

@@ -94,17 +94,17 @@ def _filtered(pending: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
 def _list_and_map(town: TownData, shown: pd.DataFrame, names: dict[str, str],
                   lang: str) -> list[str]:
     """The pins in a table to select from beside their map; returns the selected pin ids."""
-    table = pending_table(shown, lang, names)
+    table = pending_table(shown, lang, names, cache.place_names(town.town_id, shown.geometry))
     listed, mapped = st.columns([3, 2])
     with listed:
         edited = st.data_editor(
             table, hide_index=True, width="stretch", key="moderation-list",
             disabled=[c for c in table.columns if c != "select"],
-            column_order=["select", "number", "category", "feeling", "comment", "session",
-                          "created"],
+            column_order=["select", "number", "place", "category", "feeling", "comment",
+                          "session", "created"],
             column_config={
                 "select": st.column_config.CheckboxColumn(t("moderation.select")),
-                "number": t("moderation.col.number"),
+                "number": t("moderation.col.number"), "place": t("moderation.col.place"),
                 "category": t("moderation.col.category"), "feeling": t("moderation.col.feeling"),
                 "comment": t("moderation.col.comment"), "session": t("moderation.col.session"),
                 "created": t("moderation.col.created"),

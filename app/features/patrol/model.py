@@ -67,6 +67,8 @@ def stops_table(plan: PatrolPlan, lang: str) -> pd.DataFrame:
 
     return pd.DataFrame({
         col("position"): stops["position"],
+        col("place"): stops["place_name"].replace("", "–"),
+        col("stop"): stops["nearest_stop"].replace("", "–"),
         col("rank"): stops["rank"],
         col("window"): stops["time_window"],
         col("score"): stops["score"].round(3),

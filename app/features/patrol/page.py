@@ -57,8 +57,8 @@ def plan_for(location: str, version: str, town_id: str, locality_id: str | None,
              weights: tuple[float, float, float], times: tuple[str, ...], distance: float,
              mode: str) -> PatrolPlan | ValueError:
     """The plan for these inputs, or the error saying why there is none."""
-    request = RankingRequest(town_id, locality_id, Weights(*weights), times)
     try:
+        request = RankingRequest(town_id, locality_id, Weights(*weights), times)
         return build_plan(open_store(location), request, places, distance, mode)
     except (RankingError, ValueError) as exc:
         return exc

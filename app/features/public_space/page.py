@@ -15,7 +15,9 @@ from functools import partial
 
 import geopandas as gpd
 import matplotlib.pyplot as plt
+import numpy as np
 import streamlit as st
+from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from app.features.public_space.map import build_urban_map
@@ -34,6 +36,7 @@ from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import EDIT_URBAN
 from layers.crs import to_storage
+from layers.geocode import place_labels
 from layers.patrol.ranking import RankingError, RankingRequest, rank_places
 from layers.schema import AUDIT_ASPECTS, MEASURES, SERVICE_LINK_KINDS
 from layers.store import Store, open_store
@@ -70,10 +73,13 @@ def access(location: str, version: str, town_id: str, distance: float) -> Access
 def hotspot_places(location: str, version: str, town_id: str) -> gpd.GeoDataFrame:
     """The town's most exposed places (EPSG:4326) to audit; empty without fear pins."""
     try:
-        places = rank_places(open_store(location), RankingRequest(town_id)).places
+        store = open_store(location)
+        places = rank_places(store, RankingRequest(town_id)).places.head(AUDIT_PLACES)
     except RankingError:
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
-    return to_storage(places.head(AUDIT_PLACES))
+    places = places.assign(place_name=place_labels(
+        store, town_id, np.column_stack([places.geometry.x, places.geometry.y])))
+    return to_storage(places)
 
 
 def _saved(message: str, *forget: str) -> None:
@@ -197,13 +203,12 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
     clicked: tuple[float, float] | None = st.session_state.get(point_key)
     st.header(t("urban.audit"))
     places = hotspot_places(*cache_key(store, "places", town_id), town_id)
-    place_names = {str(r.place_id): f"#{r.rank} {r.locality or town.town['name']} "
-                                    f"({r.geometry.y:.5f}, {r.geometry.x:.5f})"
+    place_names = {str(r.place_id): f"#{r.rank} {r.place_name or r.locality or town.town['name']}"
                    for r in places.itertuples()}
     points = {str(r.place_id): (r.geometry.x, r.geometry.y) for r in places.itertuples()}
     if clicked is not None:
-        place_names = {CLICKED: t("urban.audit.clicked", lat=f"{clicked[1]:.5f}",
-                                  lon=f"{clicked[0]:.5f}"), **place_names}
+        named = cache.place_names(town_id, gpd.GeoSeries([Point(clicked)], crs="EPSG:4326"))
+        place_names = {CLICKED: t("urban.audit.clicked", place=named[0] or "–"), **place_names}
         points[CLICKED] = clicked
     if not points:
         st.info(t("urban.audit.no_place"))
@@ -232,8 +237,12 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
             record_audit = st.form_submit_button(t("urban.audit.submit"))
         if record_audit:
             lon, lat = points[place]
-            # a clicked point has no name of its own: its coordinates stand in for one
-            fallback = f"{lat:.5f}, {lon:.5f}" if place == CLICKED else place_names[place]
+            # a clicked point is named by the nearest address, stop or part of town; only
+            # where the town has none near do its coordinates stand in for a name
+            fallback = place_names[place]
+            if place == CLICKED:
+                fallback = cache.place_names(town_id, gpd.GeoSeries(
+                    [Point(lon, lat)], crs="EPSG:4326"))[0] or f"{lat:.5f}, {lon:.5f}"
             try:
                 add_audit(store, principal, Audit(town_id, place_label or fallback,
                                                   audit_date.isoformat(), lon, lat, scores,

@@ -66,9 +66,11 @@ def test_moderation_table_marks_held_comments() -> None:
                             "feeling": [2, 5], "comment": ["call 777 123 456", None],
                             "comment_held": [True, False], "session_id": ["s", "s"],
                             "created_at": ["2026-01-01", "2026-01-02"]})
-    table = pending_table(pending, "en", {"s": "NZDM Rybáře (2026-01-01)"})
+    table = pending_table(pending, "en", {"s": "NZDM Rybáře (2026-01-01)"},
+                          ["Hamerská 130 (12 m)", ""])
     assert not table["select"].any()
     assert list(table["number"]) == [1, 2]
+    assert list(table["place"]) == ["Hamerská 130 (12 m)", "–"]
     assert list(table["category"]) == ["Dogs", "Traffic"]
     assert list(table["comment"]) == [f"⚠ {translate('moderation.held', 'en')}: call 777 123 456",
                                       ""]

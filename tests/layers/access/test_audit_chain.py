@@ -141,7 +141,7 @@ def test_the_postgis_migration_links_an_existing_log(pg_url: str,
                      "SET version_num = '0002'")
     migrations.upgrade(pg_url)
     with psycopg.connect(pg_url) as conn:
-        assert migrations.current_revision(conn) == migrations.HEAD == "0003"
+        assert migrations.current_revision(conn) == migrations.HEAD
     reopened = open_store(pg_url)
     assert reopened.check() == []
     log = audit.stored_log(reopened)

@@ -194,7 +194,8 @@ def test_register_places_a_service_only_at_its_address_point(demo_store_copy: St
     store = demo_store_copy
     store.append(ADDRESS_POINTS, gpd.GeoDataFrame(
         [{"kod_adm": "22220001", "town_id": "litvinov", "kod_obec": "567256",
-          "street": "Luční", "house_number": "250", "postcode": "43542"}],
+          "street": "Luční", "house_number": "250", "postcode": "43542", "part": "Janov",
+          "orientation_number": "", "batch_id": ""}],
         geometry=[Point(13.6280, 50.6070)], crs="EPSG:4326"))
     report = import_register(store, ADMIN, V1, "CZ042", codelists_beside(V1),
                              today="2025-03-01")

@@ -52,7 +52,8 @@ def test_hotspots_writes_a_gpkg_with_weights_metadata_that_ogrinfo_opens(
     result = _last_json(capsys.readouterr().out)
     assert result["classes"]["hot_99"] > 0 and result["points"] == 360
     frame = pyogrio.read_dataframe(out, layer="fear_hotspots")
-    for column in ("count", "kde", "gi_z", "gi_p", "gi_p_fdr", "gi_class", "fear_crime"):
+    for column in ("place", "count", "kde", "gi_z", "gi_p", "gi_p_fdr", "gi_class",
+                   "fear_crime"):
         assert column in frame.columns
     assert frame.crs.to_epsg() == 4326 and len(frame) == result["cells"]
     assert frame["count"].sum() == 360

@@ -12,6 +12,7 @@ import shapely
 
 from layers.ingest.batches import ImportRefused, run_import, undo_batch
 from layers.schema import (
+    ADDRESS_POINTS,
     CRIME_STATS,
     EXCLUSION_INDEX,
     LOCALITIES,
@@ -24,6 +25,7 @@ from layers.schema import (
 from layers.sources.errors import SourceError
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store
+from layers.store.base import RowMatch
 from tests.layers.ingest.conftest import FIXTURES, digest
 
 TOWN = "litvinov"
@@ -149,8 +151,8 @@ def test_exclusion_index_from_the_ministry_xlsx(store: Store) -> None:
     ("localities", "empty.csv", SourceError, "is empty"),
     ("localities", "empty.geojson", ImportRefused, "holds no rows or features"),
     ("localities", "truncated.geojson", SourceError, "damaged or truncated"),
-    ("services", "services_address_only.csv", SourceError,
-     "cannot be geocoded offline.*line 2 'Mostecká 5, Litvínov'; line 3"),
+    ("services", "services_address_only.csv", ImportRefused,
+     "line 2: address 'Mostecká 5, Litvínov' is not among the town's address points"),
     ("exclusion-index", "localities_4326.geojson", SourceError, "is a table"),
     ("offences", "police_stats.csv", SourceError, "missing required column.*date"),
     ("localities", "offences.csv", SourceError, "need polygons"),
@@ -183,3 +185,23 @@ def test_police_department_polygons(store: Store, tmp_path: Path) -> None:
     assert len(new) == 1 and new["area_km2"].iloc[0] > 1
     assert undo_batch(store, result.batch_id) == {"police_districts": 1, "sources": 1}
     assert "049991" not in set(store.read(POLICE_DISTRICTS, TOWN)["oop_code"])
+
+
+def test_address_only_rows_are_placed_at_the_towns_address_points(store: Store,
+                                                                  tmp_path: Path) -> None:
+    table = tmp_path / "sluzby.csv"
+    table.write_text("name,type,address\nKlub,nzdm,\"Hamerska 130, Litvinov\"\n"
+                     "Poradna,debt_counselling,Mostecká 5\n", "utf-8")
+    result = run_import(store, "services", table, town_id=TOWN)
+    assert result.added == 1 and "address points" in result.report.crs_action
+    assert result.report.rejected[0].where == "line 3"
+    points = store.read(ADDRESS_POINTS, TOWN)
+    house = points[(points["street"] == "Hamerská") & (points["house_number"] == "130")]
+    placed = store.read(SERVICES, TOWN).query("name == 'Klub'").geometry.iloc[0]
+    assert placed.distance(house.geometry.iloc[0]) < 1e-9
+
+
+def test_without_address_points_address_only_rows_are_refused(store: Store) -> None:
+    store.delete_matching([RowMatch(ADDRESS_POINTS.name, equals={"town_id": TOWN})])
+    with pytest.raises(SourceError, match=r"cannot be geocoded offline.*line 2 'Mostecká 5"):
+        run_import(store, "services", FIXTURES / "services_address_only.csv", town_id=TOWN)

@@ -66,3 +66,16 @@ def test_dry_run_writes_nothing(store: Store) -> None:
     result = import_town(store, "560286", town_id="sokolov", dry_run=True)
     assert result.preview["towns"]["name"].iloc[0] == "Sokolov"
     assert digest(store) == before
+
+
+def test_any_municipality_of_czechia_by_its_code_alone(store: Store) -> None:
+    result = import_town(store, "554821", town_id="ostrava")
+    town = store.read(TOWNS, "ostrava").iloc[0]
+    assert (town["name"], town["okres"], town["kraj"]) == (
+        "Ostrava", "Ostrava-město", "Moravskoslezský kraj")
+    assert (town["population"], town["population_year"]) == (284982, 2020)
+    # Ostrava is about 214 km² in the register; the simplified outline keeps that
+    area_km2 = gpd.GeoSeries([store.read(TOWNS, "ostrava").geometry.iloc[0]],
+                             crs="EPSG:4326").to_crs("EPSG:5514").area.iloc[0] / 1e6
+    assert 200 < area_km2 < 230
+    assert any("obce_polygons_CZ" in n for n in result.report.notes)

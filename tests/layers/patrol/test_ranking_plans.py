@@ -4,7 +4,9 @@ patrol sheet without personal data — on the demo store (Litvínov, Janov)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+from html import escape
 from pathlib import Path
 
 import gpxpy
@@ -31,7 +33,16 @@ from layers.patrol.ranking import (
     rank_places,
 )
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
-from layers.schema import CONTEXT_LINES, HISTORY, MEASURE_LINKS, MEASURES, PINS, TOWNS
+from layers.schema import (
+    ADDRESS_POINTS,
+    CONTEXT_LINES,
+    HISTORY,
+    MEASURE_LINKS,
+    MEASURES,
+    PINS,
+    TOWNS,
+    TRANSIT_STOPS,
+)
 from layers.store import Store
 
 JANOV = "litvinov-1"
@@ -82,8 +93,9 @@ def test_places_keep_their_spacing_and_the_time_factor_counts_chosen_times(
 def test_bad_requests_are_refused(demo_store: Store) -> None:
     with pytest.raises(RankingError, match="no locality"):
         rank_places(demo_store, RankingRequest("litvinov", "nowhere"))
-    with pytest.raises(ValueError, match="at least one weight"):
+    with pytest.raises(ValueError, match="set at least one weight") as refused:
         Weights(0, 0, 0)
+    assert "všechny váhy jsou nulové" in refused.value.message("cs")
     with pytest.raises(ValueError, match="unknown factor"):
         Weights.parse("fear=1,beauty=2")
     assert Weights.parse("fear=2, time=0.5").as_dict() == {"fear": 2.0, "crime": 1.0,
@@ -169,6 +181,26 @@ def test_gpx_reads_back_with_gpxpy_and_gdal(demo_store: Store, tmp_path: Path) -
                           check=True).stdout
     assert "Layer name: waypoints" in info and "Feature Count: 5" in info
     assert "Layer name: tracks" in info
+
+
+def test_every_stop_is_named_by_street_in_plan_gpx_and_sheet(demo_store: Store) -> None:
+    plan = build_plan(demo_store, RankingRequest("litvinov", JANOV), places=6)
+    points = demo_store.read(ADDRESS_POINTS, "litvinov")
+    streets = (set(points["street"]) | set(points["part"])) - {""}  # a part where no streets
+    names = list(plan.stops["place_name"])
+    found = [re.fullmatch(r"(.+?) (ev\. )?\d+(/\d+\w?)?( \(\d+ m\))?", n) for n in names]
+    assert all(m is not None and m.group(1) in streets for m in found), names
+    stop_names = set(demo_store.read(TRANSIT_STOPS, "litvinov")["name"])
+    for nearest in plan.stops["nearest_stop"]:  # fear near stops: the nearest one, and how far
+        name, metres = re.fullmatch(r"(.+) \((\d+) m\)", nearest).groups()  # type: ignore[union-attr]
+        assert name in stop_names and int(metres) < 3000
+    content = gpxpy.parse(plan_gpx("Hlídka", plan.route.line(), plan.stops, ["x"] * 6))
+    for waypoint, name, window in zip(content.waypoints, names, plan.stops["time_window"],
+                                      strict=True):
+        assert waypoint.name.endswith(name) and window in waypoint.description
+    html = sheet_html(plan, "Litvínov", {})
+    assert all(escape(n) in html for n in names)
+    assert not any(str(p) in html for p in plan.stops["place_id"])
 
 
 def test_sheet_shows_counts_only(store: Store, tmp_path: Path) -> None:

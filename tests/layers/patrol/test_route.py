@@ -57,7 +57,7 @@ def test_random_small_instances_are_optimal_or_within_christofides_bound(seed: i
     best = brute_force(matrix)
     assert best <= _length(matrix, order) <= 1.5 * best + 1e-6
     route = plan_route(xy, None, "auto")
-    assert route.method == STRAIGHT_LINES and "no street lines" in route.note
+    assert route.method == STRAIGHT_LINES and "no street network loaded" in route.note
     # with threshold accepting after Christofides these instances reach the optimum
     assert route.length_m == pytest.approx(best, rel=0.02)
 

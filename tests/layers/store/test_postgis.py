@@ -8,10 +8,12 @@ from __future__ import annotations
 import threading
 import time
 
+import geopandas as gpd
 import psycopg
 import pytest
+from shapely.geometry import Point
 
-from layers.schema import SERVICES
+from layers.schema import ADDRESS_POINTS, SERVICES
 from layers.store import StoreError, migrations, open_store, postgis
 from layers.store.postgis import PostGISStore
 from tests.layers.store.sample import frames, more_services
@@ -126,3 +128,24 @@ def test_connection_errors_name_the_store_without_its_password() -> None:
         store.layer_names()
     assert "VerySecret" not in str(caught.value)
     assert "postgresql://mapa@/mapa" in str(caught.value)
+
+
+def test_migration_0004_gives_older_address_points_their_new_columns(pg_url: str) -> None:
+    old = {"kod_adm": "1", "town_id": "t", "kod_obec": "567256", "street": "Hamerská",
+           "house_number": "130", "postcode": "43542"}
+    store = open_store(pg_url)
+    store.replace_all({ADDRESS_POINTS.name: gpd.GeoDataFrame(
+        [old], geometry=[Point(13.58, 50.59)], crs="EPSG:4326")})
+    with psycopg.connect(pg_url) as conn:  # as a store left at the revision before them
+        conn.execute(f"UPDATE {migrations.META_SCHEMA}.{migrations.VERSION_TABLE} "
+                     "SET version_num = '0003'")
+    migrations.upgrade(pg_url)
+    reopened = open_store(pg_url)
+    assert reopened.check() == []
+    points = reopened.read(ADDRESS_POINTS)
+    assert list(points.columns[:-1]) == list(ADDRESS_POINTS.columns)
+    assert points["part"].isna().all() and points["street"].tolist() == ["Hamerská"]
+    reopened.append(ADDRESS_POINTS, gpd.GeoDataFrame(
+        [{**old, "kod_adm": "2", "part": "Hamr", "orientation_number": "",
+          "batch_id": "b"}], geometry=[Point(13.58, 50.59)], crs="EPSG:4326"))
+    assert len(reopened.read(ADDRESS_POINTS)) == 2
