@@ -44,7 +44,11 @@ class Template:
         return pd.DataFrame([[value for _, value in self.columns]], columns=self.headers)
 
 
-#: Templates by import kind (``layers.ingest.batches.KINDS``).
+#: Import kinds read in the format their publisher writes, never filled in by hand: the
+#: police's open-data export, RÚIAN address CSVs, GTFS stops and OpenStreetMap street extracts.
+PUBLISHED_KINDS: Final = frozenset({"police-open-data", "addresses", "stops", "streets"})
+#: Templates by import kind (``layers.ingest.batches.KINDS``; every kind but
+#: :data:`PUBLISHED_KINDS`).
 TEMPLATES: Final[dict[str, Template]] = {
     "localities": Template((
         ("název", "Příklad: lokalita u nádraží"),
