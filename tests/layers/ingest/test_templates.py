@@ -41,7 +41,7 @@ def test_a_template_imports_as_written(store: Store, tmp_path: Path, fmt: str, k
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("kind", [k for k in KINDS if k not in PUBLISHED_KINDS])
 def test_every_template_passes_its_check(store: Store, tmp_path: Path, fmt: str,
                                          kind: str) -> None:
     path = tmp_path / f"t.{fmt}"
