@@ -295,8 +295,14 @@ def area_view(strategies: Sequence[Strategy], town: pd.Series, boundary: gpd.Geo
                     locality.reset_index(drop=True), linked_places,
                     linked_services.reset_index(drop=True), cells,
                     _linked_areas(measures, area),
-                    bool(pins["synthetic"].fillna(False).astype(bool).any()) if len(pins)
-                    else False)
+                    _any_synthetic(pins))
+
+
+def _any_synthetic(pins: pd.DataFrame) -> bool:
+    """Whether any pin is illustrative; frames built without the column hold real pins only."""
+    if pins.empty or "synthetic" not in pins:
+        return False
+    return bool(pins["synthetic"].fillna(False).astype(bool).any())
 
 
 def load_area(store: Store, town_id: str, locality_id: str | None = None) -> AreaView:

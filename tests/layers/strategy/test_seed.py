@@ -30,13 +30,20 @@ def seeded() -> dict[str, Strategy]:
 
 
 def _by_file(seeded: dict[str, Strategy], seed_file: str) -> Strategy:
-    strategy = seeded[COUNTS[seed_file]["strategy_id"]]
-    assert seed_file in strategy.source
-    return strategy
+    return seeded[COUNTS[seed_file]["strategy_id"]]
 
 
 def test_one_strategy_per_seed_file(seeded: dict[str, Strategy]) -> None:
-    assert sorted(s.source for s in seeded.values()) == [f"seed {name}" for name in SEED_FILES]
+    assert sorted(seeded) == sorted(COUNTS[name]["strategy_id"] for name in SEED_FILES)
+
+
+def test_sources_name_the_document_not_a_file(seeded: dict[str, Strategy]) -> None:
+    """A strategy's source is the document's title as people cite it, never a seed file name."""
+    sources = [s.source for s in seeded.values()]
+    assert len(set(sources)) == len(sources)
+    for source in sources:
+        assert source.strip()
+        assert not re.search(r"seed|\.md\b|\d{3}_", source), source
 
 
 @pytest.mark.parametrize("seed_file", SEED_FILES)
