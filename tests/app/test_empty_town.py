@@ -16,6 +16,7 @@ from app.navigation import PAGES, page_script
 from app.ui.missing import missing_text
 from app.ui.town import load_town
 from layers.store import open_store
+from layers.vocabulary import POSITIVE_CATEGORIES
 from scripts.mapa import main
 from tests.app.access_support import login_as
 from tests.app.empty_town_support import TOWNS, make_empty_towns
@@ -124,8 +125,10 @@ def test_exports_of_a_town_with_a_feeling_map_only(
     assert main(["hotspots", "--town", "sokolov", "--out", str(out),
                  "--store", str(towns_path), "--json"]) == 0
     result = _json(capsys)
-    approved = len(open_store(towns_path).read("pins", "sokolov"))
-    assert result["points"] == approved - result["outside"] > 0 and out.exists()
+    # fear means fear: the approved answers but the positive ones
+    approved = open_store(towns_path).read("pins", "sokolov")
+    fear = int((~approved["category"].astype(str).isin(POSITIVE_CATEGORIES)).sum())
+    assert result["points"] == fear - result["outside"] > 0 and out.exists()
     assert main(["patrol", "--town", "sokolov", "--places", "4", "--gpx",
                  str(tmp_path / "p.gpx"), "--sheet", str(tmp_path / "p.pdf"),
                  "--store", str(towns_path), "--json"]) == 0

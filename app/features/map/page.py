@@ -80,8 +80,11 @@ def basemap_choice() -> str:
         except ValueError:  # an operator's typo in the setting: say which setting, in words
             st.error(t("map.basemap.bad", allowed=", ".join(BASEMAPS)))
             st.stop()
+    # labels looked up now: a format_func that translates when called would speak the
+    # language of whoever calls it (AppTest calls it outside the script run)
+    labels = {key: t(f"map.basemap.{key}") for key in BASEMAPS}
     chosen = str(st.radio(t("map.basemap"), BASEMAPS, key=BASEMAP_KEY, horizontal=True,
-                          format_func=lambda key: t(f"map.basemap.{key}"),
+                          format_func=labels.__getitem__,
                           help=t("map.basemap.help")))
     st.query_params[BASEMAP_PARAM] = chosen
     return chosen
