@@ -1,9 +1,12 @@
-"""Say in words which of a town's layers are empty, instead of an empty map.
+"""Say in words which of a town's layers are empty, instead of an empty map, and which are
+illustrative, so that no generated figure passes for a real one.
 
 A town added with ``mapa import town`` starts with its boundary only: no localities, no
 approved answers of a feeling map, no services, no police districts. Every page still works
 for it; :func:`note_missing` tells the reader which of the layers the page draws on are not
 there yet and where they come from (the Data page, ``mapa import …``).
+:func:`note_illustrative` tells which of them hold generated (illustrative) data, as the
+sources table records it.
 """
 
 from __future__ import annotations
@@ -39,6 +42,23 @@ def missing_text(town: TownData, needs: tuple[str, ...], lang: str) -> str | Non
         return None
     names = ", ".join(translate(f"missing.{layer}", lang) for layer in missing)
     return translate("missing.note", lang, town=str(town.town["name"]), layers=names)
+
+
+def illustrative_text(town: TownData, shows: tuple[str, ...], lang: str) -> str | None:
+    """One sentence naming the layers of ``shows`` (keys of :data:`PRESENT`) whose sources are illustrative (generated) data in ``lang``; None when none is."""
+    generated = [layer for layer in shows if PRESENT[layer](town) and town.is_synthetic(layer)]
+    if not generated:
+        return None
+    names = ", ".join(translate(f"missing.{layer}", lang) for layer in generated)
+    return translate("illustrative.note", lang, town=str(town.town["name"]), layers=names)
+
+
+def note_illustrative(town: TownData, shows: tuple[str, ...]) -> None:
+    """Draw :func:`illustrative_text` as an information box (as the Area page's), when some
+    layer is illustrative."""
+    text = illustrative_text(town, shows, current_language())
+    if text:
+        st.info(text, icon="⚠️")
 
 
 def note_missing(town: TownData, needs: tuple[str, ...]) -> None:

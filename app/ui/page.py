@@ -9,7 +9,7 @@ import streamlit as st
 
 from app.ui import cache
 from app.ui.access import page_principal
-from app.ui.missing import note_missing
+from app.ui.missing import note_illustrative, note_missing
 from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import Principal
@@ -26,14 +26,18 @@ class PageHead:
     town: TownData
 
 
-def page_head(texts: str, right: str = VIEW_PUBLIC, needs: tuple[str, ...] = ()) -> PageHead:
+def page_head(texts: str, right: str = VIEW_PUBLIC, needs: tuple[str, ...] = (),
+              shows: tuple[str, ...] | None = None) -> PageHead:
     """Check ``right`` (anyone lacking it sees a refusal and the page stops), then draw the
-    title ``{texts}.title`` (with the town's name), the caption ``{texts}.intro`` and, when
-    some of the ``needs`` layers are empty, the note saying which."""
+    title ``{texts}.title`` (with the town's name), the caption ``{texts}.intro``, when
+    some of the ``needs`` layers are empty, the note saying which, and when some of the
+    layers the page ``shows`` (by default its ``needs``) are illustrative, the note saying
+    which."""
     principal = page_principal(right)
     town_id = page_town()
     town = cache.town_data(town_id)
     st.title(t(f"{texts}.title", town=town.town["name"]))
     st.caption(t(f"{texts}.intro"))
     note_missing(town, needs)
+    note_illustrative(town, needs if shows is None else shows)
     return PageHead(principal, current_language(), town_id, town)

@@ -68,9 +68,15 @@ class TownData:
                         self.localities["name"].astype(str), strict=True))
 
     def is_synthetic(self, layer: str) -> bool:
-        """True when any source of ``layer`` is illustrative (generated) data."""
-        rows = self.sources[self.sources["layer"] == layer]
-        return bool(rows["synthetic"].astype(bool).any())
+        """True when the town's ``layer`` holds illustrative (generated) data: for the layers
+        whose rows carry the flag (localities, services, pins), when any of this town's rows
+        does; for others, when any source of ``layer`` is generated."""
+        rows = {"localities": self.localities, "services": self.services,
+                "pins": self.pins_approved}.get(layer)
+        if rows is not None:
+            return "synthetic" in rows and bool(rows["synthetic"].fillna(False).astype(bool).any())
+        sources = self.sources[self.sources["layer"] == layer]
+        return bool(sources["synthetic"].astype(bool).any())
 
 
 def load_town(store: Store, town_id: str) -> TownData:

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.navigation import PAGES, page_script
-from app.ui.missing import missing_text
+from app.ui.missing import illustrative_text, missing_text
 from app.ui.town import load_town
 from layers.store import open_store
 from layers.vocabulary import POSITIVE_CATEGORIES
@@ -133,3 +133,26 @@ def test_exports_of_a_town_with_a_feeling_map_only(
                  str(tmp_path / "p.gpx"), "--sheet", str(tmp_path / "p.pdf"),
                  "--store", str(towns_path), "--json"]) == 0
     assert (tmp_path / "p.gpx").stat().st_size > 0 and (tmp_path / "p.pdf").stat().st_size > 0
+
+
+#: page → the layers its illustrative-data note may name.
+SHOWS = {**NEEDS, "area": None, "moderation": ("pins",), "sessions": ("pins",),
+         "catalogue": ("services",), "patrol": ("pins", "localities")}
+
+
+@pytest.mark.parametrize("feature", [f for f, shows in SHOWS.items() if shows])
+def test_illustrative_layers_are_named_on_every_page(
+        towns_path: Path, feature: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo town's generated layers are named as illustrative on each page; Sokolov's
+    imported (real) answers are not, though the demo's answers in the same store are."""
+    store = open_store(towns_path)
+    for town_id, generated in (("litvinov", True), ("sokolov", False)):
+        at = _open(towns_path, feature, town_id, "cs", monkeypatch)
+        assert not at.exception, at.exception
+        expected = illustrative_text(load_town(store, town_id), SHOWS[feature], "cs")
+        notes = [i.value for i in at.info if "Ilustrativní data" in i.value]
+        if generated:
+            assert expected is not None and notes == [expected]
+            assert "obce Litvínov" in expected
+        else:
+            assert expected is None and notes == []

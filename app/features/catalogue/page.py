@@ -79,7 +79,7 @@ def _choice(title: str, codes: tuple[str, ...], group: str, key: str, lang: str)
 def render() -> None:
     """The page: filters, results list and map, the chosen service's card, proposals and
     (for editors) editing."""
-    head = page_head("catalogue")
+    head = page_head("catalogue", shows=("services",))
     principal, lang, town_id, town = head.principal, head.lang, head.town_id, head.town
     store = cache.store()
     if SAVED_KEY in st.session_state:

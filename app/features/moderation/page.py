@@ -47,7 +47,7 @@ MAP_PINS = 2_000
 def render() -> None:
     """The page: filters, the filtered pending pins in a list beside a map, the actions on
     the selection, and the decision on a whole session or import batch."""
-    head = page_head("moderation", MODERATE)
+    head = page_head("moderation", MODERATE, shows=("pins",))
     principal, lang, town_id, town = head.principal, head.lang, head.town_id, head.town
     store = cache.store()
 

@@ -28,7 +28,7 @@ from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, labels
-from app.ui.missing import note_missing
+from app.ui.missing import note_illustrative, note_missing
 from app.ui.state import count, current_language, error_text, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import AccessDenied, Principal
@@ -86,6 +86,7 @@ def render() -> None:
     st.title(t("patrol.title", area=area))
     st.caption(t("patrol.intro"))
     note_missing(town, ("pins", "police_districts", "localities"))
+    note_illustrative(town, ("pins", "localities"))
     if SAVED_KEY in st.session_state:
         st.success(st.session_state.pop(SAVED_KEY))
 

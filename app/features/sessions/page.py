@@ -44,7 +44,7 @@ BASE_URL_SETTING = "MAPA_BASE_URL"
 def render() -> None:
     """The page: a form for a new session, then for the chosen session its paper map,
     its exports and the transcription of paper notes."""
-    head = page_head("sessions", RUN_SESSIONS)
+    head = page_head("sessions", RUN_SESSIONS, shows=("pins",))
     principal, lang, town_id = head.principal, head.lang, head.town_id
     store = cache.store()
 
