@@ -45,7 +45,8 @@ def missing_text(town: TownData, needs: tuple[str, ...], lang: str) -> str | Non
 
 
 def illustrative_text(town: TownData, shows: tuple[str, ...], lang: str) -> str | None:
-    """One sentence naming the layers of ``shows`` (keys of :data:`PRESENT`) whose sources are illustrative (generated) data in ``lang``; None when none is."""
+    """One sentence naming the layers of ``shows`` (keys of :data:`PRESENT`) that ``town``
+    has and that hold illustrative (generated) data, in ``lang``; None when none does."""
     generated = [layer for layer in shows if PRESENT[layer](town) and town.is_synthetic(layer)]
     if not generated:
         return None
