@@ -193,8 +193,10 @@ def _uploader_is_czech(page: Page) -> None:
 
 
 def _field_hint_is_czech(page: Page) -> None:
-    """The hint Streamlit shows under a text field being typed in."""
-    search = page.locator('[data-testid="stTextInput"] input').first
+    """The hint Streamlit shows under a text field being typed in (the catalogue's search;
+    the sidebar's collapsed password form has text fields too, hidden)."""
+    search = page.locator('[data-testid="stMain"]').get_by_label(
+        translate("catalogue.query", "cs"), exact=True)
     search.fill("x")
     expect(page.get_by_text(translate("chrome.enter_apply", "cs"))).to_be_visible()
     search.fill("")
