@@ -109,14 +109,14 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
     if session_id is not None:
         pins = pins[pins["session_id"] == session_id]
     cells = None
-    generated = pins["synthetic"].fillna(False).astype(bool)
+    generated = any_generated(pins)
     if public:
         pins, cells = public_pin_view(pins, k=k)
         if session_id is not None:
             # one session's cells against the whole town's would differ by fewer than k
             # answers (layers.hotspots.public_sets): a public export of a session has none
             cells = cells.iloc[0:0]
-        cells = cells.assign(illustrative=bool(generated.any()))
+        cells = cells.assign(illustrative=generated)
     pins = pins.assign(illustrative=pins["synthetic"].fillna(False).astype(bool))
     # the answers to the sessions' own questions, one column per question
     answers = answer_columns(store, pins, public)
@@ -134,6 +134,11 @@ def export_pins(store: Store, town_id: str, out: Path, fmt: str, *,
     finally:
         tmp.unlink(missing_ok=True)
     return {"pins": len(pins), "cells": 0 if cells is None else len(cells)}
+
+
+def any_generated(pins: pd.DataFrame) -> bool:
+    """Whether any of ``pins`` (rows of the pins layer) is illustrative (generated)."""
+    return bool(pins["synthetic"].fillna(False).astype(bool).any())
 
 
 def _metadata(frame: pd.DataFrame) -> dict[str, str]:

@@ -37,6 +37,8 @@ from layers.hotspots.filters import OffenceFilter, PinFilter
 from layers.hotspots.gistar import P_METHODS
 from layers.hotspots.grid import DEFAULT_CELL_M
 from layers.hotspots.privacy import DEFAULT_K
+from layers.mapping.export import ILLUSTRATIVE_NOTE, any_generated
+from layers.schema import PINS
 from layers.vocabulary import EMERGING_PATTERN
 from scripts.commands.common import (
     CommandError,
@@ -121,7 +123,10 @@ def run(args: argparse.Namespace) -> int:
     metadata = layer_metadata(report, args.layer)
     centres = report.cells.geometry.centroid  # EPSG:5514, as the analysis works
     places = place_labels(store, args.town, np.column_stack([centres.x, centres.y]))
-    write_output(report, args.layer, out, metadata, places)
+    illustrative = args.layer == "fear" and any_generated(store.read(PINS, args.town))
+    if illustrative:
+        metadata["illustrative"] = ILLUSTRATIVE_NOTE
+    write_output(report, args.layer, out, metadata, places, illustrative)
     classes = report.cells[f"{args.layer}_class"].value_counts() \
         if f"{args.layer}_class" in report.cells else pd.Series(dtype=int)
     fear_crime = report.cells["fear_crime"].value_counts()
@@ -176,9 +181,10 @@ def layer_metadata(report: HotspotReport, layer: str) -> dict[str, str]:
 
 
 def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[str, str],
-                 places: list[str]) -> None:
+                 places: list[str], illustrative: bool = False) -> None:
     """Write the cells (and localities) to ``out``, replacing it atomically; ``places`` names
-    each cell (nearest address, stop or part of town; "" where none is near)."""
+    each cell (nearest address, stop or part of town; "" where none is near); every cell's
+    ``illustrative`` column says whether generated answers went into the analysis."""
     cells = report.cells
     columns: dict[str, Any] = {"cell_id": cells["cell_id"], "place": places, "q": cells["q"],
                                "r": cells["r"], "area_m2": cells["area_m2"]}
@@ -190,6 +196,7 @@ def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[st
     if layer == "crime" and "crime_index" in cells:
         columns["crime_index_per_10k"] = cells["crime_index"]
     columns["fear_crime"] = cells["fear_crime"].astype(str)
+    columns["illustrative"] = np.full(len(cells), illustrative)
     frame = to_storage(cells[["geometry"]].assign(**columns)[[*columns, "geometry"]])
     with atomic_output(out) as tmp:
         pyogrio.write_dataframe(frame, tmp, layer=f"{layer}_hotspots", driver="GPKG",

@@ -68,6 +68,22 @@ def test_hotspots_writes_a_gpkg_with_weights_metadata_that_ogrinfo_opens(
     assert "weights=hexagon contiguity" in info.stdout
 
 
+@pytest.mark.parametrize("generated", [True, False])
+def test_cells_of_generated_answers_are_marked_illustrative(
+        make_store: MakeStore, tmp_path: Path, generated: bool) -> None:
+    """Cells computed from generated answers say so in a column and in the layer's metadata;
+    cells of real answers carry neither mark."""
+    x, y, _ = planted(np.random.default_rng(2))
+    store = make_store(pins_frame(x, y, synthetic=generated))
+    out = tmp_path / "fear.gpkg"
+    assert main(["hotspots", "--town", "t", "--store", store.location, "--cell", "100",
+                 "--out", str(out)]) == 0
+    frame = pyogrio.read_dataframe(out, layer="fear_hotspots")
+    assert len(frame) and frame["illustrative"].astype(bool).eq(generated).all()
+    meta = pyogrio.read_info(out, layer="fear_hotspots")["layer_metadata"]
+    assert ("ilustrativní data" in meta.get("illustrative", "")) == generated
+
+
 def test_normal_p_method_is_recorded_and_finds_at_least_as_many_hot_cells(
         store: GeoPackageStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     hot = {}
