@@ -28,7 +28,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlparse
 
 import pytest
@@ -39,6 +39,7 @@ from playwright.sync_api import (
     Locator,
     Page,
     Playwright,
+    Response,
     Route,
     expect,
     sync_playwright,
@@ -326,11 +327,27 @@ def offline_context(browser: Browser, traffic: Traffic, **options: object) -> Br
     return context
 
 
+#: What Streamlit's frontend asks first when a page is opened by its path (``/catalogue``):
+#: it tries the page's path as the server's base (``/catalogue/_stcore/health`` and
+#: ``…/host-config``), which Streamlit's server answers 404 on purpose, and then the root.
+_BASE_PROBES: Final = ("/_stcore/health", "/_stcore/host-config")
+
+
+def _base_probe(response: Response) -> bool:
+    """Whether ``response`` is the 404 of that probe: the main frame asking under its own
+    (non-root) path; any other failure, the root's included, still counts."""
+    request = response.request
+    frame_path = urlparse(request.frame.url).path.rstrip("/")
+    return (response.status == 404 and bool(frame_path) and request.frame.parent_frame is None
+            and urlparse(request.url).path in {frame_path + probe for probe in _BASE_PROBES})
+
+
 def watch(page: Page, traffic: Traffic) -> Page:
-    """Record failed responses, failed requests and page errors of ``page``."""
+    """Record failed responses (but the frontend's probe of a page's path as the server's base,
+    :func:`_base_probe`), failed requests and page errors of ``page``."""
     page.set_default_timeout(TIMEOUT_MS)
     page.on("response", lambda r: traffic.failed.append(f"{r.status} {r.url}")
-            if r.status >= 400 else None)
+            if r.status >= 400 and not _base_probe(r) else None)
     # a load cut off because the page was left (a login's trip through the cookie route)
     # failed nothing: the page that wanted it is gone
     page.on("requestfailed", lambda r: None if r.failure == "net::ERR_ABORTED"

@@ -17,6 +17,7 @@ from app.ui.maps.assets import (
     localize,
     remote_urls,
 )
+from app.ui.maps.base import icon_marker, service_marker
 
 
 def test_vendored_leaflet_files_exist_with_licence() -> None:
@@ -92,6 +93,54 @@ def test_elements_that_pull_a_cdn_raise(element) -> None:
     element().add_to(m)
     with pytest.raises(OfflineAssetError):
         localize(m)
+
+
+POINT = {"type": "Feature", "properties": {},
+         "geometry": {"type": "Point", "coordinates": [13.6, 50.6]}}
+SQUARE = {"type": "Polygon", "coordinates": [[[13.6, 50.6], [13.61, 50.6], [13.61, 50.61],
+                                              [13.6, 50.6]]]}
+
+
+@pytest.mark.parametrize("element", [
+    lambda: folium.Marker([50.6, 13.6], tooltip="x"),
+    # folium sets this icon only once the marker (with Leaflet's default icon) is on the map
+    lambda: folium.Marker([50.6, 13.6], icon=folium.DivIcon(html="<b>x</b>")),
+    lambda: folium.GeoJson(POINT),
+    lambda: folium.GeoJson({"type": "FeatureCollection", "features": [POINT]},
+                           marker=folium.Marker()),
+    lambda: folium.GeoJson({"type": "MultiPoint", "coordinates": [[13.6, 50.6]]}),
+])
+def test_elements_drawing_leaflets_default_icon_raise(element) -> None:
+    m = folium.Map(tiles=None)
+    element().add_to(m)
+    with pytest.raises(OfflineAssetError, match="default marker icon"):
+        localize(m)
+
+
+@pytest.mark.parametrize("element", [
+    lambda: icon_marker((50.6, 13.6), folium.DivIcon(html="<b>x</b>"), "x"),
+    lambda: service_marker(50.6, 13.6, "apk", "x"),
+    lambda: folium.CircleMarker([50.6, 13.6], radius=5),
+    lambda: folium.GeoJson(POINT, marker=folium.CircleMarker(radius=5)),
+    lambda: folium.GeoJson(POINT, marker=folium.Marker(icon=folium.DivIcon(html="x"))),
+    lambda: folium.GeoJson(SQUARE),
+])
+def test_markers_with_their_own_icon_pass(element) -> None:
+    m = folium.Map(tiles=None)
+    element().add_to(m)
+    html = localize(m).get_root().render()
+    assert remote_urls(html) == []
+    assert ".setIcon(" not in html
+
+
+def test_icon_marker_is_created_with_its_icon() -> None:
+    m = folium.Map(tiles=None)
+    service_marker(50.6, 13.6, "apk", "Asistenti prevence kriminality").add_to(m)
+    html = m.get_root().render()
+    created = html[html.index("L.marker("):]
+    created = created[:created.index(".addTo(")]
+    assert '"icon": L.divIcon(' in created and "APK" in created
+    assert '"iconSize": [28, 28]' in created and '"iconAnchor": [14, 14]' in created
 
 
 def test_remote_urls_finds_absolute_and_protocol_relative() -> None:

@@ -11,6 +11,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -143,8 +144,11 @@ def test_register_import_adds_then_updates_without_duplicates(
     entries = read_entries(open_store(store_path))
     register = entries[entries["origin"] == "register"]
     assert register["service_id"].is_unique and len(register) == 5
-    # the imported entries are in the catalogue at once, found by search without a position
-    navigate(page, "nav.catalogue")
+    # the imported entries are in Litvínov's catalogue at once, found by search without a
+    # position (the register covers the region; each town's catalogue lists its own services)
+    page.goto(urljoin(page.url, "/catalogue?mesto=litvinov"))
+    expect(page.locator("h1", has_text=cs("catalogue.title", town="Litvínov"))).to_be_visible()
+    component_frame(page)
     query = page.get_by_label(cs("catalogue.query"))
     rerun(page, lambda: (query.fill("Rodina v pohodě"), query.press("Enter")))
     expect(page.locator(".st-key-catalogue-results")).to_contain_text(

@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 
-from app.ui.maps.base import service_badge, town_base_map
+from app.ui.maps.base import service_marker, town_base_map
 from app.ui.maps.finish import finish
 from layers.crs import METRIC_CRS, STORAGE_CRS
 
@@ -44,7 +44,5 @@ def build_catalogue_map(found: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame,
             folium.CircleMarker([row.lat, row.lon], radius=18, color=CHOSEN_COLOUR, weight=4,
                                 fill=False, interactive=False,
                                 class_name="mapa-chosen").add_to(m)
-        folium.Marker([row.lat, row.lon], tooltip=str(row.name),
-                      icon=folium.DivIcon(html=service_badge(str(row.service_type)),
-                                          icon_size=(24, 24), icon_anchor=(12, 12))).add_to(m)
+        service_marker(row.lat, row.lon, str(row.service_type), str(row.name)).add_to(m)
     return finish(m)

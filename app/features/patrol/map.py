@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 
 from app.ui.i18n import translate
-from app.ui.maps.base import town_base_map
+from app.ui.maps.base import icon_marker, town_base_map
 from app.ui.maps.contrast import text_colour
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
@@ -49,8 +49,8 @@ def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
                    style_function=lambda f: {"color": ROUTE_COLOUR, "weight": 4,
                                              "opacity": 0.9}).add_to(m)
     for row in stops.itertuples():
-        folium.Marker([row.geometry.y, row.geometry.x], icon=_number_icon(int(row.position)),
-                      tooltip=f"{int(row.position)}. {row.time_window or '–'}").add_to(m)
+        icon_marker((row.geometry.y, row.geometry.x), _number_icon(int(row.position)),
+                    f"{int(row.position)}. {row.time_window or '–'}").add_to(m)
     Legend(translate("patrol.map.legend", lang), [LegendSection("", (
         LegendItem(line_symbol(ROUTE_COLOUR, width=4), translate("patrol.map.route", lang)),
         LegendItem(swatch(HOT_COLOUR, stroke=HOT_COLOUR, opacity=0.6),

@@ -8,7 +8,7 @@ import folium
 import geopandas as gpd
 
 from app.ui.i18n import label, translate
-from app.ui.maps.base import LOCALITY_OUTLINE, service_badge, town_base_map
+from app.ui.maps.base import LOCALITY_OUTLINE, service_marker, town_base_map
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from layers.crs import to_storage
@@ -53,9 +53,8 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
                         color=LINK_COLOURS.get(str(row.kind), "#333333"), weight=3,
                         tooltip=label("urban.links.kind", row.kind, lang)).add_to(m)
     for row in services.itertuples():
-        folium.Marker([row.geometry.y, row.geometry.x], tooltip=str(row.name),
-                      icon=folium.DivIcon(html=service_badge(str(row.service_type)),
-                                          icon_size=(24, 24), icon_anchor=(12, 12))).add_to(m)
+        service_marker(row.geometry.y, row.geometry.x, str(row.service_type),
+                       str(row.name)).add_to(m)
     for row in audits.itertuples():
         colour = AUDIT_COLOURS[min(4, max(0, round(float(row.mean)) - 1))]
         # RegularPolygonMarker would need leaflet-dvf from a CDN: a thick-rimmed circle instead

@@ -1,6 +1,6 @@
 """What every map of the app shares (no Streamlit here): the town's base map for the pages'
-working maps, the styles of the town's boundary, localities and context lines, and the service
-badges (DivIcons: folium's Icon would need a CDN)."""
+working maps, the styles of the town's boundary, localities and context lines, the service
+badges (DivIcons: folium's Icon would need a CDN) and the markers that carry them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Final
 
 import folium
 import geopandas as gpd
+from folium.template import tojavascript
+from folium.utilities import JsCode
 
 from app.ui.maps.contrast import text_colour
 
@@ -70,3 +72,27 @@ def service_badge(service_type: str) -> str:
             f'font:bold {11 if len(letters) < 3 else 9}px/1 sans-serif;display:flex;'
             f'align-items:center;justify-content:center;box-sizing:border-box">'
             f'{escape(letters)}</div>')
+
+
+def icon_marker(location: tuple[float, float], icon: folium.DivIcon,
+                tooltip: str) -> folium.Marker:
+    """A marker at ``location`` (lat, lon) made with ``icon`` from the start.
+
+    ``folium.Marker(icon=…)`` adds its marker to the map with Leaflet's default icon and sets
+    ``icon`` only after: meanwhile Leaflet fetches the default icon's images from a folder it
+    guesses from its stylesheet, relative to the map component's frame (404) whenever the
+    stylesheet is not applied yet. Here the icon is in the marker's own options instead."""
+    marker = folium.Marker(list(location), tooltip=tooltip)
+    # folium's templates write JsCode as code; its option types do not list it
+    marker.options["icon"] = JsCode(  # type: ignore[assignment]
+        f"L.divIcon({tojavascript(icon.options)})")
+    return marker
+
+
+def service_marker(lat: float, lon: float, service_type: str, tooltip: str) -> folium.Marker:
+    """A service's badge (:func:`service_badge`) at (lat, lon), centred on it."""
+    size = badge_size(service_type)
+    return icon_marker((lat, lon), folium.DivIcon(html=service_badge(service_type),
+                                                  icon_size=(size, size),
+                                                  icon_anchor=(size // 2, size // 2)),
+                       tooltip)
