@@ -402,11 +402,12 @@ def component_frame(page: Page, ready: str = MAP_SETTLED) -> Frame:
         return frame
 
 
-#: Centre the map on (lat, lng) at zoom 16 without animation; the pixel of that point.
+#: Centre the map on (lat, lng) at zoom 16 without animation; that point's pixel in the map's
+#: container, as the map itself places it.
 _AIM = """([lat, lng]) => {
     window.map.setView([lat, lng], 16, {animate: false});
-    const size = window.map.getSize();
-    return {x: size.x / 2, y: size.y / 2};
+    const point = window.map.latLngToContainerPoint([lat, lng]);
+    return {x: point.x, y: point.y};
 }"""
 
 

@@ -51,6 +51,16 @@ def test_draw_toolbar_offers_areas_and_loads_offline(demo_store: Store) -> None:
     assert 'map.on("draw:drawstart"' in html and 'drawing && type === "click"' in html
 
 
+def test_pressing_the_map_scrolls_nothing_around_it(demo_store: Store) -> None:
+    # Leaflet focuses the map on a press: in the component's iframe a plain focus() would
+    # scroll the page between press and release, and the click land elsewhere on the map
+    m = build_area_map(load_area(demo_store, "litvinov"),
+                       gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), "cs")
+    html = m.get_root().render()
+    assert f"}})({m.get_name()}.getContainer());" in html
+    assert "container.focus = function" in html and "{preventScroll: true}" in html
+
+
 def test_localities_are_outlined_with_their_names(demo_store: Store) -> None:
     town = load_town(demo_store, "litvinov")
     view = load_area(demo_store, "litvinov")

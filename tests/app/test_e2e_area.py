@@ -207,6 +207,8 @@ def _draw_square(page: Page, lon: float, lat: float, half_px: int = 40) -> None:
     frame, centre = centre_map(page, lat, lon)
     frame.locator(".leaflet-draw-draw-polygon").click()
     frame.wait_for_function(_VERTICES, arg=0, polling="raf")
+    # the mouse clicks at page coordinates: the whole map in view (pressing it scrolls nothing)
+    frame.frame_element().scroll_into_view_if_needed()
     box = frame.locator("#map_div").bounding_box()
     assert box is not None
     x0, y0 = box["x"] + centre["x"], box["y"] + centre["y"]
