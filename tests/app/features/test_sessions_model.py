@@ -3,6 +3,8 @@ category and per cell, escaping."""
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import pandas as pd
 
@@ -47,3 +49,32 @@ def test_the_summary_counts_cells_by_change_and_gives_the_test() -> None:
     assert "<td class=\"\">[diminishing]</td><td class=\"n\">1</td>" in page
     assert "<td class=\"\">[persistent]</td><td class=\"n\">0</td>" in page
     assert "p = 0.012 (999)" in page and "[none]" not in page
+
+
+def test_the_results_map_draws_public_cells_and_changed_hexagons_offline() -> None:
+    import shapely
+
+    from app.features.sessions.map import build_results_map
+    from app.ui.maps.assets import remote_urls
+
+    boundary = gpd.GeoDataFrame(geometry=[shapely.box(13.60, 50.58, 13.68, 50.62)],
+                                crs="EPSG:4326")
+    public = gpd.GeoDataFrame({"count": [7]}, geometry=[shapely.box(13.62, 50.60, 13.623,
+                                                                    50.602)], crs="EPSG:4326")
+    hexagons = gpd.GeoDataFrame(
+        {"change": ["new", "none", "diminishing"], "count_a": [0, 0, 6], "count_b": [9, 0, 1],
+         "cell_id": ["0:1", "0:2", "0:3"]},
+        geometry=[shapely.Point(13.61 + 0.01 * i, 50.60).buffer(0.002, 3) for i in range(3)],
+        crs="EPSG:4326")
+    html = build_results_map(public, hexagons, boundary, "cs").get_root().render()
+    assert remote_urls(html) == []
+    def js(text: str) -> str:  # as folium writes text into the page's GeoJSON
+        return json.dumps(text)[1:-1]
+
+    assert js("Nové ohnisko: dříve 0, teď 9 odpovědí") in html
+    assert js("Slábnoucí nebo zaniklé ohnisko: dříve 6, teď 1 odpovědí") in html
+    assert js("Ohnisko ani dříve, ani teď:") not in html  # unchanged cells are not drawn
+    assert "0:1" not in html  # no cell id
+    assert html.count('"fill": "#fb6a4a"') == 1 and '"count": 7' in html
+    alone = build_results_map(public.iloc[0:0], None, boundary, "cs").get_root().render()
+    assert js("Změna proti předchozímu kolu") not in alone and "Změna proti" not in alone
