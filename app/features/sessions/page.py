@@ -134,8 +134,9 @@ def _results(store: Store, principal: Principal, town_id: str, session_id: str,
     title = t("sessions.results.print_title", town=town.town["name"])
     subtitle = _subtitle(session_id, results, lang)
     pdf, html = st.columns(2)
-    pdf.download_button(t("sessions.results.pdf"), results_pdf(
-        title, subtitle, sections, town.boundary, results.cells,
+    # deferred: the PDF is drawn when it is asked for, not on every run of the page
+    pdf.download_button(t("sessions.results.pdf"), partial(
+        results_pdf, title, subtitle, sections, town.boundary, results.cells,
         t("sessions.results.map.caption", k=PUBLIC_K, cell=int(CELL_M))),
         file_name="vysledky-setkani.pdf", mime="application/pdf", key="sessions-results-pdf")
     html.download_button(t("sessions.results.print"), summary_html(sections, title, subtitle),
