@@ -11,11 +11,11 @@ or a Save sent again after a dropped connection reuses it, and the store keeps o
 An answer that could not be saved stays on screen with the reason. While the connection to
 the app is down, Streamlit disables every button, Save too; the bar then says in words that the
 answer is not saved yet and stays on screen, to be saved once the connection is back; then the
-screen is drawn again from the session's state (``RECONNECT_SCRIPT``). After a
-save the flow starts again from the map, which says the answer was saved until the next place
-is tapped; the notice lives in the session's state, so it is still there when the save's reply
-was lost and the browser reconnected to the same session. After ``IDLE_S`` seconds without a
-touch, the flow starts again too.
+screen is drawn again from the session's state (``RECONNECT_SCRIPT``). After a save the flow
+starts again from the map, which says the answer was saved until the next place is tapped; the
+notice lives in the session's state, so it is still there when the save's reply was lost and
+the browser reconnected to the same session. After ``IDLE_S`` seconds without a touch, the
+flow starts again too.
 """
 
 from __future__ import annotations

@@ -134,7 +134,10 @@ def test_kiosk_one_screen_at_a_time_and_one_pin_per_answer(store_path: Path) -> 
     answer = dict(at.session_state[ANSWER_KEY])
     _keyed(at, "kiosk-save").click().run()
     assert not at.exception and not at.error
-    assert at.session_state[ANSWER_KEY] == {"step": "place"}  # back to the start
+    # back to the start, saying it was saved
+    assert at.session_state[ANSWER_KEY] == {"step": "place",
+                                            "saved": translate("capture.saved", "cs")}
+    assert at.success[0].value == translate("capture.saved", "cs")
     # the same answer sent again (a double tap, a retry after a dropped connection)
     at.session_state[ANSWER_KEY] = answer
     at.run()
