@@ -317,6 +317,15 @@ EMERGING_PATTERN: Final = Vocabulary("hotspots.emerging", (
     Term("historical_cold", "Dřívější klidné místo", "Historical cold spot"),
     Term("no_pattern", "Bez vzoru", "No pattern"),
 ))
+#: How a cell changed between two mapping rounds (:mod:`layers.hotspots.change`): its Gi*
+#: hot-spot confidence in the earlier and in the later round.
+CELL_CHANGE: Final = Vocabulary("hotspots.change", (
+    Term("new", "Nové ohnisko", "New hot spot"),
+    Term("intensifying", "Sílící ohnisko", "Intensifying hot spot"),
+    Term("persistent", "Trvalé ohnisko", "Persistent hot spot"),
+    Term("diminishing", "Slábnoucí nebo zaniklé ohnisko", "Diminishing or gone hot spot"),
+    Term("none", "Ohnisko ani dříve, ani teď", "Hot spot neither then nor now"),
+))
 #: A plain-language explanation of each emerging-hot-spot pattern (for legends): Czech, English.
 EMERGING_EXPLANATION: Final[dict[str, tuple[str, str]]] = {
     "new_hot": ("Kriminalita se tu nad okolí zvedla teprve v posledním období; dřív tu ohnisko "
@@ -447,7 +456,7 @@ VOCABULARIES: Final[dict[str, Vocabulary[str] | Vocabulary[int]]] = {
         SESSION_METHOD, QUESTION_KIND, SERVICE_TYPE, CONTEXT_KIND, EXCLUSION_BAND, CRIME_TYPE,
         MEASURE_STATUS,
         AUDIT_ASPECT, SERVICE_LINK_KIND, ROLE, TARGET_GROUP, SERVICE_FORM, CATALOGUE_TAB,
-        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION, EMERGING_PATTERN,
+        ENTRY_ORIGIN, PROPOSAL_STATUS, ROUTE_REASON, DIRECTION, EMERGING_PATTERN, CELL_CHANGE,
         EXPORT_COLUMN, EXPORT_KIND, YES_NO)
 }
 

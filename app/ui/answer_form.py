@@ -8,14 +8,21 @@ an SVG shipped in ``app/static/kiosk`` with its Czech (or English) word beneath,
 
 The answer's pin id is made when its place is tapped and kept until it is saved: a double tap
 or a Save sent again after a dropped connection reuses it, and the store keeps one pin per id.
-An answer that could not be saved stays on screen with the reason. After a save, and after
-``IDLE_S`` seconds without a touch, the flow starts again from the map.
+An answer that could not be saved stays on screen with the reason. While the connection to
+the app is down, Streamlit disables every button, Save too; the bar then says in words that the
+answer is not saved yet and stays on screen, to be saved once the connection is back; then the
+screen is drawn again from the session's state (``RECONNECT_SCRIPT``). After a save the flow
+starts again from the map, which says the answer was saved until the next place is tapped; the
+notice lives in the session's state, so it is still there when the save's reply was lost and
+the browser reconnected to the same session. After ``IDLE_S`` seconds without a touch, the
+flow starts again too.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from html import escape
 from typing import Any, Final
 
 import geopandas as gpd
@@ -83,6 +90,10 @@ CSS: Final = """<style>
 .st-key-kiosk-bar button { min-height: 56px; width: 100%; }
 .st-key-kiosk-bar button p { font-size: 20px !important; }
 .st-key-kiosk-idle { display: none !important; }
+.kiosk-offline { margin: 0; color: #8b0000; font-weight: 700; }
+.st-key-kiosk-bar [data-testid="stElementContainer"]:has(.kiosk-offline) { display: none; }
+.st-key-kiosk-bar:has(.st-key-kiosk-save button:disabled)
+  [data-testid="stElementContainer"]:has(.kiosk-offline) { display: block; }
 </style>"""
 #: Clicks the hidden idle button once after ``limit`` ms without a touch or a key in the app
 #: (set up once per page, whatever the reruns).
@@ -102,14 +113,33 @@ IDLE_SCRIPT: Final = """<script>
 </script>"""
 
 
+#: Once the connection is back after a drop (Save, disabled while it was down, is enabled
+#: again), clicks the hidden refresh button: the screen is drawn again from the session's state,
+#: which may have moved on (a save whose reply was lost).
+RECONNECT_SCRIPT: Final = """<script>
+(() => {
+  if (window.__kioskReconnect) return;
+  const state = window.__kioskReconnect = {down: false, redrawn: 0};
+  window.setInterval(() => {
+    const save = document.querySelector('.st-key-kiosk-save button');
+    if (!save) return;
+    if (save.disabled) { state.down = true; return; }
+    const refresh = document.querySelector('.st-key-kiosk-refresh button');
+    if (state.down && refresh) { state.down = false; state.redrawn += 1; refresh.click(); }
+  }, 250);
+})();
+</script>"""
+
+
 def _answer() -> dict[str, Any]:
     answer: dict[str, Any] = st.session_state.setdefault(ANSWER_KEY, {"step": PLACE})
     return answer
 
 
-def restart() -> None:
-    """Forget the answer in progress: the flow starts again from the map."""
-    st.session_state[ANSWER_KEY] = {"step": PLACE}
+def restart(saved: str = "") -> None:
+    """Forget the answer in progress: the flow starts again from the map, saying ``saved``
+    (the previous answer was stored) until the next place is tapped."""
+    st.session_state[ANSWER_KEY] = {"step": PLACE, "saved": saved}
 
 
 def _idle() -> None:
@@ -142,6 +172,8 @@ def answer_flow(town: TownData, session_id: str, questions: list[Question],
     with st.container(key="kiosk-idle"):
         st.button(t("kiosk.idle_reset"), key="kiosk-idle-reset", on_click=_idle)
         st.html(IDLE_SCRIPT % (IDLE_S * 1000), unsafe_allow_javascript=True)
+        st.button(t("kiosk.refresh"), key="kiosk-refresh")  # a rerun: the screen redrawn
+        st.html(RECONNECT_SCRIPT, unsafe_allow_javascript=True)
     answer = _answer()
     order = steps(questions)
     step = answer["step"] if answer["step"] in order else PLACE
@@ -171,6 +203,8 @@ def _place(town: TownData, session_id: str, placed: gpd.GeoDataFrame,
            order: list[str]) -> None:
     answer = _answer()
     st.subheader(t("capture.step.place"))
+    if answer.get("saved"):
+        st.success(answer["saved"])
     result = st_folium(build_capture_map(town, placed, answer.get("place")), height=MAP_HEIGHT,
                        use_container_width=True, returned_objects=["last_clicked"],
                        key=f"capture-{session_id}")
@@ -179,6 +213,7 @@ def _place(town: TownData, session_id: str, placed: gpd.GeoDataFrame,
     if click and click != st.session_state.get(LAST_CLICK_KEY):
         st.session_state[LAST_CLICK_KEY] = click
         answer["place"] = (click["lat"], click["lng"])
+        answer["saved"] = ""
         answer.setdefault("pin_id", new_pin_id(session_id))
         answer["step"] = next_step(order, PLACE)
         st.rerun()
@@ -243,6 +278,9 @@ def _question(question: Question, order: list[str]) -> None:
 def _bar(order: list[str], step: str, save: Save, saved_text: str) -> None:
     """The bottom bar: Back, Next (the place must be tapped first) and Save."""
     with st.container(key="kiosk-bar"):
+        # shown by CSS only while Save is disabled: the connection to the app is down
+        st.markdown(f'<p class="kiosk-offline" role="status">{escape(t("kiosk.offline"))}</p>',
+                    unsafe_allow_html=True)
         back, forward, store = st.columns(3)
         back.button(f"![]({pictogram('ui', 'back')}) {t('kiosk.back')}", key="kiosk-back",
                     disabled=step == PLACE, on_click=_move, args=(order, False),
@@ -276,6 +314,5 @@ def _save(save: Save, saved_text: str) -> None:
     except (MapaError, ValueError) as exc:
         st.error(t("kiosk.not_saved", problem=error_text(exc)))
         return
-    restart()
-    st.toast(saved_text)
+    restart(saved_text)
     st.rerun()

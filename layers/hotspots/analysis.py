@@ -27,7 +27,7 @@ outside the town) raise :class:`HotspotInputError` with a message meant for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import geopandas as gpd
@@ -285,7 +285,8 @@ def town_change(store: Store, town_id: str, first: PinFilter, second: PinFilter,
     """Fear hotspots of two selections (periods or mapping rounds) of a town compared per cell.
 
     Returns :class:`layers.hotspots.change.PatternChange` whose ``cells`` also carry
-    ``cell_id``. Raises ``HotspotInputError`` when a selection has no pins in the town.
+    ``cell_id`` and are a GeoDataFrame of the hexagons (EPSG:5514). Raises
+    ``HotspotInputError`` when a selection has no pins in the town.
     """
     grid, area = _town_grid(store, town_id, cell_m)
     cells_a = _pin_cells(store, town_id, grid, area, first, "first selection")
@@ -295,7 +296,9 @@ def town_change(store: Store, town_id: str, first: PinFilter, second: PinFilter,
     except (GiStarError, ValueError) as exc:
         raise HotspotInputError("undefined", detail=exc) from exc
     result.cells.insert(0, "cell_id", grid.cells["cell_id"].to_numpy())
-    return result
+    cells = gpd.GeoDataFrame(result.cells, geometry=grid.cells.geometry.to_numpy(),
+                             crs=METRIC_CRS)
+    return replace(result, cells=cells)
 
 
 def town_evaluation(store: Store, town_id: str, earlier: PinFilter, later: PinFilter,

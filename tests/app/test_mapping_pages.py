@@ -15,12 +15,15 @@ from streamlit.testing.v1 import AppTest
 
 from app.navigation import page_script
 from app.ui.answer_form import ANSWER_KEY
-from app.ui.i18n import plural, translate
+from app.ui.i18n import label, plural, translate
 from layers.limits import LIMITS
 from layers.mapping import links
-from layers.mapping.capture import new_pin_id
+from layers.mapping.capture import PinAnswer, add_pins, new_pin_id
+from layers.mapping.moderation import approve
 from layers.mapping.paper import town_session_grid
 from layers.mapping.questions import session_questions
+from layers.mapping.results import session_results
+from layers.mapping.sessions import SessionInput, create_session
 from layers.schema import AUDIT_LOG, PINS, SESSIONS, TOWNS
 from layers.store import open_store
 from tests.app.access_support import login_as
@@ -131,7 +134,10 @@ def test_kiosk_one_screen_at_a_time_and_one_pin_per_answer(store_path: Path) -> 
     answer = dict(at.session_state[ANSWER_KEY])
     _keyed(at, "kiosk-save").click().run()
     assert not at.exception and not at.error
-    assert at.session_state[ANSWER_KEY] == {"step": "place"}  # back to the start
+    # back to the start, saying it was saved
+    assert at.session_state[ANSWER_KEY] == {"step": "place",
+                                            "saved": translate("capture.saved", "cs")}
+    assert at.success[0].value == translate("capture.saved", "cs")
     # the same answer sent again (a double tap, a retry after a dropped connection)
     at.session_state[ANSWER_KEY] = answer
     at.run()
@@ -240,4 +246,44 @@ def test_sessions_page_opens_a_link_with_a_qr_code_and_adds_a_question(store_pat
                                                                 ("ano", "ne"))
     pins = open_store(store_path).read("pins", "litvinov")
     n = int(((pins["session_id"] == session) & (pins["status"] != "rejected")).sum())
-    assert at.subheader[-1].value == translate("sessions.results", "cs", n=n)  # the results
+    assert at.subheader[-1].value == translate("sessions.results", "cs", n=n,  # the results
+                                               sessions=1)
+
+
+def test_sessions_page_compares_a_round_with_the_previous_one(store_path: Path) -> None:
+    store = open_store(store_path)
+    rounds = []
+    for date in ("2024-05-01", "2025-05-01"):
+        rounds.append(create_session(store, SessionInput(
+            town_id="litvinov", date=date, place="KC Srovnání", organiser="KC Srovnání",
+            age_group="13-18", participants=20, method="tablet", consent="souhlas")))
+    places = store.read("localities", "litvinov").representative_point()
+    for session, at_place in zip(rounds, (places.iloc[0], places.iloc[-1]), strict=True):
+        answers = [(new_pin_id(session), PinAnswer(lon=at_place.x + 0.0002 * (i % 4),
+                                                   lat=at_place.y, category="dark_place",
+                                                   feeling=2)) for i in range(12)]
+        add_pins(store, session, answers)
+        approve(store, [pin_id for pin_id, _ in answers])
+    at = _page(page_script("sessions"), store_path)
+    at.selectbox(key="sessions_session").set_value(rounds[1]).run()
+    assert not at.exception, at.exception
+    assert at.subheader[-1].value == translate("sessions.results", "cs", n=12, sessions=1)
+    captions = [c.value for c in at.caption]
+    assert any("Permutační test (999 permutací): p = " in c for c in captions)
+    labels = {b.label for b in at.get("download_button")}
+    assert {translate("sessions.results.pdf", "cs"),
+            translate("sessions.results.print", "cs")} <= labels
+    category = at.dataframe[-2].value.set_index(translate("sessions.results.category", "cs"))
+    dark = category.loc[translate("pin.category.dark_place", "cs")]
+    assert list(dark) == [12, 12, 0]
+    cells = at.dataframe[-1].value.set_index(" ")[translate("sessions.results.n", "cs")]
+    expected = session_results(store, rounds[1], store.read(PINS, "litvinov"),
+                               store.read(SESSIONS, "litvinov")).cell_change
+    assert expected is not None
+    classes = expected.cells["change"].value_counts()
+    assert cells.to_dict() == {label("hotspots.change", code, "cs"): int(classes.get(code, 0))
+                               for code in ("new", "intensifying", "persistent", "diminishing")}
+    # the whole round of 2025 against 2024: the same sessions here, one a year
+    at.radio(key="sessions_results_scope").set_value(True).run()
+    assert not at.exception, at.exception
+    assert at.subheader[-1].value == translate("sessions.results", "cs", n=12, sessions=1)

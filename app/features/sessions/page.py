@@ -8,9 +8,12 @@ from functools import partial
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
-from app.features.sessions.model import summary_html
+from app.features.sessions.map import build_results_map
+from app.features.sessions.model import summary_html, summary_sections
 from app.ui import cache
 from app.ui.i18n import label
 from app.ui.page import page_head
@@ -32,10 +35,12 @@ from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
 from layers.mapping.qr import qr_bytes
 from layers.mapping.questions import session_questions
-from layers.mapping.results import SessionResults, session_results
+from layers.mapping.results import CELL_M, SessionResults, session_results
+from layers.mapping.results_sheet import Section, results_pdf
 from layers.mapping.sessions import SessionInput
 from layers.schema import AGE_GROUPS, QUESTION_KINDS, SESSION_METHODS
 from layers.store import Store
+from layers.vocabulary import PUBLIC_K
 
 #: Where residents reach the app (a public link's address), when not where it was opened.
 BASE_URL_SETTING = "MAPA_BASE_URL"
@@ -97,11 +102,17 @@ RESULT_GROUPS = {"category": "pin.category", "feeling": "pin.feeling", "time_of_
 
 def _results(store: Store, principal: Principal, town_id: str, session_id: str,
              lang: str) -> None:
-    """The session's answers counted (category, feeling, time of day, seen/heard, age group,
-    its own questions) and the change per category against the previous round."""
+    """The answers of the session, or of its yearly round, counted (category, feeling, time of
+    day, seen/heard, age group, its own questions), their map as the public may see it, and
+    the change against the previous round per category and per cell, with the one-page
+    summary (PDF for the wall, HTML)."""
+    per_round = st.radio(t("sessions.results.scope"), (False, True), horizontal=True,
+                         key="sessions_results_scope",
+                         format_func=lambda r: t(f"sessions.results.scope.{int(r)}")) is True
     pins = guarded.pins_for(principal, store, town_id).pins
-    results = session_results(store, session_id, pins)
-    st.subheader(t("sessions.results", n=results.pins))
+    results = session_results(store, session_id, pins, cache.sessions(principal, town_id),
+                              per_round=per_round)
+    st.subheader(t("sessions.results", n=results.pins, sessions=len(results.sessions)))
     columns = st.columns(len(RESULT_GROUPS))
     for column, (field, group) in zip(columns, RESULT_GROUPS.items(), strict=True):
         counted = results.counts[field]
@@ -112,20 +123,67 @@ def _results(store: Store, principal: Principal, town_id: str, session_id: str,
     for text, table in results.questions.items():
         st.markdown(f"**{text}**")
         st.bar_chart(table.set_index("value")["count"], horizontal=True)
-    st.download_button(t("sessions.results.print"), _summary(results, town_id, session_id,
-                                                              lang),
-                       file_name="vysledky-setkani.html", mime="text/html")
-    if results.previous is None:
+    town = cache.town_data(town_id)
+    st.caption(t("sessions.results.map.caption", k=PUBLIC_K, cell=int(CELL_M)))
+    change = results.cell_change
+    st_folium(build_results_map(results.cells, None if change is None else change.cells,
+                                town.boundary, lang),
+              key=f"sessions-results-{session_id}-{int(per_round)}", height=420,
+              use_container_width=True, returned_objects=[])
+    sections = _sections(results, lang)
+    title = t("sessions.results.print_title", town=town.town["name"])
+    subtitle = _subtitle(session_id, results, lang)
+    pdf, html = st.columns(2)
+    # deferred: the PDF is drawn when it is asked for, not on every run of the page
+    pdf.download_button(t("sessions.results.pdf"), partial(
+        results_pdf, title, subtitle, sections, town.boundary, results.cells,
+        t("sessions.results.map.caption", k=PUBLIC_K, cell=int(CELL_M))),
+        file_name="vysledky-setkani.pdf", mime="application/pdf", key="sessions-results-pdf")
+    html.download_button(t("sessions.results.print"), summary_html(sections, title, subtitle),
+                         file_name="vysledky-setkani.html", mime="text/html",
+                         key="sessions-results-html")
+    if not results.previous:
         st.caption(t("sessions.results.no_previous"))
         return
     st.markdown(f"**{t('sessions.results.change')}**")
-    change = results.change.assign(category=[label("pin.category", c, lang)
-                                             for c in results.change["category"]])
-    st.dataframe(change.rename(columns={"category": t("sessions.results.category"),
-                                        "now": t("sessions.results.now"),
-                                        "before": t("sessions.results.before"),
-                                        "change": t("sessions.results.diff")}),
+    by_category = results.change.assign(category=[label("pin.category", c, lang)
+                                                  for c in results.change["category"]])
+    st.dataframe(by_category.rename(columns={"category": t("sessions.results.category"),
+                                             "now": t("sessions.results.now"),
+                                             "before": t("sessions.results.before"),
+                                             "change": t("sessions.results.diff")}),
                  hide_index=True, width="stretch")
+    st.markdown(f"**{t('sessions.results.cells')}**")
+    cells = sections[-1]
+    if change is not None:
+        st.dataframe(pd.DataFrame(cells.rows[1:-1], columns=[" ", t("sessions.results.n")])
+                     .astype({t("sessions.results.n"): int}), hide_index=True)
+    st.caption(cells.rows[-1][0])
+
+
+def _texts() -> dict[str, str]:
+    """The summary's words in the page's language (``summary_sections``'s ``texts``)."""
+    return {"count": t("sessions.results.n"), "change": t("sessions.results.change"),
+            "now": t("sessions.results.now"), "before": t("sessions.results.before"),
+            "diff": t("sessions.results.diff"),
+            "no_previous": t("sessions.results.no_previous"),
+            "cells": t("sessions.results.cells"), "cells_test": t("sessions.results.cells.test"),
+            "cells_none": t("sessions.results.cells.none")}
+
+
+def _sections(results: SessionResults, lang: str) -> list[Section]:
+    """The summary's tables, labelled in ``lang``."""
+    groups = {**RESULT_GROUPS, "change": "hotspots.change"}
+    return summary_sections(results, {f: t(f"sessions.results.{f}") for f in RESULT_GROUPS},
+                            lambda field, value: label(groups[field], value, lang), _texts())
+
+
+def _subtitle(session_id: str, results: SessionResults, lang: str) -> str:
+    """The place, the date (or the round's dates) and the age group, for the summary."""
+    session = load_session(cache.store(), session_id)
+    dates = sorted(str(load_session(cache.store(), s)["date"]) for s in results.sessions)
+    when = dates[0] if len(set(dates)) == 1 else f"{dates[0]} – {dates[-1]}"
+    return f"{session['place']} · {when} · {label('age', session['age_group'], lang)}"
 
 
 def _base_url() -> str:
@@ -277,20 +335,6 @@ def _transcribe(store: Store, principal: Principal, town_id: str, session_id: st
                 st.success(t("sessions.transcribe.saved", n=count("count.pins", added)))
 
 
-
-def _summary(results: SessionResults, town_id: str, session_id: str, lang: str) -> str:
-    """The one-page printable summary (HTML) of the results."""
-    session = load_session(cache.store(), session_id)
-    town = cache.town_data(town_id).town["name"]
-    return summary_html(
-        results, t("sessions.results.print_title", town=town),
-        f"{session['place']} · {session['date']} · {label('age', session['age_group'], lang)}",
-        {field: t(f"sessions.results.{field}") for field in RESULT_GROUPS},
-        lambda field, value: label(RESULT_GROUPS[field], value, lang),
-        {"count": t("sessions.results.n"), "change": t("sessions.results.change"),
-         "now": t("sessions.results.now"), "before": t("sessions.results.before"),
-         "diff": t("sessions.results.diff"),
-         "no_previous": t("sessions.results.no_previous")})
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)
     render()

@@ -17,7 +17,7 @@ from layers.mapping.export import export_pins
 from layers.mapping.moderation import approve
 from layers.mapping.results import session_results
 from layers.mapping.sessions import SessionInput, create_session
-from layers.schema import PIN_ANSWERS, PINS
+from layers.schema import PIN_ANSWERS, PINS, SESSIONS
 from layers.store import Store
 
 JANOV = (13.6310, 50.6085)
@@ -149,8 +149,9 @@ def test_results_count_answers_and_compare_with_the_previous_round(store: Store,
     for i, chosen in enumerate((["lampy"], ["lampy", "lavičky"])):
         links.submit(store, link.link_id, new_pin_id(session), _answer(0.0002 * i),
                      {light.question_id: chosen}, device="d", client="c", now=NOW)
-    results = session_results(store, session, store.read(PINS, "litvinov"))
-    assert results.pins == 2 and results.previous == earlier
+    results = session_results(store, session, store.read(PINS, "litvinov"),
+                              store.read(SESSIONS, "litvinov"))
+    assert results.pins == 2 and results.previous == (earlier,)
     feeling = results.counts["feeling"]
     assert feeling.to_dict("records") == [{"value": "2", "count": 2}]
     assert results.questions["Co tu chybí?"].set_index("value")["count"].to_dict() \
