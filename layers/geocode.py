@@ -325,6 +325,21 @@ def place_labels(store: Store, town_id: str, xy: np.ndarray) -> list[str]:
     return labels_of(named)
 
 
+def named_points(store: Store, town_id: str, xy: np.ndarray) -> pd.DataFrame:
+    """For each point ``xy`` ((n, 2) EPSG:5514 metres) of ``town_id``: ``place`` (its name
+    with distance, as :func:`place_labels`), ``nearest_stop`` (the nearest public-transport
+    stop's name, "" when the town has none) and ``stop_m`` (metres to it, NaN without stops).
+    Fear near stops is a known pattern, so a hot place is explained with its stop."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    gazetteer = Gazetteer.from_store(store, town_id)
+    stops = gazetteer.nearest_stops(xy) if len(xy) else []
+    return pd.DataFrame({
+        "place": labels_of(gazetteer.names(xy)) if len(xy) else [],
+        "nearest_stop": [s.name if s is not None else "" for s in stops],
+        "stop_m": [s.distance_m if s is not None and s.distance_m is not None else np.nan
+                   for s in stops]}, columns=["place", "nearest_stop", "stop_m"])
+
+
 def labels_of(places: list[Place | None]) -> list[str]:
     """:meth:`Place.label` of each place, "" for None."""
     return [place.label() if place is not None else "" for place in places]

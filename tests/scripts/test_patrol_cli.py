@@ -31,7 +31,8 @@ def test_patrol_writes_gpx_sheet_and_saves_the_plan(
                  str(sheet), "--gpkg", str(gpkg), "--save", "Večer Janov", "--json"]) == 0
     result = _last_json(capsys.readouterr().out)
     assert result["locality_id"] == "litvinov-1" and len(result["stops"]) == 5
-    assert result["weights"] == {"fear": 2.0, "crime": 1.0, "time": 1.0}
+    assert result["weights"] == {"fear": 2.0, "crime": 1.0, "time": 1.0, "stop": 0.0}
+    assert all(s["stop_m"] is not None and s["stop_m"] >= 0 for s in result["stops"])
     assert result["method"] in ("street_network", "straight_lines") and result["method_note"]
     assert result["walk_min"] == pytest.approx(result["length_m"] / (4000 / 60), abs=0.1)
     parsed = gpxpy.parse(gpx.read_text(encoding="utf-8"))
