@@ -273,6 +273,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "její hranici (--boundary SOUBOR)",
         "municipality {code} is not among the shipped boundaries of Czech municipalities; "
         "check the code, or give its boundary (--boundary FILE)"),
+    "import.address_not_found": Text(
+        "adresa „{address}“ není mezi adresními body obce (zkontrolujte ulici, číslo a obec)",
+        "address '{address}' is not among the town's address points"),
     "patrol.zero_weights": Text(
         "všechny váhy jsou nulové, takže žádné místo nemá přednost před jiným; nastavte "
         "alespoň jednu váhu (strach, kriminalita, denní doba nebo blízkost zastávky) větší "

@@ -174,6 +174,11 @@ def test_data_tables_and_drawn_file(demo_store: Store) -> None:
     problems = problems_table(report, "en")
     assert problems.iloc[0].tolist() == ["row 2", translate("data.problems.rejected", "en"),
                                          "no geometry"]
+    # a reason with a catalogue code reads in the page's language
+    report.add("rejected", "line 3", "address 'Mostecká 5' is not among the town's address "
+               "points", "import.address_not_found", {"address": "Mostecká 5"})
+    assert problems_table(report, "cs").iloc[1, -1].startswith("adresa „Mostecká 5“ není")
+    assert problems_table(report, "en").iloc[1, -1].startswith("address 'Mostecká 5' is not")
     sources = sources_table(demo_store.read(SOURCES), "en")
     assert sources.columns[0] == translate("data.sources.layer", "en")
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
