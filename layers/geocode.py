@@ -289,6 +289,22 @@ class Gazetteer:
             out[int(place)] = self._reverse_place("stops", int(row), float(metres))
         return out
 
+    def landmarks(self) -> gpd.GeoDataFrame:
+        """What a printed map may name (EPSG:5514): each stop (``kind`` "stop") and each
+        street at the median of its address points (``kind`` "street"); columns ``name``,
+        ``kind``, geometry."""
+        streets = pd.DataFrame({"name": self.addresses["street"].fillna("").astype(str),
+                                "x": self._xy["addresses"][:, 0],
+                                "y": self._xy["addresses"][:, 1]})
+        middles = streets[streets["name"] != ""].groupby("name").median()
+        frame = pd.DataFrame({
+            "name": [*self.stops["name"].astype(str), *middles.index.astype(str)],
+            "kind": ["stop"] * len(self.stops) + ["street"] * len(middles)})
+        xy = np.vstack([self._xy["stops"], middles[["x", "y"]].to_numpy(dtype=float)
+                        .reshape(-1, 2)])
+        return gpd.GeoDataFrame(frame, geometry=shapely.points(xy) if len(xy) else [],
+                                crs=METRIC_CRS)
+
     def _reverse_place(self, layer: str, row: int, metres: float) -> Place:
         if layer == "addresses":
             place = self._address(row, 100.0)

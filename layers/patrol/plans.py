@@ -63,6 +63,9 @@ class PatrolPlan:
     #: The town's own streets (``street_edges``, EPSG:5514, with ``name``) the round walks,
     #: for the sheet's map; None when the town has no street network.
     streets: gpd.GeoDataFrame | None = None
+    #: Stops and streets (named at their address points) the sheet's map writes, EPSG:5514
+    #: (``layers.geocode.Gazetteer.landmarks``); None when the town has neither.
+    landmarks: gpd.GeoDataFrame | None = None
 
     @property
     def town_id(self) -> str:
@@ -99,8 +102,9 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     stops["place_name"] = labels_of(gazetteer.names(at))
     stops["nearest_stop"] = labels_of(gazetteer.nearest_stops(at))
     cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
+    landmarks = gazetteer.landmarks()
     return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover,
-                      streets=streets)
+                      streets=streets, landmarks=landmarks if len(landmarks) else None)
 
 
 def own_streets(store: Store, town_id: str) -> gpd.GeoDataFrame | None:
