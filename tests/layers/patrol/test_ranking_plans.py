@@ -254,6 +254,14 @@ def test_sheet_shows_counts_only(store: Store, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Plán hlídky – Litvínov" in text and "17:00–22:00" in text
+    # the map names the stops and streets around the round (no street network: at the
+    # streets' address points), so an officer recognises where the places are
+    landmarks = plan.landmarks
+    assert landmarks is not None and set(landmarks["kind"]) == {"stop", "street"}
+    near = landmarks[landmarks.distance(plan.route.line()) < 50]
+    for kind in ("stop", "street"):
+        names = near[near["kind"] == kind]["name"]
+        assert len(names) and any(name in text for name in names), kind
     pins = demo_store.read(PINS, "litvinov")
     pins = store.read(PINS, "litvinov")
     private = [str(v) for v in (*pins["pin_id"], *pins["comment"].dropna(),
