@@ -269,8 +269,6 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
               key=f"hotspots-{town.town_id}", height=MAP_HEIGHT, use_container_width=True,
               returned_objects=[])
 
-    _hot_places(report, map_layer or main_layer, town.town_id, confidence, lang)
-
     table = class_table(report, shown_layers, lang)
     if not table.empty:  # crime alone from the district index has no classes to count
         table_column, chart_column = st.columns([1, 1])
@@ -280,6 +278,7 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
                                                        "cells": t("hotspots.table.cells")}),
             hide_index=True, width="stretch")
         chart_column.altair_chart(class_chart(table, t("hotspots.chart.title")), width="stretch")
+    _hot_places(report, map_layer or main_layer, town.town_id, confidence, lang)
 
     if report.agreement is not None and "fear" in layers and "crime" in layers:
         agreement = report.agreement
