@@ -289,6 +289,22 @@ class Gazetteer:
             out[int(place)] = self._reverse_place("stops", int(row), float(metres))
         return out
 
+    def landmarks(self) -> gpd.GeoDataFrame:
+        """What a printed map may name (EPSG:5514): each stop (``kind`` "stop") and each
+        street at the median of its address points (``kind`` "street"); columns ``name``,
+        ``kind``, geometry."""
+        streets = pd.DataFrame({"name": self.addresses["street"].fillna("").astype(str),
+                                "x": self._xy["addresses"][:, 0],
+                                "y": self._xy["addresses"][:, 1]})
+        middles = streets[streets["name"] != ""].groupby("name").median()
+        frame = pd.DataFrame({
+            "name": [*self.stops["name"].astype(str), *middles.index.astype(str)],
+            "kind": ["stop"] * len(self.stops) + ["street"] * len(middles)})
+        xy = np.vstack([self._xy["stops"], middles[["x", "y"]].to_numpy(dtype=float)
+                        .reshape(-1, 2)])
+        return gpd.GeoDataFrame(frame, geometry=shapely.points(xy) if len(xy) else [],
+                                crs=METRIC_CRS)
+
     def _reverse_place(self, layer: str, row: int, metres: float) -> Place:
         if layer == "addresses":
             place = self._address(row, 100.0)
@@ -323,6 +339,21 @@ def place_labels(store: Store, town_id: str, xy: np.ndarray) -> list[str]:
         return []
     named = Gazetteer.from_store(store, town_id).names(xy)
     return labels_of(named)
+
+
+def named_points(store: Store, town_id: str, xy: np.ndarray) -> pd.DataFrame:
+    """For each point ``xy`` ((n, 2) EPSG:5514 metres) of ``town_id``: ``place`` (its name
+    with distance, as :func:`place_labels`), ``nearest_stop`` (the nearest public-transport
+    stop's name, "" when the town has none) and ``stop_m`` (metres to it, NaN without stops).
+    Fear near stops is a known pattern, so a hot place is explained with its stop."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    gazetteer = Gazetteer.from_store(store, town_id)
+    stops = gazetteer.nearest_stops(xy) if len(xy) else []
+    return pd.DataFrame({
+        "place": labels_of(gazetteer.names(xy)) if len(xy) else [],
+        "nearest_stop": [s.name if s is not None else "" for s in stops],
+        "stop_m": [s.distance_m if s is not None and s.distance_m is not None else np.nan
+                   for s in stops]}, columns=["place", "nearest_stop", "stop_m"])
 
 
 def labels_of(places: list[Place | None]) -> list[str]:

@@ -273,11 +273,15 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "její hranici (--boundary SOUBOR)",
         "municipality {code} is not among the shipped boundaries of Czech municipalities; "
         "check the code, or give its boundary (--boundary FILE)"),
+    "import.address_not_found": Text(
+        "adresa „{address}“ není mezi adresními body obce (zkontrolujte ulici, číslo a obec)",
+        "address '{address}' is not among the town's address points"),
     "patrol.zero_weights": Text(
         "všechny váhy jsou nulové, takže žádné místo nemá přednost před jiným; nastavte "
-        "alespoň jednu váhu (strach, kriminalita nebo denní doba) větší než nula",
+        "alespoň jednu váhu (strach, kriminalita, denní doba nebo blízkost zastávky) větší "
+        "než nula",
         "every weight is zero, so no place comes before another; set at least one weight "
-        "(fear, crime or time of day) above zero"),
+        "(fear, crime, time of day or near a stop) above zero"),
     "import.streets_exist": Text(
         "obec {town!r} už síť ulic má; novou lze nahrát po vrácení té dosavadní (mapa batches, "
         "mapa undo DÁVKA)",

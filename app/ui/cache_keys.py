@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Final, Literal
 
 from layers.schema import (
+    ADDRESS_POINTS,
     CATALOGUE_ENTRIES,
     CONTEXT_LINES,
     CRIME_REFERENCE,
@@ -32,6 +33,7 @@ from layers.schema import (
     STRATEGY_LAYERS,
     STREET_EDGES,
     TOWNS,
+    TRANSIT_STOPS,
     LayerSpec,
 )
 from layers.store import Store
@@ -44,7 +46,8 @@ View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area"
                "catalogue", "catalogue_card", "names"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
-_TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES),
+_TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES, ADDRESS_POINTS,
+                     TRANSIT_STOPS, STREET_EDGES),
                     (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES))
 #: What ranking a town's places reads (hotspots, patrol ranking, accessibility's hot cells),
 #: and naming them (address points, stops, parts of town).

@@ -15,6 +15,7 @@ from shapely.geometry import Point
 
 from layers.privacy import public_pin_view
 from layers.schema import (
+    ADDRESS_POINTS,
     CONTEXT_LINES,
     CRIME_REFERENCE,
     CRIME_STATS,
@@ -56,6 +57,8 @@ class TownData:
     #: Public-transport stops and the town's own street network (empty when not loaded).
     stops: gpd.GeoDataFrame
     streets: gpd.GeoDataFrame
+    #: The town's address points (empty when not loaded): names on the map when zoomed in.
+    addresses: gpd.GeoDataFrame
 
     @property
     def town_id(self) -> str:
@@ -109,6 +112,7 @@ def load_town(store: Store, town_id: str) -> TownData:
         sources=store.read(SOURCES),
         stops=_optional(store, TRANSIT_STOPS, town_id),
         streets=_optional(store, STREET_EDGES, town_id),
+        addresses=_optional(store, ADDRESS_POINTS, town_id),
     )
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers import messages
 from layers.ingest.report import ValidationReport
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
@@ -77,8 +78,13 @@ def check_points(geoms: np.ndarray, labels: list[str], report: ValidationReport
     ok[points] = True
     for i in np.flatnonzero(~points):
         if missing[i]:
-            report.add("rejected", labels[i], NOT_FINITE if broken[i] else
-                       report.unplaced.get(labels[i], "empty geometry or missing coordinates"))
+            code, params = report.unplaced.get(labels[i], ("", {}))
+            if broken[i] or not code:
+                report.add("rejected", labels[i], NOT_FINITE if broken[i] else
+                           "empty geometry or missing coordinates")
+            else:
+                report.add("rejected", labels[i], messages.render(code, params, "en"), code,
+                           params)
             continue
         geom = geoms[i] if geoms[i].is_valid else shapely.make_valid(geoms[i])
         out[i] = geom.representative_point() if kinds[i] != 4 else geom.geoms[0]

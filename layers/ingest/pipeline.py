@@ -3,6 +3,7 @@ EPSG:4326 (from the file's geometries or its coordinate columns, CRS decided onc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
@@ -13,6 +14,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
+from layers.catalogue.text import fold
 from layers.ingest.checks import coordinate_columns, numbers, text, wkt_column
 from layers.ingest.crs import CrsDecision, decide_crs
 from layers.ingest.reading import Chunk, Source
@@ -23,6 +25,16 @@ from layers.store.base import RowMatch
 
 #: Rows of a chunk shown listed when an address-only table is refused.
 LISTED_ROWS: Final = 20
+#: Column names (folded, letters and digits only) of a whole address ("Hamerská 12/3,
+#: Litvínov") and of its parts as people write them in a table.
+ADDRESS_COLUMNS: Final = frozenset({"address", "adresa", "addr", "uplnaadresa"})
+ADDRESS_PART_COLUMNS: Final = {
+    "street": frozenset({"ulice", "street", "nazevulice", "streetname", "ulicecislo"}),
+    "house": frozenset({"cislopopisne", "cp", "popisne", "cislodomu", "cislo", "housenumber",
+                        "cisloevidencni", "ce", "number"}),
+    "orientation": frozenset({"cisloorientacni", "co", "orientacni", "orientationnumber"}),
+    "town": frozenset({"obec", "mesto", "town", "city", "municipality", "nazevobce"}),
+}
 
 
 @dataclass
@@ -65,9 +77,11 @@ def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
     """Geometries of the chunk's rows in EPSG:4326 (None where there are no coordinates).
 
     Vector files: their geometries. Tables: the coordinate columns (lon/lat, x/y …) or a
-    column of WKT geometries (an unreadable one is None); else an address column placed by
-    ``ctx.geocode`` (the town's address points), each address not found rejected; a table with
-    none of them is refused, listing rows that carry only an address.
+    column of WKT geometries (an unreadable one is None); else the rows' addresses
+    (:func:`address_texts`: one address column, or street, house numbers and town columns)
+    placed by ``ctx.geocode`` (the town's address points), each address not found rejected
+    with its line; a table with none of them is refused, listing rows that carry only an
+    address.
     Raises ``SourceError``.
     """
     geoms = chunk.geometry
@@ -82,12 +96,13 @@ def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
         decision = ctx.decide(sample[:, 0], sample[:, 1], source.crs, "the file")
         return decision.to_storage(geoms)
     columns = coordinate_columns(list(chunk.frame.columns))
-    if columns is None and ctx.geocode is not None and _address_column(chunk):
-        placed = _geocoded(chunk, ctx, ctx.geocode)
+    addresses = address_texts(chunk.frame) if columns is None else None
+    if addresses is not None and ctx.geocode is not None:
+        placed = _geocoded(chunk, addresses, ctx, ctx.geocode)
         if placed is not None:
             return placed
     if columns is None:
-        raise SourceError(source.name, _no_coordinates(chunk))
+        raise SourceError(source.name, _no_coordinates(chunk, addresses))
     first, second, implied = columns
     x, y = numbers(chunk.frame[first]), numbers(chunk.frame[second])
     declared = CRS.from_user_input(implied) if implied else None
@@ -98,36 +113,59 @@ def positions(chunk: Chunk, source: Source, ctx: ImportContext) -> np.ndarray:
     return geoms
 
 
-def _address_column(chunk: Chunk) -> str | None:
-    return next((c for c in chunk.frame.columns
-                 if c.strip().casefold() in ("address", "adresa", "addr", "ulice", "street")),
-                None)
+def _column_key(name: object) -> str:
+    """A column name as compared: folded, letters and digits only ("Č. p." → "cp")."""
+    return re.sub(r"[^a-z0-9]", "", fold(name))
 
 
-def _geocoded(chunk: Chunk, ctx: ImportContext,
+def address_texts(frame: pd.DataFrame) -> pd.Series | None:
+    """Each row's address as one text the geocoder reads ("Hamerská 12/3, Litvínov"), or
+    None when the table has no address columns.
+
+    Takes one address column (``adresa``/``address``) as it is; else a street column
+    (``ulice``/``street``) with, where present, the house number (``číslo popisné``,
+    ``č.p.``, ``house number``), the orientation number (``číslo orientační``, ``č.o.``) and
+    the town (``obec``, ``město``, ``town``). A street cell that already holds its number
+    ("Hamerská 12/3") is kept as written. A row without a street gives ""."""
+    keys = {_column_key(c): c for c in frame.columns}
+    whole = next((keys[k] for k in keys if k in ADDRESS_COLUMNS), None)
+    if whole is not None:
+        return text(frame, whole)
+    found = {part: next((keys[k] for k in keys if k in names), None)
+             for part, names in ADDRESS_PART_COLUMNS.items()}
+    if found["street"] is None:
+        return None
+    parts = {part: text(frame, column) if column is not None
+             else pd.Series("", index=frame.index, dtype=object)
+             for part, column in found.items()}
+    house, orientation = parts["house"], parts["orientation"]
+    number = house.where(orientation == "", (house + "/" + orientation).str.strip("/"))
+    street = parts["street"]
+    line = (street + " " + number).str.strip()
+    line = line.where(parts["town"] == "", line + ", " + parts["town"])
+    return line.where(street != "", "")
+
+
+def _geocoded(chunk: Chunk, values: pd.Series, ctx: ImportContext,
               geocode: Callable[[list[str]], list[BaseGeometry | None] | None]
               ) -> np.ndarray | None:
-    """Points of the chunk's address column placed from the town's address points (None
-    where not found: the connector rejects those rows, for the reason noted here); None
-    when the town has no address points."""
-    values = text(chunk.frame, _address_column(chunk))
+    """Points of the chunk's addresses ``values`` placed from the town's address points
+    (None where not found: the connector rejects those rows, for the reason noted here, by
+    line); None when the town has no address points."""
     found = geocode(values.tolist())
     if found is None:
         return None
     for where, value, point in zip(chunk.labels, values, found, strict=True):
         if point is None and value:
-            ctx.report.unplaced[where] = (f"address '{value}' is not among the town's address "
-                                          "points")
+            ctx.report.unplaced[where] = ("import.address_not_found", {"address": value})
     ctx.report.crs_action = "placed by address (the town's RÚIAN address points)"
     return np.array([*found, None], dtype=object)[:-1]  # an object array even if all None
 
 
-def _no_coordinates(chunk: Chunk) -> str:
-    address = [_address_column(chunk)] if _address_column(chunk) else []
-    if not address:
+def _no_coordinates(chunk: Chunk, values: pd.Series | None) -> str:
+    if values is None:
         return ("has no coordinate columns (lon/lat or x/y) and no geometries; nothing can "
                 "be placed on the map")
-    values = text(chunk.frame, address[0])
     rows = [f"{where} '{value}'" for where, value in zip(chunk.labels, values, strict=True)
             if value][:LISTED_ROWS]
     more = int((values != "").sum()) - len(rows)

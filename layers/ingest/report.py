@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
+
+from layers import messages
 
 #: Problems kept per report; counts stay exact beyond it (a 1 M-row file can reject many).
 MAX_LISTED: Final = 10_000
@@ -11,10 +14,18 @@ MAX_LISTED: Final = 10_000
 
 @dataclass(frozen=True)
 class Problem:
-    """One row or feature: ``where`` ("line 7", "feature 3"), ``reason`` in plain words."""
+    """One row or feature: ``where`` ("line 7", "feature 3"), ``reason`` in plain words
+    (English); with a catalogue ``code`` (``layers.messages``) and its ``params`` the reason
+    can also be said in Czech (:meth:`text`)."""
 
     where: str
     reason: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang`` when the problem has a catalogue code, else as recorded."""
+        return messages.render(self.code, self.params, lang) if self.code else self.reason
 
 
 @dataclass
@@ -35,15 +46,18 @@ class ValidationReport:
     encoding: str = ""
     notes: list[str] = field(default_factory=list)
     #: Why a row has no position, by its label, when the reader knows better than "missing
-    #: coordinates" (an address not among the town's address points).
-    unplaced: dict[str, str] = field(default_factory=dict)
+    #: coordinates" (an address not among the town's address points): a catalogue code and
+    #: its params.
+    unplaced: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
 
-    def add(self, kind: str, where: str, reason: str) -> None:
-        """Record a problem of ``kind`` ("rejected", "repaired" or "flagged")."""
+    def add(self, kind: str, where: str, reason: str, code: str = "",
+            params: Mapping[str, Any] | None = None) -> None:
+        """Record a problem of ``kind`` ("rejected", "repaired" or "flagged"), with the
+        catalogue ``code`` and ``params`` of its reason when it has one."""
         self.counts[kind] += 1
         target: list[Problem] = getattr(self, kind)
         if len(target) < MAX_LISTED:
-            target.append(Problem(where, reason))
+            target.append(Problem(where, reason, code, dict(params or {})))
 
     @property
     def total_added(self) -> int:

@@ -63,6 +63,9 @@ class PatrolPlan:
     #: The town's own streets (``street_edges``, EPSG:5514, with ``name``) the round walks,
     #: for the sheet's map; None when the town has no street network.
     streets: gpd.GeoDataFrame | None = None
+    #: Stops and streets (named at their address points) the sheet's map writes, EPSG:5514
+    #: (``layers.geocode.Gazetteer.landmarks``); None when the town has neither.
+    landmarks: gpd.GeoDataFrame | None = None
 
     @property
     def town_id(self) -> str:
@@ -99,8 +102,9 @@ def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLAC
     stops["place_name"] = labels_of(gazetteer.names(at))
     stops["nearest_stop"] = labels_of(gazetteer.nearest_stops(at))
     cover = coverage(route.line(), ranking.cells, ranking.hot_masks(), distance_m)
+    landmarks = gazetteer.landmarks()
     return PatrolPlan(ranking=ranking, stops=stops, route=route, coverage=cover,
-                      streets=streets)
+                      streets=streets, landmarks=landmarks if len(landmarks) else None)
 
 
 def own_streets(store: Store, town_id: str) -> gpd.GeoDataFrame | None:
@@ -207,11 +211,14 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
 
 def plan_layers(plan: PatrolPlan) -> dict[str, gpd.GeoDataFrame]:
     """The plan's layers for a GeoPackage (EPSG:5514; ``layers.urban.export`` stores 4326):
-    stops with their attributes, the route, and the hot cells the route leaves out."""
-    stops = plan.stops.copy()
+    stops with their attributes (named by place; no cell id), the route, and the hot cells
+    the route leaves out."""
+    stops = plan.stops.drop(columns="place_id")
     route = gpd.GeoDataFrame({
         "method": [plan.route.method], "length_m": [plan.route.length_m],
         "walk_min": [plan.route.walk_min], "total_min": [plan.route.total_min],
         "note": [plan.route.note]}, geometry=[plan.route.line()], crs=METRIC_CRS)
+    left_out = plan.coverage.left_out
     return {"patrol_stops": stops, "patrol_route": route,
-            "left_out_cells": plan.coverage.left_out}
+            "left_out_cells": left_out.drop(columns=[c for c in ("cell_id", "q", "r")
+                                                     if c in left_out.columns])}

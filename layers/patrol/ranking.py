@@ -2,7 +2,7 @@
 
 A *place* is a cell of the public hotspot grid (``layers.hotspots.analysis.run_hotspots`` with
 ``public=True``: sensitive answers count only in cells holding at least ``k`` of them). Each
-cell gets three factor values in 0 … 1:
+cell gets four factor values in 0 … 1:
 
 * ``fear`` – the fear-pin density (KDE) at the cell, relative to the town's highest;
 * ``crime`` – with point offences their density relative to the highest; with only the police
@@ -11,7 +11,12 @@ cell gets three factor values in 0 … 1:
   neither;
 * ``time`` – the number of fear answers given for the chosen times of day (default evening
   and night: children often fear evenings) in the cell and its six neighbours, relative to the
-  town's highest such count.
+  town's highest such count;
+* ``stop`` – nearness to a public-transport stop (fear near stops is a known pattern):
+  ``1 − d / stop_radius_m`` for the distance ``d`` from the cell centre to the nearest stop of
+  the town, 0 beyond ``stop_radius_m`` (default :data:`DEFAULT_STOP_RADIUS_M`) and for a town
+  without stops (said so in ``notes``). Its weight is 0 unless chosen, so a town's rankings
+  stay as they were until someone asks for stops.
 
 ``score = Σ weight·value / Σ weight``; each factor's *contribution* is its term of that sum, so
 the contributions add up to the score and say why a place ranks where it does. Places are
@@ -48,10 +53,10 @@ from layers.hotspots.analysis import (
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import HexGrid, build_grid
 from layers.hotspots.privacy import DEFAULT_K, public_mask
-from layers.schema import LOCALITIES, PINS, TIMES_OF_DAY, TOWNS
+from layers.schema import LOCALITIES, PINS, TIMES_OF_DAY, TOWNS, TRANSIT_STOPS
 from layers.store import Store
 
-FACTORS: Final = ("fear", "crime", "time")
+FACTORS: Final = ("fear", "crime", "time", "stop")
 #: Categories that are not fears (the positive side of a feeling map).
 NOT_FEAR: Final = frozenset({"feel_good", "develop"})
 #: Patrol time window of each time of day (local time, 24 h).
@@ -60,6 +65,9 @@ TIME_WINDOWS: Final = {"morning": "06:00–12:00", "afternoon": "12:00–17:00",
 DEFAULT_TIMES: Final = ("evening", "night")
 DEFAULT_CELL_M: Final = 100.0
 DEFAULT_SPACING_M: Final = 250.0
+#: Distance from a stop (metres) within which a place counts as near it: about a two-minute
+#: walk, the stretch people wait and walk to and from the stop in.
+DEFAULT_STOP_RADIUS_M: Final = 150.0
 
 
 class RankingError(InvalidInput):
@@ -69,11 +77,13 @@ class RankingError(InvalidInput):
 
 @dataclass(frozen=True)
 class Weights:
-    """Non-negative weights of the factors; at least one must be positive."""
+    """Non-negative weights of the factors; at least one must be positive. Nearness to a stop
+    weighs 0 unless chosen (see the module docstring)."""
 
     fear: float = 1.0
     crime: float = 1.0
     time: float = 1.0
+    stop: float = 0.0
 
     def __post_init__(self) -> None:
         values = self.as_dict()
@@ -83,11 +93,13 @@ class Weights:
             raise InvalidInput("patrol.zero_weights")
 
     def as_dict(self) -> dict[str, float]:
-        return {"fear": float(self.fear), "crime": float(self.crime), "time": float(self.time)}
+        return {"fear": float(self.fear), "crime": float(self.crime), "time": float(self.time),
+                "stop": float(self.stop)}
 
     @classmethod
     def parse(cls, text: str) -> Weights:
-        """Weights from ``"fear=2,crime=1,time=0.5"`` (missing factors keep 1);
+        """Weights from ``"fear=2,crime=1,time=0.5,stop=1"`` (missing factors keep their
+        default: 1, and 0 for ``stop``);
         ``ValueError`` for an unknown factor or a bad number."""
         values: dict[str, float] = {}
         for part in filter(None, (p.strip() for p in text.split(","))):
@@ -100,7 +112,8 @@ class Weights:
 
 @dataclass(frozen=True)
 class RankingRequest:
-    """What to rank: a town, optionally one locality (by id), the weights and the times."""
+    """What to rank: a town, optionally one locality (by id), the weights, the times and the
+    radius (metres) within which a place counts as near a stop."""
 
     town_id: str
     locality_id: str | None = None
@@ -110,6 +123,7 @@ class RankingRequest:
     min_spacing_m: float = DEFAULT_SPACING_M
     k: int = DEFAULT_K
     confidence: float = 0.95
+    stop_radius_m: float = DEFAULT_STOP_RADIUS_M
 
     def __post_init__(self) -> None:
         unknown = set(self.times_of_day) - set(TIMES_OF_DAY)
@@ -118,6 +132,8 @@ class RankingRequest:
                              f"{self.times_of_day}")
         if self.min_spacing_m < 0:
             raise ValueError("min_spacing_m must not be negative")
+        if not self.stop_radius_m > 0:
+            raise ValueError("stop_radius_m must be positive")
 
 
 @dataclass(frozen=True)
@@ -127,8 +143,9 @@ class Ranking:
     ``places`` columns: ``rank`` (1 = most exposed), ``place_id`` (the cell id), ``score``,
     per factor ``<f>_value`` and ``<f>_contribution``, ``fear_class`` (Gi* class of the cell),
     ``fear_answers`` (public fear answers in the cell and its neighbours), ``time_answers``
-    (of them at the chosen times), ``reported`` (JSON category → count), ``time_of_day``
-    (most named, "" without answers), ``time_window``, ``locality`` (name or "").
+    (of them at the chosen times), ``stop_m`` (metres to the nearest stop, NaN without stops),
+    ``reported`` (JSON category → count), ``time_of_day`` (most named, "" without answers),
+    ``time_window``, ``locality`` (name or "").
     ``cells`` are the report's cells with ``in_scope`` (in the locality, or the whole town).
     """
 
@@ -190,6 +207,11 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
     around_fear = weights_matrix @ own_fear
     around_times = weights_matrix @ own_times
     values["time"] = _relative(around_times)
+    stop_m = _stop_distances(store, request.town_id, centres)
+    values["stop"] = np.clip(1.0 - np.nan_to_num(stop_m, nan=np.inf) / request.stop_radius_m,
+                             0.0, 1.0)
+    if request.weights.stop > 0 and np.isnan(stop_m).all():
+        notes.append("stop: the town has no public-transport stops; factor is 0")
 
     weights = request.weights.as_dict()
     total = sum(weights.values())
@@ -213,6 +235,7 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
             **{f"{f}_contribution": float(contributions[f][index]) for f in FACTORS},
             "fear_class": str(cells["fear_class"].iloc[index]),
             "fear_answers": int(around_fear[index]), "time_answers": int(around_times[index]),
+            "stop_m": float(stop_m[index]),
             "reported": json.dumps(dict(sorted(counts.items())), ensure_ascii=False),
             "time_of_day": time_of_day, "time_window": TIME_WINDOWS.get(time_of_day, ""),
             "locality": locality_name,
@@ -227,7 +250,7 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
 _PLACE_COLUMNS: Final = (
     "rank", "place_id", "score", *(f"{f}_value" for f in FACTORS),
     *(f"{f}_contribution" for f in FACTORS), "fear_class", "fear_answers", "time_answers",
-    "reported", "time_of_day", "time_window", "locality")
+    "stop_m", "reported", "time_of_day", "time_window", "locality")
 
 
 def explain(place: Mapping[str, object], weights: Weights, times: tuple[str, ...]) -> str:
@@ -243,6 +266,9 @@ def explain(place: Mapping[str, object], weights: Weights, times: tuple[str, ...
             "crime": f"crime {value:.0%} of the town's highest",
             "time": f"{place['time_answers']} of {place['fear_answers']} answers around it "
                     f"name {'/'.join(times)}",
+            "stop": "no public-transport stop in the town"
+                    if np.isnan(float(place["stop_m"]))  # type: ignore[arg-type]
+                    else f"nearest stop {float(place['stop_m']):.0f} m away",  # type: ignore[arg-type]
         }[factor]
         parts.append(f"{factor} {contribution:.3f} = weight {weight_of[factor]:g} × "
                      f"{value:.2f} / Σweights ({detail})")
@@ -254,6 +280,21 @@ def _relative(values: np.ndarray) -> np.ndarray:
     clean = np.where(np.isfinite(values) & (values > 0), values, 0.0)
     top = clean.max(initial=0.0)
     return clean / top if top > 0 else clean
+
+
+def _stop_distances(store: Store, town_id: str, centres: np.ndarray) -> np.ndarray:
+    """Metres (EPSG:5514) from each centre to the town's nearest public-transport stop; NaN
+    everywhere when the town has none."""
+    stops = (store.read(TRANSIT_STOPS, town_id) if TRANSIT_STOPS.name in store.layer_names()
+             else None)
+    if stops is None or stops.empty:
+        return np.full(len(centres), np.nan)
+    tree = shapely.STRtree(to_metric(stops).geometry.to_numpy())
+    (at, _), distance = tree.query_nearest(shapely.points(centres), return_distance=True,
+                                           all_matches=False)
+    out = np.full(len(centres), np.nan)
+    out[at] = distance
+    return out
 
 
 def _scope(store: Store, request: RankingRequest, centres: np.ndarray) -> tuple[np.ndarray, str]:

@@ -32,6 +32,7 @@ from layers.schema import SENSITIVE_CATEGORIES
 A4: Final = (8.27, 11.69)
 ROUTE_COLOUR: Final = "#d7301f"
 HOT_COLOUR: Final = "#fdae6b"
+STOP_COLOUR: Final = "#0868ac"
 LEFT_OUT_COLOUR: Final = "#6a51a3"
 METHOD_CS: Final = {"street_network": "po uliční síti",
                     "straight_lines": "přímými úseky (síť ulic není nahrána)"}
@@ -154,6 +155,9 @@ def _draw_map(ax: plt.Axes, plan: PatrolPlan, town: gpd.GeoDataFrame,
         context.to_crs(METRIC_CRS).plot(ax=ax, color="#9a8f7c", linewidth=0.8)
     if plan.streets is not None:
         _draw_streets(ax, plan.streets.cx[box[0]:box[2], box[1]:box[3]])
+    if plan.landmarks is not None:
+        _draw_landmarks(ax, plan.landmarks.cx[box[0]:box[2], box[1]:box[3]],
+                        streets_named=plan.streets is not None)
     if len(hot):
         hot.plot(ax=ax, color=HOT_COLOUR, alpha=0.6, edgecolor="none")
     if len(plan.coverage.left_out):
@@ -192,6 +196,19 @@ def _draw_streets(ax: plt.Axes, streets: gpd.GeoDataFrame) -> None:
         ax.annotate(str(group["name"].iloc[0]), (middle.x, middle.y), fontsize=6,
                     color="#555555", ha="center", va="center", rotation=angle,
                     rotation_mode="anchor")
+
+
+def _draw_landmarks(ax: plt.Axes, landmarks: gpd.GeoDataFrame, streets_named: bool) -> None:
+    """Stops (a small blue square and the name) and, unless the street network already names
+    them, street names at their address points (EPSG:5514)."""
+    for row in landmarks.itertuples():
+        if row.kind == "stop":
+            ax.plot(row.geometry.x, row.geometry.y, marker="s", markersize=3, color=STOP_COLOUR)
+            ax.annotate(str(row.name), (row.geometry.x, row.geometry.y), fontsize=5.5,
+                        color=STOP_COLOUR, xytext=(3, 3), textcoords="offset points")
+        elif not streets_named:
+            ax.annotate(str(row.name), (row.geometry.x, row.geometry.y), fontsize=6,
+                        color="#555555", style="italic", ha="center", va="center")
 
 
 def _scale_bar(ax: plt.Axes, box: tuple[float, float, float, float]) -> None:

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from layers.crs import to_storage
+from layers.crs import to_metric, to_storage
 from layers.files import atomic_output
-from layers.geocode import place_labels
+from layers.geocode import named_points, place_labels
 from layers.hotspots.analysis import (
     LAYERS,
     HotspotReport,
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     metadata = layer_metadata(report, args.layer)
     centres = report.cells.geometry.centroid  # EPSG:5514, as the analysis works
-    places = place_labels(store, args.town, np.column_stack([centres.x, centres.y]))
+    places = named_points(store, args.town, np.column_stack([centres.x, centres.y]))
     illustrative = args.layer == "fear" and any_generated(store.read(PINS, args.town))
     if illustrative:
         metadata["illustrative"] = ILLUSTRATIVE_NOTE
@@ -181,13 +181,17 @@ def layer_metadata(report: HotspotReport, layer: str) -> dict[str, str]:
 
 
 def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[str, str],
-                 places: list[str], illustrative: bool = False) -> None:
-    """Write the cells (and localities) to ``out``, replacing it atomically; ``places`` names
-    each cell (nearest address, stop or part of town; "" where none is near); every cell's
-    ``illustrative`` column says whether generated answers went into the analysis."""
+                 places: pd.DataFrame, illustrative: bool = False) -> None:
+    """Write the cells (and localities) to ``out``, replacing it atomically. ``places``
+    (``layers.geocode.named_points`` of the cell centres) names each cell (nearest address,
+    stop or part of town; "" where none is near) and gives its nearest public-transport stop
+    and the metres to it. No cell id: a cell is known by its place and its geometry. Every
+    cell's ``illustrative`` column says whether generated answers went into the analysis."""
     cells = report.cells
-    columns: dict[str, Any] = {"cell_id": cells["cell_id"], "place": places, "q": cells["q"],
-                               "r": cells["r"], "area_m2": cells["area_m2"]}
+    columns: dict[str, Any] = {"place": places["place"].to_numpy(),
+                               "nearest_stop": places["nearest_stop"].to_numpy(),
+                               "stop_m": places["stop_m"].round(1).to_numpy(),
+                               "area_m2": cells["area_m2"]}
     for name in OUTPUT_COLUMNS:
         source = f"{layer}_{name}"
         if source in cells:
@@ -208,8 +212,8 @@ def write_output(report: HotspotReport, layer: str, out: Path, metadata: dict[st
 
 def run_emerging(args: argparse.Namespace) -> int:
     """The emerging-hot-spot analysis of the town's offences; cells only, never offences."""
-    analysis = town_emerging(store_from(args), args.town, args.period, args.cell, args.rings,
-                             args.layer)
+    store = store_from(args)
+    analysis = town_emerging(store, args.town, args.period, args.cell, args.rings, args.layer)
     patterns = analysis.cells["pattern"].value_counts()
     counts = {code: int(patterns.get(code, 0)) for code in EMERGING_PATTERN.codes}
     steps = analysis.result.steps
@@ -221,7 +225,9 @@ def run_emerging(args: argparse.Namespace) -> int:
         "patterns": counts, "out": args.out,
     }
     if args.out:
-        write_emerging(analysis, args.layer, Path(args.out))
+        centres = to_metric(analysis.cells).geometry.centroid
+        write_emerging(analysis, args.layer, Path(args.out), place_labels(
+            store, args.town, np.column_stack([centres.x, centres.y])))
     rows = [[EMERGING_PATTERN.term(code).en, n] for code, n in counts.items() if n]
     readable = "\n".join([
         f"{args.town}: {analysis.points} {args.layer} ({analysis.approximate} at approximate "
@@ -233,13 +239,14 @@ def run_emerging(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_emerging(analysis: TownEmerging, layer: str, out: Path) -> None:
-    """The cells with their pattern (code and Czech label) to ``out`` as the layer
-    ``<layer>_emerging``, atomically."""
+def write_emerging(analysis: TownEmerging, layer: str, out: Path, places: list[str]) -> None:
+    """The cells with their place name (``places``), pattern (code and Czech label) to
+    ``out`` as the layer ``<layer>_emerging``, atomically; no cell id."""
     cells = analysis.cells
     frame = to_storage(cells.assign(
+        place=places,
         pattern_cs=[EMERGING_PATTERN.term(code).cs for code in cells["pattern"]])[[
-            "cell_id", "pattern", "pattern_cs", "points", "hot_steps", "cold_steps",
+            "place", "pattern", "pattern_cs", "points", "hot_steps", "cold_steps",
             "trend_z", "trend_p", "tau", "geometry"]])
     steps = analysis.result.steps
     with atomic_output(out) as tmp:

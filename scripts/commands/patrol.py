@@ -21,7 +21,13 @@ from layers.hotspots.privacy import DEFAULT_K
 from layers.patrol.coverage import DEFAULT_DISTANCE_M
 from layers.patrol.gpx import plan_gpx
 from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_plan
-from layers.patrol.ranking import DEFAULT_TIMES, FACTORS, RankingRequest, Weights
+from layers.patrol.ranking import (
+    DEFAULT_STOP_RADIUS_M,
+    DEFAULT_TIMES,
+    FACTORS,
+    RankingRequest,
+    Weights,
+)
 from layers.patrol.route import NETWORK_MODES
 from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
 from layers.schema import CONTEXT_LINES, LOCALITIES, TIMES_OF_DAY, TOWNS
@@ -47,8 +53,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--places", type=int, default=DEFAULT_PLACES,
                         help=f"number of places on the route (default {DEFAULT_PLACES})")
     parser.add_argument("--weights", default="",
-                        help=f"factor weights, e.g. fear=2,crime=1,time=1 ({', '.join(FACTORS)};"
-                             " missing ones are 1)")
+                        help=f"factor weights, e.g. fear=2,crime=1,time=1,stop=1 "
+                             f"({', '.join(FACTORS)}; missing ones are 1, stop 0: nearness to "
+                             "a public-transport stop counts only when weighted)")
+    parser.add_argument("--stop-radius", type=float, default=DEFAULT_STOP_RADIUS_M,
+                        help="metres from a stop within which a place counts as near it "
+                             f"(default {DEFAULT_STOP_RADIUS_M:g})")
     parser.add_argument("--times", default=",".join(DEFAULT_TIMES),
                         help=f"times of day of the time factor ({', '.join(TIMES_OF_DAY)})")
     parser.add_argument("--distance", type=float, default=DEFAULT_DISTANCE_M,
@@ -81,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     request = RankingRequest(
         town_id=args.town, locality_id=_locality_id(store, args.town, args.locality),
         weights=Weights.parse(args.weights),
-        times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()))
+        times_of_day=tuple(t.strip() for t in args.times.split(",") if t.strip()),
+        stop_radius_m=args.stop_radius)
     plan = build_plan(store, request, args.places, args.distance, args.network)
     towns = store.read(TOWNS, args.town)
     context = store.read(CONTEXT_LINES, args.town)
@@ -109,13 +120,16 @@ def run(args: argparse.Namespace) -> int:
                     "share": None if math.isnan(c.share) else round(c.share, 4)}
              for name, c in {**plan.coverage.layers, "any": plan.coverage.any_hot}.items()}
     stops = [{"position": int(r.position), "place_id": r.place_id, "place_name": r.place_name,
-              "nearest_stop": r.nearest_stop, "rank": int(r.rank),
+              "nearest_stop": r.nearest_stop,
+              "stop_m": None if math.isnan(r.stop_m) else round(float(r.stop_m), 1),
+              "rank": int(r.rank),
               "score": round(float(r.score), 4), "time_window": r.time_window,
               **{f"{f}_contribution": round(float(getattr(r, f"{f}_contribution")), 4)
                  for f in FACTORS}} for r in plan.stops.itertuples()]
     result = {
         "town_id": args.town, "locality_id": request.locality_id,
         "weights": request.weights.as_dict(), "times_of_day": list(request.times_of_day),
+        "stop_radius_m": request.stop_radius_m,
         "method": plan.route.method, "method_note": plan.route.note,
         "length_m": round(plan.route.length_m, 1), "walk_min": round(plan.route.walk_min, 1),
         "total_min": round(plan.route.total_min, 1), "distance_m": args.distance,

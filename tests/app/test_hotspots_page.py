@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,12 @@ def test_page_shows_classes_map_table_and_explanations(page: AppTest) -> None:
     fear_hot = table[(table["Vrstva"] == "Strach (pocitová mapa)")
                      & (table["Třída"] == "Hotspot 99 %")]["Buněk"].iloc[0]
     assert fear_hot > 0
+    # the strongest hot cells by place, each with its nearest stop and the metres to it
+    hot = at.dataframe[1].value
+    assert list(hot.columns) == ["Místo (nejbližší adresa, zastávka či část obce)", "Třída",
+                                 "Hustota (na km²)", "Nejbližší zastávka MHD"]
+    assert 0 < len(hot) <= 15
+    assert all(re.fullmatch(r".+ \(\d[\d\u00a0 ]* m\)", s) for s in hot["Nejbližší zastávka MHD"])
     assert "index kriminality" in _texts(at)  # the demo store has no offences
     assert "alespoň 5" in _texts(at)
     assert "šířka pásma" not in _texts(at).lower() and "bandwidth" not in _texts(at).lower()

@@ -69,6 +69,18 @@ def test_patrol_page_plans_janov_and_saves_the_plan_as_a_measure(store_path: Pat
     assert not at.exception
     heavier = at.dataframe[0].value
     assert heavier["Příspěvek strachu"].sum() > stops["Příspěvek strachu"].sum()
+    # nearness to a stop weighs nothing until chosen; chosen, it counts
+    assert (stops["Příspěvek blízkosti zastávky"] == 0).all()
+    at.slider(key="patrol_w_stop").set_value(3.0).run()
+    assert not at.exception
+    assert at.dataframe[0].value["Příspěvek blízkosti zastávky"].sum() > 0
+    at.slider(key="patrol_w_stop").set_value(0.0).run()
+    # every weight zero: a Czech explanation, not a formula
+    for factor in ("fear", "crime", "time"):
+        at.slider(key=f"patrol_w_{factor}").set_value(0.0).run()
+    assert any("všechny váhy jsou nulové" in w.value for w in at.warning)
+    at.slider(key="patrol_w_fear").set_value(3.0).run()
+    assert not at.exception and at.dataframe
 
     assert "Uloží se pod účtem t-police (policie)." in [c.value for c in at.caption]
     at.text_input[0].input("Večerní okruh Janov")

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import gpxpy
+import pyogrio
 import pytest
 
 from layers.access.audit import read_log
@@ -31,7 +32,8 @@ def test_patrol_writes_gpx_sheet_and_saves_the_plan(
                  str(sheet), "--gpkg", str(gpkg), "--save", "Večer Janov", "--json"]) == 0
     result = _last_json(capsys.readouterr().out)
     assert result["locality_id"] == "litvinov-1" and len(result["stops"]) == 5
-    assert result["weights"] == {"fear": 2.0, "crime": 1.0, "time": 1.0}
+    assert result["weights"] == {"fear": 2.0, "crime": 1.0, "time": 1.0, "stop": 0.0}
+    assert all(s["stop_m"] is not None and s["stop_m"] >= 0 for s in result["stops"])
     assert result["method"] in ("street_network", "straight_lines") and result["method_note"]
     assert result["walk_min"] == pytest.approx(result["length_m"] / (4000 / 60), abs=0.1)
     parsed = gpxpy.parse(gpx.read_text(encoding="utf-8"))
@@ -44,6 +46,15 @@ def test_patrol_writes_gpx_sheet_and_saves_the_plan(
     info = subprocess.run(["ogrinfo", "-so", str(gpkg)], capture_output=True, text=True,
                           check=True).stdout
     assert "patrol_stops (Point)" in info and "patrol_route (Line String)" in info
+    # no hexagon id in any file a patrol takes: places are named by street
+    cell_ids = [s["place_id"] for s in result["stops"]]
+    exported = [pyogrio.read_dataframe(gpkg, layer=name).drop(columns="geometry")
+                for name, _ in pyogrio.list_layers(gpkg)]
+    stops_layer = pyogrio.read_dataframe(gpkg, layer="patrol_stops")
+    assert list(stops_layer["place_name"]) == [s["place_name"] for s in result["stops"]]
+    files = [gpx.read_text(encoding="utf-8"), text,
+             *(frame.astype(str).to_csv() for frame in exported)]
+    assert not any(cell in content for cell in cell_ids for content in files)
     plans = load_plans(open_store(store), "litvinov")
     assert list(plans["plan_id"]) == [result["plan_id"]] and plans["who_role"].item() == "admin"
     log = read_log(open_store(store))

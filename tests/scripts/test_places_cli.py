@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from layers.schema import ADDRESS_POINTS, TOWN_PARTS, TOWNS, TRANSIT_STOPS
+from layers.schema import ADDRESS_POINTS, SERVICES, TOWN_PARTS, TOWNS, TRANSIT_STOPS
 from layers.sources.real import DEMO_TOWNS, SOURCES_DIR
 from layers.store import Store, open_store
 from layers.store.base import RowMatch
@@ -108,3 +108,33 @@ def test_stops_from_a_gtfs_zip_go_to_every_town_they_serve(
     assert sorted(b["town_id"] for b in result["batches"]) == sorted(before)
     assert {t: len(store.read(TRANSIT_STOPS, t)) for t in before} == before
     assert "Janov, konečná" not in set(store.read(TRANSIT_STOPS, "kraslice")["name"])
+
+
+def test_services_with_street_number_and_town_columns_are_placed_by_address(
+        store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = open_store(store_path)
+    points = store.read(ADDRESS_POINTS, "litvinov")
+    named = points[(points["street"] != "") & (points["street"] != "Hamerská")]
+    first, second = named.iloc[0], named.iloc[len(named) // 2]
+    plain = points[points["street"] == "Hamerská"].iloc[0]
+    # columns as people write them: street, č.p., č.o. (empty: Litvínov's RÚIAN file has
+    # none), town; a street cell holding its number; no diacritics, capitals; and an
+    # address the town does not have
+    table = tmp_path / "sluzby.csv"
+    table.write_text(
+        "name;type;Ulice;Číslo popisné;Číslo orientační;Obec\n"
+        f"Klub;nzdm;{first['street']};{first['house_number']};;Litvínov\n"
+        f"Poradna;debt_counselling;{second['street']} {second['house_number']};;;\n"
+        f"Centrum;nzdm;Hamerska;{plain['house_number']};;LITVINOV\n"
+        "Nikde;nzdm;Neexistující;99999;;Litvínov\n", "utf-8")
+    assert main(["import", "services", str(table), "--town", "litvinov", "--store",
+                 str(store_path), "--json"]) == 0
+    batch = _last_json(capsys.readouterr().out)
+    assert batch["added"] == 3 and "address points" in batch["crs_action"]
+    assert batch["rejected"] == [{
+        "where": "line 5",
+        "reason": "address 'Neexistující 99999, Litvínov' is not among the town's address "
+                  "points"}]
+    services = store.read(SERVICES, "litvinov").set_index("name")
+    for name, point in (("Klub", first), ("Poradna", second), ("Centrum", plain)):
+        assert services.geometry[name].distance(point.geometry) < 1e-9, name

@@ -31,7 +31,7 @@ def problems_table(report: ValidationReport, lang: str) -> pd.DataFrame:
     rows when the file has none."""
     problems = pd.DataFrame(
         [{"where": p.where, "kind": translate(f"data.problems.{kind}", lang),
-          "reason": p.reason}
+          "reason": p.text(lang)}
          for kind in PROBLEM_KINDS for p in getattr(report, kind)],
         columns=["where", "kind", "reason"])
     return problems.rename(columns={c: translate(f"data.problems.{c}", lang)

@@ -4,6 +4,7 @@ per class as a table and a chart, the localities, and what each class means."""
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from app.features.hotspots.map import CLASS_COLOURS, FEAR_CRIME_COLOURS
@@ -35,6 +36,42 @@ def class_table(report: HotspotReport, layers: tuple[str, ...], lang: str) -> pd
                      "label": label("hotspots.fc", code, lang),
                      "cells": int(counts.get(code, 0))})
     return pd.DataFrame(rows, columns=["layer", "code", "label", "cells"])
+
+
+#: Hot cells the page names in its table, hottest first.
+HOT_ROWS = 15
+
+
+def hottest_cells(report: HotspotReport, layer: str, confidence: float,
+                  limit: int = HOT_ROWS) -> list[int]:
+    """Row positions of the ``layer``'s hot cells at ``confidence`` (Gi* bin), highest
+    z-score first, at most ``limit``; none when the layer has no Gi* classes."""
+    cells = report.cells
+    if f"{layer}_bin" not in cells:
+        return []
+    hot = np.flatnonzero(cells[f"{layer}_bin"].to_numpy(dtype=float) >= min_bin(confidence))
+    z = cells[f"{layer}_z"].to_numpy(dtype=float)[hot]
+    return [int(i) for i in hot[np.argsort(-z, kind="stable")][:limit]]
+
+
+def hot_places_table(report: HotspotReport, layer: str, rows: list[int], named: pd.DataFrame,
+                     lang: str) -> pd.DataFrame:
+    """The hot cells ``rows`` explained in ``lang``: the place (nearest address, stop or part
+    of town), the Gi* class, the density, and the nearest public-transport stop with its
+    distance (fear near stops is a known pattern). ``named`` is
+    ``layers.geocode.named_points`` of those cells' centres, in the same order."""
+    cells = report.cells.iloc[rows]
+    nothing = translate("hotspots.hot.none_near", lang)
+    stops = [f"{name} ({number(metres, lang, 0)} m)" if name else nothing
+             for name, metres in zip(named["nearest_stop"], named["stop_m"], strict=True)]
+    return pd.DataFrame({
+        translate("hotspots.hot.place", lang): [p or nothing for p in named["place"]],
+        translate("hotspots.hot.class", lang): [label("hotspots.class", c, lang)
+                                                for c in cells[f"{layer}_class"]],
+        translate("hotspots.hot.density", lang): [number(v, lang, 1)
+                                                  for v in cells[f"{layer}_kde"]],
+        translate("hotspots.hot.stop", lang): stops,
+    })
 
 
 def class_chart(table: pd.DataFrame, title: str) -> alt.Chart:

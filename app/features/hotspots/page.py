@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -21,6 +23,8 @@ from app.features.hotspots.model import (
     class_table,
     emerging_table,
     explanation_table,
+    hot_places_table,
+    hottest_cells,
     localities_table,
     metrics,
 )
@@ -32,6 +36,7 @@ from app.ui.state import count, t
 from app.ui.town import TownData
 from layers import messages
 from layers.errors import InvalidInput
+from layers.geocode import named_points
 from layers.hotspots.analysis import HotspotInputError, HotspotReport, HotspotRequest, run_hotspots
 from layers.hotspots.emerging import PERIODS, TownEmerging, town_emerging
 from layers.hotspots.fear_crime import DEPARTMENT_ONLY
@@ -85,6 +90,13 @@ def compute_emerging(location: str, version: str, town_id: str, period: str, cel
         return town_emerging(open_store(location), town_id, period, cell_m), "", {}
     except InvalidInput as exc:
         return None, exc.code, dict(exc.params)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cell_names(location: str, version: str, town_id: str,
+               xy: tuple[tuple[float, float], ...]) -> pd.DataFrame:
+    """``layers.geocode.named_points`` of the cell centres ``xy`` (EPSG:5514 metres)."""
+    return named_points(open_store(location), town_id, np.array(xy, dtype=float))
 
 
 def render() -> None:
@@ -266,6 +278,7 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
                                                        "cells": t("hotspots.table.cells")}),
             hide_index=True, width="stretch")
         chart_column.altair_chart(class_chart(table, t("hotspots.chart.title")), width="stretch")
+    _hot_places(report, map_layer or main_layer, town.town_id, confidence, lang)
 
     if report.agreement is not None and "fear" in layers and "crime" in layers:
         agreement = report.agreement
@@ -285,6 +298,21 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
     with st.expander(t("hotspots.explain"), expanded=False):
         st.markdown(t("hotspots.explain.method"))
         st.table(explanation_table(lang))
+
+
+def _hot_places(report: HotspotReport, layer: str, town_id: str, confidence: float,
+                lang: str) -> None:
+    """The strongest hot cells of ``layer`` named by place, with the nearest stop."""
+    rows = hottest_cells(report, layer, confidence)
+    if not rows:
+        return
+    centres = report.cells.geometry.iloc[rows].centroid  # EPSG:5514, as the analysis works
+    named = cell_names(*cache_key(cache.store(), "hotspots", town_id), town_id,
+                       tuple(zip(centres.x.round(1), centres.y.round(1), strict=True)))
+    st.subheader(t("hotspots.hot"))
+    st.caption(t("hotspots.hot.note"))
+    st.dataframe(hot_places_table(report, layer, rows, named, lang), hide_index=True,
+                 width="stretch")
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

@@ -31,6 +31,7 @@ from app.ui.maps.basemaps import BASEMAPS as BASEMAP_DEFINITIONS
 from app.ui.maps.basemaps import add_basemap
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot, line_symbol, swatch
+from app.ui.maps.names import add_place_names
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from app.ui.maps.view import KeepView, data_bounds, fit_data
 from app.ui.town import CELL_M, PUBLIC_K, TownData
@@ -106,6 +107,11 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
         _add_services(m, data, lang),
         *_add_streets_and_stops(m, data, lang),
     ]
+    if not BASEMAP_DEFINITIONS[basemap].online:  # tiles name the streets themselves
+        # addresses only around a searched place: never a whole town's in one map
+        near = None if found is None else (found.lon - 2 * FOUND_PAD, found.lat - 2 * FOUND_PAD,
+                                           found.lon + 2 * FOUND_PAD, found.lat + 2 * FOUND_PAD)
+        add_place_names(m, data.addresses, data.stops, data.streets, near)
     if found is not None:
         folium.CircleMarker([found.lat, found.lon], radius=9, weight=3, color=FOUND_COLOUR,
                             fill=False, tooltip=folium.Tooltip(found.name, permanent=True)

@@ -31,7 +31,8 @@ def _number_icon(number: int) -> folium.DivIcon:
 
 def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
                      context: gpd.GeoDataFrame, lang: str) -> folium.Map:
-    """The plan's map: round, numbered places (tooltip: time window), hot and left-out cells."""
+    """The plan's map: round, numbered places (tooltip: place name and time window), hot and
+    left-out cells."""
     stops = to_storage(plan.stops)
     hot = plan.ranking.cells[plan.ranking.hot_masks()["fear"]]
     m = town_base_map(boundary, context, stops if len(stops) else boundary)
@@ -50,7 +51,9 @@ def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
                                              "opacity": 0.9}).add_to(m)
     for row in stops.itertuples():
         icon_marker((row.geometry.y, row.geometry.x), _number_icon(int(row.position)),
-                    f"{int(row.position)}. {row.time_window or '–'}").add_to(m)
+                    " · ".join(filter(None, (
+                        f"{int(row.position)}. {getattr(row, 'place_name', '')}".strip(),
+                        row.time_window or "–")))).add_to(m)
     Legend(translate("patrol.map.legend", lang), [LegendSection("", (
         LegendItem(line_symbol(ROUTE_COLOUR, width=4), translate("patrol.map.route", lang)),
         LegendItem(swatch(HOT_COLOUR, stroke=HOT_COLOUR, opacity=0.6),

@@ -75,6 +75,7 @@ def stops_table(plan: PatrolPlan, lang: str) -> pd.DataFrame:
         col("fear"): stops["fear_contribution"].round(3),
         col("crime"): stops["crime_contribution"].round(3),
         col("time"): stops["time_contribution"].round(3),
+        col("stop_factor"): stops["stop_contribution"].round(3),
         col("why"): [translate("patrol.why", lang, rank=r.rank, fear=round(100 * r.fear_value),
                                crime=round(100 * r.crime_value),
                                fear_class=label("hotspots.class", r.fear_class, lang),

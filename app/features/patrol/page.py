@@ -31,6 +31,7 @@ from app.ui.i18n import label, labels
 from app.ui.missing import note_illustrative, note_missing
 from app.ui.state import count, current_language, error_text, page_town, t
 from app.ui.town import TownData
+from layers import messages
 from layers.access.principal import AccessDenied, Principal
 from layers.access.roles import PLAN_PATROLS, PROPOSE_MEASURES
 from layers.patrol.plans import (
@@ -41,7 +42,14 @@ from layers.patrol.plans import (
     save_as_measure,
     save_plan,
 )
-from layers.patrol.ranking import DEFAULT_TIMES, RankingError, RankingRequest, Weights
+from layers.patrol.ranking import (
+    DEFAULT_STOP_RADIUS_M,
+    DEFAULT_TIMES,
+    FACTORS,
+    RankingError,
+    RankingRequest,
+    Weights,
+)
 from layers.patrol.route import NETWORK_MODES
 from layers.patrol.sheet import sheet_pdf
 from layers.schema import PIN_CATEGORIES, TIMES_OF_DAY
@@ -54,7 +62,7 @@ SAVED_KEY = "patrol_saved"
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def plan_for(location: str, version: str, town_id: str, locality_id: str | None, places: int,
-             weights: tuple[float, float, float], times: tuple[str, ...], distance: float,
+             weights: tuple[float, ...], times: tuple[str, ...], distance: float,
              mode: str) -> PatrolPlan | ValueError:
     """The plan for these inputs, or the error saying why there is none."""
     try:
@@ -96,20 +104,24 @@ def render() -> None:
                           format_func=lambda v: label("pin.time", v, lang), key="patrol_times")
     distance = c.select_slider(t("patrol.distance"), options=list(range(50, 501, 50)), value=150,
                                key="patrol_distance")
-    a, b, c, d = st.columns(4)
-    fear_w = a.slider(t("patrol.weight.fear"), 0.0, 3.0, 1.0, 0.5, key="patrol_w_fear")
-    crime_w = b.slider(t("patrol.weight.crime"), 0.0, 3.0, 1.0, 0.5, key="patrol_w_crime")
-    time_w = c.slider(t("patrol.weight.time"), 0.0, 3.0, 1.0, 0.5, key="patrol_w_time")
-    mode = d.radio(t("patrol.mode"), NETWORK_MODES, key="patrol_mode",
-                   format_func=lambda v: t(f"patrol.mode.{v}"))
-    st.caption(t("patrol.weights_note"))
+    *columns, last = st.columns(len(FACTORS) + 1)
+    defaults = Weights().as_dict()
+    weights = tuple(column.slider(t(f"patrol.weight.{factor}"), 0.0, 3.0, defaults[factor], 0.5,
+                                  key=f"patrol_w_{factor}")
+                    for column, factor in zip(columns, FACTORS, strict=True))
+    mode = last.radio(t("patrol.mode"), NETWORK_MODES, key="patrol_mode",
+                      format_func=lambda v: t(f"patrol.mode.{v}"))
+    st.caption(t("patrol.weights_note", radius=f"{DEFAULT_STOP_RADIUS_M:.0f}"))
 
     store = cache.store()
-    if fear_w + crime_w + time_w <= 0 or not times:
-        st.warning(t("patrol.error", detail="Σ > 0"))
+    if sum(weights) <= 0:
+        st.warning(t("patrol.error", detail=messages.render("patrol.zero_weights", {}, lang)))
+        st.stop()
+    if not times:
+        st.warning(t("patrol.error", detail=t("patrol.no_times")))
         st.stop()
     plan = plan_for(*cache_key(store, "patrol", town_id), town_id, locality or None, places,
-                    (fear_w, crime_w, time_w), tuple(times), float(distance), mode)
+                    weights, tuple(times), float(distance), mode)
     if isinstance(plan, ValueError):
         st.warning(t("patrol.error", detail=error_text(plan)))
         st.stop()

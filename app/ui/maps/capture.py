@@ -2,7 +2,8 @@
 this device placed (no Streamlit).
 
 Deliberately plain for a tablet in children's hands: the boundary, the localities, the main
-roads, the pins just placed and the place tapped now, on a blank offline background.
+roads, the pins just placed and the place tapped now, on a blank offline background; zoomed
+in, the names of streets, addresses and stops (``app.ui.maps.names``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import geopandas as gpd
 
 from app.ui.maps.base import BOUNDARY_COLOUR, CONTEXT_STYLES, LOCALITY_OUTLINE, MAX_ZOOM
 from app.ui.maps.finish import finish
+from app.ui.maps.names import add_place_names
 from app.ui.maps.pins import CATEGORY_COLOURS
 from app.ui.town import TownData
 
@@ -40,6 +42,9 @@ def build_capture_map(data: TownData, placed: gpd.GeoDataFrame,
         folium.CircleMarker([row.geometry.y, row.geometry.x], radius=9, color="#fff",
                             weight=2, fill=True, fill_color=colour, fill_opacity=0.95,
                             interactive=False).add_to(m)
+    # the addresses of the area the children map (none when it is too large to ship)
+    add_place_names(m, data.addresses, data.stops, data.streets,
+                    (float(minx), float(miny), float(maxx), float(maxy)))
     if chosen is not None:
         folium.CircleMarker(list(chosen), radius=14, color=CHOSEN_COLOUR, weight=4,
                             fill=True, fill_opacity=0.3, interactive=False).add_to(m)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point
@@ -22,15 +23,22 @@ from app.features.area.model import (
     unaddressed_table,
 )
 from app.features.data.model import drawn_locality_geojson, problems_table, sources_table
-from app.features.hotspots.model import explanation_table, localities_table, metrics
+from app.features.hotspots.model import (
+    explanation_table,
+    hot_places_table,
+    hottest_cells,
+    localities_table,
+    metrics,
+)
 from app.features.map.model import figures, public_pin_count
 from app.features.map.model import sources_table as map_sources
 from app.features.moderation.model import filter_pending, pending_table
 from app.features.patrol.model import gpx_file, saved_table, stops_table
 from app.features.patrol.model import metrics as patrol_metrics
 from app.features.public_space.model import access_table, audits_table
-from app.ui.i18n import label, translate
+from app.ui.i18n import label, number, translate
 from app.ui.town import load_town
+from layers.geocode import named_points
 from layers.hotspots.analysis import HotspotRequest, run_hotspots
 from layers.ingest.report import ValidationReport
 from layers.patrol.plans import build_plan
@@ -166,6 +174,11 @@ def test_data_tables_and_drawn_file(demo_store: Store) -> None:
     problems = problems_table(report, "en")
     assert problems.iloc[0].tolist() == ["row 2", translate("data.problems.rejected", "en"),
                                          "no geometry"]
+    # a reason with a catalogue code reads in the page's language
+    report.add("rejected", "line 3", "address 'Mostecká 5' is not among the town's address "
+               "points", "import.address_not_found", {"address": "Mostecká 5"})
+    assert problems_table(report, "cs").iloc[1, -1].startswith("adresa „Mostecká 5“ není")
+    assert problems_table(report, "en").iloc[1, -1].startswith("address 'Mostecká 5' is not")
     sources = sources_table(demo_store.read(SOURCES), "en")
     assert sources.columns[0] == translate("data.sources.layer", "en")
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
@@ -193,3 +206,21 @@ def test_public_space_tables() -> None:
     row = audits_table(audits, "cs").iloc[0]
     assert row.iloc[0] == "Park" and row.iloc[-3] == 2.2
     assert row.iloc[-2] == ", ".join(label("urban.aspect", a, "cs") for a in AUDIT_ASPECTS[:2])
+
+
+def test_hot_places_table_names_each_hot_cell_with_its_nearest_stop(demo_store: Store) -> None:
+    report = run_hotspots(demo_store, HotspotRequest(town_id="litvinov", public=True),
+                          layer="fear")
+    rows = hottest_cells(report, "fear", 0.95, limit=5)
+    assert 0 < len(rows) <= 5
+    z = report.cells["fear_z"].to_numpy()[rows]
+    assert list(z) == sorted(z, reverse=True)
+    centres = report.cells.geometry.iloc[rows].centroid
+    named = named_points(demo_store, "litvinov", np.column_stack([centres.x, centres.y]))
+    table = hot_places_table(report, "fear", rows, named, "cs")
+    assert list(table.columns) == ["Místo (nejbližší adresa, zastávka či část obce)", "Třída",
+                                   "Hustota (na km²)", "Nejbližší zastávka MHD"]
+    for shown, name, metres in zip(table["Nejbližší zastávka MHD"], named["nearest_stop"],
+                                   named["stop_m"], strict=True):
+        assert name and shown == f"{name} ({number(metres, 'cs', 0)} m)"
+    assert not any(str(c) in table.to_string() for c in report.cells["cell_id"].iloc[rows])

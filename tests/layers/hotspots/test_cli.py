@@ -226,7 +226,8 @@ def test_emerging_hotspots_of_police_offences(make_store: MakeStore, tmp_path: P
     assert result["patterns"]["new_hot"] >= 1 and result["patterns"]["diminishing_hot"] >= 1
     assert sum(result["patterns"].values()) == result["cells"]
     cells = pyogrio.read_dataframe(out, layer="offences_emerging")
-    assert set(cells.columns) >= {"cell_id", "pattern", "pattern_cs", "trend_z", "geometry"}
+    assert set(cells.columns) >= {"place", "pattern", "pattern_cs", "trend_z", "geometry"}
+    assert "cell_id" not in cells.columns
     new = cells.iloc[cells.geometry.to_crs(METRIC_CRS).distance(
         shapely.Point(cube.new_at)).argmin()]
     assert (new["pattern"], new["pattern_cs"]) == ("new_hot", "Nové ohnisko")
@@ -241,3 +242,20 @@ def test_emerging_hotspots_of_police_offences(make_store: MakeStore, tmp_path: P
                  "fear", "--emerging"]) == 1
     error = _last_json(capsys.readouterr().out)["error"]
     assert (error["code"], "1" in error["message"]) == ("emerging.too_few_steps", True)
+
+
+def test_hot_cells_are_named_with_their_nearest_stop_and_carry_no_cell_id(
+        demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "fear.gpkg"
+    assert main(["hotspots", "--town", "litvinov", "--store", str(demo_store_path), "--public",
+                 "--out", str(out), "--json"]) == 0
+    frame = pyogrio.read_dataframe(out, layer="fear_hotspots")
+    assert not {"cell_id", "q", "r"} & set(frame.columns)
+    stops = pyogrio.read_dataframe(demo_store_path, layer="transit_stops",
+                                   where="town_id = 'litvinov'").to_crs(METRIC_CRS)
+    hot = frame[frame["gi_class"].str.startswith("hot")].to_crs(METRIC_CRS)
+    assert len(hot) > 0 and (hot["place"] != "").all()
+    for _, cell in hot.head(10).iterrows():  # the stop and its distance, measured anew
+        distances = stops.distance(cell.geometry.centroid)
+        assert cell["nearest_stop"] == stops["name"].iloc[int(distances.argmin())]
+        assert cell["stop_m"] == pytest.approx(distances.min(), abs=0.1)

@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
 from layers.ingest.batches import ImportRefused, run_import, undo_batch
+from layers.ingest.pipeline import address_texts
 from layers.schema import (
     ADDRESS_POINTS,
     CRIME_STATS,
@@ -205,3 +207,28 @@ def test_without_address_points_address_only_rows_are_refused(store: Store) -> N
     store.delete_matching([RowMatch(ADDRESS_POINTS.name, equals={"town_id": TOWN})])
     with pytest.raises(SourceError, match=r"cannot be geocoded offline.*line 2 'Mostecká 5"):
         run_import(store, "services", FIXTURES / "services_address_only.csv", town_id=TOWN)
+
+
+def test_address_texts_join_the_columns_people_write() -> None:
+    frame = pd.DataFrame({
+        "Ulice": ["Hamerská", "Ruská 12/3", "", "Podkrušnohorská"],
+        "č. p.": ["12", "", "5", "130"], "Č.o.": ["3", "", "", ""],
+        "Město": ["Litvínov", "Litvínov", "Litvínov", ""]})
+    assert address_texts(frame).tolist() == [
+        "Hamerská 12/3, Litvínov", "Ruská 12/3, Litvínov", "", "Podkrušnohorská 130"]
+    whole = pd.DataFrame({"Adresa": ["Janov, Albrechtická 257"], "obec": ["Litvínov"]})
+    assert address_texts(whole).tolist() == ["Janov, Albrechtická 257"]
+    assert address_texts(pd.DataFrame({"name": ["Klub"], "obec": ["Litvínov"]})) is None
+
+
+def test_an_address_not_found_is_said_in_czech_and_english(store: Store, tmp_path: Path
+                                                         ) -> None:
+    table = tmp_path / "sluzby.csv"
+    table.write_text("name,type,ulice,cislo,obec\nKlub,nzdm,Hamerská,130,Litvínov\n"
+                     "Poradna,nzdm,Mostecká,5,Litvínov\n", "utf-8")
+    result = run_import(store, "services", table, town_id=TOWN)
+    problem = result.report.rejected[0]
+    assert (result.added, problem.where) == (1, "line 3")
+    assert problem.text("en") == problem.reason == (
+        "address 'Mostecká 5, Litvínov' is not among the town's address points")
+    assert problem.text("cs").startswith("adresa „Mostecká 5, Litvínov“ není mezi adresními")

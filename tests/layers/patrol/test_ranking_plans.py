@@ -15,6 +15,7 @@ import pytest
 
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
+from layers.crs import to_metric
 from layers.patrol.gpx import plan_gpx, read_gpx
 from layers.patrol.plans import (
     MEASURE_TEXT,
@@ -25,6 +26,7 @@ from layers.patrol.plans import (
     save_plan,
 )
 from layers.patrol.ranking import (
+    DEFAULT_STOP_RADIUS_M,
     FACTORS,
     RankingError,
     RankingRequest,
@@ -74,6 +76,36 @@ def test_contributions_add_up_to_the_score_and_follow_the_weights(demo_store: St
     assert np.allclose(fear_only.places["score"], fear_only.places["fear_value"])
 
 
+def test_nearness_to_a_stop_is_a_factor_measured_from_the_towns_stops(
+        demo_store: Store) -> None:
+    stops = to_metric(demo_store.read(TRANSIT_STOPS, "litvinov"))
+    assert len(stops) > 0
+    only_stops = rank_places(demo_store, RankingRequest(
+        "litvinov", None, Weights(fear=0, crime=0, time=0, stop=1), stop_radius_m=200))
+    places = only_stops.places
+    assert len(places) >= 3
+    # each place's distance is the one to its nearest stop, measured independently
+    nearest = [float(stops.distance(point).min()) for point in places.geometry]
+    assert np.allclose(places["stop_m"], nearest, atol=0.01)
+    # the factor falls linearly from 1 at a stop to 0 at the radius; alone it is the score
+    assert (places["stop_m"] < 200).all()
+    assert np.allclose(places["stop_value"], 1 - places["stop_m"] / 200)
+    assert np.allclose(places["score"], places["stop_value"])
+    assert places["stop_m"].is_monotonic_increasing
+    # by default stops weigh nothing; weighted, the round moves towards them
+    default = rank_places(demo_store, RankingRequest("litvinov", JANOV)).places
+    assert (default["stop_contribution"] == 0).all()
+    weighted = rank_places(demo_store, RankingRequest(
+        "litvinov", JANOV, Weights(stop=3))).places
+    assert np.allclose(sum(weighted[f"{f}_contribution"] for f in FACTORS), weighted["score"])
+    assert weighted.head(5)["stop_m"].mean() < default.head(5)["stop_m"].mean()
+    why = explain(weighted.iloc[0], Weights(stop=3), ("evening",))
+    assert f"nearest stop {weighted['stop_m'].iloc[0]:.0f} m away" in why
+    assert RankingRequest("litvinov").stop_radius_m == DEFAULT_STOP_RADIUS_M
+    with pytest.raises(ValueError, match="stop_radius_m"):
+        RankingRequest("litvinov", stop_radius_m=0)
+
+
 def test_places_keep_their_spacing_and_the_time_factor_counts_chosen_times(
         demo_store: Store) -> None:
     ranking = rank_places(demo_store, RankingRequest("litvinov", JANOV, min_spacing_m=300))
@@ -99,7 +131,8 @@ def test_bad_requests_are_refused(demo_store: Store) -> None:
     with pytest.raises(ValueError, match="unknown factor"):
         Weights.parse("fear=1,beauty=2")
     assert Weights.parse("fear=2, time=0.5").as_dict() == {"fear": 2.0, "crime": 1.0,
-                                                           "time": 0.5}
+                                                           "time": 0.5, "stop": 0.0}
+    assert Weights.parse("stop=1.5").stop == 1.5
     with pytest.raises(ValueError, match="times of day"):
         RankingRequest("litvinov", times_of_day=("dusk",))
 
@@ -221,6 +254,14 @@ def test_sheet_shows_counts_only(store: Store, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Plán hlídky – Litvínov" in text and "17:00–22:00" in text
+    # the map names the stops and streets around the round (no street network: at the
+    # streets' address points), so an officer recognises where the places are
+    landmarks = plan.landmarks
+    assert landmarks is not None and set(landmarks["kind"]) == {"stop", "street"}
+    near = landmarks[landmarks.distance(plan.route.line()) < 50]
+    for kind in ("stop", "street"):
+        names = near[near["kind"] == kind]["name"]
+        assert len(names) and any(name in text for name in names), kind
     pins = demo_store.read(PINS, "litvinov")
     pins = store.read(PINS, "litvinov")
     private = [str(v) for v in (*pins["pin_id"], *pins["comment"].dropna(),
