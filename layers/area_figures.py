@@ -262,9 +262,9 @@ def area_crime(store: Store, town_id: str, locality_id: str | None = None) -> Ar
         name, population, population_year = str(shape["name"].iloc[0]), float("nan"), None
         if len(offences):
             offences = offences[offences.geometry.within(shape.geometry.iloc[0])]
+    # the layer's own source rows name the imported files: the publisher is said instead
     parts = [offence_years(offences, name, population, population_year,
-                           _source_of(store, POLICE_OFFENCES.name) or "Policie ČR, otevřená "
-                           "data mapy kriminality")]
+                           "Policie ČR, otevřená data mapy kriminality")]
     department = department_figure(store, town_id, locality_id)
     if department is not None and CRIME_STATS.name in present:
         districts = store.read(POLICE_DISTRICTS, town_id)
