@@ -3,10 +3,8 @@ coordinator, with a several-year police export (the published shape) imported in
 store: the years there are, the trend chart with Czech titles, the table of all crime by year
 and the category table with the year of every figure, the hour × weekday heat table, a year
 without figures naming the years there are, and the yearly security analysis downloaded as a
-DOCX that python-docx reads back.
-
-Each action waits for the app to be idle and for the rerun it makes
-(``tests/app/e2e_support.py``)."""
+DOCX that python-docx reads back. One served app, one page; a change of the year waits for
+its rerun (``rerun``), never for a time."""
 
 from __future__ import annotations
 
@@ -23,15 +21,7 @@ from layers.analysis.content import CHAPTERS
 from layers.ingest.batches import run_import
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import (
-    app_page,
-    choose,
-    component_frame,
-    login,
-    navigate,
-    rerun,
-    wait_idle,
-)
+from tests.app.e2e_support import app_page, open_town_page, rerun, wait_idle
 from tests.police_export import YEARS, rows_of, write_export
 
 pytestmark = pytest.mark.e2e
@@ -52,14 +42,8 @@ def page(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) -> Ite
         run_import(store, "police-open-data", export, town_id=TOWN)
     add_accounts(path, "strategy_coordinator")
     with app_page(path, tmp_path_factory.mktemp("log"), accept_downloads=True) as (page, _):
-        component_frame(page)
-        login(page, USERS["strategy_coordinator"][0], PASSWORD)
-        navigate(page, "nav.area")
-        heading = page.locator("h1", has_text=cs("area.title", area="Litvínov"))
-        if not heading.is_visible():
-            choose(page, page.locator(
-                '[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, "Litvínov")
-        expect(heading).to_be_visible()
+        open_town_page(page, USERS["strategy_coordinator"][0], PASSWORD, "nav.area",
+                       cs("area.title", area="Litvínov"), "Litvínov")
         yield page
 
 
@@ -72,7 +56,8 @@ def _year(page: Page, year: int) -> None:
                               f'[aria-label="{cs("area.crime.year")}"]')
     wait_idle(page)
     if box.input_value() != str(year):  # the same value makes no rerun
-        rerun(page, lambda: (box.fill(str(year)), box.press("Enter")))
+        box.fill(str(year))
+        rerun(page, lambda: box.press("Enter"))
 
 
 def test_the_trend_and_the_tables_name_the_year_of_every_figure(page: Page) -> None:
@@ -134,7 +119,7 @@ def test_the_analysis_downloads_as_a_docx_with_maps(page: Page) -> None:
     with page.expect_download(timeout=120_000) as download:
         _main(page).get_by_role("button", name=cs("area.analysis.docx")).click()
     assert download.value.suggested_filename.endswith("-2023.docx")
-    doc = read_docx(download.value.path())
+    doc = read_docx(str(download.value.path()))
     headings = [p.text for p in doc.paragraphs
                 if p.style is not None and str(p.style.name).startswith("Heading")]
     assert [h for h in headings if h in CHAPTERS] == list(CHAPTERS)
