@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from docx import Document as read_docx
+from docx.document import Document as DocxDocument
 
 from layers.analysis.content import CHAPTERS
 from layers.ingest.batches import run_import
 from layers.store import open_store
+from layers.store.transfer import copy_store
 from scripts.mapa import main
 from tests.police_export import YEARS, rows_of, write_export
 
@@ -37,6 +39,11 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
     return status, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
+def _headings(doc: DocxDocument) -> list[str]:
+    return [p.text for p in doc.paragraphs
+            if p.style is not None and str(p.style.name).startswith("Heading")]
+
+
 def test_docx_has_the_chapters_tables_and_maps(store_path: Path, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "analyza.docx"
@@ -44,8 +51,7 @@ def test_docx_has_the_chapters_tables_and_maps(store_path: Path, tmp_path: Path,
                           "--year", "2024", "--out", str(out))
     assert status == 0 and result["town_id"] == TOWN and result["format"] == "docx"
     doc = read_docx(str(out))
-    headings = [p.text for p in doc.paragraphs
-                if p.style is not None and str(p.style.name).startswith("Heading")]
+    headings = _headings(doc)
     assert [h for h in headings if h in CHAPTERS] == list(CHAPTERS)
     assert len(doc.inline_shapes) >= 2 and len(doc.inline_shapes) == result["pictures"]
     assert len(doc.tables) == result["tables"] >= 5
@@ -88,3 +94,19 @@ def test_refusals_list_what_there_is(store_path: Path, tmp_path: Path, year: str
                           "--out", str(out))
     assert status == 1 and result["error"]["code"] == code
     assert listed in result["error"]["message"] and not out.exists()
+
+
+def test_a_postgis_store_gives_the_same_chapters_and_figures(
+        demo_store_path: Path, pg_url: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    store = open_store(pg_url)
+    copy_store(open_store(demo_store_path), store)
+    for export in write_export(tmp_path / "export", store, TOWN):
+        run_import(store, "police-open-data", export, town_id=TOWN)
+    out = tmp_path / "analyza.docx"
+    status, result = _run(capsys, "--store", pg_url, "--area", TOWN, "--year", "2024",
+                          "--out", str(out))
+    assert status == 0 and result["pictures"] >= 2
+    headings = _headings(read_docx(str(out)))
+    assert [h for h in headings if h in CHAPTERS] == list(CHAPTERS)
+    assert f"Kriminalita 2024 (Litvínov): {len(rows_of(2024))} skutků" in " ".join(headings)
