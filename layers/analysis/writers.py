@@ -1,8 +1,8 @@
 """The analysis document as DOCX (python-docx: real headings, tables and pictures, editable in
 Word and LibreOffice) and as PDF made by WeasyPrint from the same content's HTML.
 
-ODT is not written: :data:`FORMATS` lists what is, and :func:`write` refuses anything else
-with that list (LibreOffice opens and saves the DOCX as ODT).
+and as ODT (odfpy: the same headings, tables and pictures). :data:`FORMATS` lists the
+formats; :func:`write` refuses any other suffix with that list.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from typing import Final
 
 from docx import Document as DocxDocument
 from docx.shared import Cm, Pt
+from PIL import Image as PilImage
 
 from layers.analysis.content import check_format
 from layers.analysis.document import Document, Heading, Paragraph, Picture, Table
 from layers.files import atomic_output
 
-FORMATS: Final = (".docx", ".pdf")
+FORMATS: Final = (".docx", ".pdf", ".odt")
 CSS: Final = """
 @page { size: A4; margin: 2cm 1.8cm; }
 body { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; }
@@ -97,11 +98,58 @@ def to_pdf(doc: Document) -> bytes:
     return bytes(HTML(string=to_html(doc)).write_pdf())
 
 
+def to_odt(doc: Document) -> bytes:
+    """The document as ODT bytes (odfpy): title, headings (outline levels 1–2), paragraphs,
+    tables (caption above) and pictures (caption below)."""
+    from odf.draw import Frame, Image
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table as OdtTable
+    from odf.table import TableCell, TableColumn, TableRow
+    from odf.text import H, P
+
+    out = OpenDocumentText()
+    out.text.addElement(H(outlinelevel=1, text=doc.title))
+    out.text.addElement(P(text=doc.subtitle))
+    for number, block in enumerate(doc.blocks):
+        if isinstance(block, Heading):
+            out.text.addElement(H(outlinelevel=block.level + 1, text=block.text))
+        elif isinstance(block, Paragraph):
+            out.text.addElement(P(text=block.text))
+        elif isinstance(block, Table):
+            out.text.addElement(P(text=block.caption))
+            table = OdtTable(name=f"tabulka{number}")
+            table.addElement(TableColumn(numbercolumnsrepeated=len(block.header)))
+            for cells in (block.header, *block.rows):
+                row = TableRow()
+                for text in cells:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=text))
+                    row.addElement(cell)
+                table.addElement(row)
+            out.text.addElement(table)
+        elif isinstance(block, Picture):
+            href = out.addPicture(f"Pictures/obrazek{number}.png", "image/png", block.png)
+            with PilImage.open(io.BytesIO(block.png)) as image:
+                width, height = image.size
+            frame = Frame(width=f"{block.width_cm}cm",
+                          height=f"{block.width_cm * height / width:.2f}cm",
+                          anchortype="as-char", name=f"obrazek{number}")
+            frame.addElement(Image(href=href))
+            holder = P()
+            holder.addElement(frame)
+            out.text.addElement(holder)
+            out.text.addElement(P(text=block.caption))
+    buffer = io.BytesIO()
+    out.write(buffer)
+    return buffer.getvalue()
+
+
 def render(doc: Document, suffix: str) -> bytes:
     """The document in the format of ``suffix`` (:data:`FORMATS`); ``InvalidInput``
     ("analysis.format", listing the formats) for any other."""
     check_format(suffix, FORMATS)
-    return to_docx(doc) if suffix.lower() == ".docx" else to_pdf(doc)
+    writers = {".docx": to_docx, ".pdf": to_pdf, ".odt": to_odt}
+    return writers[suffix.lower()](doc)
 
 
 def write(doc: Document, path: Path) -> None:

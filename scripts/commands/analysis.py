@@ -1,10 +1,10 @@
 """``mapa analysis``: the yearly security analysis (bezpečnostní analýza) of a town or a
-locality as an editable DOCX or a PDF (``layers.analysis``).
+locality as an editable DOCX or ODT, or a PDF (``layers.analysis``).
 
 ``--area`` names a town (id or name) or a locality (id or name); ``--year`` the year of the
 analysis, which must have crime figures (else the error lists the years that have);
-``--out`` the file, its suffix choosing the format (.docx or .pdf; anything else is refused
-with the list). The JSON result: area, town_id, locality_id, year, out, format, headings,
+``--out`` the file, its suffix choosing the format (.docx, .odt or .pdf; anything else is
+refused with the list). The JSON result: area, town_id, locality_id, year, out, format, headings,
 tables, pictures.
 """
 
@@ -19,12 +19,12 @@ from scripts.commands.common import emit, store_from, subcommand
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "analysis",
-                        "the yearly security analysis of an area (DOCX or PDF)", run)
+                        "the yearly security analysis of an area (DOCX, ODT or PDF)", run)
     parser.add_argument("--area", required=True,
                         help="a town (id or name) or a locality (id or name)")
     parser.add_argument("--year", type=int, required=True, help="the year of the analysis")
     parser.add_argument("--out", required=True, type=Path,
-                        help="the file to write: .docx (editable) or .pdf")
+                        help="the file to write: .docx or .odt (editable) or .pdf")
 
 
 def run(args: argparse.Namespace) -> int:

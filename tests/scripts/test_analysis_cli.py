@@ -1,7 +1,8 @@
 """``mapa analysis``: the yearly security analysis of the demo store with a several-year
 police export imported, as a DOCX python-docx reads back (the six chapters, real tables, at
-least two pictures) and a PDF whose text holds the area, the year and the figures; a year
-without figures and a format it does not write are refused with what there is."""
+least two pictures), the same as ODT (odfpy reads it back) and a PDF whose text holds the
+area, the year and the figures; a year without figures and a format it does not write are
+refused with what there is; a PostGIS store gives the same."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from pathlib import Path
 import pytest
 from docx import Document as read_docx
 from docx.document import Document as DocxDocument
+from odf import draw as odf_draw
+from odf import table as odf_table
+from odf import teletype
+from odf import text as odf_text
+from odf.opendocument import load as load_odt
 
 from layers.analysis.content import CHAPTERS
 from layers.ingest.batches import run_import
@@ -84,8 +90,8 @@ def test_pdf_text_holds_the_area_year_and_figures(store_path: Path, tmp_path: Pa
 
 @pytest.mark.parametrize(("year", "name", "code", "listed"), [
     ("2030", "analyza.docx", "crime.no_year", ", ".join(map(str, (2013, *YEARS)))),
-    ("2024", "analyza.odt", "analysis.format", ".docx, .pdf"),
-], ids=["year-without-figures", "odt"])
+    ("2024", "analyza.rtf", "analysis.format", ".docx, .pdf, .odt"),
+], ids=["year-without-figures", "rtf"])
 def test_refusals_list_what_there_is(store_path: Path, tmp_path: Path, year: str, name: str,
                                      code: str, listed: str,
                                      capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,6 +100,19 @@ def test_refusals_list_what_there_is(store_path: Path, tmp_path: Path, year: str
                           "--out", str(out))
     assert status == 1 and result["error"]["code"] == code
     assert listed in result["error"]["message"] and not out.exists()
+
+
+def test_odt_has_the_chapters_tables_and_maps(store_path: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "analyza.odt"
+    status, result = _run(capsys, "--store", str(store_path), "--area", TOWN, "--year", "2024",
+                          "--out", str(out))
+    assert status == 0 and result["format"] == "odt"
+    doc = load_odt(str(out))
+    headings = [teletype.extractText(h) for h in doc.getElementsByType(odf_text.H)]
+    assert [h for h in headings if h in CHAPTERS] == list(CHAPTERS)
+    assert len(doc.getElementsByType(odf_table.Table)) == result["tables"]
+    assert len(doc.getElementsByType(odf_draw.Image)) == result["pictures"] >= 2
 
 
 def test_a_postgis_store_gives_the_same_chapters_and_figures(
