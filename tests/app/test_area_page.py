@@ -79,7 +79,7 @@ def test_janov_shows_its_goals_and_indicators(page: AppTest) -> None:
     assert len(indicators) == 26
     assert [getattr(b, "label", None) for b in at.get("download_button")] == [
         "Zpráva pro zastupitelstvo (HTML)", "Zpráva pro zastupitelstvo (PDF)",
-        "Stáhnout analýzu (DOCX)", "Stáhnout analýzu (PDF)"]
+        "Stáhnout analýzu (DOCX)", "Stáhnout analýzu (ODT)", "Stáhnout analýzu (PDF)"]
 
 
 def test_kraslice_shows_the_ended_programme(page: AppTest) -> None:

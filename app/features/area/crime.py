@@ -4,8 +4,8 @@ For the chosen year: the trend chart (crime index by year, the area's department
 municipality with the region and the country), the table of all crime by year (each row with
 its year and source), the ten categories against the region and the country (the year of
 each column in its heading) and the offences by weekday and hour as a heat table. A year
-without figures says which years have them. The analysis (``layers.analysis``) is made when
-its button is pressed, cached on the version of every layer it reads.
+without figures says which years have them. The analysis (``layers.analysis``: DOCX, ODT,
+PDF) is made when its button is pressed, cached on the version of every layer it reads.
 """
 
 from __future__ import annotations
@@ -103,11 +103,9 @@ def _downloads(store: Store, area: AreaChoice, year: int) -> None:
     key = (*cache_key(store, "analysis", area.town_id), area.town_id, area.locality_id,
            area.town_name, area.locality_name, year)
     stem = f"bezpecnostni-analyza-{area.town_id}-{area.locality_id or 'mesto'}-{year}"
-    docx_column, pdf_column = st.columns(2)
-    docx_column.download_button(
-        t("area.analysis.docx"), partial(analysis, *key, ".docx"),
-        file_name=f"{stem}.docx", key="area_analysis_docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    pdf_column.download_button(
-        t("area.analysis.pdf"), partial(analysis, *key, ".pdf"),
-        file_name=f"{stem}.pdf", mime="application/pdf", key="area_analysis_pdf")
+    formats = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "odt": "application/vnd.oasis.opendocument.text", "pdf": "application/pdf"}
+    for column, (fmt, mime) in zip(st.columns(len(formats)), formats.items(), strict=True):
+        column.download_button(t(f"area.analysis.{fmt}"), partial(analysis, *key, f".{fmt}"),
+                               file_name=f"{stem}.{fmt}", mime=mime,
+                               key=f"area_analysis_{fmt}")
