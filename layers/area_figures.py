@@ -21,6 +21,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from layers.crime import district_index_table
+from layers.crime_years import CrimeYears, department_years, offence_years, reference_years
 from layers.crs import to_storage
 from layers.schema import (
     CRIME_REFERENCE,
@@ -29,6 +30,7 @@ from layers.schema import (
     MUNICIPALITIES,
     POLICE_DISTRICTS,
     POLICE_JURISDICTION,
+    POLICE_OFFENCES,
     SOURCES,
     TOWNS,
 )
@@ -228,3 +230,53 @@ def figure_lines(exclusion: ExclusionFigure | None, department: DepartmentFigure
         lines.append(f"{totals[0].region} – registrované trestné činy celkem: {values}. "
                      f"Zdroj: {totals[0].source}.")
     return lines
+
+
+@dataclass(frozen=True)
+class AreaCrime:
+    """The area's crime over the years (:class:`~layers.crime_years.CrimeYears`) and its
+    offences from the police export (``police_offences`` columns, EPSG:4326; none when the
+    store has none). ``illustrative``: a layer it comes from is marked synthetic."""
+
+    years: CrimeYears
+    offences: gpd.GeoDataFrame
+    illustrative: bool
+
+
+def area_crime(store: Store, town_id: str, locality_id: str | None = None) -> AreaCrime:
+    """Crime by year of the town (or its locality ``locality_id``): the covering police
+    department's statistics, the municipality's offences (a locality: those inside its
+    outline; no index, its residents are not published) and the region's and country's
+    reference."""
+    town = store.read(TOWNS, town_id).iloc[0]
+    present = store.layer_names()
+    offences = (store.read(POLICE_OFFENCES, town_id) if POLICE_OFFENCES.name in present
+                else gpd.GeoDataFrame({c: [] for c in POLICE_OFFENCES.columns}, geometry=[],
+                                      crs="EPSG:4326"))
+    name, population = str(town["name"]), float(town["population"])
+    population_year = int(town["population_year"]) if pd.notna(town["population_year"]) \
+        else None
+    if locality_id is not None:
+        localities = store.read(LOCALITIES, town_id)
+        shape = localities[localities["locality_id"] == locality_id]
+        name, population, population_year = str(shape["name"].iloc[0]), float("nan"), None
+        if len(offences):
+            offences = offences[offences.geometry.within(shape.geometry.iloc[0])]
+    # the layer's own source rows name the imported files: the publisher is said instead
+    parts = [offence_years(offences, name, population, population_year,
+                           "Policie ČR, otevřená data mapy kriminality")]
+    department = department_figure(store, town_id, locality_id)
+    if department is not None and CRIME_STATS.name in present:
+        districts = store.read(POLICE_DISTRICTS, town_id)
+        pop = districts.loc[districts["oop_code"] == department.code, "population"]
+        parts.append(department_years(store.read(CRIME_STATS), department.code,
+                                      department.name,
+                                      float(pop.iloc[0]) if len(pop) else None,
+                                      department.source))
+    areas = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(
+        len(p) for p in parts) else parts[0]
+    reference = reference_years(store.read(CRIME_REFERENCE), str(town["kraj"]))
+    sources = store.read(SOURCES)
+    synthetic = sources[sources["layer"].isin([POLICE_OFFENCES.name, CRIME_STATS.name])]
+    return AreaCrime(CrimeYears(areas, reference), offences.reset_index(drop=True),
+                     bool(synthetic["synthetic"].fillna(False).astype(bool).any()))

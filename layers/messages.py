@@ -762,6 +762,12 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.store_untouched": Text(
         "{reason} (stávající úložiště zůstalo beze změny)",
         "{reason} (the existing store was left untouched)"),
+    "crime.no_year": Text(
+        "za rok {year} nejsou žádné údaje o kriminalitě; roky s údaji: {years}",
+        "no crime figures for {year}; years with figures: {years}"),
+    "analysis.format": Text(
+        "zprávu lze uložit jen jako {formats}, ne {suffix!r}",
+        "the analysis can be written only as {formats}, not {suffix!r}"),
     "cli.no_locality": Text(
         "v obci {town} není lokalita {locality!r} (známé: {known})",
         "no locality {locality!r} in {town} (known: {known})"),

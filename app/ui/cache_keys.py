@@ -29,6 +29,7 @@ from layers.schema import (
     POLICE_OFFENCES,
     SERVICE_LINKS,
     SERVICES,
+    SESSIONS,
     SOURCES,
     STRATEGY_LAYERS,
     STREET_EDGES,
@@ -41,9 +42,10 @@ from layers.store import Store
 #: A cached view: the towns table, a town's map data (also its printable session map), its
 #: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
 #: an area's real figures (exclusion index, police department, the region's choropleth), its
-#: catalogue of services and a service's card in it, and the names of its places.
+#: catalogue of services and a service's card in it, the names of its places, an area's crime
+#: over the years and its yearly security analysis (which reads all of these).
 View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "figures",
-               "catalogue", "catalogue_card", "names"]
+               "catalogue", "catalogue_card", "names", "crime", "analysis"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES, ADDRESS_POINTS,
@@ -67,6 +69,11 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
     "catalogue": ((SERVICES, CATALOGUE_ENTRIES), ()),
     "catalogue_card": ((SERVICES, CATALOGUE_ENTRIES, SERVICE_LINKS), STRATEGY_LAYERS),
     "names": ((TOWNS, *PLACE_LAYERS), ()),
+    "crime": ((LOCALITIES, POLICE_DISTRICTS, POLICE_JURISDICTION, POLICE_OFFENCES),
+              (TOWNS, CRIME_STATS, CRIME_REFERENCE, SOURCES)),
+    "analysis": ((*_PLACES[0], SERVICES, SESSIONS, CONTEXT_LINES, STREET_EDGES,
+                  POLICE_JURISDICTION),
+                 (*_PLACES[1], SOURCES, MUNICIPALITIES, *STRATEGY_LAYERS)),
 }
 
 

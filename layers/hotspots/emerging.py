@@ -60,6 +60,16 @@ from layers.vocabulary import EMERGING_PATTERN
 
 #: Time steps of a cube.
 PERIODS: Final = ("month", "year")
+#: Map colours of the patterns: reds for hot, blues for cold (darker = more lasting or
+#: intensifying), purple for oscillating, grey for historical; "no pattern" is not drawn.
+PATTERN_COLOURS: Final = {
+    "new_hot": "#fcae91", "consecutive_hot": "#fb6a4a", "intensifying_hot": "#a50f15",
+    "persistent_hot": "#de2d26", "diminishing_hot": "#fc9272", "sporadic_hot": "#fee0d2",
+    "oscillating_hot": "#c994c7", "historical_hot": "#bdbdbd",
+    "new_cold": "#c6dbef", "consecutive_cold": "#6baed6", "intensifying_cold": "#08519c",
+    "persistent_cold": "#3182bd", "diminishing_cold": "#9ecae1", "sporadic_cold": "#deebf7",
+    "oscillating_cold": "#9e9ac8", "historical_cold": "#969696",
+}
 #: What a town's cube can hold: its offences, or its fear pins across mapping rounds.
 EMERGING_LAYERS: Final = ("offences", "fear")
 #: Fewest time steps for which a trend and the 90 % rules mean anything.

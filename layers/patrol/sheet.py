@@ -167,18 +167,9 @@ def _draw_map(ax: plt.Axes, plan: PatrolPlan, town: gpd.GeoDataFrame,
         ax.annotate(str(int(row.position)), (row.geometry.x, row.geometry.y), fontsize=9,
                     weight="bold", ha="center", va="center", color="white",
                     bbox={"boxstyle": "circle", "fc": ROUTE_COLOUR, "ec": "white"})
-    ax.set_xlim(box[0], box[2])
-    ax.set_ylim(box[1], box[3])
-    ax.set_aspect("equal")  # the axes box shrinks to fit; the limits hold, nothing is cut
-    _scale_bar(ax, box)
-    _north_arrow(ax)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    map_frame(ax, box)
     ax.set_title("okruh (červeně), horké buňky strachu (oranžově), mimo okruh (fialově)",
                  fontsize=8)
-
 
 
 def _draw_streets(ax: plt.Axes, streets: gpd.GeoDataFrame) -> None:
@@ -211,7 +202,21 @@ def _draw_landmarks(ax: plt.Axes, landmarks: gpd.GeoDataFrame, streets_named: bo
                         color="#555555", style="italic", ha="center", va="center")
 
 
-def _scale_bar(ax: plt.Axes, box: tuple[float, float, float, float]) -> None:
+def map_frame(ax: plt.Axes, box: tuple[float, float, float, float]) -> None:
+    """Show ``box`` (EPSG:5514: left, bottom, right, top) at equal scale with a scale bar and
+    a north arrow, without axis ticks or labels."""
+    ax.set_xlim(box[0], box[2])
+    ax.set_ylim(box[1], box[3])
+    ax.set_aspect("equal")  # the axes box shrinks to fit; the limits hold, nothing is cut
+    scale_bar(ax, box)
+    north_arrow(ax)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def scale_bar(ax: plt.Axes, box: tuple[float, float, float, float]) -> None:
     """A scale bar in the lower left: a round length near a fifth of the map's width."""
     left, bottom, right, top = box
     target = (right - left) / 5
@@ -223,7 +228,7 @@ def _scale_bar(ax: plt.Axes, box: tuple[float, float, float, float]) -> None:
                 fontsize=7, ha="center", va="bottom")
 
 
-def _north_arrow(ax: plt.Axes) -> None:
+def north_arrow(ax: plt.Axes) -> None:
     """A north arrow in the upper right ("S" for sever; S-JTSK's grid north, which differs
     from true north by a few degrees in Czechia)."""
     ax.annotate("S", xy=(0.95, 0.97), xytext=(0.95, 0.87), xycoords="axes fraction",

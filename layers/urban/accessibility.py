@@ -151,7 +151,7 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
         report = run_hotspots(store, HotspotRequest(town_id=town_id, cell_m=cell_m,
                                                     public=True, lee_permutations=0))
         cells = report.cells
-        hot = cells["fear_hot"].to_numpy(dtype=bool)
+        hot = cells["fear_hot"].to_numpy(dtype=bool).copy()  # to_numpy may be read-only
         crime = report.layers.get("crime")
         if crime is not None and crime.source == "offences":
             hot |= cells["crime_hot"].to_numpy(dtype=bool)

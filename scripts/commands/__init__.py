@@ -39,6 +39,7 @@ COMMANDS: Final[tuple[Command, ...]] = (
     Command("restore", "backup", "replace the store with a signed backup"),
     Command("patrol", "patrol", "patrol plan: ranked places, walking route, GPX and sheet"),
     Command("accessibility", "accessibility", "distance to the nearest service; white spots"),
+    Command("analysis", "analysis", "the yearly security analysis of an area (DOCX, ODT or PDF)"),
     Command("batches", "batches", "list import batches, newest first"),
     Command("undo", "batches", "remove every row of one import batch, atomically"),
     Command("first-admin", "first_admin", "create the first admin when the store has none"),

@@ -505,3 +505,18 @@ def capture_pin(page: Page, lat: float, lon: float, mine: int,
     line = page.get_by_text(re.compile(done))
     expect(line).to_be_visible()
     return line.inner_text()
+
+
+def open_town_page(page: Page, username: str, password: str, nav_key: str, heading: str,
+                   town: str) -> None:
+    """Log in, follow the navigation to ``nav_key`` and, unless its ``heading`` (an h1) is
+    already shown, choose ``town`` in the sidebar; wait until the heading is visible."""
+    component_frame(page)
+    login(page, username, password)
+    navigate(page, nav_key)
+    shown = page.locator("h1", has_text=heading)
+    wait_idle(page)
+    if not shown.is_visible():
+        choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first,
+               town)
+    shown.wait_for()

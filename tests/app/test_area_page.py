@@ -44,6 +44,11 @@ def _markdown(at: AppTest) -> str:
     return "\n".join(str(m.value) for m in at.markdown)
 
 
+def _history(at: AppTest) -> pd.DataFrame:
+    """The history table (the page's crime tables come after it)."""
+    return next(d.value for d in at.dataframe if "Kdo (role)" in d.value.columns)
+
+
 def test_janov_shows_its_goals_and_indicators(page: AppTest) -> None:
     at = page.run()
     assert not at.exception
@@ -73,7 +78,8 @@ def test_janov_shows_its_goals_and_indicators(page: AppTest) -> None:
         indicators.columns)
     assert len(indicators) == 26
     assert [getattr(b, "label", None) for b in at.get("download_button")] == [
-        "Zpráva pro zastupitelstvo (HTML)", "Zpráva pro zastupitelstvo (PDF)"]
+        "Zpráva pro zastupitelstvo (HTML)", "Zpráva pro zastupitelstvo (PDF)",
+        "Stáhnout analýzu (DOCX)", "Stáhnout analýzu (ODT)", "Stáhnout analýzu (PDF)"]
 
 
 def test_kraslice_shows_the_ended_programme(page: AppTest) -> None:
@@ -148,7 +154,7 @@ def test_status_change_and_observation(editable: tuple[AppTest, Path]) -> None:
     assert "vybudování plácku a posezení se zastřešením :green[**splněno**]" in _markdown(at)
     stored = _measures(store_path).set_index("measure_id")
     assert stored.loc["litvinov-pp9:measure:placek", "status"] == "done"
-    newest = at.dataframe[-1].value.iloc[0]  # the history, newest first
+    newest = _history(at).iloc[0]  # newest first
     assert newest["Kdo (role)"] == "koordinátor strategie"
     assert newest["Čeho se týká"] == "vybudování plácku a posezení se zastřešením"
     assert json.loads(newest["Změna"]) == {"status": {"old": "in_progress", "new": "done"}}
@@ -240,7 +246,7 @@ def test_edit_measure_checks_the_budget_then_saves(editable: tuple[AppTest, Path
     assert json.loads(str(row["partners"])) == ["Spolek Janov", "Sportovní klub"]
     assert json.loads(str(row["target_groups"])) == ["děti", "senioři"]
     assert row["budget_czk"] == 1_250_000.0
-    newest = at.dataframe[-1].value.iloc[0]
+    newest = _history(at).iloc[0]
     assert newest["Kdo (role)"] == "koordinátor strategie"
 
 

@@ -24,8 +24,7 @@ from tests.app.e2e_support import (
     app_page,
     choose,
     component_frame,
-    login,
-    navigate,
+    open_town_page,
     rerun,
     wait_idle,
 )
@@ -55,15 +54,8 @@ def litvinov(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path
     shutil.copy(demo_store_path, path)
     add_accounts(path, "strategy_coordinator")
     with app_page(path, tmp_path_factory.mktemp("log")) as (page, _traffic):
-        component_frame(page)
-        login(page, USERS["strategy_coordinator"][0], PASSWORD)
-        navigate(page, "nav.area")
-        heading = page.locator("h1", has_text=cs("area.title", area="Litvínov"))
-        wait_idle(page)
-        if not heading.is_visible():
-            choose(page, page.locator(
-                '[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, "Litvínov")
-        expect(heading).to_be_visible()
+        open_town_page(page, USERS["strategy_coordinator"][0], PASSWORD, "nav.area",
+                       cs("area.title", area="Litvínov"), "Litvínov")
         yield page
 
 

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+from babel.dates import get_day_names
 
 from app.ui.i18n import label, labels, number, translate
 from layers.area_figures import DepartmentFigure, ExclusionFigure, RegionTotal
+from layers.crime_years import CrimeYears
 from layers.schema import PIN_CATEGORIES
 from layers.strategy.area import AreaView
 from layers.strategy.model import Measure, Strategy
@@ -231,3 +233,57 @@ def region_totals_line(totals: Sequence[RegionTotal], lang: str) -> str:
     """The region's registered crimes per year ("15 858 (2024), 14 651 (2025)")."""
     values = ", ".join(f"{number(total.crimes, lang)} ({total.year})" for total in totals)
     return translate("area.figures.region_totals", lang, region=totals[0].region, values=values)
+
+
+def crime_trend_table(years: CrimeYears, upto: int, lang: str) -> pd.DataFrame:
+    """All crime by year up to ``upto``: the area's rows (department, municipality) and the
+    region's and country's, each with its year, count, index and solved share."""
+    trend = years.trend("total")
+    trend = trend[trend["year"] <= upto]
+    return pd.DataFrame({
+        translate("area.col.area", lang): trend["area"].astype(str),
+        translate("area.col.year", lang): trend["year"].astype(int).astype(str),
+        translate("area.col.found", lang): [number(v, lang) for v in trend["found"]],
+        translate("area.col.per_10k", lang): [number(v, lang, 1) for v in trend["per_10k"]],
+        translate("area.col.solved", lang): [_share(v, lang) for v in trend["solved_share"]],
+        translate("area.col.source", lang): trend["source"].astype(str)})
+
+
+def crime_trend_frame(years: CrimeYears, lang: str) -> pd.DataFrame:
+    """The chart's rows: ``area``, ``year``, ``per_10k`` and its Czech/English text
+    ``value`` (rows without an index left out)."""
+    trend = years.trend("total").dropna(subset=["per_10k"])
+    return pd.DataFrame({"area": trend["area"].astype(str), "year": trend["year"].astype(int),
+                         "per_10k": trend["per_10k"].astype(float),
+                         "value": [number(v, lang, 1) for v in trend["per_10k"]]})
+
+
+def crime_categories_frame(years: CrimeYears, year: int, lang: str) -> pd.DataFrame:
+    """The ten categories in ``year`` (rows) for the area and the references: "area (year) –
+    count / index / solved" columns. Raises ``NoCrimeYear`` for a year without figures."""
+    table = years.categories(year)
+    measures = {"found": ("area.col.found", 0), "per_10k": ("area.col.per_10k", 1),
+                "solved_share": ("area.col.solved", -1)}
+    out = pd.DataFrame(index=[label("crime.type", code, lang) for code in table.index])
+    out.index.name = translate("area.col.crime_type", lang)
+    for column in table.columns:
+        area, measure = str(column[0]), str(column[1])
+        key, digits = measures[measure]
+        values = table[column]
+        out[f"{area} – {translate(key, lang)}"] = [
+            _share(v, lang) if digits < 0 else number(v, lang, digits) for v in values]
+    return out
+
+
+def heat_frame(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Offences by weekday (rows, named in ``lang``, Monday first) and hour (columns "0" …
+    "23")."""
+    names = get_day_names("wide", locale=lang)
+    out = pd.DataFrame(table.to_numpy(), columns=[str(h) for h in table.columns],
+                       index=[str(names[int(d)]) for d in table.index])
+    out.index.name = translate("area.col.weekday", lang)
+    return out
+
+
+def _share(value: float, lang: str) -> str:
+    return "–" if value != value else f"{number(100 * value, lang, 1)} %"

@@ -28,6 +28,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from app.features.area.crime import crime_section
 from app.features.area.forms import (
     FORMS_KEY,
     REFUSALS,
@@ -66,6 +67,7 @@ from app.ui.state import current_language, page_town, t
 from app.ui.town import TownData
 from layers.access.principal import Principal
 from layers.access.roles import EDIT_STRATEGY
+from layers.analysis.content import AreaChoice
 from layers.area_figures import (
     DepartmentFigure,
     ExclusionFigure,
@@ -217,6 +219,9 @@ def render() -> None:
         st.info(t("area.history.none"))
     else:
         st.dataframe(history, hide_index=True, width="stretch")
+
+    # last: what it shows changes with the year, and nothing below it moves (nor the map)
+    crime_section(store, AreaChoice(town_id, locality_id, town_name, locality_name), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -22,6 +22,7 @@ from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, s
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
 from layers.crs import to_storage
 from layers.hotspots.analysis import HotspotReport
+from layers.hotspots.emerging import PATTERN_COLOURS
 from layers.schema import FEELINGS, PIN_CATEGORIES
 from layers.vocabulary import EMERGING_PATTERN
 
@@ -40,18 +41,6 @@ KDE_COLOURS: Final = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 #: Cells below this share of the highest density are left blank (background noise).
 KDE_FLOOR: Final = 0.05
 BOUNDARY_COLOUR: Final = "#222222"
-#: Emerging-hot-spot patterns: reds for hot, blues for cold (darker = more lasting or
-#: intensifying), purple for oscillating, grey for historical; "no pattern" is not drawn.
-EMERGING_COLOURS: Final = {
-    "new_hot": "#fcae91", "consecutive_hot": "#fb6a4a", "intensifying_hot": "#a50f15",
-    "persistent_hot": "#de2d26", "diminishing_hot": "#fc9272", "sporadic_hot": "#fee0d2",
-    "oscillating_hot": "#c994c7", "historical_hot": "#bdbdbd",
-    "new_cold": "#c6dbef", "consecutive_cold": "#6baed6", "intensifying_cold": "#08519c",
-    "persistent_cold": "#3182bd", "diminishing_cold": "#9ecae1", "sporadic_cold": "#deebf7",
-    "oscillating_cold": "#9e9ac8", "historical_cold": "#969696",
-}
-
-
 def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: str,
                       layer: str, lang: str, positive: gpd.GeoDataFrame | None = None,
                       illustrative: bool = False) -> folium.Map:
@@ -102,13 +91,13 @@ def build_emerging_map(cells: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, lang
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
                    control_scale=True)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
-    shown = to_storage(cells[cells["pattern"].isin(list(EMERGING_COLOURS))])
-    shown = shown.assign(fill=shown["pattern"].map(EMERGING_COLOURS),
+    shown = to_storage(cells[cells["pattern"].isin(list(PATTERN_COLOURS))])
+    shown = shown.assign(fill=shown["pattern"].map(PATTERN_COLOURS),
                          text=[EMERGING_PATTERN.label(code, lang) for code in shown["pattern"]])
     name = translate("hotspots.emerging.title", lang)
     _draw(m, shown, name, translate("hotspots.emerging.pattern", lang))
     items = tuple(LegendItem(swatch(colour), EMERGING_PATTERN.label(code, lang))
-                  for code, colour in EMERGING_COLOURS.items()
+                  for code, colour in PATTERN_COLOURS.items()
                   if code in set(shown["pattern"]))
     boundary_name = translate("hotspots.layer.boundary", lang)
     folium.GeoJson(boundary[["geometry"]], name=boundary_name, interactive=False,
