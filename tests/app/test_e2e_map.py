@@ -31,6 +31,7 @@ from tests.app.e2e_support import (
     offline_context,
     rerun,
     serve_app,
+    wait_idle,
     watch,
 )
 
@@ -396,4 +397,38 @@ def test_layers_and_view_live_in_the_address_without_a_rerun(page, browser: Brow
         assert other_traffic.errors == [] and other_traffic.failed == []
     finally:
         context.close()
+    assert traffic.errors == []
+
+
+_PATHS = "() => document.querySelectorAll('.leaflet-overlay-pane path').length"
+
+
+def _hotspot_frame(page: Page) -> Frame:
+    """The Hotspots page's first map (the hotspots; the emerging ones come below), drawn."""
+    page.locator(COMPONENT_IFRAME).first.wait_for()
+    wait_idle(page)
+    handle = page.locator(COMPONENT_IFRAME).first.element_handle()
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
+    return frame
+
+
+def test_the_hotspots_map_opens_on_the_addresss_layers_and_view(page, app_url: str) -> None:
+    page, traffic = page
+    page.goto(f"{app_url}/hotspots?mesto=kraslice")
+    frame = _hotspot_frame(page)
+    drawn = frame.evaluate(_PATHS)
+    page.goto(f"{app_url}/hotspots?mesto=kraslice&vrstvy=hranice&pohled=50.31000,12.50000,15")
+    frame = _hotspot_frame(page)
+    assert frame.evaluate(_VIEW) == pytest.approx([50.31, 12.5, 15], abs=1e-5)
+    assert 0 < frame.evaluate(_PATHS) < drawn  # the boundary alone, no cells
+    # the person moves the map: the address follows, nothing reruns
+    before = page.evaluate("() => window.__mapa.lastRequest")
+    frame.evaluate("() => window.map.setView([50.32, 12.51], 14, {animate: false})")
+    page.wait_for_function(
+        "() => /[?&]pohled=50\\.32000,12\\.51000,14(&|$)/.test(location.search)",
+        polling="raf")
+    assert parse_qs(urlparse(page.url).query)["vrstvy"] == ["hranice"]
+    assert page.evaluate("() => window.__mapa.lastRequest") == before
     assert traffic.errors == []
