@@ -89,31 +89,37 @@ class UrlView(MacroElement):
             var page;
             try { page = window.parent; page.location.search; } catch (e) { return; }
             if (!page.__mapaUrlView) {
-                // Streamlit's own rewrites of the same page keep the map's parameters
-                var keep = function (original) {
-                    return function (state, title, url) {
-                        if (url != null) {
-                            var next = new URL(url, page.location.href);
-                            var now = new URLSearchParams(page.location.search);
-                            if (next.pathname === page.location.pathname) {
-                                // the page's address is right, the server's copy stale
-                                names.forEach(function (name) {
-                                    if (now.has(name)) next.searchParams.set(name, now.get(name));
-                                    else next.searchParams.delete(name);
-                                });
-                                if (next.searchParams.get(town) !== now.get(town)) {
-                                    next.searchParams.delete(names[0]);
+                // Streamlit's own rewrites of the same page keep the map's parameters. The
+                // wrapper is made in the page's own realm: it outlives this map's frame.
+                var install = function (joined, town) {
+                    var names = joined.split(","), page = window;
+                    var keep = function (original) {
+                        return function (state, title, url) {
+                            if (url != null) {
+                                var next = new URL(url, page.location.href);
+                                var now = new URLSearchParams(page.location.search);
+                                if (next.pathname === page.location.pathname) {
+                                    // the page's address is right, the server's copy stale
+                                    names.forEach(function (name) {
+                                        if (now.has(name)) {
+                                            next.searchParams.set(name, now.get(name));
+                                        } else { next.searchParams.delete(name); }
+                                    });
+                                    if (next.searchParams.get(town) !== now.get(town)) {
+                                        next.searchParams.delete(names[0]);
+                                    }
+                                    url = next.pathname + next.search.replace(/%2C/g, ",")
+                                        + next.hash;
                                 }
-                                url = next.pathname + next.search.replace(/%2C/g, ",")
-                                    + next.hash;
                             }
-                        }
-                        return original.call(page.history, state, title, url);
+                            return original.call(page.history, state, title, url);
+                        };
                     };
+                    page.__mapaUrlView = {replace: page.history.replaceState};
+                    page.history.pushState = keep(page.history.pushState);
+                    page.history.replaceState = keep(page.history.replaceState);
                 };
-                page.__mapaUrlView = {replace: page.history.replaceState};
-                page.history.pushState = keep(page.history.pushState);
-                page.history.replaceState = keep(page.history.replaceState);
+                new page.Function("return " + install.toString())()(names.join(","), town);
             }
             var params = new URLSearchParams(page.location.search);
             var ownTown = params.get(town);
