@@ -18,12 +18,13 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.ui import login_cookie
+from app.ui import login_cookie, sso
 from app.ui.settings import setting
 from app.ui.state import LANGUAGE_KEY, TOWN_KEY, error_text, t
 from layers.access import accounts, clients, sessions
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
+from layers.access.sso import USERNAME_PREFIX, is_sso
 from layers.errors import InvalidInput
 from layers.store import Store
 
@@ -170,7 +171,12 @@ def login_sidebar(store: Store) -> Principal:
     """The sidebar's login form (or who is logged in and a logout button); the principal.
 
     A disabled account is logged out at its next page load; a changed role applies then too.
+    A person signed in through the town's directory (``app.ui.sso``) is who their claims
+    say, a staff role or the public with a message; their logout ends the sign-on too.
     """
+    signed = sso.signed_in(store)
+    if signed is not None:
+        return _signed_in_sidebar(signed)
     principal = _from_cookie(store, current_principal())
     if not principal.is_public:
         fresh = accounts.refresh(store, principal)
@@ -189,6 +195,7 @@ def login_sidebar(store: Store) -> Principal:
                 submitted = st.form_submit_button(t("access.submit"))
             if submitted:
                 _log_in(store, username.strip(), password)
+            sso.login_button()
             st.caption(t("access.public_hint"))
         else:
             st.markdown(t("access.logged_in", user=principal.username,
@@ -204,6 +211,27 @@ def login_sidebar(store: Store) -> Principal:
                         del st.session_state[key]
                 st.session_state[COOKIE_TRIP_KEY] = ("end", "")
                 st.rerun()
+    return principal
+
+
+def _signed_in_sidebar(principal: Principal) -> Principal:
+    """The sidebar of a person signed in through the directory: who and in what role (or
+    why without one), and the logout, which ends the app's session and the sign-on."""
+    if principal.is_public:
+        st.session_state.pop(PRINCIPAL_KEY, None)
+    else:
+        st.session_state[PRINCIPAL_KEY] = principal
+    name = principal.username.removeprefix(USERNAME_PREFIX)
+    with st.sidebar:
+        if principal.is_public:
+            st.warning(t("access.sso.no_role", user=name))
+        else:
+            st.markdown(t("access.logged_in", user=name, role=t(f"role.{principal.role}")))
+            if principal.centre:
+                st.caption(t("access.centre", centre=principal.centre))
+        if st.button(t("access.logout"), key="logout"):
+            st.session_state.clear()
+            sso.log_out()
     return principal
 
 
@@ -233,8 +261,9 @@ def _password_form(store: Store, principal: Principal, key: str) -> None:
 
 def own_password(store: Store, principal: Principal) -> None:
     """Everyone logged in can change their password (sidebar); someone logging in with a
-    temporary password from an admin must change it first: the page stops at that form."""
-    if principal.is_public:
+    temporary password from an admin must change it first: the page stops at that form. A
+    person signed in through the directory has no password here."""
+    if principal.is_public or is_sso(principal):
         return
     if st.session_state.pop(PASSWORD_CHANGED_KEY, False):
         st.toast(t("access.password.changed"))

@@ -1,5 +1,6 @@
 """The view in the URL: query parameters with Czech names, so a reload or a shared link opens
-the same town, locality, session, layers and language (``?mesto=kraslice&lokalita=…``).
+the same town, locality, session, language, and map layers and view
+(``?mesto=kraslice&lokalita=…&vrstvy=lokality,sluzby&pohled=50.60850,13.63100,15``).
 
 A page calls :func:`from_url` before drawing the widget that holds a choice (the URL's value
 seeds the widget once per browser session, when it is one of the choices) and :func:`to_url`
@@ -14,11 +15,16 @@ from typing import Final
 
 import streamlit as st
 
-TOWN: Final = "mesto"
+from app.ui.maps.view import LAYERS_PARAM, TOWN_PARAM, VIEW_PARAM
+
+TOWN: Final = TOWN_PARAM
 LANGUAGE: Final = "jazyk"
 LOCALITY: Final = "lokalita"
 SESSION: Final = "setkani"
-LAYERS: Final = "vrstvy"
+#: The map's shown layers and its view: kept by the map itself in the browser, never read by
+#: the server (``app.ui.maps.view.UrlView``).
+LAYERS: Final = LAYERS_PARAM
+VIEW: Final = VIEW_PARAM
 #: Session-state key of the parameters this browser session has read from the URL already.
 _READ_KEY: Final = "_url_read"
 

@@ -249,13 +249,15 @@ def wait_healthy(process: subprocess.Popen[Any], url: str, log_path: Path | None
 
 
 @contextlib.contextmanager
-def serve_app(store_path: Path, log_dir: Path,
-              env: Mapping[str, str] | None = None) -> Iterator[str]:
+def serve_app(store_path: Path, log_dir: Path, env: Mapping[str, str] | None = None,
+              secrets: Path = NO_SECRETS, port: int | None = None) -> Iterator[str]:
     """Run ``streamlit run app/server.py`` on ``store_path``; yield its URL; stop it after.
 
-    ``env`` adds to the server's environment (e.g. ``MAPA_DB_URL``, which wins over the path).
+    ``env`` adds to the server's environment (e.g. ``MAPA_DB_URL``, which wins over the path);
+    ``secrets`` is the secrets file it reads (none by default); ``port`` its port (a free one
+    by default).
     """
-    port = free_port()
+    port = port or free_port()
     # a file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server
     log_path = log_dir / "streamlit.log"
     with log_path.open("w") as log:
@@ -263,7 +265,7 @@ def serve_app(store_path: Path, log_dir: Path,
             [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-             "--secrets.files", str(NO_SECRETS)],
+             "--secrets.files", str(secrets)],
             cwd=ROOT, env={**{k: v for k, v in os.environ.items()
                               if k not in ("MAPA_ADMIN_USER", "MAPA_ADMIN_PASSWORD")},
                            "MAPA_STORE": str(store_path), "MAPA_BASEMAP": "none",

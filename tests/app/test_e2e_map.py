@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, Frame, Locator, Page, expect, sync_playwright
@@ -31,6 +31,7 @@ from tests.app.e2e_support import (
     offline_context,
     rerun,
     serve_app,
+    wait_idle,
     watch,
 )
 
@@ -323,3 +324,111 @@ def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:
     assert "geoportal.cuzk.gov.cz" in hosts, hosts
     assert hosts <= {"geoportal.cuzk.gov.cz", "tile.openstreetmap.org"}, hosts
     assert "podklad=ztm" in page.url  # the choice is in the address, to share or reload
+
+
+_VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+
+
+def _shown_layers(frame: Frame) -> list[str]:
+    """The names of the overlays ticked in the layer control."""
+    return [text.strip() for text in frame.locator(
+        ".leaflet-control-layers-overlays label:has(input:checked)").all_text_contents()]
+
+
+def test_layers_and_view_live_in_the_address_without_a_rerun(page, browser: Browser,
+                                                              app_url: str) -> None:
+    page, traffic = page
+    _choose_town(page, "Kraslice")
+    frame = _map_frame(page)
+    services = translate("map.layer.services", "cs")
+    assert any(services in name for name in _shown_layers(frame))
+    before = page.evaluate("() => window.__mapa.lastRequest")
+    # the person switches the services off in the layer control, moves and zooms in
+    toggle = frame.locator(".leaflet-control-layers-toggle").bounding_box()
+    assert toggle is not None
+    # the pointer on the folded control unfolds it
+    page.mouse.move(toggle["x"] + toggle["width"] / 2, toggle["y"] + toggle["height"] / 2)
+    frame.locator(".leaflet-control-layers-overlays label", has_text=services).locator(
+        "input").uncheck()
+    frame.evaluate("() => window.map.setView([50.3230, 12.5170], 14, {animate: false})")
+    frame.locator(".leaflet-control-zoom-in").click()
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
+    page.wait_for_function("() => /[?&]pohled=[^&]*,15(&|$)/.test(location.search)",
+                           polling="raf")
+    query = parse_qs(urlparse(page.url).query)
+    shown = query["vrstvy"][0].split(",")
+    assert "sluzby" not in shown and {"lokality-ilustrativni", "hranice"} <= set(shown)
+    assert query["mesto"] == ["kraslice"]
+    view = [float(v) for v in query["pohled"][0].split(",")]
+    assert view == pytest.approx(frame.evaluate(_VIEW), abs=1e-5)
+    assert view == pytest.approx([50.3230, 12.5170, 15], abs=1e-3)
+    assert page.evaluate("() => window.__mapa.lastRequest") == before  # no rerun at all
+    layers_shown = _shown_layers(frame)
+    assert not any(services in name for name in layers_shown)
+
+    def same_map(opened: Page) -> None:
+        again = _map_frame(opened)
+        assert again.evaluate(_VIEW) == pytest.approx(view, abs=1e-5)
+        assert _shown_layers(again) == layers_shown
+        assert again.locator(".mapa-service").count() == 0
+        expect(opened.locator("h1", has_text=translate("map.title", "cs", town="Kraslice"))
+               ).to_be_visible()
+
+    shared = page.url
+    page.reload()
+    same_map(page)
+    # a rerun of the page (the base map switched back and forth) keeps the address's view
+    rerun(page, page.get_by_text(translate("map.basemap.osm", "cs")).click)
+    rerun(page, page.get_by_text(translate("map.basemap.none", "cs")).click)
+    assert f"pohled={query['pohled'][0]}" in page.url
+    same_map(page)
+    # the link opened in another browser
+    other_traffic = Traffic()
+    context = offline_context(browser, other_traffic, viewport={"width": 1500, "height": 1150})
+    try:
+        other = watch(context.new_page(), other_traffic)
+        other.goto(shared)
+        same_map(other)
+        # another town drops the view (its map starts on its own data) but keeps the layers
+        _choose_town(other, "Karlovy Vary")
+        query = parse_qs(urlparse(other.url).query)
+        assert "pohled" not in query and "sluzby" not in query["vrstvy"][0].split(",")
+        assert _map_frame(other).locator(".mapa-service").count() == 0
+        assert other_traffic.errors == [] and other_traffic.failed == []
+    finally:
+        context.close()
+    assert traffic.errors == []
+
+
+_PATHS = "() => document.querySelectorAll('.leaflet-overlay-pane path').length"
+
+
+def _hotspot_frame(page: Page) -> Frame:
+    """The Hotspots page's first map (the hotspots; the emerging ones come below), drawn."""
+    page.locator(COMPONENT_IFRAME).first.wait_for()
+    wait_idle(page)
+    handle = page.locator(COMPONENT_IFRAME).first.element_handle()
+    frame = handle.content_frame()
+    assert frame is not None
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
+    return frame
+
+
+def test_the_hotspots_map_opens_on_the_addresss_layers_and_view(page, app_url: str) -> None:
+    page, traffic = page
+    page.goto(f"{app_url}/hotspots?mesto=kraslice")
+    frame = _hotspot_frame(page)
+    drawn = frame.evaluate(_PATHS)
+    page.goto(f"{app_url}/hotspots?mesto=kraslice&vrstvy=hranice&pohled=50.31000,12.50000,15")
+    frame = _hotspot_frame(page)
+    assert frame.evaluate(_VIEW) == pytest.approx([50.31, 12.5, 15], abs=1e-5)
+    assert 0 < frame.evaluate(_PATHS) < drawn  # the boundary alone, no cells
+    # the person moves the map: the address follows, nothing reruns
+    before = page.evaluate("() => window.__mapa.lastRequest")
+    frame.evaluate("() => window.map.setView([50.32, 12.51], 14, {animate: false})")
+    page.wait_for_function(
+        "() => /[?&]pohled=50\\.32000,12\\.51000,14(&|$)/.test(location.search)",
+        polling="raf")
+    assert parse_qs(urlparse(page.url).query)["vrstvy"] == ["hranice"]
+    assert page.evaluate("() => window.__mapa.lastRequest") == before
+    assert traffic.errors == []

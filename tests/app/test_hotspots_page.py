@@ -8,9 +8,12 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
+from app.features.hotspots.map import positive_key
 from app.navigation import page_script
 from layers.ingest.batches import run_import
 from layers.schema import PINS, SESSIONS, TOWNS
@@ -234,3 +237,16 @@ def test_fear_counts_only_fear_and_positive_answers_are_layers_of_their_own(
         count = int((positive_layer_names(positive, "cs") == name).sum())
         assert json.dumps(f"{name} (ilustrativní data) ({count})")[1:-1] in html
     assert json.dumps("Kladné odpovědi (nezapočteny do strachu)")[1:-1] in html
+
+
+def test_positive_layers_have_readable_keys_in_every_language() -> None:
+    frame = gpd.GeoDataFrame({
+        "source_value": ["Místo, které doporučím návštěvníkům", None, "Místo, které doporučím!"],
+        "category": ["feel_good", "feel_good", "feel_good"]},
+        geometry=[Point(13.6, 50.6)] * 3, crs="EPSG:4326")
+    taken: dict[str, object] = {}
+    for i in range(3):
+        taken[positive_key(frame.iloc[[i]], taken)] = i
+    assert list(taken) == ["odpovedi-misto-ktere-doporucim-navstevnikum", "odpovedi-feel-good",
+                           "odpovedi-misto-ktere-doporucim"]
+    assert positive_key(frame.iloc[[0]], taken) == "odpovedi-misto-ktere-doporucim-navstevnikum-2"

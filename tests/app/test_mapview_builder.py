@@ -17,6 +17,7 @@ import pytest
 
 from app.features.map.map import (
     CRIME_COLOURS,
+    LAYER_KEYS,
     NO_FIGURE_COLOUR,
     build_map,
     crime_colour,
@@ -28,7 +29,7 @@ from app.ui.maps.basemaps import BASEMAPS as BASEMAP_DEFINITIONS
 from app.ui.maps.basemaps import basemap_or_none
 from app.ui.maps.legend import Legend
 from app.ui.maps.pins import PinLayer
-from app.ui.maps.view import BasemapMemory, KeepView, data_bounds
+from app.ui.maps.view import UrlView, data_bounds
 from app.ui.town import AreaRef, TownData, area_at, load_town
 from layers.exclusion import BAND_COLOURS
 from layers.geocode import Place
@@ -255,10 +256,8 @@ def test_the_map_starts_on_the_towns_data_with_folded_controls(litvinov: TownDat
     assert town[0] <= west < east <= town[2] and town[1] <= south < north <= town[3]
     fitted = next(c for c in m._children.values() if isinstance(c, folium.FitBounds))
     assert fitted.bounds == [[south, west], [north, east]]
-    keep = next(c for c in m._children.values() if isinstance(c, KeepView))
-    assert keep.key == "mapa-view-town-litvinov" and not keep.restore
-    assert next(c for c in build_map(litvinov, "cs", restore_view=True)._children.values()
-                if isinstance(c, KeepView)).restore
+    kept = next(c for c in m._children.values() if isinstance(c, UrlView))
+    assert kept.restore
 
 
 def test_without_data_the_view_fits_the_boundary(litvinov: TownData) -> None:
@@ -268,10 +267,31 @@ def test_without_data_the_view_fits_the_boundary(litvinov: TownData) -> None:
     assert bounds == [[miny, minx], [maxy, maxx]]
 
 
-def test_the_view_is_restored_only_once_the_base_map_was_switched() -> None:
-    memory = BasemapMemory()
-    assert [memory.restore(b) for b in ("none", "none", "osm", "osm", "none")] == [
-        False, False, True, True, True]
+def test_every_overlay_has_its_own_readable_key_in_the_address(litvinov: TownData) -> None:
+    m = build_map(litvinov, "cs")
+    kept = next(c for c in m._children.values() if isinstance(c, UrlView))
+    control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
+    overlays = [c for c in m._children.values()
+                if isinstance(c, folium.map.Layer) and c.control and c.overlay]
+    # one key per overlay of the layer control, from the fixed list, the same in English
+    assert sorted(map(id, kept.layers.values())) == sorted(map(id, overlays))
+    assert set(kept.layers) <= set(LAYER_KEYS.values())
+    assert {"lokality-ilustrativni", "sluzby", "obvody"} <= set(kept.layers)
+    assert control.options["collapsed"] is True
+    english = next(c for c in build_map(litvinov, "en")._children.values()
+                   if isinstance(c, UrlView))
+    assert list(english.layers) == list(kept.layers)
+
+
+def test_a_layer_key_must_be_readable() -> None:
+    with pytest.raises(ValueError, match="layer keys"):
+        UrlView({"Lokality": folium.FeatureGroup()})
+
+
+def test_a_searched_place_wins_over_the_view_in_the_address(litvinov: TownData) -> None:
+    found = Place("Hamerská 130", 13.5777, 50.5943, "address", "litvinov")
+    m = build_map(litvinov, "cs", found=found)
+    assert not next(c for c in m._children.values() if isinstance(c, UrlView)).restore
 
 
 def test_a_towns_own_streets_are_drawn_with_their_names(litvinov: TownData) -> None:

@@ -8,18 +8,23 @@ project's plain-HTML one (``app.ui.maps.legend``) and every asset is local
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import Final
 
 import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from branca.element import Element
 
 from app.ui.i18n import label, number, translate
 from app.ui.maps.base import MAX_ZOOM
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
+from app.ui.maps.view import UrlView, fit_data
+from layers.catalogue.text import fold
 from layers.crs import to_storage
 from layers.hotspots.analysis import HotspotReport
 from layers.hotspots.emerging import PATTERN_COLOURS
@@ -27,6 +32,10 @@ from layers.schema import FEELINGS, PIN_CATEGORIES
 from layers.vocabulary import EMERGING_PATTERN
 
 VIEWS: Final = ("classes", "kde", "fear_crime")
+#: Keys of the overlays in the page's address (``?vrstvy=bunky,hranice``).
+CELLS_KEY: Final = "bunky"
+BOUNDARY_KEY: Final = "hranice"
+POSITIVE_KEY: Final = "odpovedi"
 #: Gi* bins, diverging red–blue (ColorBrewer RdYlBu); not-significant cells are not drawn.
 CLASS_COLOURS: Final = {
     "hot_99": "#d7191c", "hot_95": "#fc8d59", "hot_90": "#fee090",
@@ -57,7 +66,7 @@ def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: s
     minx, miny, maxx, maxy = boundary.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
                    maxZoom=MAX_ZOOM, control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    fit_data(m, [[miny, minx], [maxy, maxx]])
     cells = to_storage(report.cells)
     if view == "classes":
         section = _add_classes(m, cells, layer, lang)
@@ -65,8 +74,12 @@ def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: s
         section = _add_kde(m, cells, layer, lang)
     else:
         section = _add_fear_crime(m, cells, lang)
+    # each overlay by its key in the address: the view's cells (its one GeoJSON layer so
+    # far, when it drew any), the boundary, the positive answers
+    drawn = [child for child in m._children.values() if isinstance(child, folium.GeoJson)]
+    keyed: dict[str, Element] = {CELLS_KEY: drawn[0]} if drawn else {}
     name = translate("hotspots.layer.boundary", lang)
-    folium.GeoJson(boundary[["geometry"]], name=name, interactive=False,
+    keyed[BOUNDARY_KEY] = folium.GeoJson(boundary[["geometry"]], name=name, interactive=False,
                    style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
                                              "fill": False, "dashArray": "10 4 2 4"}).add_to(m)
     boundary_section = LegendSection(name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
@@ -76,9 +89,10 @@ def build_hotspot_map(report: HotspotReport, boundary: gpd.GeoDataFrame, view: s
                                 section.items, section.note, section.open)
     sections = [section, boundary_section]
     if positive is not None and len(positive):
-        sections.append(_add_positive(m, positive, lang, illustrative))
+        sections.append(_add_positive(m, positive, lang, illustrative, keyed))
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
     Legend(translate("hotspots.legend", lang), sections).add_to(m)
+    UrlView(keyed).add_to(m)
     return finish(m)
 
 
@@ -119,9 +133,25 @@ def positive_layer_names(positive: gpd.GeoDataFrame, lang: str) -> pd.Series:
     return own.where(own != "", labelled)
 
 
+def positive_key(part: gpd.GeoDataFrame, taken: Collection[str]) -> str:
+    """The key in the address (``?vrstvy=``) of the layer of the positive answers ``part``
+    (one layer of :func:`positive_layer_names`), the same in every language: ``odpovedi-``
+    and the words of the source's own answer without diacritics ("Místo, které doporučím" →
+    "odpovedi-misto-ktere-doporucim"), else of the category's code; numbered on when
+    ``taken`` has it already."""
+    own = part["source_value"].fillna("").astype(str).str.strip()
+    text = own.iloc[0] if own.iloc[0] else str(part["category"].iloc[0])
+    base = "-".join([POSITIVE_KEY, *re.findall(r"[a-z0-9]+", fold(text))])
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
+
+
 def _add_positive(m: folium.Map, positive: gpd.GeoDataFrame, lang: str,
-                  illustrative: bool) -> LegendSection:
-    """One clustered pin layer per positive answer name, off at first; its legend section."""
+                  illustrative: bool, keyed: dict[str, Element]) -> LegendSection:
+    """One clustered pin layer per positive answer name, off at first, each in ``keyed``
+    under :func:`positive_key`; its legend section."""
     names = positive_layer_names(positive, lang)
     category_labels = {code: label("pin.category", code, lang) for code in PIN_CATEGORIES}
     feeling_labels = {f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS}
@@ -130,9 +160,10 @@ def _add_positive(m: folium.Map, positive: gpd.GeoDataFrame, lang: str,
         shown = translate("map.synthetic_suffix", lang, name=str(name)) if illustrative \
             else str(name)
         codes = set(part["category"])
-        PinLayer(part, name=f"{shown} ({len(part)})",
-                 category_labels={**category_labels, **{c: str(name) for c in codes}},
-                 feeling_labels=feeling_labels, show=False).add_to(m)
+        keyed[positive_key(part, keyed)] = PinLayer(
+            part, name=f"{shown} ({len(part)})",
+            category_labels={**category_labels, **{c: str(name) for c in codes}},
+            feeling_labels=feeling_labels, show=False).add_to(m)
         colour = CATEGORY_COLOURS[sorted(codes)[0]]
         items.append(LegendItem(swatch(colour), f"{shown} ({len(part)})"))
     return LegendSection(translate("hotspots.positive", lang), tuple(items),

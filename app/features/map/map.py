@@ -33,7 +33,7 @@ from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot, line_symbol, swatch
 from app.ui.maps.names import add_place_names
 from app.ui.maps.pins import CATEGORY_COLOURS, PinLayer
-from app.ui.maps.view import KeepView, data_bounds, fit_data
+from app.ui.maps.view import UrlView, data_bounds, fit_data
 from app.ui.town import CELL_M, PUBLIC_K, TownData
 from layers.exclusion import BAND_COLOURS, BANDS, NO_SCORE_COLOUR
 from layers.geocode import Place
@@ -60,6 +60,14 @@ _CONTROL_CSS: Final = ("<style>.leaflet-control-layers { font-size: 12px; line-h
 _BLANK_BACKGROUND: Final = "<style>.leaflet-container { background: #f4f2ec; }</style>"
 
 
+#: Each overlay's key in the page's address (``?vrstvy=lokality,sluzby``): stable and readable
+#: in every language, unlike the layer's name.
+LAYER_KEYS: Final = {
+    "context": "kontext", "districts": "obvody", "boundary": "hranice", "localities": "lokality",
+    "illustrative_localities": "lokality-ilustrativni", "pin_cells": "bunky",
+    "pins": "odpovedi", "services": "sluzby", "streets": "ulice", "stops": "zastavky",
+}
+
 #: Style of the town's own streets and colour of the stops.
 STREET_COLOUR: Final = "#8c8c8c"
 STREET_STYLE: Final = {"color": STREET_COLOUR, "weight": 2, "opacity": 0.9}
@@ -70,12 +78,12 @@ FOUND_PAD: Final = 0.002
 
 
 def build_map(data: TownData, lang: str, basemap: str = "none",
-              restore_view: bool = False, found: Place | None = None) -> folium.Map:
+              found: Place | None = None) -> folium.Map:
     """The town's map with all layers, a folded layer control and a folded legend, every asset
     local. It starts fitted to the town's data (localities, services, pins; the boundary when
-    there are none), or with ``restore_view`` where the person left it in this browser tab
-    (``app.ui.maps.view``); zoomed to ``found`` (a searched place, marked with its name) when
-    given.
+    there are none), or where the page's address says (``?pohled=``, ``?vrstvy=`` with the
+    keys of :data:`LAYER_KEYS`; ``app.ui.maps.view.UrlView``); zoomed to ``found`` (a
+    searched place, marked with its name) when given, whatever the address says.
 
     ``basemap`` is "none" (the town's own vector base on a blank background, works offline)
     or one of the online tile services of ``app.ui.maps.basemaps`` ("osm", "ztm", "orto"),
@@ -98,14 +106,15 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
     fit_data(m, data_bounds([data.localities, data.services, data.pins_exact, data.pin_cells],
                             data.boundary))
 
+    keyed: dict[str, Element] = {}  # each overlay by its key in the address
     sections = [
-        _add_context(m, data, lang),
-        _add_districts(m, data, lang),
-        _add_boundary(m, data, lang),
-        _add_localities(m, data, lang),
-        _add_pins(m, data, lang),
-        _add_services(m, data, lang),
-        *_add_streets_and_stops(m, data, lang),
+        _add_context(m, data, lang, keyed),
+        _add_districts(m, data, lang, keyed),
+        _add_boundary(m, data, lang, keyed),
+        _add_localities(m, data, lang, keyed),
+        _add_pins(m, data, lang, keyed),
+        _add_services(m, data, lang, keyed),
+        *_add_streets_and_stops(m, data, lang, keyed),
     ]
     if not BASEMAP_DEFINITIONS[basemap].online:  # tiles name the streets themselves
         # addresses only around a searched place: never a whole town's in one map
@@ -121,8 +130,8 @@ def build_map(data: TownData, lang: str, basemap: str = "none",
     # both fold away (a button each) so that they never cover the data
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     Legend(translate("map.legend.title", lang), sections, folded=True).add_to(m)
-    # a searched place wins over the view the person left
-    KeepView(f"town-{data.town_id}", restore_view and found is None).add_to(m)
+    # a searched place wins over the view in the address
+    UrlView(keyed, restore=found is None).add_to(m)
     return finish(m)
 
 
@@ -147,10 +156,11 @@ def layer_name(data: TownData, key: str, store_layer: str, lang: str) -> str:
     return name
 
 
-def _add_context(m: folium.Map, data: TownData, lang: str) -> LegendSection:
+def _add_context(m: folium.Map, data: TownData, lang: str,
+                 keyed: dict[str, Element]) -> LegendSection:
     name = layer_name(data, "map.layer.context", "context_lines", lang)
     frame = data.context[["kind", "label", "geometry"]].fillna({"label": ""})
-    folium.GeoJson(
+    keyed[LAYER_KEYS["context"]] = folium.GeoJson(
         frame, name=name, interactive=False,
         style_function=lambda f: CONTEXT_STYLES.get(f["properties"]["kind"],
                                                     CONTEXT_STYLES["road"]),
@@ -181,7 +191,8 @@ def crime_colour(value: float, edges: list[float]) -> str:
     return CRIME_COLOURS[sum(value >= edge for edge in edges)]
 
 
-def _add_districts(m: folium.Map, data: TownData, lang: str) -> LegendSection:
+def _add_districts(m: folium.Map, data: TownData, lang: str,
+                   keyed: dict[str, Element]) -> LegendSection:
     crime = data.crime
     frame = data.districts.merge(crime.table[["oop_code", "found", "per_10k"]], on="oop_code",
                                  how="left")
@@ -203,7 +214,7 @@ def _add_districts(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                translate("map.popup.district_population", lang),
                translate("map.popup.crimes", lang, year=year),
                translate("map.popup.per_10k", lang)]
-    folium.GeoJson(
+    keyed[LAYER_KEYS["districts"]] = folium.GeoJson(
         props, name=name,
         style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.3,
                                   "color": "#54278f", "weight": 1.5, "dashArray": "5 4"},
@@ -234,9 +245,10 @@ def _range_text(low: float, high: float, lang: str) -> str:
     return f"{number(low, lang)} – {number(high, lang)}"
 
 
-def _add_boundary(m: folium.Map, data: TownData, lang: str) -> LegendSection:
+def _add_boundary(m: folium.Map, data: TownData, lang: str,
+                  keyed: dict[str, Element]) -> LegendSection:
     name = layer_name(data, "map.layer.boundary", "towns", lang)
-    folium.GeoJson(
+    keyed[LAYER_KEYS["boundary"]] = folium.GeoJson(
         data.boundary[["name", "geometry"]], name=name, interactive=False,
         style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3, "fill": False,
                                   "dashArray": "10 4 2 4"},
@@ -245,14 +257,16 @@ def _add_boundary(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                                            str(data.town["name"])),), open=False)
 
 
-def _add_localities(m: folium.Map, data: TownData, lang: str) -> LegendSection:
+def _add_localities(m: folium.Map, data: TownData, lang: str,
+                    keyed: dict[str, Element]) -> LegendSection:
     """The localities in two layers: imported real ones, and the illustrative ones named so
     (a real locality is never listed as illustrative because the demo's are)."""
     synthetic = data.localities["synthetic"].fillna(False).astype(bool)
     for illustrative in (False, True):
         part = data.localities[synthetic == illustrative]
         if len(part) or (not illustrative and synthetic.empty):
-            _add_locality_layer(m, part, illustrative, lang)
+            key = "illustrative_localities" if illustrative else "localities"
+            keyed[LAYER_KEYS[key]] = _add_locality_layer(m, part, illustrative, lang)
     items = tuple(LegendItem(swatch(BAND_COLOURS[code], stroke=LOCALITY_OUTLINE),
                              label("band", code, lang)) for code, _, _ in BANDS)
     if data.localities["isv"].isna().any():
@@ -265,7 +279,7 @@ def _add_localities(m: folium.Map, data: TownData, lang: str) -> LegendSection:
 
 
 def _add_locality_layer(m: folium.Map, frame: gpd.GeoDataFrame, illustrative: bool,
-                        lang: str) -> None:
+                        lang: str) -> Element:
     props = gpd.GeoDataFrame({
         "kind": "locality",
         "area_id": frame["locality_id"].astype(str),
@@ -283,7 +297,7 @@ def _add_locality_layer(m: folium.Map, frame: gpd.GeoDataFrame, illustrative: bo
     fields = ["name", "population", "isv", "band_label"]
     aliases = [translate(f"map.popup.{key}", lang)
                for key in ("name", "population", "isv", "band")]
-    folium.GeoJson(
+    return folium.GeoJson(
         props, name=name,
         # a locality without a published score is grey, not coloured as if it had one
         style_function=lambda f: {"fillColor": BAND_COLOURS.get(f["properties"]["band"],
@@ -295,7 +309,8 @@ def _add_locality_layer(m: folium.Map, frame: gpd.GeoDataFrame, illustrative: bo
     ).add_to(m)
 
 
-def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
+def _add_pins(m: folium.Map, data: TownData, lang: str,
+              keyed: dict[str, Element]) -> LegendSection:
     category_labels = labels("pin.category", PIN_CATEGORIES, lang)
     cells = data.pin_cells
     cell_name = layer_name(data, "map.layer.pin_cells", "pins", lang)
@@ -305,7 +320,7 @@ def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                        cells["category_counts"]],
     }, geometry=cells.geometry, crs=cells.crs)
     if len(cell_props):  # none in an exact view (.page.map_pins); a popup needs fields
-        folium.GeoJson(
+        keyed[LAYER_KEYS["pin_cells"]] = folium.GeoJson(
             cell_props, name=cell_name,
             style_function=lambda f: {"fillColor": CELL_COLOUR, "fillOpacity": 0.45,
                                       "color": CELL_COLOUR, "weight": 1},
@@ -314,9 +329,10 @@ def _add_pins(m: folium.Map, data: TownData, lang: str) -> LegendSection:
                                                translate("map.popup.categories", lang)]),
         ).add_to(m)
     pins_name = layer_name(data, "map.layer.pins", "pins", lang)
-    PinLayer(data.pins_exact, name=pins_name, category_labels=category_labels,
-             feeling_labels={f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS},
-             ).add_to(m)
+    keyed[LAYER_KEYS["pins"]] = PinLayer(
+        data.pins_exact, name=pins_name, category_labels=category_labels,
+        feeling_labels={f: translate(f"pin.feeling.{f}", lang) for f in FEELINGS},
+    ).add_to(m)
     present = set(data.pins_exact["category"])
     items = tuple(LegendItem(dot(CATEGORY_COLOURS[code]), category_labels[code])
                   for code in PIN_CATEGORIES if code in present)
@@ -345,7 +361,8 @@ def _service_icon(feature: dict) -> dict:
             "iconSize": [size, size], "iconAnchor": [size // 2, size // 2]}
 
 
-def _add_services(m: folium.Map, data: TownData, lang: str) -> LegendSection:
+def _add_services(m: folium.Map, data: TownData, lang: str,
+                  keyed: dict[str, Element]) -> LegendSection:
     """Services as one GeoJSON layer of DivIcon badges; popups without jQuery (folium.Popup
     would need it)."""
     name = layer_name(data, "map.layer.services", "services", lang)
@@ -356,7 +373,7 @@ def _add_services(m: folium.Map, data: TownData, lang: str) -> LegendSection:
     )[["kind", "service_type", *columns, "geometry"]].fillna("")
     aliases = [translate("map.popup.name", lang), translate("map.popup.type", lang)] + [
         translate(f"map.popup.{column}", lang) for column in columns[2:]]
-    folium.GeoJson(
+    keyed[LAYER_KEYS["services"]] = folium.GeoJson(
         props, name=name, marker=folium.Marker(icon=folium.DivIcon()),
         style_function=_service_icon,
         tooltip=folium.GeoJsonTooltip(["name"], labels=False),
@@ -369,26 +386,27 @@ def _add_services(m: folium.Map, data: TownData, lang: str) -> LegendSection:
     return LegendSection(name, items, open=False)
 
 
-def _add_streets_and_stops(m: folium.Map, data: TownData, lang: str
-                           ) -> list[LegendSection]:
+def _add_streets_and_stops(m: folium.Map, data: TownData, lang: str,
+                           keyed: dict[str, Element]) -> list[LegendSection]:
     """The town's own streets (names as tooltips) and its public-transport stops, each a
     layer of its own, when the store has them; so a child at the kiosk and an officer on
     patrol find the streets and stops they know."""
     sections = []
     if len(data.streets):
         name = translate("map.layer.streets", lang)
-        folium.GeoJson(data.streets[["name", "geometry"]].fillna({"name": ""}), name=name,
-                       style_function=lambda f: STREET_STYLE,
-                       tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        keyed[LAYER_KEYS["streets"]] = folium.GeoJson(
+            data.streets[["name", "geometry"]].fillna({"name": ""}), name=name,
+            style_function=lambda f: STREET_STYLE,
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
         sections.append(LegendSection(name, (LegendItem(line_symbol(STREET_COLOUR),
                                                         name),), open=False))
     if len(data.stops):
         name = translate("map.layer.stops", lang)
-        folium.GeoJson(data.stops[["name", "geometry"]], name=name,
-                       marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff",
-                                                  fill=True, fill_color=STOP_COLOUR,
-                                                  fill_opacity=1.0),
-                       tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
+        keyed[LAYER_KEYS["stops"]] = folium.GeoJson(
+            data.stops[["name", "geometry"]], name=name,
+            marker=folium.CircleMarker(radius=4, weight=1, color="#ffffff", fill=True,
+                                       fill_color=STOP_COLOUR, fill_opacity=1.0),
+            tooltip=folium.GeoJsonTooltip(["name"], labels=False)).add_to(m)
         sections.append(LegendSection(name, (LegendItem(dot(STOP_COLOUR), name),),
                                       open=False))
     return sections

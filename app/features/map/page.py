@@ -15,7 +15,6 @@ from app.ui import cache
 from app.ui.access import current_principal
 from app.ui.i18n import number
 from app.ui.maps.basemaps import BASEMAP_PARAM, basemap_or_none
-from app.ui.maps.view import BasemapMemory
 from app.ui.page import page_head
 from app.ui.state import BASEMAP_KEY, count, t
 from app.ui.town import TownData, area_at
@@ -131,10 +130,10 @@ def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData,
     ``drawn`` is ``town`` with the pins the principal may see on the map; ``found`` a
     searched place to show."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
-    # after a switch of the base map the map starts where the person left it
-    memory = st.session_state.setdefault(f"map-basemap-{town.town_id}", BasemapMemory())
+    # the view and the shown layers live in the address (app.ui.maps.view.UrlView): a pan
+    # or a switched layer reruns nothing, a reload or another base map starts from there
     with map_column:
-        clicked = st_folium(build_map(drawn, lang, basemap, memory.restore(basemap), found),
+        clicked = st_folium(build_map(drawn, lang, basemap, found),
                             key=f"map-{town.town_id}",
                             height=MAP_HEIGHT, use_container_width=True,
                             returned_objects=list(CLICKS))
