@@ -21,6 +21,9 @@ The map for the public (``cells``) is :func:`layers.privacy.public_pin_view` of 
 pins, its exact (approved, not sensitive) answers then counted in the same 200 m grid cells
 and kept only where a cell holds at least ``PUBLIC_K`` of them: no single answer, and no
 sensitive one, can be placed from it.
+
+``illustrative`` says whether any answer counted is generated (marked synthetic): the page, its
+PDF and its HTML then say so at the top.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from layers.crs import to_metric
 from layers.hotspots.analysis import HotspotInputError, town_change
 from layers.hotspots.change import PERMUTATIONS, PatternChange
 from layers.hotspots.filters import PinFilter
+from layers.mapping.export import any_generated
 from layers.mapping.questions import answers_for, session_questions
 from layers.privacy import grid_cells, public_pin_view
 from layers.store import Store
@@ -54,7 +58,7 @@ class SessionResults:
     ``change``: per category ``now``, ``before``, ``change``; ``cells``: the public map
     (EPSG:4326 squares with ``count``); ``cell_change``: the hotspot comparison with the
     previous round (None without one, or when a round has no approved answer in the town or
-    its counts do not vary)."""
+    its counts do not vary); ``illustrative``: some answer counted is generated."""
 
     pins: int
     counts: dict[str, pd.DataFrame]
@@ -64,6 +68,7 @@ class SessionResults:
     sessions: tuple[str, ...] = ()
     cells: gpd.GeoDataFrame | None = None
     cell_change: PatternChange | None = None
+    illustrative: bool = False
 
 
 def _counted(values: pd.Series) -> pd.DataFrame:
@@ -150,4 +155,5 @@ def session_results(store: Store, session_id: str, pins: gpd.GeoDataFrame,
                           change.sort_values(["now", "category"], ascending=[False, True])
                           .reset_index(drop=True),
                           sessions=counted, cells=public_cells(gpd.GeoDataFrame(mine)),
-                          cell_change=cell_change)
+                          cell_change=cell_change,
+                          illustrative="synthetic" in mine.columns and any_generated(mine))

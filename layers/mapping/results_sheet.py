@@ -43,15 +43,20 @@ class Section:
 
 
 def results_pdf(title: str, subtitle: str, sections: Sequence[Section],
-                town: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, map_caption: str) -> bytes:
+                town: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, map_caption: str,
+                note: str = "") -> bytes:
     """The page as PDF bytes. ``town``: the town's outline (any CRS); ``cells``: the public
-    cells (any CRS, with ``count``); ``map_caption`` says what the map shows."""
+    cells (any CRS, with ``count``); ``map_caption`` says what the map shows; a non-empty
+    ``note`` (the illustrative-data note) is printed in bold under the subtitle."""
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as pdf:
         fig = plt.figure(figsize=A4)
         fig.text(0.06, 0.96, title, fontsize=16, weight="bold", va="top")
         fig.text(0.06, 0.93, subtitle, fontsize=10, va="top")
-        ax = fig.add_axes((0.06, 0.56, 0.88, 0.35))
+        if note:
+            fig.text(0.06, 0.912, textwrap.fill(note, 130), fontsize=7, weight="bold",
+                     va="top")
+        ax = fig.add_axes((0.06, 0.56, 0.88, 0.33))
         _draw_map(ax, town, cells)
         fig.text(0.06, 0.545, textwrap.fill(map_caption, 110), fontsize=8, style="italic",
                  va="top")

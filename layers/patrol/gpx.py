@@ -2,7 +2,8 @@
 
 Waypoints are named "1. <place name>" in route order ("1. <time window>" where a place has
 no name) and carry the time window and only aggregated figures in their description (answers
-by category), never a pin, a comment or a person. Coordinates are
+by category), never a pin, a comment or a person. A plan from illustrative (generated) data
+says so in the file's description and in every waypoint's. Coordinates are
 WGS 84 (EPSG:4326), as GPX requires.
 """
 
@@ -29,16 +30,19 @@ class GpxContent:
 
 
 def plan_gpx(name: str, route_line: LineString, stops: gpd.GeoDataFrame,
-             descriptions: list[str]) -> str:
+             descriptions: list[str], illustrative_note: str = "") -> str:
     """GPX text of a plan: ``route_line`` (EPSG:5514) as a track, ``stops`` (any CRS, in
     route order, with ``position`` and ``time_window``) as waypoints described by
     ``descriptions`` (one per stop), named by their ``place_name`` when they have one.
-    Raises ``ValueError`` when the counts differ."""
+    A non-empty ``illustrative_note`` is the file's metadata description and ends every
+    waypoint's description. Raises ``ValueError`` when the counts differ."""
     if len(descriptions) != len(stops):
         raise ValueError(f"{len(descriptions)} descriptions for {len(stops)} stops")
     gpx = gpxpy.gpx.GPX()
     gpx.name = name
     gpx.creator = "Mapa bezpečí"
+    if illustrative_note:
+        gpx.description = illustrative_note
     line = gpd.GeoSeries([route_line], crs=METRIC_CRS).to_crs(STORAGE_CRS).iloc[0]
     track = gpxpy.gpx.GPXTrack(name=name)
     segment = gpxpy.gpx.GPXTrackSegment()
@@ -52,7 +56,8 @@ def plan_gpx(name: str, route_line: LineString, stops: gpd.GeoDataFrame,
             zip(points["position"], points["time_window"], names, points.geometry,
                 strict=True), descriptions, strict=True):
         title = f"{int(position)}. {name or window}".strip()
-        about = "; ".join(part for part in (str(window or ""), text) if part)
+        about = "; ".join(part for part in (str(window or ""), text, illustrative_note)
+                          if part)
         gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(latitude=point.y, longitude=point.x,
                                                    name=title, description=about))
     return gpx.to_xml(version="1.1")

@@ -46,6 +46,11 @@ from layers.strategy.editing import add_measure, now, point_link
 DEFAULT_PLACES: Final = 6
 #: Wording of the measure a saved plan becomes (the issue's example).
 MEASURE_TEXT: Final = "Posílení hlídek APK v exponovaných místech"
+#: What every output of a plan built from generated pins or localities says (Czech first:
+#: the files go to a patrol on the street).
+ILLUSTRATIVE_NOTE: Final = ("Ilustrativní data: plán je sestaven z generovaných odpovědí "
+                            "pocitové mapy, nikoli ze skutečných (illustrative data: the plan "
+                            "is built from generated answers, not real ones)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,16 @@ class PatrolPlan:
     @property
     def town_id(self) -> str:
         return self.ranking.request.town_id
+
+    @property
+    def illustrative(self) -> bool:
+        """The pins it ranked or the locality it walks are generated (see ``Ranking``)."""
+        return self.ranking.illustrative
+
+    @property
+    def illustrative_note(self) -> str:
+        """:data:`ILLUSTRATIVE_NOTE` for an illustrative plan, "" for one from real data."""
+        return ILLUSTRATIVE_NOTE if self.illustrative else ""
 
 
 def build_plan(store: Store, request: RankingRequest, places: int = DEFAULT_PLACES,
@@ -212,13 +227,21 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
 def plan_layers(plan: PatrolPlan) -> dict[str, gpd.GeoDataFrame]:
     """The plan's layers for a GeoPackage (EPSG:5514; ``layers.urban.export`` stores 4326):
     stops with their attributes (named by place; no cell id), the route, and the hot cells
-    the route leaves out."""
-    stops = plan.stops.drop(columns="place_id")
+    the route leaves out. Stops and route carry an ``illustrative`` column (the plan's
+    :attr:`PatrolPlan.illustrative`); :func:`plan_metadata` is the files' metadata."""
+    stops = plan.stops.drop(columns="place_id").assign(illustrative=plan.illustrative)
     route = gpd.GeoDataFrame({
         "method": [plan.route.method], "length_m": [plan.route.length_m],
         "walk_min": [plan.route.walk_min], "total_min": [plan.route.total_min],
-        "note": [plan.route.note]}, geometry=[plan.route.line()], crs=METRIC_CRS)
+        "note": [plan.route.note], "illustrative": [plan.illustrative]},
+        geometry=[plan.route.line()], crs=METRIC_CRS)
     left_out = plan.coverage.left_out
     return {"patrol_stops": stops, "patrol_route": route,
             "left_out_cells": left_out.drop(columns=[c for c in ("cell_id", "q", "r")
                                                      if c in left_out.columns])}
+
+
+def plan_metadata(plan: PatrolPlan) -> dict[str, str]:
+    """Layer metadata of the plan's exported layers: the illustrative note when the plan is
+    illustrative, nothing otherwise."""
+    return {"illustrative": ILLUSTRATIVE_NOTE} if plan.illustrative else {}

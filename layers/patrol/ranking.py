@@ -53,6 +53,7 @@ from layers.hotspots.analysis import (
 from layers.hotspots.filters import PinFilter
 from layers.hotspots.grid import HexGrid, build_grid
 from layers.hotspots.privacy import DEFAULT_K, public_mask
+from layers.mapping.export import any_generated
 from layers.schema import LOCALITIES, PINS, TIMES_OF_DAY, TOWNS, TRANSIT_STOPS
 from layers.store import Store
 
@@ -147,6 +148,8 @@ class Ranking:
     ``reported`` (JSON category → count), ``time_of_day`` (most named, "" without answers),
     ``time_window``, ``locality`` (name or "").
     ``cells`` are the report's cells with ``in_scope`` (in the locality, or the whole town).
+    ``illustrative``: some of the pins ranked, or the locality scoping them, are generated
+    (marked synthetic), so every output of the plan must say so.
     """
 
     request: RankingRequest
@@ -155,6 +158,7 @@ class Ranking:
     report: HotspotReport
     crime_source: str
     notes: tuple[str, ...]
+    illustrative: bool = False
 
     def hot_masks(self) -> dict[str, np.ndarray]:
         """Hot cells in scope per layer: fear always, crime only when located by offences
@@ -183,7 +187,7 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
     grid = build_grid(area, request.cell_m)
     centres = grid.centres()
     notes: list[str] = []
-    scope, locality_name = _scope(store, request, centres)
+    scope, locality_name, generated_locality = _scope(store, request, centres)
     cells["in_scope"] = scope
 
     crime_source = report.layers["crime"].source if "crime" in report.layers else "none"
@@ -244,7 +248,8 @@ def rank_places(store: Store, request: RankingRequest) -> Ranking:
     places = gpd.GeoDataFrame(pd.DataFrame(rows, columns=_PLACE_COLUMNS),
                               geometry=list(points), crs=METRIC_CRS)
     return Ranking(request=request, places=places, cells=cells, report=report,
-                   crime_source=crime_source, notes=(*report.notes, *notes))
+                   crime_source=crime_source, notes=(*report.notes, *notes),
+                   illustrative=generated_locality or any_generated(pins))
 
 
 _PLACE_COLUMNS: Final = (
@@ -297,9 +302,12 @@ def _stop_distances(store: Store, town_id: str, centres: np.ndarray) -> np.ndarr
     return out
 
 
-def _scope(store: Store, request: RankingRequest, centres: np.ndarray) -> tuple[np.ndarray, str]:
+def _scope(store: Store, request: RankingRequest, centres: np.ndarray
+           ) -> tuple[np.ndarray, str, bool]:
+    """Cells in the requested locality (all without one), its name, and whether its outline
+    is generated (illustrative)."""
     if request.locality_id is None:
-        return np.ones(len(centres), dtype=bool), ""
+        return np.ones(len(centres), dtype=bool), "", False
     localities = store.read(LOCALITIES, request.town_id)
     match = localities[localities["locality_id"].astype(str) == request.locality_id]
     if match.empty:
@@ -308,7 +316,8 @@ def _scope(store: Store, request: RankingRequest, centres: np.ndarray) -> tuple[
     # a patrol of a locality also walks its edge: cells whose centre is within a cell of it
     polygon = shapely.union_all(to_metric(match).geometry.to_numpy()).buffer(request.cell_m)
     inside = shapely.contains_xy(polygon, centres[:, 0], centres[:, 1])
-    return np.asarray(inside, dtype=bool), str(match["name"].iloc[0])
+    generated = bool(match["synthetic"].fillna(False).astype(bool).any())
+    return np.asarray(inside, dtype=bool), str(match["name"].iloc[0]), generated
 
 
 def _public_pins(store: Store, request: RankingRequest, grid: HexGrid

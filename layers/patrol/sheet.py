@@ -4,7 +4,8 @@ PDF drawn with matplotlib (offline, like ``layers.mapping.print_map``) and an HT
 place shows its time window and what was reported around it *only as counts by category*;
 a sensitive category with fewer than ``k`` answers is written as "méně než k" (as on the public
 map), so no count can point at one or two children's answers. No pin, comment, session or
-person appears. Category labels come from the caller (the UI's vocabulary).
+person appears. Category labels come from the caller (the UI's vocabulary). A plan from
+illustrative (generated) data says so in a line at the top ("Ilustrativní data: …").
 """
 
 from __future__ import annotations
@@ -95,11 +96,14 @@ def sheet_pdf(plan: PatrolPlan, town: gpd.GeoDataFrame, context: gpd.GeoDataFram
     buffer = io.BytesIO()
     with PdfPages(buffer) as pdf:
         fig = plt.figure(figsize=A4)
-        ax = fig.add_axes((0.06, 0.3, 0.88, 0.6))
+        ax = fig.add_axes((0.06, 0.3, 0.88, 0.56))  # room above for the notes
         _draw_map(ax, plan, town, context)
         fig.text(0.06, 0.955, f"{title} – {town_name}", fontsize=15, weight="bold")
         fig.text(0.06, 0.93, "bez osobních údajů: jen souhrnné počty odpovědí pocitové mapy",
                  fontsize=8, style="italic")
+        if plan.illustrative:
+            fig.text(0.06, 0.91, textwrap.fill(plan.illustrative_note, 110), fontsize=8,
+                     weight="bold", va="top")
         fig.text(0.06, 0.27, "\n".join(_summary(plan, town_name)), fontsize=9, va="top",
                  linespacing=1.6)
         pdf.savefig(fig)
@@ -134,6 +138,8 @@ def sheet_html(plan: PatrolPlan, town_name: str, category_labels: Mapping[str, s
             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
             "td,th{border:1px solid #999;padding:4px 8px;text-align:left}</style></head><body>"
             f"<h1>{escape(title)} – {escape(town_name)}</h1>"
+            + (f"<p><strong>{escape(plan.illustrative_note)}</strong></p>"
+               if plan.illustrative else "") +
             "<p><em>Bez osobních údajů: jen souhrnné počty odpovědí pocitové mapy.</em></p>"
             f"<ul>{summary}</ul><table><thead><tr><th>Pořadí</th><th>Místo</th><th>Časové okno</th>"
             f"<th>Skóre</th><th>Co bylo nahlášeno</th></tr></thead><tbody>{rows}</tbody>"

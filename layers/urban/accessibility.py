@@ -12,7 +12,7 @@ the town has no service of is at infinite distance (always a white spot).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Final
 
@@ -26,8 +26,9 @@ from layers.crs import METRIC_CRS, to_metric
 from layers.geocode import place_labels
 from layers.hotspots.analysis import HotspotInputError, HotspotRequest, run_hotspots
 from layers.hotspots.grid import DEFAULT_CELL_M
+from layers.mapping.export import any_generated
 from layers.naming import name_places
-from layers.schema import LOCALITIES, SERVICES, TOWNS
+from layers.schema import LOCALITIES, PINS, SERVICES, TOWNS
 from layers.store import Store
 from layers.vocabulary import LANGUAGES
 
@@ -45,10 +46,12 @@ DEFAULT_DISTANCE_M: Final = 500.0
 class Accessibility:
     """One row per origin (EPSG:5514): ``origin_kind`` ("locality" / "cell"), ``origin_id``,
     ``name``, ``dist_<group>`` (metres, inf without such service), ``white_<group>`` (bool)
-    and ``white`` (the groups missing within ``distance_m``, comma-joined, "" if none)."""
+    and ``white`` (the groups missing within ``distance_m``, comma-joined, "" if none).
+    ``illustrative``: some locality, service or answer behind the figures is generated."""
 
     distance_m: float
     table: gpd.GeoDataFrame
+    illustrative: bool = False
 
     @property
     def white_spots(self) -> gpd.GeoDataFrame:
@@ -146,7 +149,8 @@ def town_origins(localities: gpd.GeoDataFrame, cells: gpd.GeoDataFrame,
 def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_DISTANCE_M,
                        cell_m: float = DEFAULT_CELL_M) -> Accessibility:
     """Accessibility of a town's localities and hot cells (public hotspot view: fear hot, and
-    crime hot where offences locate it). A town without usable pins has localities only."""
+    crime hot where offences locate it). A town without usable pins has localities only.
+    ``illustrative`` when any of the town's localities, services or pins is generated."""
     try:
         report = run_hotspots(store, HotspotRequest(town_id=town_id, cell_m=cell_m,
                                                     public=True, lee_permutations=0))
@@ -160,6 +164,9 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
         hot = np.zeros(0, dtype=bool)
     boundary = to_metric(store.read(TOWNS, town_id))
     centre = boundary.geometry.union_all().centroid if len(boundary) else None
-    origins = town_origins(store.read(LOCALITIES, town_id), cells, hot, centre,
-                           partial(place_labels, store, town_id))
-    return accessibility(origins, store.read(SERVICES, town_id), distance_m)
+    localities, services = store.read(LOCALITIES, town_id), store.read(SERVICES, town_id)
+    origins = town_origins(localities, cells, hot, centre, partial(place_labels, store, town_id))
+    result = accessibility(origins, services, distance_m)
+    generated = any(any_generated(rows) for rows in (localities, services,
+                                                      store.read(PINS, town_id)))
+    return replace(result, illustrative=generated)

@@ -1,6 +1,8 @@
 """``mapa accessibility``: distance from each locality and hot cell of a town to the nearest
 service of each group, the white spots without one within ``--distance``, and a GeoPackage of
-origins (with their distances), services and service links for QGIS."""
+origins (with their distances), services and service links for QGIS. Generated (illustrative)
+data are marked: an ``illustrative`` column, the layers' metadata and ``"illustrative"`` in
+``--json``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 
 from layers.schema import SERVICES
 from layers.urban.accessibility import DEFAULT_DISTANCE_M, SERVICE_GROUPS, town_accessibility
-from layers.urban.export import export_gpkg
+from layers.urban.export import export_gpkg, illustrative_metadata, mark_illustrative
 from layers.urban.service_links import load_links
 from scripts.commands.common import add_town_option, emit, format_table, store_from, subcommand
 
@@ -35,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     table = result.table
     groups = list(SERVICE_GROUPS)
     if args.out:
-        export_gpkg({**result.layers(), "services": services, "service_links": links},
-                    Path(args.out))
+        # links are recorded by people, never generated: they carry no mark
+        layers = mark_illustrative({**result.layers(), "services": services},
+                                   result.illustrative)
+        export_gpkg({**layers, "service_links": links}, Path(args.out),
+                    illustrative_metadata(result.illustrative))
     rows = [{"origin_kind": r.origin_kind, "origin_id": r.origin_id, "name": r.name,
              **{g: None if math.isinf(getattr(r, f"dist_{g}"))
                 else round(float(getattr(r, f"dist_{g}")), 1) for g in groups},
@@ -55,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
     ])
     emit(args, readable, {"town_id": args.town, "distance_m": args.distance,
                           "origins": len(table), "white_spots": len(result.white_spots),
-                          "white_by_group": white, "rows": rows, "out": args.out})
+                          "white_by_group": white, "rows": rows, "out": args.out,
+                          "illustrative": result.illustrative})
     return 0

@@ -4,10 +4,12 @@ Ranks the exposed places (``layers.patrol.ranking``: fear density, crime, answer
 times of day, with the given weights), takes ``--places`` of them, orders them into a closed
 walking route (street lines when the town has them and they connect the places, else straight
 lines; the output says which) and reports length, walking time and coverage of the hot cells.
-``--save`` keeps the plan in the store (``patrol_plans``/``patrol_stops``). Like ``mapa user``
-and ``mapa audit``, the command acts as an admin named after the login running it
-("cli:<login name>", ``scripts.commands.user.cli_actor``): that is the plan's role and the
-audit log's user.
+A plan built from generated (illustrative) pins or localities says so in every output (the GPX
+descriptions, the sheet's first line, an ``illustrative`` column and layer metadata in the
+GeoPackage, ``"illustrative": true`` in ``--json``). ``--save`` keeps the plan in the store
+(``patrol_plans``/``patrol_stops``). Like ``mapa user`` and ``mapa audit``, the command acts
+as an admin named after the login running it ("cli:<login name>",
+``scripts.commands.user.cli_actor``): that is the plan's role and the audit log's user.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ from typing import Any
 from layers.hotspots.privacy import DEFAULT_K
 from layers.patrol.coverage import DEFAULT_DISTANCE_M
 from layers.patrol.gpx import plan_gpx
-from layers.patrol.plans import DEFAULT_PLACES, build_plan, plan_layers, save_plan
+from layers.patrol.plans import (
+    DEFAULT_PLACES,
+    build_plan,
+    plan_layers,
+    plan_metadata,
+    save_plan,
+)
 from layers.patrol.ranking import (
     DEFAULT_STOP_RADIUS_M,
     DEFAULT_TIMES,
@@ -103,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         descriptions = [reported_text(r, category_labels, DEFAULT_K)
                         for r in plan.stops["reported"]]
         Path(args.gpx).write_text(plan_gpx(f"Hlídka {town_name}", plan.route.line(),
-                                           plan.stops, descriptions), encoding="utf-8")
+                                           plan.stops, descriptions, plan.illustrative_note),
+                                  encoding="utf-8")
         outputs["gpx"] = args.gpx
     if args.sheet:
         sheet = Path(args.sheet)
@@ -113,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             sheet.write_bytes(sheet_pdf(plan, towns, context, town_name, category_labels))
         outputs["sheet"] = args.sheet
     if args.gpkg:
-        export_gpkg(plan_layers(plan), Path(args.gpkg))
+        export_gpkg(plan_layers(plan), Path(args.gpkg), plan_metadata(plan))
         outputs["gpkg"] = args.gpkg
     plan_id = save_plan(store, cli_actor(), plan, args.save) if args.save else None
     cover = {name: {"hot": c.hot, "covered": c.covered,
@@ -134,7 +143,8 @@ def run(args: argparse.Namespace) -> int:
         "length_m": round(plan.route.length_m, 1), "walk_min": round(plan.route.walk_min, 1),
         "total_min": round(plan.route.total_min, 1), "distance_m": args.distance,
         "coverage": cover, "left_out_cells": len(plan.coverage.left_out), "stops": stops,
-        "outputs": outputs, "plan_id": plan_id, "notes": list(plan.ranking.notes)}
+        "outputs": outputs, "plan_id": plan_id, "notes": list(plan.ranking.notes),
+        "illustrative": plan.illustrative}
     readable = "\n".join([
         f"{town_name}: {len(stops)} places, {plan.route.length_m:,.0f} m, walk "
         f"{plan.route.walk_min:.0f} min ({plan.route.total_min:.0f} min with stops)",
@@ -146,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
         format_table(["hot cells", "hot", "covered", "share"],
                      [[k, v["hot"], v["covered"], "–" if v["share"] is None
                        else f"{v['share']:.0%}"] for k, v in cover.items()]),
+        *([plan.illustrative_note] if plan.illustrative else []),
         *(f"{kind}: {path}" for kind, path in outputs.items()),
         *([f"saved as {plan_id}"] if plan_id else []),
     ])

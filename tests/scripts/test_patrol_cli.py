@@ -9,12 +9,15 @@ import subprocess
 from pathlib import Path
 
 import gpxpy
+import pandas as pd
 import pyogrio
 import pytest
 
 from layers.access.audit import read_log
-from layers.patrol.plans import load_plans
+from layers.patrol.plans import ILLUSTRATIVE_NOTE, load_plans
+from layers.schema import LOCALITIES, PINS, SERVICES
 from layers.store import open_store
+from layers.urban.export import ILLUSTRATIVE_NOTE as URBAN_NOTE
 from scripts.mapa import main
 
 
@@ -90,3 +93,67 @@ def test_bench_patrol_reports_times(demo_store_path: Path,
     row = _last_json(capsys.readouterr().out)
     assert row["places"] == 20 and row["max_abs_diff_m"] < 1e-6
     assert row["rank_s"] > 0 and row["access_s"] > 0 and row["network_method"]
+
+
+def _as_real(store_path: Path, town: str = "litvinov") -> None:
+    """Mark ``town``'s pins, localities and services real (synthetic = False), as a town with
+    its own data would have them."""
+    store = open_store(store_path)
+    for layer, key in ((PINS, "pin_id"), (LOCALITIES, "locality_id"),
+                       (SERVICES, "service_id")):
+        rows = store.read(layer, town)
+        store.update_rows(layer, key, pd.DataFrame({key: rows[key], "synthetic": False}))
+
+
+@pytest.mark.parametrize("generated", [True, False], ids=["generated", "real"])
+def test_patrol_outputs_mark_illustrative_data_only_when_generated(
+        demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        generated: bool) -> None:
+    store = tmp_path / "s.gpkg"
+    shutil.copy(demo_store_path, store)
+    if not generated:
+        _as_real(store)
+    gpx, pdf, html, gpkg = (tmp_path / f"p.{ext}" for ext in ("gpx", "pdf", "html", "gpkg"))
+    common = ["patrol", "--store", str(store), "--town", "litvinov", "--locality", "Janov",
+              "--places", "4", "--gpx", str(gpx), "--gpkg", str(gpkg), "--json"]
+    assert main([*common, "--sheet", str(pdf)]) == 0
+    result = _last_json(capsys.readouterr().out)
+    assert main([*common, "--sheet", str(html)]) == 0
+    capsys.readouterr()
+    assert result["illustrative"] is generated
+    parsed = gpxpy.parse(gpx.read_text(encoding="utf-8"))
+    assert len(parsed.waypoints) == 4
+    assert (parsed.description == ILLUSTRATIVE_NOTE) is generated
+    assert all((ILLUSTRATIVE_NOTE in str(w.description)) is generated
+               for w in parsed.waypoints)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert ("Ilustrativní data:" in text) is generated
+    page = html.read_text(encoding="utf-8")
+    assert ("Ilustrativní data:" in page) is generated
+    # the line stands at the top: before the summary and the table
+    assert not generated or page.index("Ilustrativní data:") < page.index("<ul>")
+    for layer in ("patrol_stops", "patrol_route"):
+        frame = pyogrio.read_dataframe(gpkg, layer=layer)
+        assert frame["illustrative"].astype(bool).tolist() == [generated] * len(frame)
+        meta = pyogrio.read_info(gpkg, layer=layer)["layer_metadata"] or {}
+        assert (meta.get("illustrative") == ILLUSTRATIVE_NOTE) is generated
+
+
+@pytest.mark.parametrize("generated", [True, False], ids=["generated", "real"])
+def test_accessibility_gpkg_marks_illustrative_data_only_when_generated(
+        demo_store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        generated: bool) -> None:
+    store, out = tmp_path / "s.gpkg", tmp_path / "a.gpkg"
+    shutil.copy(demo_store_path, store)
+    if not generated:
+        _as_real(store, "kraslice")
+    assert main(["accessibility", "--store", str(store), "--town", "kraslice",
+                 "--out", str(out), "--json"]) == 0
+    assert _last_json(capsys.readouterr().out)["illustrative"] is generated
+    for layer in ("access_localities", "access_cells", "services"):
+        frame = pyogrio.read_dataframe(out, layer=layer)
+        assert len(frame) and frame["illustrative"].astype(bool).tolist() == [generated] * len(
+            frame)
+        meta = pyogrio.read_info(out, layer=layer)["layer_metadata"] or {}
+        assert (meta.get("illustrative") == URBAN_NOTE) is generated

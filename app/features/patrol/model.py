@@ -10,7 +10,7 @@ import pandas as pd
 from app.ui.i18n import label, labels, number, translate
 from layers.hotspots.privacy import DEFAULT_K
 from layers.patrol.gpx import plan_gpx
-from layers.patrol.plans import PatrolPlan, plan_layers
+from layers.patrol.plans import PatrolPlan, plan_layers, plan_metadata
 from layers.patrol.sheet import reported_text, sheet_html
 from layers.schema import PIN_CATEGORIES
 from layers.urban.export import export_bytes
@@ -24,7 +24,7 @@ def gpx_file(plan: PatrolPlan, town_name: str) -> bytes:
     category_labels = labels("pin.category", PIN_CATEGORIES, FILE_LANGUAGE)
     descriptions = [reported_text(r, category_labels, DEFAULT_K) for r in plan.stops["reported"]]
     return plan_gpx(f"Hlídka {town_name}", plan.route.line(), plan.stops,
-                    descriptions).encode("utf-8")
+                    descriptions, plan.illustrative_note).encode("utf-8")
 
 
 def sheet_html_file(plan: PatrolPlan, town_name: str) -> bytes:
@@ -35,7 +35,7 @@ def sheet_html_file(plan: PatrolPlan, town_name: str) -> bytes:
 
 def gpkg_file(plan: PatrolPlan, town_name: str) -> bytes:
     """The plan's layers as one GeoPackage (``town_name`` is not needed: the layers say it)."""
-    return export_bytes(plan_layers(plan))
+    return export_bytes(plan_layers(plan), plan_metadata(plan))
 
 
 def metrics(plan: PatrolPlan, lang: str) -> list[tuple[str, str]]:

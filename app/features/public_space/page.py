@@ -43,7 +43,7 @@ from layers.store import Store, open_store
 from layers.strategy.editing import now
 from layers.urban.accessibility import SERVICE_GROUPS, Accessibility, town_accessibility
 from layers.urban.audits import Audit, add_audit, load_audits
-from layers.urban.export import export_bytes
+from layers.urban.export import export_bytes, illustrative_metadata, mark_illustrative
 from layers.urban.service_links import (
     add_service_link,
     load_links,
@@ -139,15 +139,17 @@ def _access(result: Accessibility, town: TownData, links: gpd.GeoDataFrame,
 
     st.dataframe(access_table(result.table, lang), hide_index=True, width="stretch")
 
-    layers = {**result.layers(), "services": town.services, "service_links": links,
-              "safety_audits": audits}
+    # links and audits are recorded by people, never generated: they carry no mark
+    layers = {**mark_illustrative({**result.layers(), "services": town.services},
+                                  result.illustrative),
+              "service_links": links, "safety_audits": audits}
     if not any(len(frame) for frame in layers.values()):
         st.info(t("urban.download.nothing"))
         return
     st.download_button(
         t("urban.download.gpkg"),
         # deferred: the GeoPackage is written when it is downloaded, not on every rerun
-        partial(export_bytes, layers),
+        partial(export_bytes, layers, illustrative_metadata(result.illustrative)),
         file_name=f"verejny-prostor-{town_id}.gpkg", mime="application/geopackage+sqlite3",
         key="urban_gpkg")
 

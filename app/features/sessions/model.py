@@ -75,10 +75,11 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
             + cells + "</table>")
 
 
-def summary_html(sections: Sequence[Section], title: str, subtitle: str) -> str:
-    """The printable page of ``sections`` (from :func:`summary_sections`); every text is
-    escaped."""
-    parts = [f"<h1>{escape(title)}</h1><p>{escape(subtitle)}</p><div class='grid'>"]
+def summary_html(sections: Sequence[Section], title: str, subtitle: str, note: str = "") -> str:
+    """The printable page of ``sections`` (from :func:`summary_sections`), a non-empty
+    ``note`` (the illustrative-data note) in bold under the subtitle; every text is escaped."""
+    marked = f"<p><strong>{escape(note)}</strong></p>" if note else ""
+    parts = [f"<h1>{escape(title)}</h1><p>{escape(subtitle)}</p>{marked}<div class='grid'>"]
     parts += [f"<div><h2>{escape(s.heading)}</h2>{_table(s.rows)}</div>" for s in sections]
     parts.append("</div>")
     return ("<!DOCTYPE html><html lang='cs'><head><meta charset='utf-8'><title>"

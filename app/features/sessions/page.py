@@ -133,13 +133,16 @@ def _results(store: Store, principal: Principal, town_id: str, session_id: str,
     sections = _sections(results, lang)
     title = t("sessions.results.print_title", town=town.town["name"])
     subtitle = _subtitle(session_id, results, lang)
+    # the page's own note says so on screen; the files carry it themselves
+    note = t("sessions.results.illustrative") if results.illustrative else ""
     pdf, html = st.columns(2)
     # deferred: the PDF is drawn when it is asked for, not on every run of the page
     pdf.download_button(t("sessions.results.pdf"), partial(
         results_pdf, title, subtitle, sections, town.boundary, results.cells,
-        t("sessions.results.map.caption", k=PUBLIC_K, cell=int(CELL_M))),
+        t("sessions.results.map.caption", k=PUBLIC_K, cell=int(CELL_M)), note),
         file_name="vysledky-setkani.pdf", mime="application/pdf", key="sessions-results-pdf")
-    html.download_button(t("sessions.results.print"), summary_html(sections, title, subtitle),
+    html.download_button(t("sessions.results.print"),
+                         summary_html(sections, title, subtitle, note),
                          file_name="vysledky-setkani.html", mime="text/html",
                          key="sessions-results-html")
     if not results.previous:

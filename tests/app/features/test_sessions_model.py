@@ -78,3 +78,10 @@ def test_the_results_map_draws_public_cells_and_changed_hexagons_offline() -> No
     assert html.count('"fill": "#fb6a4a"') == 1 and '"count": 7' in html
     alone = build_results_map(public.iloc[0:0], None, boundary, "cs").get_root().render()
     assert js("Změna proti předchozímu kolu") not in alone and "Změna proti" not in alone
+
+
+def test_the_summary_prints_the_illustrative_note_only_when_given() -> None:
+    sections = summary_sections(_results(()), {}, lambda field, value: value, TEXTS)
+    marked = summary_html(sections, "Výsledky", "KC", "Ilustrativní data: <smyšlené>")
+    assert "<strong>Ilustrativní data: &lt;smyšlené&gt;</strong>" in marked
+    assert "Ilustrativní" not in summary_html(sections, "Výsledky", "KC")

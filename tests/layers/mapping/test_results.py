@@ -5,6 +5,7 @@ one-page PDF for the wall."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import geopandas as gpd
@@ -157,3 +158,31 @@ def test_the_wall_sheet_is_one_pdf_page() -> None:
         f"Otázka {i}" for i in range(9)}
     assert all(0.02 < y <= 0.51 and x in (0.06, 0.53) for x, y, _, _ in lines)
     assert lines[0][2] < 8.5
+
+
+def test_results_say_when_their_answers_are_generated(store: Store) -> None:
+    """Real answers (as the capture records them) carry no mark; once one of them is marked
+    synthetic the results, their PDF and their HTML say the data are illustrative."""
+    rng = np.random.default_rng(7)
+    session = _session(store, "2026-04-01")
+    ids = _answers(store, session, rng, LATER_AT, 10)
+    sessions = store.read(SESSIONS, "t")
+    real = session_results(store, session, store.read(PINS, "t"), sessions)
+    assert real.pins == 40 and real.illustrative is False
+    store.update_rows(PINS, "pin_id", pd.DataFrame({"pin_id": ids[:1], "synthetic": [True]}))
+    generated = session_results(store, session, store.read(PINS, "t"), sessions)
+    assert generated.pins == 40 and generated.illustrative is True
+
+
+@pytest.mark.parametrize("note", ["Ilustrativní data: vygenerované odpovědi.", ""])
+def test_the_wall_sheet_prints_the_illustrative_note_only_when_given(note: str) -> None:
+    town = gpd.GeoDataFrame(geometry=[shapely.box(ORIGIN[0], ORIGIN[1], ORIGIN[0] + SIDE,
+                                                  ORIGIN[1] + SIDE)], crs=METRIC_CRS)
+    cells = gpd.GeoDataFrame({"count": [4]}, geometry=[
+        shapely.box(ORIGIN[0], ORIGIN[1], ORIGIN[0] + 200, ORIGIN[1] + 200)], crs=METRIC_CRS)
+    pdf = results_pdf("Výsledky mapování", "KC Duha · 2026",
+                      [Section("Kategorie", (("tma", "4"),))], town, cells, "mapa", note)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    assert "KC Duha · 2026" in text
+    assert ("Ilustrativní data:" in text) is bool(note)
