@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from docx import Document as read_docx
 from docx.document import Document as DocxDocument
@@ -22,6 +24,7 @@ from odf.opendocument import load as load_odt
 
 from layers.analysis.content import CHAPTERS
 from layers.ingest.batches import run_import
+from layers.schema import LOCALITIES, PINS, SERVICES, SESSIONS
 from layers.store import open_store
 from layers.store.transfer import copy_store
 from scripts.mapa import main
@@ -129,3 +132,35 @@ def test_a_postgis_store_gives_the_same_chapters_and_figures(
     headings = _headings(read_docx(str(out)))
     assert [h for h in headings if h in CHAPTERS] == list(CHAPTERS)
     assert f"Kriminalita 2024 (Litvínov): {len(rows_of(2024))} skutků" in " ".join(headings)
+
+
+def _docx_text(path: Path) -> str:
+    doc = read_docx(str(path))
+    return "\n".join([*(p.text for p in doc.paragraphs),
+                      *(c.text for t in doc.tables for r in t.rows for c in r.cells)])
+
+
+@pytest.mark.parametrize("generated", [True, False], ids=["generated", "real"])
+def test_docx_and_odt_mark_illustrative_data_only_when_generated(
+        store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        generated: bool) -> None:
+    path = Path(shutil.copy(store_path, tmp_path / "s.gpkg"))
+    if not generated:  # every layer said real, as a town with its own data has them
+        store = open_store(path)
+        for layer, key in ((LOCALITIES, "locality_id"), (SERVICES, "service_id"),
+                           (SESSIONS, "session_id"), (PINS, "pin_id")):
+            rows = store.read(layer)
+            store.update_rows(layer, key, pd.DataFrame({key: rows[key], "synthetic": False}))
+        with sqlite3.connect(path) as db:  # the sources table has neither key nor geometry
+            db.execute("UPDATE sources SET synthetic = 0")
+    docx_out, odt_out = tmp_path / "a.docx", tmp_path / "a.odt"
+    for out in (docx_out, odt_out):
+        status, _ = _run(capsys, "--store", str(path), "--area", TOWN, "--year", "2024",
+                         "--out", str(out))
+        assert status == 0
+    docx_text = _docx_text(docx_out)
+    odt_text = teletype.extractText(load_odt(str(odt_out)).text)
+    for text in (docx_text, odt_text):
+        assert "Bezpečnostní analýza: Litvínov" in text
+        assert ("Ilustrativní data:" in text) is generated
+        assert ("ilustrativní" in text.casefold()) is generated
