@@ -57,7 +57,8 @@ def _labels(group: str, codes_json: str, lang: str) -> str:
 
 def results_table(found: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One row per result: name, type, target groups, forms, distance (m, straight line;
-    empty without a place) and whether it is on the map."""
+    empty without a place), whether it is on the map and whether it is an illustrative
+    (generated) entry ("illustrative data", "" for a real one)."""
     return pd.DataFrame({
         translate("catalogue.col.name", lang): found["name"].to_numpy(),
         translate("catalogue.col.type", lang): [label("service.type", t, lang)
@@ -71,6 +72,9 @@ def results_table(found: pd.DataFrame, lang: str) -> pd.DataFrame:
         translate("catalogue.col.position", lang): [
             "" if placed else translate("catalogue.no_position", lang)
             for placed in found["positioned"]],
+        translate("catalogue.col.synthetic", lang): [
+            translate("common.synthetic", lang) if generated else ""
+            for generated in found["synthetic"].fillna(False).astype(bool)],
     })
 
 
@@ -97,6 +101,8 @@ def card_lines(card: Card, lang: str) -> list[tuple[str, str]]:
         ("catalogue.card.register", str(entry["register_id"])),
         ("catalogue.card.area", str(entry["area_note"])),
         ("catalogue.card.description", str(entry["description"])),
+        ("catalogue.col.synthetic", translate("catalogue.card.synthetic", lang)
+         if entry.get("synthetic") else ""),
         ("catalogue.card.origin", label("catalogue.origin", entry["origin"], lang)
          + (f" ({translate('catalogue.card.withdrawn', lang)})"
             if entry["register_status"] == "withdrawn" else "")),

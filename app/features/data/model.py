@@ -11,7 +11,7 @@ import pandas as pd
 from app.ui.i18n import label, translate
 from layers.ingest.report import ValidationReport
 
-SOURCE_COLUMNS = ("layer", "title", "licence", "attribution", "vintage")
+SOURCE_COLUMNS = ("layer", "title", "licence", "attribution", "vintage", "synthetic")
 BATCH_COLUMNS = ("batch_id", "kind", "source_name", "added", "rejected", "licence",
                  "created_at", "status")
 #: The problem lists of a check, in the order they are shown.
@@ -19,10 +19,13 @@ PROBLEM_KINDS = ("rejected", "repaired", "flagged")
 
 
 def sources_table(sources: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The sources by layer and vintage, layer names and column titles in ``lang``."""
+    """The sources by layer and vintage, layer names and column titles in ``lang``; the
+    ``synthetic`` column says "illustrative data" for generated sources, "" for real ones."""
     columns = list(SOURCE_COLUMNS)
     table = pd.DataFrame(sources)[columns].sort_values(["layer", "vintage"])
     table["layer"] = [label("layer", code, lang) for code in table["layer"]]
+    table["synthetic"] = [translate("common.synthetic", lang) if generated else ""
+                          for generated in table["synthetic"].fillna(False).astype(bool)]
     return table.rename(columns={c: translate(f"data.sources.{c}", lang) for c in columns})
 
 

@@ -22,6 +22,7 @@ from app.features.area.model import (
     timeline_table,
     unaddressed_table,
 )
+from app.features.catalogue.model import card_lines, results_table
 from app.features.data.model import drawn_locality_geojson, problems_table, sources_table
 from app.features.hotspots.model import (
     explanation_table,
@@ -38,6 +39,8 @@ from app.features.patrol.model import metrics as patrol_metrics
 from app.features.public_space.model import access_table, audits_table
 from app.ui.i18n import label, number, translate
 from app.ui.town import load_town
+from layers.catalogue.detail import service_card
+from layers.catalogue.search import Query, search_catalogue
 from layers.geocode import named_points
 from layers.hotspots.analysis import HotspotRequest, run_hotspots
 from layers.ingest.report import ValidationReport
@@ -224,3 +227,26 @@ def test_hot_places_table_names_each_hot_cell_with_its_nearest_stop(demo_store: 
                                    named["stop_m"], strict=True):
         assert name and shown == f"{name} ({number(metres, 'cs', 0)} m)"
     assert not any(str(c) in table.to_string() for c in report.cells["cell_id"].iloc[rows])
+
+
+def test_data_and_catalogue_tables_mark_generated_rows_only(demo_store: Store) -> None:
+    """The Data page's sources and the Catalogue's results and cards say "illustrative data"
+    on generated rows, and nothing on real ones."""
+    mark = translate("common.synthetic", "cs")
+    sources = demo_store.read(SOURCES)
+    shown = sources_table(sources, "cs")
+    column = shown[translate("data.sources.synthetic", "cs")]
+    generated = sources["synthetic"].fillna(False).astype(bool)
+    assert generated.any() and (~generated).any()  # the demo store has both kinds
+    assert sorted(column) == sorted(mark if g else "" for g in generated)
+    found = search_catalogue(demo_store, Query(town_id="kraslice"))
+    assert len(found) and found["synthetic"].astype(bool).all()  # the demo's services
+    results = results_table(found, "cs")[translate("catalogue.col.synthetic", "cs")]
+    assert set(results) == {mark}
+    real = found.assign(synthetic=False)
+    assert set(results_table(real, "cs")[translate("catalogue.col.synthetic", "cs")]) == {""}
+    card = service_card(demo_store, str(found["service_id"].iloc[0]))
+    title = translate("catalogue.col.synthetic", "cs")
+    assert (title, translate("catalogue.card.synthetic", "cs")) in card_lines(card, "cs")
+    card.entry["synthetic"] = False
+    assert title not in dict(card_lines(card, "cs"))
