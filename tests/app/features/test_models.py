@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import Point
 
@@ -34,7 +36,7 @@ from app.features.hotspots.model import (
 from app.features.map.model import figures, public_pin_count
 from app.features.map.model import sources_table as map_sources
 from app.features.moderation.model import filter_pending, pending_table
-from app.features.patrol.model import gpx_file, saved_table, stops_table
+from app.features.patrol.model import gpkg_file, gpx_file, saved_table, stops_table
 from app.features.patrol.model import metrics as patrol_metrics
 from app.features.public_space.model import access_table, audits_table
 from app.ui.i18n import label, number, translate
@@ -44,7 +46,7 @@ from layers.catalogue.search import Query, search_catalogue
 from layers.geocode import named_points
 from layers.hotspots.analysis import HotspotRequest, run_hotspots
 from layers.ingest.report import ValidationReport
-from layers.patrol.plans import build_plan
+from layers.patrol.plans import ILLUSTRATIVE_NOTE, build_plan
 from layers.patrol.ranking import RankingRequest
 from layers.schema import AUDIT_ASPECTS, SOURCES
 from layers.store import Store
@@ -160,11 +162,19 @@ def test_hotspot_metrics_localities_and_explanation(demo_store: Store) -> None:
                                          for role in ("police", "urban", "community")]
 
 
-def test_patrol_tables_and_files(demo_store: Store) -> None:
+def test_patrol_tables_and_files(demo_store: Store, tmp_path: Path) -> None:
     plan = build_plan(demo_store, RankingRequest(TOWN), 4, 150.0, "straight")
     assert len(stops_table(plan, "en")) == len(plan.stops)
     assert patrol_metrics(plan, "cs")[0][0] == translate("patrol.metric.length", "cs")
-    assert gpx_file(plan, "Litvínov").startswith(b"<?xml")
+    gpx = gpx_file(plan, "Litvínov")
+    assert gpx.startswith(b"<?xml")
+    # the demo's pins are generated: the page's GPX and GeoPackage say so
+    assert plan.illustrative and gpx.count(ILLUSTRATIVE_NOTE.encode("utf-8")) == 1 + len(
+        plan.stops)
+    gpkg = tmp_path / "plan.gpkg"
+    gpkg.write_bytes(gpkg_file(plan, "Litvínov"))
+    meta = pyogrio.read_info(gpkg, layer="patrol_stops")["layer_metadata"]
+    assert meta == {"illustrative": ILLUSTRATIVE_NOTE}
     saved = pd.DataFrame({"title": ["A"], "created_at": ["2026-01-01"], "length_m": [1500.0],
                           "measure_id": [None]})
     assert saved_table(saved, "en").iloc[0].tolist() == ["A", "2026-01-01", 1.5, ""]
