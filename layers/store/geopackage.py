@@ -906,6 +906,10 @@ def _count_writes(db: sqlite3.Connection, touched: set[tuple[str, str]]) -> None
                    "(layer, town_id) DO UPDATE SET version = version + 1", sorted(touched))
 
 
+#: GDAL's layer option registering a table without geometry as GeoPackage attributes.
+ASPATIAL_ATTRIBUTES: Final = {"ASPATIAL_VARIANT": "GPKG_ATTRIBUTES"}
+
+
 def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = False) -> None:
     """Write ``frame`` to layer ``name`` of ``path`` with GDAL; a new layer's column types
     come from its spec (:func:`~layers.store.base.typed`), its indexes are made after it."""
@@ -920,8 +924,11 @@ def _write_layer(path: Path, name: str, frame: pd.DataFrame, append: bool = Fals
                                 geometry_type=geometry_type, promote_to_multi=multi,
                                 use_arrow=append and not multi)
     else:
+        # said explicitly: with an unregistered table in the file (the write counters), GDAL
+        # would otherwise create the table without registering it in gpkg_contents
         pyogrio.write_dataframe(pd.DataFrame(frame), path, layer=name, driver="GPKG",
-                                append=append)
+                                append=append,
+                                layer_options=None if append else ASPATIAL_ATTRIBUTES)
     if not append:
         with _connected(path) as db, db:
             _create_indexes(db, name)

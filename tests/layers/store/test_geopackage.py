@@ -21,7 +21,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from layers.schema import SERVICES
+from layers.schema import SERVICES, SESSIONS
 from layers.store import StoreError, geopackage, open_store
 from scripts.mapa import main
 from tests.layers.store.sample import frames, more_services
@@ -234,3 +234,20 @@ def test_next_reader_removes_the_copy_unless_a_writer_is_at_work(tmp_path: Path)
         fcntl.flock(lock, fcntl.LOCK_UN)
     assert len(open_store(path).read(SERVICES)) == 2
     assert not list(tmp_path.glob(pattern))
+
+
+def test_a_new_table_without_geometry_is_registered_and_takes_more_rows(tmp_path: Path) -> None:
+    """The first write of a layer without geometry into a store that already counts its
+    writes creates a registered attribute table, so the next write appends to it."""
+    store = open_store(tmp_path / "s.gpkg")
+    store.replace_all(frames())  # the write counters exist from now on
+    row = pd.DataFrame([{"session_id": "s1", "town_id": "a", "date": "2026-01-01",
+                         "place": "Janov", "organiser": "KC", "age_group": "13-18",
+                         "participants": 5, "method": "tablet", "consent": "ano",
+                         "synthetic": False}])
+    store.append(SESSIONS, row)
+    with sqlite3.connect(store.location) as db:
+        assert db.execute("SELECT data_type FROM gpkg_contents WHERE table_name = 'sessions'"
+                          ).fetchall() == [("attributes",)]
+    store.append(SESSIONS, row.assign(session_id="s2"))
+    assert store.read(SESSIONS)["session_id"].tolist() == ["s1", "s2"]
