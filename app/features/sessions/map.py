@@ -12,7 +12,7 @@ from branca.element import Element
 from app.ui.i18n import label, translate
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
-from app.ui.maps.view import UrlView
+from app.ui.maps.view import UrlView, fit_data
 from layers.crs import to_storage
 
 PUBLIC_COLOUR: Final = "#e6550d"
@@ -36,7 +36,7 @@ def build_results_map(public: gpd.GeoDataFrame, change: gpd.GeoDataFrame | None,
     minx, miny, maxx, maxy = boundary.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
                    control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    fit_data(m, [[miny, minx], [maxy, maxx]])
     boundary_name = translate("sessions.results.map.boundary", lang)
     keyed: dict[str, Element] = {}  # each overlay by its key in the address
     keyed[LAYER_KEYS["boundary"]] = folium.GeoJson(
