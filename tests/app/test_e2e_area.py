@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import geopandas as gpd
 import pytest
@@ -24,6 +25,7 @@ from layers.schema import LOCALITIES, MEASURE_LINKS, MEASURES, TOWNS
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
+    MAP_SETTLED,
     MAP_TOOLTIPS,
     Traffic,
     app_page,
@@ -187,6 +189,50 @@ def test_a_click_on_the_map_picks_a_locality(area_page, store_path: Path) -> Non
     expect(page.locator('[data-testid="stMain"]').get_by_role(
         "combobox", name=cs("area.locality"), exact=True)).to_have_value("Janov")
     _click_mode(page, "place")
+    assert traffic.blocked == [] and traffic.errors == []
+
+
+#: The live map's centre and zoom.
+_VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+
+
+def _view_in_address(page: Page) -> list[float]:
+    return [float(v) for v in parse_qs(urlparse(page.url).query)["pohled"][0].split(",")]
+
+
+def test_the_map_opens_on_the_addresss_view_and_keeps_a_pan(area_page, store_path: Path
+                                                            ) -> None:
+    page, traffic = area_page
+    town = open_store(store_path).read(TOWNS)
+    inside = town[town["town_id"] == "litvinov"].geometry.iloc[0].representative_point()
+    chosen = [round(inside.y, 5), round(inside.x, 5), 15]
+    # the whole town (no locality to centre on), opened at a view of the person's choice
+    query = {"mesto": "litvinov", "pohled": ",".join(str(v) for v in chosen)}
+    page.goto(urlparse(page.url)._replace(query=urlencode(query, safe=",")).geturl())
+    expect(page.locator("h1").filter(has_text=re.compile(r"– Litvínov$"))).to_be_visible()
+    frame = component_frame(page)
+    assert frame.evaluate(_VIEW) == pytest.approx(chosen, abs=1e-5)
+
+    # the person drags the map: the address follows
+    box = frame.locator("#map_div").bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 150, y - 100, steps=10)
+    page.mouse.up()
+    frame.wait_for_function(MAP_SETTLED, polling="raf")
+    page.wait_for_function("view => !location.search.includes('pohled=' + view)",
+                           arg=query["pohled"], polling="raf")
+    wait_idle(page)
+    moved = _view_in_address(page)
+    assert moved == pytest.approx(frame.evaluate(_VIEW), abs=1e-5)
+    assert moved[2] == 15 and moved[:2] != pytest.approx(chosen[:2], abs=1e-4)
+
+    page.reload()
+    expect(page.locator("h1").filter(has_text=re.compile(r"– Litvínov$"))).to_be_visible()
+    assert component_frame(page).evaluate(_VIEW) == pytest.approx(moved, abs=1e-5)
+    assert _view_in_address(page) == moved
     assert traffic.blocked == [] and traffic.errors == []
 
 

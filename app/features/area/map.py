@@ -20,6 +20,7 @@ from app.ui.maps.base import LOCALITY_OUTLINE, town_base_map
 from app.ui.maps.draw import DRAW_COLOUR, add_draw_tools
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, swatch
+from app.ui.maps.view import UrlView
 from layers.exclusion import BAND_COLOURS, BANDS, NO_SCORE_COLOUR
 from layers.strategy.area import AreaView
 from layers.strategy.report import ADDRESSED_COLOUR, UNADDRESSED_COLOUR
@@ -68,7 +69,9 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
     (lon, lat) place and the ``drawn`` area (a GeoJSON geometry) a new measure will be linked
     to, the town's ``localities`` (name, geometry) outlined so one can be clicked, and the
     region's ``municipalities`` (name, isv, isv_band, isv_year) as the exclusion choropleth.
-    ``illustrative``: the localities, services and pins are illustrative data (labelled)."""
+    ``illustrative``: the localities, services and pins are illustrative data (labelled).
+    It starts where the page's address says (``?pohled=``, ``app.ui.maps.view.UrlView``)
+    unless a locality is chosen: then fitted to it."""
     focus = view.locality if len(view.locality) else view.boundary
     m = town_base_map(view.boundary, context, focus)
     sections = []
@@ -125,6 +128,8 @@ def build_area_map(view: AreaView, context: gpd.GeoDataFrame, lang: str,
         Legend(translate("map.legend.title", lang), sections).add_to(m)
     add_draw_tools(m)
     QuietWhileDrawing().add_to(m)
+    # a chosen locality, which the map centres on, wins over the view in the address
+    UrlView({}, restore=not len(view.locality)).add_to(m)
     return finish(m)
 
 

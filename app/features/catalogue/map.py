@@ -10,6 +10,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app.ui.maps.base import service_marker, town_base_map
 from app.ui.maps.finish import finish
+from app.ui.maps.view import UrlView
 from layers.crs import METRIC_CRS, STORAGE_CRS
 
 NEAR_COLOUR = "#7a0177"
@@ -22,7 +23,9 @@ def build_catalogue_map(found: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame,
                         distance_m: float | None = None) -> folium.Map:
     """Results (EPSG:4326; those without a position are left out), the ``chosen`` service
     id ringed, and ``near`` (label, geometry in EPSG:4326) with the area within
-    ``distance_m`` metres of it."""
+    ``distance_m`` metres of it. It starts where the page's address says (``?pohled=``,
+    ``app.ui.maps.view.UrlView``) unless a place is searched near: then fitted to the
+    results."""
     placed = found[found["positioned"]]
     focus = placed if len(placed) else boundary
     m = town_base_map(boundary, context, focus)
@@ -45,4 +48,6 @@ def build_catalogue_map(found: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame,
                                 fill=False, interactive=False,
                                 class_name="mapa-chosen").add_to(m)
         service_marker(row.lat, row.lon, str(row.service_type), str(row.name)).add_to(m)
+    # a place searched near, which the results gather around, wins over the address's view
+    UrlView({}, restore=near is None).add_to(m)
     return finish(m)

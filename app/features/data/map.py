@@ -13,6 +13,7 @@ import pandas as pd
 from app.ui.maps.base import BOUNDARY_COLOUR, LOCALITY_OUTLINE, MAX_ZOOM
 from app.ui.maps.draw import add_draw_tools
 from app.ui.maps.finish import finish
+from app.ui.maps.view import UrlView
 
 #: Colour of previewed features (not yet stored), distinct from the stored layers'.
 PREVIEW_COLOUR = "#1b7837"
@@ -25,7 +26,9 @@ def build_preview_map(boundary: gpd.GeoDataFrame, features: Mapping[str, gpd.Geo
     Every feature carries ``kind`` = "preview" and its ``layer`` in its properties, so a test
     (or a user's click) can tell them from the town's outline. A frame with an ``exact``
     column draws its approximate points (``exact`` false) as larger hollow dashed circles,
-    labelled with the text ``approximate``, so they never look like exact ones.
+    labelled with the text ``approximate``, so they never look like exact ones. The view is
+    written to the page's address (``?pohled=``, ``app.ui.maps.view.UrlView``), never
+    taken from it: the preview always starts on the file's features.
     """
     frames = [f for f in features.values() if len(f)]
     extent = gpd.GeoDataFrame(geometry=[*boundary.geometry, *(g for f in frames
@@ -62,6 +65,8 @@ def build_preview_map(boundary: gpd.GeoDataFrame, features: Mapping[str, gpd.Geo
                 props, name=layer, style_function=lambda f, style=style: style,
                 marker=marker, tooltip=folium.GeoJsonTooltip(["label"], labels=False),
             ).add_to(m)
+    # the features of the file just read win over the view in the address
+    UrlView({}, restore=False).add_to(m)
     return finish(m)
 
 

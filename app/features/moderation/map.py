@@ -11,6 +11,7 @@ from app.ui.maps.base import town_base_map
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, dot
 from app.ui.maps.pins import CATEGORY_COLOURS
+from app.ui.maps.view import UrlView
 from app.ui.town import TownData
 from layers.schema import PIN_CATEGORIES
 
@@ -21,7 +22,8 @@ MARKER_RADIUS = 8
 def build_moderation_map(town: TownData, pending: gpd.GeoDataFrame, lang: str) -> folium.Map:
     """``pending`` pins (EPSG:4326, in the list's order) over ``town``, fitted to them (to the
     town when fewer than two). Each marker's properties: ``kind`` = "pending", its
-    ``number`` in the list and its category; the tooltip says both."""
+    ``number`` in the list and its category; the tooltip says both. It starts where the
+    page's address says (``?pohled=``, ``app.ui.maps.view.UrlView``) when it says."""
     focus = pending if len(pending) > 1 else town.boundary
     m = town_base_map(town.boundary, town.context, focus)
     names = labels("pin.category", PIN_CATEGORIES, lang)
@@ -45,5 +47,6 @@ def build_moderation_map(town: TownData, pending: gpd.GeoDataFrame, lang: str) -
         translate("moderation.col.category", lang),
         tuple(LegendItem(dot(CATEGORY_COLOURS[c]), names[c]) for c in shown))]
     ).add_to(m)
+    UrlView({}).add_to(m)
     return finish(m)
 

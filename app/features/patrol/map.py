@@ -12,6 +12,7 @@ from app.ui.maps.base import icon_marker, town_base_map
 from app.ui.maps.contrast import text_colour
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from app.ui.maps.view import UrlView
 from layers.crs import to_storage
 from layers.patrol.plans import PatrolPlan
 
@@ -32,7 +33,8 @@ def _number_icon(number: int) -> folium.DivIcon:
 def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
                      context: gpd.GeoDataFrame, lang: str) -> folium.Map:
     """The plan's map: round, numbered places (tooltip: place name and time window), hot and
-    left-out cells."""
+    left-out cells; starts where the page's address says (``?pohled=``,
+    ``app.ui.maps.view.UrlView``), else fitted to the round."""
     stops = to_storage(plan.stops)
     hot = plan.ranking.cells[plan.ranking.hot_masks()["fear"]]
     m = town_base_map(boundary, context, stops if len(stops) else boundary)
@@ -61,4 +63,5 @@ def build_patrol_map(plan: PatrolPlan, boundary: gpd.GeoDataFrame,
         LegendItem(swatch("#ffffff", stroke=LEFT_OUT_COLOUR, opacity=1),
                    translate("patrol.map.left_out", lang)),
     ))]).add_to(m)
+    UrlView({}).add_to(m)
     return finish(m)

@@ -11,6 +11,7 @@ from app.ui.i18n import label, translate
 from app.ui.maps.base import LOCALITY_OUTLINE, service_marker, town_base_map
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from app.ui.maps.view import UrlView
 from layers.crs import to_storage
 
 WHITE_COLOUR = "#ffffff"
@@ -26,7 +27,8 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
                     lang: str, chosen: tuple[float, float] | None = None) -> folium.Map:
     """Accessibility origins (``origin_kind``, ``place_<lang>``, ``white``; any CRS), services,
     service links and audits (EPSG:4326) on the town, and the ``chosen`` (lon, lat) place of
-    a new audit (clicked on the map)."""
+    a new audit (clicked on the map). It starts where the page's address says
+    (``?pohled=``, ``app.ui.maps.view.UrlView``), else fitted to the origins."""
     shown = to_storage(origins)
     m = town_base_map(boundary, context, shown if len(shown) else boundary)
     for row, name in zip(shown.itertuples(), shown[f"place_{lang}"], strict=True):
@@ -75,4 +77,5 @@ def build_urban_map(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
         *(LegendItem(line_symbol(colour, width=3), label("urban.links.kind", kind, lang))
           for kind, colour in LINK_COLOURS.items()),
     ))]).add_to(m)
+    UrlView({}).add_to(m)
     return finish(m)

@@ -7,10 +7,12 @@ from typing import Final
 
 import folium
 import geopandas as gpd
+from branca.element import Element
 
 from app.ui.i18n import label, translate
 from app.ui.maps.finish import finish
 from app.ui.maps.legend import Legend, LegendItem, LegendSection, line_symbol, swatch
+from app.ui.maps.view import UrlView, fit_data
 from layers.crs import to_storage
 
 PUBLIC_COLOUR: Final = "#e6550d"
@@ -19,21 +21,28 @@ BOUNDARY_COLOUR: Final = "#222222"
 #: cells without answers in either round are not drawn.
 CHANGE_COLOURS: Final = {"new": "#fb6a4a", "intensifying": "#a50f15", "persistent": "#de2d26",
                          "diminishing": "#9ecae1"}
+#: Each overlay's key in the page's address (``?vrstvy=hranice,bunky``): stable and readable
+#: in every language, unlike the layer's name.
+LAYER_KEYS: Final = {"boundary": "hranice", "change": "zmena", "public": "bunky"}
 
 
 def build_results_map(public: gpd.GeoDataFrame, change: gpd.GeoDataFrame | None,
                       boundary: gpd.GeoDataFrame, lang: str) -> folium.Map:
     """``public``: the public cells (with ``count``, any CRS); ``change``: the town's
     hexagons with ``change``, ``count_a`` (previous round), ``count_b`` (this one), any CRS,
-    or None; ``boundary``: the town (EPSG:4326)."""
+    or None; ``boundary``: the town (EPSG:4326). It starts where the page's address says
+    (``?pohled=``, ``?vrstvy=`` with the keys of :data:`LAYER_KEYS`;
+    ``app.ui.maps.view.UrlView``), else fitted to the town."""
     minx, miny, maxx, maxy = boundary.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=13, tiles=None,
                    control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    fit_data(m, [[miny, minx], [maxy, maxx]])
     boundary_name = translate("sessions.results.map.boundary", lang)
-    folium.GeoJson(boundary[["geometry"]], name=boundary_name, interactive=False,
-                   style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
-                                             "fill": False}).add_to(m)
+    keyed: dict[str, Element] = {}  # each overlay by its key in the address
+    keyed[LAYER_KEYS["boundary"]] = folium.GeoJson(
+        boundary[["geometry"]], name=boundary_name, interactive=False,
+        style_function=lambda f: {"color": BOUNDARY_COLOUR, "weight": 3,
+                                  "fill": False}).add_to(m)
     sections = [LegendSection(boundary_name, (LegendItem(line_symbol(BOUNDARY_COLOUR, width=3),
                                                          boundary_name),))]
     if change is not None:
@@ -46,7 +55,7 @@ def build_results_map(public: gpd.GeoDataFrame, change: gpd.GeoDataFrame | None,
                                      strict=True)])
         name = translate("sessions.results.map.change", lang)
         if len(shown):
-            folium.GeoJson(
+            keyed[LAYER_KEYS["change"]] = folium.GeoJson(
                 shown[["fill", "text", "geometry"]], name=name,
                 style_function=lambda f: {"fillColor": f["properties"]["fill"],
                                           "fillOpacity": 0.6, "color": "#555555",
@@ -59,7 +68,7 @@ def build_results_map(public: gpd.GeoDataFrame, change: gpd.GeoDataFrame | None,
     name = translate("sessions.results.map.public", lang)
     cells = to_storage(public)
     if len(cells):
-        folium.GeoJson(
+        keyed[LAYER_KEYS["public"]] = folium.GeoJson(
             cells[["count", "geometry"]], name=name,
             style_function=lambda f: {"fillColor": PUBLIC_COLOUR, "fillOpacity": 0.45,
                                       "color": PUBLIC_COLOUR, "weight": 1},
@@ -70,4 +79,5 @@ def build_results_map(public: gpd.GeoDataFrame, change: gpd.GeoDataFrame | None,
                                                     name),)))
     Legend(translate("sessions.results.map.legend", lang), sections).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    UrlView(keyed).add_to(m)
     return finish(m)

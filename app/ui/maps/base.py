@@ -46,7 +46,11 @@ def town_base_map(boundary: gpd.GeoDataFrame, context: gpd.GeoDataFrame,
     minx, miny, maxx, maxy = focus.total_bounds
     m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=14, tiles=None,
                    maxZoom=MAX_ZOOM, control_scale=True)
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
+    # not animated: a view from the page's address (``app.ui.maps.view.UrlView``) set right
+    # after it would otherwise be undone when the fit's zoom animation ends
+    fit = folium.FitBounds([[miny, minx], [maxy, maxx]], padding=(30, 30))
+    fit.options["animate"] = False
+    m.add_child(fit)
     if len(context):
         folium.GeoJson(context[["kind", "geometry"]], interactive=False,
                        style_function=lambda f: CONTEXT_STYLES.get(f["properties"]["kind"],
