@@ -1,8 +1,9 @@
-"""Files written whole or not at all."""
+"""Files: written whole or not at all, and fingerprinted."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -31,3 +32,12 @@ def atomic_output(out: str | os.PathLike[str], suffix: str = ".gpkg") -> Iterato
         for leftover in tmp.parent.glob(f"{tmp.name}*"):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 hex digest of the file at ``path``, read in 1 MiB blocks (any size)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

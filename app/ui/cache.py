@@ -159,7 +159,7 @@ def _session_pdf(location: str, version: str, town_id: str, session_id: str, pap
         print_session_map(pdf, grid=town_session_grid(current, town_id), town=town.boundary,
                           context=town.context, localities=town.localities,
                           session_id=session_id,
-                          title=f"{translate('app.title', lang)} – {town.town['name']}",
+                          title=f"{translate('app.title', lang)} – {town.name}",
                           category_labels=labels("pin.category", PIN_CATEGORIES, lang),
                           paper=paper, link_url=link_url)
         return pdf.read_bytes()

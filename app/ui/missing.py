@@ -41,7 +41,7 @@ def missing_text(town: TownData, needs: tuple[str, ...], lang: str) -> str | Non
     if not missing:
         return None
     names = ", ".join(translate(f"missing.{layer}", lang) for layer in missing)
-    return translate("missing.note", lang, town=str(town.town["name"]), layers=names)
+    return translate("missing.note", lang, town=town.name, layers=names)
 
 
 def illustrative_text(town: TownData, shows: tuple[str, ...], lang: str) -> str | None:
@@ -51,7 +51,7 @@ def illustrative_text(town: TownData, shows: tuple[str, ...], lang: str) -> str 
     if not generated:
         return None
     names = ", ".join(translate(f"missing.{layer}", lang) for layer in generated)
-    return translate("illustrative.note", lang, town=str(town.town["name"]), layers=names)
+    return translate("illustrative.note", lang, town=town.name, layers=names)
 
 
 def note_illustrative(town: TownData, shows: tuple[str, ...]) -> None:

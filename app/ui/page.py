@@ -36,7 +36,7 @@ def page_head(texts: str, right: str = VIEW_PUBLIC, needs: tuple[str, ...] = (),
     principal = page_principal(right)
     town_id = page_town()
     town = cache.town_data(town_id)
-    st.title(t(f"{texts}.title", town=town.town["name"]))
+    st.title(t(f"{texts}.title", town=town.name))
     st.caption(t(f"{texts}.intro"))
     note_missing(town, needs)
     note_illustrative(town, needs if shows is None else shows)

@@ -65,6 +65,11 @@ class TownData:
         return str(self.town["town_id"])
 
     @property
+    def name(self) -> str:
+        """The town's name as people write it."""
+        return str(self.town["name"])
+
+    @property
     def locality_names(self) -> dict[str, str]:
         """The town's localities: id → name, in stored order."""
         return dict(zip(self.localities["locality_id"].astype(str),

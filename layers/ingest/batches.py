@@ -12,7 +12,6 @@ town and kind is refused.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,6 +26,7 @@ from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
 from layers.errors import InvalidInput
+from layers.files import sha256_of
 from layers.geocode import Gazetteer
 from layers.ingest import (
     addresses,
@@ -137,14 +137,6 @@ def connector_for(kind: str, store: Store) -> tuple[Connector, tuple[str, ...]]:
     if kind == "streets":
         return streets.connector(), ()
     raise ImportRefused("import.unknown_kind", kind=kind, known=", ".join(KINDS))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def run_import(store: Store, kind: str, path: Path | str, *, town_id: str,

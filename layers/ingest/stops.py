@@ -37,18 +37,17 @@ def connect(source: Source, ctx: ImportContext, chunk_rows: int
     """Validated ``transit_stops`` rows of a GTFS stops table."""
     ctx.undo.append(RowMatch(TRANSIT_STOPS.name, prefix=("stop_id", f"{ctx.batch_id}-")))
     duplicates = Duplicates()
-    report = ctx.report
     for chunk in source.chunks(chunk_rows):
-        report.rows += len(chunk.frame)
+        ctx.report.rows += len(chunk.frame)
         columns = find_columns(list(chunk.frame.columns), FIELDS, ("gtfs_id", "name"),
                                source.name)
         boarding = text(chunk.frame, columns.get("location_type")).isin(BOARDING).to_numpy()
-        geoms, ok = check_points(positions(chunk, source, ctx), chunk.labels, report)
+        geoms, ok = check_points(positions(chunk, source, ctx), chunk.labels, ctx.report)
         ok &= boarding
         gtfs_ids = text(chunk.frame, columns["gtfs_id"])
         ok = duplicates.reject(pd.DataFrame({"id": gtfs_ids.to_numpy()}), ok, chunk.labels,
-                               report, "repeats an earlier row's stop_id")
-        ok = check_inside(geoms, ok, ctx.town_area, chunk.labels, report, ctx.town_id,
+                               ctx.report, "repeats an earlier row's stop_id")
+        ok = check_inside(geoms, ok, ctx.town_area, chunk.labels, ctx.report, ctx.town_id,
                           reject_outside=True)
         if not ok.any():
             continue

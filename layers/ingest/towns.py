@@ -28,12 +28,12 @@ from pyproj.exceptions import CRSError
 
 from layers.crs import STORAGE_CRS
 from layers.exclusion import band_of
+from layers.files import sha256_of
 from layers.ingest.batches import (
     ImportRefused,
     ImportResult,
     new_batch_id,
     record_rows,
-    sha256_of,
 )
 from layers.ingest.checks import find_columns, text
 from layers.ingest.geometry import check_polygons

@@ -11,7 +11,6 @@ twice is refused instead of doubling the pins. The import is recorded as an impo
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -25,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.crs import STORAGE_CRS
 from layers.errors import Conflict, InvalidInput, NotFound
+from layers.files import sha256_of
 from layers.ingest.batches import new_batch_id
 from layers.limits import LIMITS, Limits
 from layers.schema import IMPORT_BATCHES, PINS, SESSIONS, TOWNS, LayerSpec
@@ -69,7 +69,7 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
         boundary = shapely.union_all(towns.geometry.to_numpy())
     else:
         raise NotFound("mapping.no_boundary", town=town_id)
-    digest = _sha256(path)
+    digest = sha256_of(path)
     session_id = f"{town_id}-import-{digest[:12]}"
     sessions = store.read(SESSIONS)
     if (sessions["session_id"] == session_id).any():
@@ -94,13 +94,6 @@ def import_feeling_map(store: Store, path: Path, *, town_id: str,
     store.append_batch(batch())
     return session_id, report
 
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _batch_row(session_id: str, town_id: str, path: Path, digest: str,

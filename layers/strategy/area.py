@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -331,37 +331,38 @@ def _measure_name(measure: Measure) -> str:
     return measure.number or measure.title
 
 
-def _linked_places(measures: Sequence[Measure], places: Mapping[str, tuple[float, float]],
-                   area: shapely.Geometry) -> gpd.GeoDataFrame:
-    named: dict[str, list[str]] = {}
-    points: dict[str, Point] = {}
-    for measure in measures:
-        for link in measure.links:
-            point = link_point(link, places)
-            if point is not None:
-                points.setdefault(link.target_id, point)
-                names = named.setdefault(link.target_id, [])
-                if _measure_name(measure) not in names:
-                    names.append(_measure_name(measure))
-    frame = gpd.GeoDataFrame(
-        {"label": list(named), "measures": ["; ".join(v) for v in named.values()]},
-        geometry=[points[label] for label in named], crs=STORAGE_CRS)
-    return frame[frame.geometry.within(area)].reset_index(drop=True)
-
-
-def _linked_areas(measures: Sequence[Measure], area: shapely.Geometry) -> gpd.GeoDataFrame:
+def _linked_targets(measures: Sequence[Measure],
+                    shape_of: Callable[[Link], shapely.Geometry | None]) -> gpd.GeoDataFrame:
+    """One row per link target that ``shape_of`` gives a shape (EPSG:4326): ``label`` (the
+    target), ``measures`` (the names of the measures linked to it, "; "-joined, first seen
+    first) and its geometry (the shape of the first link naming it)."""
     named: dict[str, list[str]] = {}
     shapes: dict[str, shapely.Geometry] = {}
     for measure in measures:
         for link in measure.links:
-            if link.target_kind == "polygon" and link.wkt:
-                shapes.setdefault(link.target_id, shapely.from_wkt(link.wkt))
+            shape = shape_of(link)
+            if shape is not None:
+                shapes.setdefault(link.target_id, shape)
                 names = named.setdefault(link.target_id, [])
                 if _measure_name(measure) not in names:
                     names.append(_measure_name(measure))
-    frame = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {"label": list(named), "measures": ["; ".join(v) for v in named.values()]},
         geometry=[shapes[label] for label in named], crs=STORAGE_CRS)
+
+
+def _linked_places(measures: Sequence[Measure], places: Mapping[str, tuple[float, float]],
+                   area: shapely.Geometry) -> gpd.GeoDataFrame:
+    frame = _linked_targets(measures, lambda link: link_point(link, places))
+    return frame[frame.geometry.within(area)].reset_index(drop=True)
+
+
+def _polygon_of(link: Link) -> shapely.Geometry | None:
+    return shapely.from_wkt(link.wkt) if link.target_kind == "polygon" and link.wkt else None
+
+
+def _linked_areas(measures: Sequence[Measure], area: shapely.Geometry) -> gpd.GeoDataFrame:
+    frame = _linked_targets(measures, _polygon_of)
     frame = frame[frame.geometry.intersects(area)].reset_index(drop=True)
     frame["area_m2"] = to_metric(frame).geometry.area.to_numpy()
     return frame[["label", "measures", "area_m2", "geometry"]]

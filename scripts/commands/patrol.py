@@ -41,21 +41,15 @@ from layers.patrol.sheet import reported_text, sheet_html, sheet_pdf
 from layers.schema import CONTEXT_LINES, LOCALITIES, TIMES_OF_DAY, TOWNS
 from layers.urban.export import export_gpkg
 from layers.vocabulary import PIN_CATEGORY
-from scripts.commands.common import (
-    CommandError,
-    add_town_option,
-    emit,
-    format_table,
-    store_from,
-    subcommand,
-)
+from scripts.commands import common
 from scripts.commands.user import cli_actor
 
 
 def register(subparsers: Any) -> None:
-    parser = subcommand(subparsers, "patrol",
-                        "patrol plan: ranked exposed places, walking route, GPX and sheet", run)
-    add_town_option(parser, required=True)
+    parser = common.subcommand(
+        subparsers, "patrol",
+        "patrol plan: ranked exposed places, walking route, GPX and sheet", run)
+    common.add_town_option(parser, required=True)
     parser.add_argument("--locality", default=None,
                         help="locality name or id within the town (default: the whole town)")
     parser.add_argument("--places", type=int, default=DEFAULT_PLACES,
@@ -90,12 +84,12 @@ def _locality_id(store: Any, town: str, given: str | None) -> str | None:
     for _, row in localities.iterrows():
         if given in (str(row["locality_id"]), str(row["name"])):
             return str(row["locality_id"])
-    raise CommandError("cli.no_locality", locality=given, town=town,
-                       known=", ".join(localities["name"].astype(str)))
+    raise common.CommandError("cli.no_locality", locality=given, town=town,
+                              known=", ".join(localities["name"].astype(str)))
 
 
 def run(args: argparse.Namespace) -> int:
-    store = store_from(args)
+    store = common.store_from(args)
     request = RankingRequest(
         town_id=args.town, locality_id=_locality_id(store, args.town, args.locality),
         weights=Weights.parse(args.weights),
@@ -149,16 +143,16 @@ def run(args: argparse.Namespace) -> int:
         f"{town_name}: {len(stops)} places, {plan.route.length_m:,.0f} m, walk "
         f"{plan.route.walk_min:.0f} min ({plan.route.total_min:.0f} min with stops)",
         f"route: {plan.route.note}",
-        format_table(["#", "place", "rank", "score", "window", *FACTORS],
-                     [[s["position"], s["place_name"] or "–", s["rank"], s["score"],
-                       s["time_window"],
-                       *(s[f"{f}_contribution"] for f in FACTORS)] for s in stops]),
-        format_table(["hot cells", "hot", "covered", "share"],
-                     [[k, v["hot"], v["covered"], "–" if v["share"] is None
-                       else f"{v['share']:.0%}"] for k, v in cover.items()]),
+        common.format_table(["#", "place", "rank", "score", "window", *FACTORS],
+                            [[s["position"], s["place_name"] or "–", s["rank"], s["score"],
+                              s["time_window"],
+                              *(s[f"{f}_contribution"] for f in FACTORS)] for s in stops]),
+        common.format_table(["hot cells", "hot", "covered", "share"],
+                            [[k, v["hot"], v["covered"], "–" if v["share"] is None
+                              else f"{v['share']:.0%}"] for k, v in cover.items()]),
         *([plan.illustrative_note] if plan.illustrative else []),
         *(f"{kind}: {path}" for kind, path in outputs.items()),
         *([f"saved as {plan_id}"] if plan_id else []),
     ])
-    emit(args, readable, result)
+    common.emit(args, readable, result)
     return 0

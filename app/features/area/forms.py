@@ -8,7 +8,7 @@ save acts as the logged-in principal, whose role the history records.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -52,6 +52,19 @@ def refused(exc: ValueError | AccessDenied) -> None:
     """Say why a save was refused: a coded refusal in the page's words, else the message."""
     problem = t("area.refused.access") if isinstance(exc, AccessDenied) else error_text(exc)
     st.error(t("area.form.error", problem=problem))
+
+
+def _save_edit(edit: Callable[[], bool], edited_key: str) -> None:
+    """Run ``edit`` (True when it changed something): say it was saved (``edited_key``), that
+    nothing changed, or why it was refused."""
+    try:
+        changed = edit()
+    except REFUSALS as exc:
+        refused(exc)
+    else:
+        if changed:
+            saved(t(edited_key))
+        st.info(t("area.form.nothing_changed"))
 
 
 def _lines(text: str) -> list[str]:
@@ -103,14 +116,8 @@ def goal_forms(store: Store, principal: Principal, strategies: Sequence[Strategy
         description = st.text_input(t("area.form.description"), value=goal.description)
         save = st.form_submit_button(t("area.form.goal_edit"))
     if save:
-        try:
-            changed = edit_goal(store, principal, goal_id, number, text, description)
-        except REFUSALS as exc:
-            refused(exc)
-        else:
-            if changed:
-                saved(t("area.form.goal_edited"))
-            st.info(t("area.form.nothing_changed"))
+        _save_edit(lambda: edit_goal(store, principal, goal_id, number, text, description),
+                   "area.form.goal_edited")
 
 
 def measure_form(store: Store, principal: Principal, measures: Mapping[str, Measure],
@@ -135,17 +142,11 @@ def measure_form(store: Store, principal: Principal, measures: Mapping[str, Meas
         budget_note = st.text_input(t("area.form.budget_note"), value=measure.budget_note)
         save = st.form_submit_button(t("area.form.measure_edit"))
     if save:
-        try:
-            changed = edit_measure(store, principal, measure_id, {
-                "title": title, "owners": _lines(owners), "partners": _lines(partners),
-                "target_groups": _lines(groups), "time_frame": time_frame,
-                "budget_czk": parse_budget(budget_text), "budget_note": budget_note})
-        except REFUSALS as exc:
-            refused(exc)
-        else:
-            if changed:
-                saved(t("area.form.measure_edited"))
-            st.info(t("area.form.nothing_changed"))
+        _save_edit(lambda: edit_measure(store, principal, measure_id, {
+            "title": title, "owners": _lines(owners), "partners": _lines(partners),
+            "target_groups": _lines(groups), "time_frame": time_frame,
+            "budget_czk": parse_budget(budget_text), "budget_note": budget_note}),
+            "area.form.measure_edited")
 
 
 def status_form(store: Store, principal: Principal, measures: Mapping[str, Measure],

@@ -131,7 +131,7 @@ def render() -> None:
     lang = current_language()
     town_id = page_town()
     town = cache.town_data(town_id)
-    town_name = str(town.town["name"])
+    town_name = town.name
     names = town.locality_names
     locality_key = f"area_locality_{town_id}"
     if PICKED_KEY in st.session_state:

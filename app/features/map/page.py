@@ -40,7 +40,7 @@ def render() -> None:
     shown = figures(town)
     for column, (key, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
         column.metric(t(key), number(value, lang))
-    st.caption(t("map.counts", town=town.town["name"],
+    st.caption(t("map.counts", town=town.name,
                  localities=count("count.localities", len(town.localities)),
                  pins=count("count.public_answers", public_pin_count(town)),
                  services=count("count.services", len(town.services)),

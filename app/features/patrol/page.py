@@ -86,11 +86,10 @@ def render() -> None:
     lang = current_language()
     town_id = page_town()
     town = cache.town_data(town_id)
-    town_name = str(town.town["name"])
     names = town.locality_names
     locality = st.selectbox(t("patrol.locality"), ["", *names], key=f"patrol_locality_{town_id}",
                             format_func=lambda code: names.get(code, t("patrol.whole_town")))
-    area = f"{town_name} – {names[locality]}" if locality else town_name
+    area = f"{town.name} – {names[locality]}" if locality else town.name
     st.title(t("patrol.title", area=area))
     st.caption(t("patrol.intro"))
     note_missing(town, ("pins", "police_districts", "localities"))
@@ -145,14 +144,13 @@ def _plan(plan: PatrolPlan, town: TownData, locality: str, lang: str) -> None:
         st.caption(t("patrol.left_out", n=count("count.hot_cells", len(cover.left_out))))
 
     columns = st.columns(4)
-    town_name = str(town.town["name"])
     slug = f"hlidka-{town.town_id}-{locality or 'mesto'}"
     # deferred: a file is made when it is downloaded, not on every rerun of the page
     for column, (fmt, make, mime) in zip(columns, (
             ("gpx", gpx_file, "application/gpx+xml"), ("pdf", _sheet_pdf, "application/pdf"),
             ("html", sheet_html_file, "text/html"),
             ("gpkg", gpkg_file, "application/geopackage+sqlite3")), strict=True):
-        column.download_button(t(f"patrol.download.{fmt}"), partial(make, plan, town_name),
+        column.download_button(t(f"patrol.download.{fmt}"), partial(make, plan, town.name),
                                file_name=f"{slug}.{fmt}", mime=mime, key=f"patrol_{fmt}")
 
     st_folium(build_patrol_map(plan, town.boundary, town.context, lang),

@@ -205,7 +205,7 @@ def _audits(store: Store, principal: Principal, town: TownData, audits: gpd.GeoD
     clicked: tuple[float, float] | None = st.session_state.get(point_key)
     st.header(t("urban.audit"))
     places = hotspot_places(*cache_key(store, "places", town_id), town_id)
-    place_names = {str(r.place_id): f"#{r.rank} {r.place_name or r.locality or town.town['name']}"
+    place_names = {str(r.place_id): f"#{r.rank} {r.place_name or r.locality or town.name}"
                    for r in places.itertuples()}
     points = {str(r.place_id): (r.geometry.x, r.geometry.y) for r in places.itertuples()}
     if clicked is not None:

@@ -131,7 +131,7 @@ def _results(store: Store, principal: Principal, town_id: str, session_id: str,
               key=f"sessions-results-{session_id}-{int(per_round)}", height=420,
               use_container_width=True, returned_objects=[])
     sections = _sections(results, lang)
-    title = t("sessions.results.print_title", town=town.town["name"])
+    title = t("sessions.results.print_title", town=town.name)
     subtitle = _subtitle(session_id, results, lang)
     # the page's own note says so on screen; the files carry it themselves
     note = t("sessions.results.illustrative") if results.illustrative else ""
