@@ -58,6 +58,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 30_000
+#: The ceiling on a generated document's download (a PDF or DOCX with maps renders for
+#: seconds, longer on a busy machine); the test still waits on the download event itself.
+DOWNLOAD_TIMEOUT_MS = 120_000
 #: A secrets file that never exists: served apps and AppTests must not read the developer's
 #: ``.streamlit/secrets.toml`` (``./scripts/run`` keeps the first admin's password there).
 NO_SECRETS = ROOT / "tests" / "no-secrets.toml"

@@ -25,6 +25,7 @@ from layers.schema import LOCALITIES, MEASURE_LINKS, MEASURES, TOWNS
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
+    DOWNLOAD_TIMEOUT_MS,
     MAP_SETTLED,
     MAP_TOOLTIPS,
     Traffic,
@@ -127,7 +128,7 @@ def test_janov_measure_on_a_clicked_place_reaches_the_report(area_page, store_pa
 
     # the council report lists the goals and the new measure
     wait_idle(page)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("button", name=cs("area.download.pdf")).click()
     pdf = Path(download.value.path())
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,

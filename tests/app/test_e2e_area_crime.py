@@ -21,7 +21,7 @@ from layers.analysis.content import CHAPTERS
 from layers.ingest.batches import run_import
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import app_page, open_town_page, rerun, wait_idle
+from tests.app.e2e_support import DOWNLOAD_TIMEOUT_MS, app_page, open_town_page, rerun, wait_idle
 from tests.police_export import YEARS, rows_of, write_export
 
 pytestmark = pytest.mark.e2e
@@ -116,7 +116,7 @@ def test_a_year_without_figures_names_the_years_there_are(page: Page) -> None:
 
 def test_the_analysis_downloads_as_a_docx_with_maps(page: Page) -> None:
     _year(page, 2023)
-    with page.expect_download(timeout=120_000) as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         _main(page).get_by_role("button", name=cs("area.analysis.docx")).click()
     assert download.value.suggested_filename.endswith("-2023.docx")
     doc = read_docx(str(download.value.path()))

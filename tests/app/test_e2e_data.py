@@ -16,6 +16,7 @@ from layers.ingest.templates import template_bytes, template_name
 from layers.store import open_store
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
+    DOWNLOAD_TIMEOUT_MS,
     Traffic,
     app_page,
     choose,
@@ -125,7 +126,7 @@ def test_template_download_and_an_import_with_czech_values(
            cs("data.kind.services"))
 
     # the template: Czech headers and the example row, as the importer reads them
-    with page.expect_download() as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("button", name=cs("data.template.csv")).click()
     saved = download.value.path()
     assert download.value.suggested_filename == template_name("services", "csv")

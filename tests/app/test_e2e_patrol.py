@@ -25,6 +25,7 @@ from layers.urban.accessibility import town_accessibility
 from layers.urban.audits import load_audits
 from tests.app.access_support import PASSWORD, USERS, add_accounts
 from tests.app.e2e_support import (
+    DOWNLOAD_TIMEOUT_MS,
     MAP_TOOLTIPS,
     app_page,
     choose,
@@ -85,7 +86,7 @@ def test_police_plans_a_round_for_janov_and_downloads_the_gpx(
         expect(page.get_by_text(cs("patrol.table"))).to_be_visible()
 
         wait_idle(page)
-        with page.expect_download() as download:
+        with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
             page.get_by_role("button", name=cs("patrol.download.gpx")).click()
         assert download.value.suggested_filename == "hlidka-litvinov-litvinov-1.gpx"
         gpx = gpxpy.parse(Path(download.value.path()).read_text(encoding="utf-8"))

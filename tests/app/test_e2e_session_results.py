@@ -24,7 +24,14 @@ from layers.schema import PINS, SESSIONS, TOWNS
 from layers.store import open_store
 from layers.vocabulary import PUBLIC_K
 from tests.app.access_support import PASSWORD, USERS, add_accounts
-from tests.app.e2e_support import Traffic, app_page, component_frame, login, wait_idle
+from tests.app.e2e_support import (
+    DOWNLOAD_TIMEOUT_MS,
+    Traffic,
+    app_page,
+    component_frame,
+    login,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.e2e
 #: What the results map draws: each public square's count, each changed hexagon's text.
@@ -106,7 +113,7 @@ def test_a_rounds_results_map_and_wall_pdf(rounds, opened) -> None:
     assert sorted(text.split(":")[0] for text in drawn["hexagons"]) == sorted(
         label("hotspots.change", code, "cs") for code in changed["change"])
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("button", name=translate("sessions.results.pdf", "cs")).click()
     pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and download.value.suggested_filename.endswith(".pdf")
