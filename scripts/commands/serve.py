@@ -143,7 +143,8 @@ http {{
             # Streamlit talks to the browser over a websocket (/_stcore/stream)
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
+            # the host with its port, as the browser wrote it (Streamlit checks the origin)
+            proxy_set_header Host $http_host;
             # replace (not append to) what the client sent: the app takes the right-most entry
             proxy_set_header X-Forwarded-For $remote_addr;
             proxy_set_header X-Forwarded-Proto $scheme;
