@@ -41,6 +41,8 @@ NGINX: Final = "/usr/sbin/nginx"
 LOOPBACK: Final = "127.0.0.1"
 #: Cookie that keeps a browser on one app process: a random key the proxy hashes.
 ROUTE_COOKIE: Final = "mapa_route"
+#: Its attributes: no page script reads it, it goes with the site's own requests only.
+ROUTE_COOKIE_ATTRIBUTES: Final = "Path=/; HttpOnly; SameSite=Lax"
 #: Response header naming the app process (``address:port``) that answered.
 UPSTREAM_HEADER: Final = "X-Mapa-Upstream"
 #: Settings every app process behind the proxy must share (``layers.access``): the key that
@@ -154,8 +156,7 @@ http {{
             # a process that is gone: the request goes to the next one
             proxy_connect_timeout 5s;
             proxy_next_upstream error timeout;
-            add_header Set-Cookie "{ROUTE_COOKIE}=$mapa_route; Path=/; HttpOnly; SameSite=Lax"
-                       always;
+            add_header Set-Cookie "{ROUTE_COOKIE}=$mapa_route; {ROUTE_COOKIE_ATTRIBUTES}" always;
             add_header {UPSTREAM_HEADER} $upstream_addr always;
         }}
     }}

@@ -106,3 +106,32 @@ def test_several_processes_need_the_proxy_and_at_least_one_process(
         "cli.serve_needs_proxy"
     assert _refused(["--processes", "0", "--proxy", "--store", url], capsys)["code"] == \
         "cli.serve_processes"
+
+
+def _directives(text: str) -> list[str]:
+    """The directive lines of an nginx configuration, comments and blank lines left out."""
+    lines = (" ".join(line.split("#")[0].split()) for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def test_the_readmes_sample_for_a_real_deployment_is_valid_and_proxies_alike(
+        tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    sample = re.search(r"```nginx\n(.*?)```", readme, re.S)
+    assert sample is not None
+    # as the system's nginx includes it: inside its http block
+    main = tmp_path / "nginx.conf"
+    main.write_text(f"pid {tmp_path}/nginx.pid;\nevents {{}}\nhttp {{\n"
+                    + "".join(f"{kind}_temp_path {tmp_path}/{kind};\n" for kind in
+                              ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+                    + f"include {tmp_path}/mapa.conf;\n}}\n")
+    (tmp_path / "mapa.conf").write_text(sample.group(1).replace("listen 80;", "listen 8080;"))
+    checked = subprocess.run([_nginx(), "-t", "-p", str(tmp_path), "-c", str(main),
+                              "-e", str(tmp_path / "error.log")],
+                             capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    # the same routing and proxying as the proxy of mapa serve --proxy
+    generated = _directives(proxy_config(8500, [8501, 8502, 8503], tmp_path))
+    location = _directives(sample.group(1).split("location / {", 1)[1])
+    assert [d for d in location if d != "}" and d not in generated] == []
+    assert all(d in generated for d in _directives(sample.group(1).split("server {")[0]))
