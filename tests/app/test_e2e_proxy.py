@@ -149,6 +149,10 @@ def served(db_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
                 pytest.fail(f"mapa serve did not start:\n{err.read_text()[-3000:]}")
         yield Served(command, json.loads(lines[0]), err)
     finally:
+        # stopped as an operator would (it removes its run folder), killed if it hangs
+        command.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            command.wait(timeout=60)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(command.pid, signal.SIGKILL)
         command.wait()
