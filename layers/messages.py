@@ -823,6 +823,26 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.streamlit_start": Text(
         "streamlit se nespustil: {log}",
         "streamlit did not start: {log}"),
+    "cli.serve_processes": Text(
+        "--processes musí být alespoň 1",
+        "--processes must be at least 1"),
+    "cli.serve_needs_proxy": Text(
+        "více procesů aplikace potřebuje --proxy (nginx před nimi na --port)",
+        "several app processes need --proxy (nginx in front of them on --port)"),
+    "cli.serve_needs_postgis": Text(
+        "více procesů aplikace musí sdílet jednu databázi PostGIS (--store postgresql://…); "
+        "soubor GeoPackage obslouží jen jeden proces",
+        "several app processes must share one PostGIS database (--store postgresql://…); "
+        "a GeoPackage file is served by one process only"),
+    "cli.no_nginx": Text(
+        "chybí {path}: apt-get install nginx",
+        "{path} is missing: apt-get install nginx"),
+    "cli.serve_start": Text(
+        "{what} na {url} se nespustil: {detail}",
+        "{what} on {url} did not start: {detail}"),
+    "cli.serve_ended": Text(
+        "{what} skončil (kód {code}); aplikace je zastavena",
+        "{what} ended (code {code}); the app is stopped"),
     "cli.no_playwright": Text(
         "chybí playwright: pip install -e '.[test]'",
         "playwright is missing: pip install -e '.[test]'"),

@@ -38,9 +38,9 @@ def role_of(key: str) -> str:
     return key.split("_litvinov")[0]
 
 
-def add_accounts(store_path: Path, *keys: str) -> None:
-    """Create the accounts ``keys`` of :data:`USERS` (all when none given) in ``store_path``,
-    unless they exist already."""
+def add_accounts(store_path: Path | str, *keys: str) -> None:
+    """Create the accounts ``keys`` of :data:`USERS` (all when none given) in the store at
+    ``store_path`` (a GeoPackage path or a ``postgresql://`` URL), unless they exist already."""
     store = open_store(store_path)
     actor = Principal("test-setup", ADMIN)
     present = set(store.read(ACCOUNTS)["username"]) if "accounts" in store.layer_names() \
