@@ -25,55 +25,16 @@ from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric
 from layers.schema import LOCALITIES, PINS, SERVICES, SESSIONS
 from layers.store import PostGISStore, Store, StoreError, migrations, open_store
 from layers.store.spatial import count_cells
+from tests.layers.store.sample import CELL_M, town_localities, town_pins, town_services
 
-CELL_M = 200.0
 #: How far PostGIS's and pyproj's EPSG:5514 may disagree, with a margin (see the docstring).
 PROJ_TOLERANCE_M = 2.0
 
 
-def _pins(seed: int = 7, n: int = 120) -> gpd.GeoDataFrame:
-    """``n`` pins of towns "a" and "b" near Kraslice, each 40–100 m from its cell's edges;
-    mixed statuses and categories; EPSG:4326."""
-    rng = np.random.default_rng(seed)
-    col = rng.integers(-4_460, -4_454, n)  # S-JTSK cells around Kraslice (x ≈ -891 km)
-    row = rng.integers(-5_023, -5_017, n)
-    x = (col + rng.uniform(0.2, 0.8, n)) * CELL_M
-    y = (row + rng.uniform(0.2, 0.8, n)) * CELL_M
-    metric = gpd.GeoSeries(gpd.points_from_xy(x, y), crs=METRIC_CRS)
-    return gpd.GeoDataFrame({
-        "pin_id": [f"p{i}" for i in range(n)],
-        "town_id": rng.choice(["a", "b"], n),
-        "session_id": "s1",
-        "category": rng.choice(["dark_place", "drugs", "dangerous_people"], n),
-        "feeling": rng.integers(1, 6, n),
-        "status": rng.choice(["approved", "pending"], n, p=[0.8, 0.2]),
-    }, geometry=metric.to_crs(STORAGE_CRS).to_numpy(), crs=STORAGE_CRS)
-
-
-def _services() -> gpd.GeoDataFrame:
-    points = gpd.GeoSeries([Point(-891_300, -1_004_100), Point(-890_500, -1_003_500),
-                            Point(-891_900, -1_003_300), Point(-890_000, -1_004_500)],
-                           crs=METRIC_CRS).to_crs(STORAGE_CRS)
-    return gpd.GeoDataFrame({"service_id": ["s1", "s2", "s3", "s4"],
-                             "town_id": ["a", "a", "a", "b"],
-                             "name": ["Klub", "Policie", "Hřiště", "Klub B"],
-                             "service_type": ["nzdm", "police", "playground", "nzdm"]},
-                            geometry=points.to_numpy(), crs=STORAGE_CRS)
-
-
-def _localities() -> gpd.GeoDataFrame:
-    shapes = gpd.GeoSeries([box(-891_500, -1_004_300, -891_000, -1_003_900),
-                            box(-890_600, -1_003_600, -890_300, -1_003_300)],
-                           crs=METRIC_CRS).to_crs(STORAGE_CRS)
-    return gpd.GeoDataFrame({"locality_id": ["l1", "l2"], "town_id": ["a", "a"],
-                             "name": ["Centrum", "Sever"]},
-                            geometry=[shapely.multipolygons([g]) for g in shapes],
-                            crs=STORAGE_CRS)
-
-
 def _fill(location: str) -> Store:
     store = open_store(location)
-    store.replace_all({"pins": _pins(), "services": _services(), "localities": _localities()})
+    store.replace_all({"pins": town_pins(), "services": town_services(),
+                       "localities": town_localities()})
     return store
 
 
@@ -111,7 +72,7 @@ def test_read_intersecting_reads_exactly_the_rows_in_the_area(
 
 def test_read_intersecting_polygons_touching_the_area(backend: tuple[str, Store]) -> None:
     _, store = backend
-    centre = to_metric(_localities()).geometry.iloc[0].centroid
+    centre = to_metric(town_localities()).geometry.iloc[0].centroid
     near = gpd.GeoSeries([centre.buffer(10)], crs=METRIC_CRS).to_crs(STORAGE_CRS).iloc[0]
     assert store.read_intersecting(LOCALITIES, near)["locality_id"].tolist() == ["l1"]
     far = box(0.0, 0.0, 1.0, 1.0)
@@ -226,4 +187,4 @@ def test_postgis_keeps_an_indexed_metric_geometry_and_migrates_older_stores(
             "ST_SetSRID(ST_MakePoint(-891000, -1004000), 5514) LIMIT 1"))
     assert "pins_geom_5514_key" in plan  # KNN through the index, not a sort of the layer
     assert store.check() == []
-    assert store.cell_counts(PINS, CELL_M)["count"].sum() == len(_pins())
+    assert store.cell_counts(PINS, CELL_M)["count"].sum() == len(town_pins())
