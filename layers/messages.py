@@ -800,6 +800,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.generator_short": Text(
         "generátor dal jen {given} bodů v Litvínově, potřeba je {needed}",
         "the generator gave only {given} Litvínov pins, {needed} needed"),
+    "cli.bench_spatial_differs": Text(
+        "dotaz {query}: výpočet v Pythonu dal {python} řádků, úložiště {store}",
+        "query {query}: the Python computation gave {python} rows, the store {store}"),
     "cli.bench_store_options": Text(
         "--pins potřebuje počty a --backends jen gpkg a/nebo postgis",
         "--pins needs counts and --backends only gpkg and/or postgis"),
