@@ -546,7 +546,8 @@ class PostGISStore(Store):
     # --- integrity -------------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Problems found: schema revision, catalog vs tables and types, spatial indexes."""
+        """Problems found: schema revision, catalog vs tables and types, spatial indexes
+        (of the metric layers' EPSG:5514 geometry too)."""
         problems: list[str] = []
         with self._connect() as conn:
             revision = self._revision(conn)
@@ -744,6 +745,13 @@ def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:
         ).fetchone()
         if not gist or not gist[0]:
             problems.append(f"layer {info.name!r} has no spatial (GiST) index")
+        if LAYERS_BY_NAME.get(info.name) in METRIC_LAYERS:
+            metric = conn.execute(
+                "SELECT count(*) FROM pg_indexes WHERE schemaname = %s AND tablename = %s "
+                "AND indexdef ILIKE %s",
+                (LAYER_SCHEMA, info.name, f"%USING gist ({METRIC_COLUMN})%")).fetchone()
+            if not metric or not metric[0]:
+                problems.append(f"layer {info.name!r} has no indexed EPSG:5514 geometry")
         srids = conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND "
                              "f_table_name = %s", (LAYER_SCHEMA, info.name)).fetchone()
         if not srids or srids[0] != 4326:

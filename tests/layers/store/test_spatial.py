@@ -179,6 +179,7 @@ def test_postgis_keeps_an_indexed_metric_geometry_and_migrates_older_stores(
         conn.execute("ALTER TABLE mapa.pins DROP COLUMN geom_5514")
         conn.execute("UPDATE mapa_meta.alembic_version SET version_num = '0004'")
     assert isinstance(store, PostGISStore)
+    assert "layer 'pins' has no indexed EPSG:5514 geometry" in store.check()
     store.migrate()
     with psycopg.connect(pg_url) as conn:
         assert migrations.current_revision(conn) == migrations.HEAD == "0005"
