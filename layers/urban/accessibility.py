@@ -5,9 +5,8 @@ Groups of ``layers.schema.SERVICE_TYPES`` (the issue's list): NZDM, community ce
 playground or workout place, police (state and municipal police, APK) and social services
 (social, addiction and debt counselling). Distances are straight-line metres in EPSG:5514
 from the origin geometry — a locality's polygon (0 when the service lies inside it) or a cell's
-centre — to the nearest service point, found by the store for a town
-(:func:`stored_accessibility`: KNN on PostGIS) or with ``shapely.STRtree.query_nearest``. A
-group the town has no service of is at infinite distance (always a white spot).
+centre — to the nearest service point, found with ``shapely.STRtree.query_nearest``. A group
+the town has no service of is at infinite distance (always a white spot).
 """
 
 from __future__ import annotations
@@ -73,44 +72,19 @@ def accessibility(origins: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
     """Distances from ``origins`` (any CRS; columns ``origin_kind``, ``origin_id``, ``name``)
     to ``services`` (any CRS; ``service_type``) per group; ``ValueError`` for a negative
     distance."""
-    located = to_metric(services) if len(services) else services
-
-    def distances(geometries: np.ndarray, types: tuple[str, ...]) -> np.ndarray:
-        chosen = located[located["service_type"].astype(str).isin(types)] \
-            if len(located) else located
-        return nearest(geometries, np.asarray(chosen.geometry.to_numpy())
-                       if len(chosen) else np.empty(0, dtype=object))
-
-    return _accessibility(origins, distances, distance_m)
-
-
-def stored_accessibility(store: Store, town_id: str, origins: gpd.GeoDataFrame,
-                         distance_m: float = DEFAULT_DISTANCE_M) -> Accessibility:
-    """:func:`accessibility` of ``origins`` to the town's services in ``store``, each
-    distance found where the services are stored (``Store.nearest_distances``: a KNN search
-    on PostGIS's index, whose PROJ may place a point up to about 1.5 m from pyproj's)."""
-    def distances(geometries: np.ndarray, types: tuple[str, ...]) -> np.ndarray:
-        found = store.nearest_distances(gpd.GeoSeries(geometries, crs=METRIC_CRS), SERVICES,
-                                        town_id, where={"service_type": list(types)})
-        return found.to_numpy(dtype=np.float64)
-
-    return _accessibility(origins, distances, distance_m)
-
-
-def _accessibility(origins: gpd.GeoDataFrame,
-                   distances: Callable[[np.ndarray, tuple[str, ...]], np.ndarray],
-                   distance_m: float) -> Accessibility:
-    """The :class:`Accessibility` of ``origins`` (any CRS) with ``distances`` (origin
-    geometries in EPSG:5514, the service types of a group → metres to the nearest)."""
     if not distance_m >= 0:
         raise ValueError(f"distance must be non-negative, got {distance_m}")
     frame = to_metric(origins).reset_index(drop=True)
+    located = to_metric(services) if len(services) else services
     geometries = frame.geometry.to_numpy()
     white: list[list[str]] = [[] for _ in range(len(frame))]
     for group, types in SERVICE_GROUPS.items():
-        found = distances(geometries, types)
-        frame[f"dist_{group}"] = found
-        lacking = found > distance_m
+        chosen = located[located["service_type"].astype(str).isin(types)] \
+            if len(located) else located
+        distances = nearest(geometries, np.asarray(chosen.geometry.to_numpy())
+                            if len(chosen) else np.empty(0, dtype=object))
+        frame[f"dist_{group}"] = distances
+        lacking = distances > distance_m
         frame[f"white_{group}"] = lacking
         for index in np.flatnonzero(lacking):
             white[index].append(group)
@@ -178,7 +152,9 @@ def town_accessibility(store: Store, town_id: str, distance_m: float = DEFAULT_D
     centre = boundary.geometry.union_all().centroid if len(boundary) else None
     localities, services = store.read(LOCALITIES, town_id), store.read(SERVICES, town_id)
     origins = town_origins(localities, cells, hot, centre, partial(place_labels, store, town_id))
-    result = stored_accessibility(store, town_id, origins, distance_m)
+    # the services are read anyway (are they generated?): a town's few dozen are measured
+    # faster here than by the store's nearest search, one query per group (README)
+    result = accessibility(origins, services, distance_m)
     generated = any(any_generated(rows) for rows in (localities, services,
                                                       store.read(PINS, town_id)))
     return replace(result, illustrative=generated)

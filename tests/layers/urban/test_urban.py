@@ -10,22 +10,19 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
 from layers.crs import METRIC_CRS
-from layers.schema import AUDIT_ASPECTS, LOCALITIES, MEASURES, SERVICES
-from layers.store import Store, open_store
+from layers.schema import AUDIT_ASPECTS, MEASURES, SERVICES
+from layers.store import Store
 from layers.store.spatial import nearest
 from layers.urban.accessibility import (
     SERVICE_GROUPS,
     accessibility,
-    stored_accessibility,
     town_accessibility,
-    town_origins,
 )
 from layers.urban.audits import Audit, add_audit, aspect_summary, load_audits
 from layers.urban.export import export_gpkg
@@ -35,7 +32,6 @@ from layers.urban.service_links import (
     service_graph,
     system_summary,
 )
-from tests.layers.store.sample import town_localities, town_services
 
 X0, Y0 = -785_000.0, -985_000.0
 AT = "2026-11-23T10:00:00+00:00"
@@ -192,28 +188,3 @@ def test_export_writes_layers_that_ogrinfo_reads(demo_store: Store, tmp_path: Pa
     assert "Layer name: services" in info
     with pytest.raises(ValueError, match="nothing to export"):
         export_gpkg({"x": demo_store.read(SERVICES, "nowhere")}, out)
-
-
-@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
-def test_distances_found_by_the_store_equal_the_python_computation(
-        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    location = str(tmp_path / "s.gpkg") if backend == "gpkg" \
-        else str(request.getfixturevalue("pg_url"))
-    store = open_store(location)
-    store.replace_all({"services": town_services(), "localities": town_localities()})
-    localities = store.read(LOCALITIES, "a")
-    cells = gpd.GeoDataFrame({"cell_id": ["c1", "c2"]},
-                             geometry=[box(-891_000, -1_004_000, -890_800, -1_003_800),
-                                       box(-889_000, -1_002_000, -888_800, -1_001_800)],
-                             crs=METRIC_CRS)
-    origins = town_origins(localities, cells, np.array([True, True]))
-    stored = stored_accessibility(store, "a", origins, 400).table
-    computed = accessibility(origins, store.read(SERVICES, "a"), 400).table
-    # PostGIS projects with its own PROJ: up to ~1.5 m from pyproj in south-east Czechia
-    tolerance = 2.0 if backend == "postgis" else 1e-6
-    distances = [c for c in computed.columns if c.startswith("dist_")]
-    np.testing.assert_allclose(stored[distances].to_numpy(), computed[distances].to_numpy(),
-                               atol=tolerance)
-    assert np.isinf(stored["dist_social"]).all() and (stored["dist_police"] == 0).any()
-    pd.testing.assert_frame_equal(stored.drop(columns=distances),
-                                  computed.drop(columns=distances))
