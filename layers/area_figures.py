@@ -250,18 +250,20 @@ def area_crime(store: Store, town_id: str, locality_id: str | None = None) -> Ar
     reference."""
     town = store.read(TOWNS, town_id).iloc[0]
     present = store.layer_names()
-    offences = (store.read(POLICE_OFFENCES, town_id) if POLICE_OFFENCES.name in present
+    offences = (store.read(POLICE_OFFENCES, town_id)
+                if POLICE_OFFENCES.name in present and locality_id is None
                 else gpd.GeoDataFrame({c: [] for c in POLICE_OFFENCES.columns}, geometry=[],
                                       crs="EPSG:4326"))
     name, population = str(town["name"]), float(town["population"])
     population_year = int(town["population_year"]) if pd.notna(town["population_year"]) \
         else None
     if locality_id is not None:
-        localities = store.read(LOCALITIES, town_id)
-        shape = localities[localities["locality_id"] == locality_id]
+        shape = store.read_where(LOCALITIES, "locality_id", [locality_id])
         name, population, population_year = str(shape["name"].iloc[0]), float("nan"), None
-        if len(offences):
-            offences = offences[offences.geometry.within(shape.geometry.iloc[0])]
+        outline = shape.geometry.iloc[0]
+        if POLICE_OFFENCES.name in present:  # read through the spatial index: only its rows
+            offences = store.read_intersecting(POLICE_OFFENCES, outline, town_id)
+            offences = offences[offences.geometry.within(outline)]  # not on the edge
     # the layer's own source rows name the imported files: the publisher is said instead
     parts = [offence_years(offences, name, population, population_year,
                            "Policie ČR, otevřená data mapy kriminality")]

@@ -78,6 +78,23 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "store.no_columns": Text(
         "vrstva {layer!r} nemá sloupce {columns}",
         "layer {layer!r} has no columns {columns}"),
+    "store.bad_area": Text(
+        "oblast {area!r} není neprázdná geometrie ani obdélník (min. délka, min. šířka, "
+        "max. délka, max. šířka)",
+        "area {area!r} is neither a non-empty geometry nor a box (min lon, min lat, max lon, "
+        "max lat)"),
+    "store.not_spatial": Text(
+        "vrstva {layer!r} nemá geometrii",
+        "layer {layer!r} has no geometry"),
+    "store.not_points": Text(
+        "vrstva {layer!r} nemá body",
+        "layer {layer!r} does not hold points"),
+    "store.no_key": Text(
+        "vrstva {layer!r} nemá klíč, podle kterého by šlo její řádky pojmenovat",
+        "layer {layer!r} has no key to name its rows by"),
+    "store.bad_cell": Text(
+        "velikost buňky musí být kladný počet metrů, ne {cell!r}",
+        "a cell size must be a positive number of metres, not {cell!r}"),
     "store.not_storage_crs": Text(
         "vrstva {layer!r} musí být v EPSG:4326, je v {crs}",
         "layer {layer!r} must be in EPSG:4326, got {crs}"),
@@ -783,6 +800,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.generator_short": Text(
         "generátor dal jen {given} bodů v Litvínově, potřeba je {needed}",
         "the generator gave only {given} Litvínov pins, {needed} needed"),
+    "cli.bench_spatial_differs": Text(
+        "dotaz {query}: výpočet v Pythonu dal {python} řádků, úložiště {store}",
+        "query {query}: the Python computation gave {python} rows, the store {store}"),
     "cli.bench_store_options": Text(
         "--pins potřebuje počty a --backends jen gpkg a/nebo postgis",
         "--pins needs counts and --backends only gpkg and/or postgis"),

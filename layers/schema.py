@@ -547,6 +547,11 @@ OPTIONAL_LAYERS: Final[tuple[LayerSpec, ...]] = (OFFENCES, POLICE_OFFENCES, *ACC
                                                    *REFERENCE_LAYERS, STREET_EDGES)
 LAYERS_BY_NAME: Final = {spec.name: spec for spec in
                          (*ALL_LAYERS, *OPTIONAL_LAYERS)}
+#: Layers measured in metres (grid cells, nearest distances): a PostGIS store keeps their
+#: geometry in EPSG:5514 as well, generated from the stored one and indexed, so metric work
+#: needs no reprojection per request.
+METRIC_LAYERS: Final[tuple[LayerSpec, ...]] = (LOCALITIES, PINS, SERVICES, OFFENCES,
+                                               POLICE_OFFENCES)
 
 # --- vocabularies of a fear pin (codes and labels: layers.vocabulary) ---------------------
 

@@ -2,7 +2,8 @@
 
 Pins are reduced to the public view here, before anything reaches the browser: exact points
 only for approved, non-sensitive answers; sensitive ones only as cells of at least k answers
-(``layers.privacy.public_pin_view``).
+(``layers.privacy.public_exact_pins``; the cells counted by the store,
+``layers.privacy.public_pin_cells``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
-from layers.privacy import public_pin_view
+from layers.privacy import public_exact_pins, public_pin_cells
 from layers.schema import (
     ADDRESS_POINTS,
     CONTEXT_LINES,
@@ -94,7 +95,8 @@ def load_town(store: Store, town_id: str) -> TownData:
     if match.empty:
         raise KeyError(f"no town {town_id!r} in {store.location}")
     pins = store.read(PINS, town_id)
-    pins_exact, pin_cells = public_pin_view(pins, k=PUBLIC_K, cell_m=CELL_M)
+    pins_exact = public_exact_pins(pins)
+    pin_cells = public_pin_cells(store, town_id, k=PUBLIC_K, cell_m=CELL_M)
     districts = store.read(POLICE_DISTRICTS, town_id)
     town = match.iloc[0]
     crime = crime_overview(store.read(CRIME_STATS), districts, store.read(CRIME_REFERENCE),

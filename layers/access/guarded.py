@@ -30,7 +30,7 @@ from layers.access.roles import MODERATE, RUN_SESSIONS, VIEW_EXACT_SENSITIVE
 from layers.mapping import capture, links, moderation, questions
 from layers.mapping import export as pin_export
 from layers.mapping import sessions as mapping_sessions
-from layers.privacy import public_pin_view
+from layers.privacy import public_exact_pins, public_pin_cells, public_pin_view
 from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
 from layers.store import Store
 from layers.vocabulary import PUBLIC_K
@@ -101,8 +101,11 @@ def pins_for(principal: Principal, store: Store, town_id: str,
             _session(principal, store, session_id)
         pins = pins[pins["session_id"] == session_id]
     if not _sees_exact(principal):
-        exact, cells = public_pin_view(pins, k=PUBLIC_K, cell_m=PUBLIC_CELL_M)
-        if session_id is not None:  # no sensitive cells of one session: differencing
+        if session_id is None:  # the cells are counted where the pins are stored
+            exact = public_exact_pins(pins)
+            cells = public_pin_cells(store, town_id, k=PUBLIC_K, cell_m=PUBLIC_CELL_M)
+        else:  # no sensitive cells of one session: differencing
+            exact, cells = public_pin_view(pins, k=PUBLIC_K, cell_m=PUBLIC_CELL_M)
             cells = cells.iloc[0:0]
         return PinView(exact, cells, exact=False)
     if not principal.sees_all_centres():

@@ -6,7 +6,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +17,9 @@ from pyproj import CRS
 from layers.crs import STORAGE_CRS
 from layers.errors import StoreFailure
 from layers.schema import LAYERS_BY_NAME, ColumnKind, LayerSpec
+
+if TYPE_CHECKING:
+    from layers.store.spatial import Area, Filters
 
 #: A layer as the store's methods take it: its spec, or (for generic tools that handle layers
 #: they do not know, e.g. copying a whole store) its name.
@@ -95,6 +98,43 @@ class Store(ABC):
         """Rows of ``layer`` whose ``column`` holds one of ``values``, found through the
         column's index when the spec indexes it (its key, town column or a lookup), in
         stored order. Raises ``StoreError`` for an unknown layer or column."""
+
+    @abstractmethod
+    def read_intersecting(self, layer: LayerSpec, area: Area, town_id: str | None = None
+                          ) -> gpd.GeoDataFrame:
+        """Rows of spatial ``layer`` (all, or one town's) whose geometry intersects ``area``
+        (EPSG:4326: a box or a geometry; boundaries touching count), found through the
+        spatial index so only those rows are read; as :meth:`read` gives them, in stored
+        order. Raises ``StoreError`` for an unknown or attribute layer or an empty area."""
+
+    @abstractmethod
+    def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
+                    by: str | None = None, where: Filters | None = None) -> pd.DataFrame:
+        """How many rows of point ``layer`` (all, or one town's, only those whose columns
+        hold one of the ``where`` values) lie in each square cell of ``cell_m`` metres of
+        EPSG:5514, computed where the rows are.
+
+        Columns ``col``, ``row`` (cell ``col·cell_m ≤ x < (col+1)·cell_m``, likewise y, in
+        EPSG:5514 metres), ``by`` (the value of that column, one row per cell and value;
+        absent without ``by``) and ``count`` (≥ 1); sorted by col, row (and ``by``). Rows
+        without a geometry are not counted. Raises ``StoreError`` for an unknown layer or
+        column, or a cell size that is not a positive number.
+        """
+
+    @abstractmethod
+    def nearest_distances(self, points: LayerSpec | gpd.GeoSeries, targets: LayerSpec,
+                          town_id: str | None = None, where: Filters | None = None
+                          ) -> pd.Series:
+        """Distance in EPSG:5514 metres from each of ``points`` to the nearest row of
+        ``targets`` (the town's, if given, holding one of the ``where`` values), found by
+        the targets' spatial index: 0 when a point lies on its target or a polygon holds it,
+        inf when there is no target.
+
+        ``points`` is a layer (its town's rows; the answer is indexed by the layer's key,
+        in stored order) or geometries in any CRS (the answer has their index). Raises
+        ``StoreError`` for an unknown layer or column, ``ValueError`` for geometries
+        without a CRS.
+        """
 
     @abstractmethod
     def replace_all(self, frames: Mapping[str, pd.DataFrame]) -> None:

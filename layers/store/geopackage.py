@@ -36,8 +36,8 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
-from layers.crs import STORAGE_CRS
-from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME
+from layers.crs import STORAGE_CRS, to_metric
+from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME, LayerSpec
 from layers.store import chain
 from layers.store.base import (
     NO_TOWN,
@@ -56,6 +56,15 @@ from layers.store.base import (
     typed,
 )
 from layers.store.space import disk_errors
+from layers.store.spatial import (
+    Area,
+    Filters,
+    area_geometry,
+    check_cell,
+    check_filters,
+    count_cells,
+    nearest,
+)
 
 #: Readers and the writer share the file: without a busy timeout SQLite answers "database is
 #: locked" at once when a map page reads while a tablet's pin commits. GDAL applies these
@@ -95,6 +104,7 @@ class _Table:
     name: str
     columns: dict[str, str]
     geometry: tuple[str, str, int] | None = None
+    key: str = "fid"  # the integer primary key (GDAL's default name)
 
 
 @dataclass
@@ -211,12 +221,84 @@ class GeoPackageStore(Store):
         wanted = ", ".join(f"'{_sql_literal(str(v))}'" for v in values)
         return self._read(name, f"{_identifier(column)} IN ({wanted})" if wanted else "1 = 0")
 
-    def _read(self, name: str, where: str | None) -> gpd.GeoDataFrame | pd.DataFrame:
-        """The rows of layer ``name`` that the SQL condition ``where`` selects (None: all)."""
+    def read_intersecting(self, layer: LayerSpec, area: Area, town_id: str | None = None
+                          ) -> gpd.GeoDataFrame:
+        """Rows whose R-tree box meets the area's box (a join on the layer's
+        ``rtree_<table>_<column>`` table inside the SQL filter, so SQLite reads those rows
+        only), then those whose geometry intersects the area (shapely)."""
+        shape = area_geometry(area)
+        table = self._spatial_table(layer)
+        minx, miny, maxx, maxy = (float(v) for v in shape.bounds)
+        assert table.geometry is not None  # _spatial_table refuses attribute tables
+        rtree = _identifier(f"rtree_{table.name}_{table.geometry[0]}")
+        boxes = (f"{_identifier(table.key)} IN (SELECT id FROM {rtree} WHERE maxx >= {minx!r} "
+                 f"AND minx <= {maxx!r} AND maxy >= {miny!r} AND miny <= {maxy!r})")
+        frame = self._read(table.name, " AND ".join(
+            [boxes, *_filters_sql(layer, town_id, {})]))
+        shapely.prepare(shape)
+        keep = shapely.intersects(np.asarray(frame.geometry.values), shape)
+        return gpd.GeoDataFrame(frame[keep].reset_index(drop=True))
+
+    def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
+                    by: str | None = None, where: Filters | None = None) -> pd.DataFrame:
+        """SQLite reads the chosen rows (by the town's index) and only the ``by`` column;
+        pyproj projects them and :func:`~layers.store.spatial.count_cells` counts."""
+        size = check_cell(cell_m)
+        filters = check_filters(layer, [by], where, points=True)
+        self._spatial_table(layer)
+        frame = self._read(layer.name, " AND ".join(_filters_sql(layer, town_id, filters))
+                           or None, columns=[by] if by is not None else [])
+        geoms = frame.geometry
+        present = ~(geoms.isna() | geoms.is_empty).to_numpy()
+        metric = to_metric(gpd.GeoDataFrame(frame[present])).geometry
+        return count_cells(metric.x.to_numpy(), metric.y.to_numpy(), size,
+                           frame.loc[present, by].to_numpy() if by is not None else None, by)
+
+    def nearest_distances(self, points: LayerSpec | gpd.GeoSeries, targets: LayerSpec,
+                          town_id: str | None = None, where: Filters | None = None
+                          ) -> pd.Series:
+        """The targets chosen by SQL (the town's index), projected by pyproj, searched
+        with a shapely STRtree."""
+        filters = check_filters(targets, [], where)
+        self._spatial_table(targets)
+        found = self._read(targets.name, " AND ".join(_filters_sql(targets, town_id, filters))
+                           or None, columns=[])
+        if isinstance(points, LayerSpec):
+            if points.key is None:
+                raise StoreError("store.no_key", layer=points.name)
+            self._spatial_table(points)
+            origins = gpd.GeoDataFrame(self._read(
+                points.name, " AND ".join(_filters_sql(points, town_id, {})) or None,
+                columns=[points.key]))
+            index = pd.Index(origins[points.key].astype(str), name=points.key)
+            geometries = origins.geometry
+        else:
+            index, geometries = points.index, points
+        origin_geoms = np.asarray(to_metric(gpd.GeoDataFrame(geometry=geometries)).geometry)
+        target_geoms = np.asarray(to_metric(gpd.GeoDataFrame(found)).geometry) \
+            if len(found) else np.empty(0, dtype=object)
+        return pd.Series(nearest(origin_geoms, target_geoms), index=index, name="distance_m")
+
+    def _spatial_table(self, layer: LayerSpec) -> _Table:
+        """The stored table of spatial ``layer``; ``StoreError`` when there is none."""
+        self._require()
+        with _connected(self.path) as db:
+            table = _declared_table(db, layer.name)
+        if table is None:
+            raise StoreError("store.no_layer", layer=layer.name)
+        if table.geometry is None:
+            raise StoreError("store.not_spatial", layer=layer.name)
+        return table
+
+    def _read(self, name: str, where: str | None, columns: Sequence[str] | None = None
+              ) -> gpd.GeoDataFrame | pd.DataFrame:
+        """The rows of layer ``name`` that the SQL condition ``where`` selects (None: all),
+        with only ``columns`` (and the geometry) when given."""
         self._require()
         try:
             with self._file_lock(fcntl.LOCK_SH):
-                frame = pyogrio.read_dataframe(self.path, layer=name, where=where)
+                frame = pyogrio.read_dataframe(self.path, layer=name, where=where,
+                                               columns=columns)
         except (DataLayerError, DataSourceError) as exc:
             raise StoreError("store.read_failed", layer=name, location=self.path,
                              detail=exc) from exc
@@ -782,11 +864,12 @@ def _declared_table(db: sqlite3.Connection, layer: str) -> _Table | None:
                        "gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
     geometry = None if found is None else (
         str(found[0]), _GEOMETRY_NAMES.get(str(found[1]).upper(), "Geometry"), int(found[2]))
-    columns = {str(name): DECLARED_KINDS.get(str(declared).split("(")[0].upper(), "str")
-               for _, name, declared, _, _, primary in db.execute(
-                   f"PRAGMA table_info({_identifier(layer)})")
+    declared = db.execute(f"PRAGMA table_info({_identifier(layer)})").fetchall()
+    columns = {str(name): DECLARED_KINDS.get(str(kind).split("(")[0].upper(), "str")
+               for _, name, kind, _, _, primary in declared
                if not primary and (geometry is None or name != geometry[0])}
-    return _Table(layer, columns, geometry)
+    key = next((str(name) for _, name, _, _, _, primary in declared if primary), "fid")
+    return _Table(layer, columns, geometry, key)
 
 
 def _writable_table(db: sqlite3.Connection, layer: str) -> _Table | None:
@@ -980,6 +1063,22 @@ def _register_gpkg_functions(db: sqlite3.Connection) -> None:
     db.create_function("ST_IsEmpty", 1, empty, deterministic=True)
     for name, index in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
         db.create_function(name, 1, bound(index), deterministic=True)
+
+
+def _filters_sql(spec: LayerSpec, town_id: str | None, filters: Mapping[str, Sequence[str]]
+                 ) -> list[str]:
+    """SQL conditions choosing the town's rows of ``spec`` (``StoreError`` for a layer not
+    kept per town) whose ``filters`` columns hold one of their values; names are checked by
+    the caller (:func:`~layers.store.spatial.check_filters`), values quoted here."""
+    conditions = []
+    if town_id is not None:
+        if spec.town_column is None:
+            raise StoreError("store.not_per_town", layer=spec.name)
+        conditions.append(f"{_identifier(spec.town_column)} = '{_sql_literal(town_id)}'")
+    for column, values in filters.items():
+        listed = ", ".join(f"'{_sql_literal(v)}'" for v in values)
+        conditions.append(f"{_identifier(column)} IN ({listed})" if listed else "1 = 0")
+    return conditions
 
 
 def _sql_value(value: object) -> object:

@@ -37,8 +37,8 @@ import shapely
 from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from layers.crs import STORAGE_CRS
-from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME
+from layers.crs import STORAGE_CRS, to_metric
+from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME, METRIC_LAYERS, LayerSpec
 from layers.store import chain, migrations
 from layers.store.base import (
     NO_TOWN,
@@ -55,6 +55,14 @@ from layers.store.base import (
     promoted,
     towns_of,
 )
+from layers.store.spatial import (
+    Area,
+    Filters,
+    area_geometry,
+    cell_frame,
+    check_cell,
+    check_filters,
+)
 
 LAYER_SCHEMA: Final = migrations.LAYER_SCHEMA
 META: Final = migrations.META_SCHEMA
@@ -69,6 +77,10 @@ KIND_TYPES: Final = {"str": "text", "int64": "bigint", "int32": "integer",
 TOWN_SETTING: Final = "mapa.town_id"
 #: The setting a read of rows by a column's values passes them in (a JSON array).
 VALUES_SETTING: Final = "mapa.read_values"
+#: The setting a read of the rows in an area passes the area in (hex EWKB, EPSG:4326).
+AREA_SETTING: Final = "mapa.area"
+#: The generated EPSG:5514 copy of the geometry of each of ``METRIC_LAYERS``.
+METRIC_COLUMN: Final = "geom_5514"
 #: PostgreSQL's identifier limit (longer names would be silently truncated).
 MAX_NAME: Final = 63
 
@@ -238,6 +250,107 @@ class PostGISStore(Store):
                 sql.Identifier(column), sql.Literal(VALUES_SETTING), sql.SQL(KIND_TYPES[kind]))
             return _read(conn, info, where,
                          {VALUES_SETTING: json.dumps([str(v) for v in wanted])})
+
+    def read_intersecting(self, layer: LayerSpec, area: Area, town_id: str | None = None
+                          ) -> gpd.GeoDataFrame:
+        """``geom && area AND ST_Intersects(geom, area)`` on the layer's GiST index; the area
+        travels as hex EWKB in a setting local to the read (``COPY`` takes no parameters)."""
+        shape = area_geometry(area)
+        with self._connect() as conn:
+            info = self._spatial_layer(conn, layer)
+            chosen = sql.SQL("ST_GeomFromEWKB(decode(current_setting({}), 'hex'))").format(
+                sql.Literal(AREA_SETTING))
+            terms: list[sql.Composable] = [sql.SQL("{geom} && {area} AND ST_Intersects({geom}, "
+                                                   "{area})").format(
+                geom=sql.Identifier(GEOMETRY_COLUMN), area=chosen)]
+            settings = {AREA_SETTING: str(shapely.to_wkb(shapely.set_srid(shape, 4326),
+                                                         hex=True, include_srid=True))}
+            if town_id is not None:
+                terms.append(sql.SQL("{} = current_setting({})").format(
+                    sql.Identifier(_town_column(layer)), sql.Literal(TOWN_SETTING)))
+                settings[TOWN_SETTING] = town_id
+            frame = _read(conn, info, sql.SQL(" WHERE ") + sql.SQL(" AND ").join(terms),
+                          settings)
+        return gpd.GeoDataFrame(frame)
+
+    def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
+                    by: str | None = None, where: Filters | None = None) -> pd.DataFrame:
+        """One ``GROUP BY`` over ``floor(x / cell_m), floor(y / cell_m)`` of the stored
+        EPSG:5514 geometry (floor, not ``ST_SnapToGrid``, which rounds to the nearest grid
+        point: a cell holds the points whose coordinates it spans, as in the analyses)."""
+        size = check_cell(cell_m)
+        filters = check_filters(layer, [by], where, points=True)
+        with self._connect() as conn:
+            self._spatial_layer(conn, layer)
+            metric = _metric(layer)
+            conditions, values = _filters_sql(layer, town_id, filters)
+            group: list[sql.Composable] = [sql.SQL("col"), sql.SQL("row")]
+            selected: list[sql.Composable] = [
+                sql.SQL("floor(ST_X({m}) / %s)::bigint AS col").format(m=metric),
+                sql.SQL("floor(ST_Y({m}) / %s)::bigint AS row").format(m=metric)]
+            if by is not None:
+                selected.append(sql.SQL("{}::text AS {}").format(sql.Identifier(by),
+                                                                 sql.Identifier(by)))
+                group.append(sql.Identifier(by))
+            query = sql.SQL("SELECT {}, count(*) FROM {} WHERE {} IS NOT NULL AND NOT "
+                            "ST_IsEmpty({}){} GROUP BY {}").format(
+                sql.SQL(", ").join(selected), _table(layer.name), metric, metric,
+                sql.SQL("").join(sql.SQL(" AND ") + c for c in conditions),
+                sql.SQL(", ").join(group))
+            rows = conn.execute(query, [size, size, *values]).fetchall()
+        names = ["col", "row", *([by] if by is not None else []), "count"]
+        return cell_frame(pd.DataFrame(rows, columns=names) if rows else
+                          pd.DataFrame({name: [] for name in names}), by)
+
+    def nearest_distances(self, points: LayerSpec | gpd.GeoSeries, targets: LayerSpec,
+                          town_id: str | None = None, where: Filters | None = None
+                          ) -> pd.Series:
+        """For each point, ``ORDER BY target <-> point LIMIT 1`` in a ``LATERAL`` join: a
+        KNN scan of the targets' EPSG:5514 GiST index, whose ``<->`` is the true distance."""
+        filters = check_filters(targets, [], where)
+        target_terms, target_values = _filters_sql(targets, town_id, filters, alias="t")
+        metric = _metric(targets, alias="t")
+        with self._connect() as conn:
+            self._spatial_layer(conn, targets)
+            source: sql.Composable
+            if isinstance(points, LayerSpec):
+                if points.key is None:
+                    raise StoreError("store.no_key", layer=points.name)
+                self._spatial_layer(conn, points)
+                point_terms, point_values = _filters_sql(points, town_id, {}, alias="p")
+                origin = _metric(points, alias="p")
+                source = sql.SQL("(SELECT p.fid AS i, p.{}::text AS name, {} AS g FROM {} p{})"
+                                 ).format(sql.Identifier(points.key), origin,
+                                          _table(points.name),
+                                          sql.SQL(" WHERE ") + sql.SQL(" AND ").join(
+                                              point_terms) if point_terms else sql.SQL(""))
+                values: list[object] = list(point_values)
+            else:
+                metric_points = to_metric(gpd.GeoDataFrame(geometry=points)).geometry
+                source = sql.SQL("(SELECT i, i::text AS name, ST_GeomFromWKB(wkb, 5514) AS g "
+                                 "FROM unnest(%s::bytea[]) WITH ORDINALITY AS o(wkb, i))")
+                values = [[None if g is None else bytes(g) for g in
+                           shapely.to_wkb(np.asarray(metric_points.values))]]
+            query = sql.SQL(
+                "SELECT o.name, d.distance FROM {} o LEFT JOIN LATERAL (SELECT o.g <-> {m} AS "
+                "distance FROM {} t WHERE {m} IS NOT NULL{} ORDER BY o.g <-> {m} LIMIT 1) d "
+                "ON true ORDER BY o.i").format(
+                source, _table(targets.name),
+                sql.SQL("").join(sql.SQL(" AND ") + c for c in target_terms), m=metric)
+            rows = conn.execute(query, [*values, *target_values]).fetchall()
+        distances = np.array([np.inf if d is None else float(d) for _, d in rows],
+                             dtype=np.float64)
+        if isinstance(points, LayerSpec):
+            index = pd.Index([str(name) for name, _ in rows], name=points.key)
+            return pd.Series(distances, index=index, name="distance_m")
+        return pd.Series(distances, index=points.index, name="distance_m")
+
+    def _spatial_layer(self, conn: psycopg.Connection[Any], layer: LayerSpec) -> _Layer:
+        """The stored layer ``layer``; ``StoreError`` when missing or without geometry."""
+        info = self._layer(conn, layer.name)
+        if info.geometry_type is None:
+            raise StoreError("store.not_spatial", layer=layer.name)
+        return info
 
     def counts(self) -> dict[str, int]:
         with self._connect() as conn:
@@ -433,7 +546,8 @@ class PostGISStore(Store):
     # --- integrity -------------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Problems found: schema revision, catalog vs tables and types, spatial indexes."""
+        """Problems found: schema revision, catalog vs tables and types, spatial indexes
+        (of the metric layers' EPSG:5514 geometry too)."""
         problems: list[str] = []
         with self._connect() as conn:
             revision = self._revision(conn)
@@ -468,6 +582,41 @@ def _failure(location: str, exc: psycopg.Error) -> StoreError:
 
 def _table(layer: str) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(LAYER_SCHEMA), sql.Identifier(layer))
+
+
+def _town_column(spec: LayerSpec) -> str:
+    """The town column of ``spec``; ``StoreError`` for a layer not kept per town."""
+    if spec.town_column is None:
+        raise StoreError("store.not_per_town", layer=spec.name)
+    return spec.town_column
+
+
+def _metric(spec: LayerSpec, alias: str | None = None) -> sql.Composable:
+    """The layer's geometry in EPSG:5514: its stored, indexed :data:`METRIC_COLUMN` for a
+    metric layer, else transformed on the fly."""
+    if spec in METRIC_LAYERS:
+        column = [METRIC_COLUMN] if alias is None else [alias, METRIC_COLUMN]
+        return sql.Identifier(*column)
+    column = [GEOMETRY_COLUMN] if alias is None else [alias, GEOMETRY_COLUMN]
+    return sql.SQL("ST_Transform({}, 5514)").format(sql.Identifier(*column))
+
+
+def _filters_sql(spec: LayerSpec, town_id: str | None, filters: Mapping[str, Sequence[str]],
+                 alias: str | None = None) -> tuple[list[sql.Composable], list[object]]:
+    """Conditions (with their bound values) choosing the town's rows of ``spec`` whose
+    ``filters`` columns hold one of their values; names are checked by the caller."""
+    def column(name: str) -> sql.Identifier:
+        return sql.Identifier(name) if alias is None else sql.Identifier(alias, name)
+
+    terms: list[sql.Composable] = []
+    values: list[object] = []
+    if town_id is not None:
+        terms.append(sql.SQL("{} = %s").format(column(_town_column(spec))))
+        values.append(town_id)
+    for name, wanted in filters.items():
+        terms.append(sql.SQL("{}::text = ANY(%s)").format(column(name)))
+        values.append(list(wanted))
+    return terms, values
 
 
 
@@ -534,6 +683,30 @@ def add_later_columns(conn: psycopg.Connection[Any]) -> None:
         _add_text_columns(conn, info, LATER_COLUMNS.get(info.name, ()))
 
 
+def add_metric_geometry(conn: psycopg.Connection[Any]) -> None:
+    """Give every stored layer of ``METRIC_LAYERS`` its generated, indexed EPSG:5514
+    geometry, in the caller's transaction. Idempotent; the migration to revision 0005 runs
+    it."""
+    for info in _catalog(conn).values():
+        _add_metric_geometry(conn, info)
+
+
+def _add_metric_geometry(conn: psycopg.Connection[Any], info: _Layer) -> None:
+    """Add :data:`METRIC_COLUMN` (``ST_Transform(geom, 5514)``, generated and stored: every
+    write keeps it current) and its GiST index to the table of ``info`` when its spec is one
+    of ``METRIC_LAYERS``."""
+    spec = LAYERS_BY_NAME.get(info.name)
+    if spec not in METRIC_LAYERS or info.geometry_type is None:
+        return
+    conn.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} geometry({}, 5514) "
+                         "GENERATED ALWAYS AS (ST_Transform({}, 5514)) STORED").format(
+        _table(info.name), sql.Identifier(METRIC_COLUMN), sql.SQL(info.geometry_type),
+        sql.Identifier(GEOMETRY_COLUMN)))
+    conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist ({})").format(
+        _index_name(info.name, METRIC_COLUMN), _table(info.name),
+        sql.Identifier(METRIC_COLUMN)))
+
+
 def _add_text_columns(conn: psycopg.Connection[Any], info: _Layer,
                       columns: Sequence[str]) -> _Layer:
     """Add the text ``columns`` ``info`` lacks to its table and catalog entry; returns it."""
@@ -572,6 +745,13 @@ def _table_problems(conn: psycopg.Connection[Any], info: _Layer) -> list[str]:
         ).fetchone()
         if not gist or not gist[0]:
             problems.append(f"layer {info.name!r} has no spatial (GiST) index")
+        if LAYERS_BY_NAME.get(info.name) in METRIC_LAYERS:
+            metric = conn.execute(
+                "SELECT count(*) FROM pg_indexes WHERE schemaname = %s AND tablename = %s "
+                "AND indexdef ILIKE %s",
+                (LAYER_SCHEMA, info.name, f"%USING gist ({METRIC_COLUMN})%")).fetchone()
+            if not metric or not metric[0]:
+                problems.append(f"layer {info.name!r} has no indexed EPSG:5514 geometry")
         srids = conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND "
                              "f_table_name = %s", (LAYER_SCHEMA, info.name)).fetchone()
         if not srids or srids[0] != 4326:
@@ -657,6 +837,7 @@ def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame)
         conn.execute(sql.SQL("CREATE INDEX ON {} USING gist ({})").format(
             _table(name), sql.Identifier(GEOMETRY_COLUMN)))
     layer = _Layer(name, geometry_type, columns)
+    _add_metric_geometry(conn, layer)
     _create_indexes(conn, layer)
     conn.execute(f"INSERT INTO {META}.layers (name, position, geometry_type) "
                  f"SELECT %s, coalesce(max(position), 0) + 1, %s FROM {META}.layers",

@@ -21,12 +21,13 @@ from scripts.bench import (
     moderate,
     patrol,
     police_import,
+    spatial,
     store,
 )
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz, faults, police_import, emerging, cli)
+              catalogue, fuzz, faults, police_import, emerging, cli, spatial)
 
 
 def register(subparsers: Any) -> None:

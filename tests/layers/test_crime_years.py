@@ -10,8 +10,10 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 
 from layers.area_figures import area_crime
 from layers.crime_years import (
@@ -25,7 +27,7 @@ from layers.crime_years import (
     type_code_categories,
 )
 from layers.ingest.batches import run_import
-from layers.schema import TOWNS
+from layers.schema import LOCALITIES, POLICE_OFFENCES, TOWNS
 from layers.store import Store, open_store
 from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
@@ -148,3 +150,21 @@ def test_hour_weekday_and_month_tables_count_the_timed_offences(imported: Store)
     months = month_counts(offences, 2024)
     assert months.sum() == len(rows_of(2024)) and months.index.tolist() == list(range(1, 13))
     assert int(hour_weekday(offences.iloc[0:0]).to_numpy().sum()) == 0
+
+
+def test_a_locality_counts_the_offences_inside_its_outline(imported: Store) -> None:
+    offences = imported.read(POLICE_OFFENCES, TOWN)
+    minx, miny, maxx, maxy = offences.total_bounds
+    # a locality over the western half, its edge on the westernmost offences: on the edge
+    # is not inside
+    outline = shapely.box(minx, miny, (minx + maxx) / 2, maxy)
+    imported.append(LOCALITIES, gpd.GeoDataFrame(
+        {"locality_id": ["west-half"], "town_id": [TOWN], "name": ["Západ"],
+         "population_est": [1000], "isv": [None], "isv_band": [None], "description": [None],
+         "source": ["test"], "synthetic": [True]},
+        geometry=[shapely.multipolygons([outline])], crs="EPSG:4326"))
+    crime = area_crime(imported, TOWN, "west-half")
+    # what the page computed before the store's spatial read: the whole layer, filtered
+    expected = offences[offences.geometry.within(outline)]
+    assert crime.offences["offence_id"].tolist() == expected["offence_id"].tolist()
+    assert 0 < len(expected) < len(offences)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 from shapely.geometry import Point
 
 from layers.crs import METRIC_CRS, STORAGE_CRS
-from layers.privacy import public_pin_view
+from layers.errors import InvalidInput
+from layers.privacy import public_exact_pins, public_pin_cells, public_pin_view
+from layers.schema import PINS
+from layers.store import open_store
+from tests.layers.store.sample import CELL_M as SAMPLE_CELL_M
+from tests.layers.store.sample import town_pins
 
 CELL_M = 200.0
 # South-west corner of one 200 m cell of the EPSG:5514 grid, in Litvínov.
@@ -119,3 +126,28 @@ def test_no_pins_give_empty_frames_with_the_columns() -> None:
     assert exact.empty and cells.empty
     assert list(cells.columns) == ["count", "category_counts", "geometry"]
     assert cells.crs == STORAGE_CRS
+
+
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_cells_counted_by_the_store_equal_the_public_view(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    # pins at least 40 m inside their cells: PostGIS's PROJ (up to ~1.5 m from pyproj's)
+    # cannot move one into another cell
+    pins = town_pins(n=400)
+    pins["category"] = np.where(np.arange(len(pins)) % 3 == 0, "dark_place",
+                                np.where(np.arange(len(pins)) % 3 == 1, "drug_dealing",
+                                         "dangerous_people"))
+    location = str(tmp_path / "s.gpkg") if backend == "gpkg" \
+        else str(request.getfixturevalue("pg_url"))
+    store = open_store(location)
+    store.replace_all({"pins": pins})
+    for town in ("a", "b"):
+        exact, cells = public_pin_view(store.read(PINS, town), k=3, cell_m=SAMPLE_CELL_M)
+        stored = public_pin_cells(store, town, k=3, cell_m=SAMPLE_CELL_M)
+        assert len(cells) > 0
+        pd.testing.assert_frame_equal(pd.DataFrame(stored.drop(columns="geometry")),
+                                      pd.DataFrame(cells.drop(columns="geometry")))
+        assert stored.geometry.geom_equals_exact(cells.geometry, 1e-9).all()
+        pd.testing.assert_frame_equal(public_exact_pins(store.read(PINS, town)), exact)
+    with pytest.raises(InvalidInput):
+        public_pin_cells(store, "a", k=2)

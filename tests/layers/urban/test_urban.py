@@ -18,10 +18,10 @@ from layers.access.principal import AccessDenied, Principal
 from layers.crs import METRIC_CRS
 from layers.schema import AUDIT_ASPECTS, MEASURES, SERVICES
 from layers.store import Store
+from layers.store.spatial import nearest
 from layers.urban.accessibility import (
     SERVICE_GROUPS,
     accessibility,
-    nearest_distances,
     town_accessibility,
 )
 from layers.urban.audits import Audit, add_audit, aspect_summary, load_audits
@@ -83,8 +83,8 @@ def test_white_spots_appear_and_disappear_when_a_service_is_added() -> None:
 
 
 def test_nearest_distances_without_services_or_origins() -> None:
-    assert np.isinf(nearest_distances(np.array([Point(0, 0)]), np.empty(0, dtype=object))).all()
-    assert nearest_distances(np.empty(0, dtype=object), np.array([Point(0, 0)])).size == 0
+    assert np.isinf(nearest(np.array([Point(0, 0)]), np.empty(0, dtype=object))).all()
+    assert nearest(np.empty(0, dtype=object), np.array([Point(0, 0)])).size == 0
 
 
 def test_town_accessibility_has_localities_and_hot_cells(demo_store: Store) -> None:
