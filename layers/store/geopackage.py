@@ -676,6 +676,10 @@ def _match_where(tx: _Transaction, match: RowMatch) -> tuple[_Table, str, list[o
     values = [_sql_value(v) for v in match.equals.values()]
     if match.prefix:
         column, text = match.prefix
+        bounds = match.prefix_range
+        if bounds is not None:  # the range lets SQLite use the column's index (BINARY order)
+            terms.append(f"{_identifier(column)} >= ? AND {_identifier(column)} < ?")
+            values += list(bounds)
         terms.append(f"substr({_identifier(column)}, 1, ?) = ?")
         values += [len(text), text]
     if match.before:

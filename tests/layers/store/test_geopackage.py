@@ -23,10 +23,11 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from layers.schema import SERVICES, SESSIONS
+from layers.schema import PINS, SERVICES, SESSIONS
 from layers.store import StoreError, geopackage, open_store
+from layers.store.base import RowMatch
 from scripts.mapa import main
-from tests.layers.store.sample import frames, more_services
+from tests.layers.store.sample import frames, more_services, pins
 
 
 def _digest(path: Path) -> str:
@@ -359,3 +360,42 @@ def test_a_new_table_without_geometry_is_registered_and_takes_more_rows(tmp_path
                           ).fetchall() == [("attributes",)]
     store.append(SESSIONS, row.assign(session_id="s2"))
     assert store.read(SESSIONS)["session_id"].tolist() == ["s1", "s2"]
+
+
+def test_per_row_updates_find_their_rows_through_an_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Moderating one pin, a session or an import batch, and undoing a batch, run set-based
+    statements that SQLite answers through the layer's B-tree indexes, never a scan."""
+    path = tmp_path / "s.gpkg"
+    store = open_store(path)
+    store.replace_all({**frames(), "pins": pins(300, "imp-1")})
+    store.append(PINS, pins(5, "tab", session="s2"))
+    statements: list[str] = []
+    real = geopackage._connected
+
+    @contextlib.contextmanager
+    def traced(target: Path) -> Iterator[sqlite3.Connection]:
+        with real(target) as db:
+            db.set_trace_callback(statements.append)
+            yield db
+
+    monkeypatch.setattr(geopackage, "_connected", traced)
+    assert store.update_rows(PINS, "pin_id", pd.DataFrame(
+        {"pin_id": ["tab-0", "tab-1"], "status": ["approved", "rejected"]})) == 2
+    assert store.update_matching(RowMatch("pins", equals={"session_id": "s2",
+                                                          "status": "pending"}),
+                                 {"status": "approved"}) == 3
+    batch = RowMatch("pins", equals={"status": "pending"}, prefix=("pin_id", "imp-1-"))
+    assert store.update_matching(batch, {"status": "approved"}) == 300
+    assert store.delete_matching([RowMatch("pins", prefix=("pin_id", "imp-1-"))]) == {
+        "pins": 300}
+    # each once (SQLite traces a statement again for every trigger program it runs)
+    writes = list(dict.fromkeys(s for s in statements
+                                if s.startswith(('UPDATE "pins"', 'DELETE FROM "pins"'))))
+    assert len(writes) == 5, writes  # two keys (one executemany), session, batch, undo
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        geopackage._register_gpkg_functions(db)
+        for statement in writes:
+            plan = " | ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {statement}"))
+            assert "INDEX" in plan and "SCAN" not in plan, (statement, plan)
+    assert sorted(store.read(PINS)["status"]) == ["approved"] * 4 + ["rejected"]
