@@ -833,13 +833,13 @@ def _create_spatial_table(db: sqlite3.Connection, layer: str, frame: gpd.GeoData
             if not db.execute("SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
                               (srs,)).fetchone():
                 copies.append(("gpkg_spatial_ref_sys", "srs_id = ?", (srs,)))
-            for table, where, values in copies:
-                if not _has_table(db, table):  # a store without GDAL's feature counts
+            for described, where, values in copies:
+                if not _has_table(db, described):  # a store without GDAL's feature counts
                     continue
-                cursor = source.execute(f"SELECT * FROM {table} WHERE {where}", values)
+                cursor = source.execute(f"SELECT * FROM {described} WHERE {where}", values)
                 names = ", ".join(_identifier(d[0]) for d in cursor.description)
                 rows = cursor.fetchall()
-                db.executemany(f"INSERT INTO {table} ({names}) VALUES "
+                db.executemany(f"INSERT INTO {described} ({names}) VALUES "
                                f"({', '.join('?' * len(cursor.description))})", rows)
     table = _declared_table(db, layer)
     assert table is not None
