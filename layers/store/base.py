@@ -164,8 +164,7 @@ class Store(ABC):
 
         Other writers wait until the block ends; readers see the store before or after it.
         Writes inside a nested block belong to the outermost one. Read what a change needs
-        before the block: whether reads inside it see its own writes differs by backend. On
-        a GeoPackage, a layer first created inside a block must be an attribute table.
+        before the block: whether reads inside it see its own writes differs by backend.
         """
 
     def append(self, layer: Layer, frame: pd.DataFrame) -> None:

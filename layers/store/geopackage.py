@@ -138,10 +138,10 @@ class _Transaction:
         """Set the per-row insert triggers of ``layer`` aside until :meth:`restore_triggers`.
 
         GeoPackage keeps its R-tree and GDAL its feature count with a trigger per inserted
-        row, and the R-tree's calls back into Python for every row (:func:`_register_gpkg_
-        functions`): a 25 k-row import spent most of its time there. A large insert
-        (:func:`_insert`) indexes its rows itself instead, in this same transaction, so a
-        rollback restores the triggers with everything else and readers never see them gone.
+        row, and the R-tree's trigger calls back into Python several times for every row
+        (:func:`_register_gpkg_functions`). A large insert (:func:`_insert`) indexes its rows
+        itself instead, in this same transaction, so a rollback restores the triggers with
+        everything else and readers never see them gone.
         """
         if layer in self.deferred:
             return
@@ -215,10 +215,11 @@ class GeoPackageStore(Store):
     def _sweep_abandoned(self) -> None:
         """Undo what writers that died left, unless a writer is at work now.
 
-        Done by the first use of a store object (a reader too) and by :meth:`check`, so a
-        killed store rebuild's copy does not lie beside the store until the next write. Only when
-        the writer lock is free at once: a live writer's copy is never touched, and whoever
-        sweeps holds the lock, so no writer starts a copy meanwhile.
+        Done by the first use of a store object (a reader too), by any use while a journal
+        lies beside the store, and by :meth:`check`, so what a killed writer left does not
+        wait for the next write. Only when the writer lock is free at once: a live writer's
+        copy or journal is never touched, and whoever sweeps holds the lock, so no writer
+        starts meanwhile.
         """
         with contextlib.suppress(OSError):  # a read-only folder: no writer can have left anything
             self.remove_leftovers()
