@@ -146,9 +146,6 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "store.replace_in_transaction": Text(
         "celé úložiště nelze nahradit uvnitř transakce",
         "the whole store cannot be replaced inside a transaction"),
-    "store.new_spatial_in_transaction": Text(
-        "vrstva {layer!r} je nová: prostorovou vrstvu nelze založit uvnitř transakce",
-        "layer {layer!r} is new: a spatial layer cannot be created inside a transaction"),
     "store.bad_name": Text(
         "{name!r} nemůže být názvem vrstvy ani sloupce",
         "{name!r} cannot name a layer or a column"),

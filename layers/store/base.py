@@ -61,6 +61,16 @@ class RowMatch:
     before: tuple[str, str] | None = None
 
     @property
+    def prefix_range(self) -> tuple[str, str] | None:
+        """(low, high): the texts that start with ``prefix``'s text are those from ``low``
+        (included) to ``high`` (excluded) byte by byte, so a B-tree index on the column finds
+        them; None without a prefix (or one that ends in the last code point)."""
+        if not self.prefix or not self.prefix[1] or self.prefix[1][-1] == chr(0x10FFFF):
+            return None
+        text = self.prefix[1]
+        return text, text[:-1] + chr(ord(text[-1]) + 1)
+
+    @property
     def columns(self) -> list[str]:
         """Every column the match names (none: it would match every row, and is refused)."""
         return [*self.equals, *(part[0] for part in (self.prefix, self.before)
@@ -194,8 +204,7 @@ class Store(ABC):
 
         Other writers wait until the block ends; readers see the store before or after it.
         Writes inside a nested block belong to the outermost one. Read what a change needs
-        before the block: whether reads inside it see its own writes differs by backend. On
-        a GeoPackage, a layer first created inside a block must be an attribute table.
+        before the block: whether reads inside it see its own writes differs by backend.
         """
 
     def append(self, layer: Layer, frame: pd.DataFrame) -> None:

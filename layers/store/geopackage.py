@@ -1,11 +1,12 @@
 """GeoPackage backend: one SQLite file, read through pyogrio (GDAL), written through GDAL or
 SQLite.
 
-Writes of a few rows (a tablet's pin, a strategy edit, everything inside ``transaction()``)
-are one SQLite transaction on the file; long ones (an import streamed chunk by chunk, a new
-store) are GDAL writes into a private copy that replaces the file when they went through.
-The write counters per (layer, town) live in the table :data:`VERSIONS_TABLE`, which GDAL
-does not list as a layer, bumped in the transaction (or the copy) of each write.
+Every write but a whole new store is one SQLite transaction on the file: a tablet's pin, a
+strategy edit, everything inside ``transaction()`` and an import streamed chunk by chunk
+alike, so it costs what its rows cost, not what the store holds. A new store
+(``replace_all``) is written by GDAL into a private copy that replaces the file when it went
+through. The write counters per (layer, town) live in the table :data:`VERSIONS_TABLE`,
+which GDAL does not list as a layer, bumped in the transaction (or the copy) of each write.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import stat
 import struct
 import tempfile
 import threading
-import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +88,11 @@ KIND_DECLARATIONS: Final = {"str": "TEXT", "int64": "INTEGER", "int32": "MEDIUMI
                             "float64": "REAL", "float32": "FLOAT", "bool": "BOOLEAN",
                             "datetime": "DATETIME", "datetimetz": "DATETIME"}
 pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"busy_timeout={BUSY_TIMEOUT_MS}"})
+#: Rows of one frame from which an insert indexes its rows in bulk rather than through
+#: GeoPackage's per-row triggers (see ``_Transaction.defer_index``).
+BULK_ROWS: Final = 256
+#: Page cache of a writer's connection, in KiB (SQLite's default is 2 MiB).
+WRITER_CACHE_KIB: Final = 262_144
 #: Offset and size of SQLite's file change counter in the database header, and the offset
 #: of its write version (2 = WAL mode).
 CHANGE_COUNTER: Final = (24, 4)
@@ -115,6 +120,9 @@ class _Transaction:
     db: sqlite3.Connection
     tables: dict[str, _Table | None] = field(default_factory=dict)
     touched: set[tuple[str, str]] = field(default_factory=set)
+    #: per layer whose rows this transaction indexes itself: the insert triggers it set
+    #: aside (name, SQL) and the rows it added since
+    deferred: dict[str, tuple[list[tuple[str, str]], list[int]]] = field(default_factory=dict)
 
     def table(self, layer: str) -> _Table | None:
         """The layer's table (None when the store has no such layer), read once."""
@@ -135,6 +143,38 @@ class _Transaction:
         if unknown:
             raise StoreError("store.no_columns", layer=layer, columns=unknown)
         return table
+
+    def defer_index(self, layer: str) -> None:
+        """Set the per-row insert triggers of ``layer`` aside until :meth:`restore_triggers`.
+
+        GeoPackage keeps its R-tree and GDAL its feature count with a trigger per inserted
+        row, and the R-tree's trigger calls back into Python several times for every row
+        (:func:`_register_gpkg_functions`). A large insert (:func:`_insert`) indexes its rows
+        itself instead, in this same transaction, so a rollback restores the triggers with
+        everything else and readers never see them gone.
+        """
+        if layer in self.deferred:
+            return
+        rtree = f"rtree_{layer}_{_geometry_column(self.db, layer)}_insert"
+        triggers = self.db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+            "AND name IN (?, ?)", (layer, rtree, f"trigger_insert_feature_count_{layer}")
+        ).fetchall()
+        for name, _ in triggers:
+            self.db.execute(f"DROP TRIGGER {_identifier(name)}")
+        self.deferred[layer] = ([(str(n), str(q)) for n, q in triggers], [0])
+
+    def restore_triggers(self) -> None:
+        """Put the triggers :meth:`defer_index` set aside back, and add the rows inserted
+        meanwhile to GDAL's feature count (when its trigger was among them)."""
+        for layer, (triggers, added) in self.deferred.items():
+            for name, sql in triggers:
+                self.db.execute(sql)
+                if name.startswith("trigger_insert_feature_count_"):
+                    self.db.execute("UPDATE gpkg_ogr_contents SET feature_count = "
+                                    "feature_count + ? WHERE lower(table_name) = lower(?)",
+                                    (added[0], layer))
+        self.deferred.clear()
 
     def touch_where(self, table: _Table, where: str, values: Sequence[object]) -> None:
         """Count the towns of the rows ``where`` selects as changed (before changing them)."""
@@ -167,17 +207,29 @@ class GeoPackageStore(Store):
     def _require(self) -> None:
         if not self.exists():
             raise StoreError("store.missing", location=self.path)
-        if not self._swept:
+        if not self._swept or self._journal_left():
             self._swept = True
             self._sweep_abandoned()
 
-    def _sweep_abandoned(self) -> None:
-        """Remove the private copies of writers that died, unless a writer is at work now.
+    def _journal_left(self) -> bool:
+        """A rollback journal lies beside the store: a writer is at work, or one was killed
+        mid-transaction and left it hot (one ``stat``, cheap enough for every use)."""
+        try:
+            return self._journal().stat().st_size > 0
+        except FileNotFoundError:
+            return False
 
-        Done by the first use of a store object (a reader too) and by :meth:`check`, so a
-        killed import's copy does not lie beside the store until the next write. Only when
-        the writer lock is free at once: a live writer's copy is never touched, and whoever
-        sweeps holds the lock, so no writer starts a copy meanwhile.
+    def _journal(self) -> Path:
+        return self.path.with_name(self.path.name + "-journal")
+
+    def _sweep_abandoned(self) -> None:
+        """Undo what writers that died left, unless a writer is at work now.
+
+        Done by the first use of a store object (a reader too), by any use while a journal
+        lies beside the store, and by :meth:`check`, so what a killed writer left does not
+        wait for the next write. Only when the writer lock is free at once: a live writer's
+        copy or journal is never touched, and whoever sweeps holds the lock, so no writer
+        starts meanwhile.
         """
         with contextlib.suppress(OSError):  # a read-only folder: no writer can have left anything
             self.remove_leftovers()
@@ -327,50 +379,27 @@ class GeoPackageStore(Store):
 
     def append_batch(self, items: Iterable[tuple[Layer, pd.DataFrame]],
                      unique_keys: Mapping[str, str] | None = None) -> dict[str, int]:
-        """Append under the writer lock, all or nothing.
+        """Append in one SQLite transaction on the file, under the writer lock: all or nothing.
 
         Writers take an exclusive lock on a sidecar ``.lock`` file first, so concurrent
         writers (several devices, several processes) queue instead of overwriting each other.
-        A list of frames for existing layers (a tablet's pin, a saved plan and its audit
-        entry), and anything inside ``transaction()``, is inserted in one SQLite transaction.
-        Anything else (an import streaming chunk by chunk, a new spatial layer) goes to a copy
-        of the file, written by GDAL, that replaces the store only when every chunk went
-        through.
+        A tablet's pin and an import streamed chunk by chunk alike are inserted into the store
+        itself, so a write costs what its rows cost, not what the store holds: SQLite's
+        rollback journal keeps the pages the batch changes, and a failure (a refused frame, an
+        exception from ``items``, a killed process) leaves the file as it was. Large frames
+        are indexed in bulk (see :meth:`_Transaction.defer_index`).
         """
         self._require()
         keys = dict(unique_keys or {})
-        if self._open() is not None or (
-                isinstance(items, Sequence)
-                and {layer_name(layer) for layer, _ in items} <= set(self.layer_names())):
-            with self._writing() as tx:
-                batch = _Batch(keys, tx.table, tx.db)
-                for layer, frame in batch.rows(items):
-                    table = tx.table(layer)
-                    if table is None:
-                        table = tx.tables[layer] = _create_table(tx.db, layer, frame)
-                    _insert(tx.db, table, frame)
-                    tx.touched.update((layer, town) for town in towns_of(layer, frame))
-                return batch.written
-        with self._writer_lock():
-            tmp = self._temporary()
-            try:
-                with disk_errors(self.location, tmp):
-                    shutil.copy2(self.path, tmp)
-                    with _connected(tmp) as db:
-                        batch = _Batch(keys, lambda layer: _writable_table(db, layer), db)
-                        with _unsynchronised_sqlite(), _spatial_index_deferred(tmp):
-                            touched: set[tuple[str, str]] = set()
-                            for layer, frame in batch.rows(items):
-                                _write_layer(tmp, layer, frame, append=layer in batch.present)
-                                batch.present.add(layer)
-                                touched.update((layer, town) for town in towns_of(layer, frame))
-                        with db:
-                            _count_writes(db, touched)
-                    _fsync(tmp)
-                os.replace(tmp, self.path)
-            finally:
-                shutil.rmtree(tmp.parent, ignore_errors=True)
-        return batch.written
+        with self._writing() as tx:
+            batch = _Batch(keys, tx.table, tx.db)
+            for layer, frame in batch.rows(items):
+                table = tx.table(layer)
+                if table is None:
+                    table = tx.tables[layer] = _create_table(tx.db, layer, frame)
+                _insert(tx, table, frame)
+                tx.touched.update((layer, town) for town in towns_of(layer, frame))
+            return batch.written
 
     def update_rows(self, layer: Layer, key: str, changes: pd.DataFrame) -> int:
         name = layer_name(layer)
@@ -447,11 +476,15 @@ class GeoPackageStore(Store):
         with self._writer_lock(), disk_errors(self.location, self.path), \
                 _connected(self.path) as db:
             db.isolation_level = None  # transactions are begun and ended below
+            # pages an import changes stay in memory (up to this many KiB) rather than being
+            # spilled to the file mid-transaction, which would wait for the readers
+            db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             current = self._local.transaction = _Transaction(db)
             try:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     yield current
+                    current.restore_triggers()
                     if current.touched:
                         _count_writes(db, current.touched)
                 except BaseException:
@@ -488,7 +521,7 @@ class GeoPackageStore(Store):
         """Writers one at a time, across threads and processes (held for a whole write).
 
         Whoever holds the lock is the only writer, so a private copy lying next to the store
-        now was abandoned by a writer that died (e.g. a killed import): it is removed here,
+        now was abandoned by a writer that died (e.g. a killed rebuild): it is removed here,
         before it can pile up beside the store.
         """
         with _flock(self._writer_lock_path(), fcntl.LOCK_EX):
@@ -496,12 +529,23 @@ class GeoPackageStore(Store):
             yield
 
     def remove_leftovers(self) -> int:
-        """Delete the private copies killed writers left, when no writer holds the lock now
-        (run when the app or a ``mapa`` command starts, so a killed import's copy does not
-        wait for the next write)."""
+        """Delete the private copies killed writers left and roll back the transaction a
+        killed writer left half-done, when no writer holds the lock now (run when the app
+        or a ``mapa`` command starts and by the next use of the store, so a killed rebuild's
+        copy does not wait for the next write); return how many files were dealt with.
+
+        A writer killed mid-transaction (an import, ``kill -9``) leaves a hot journal that
+        SQLite rolls back at the next open for writing, but GDAL opens a store read-only to
+        read it and then answers "attempt to write a readonly database": so it is rolled
+        back here, by a connection that may write."""
         try:
             with _flock(self._writer_lock_path(), fcntl.LOCK_EX | fcntl.LOCK_NB):
-                return self._remove_copies()
+                removed = self._remove_copies()
+                if self._journal_left() and self.exists():
+                    with _connected(self.path) as db:  # any read rolls a hot journal back
+                        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                    removed += 1
+                return removed
         except BlockingIOError:  # a writer is at work: its copy is not a leftover
             return 0
 
@@ -612,91 +656,6 @@ def _flock(path: Path, mode: int) -> Iterator[None]:
         handle.close()
 
 
-@contextlib.contextmanager
-def _unsynchronised_sqlite() -> Iterator[None]:
-    """Let GDAL skip SQLite's per-transaction fsync and use a larger page cache.
-
-    Only for writes into a private copy, which is fsynced once before it replaces the store:
-    durability is kept, and a long import runs about a third faster. The options are global
-    to the process; every writer holds the store's writer lock, so none overlaps this.
-    """
-    options = {"OGR_SQLITE_SYNCHRONOUS": "OFF", "OGR_SQLITE_CACHE": "512"}
-    previous = {key: pyogrio.get_gdal_config_option(key) for key in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(previous)
-
-
-@contextlib.contextmanager
-def _spatial_index_deferred(path: Path) -> Iterator[None]:
-    """Suspend the R-tree triggers of ``path``'s layers and index the new rows in bulk.
-
-    GeoPackage keeps its spatial index current with a trigger per inserted row, which made a
-    1 M-row import four times slower than the writing itself; pyogrio has no switch for it.
-    So for a private copy only: drop the layers' R-tree triggers (keeping their SQL), let GDAL
-    write, then insert the bounding boxes of the rows added (fid above the previous maximum)
-    in one statement and restore the triggers. GDAL warns that the index looks broken while
-    the triggers are away; that is expected here and the warning is silenced.
-    """
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        triggers = db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'"
-        ).fetchall()
-        indexed = db.execute("SELECT table_name, column_name FROM gpkg_extensions "
-                             "WHERE extension_name = 'gpkg_rtree_index'").fetchall()
-        last_fid = {table: db.execute(f'SELECT coalesce(max(fid), 0) FROM "{table}"').fetchone()[0]
-                    for table, _ in indexed}
-        with db:
-            for name, _ in triggers:
-                db.execute(f'DROP TRIGGER "{name}"')
-    finally:
-        db.close()
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*[Ss]patial index.*")
-        yield
-    # reached only when every write succeeded; after a failure the copy is discarded
-    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    try:
-        with db:
-            for table, column in indexed:
-                for bounds in _new_bounds(db, table, int(last_fid[table])):
-                    db.executemany(
-                        f'INSERT INTO "rtree_{table}_{column}" VALUES (?, ?, ?, ?, ?)',
-                        zip(bounds.index.tolist(), bounds["minx"].tolist(),
-                            bounds["maxx"].tolist(), bounds["miny"].tolist(),
-                            bounds["maxy"].tolist(), strict=True))
-            for _, sql in triggers:
-                db.execute(sql)
-    finally:
-        db.close()
-
-
-def _new_bounds(db: sqlite3.Connection, table: str, after_fid: int, step: int = 200_000
-                ) -> Iterator[pd.DataFrame]:
-    """Bounding boxes (index = fid) of the rows of ``table`` with fid > ``after_fid``.
-
-    Read in fid ranges so memory stays flat, on the caller's own connection (a second one
-    would wait for the caller's open write transaction).
-    """
-    geometry = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
-                          (table,)).fetchone()[0]
-    start = after_fid
-    while True:
-        rows = db.execute(
-            f'SELECT fid, "{geometry}" FROM "{table}" WHERE fid > ? ORDER BY fid LIMIT ?',
-            (start, step)).fetchall()
-        if not rows:
-            return
-        fids = [r[0] for r in rows]
-        wkb = [_gpkg_wkb(r[1]) for r in rows]
-        geoms = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), index=fids)
-        yield geoms[geoms.notna() & ~geoms.is_empty].bounds
-        start = fids[-1]
-
-
 def _same_mode(new: Path, old: Path) -> None:
     """Give ``new`` (about to replace ``old``) the mode of ``old``, or :data:`NEW_STORE_MODE`
     when there is no ``old``: a new store holds password hashes and the audit log, so only
@@ -706,11 +665,6 @@ def _same_mode(new: Path, old: Path) -> None:
     except FileNotFoundError:
         mode = NEW_STORE_MODE
     os.chmod(new, mode)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
 
 
 class _Batch:
@@ -805,6 +759,10 @@ def _match_where(tx: _Transaction, match: RowMatch) -> tuple[_Table, str, list[o
     values = [_sql_value(v) for v in match.equals.values()]
     if match.prefix:
         column, text = match.prefix
+        bounds = match.prefix_range
+        if bounds is not None:  # the range lets SQLite use the column's index (BINARY order)
+            terms.append(f"{_identifier(column)} >= ? AND {_identifier(column)} < ?")
+            values += list(bounds)
         terms.append(f"substr({_identifier(column)}, 1, ?) = ?")
         values += [len(text), text]
     if match.before:
@@ -914,10 +872,10 @@ def _chain_head(db: sqlite3.Connection, layer: str) -> str:
 
 
 def _create_table(db: sqlite3.Connection, layer: str, frame: pd.DataFrame) -> _Table:
-    """Create a new attribute table for ``frame`` inside the caller's transaction, as GDAL
-    would (typed from the layer's spec; see :func:`~layers.store.base.column_kinds`)."""
+    """Create a new table for ``frame`` inside the caller's transaction, as GDAL would
+    (typed from the layer's spec; see :func:`~layers.store.base.column_kinds`)."""
     if isinstance(frame, gpd.GeoDataFrame):
-        raise StoreError("store.new_spatial_in_transaction", layer=layer)
+        return _create_spatial_table(db, layer, frame)
     kinds = column_kinds(layer, frame)
     spec = LAYERS_BY_NAME.get(layer)
     required = {c.name for c in spec.fields if not c.nullable} if spec is not None else set()
@@ -932,19 +890,89 @@ def _create_table(db: sqlite3.Connection, layer: str, frame: pd.DataFrame) -> _T
     return _Table(layer, kinds)
 
 
-def _insert(db: sqlite3.Connection, table: _Table, frame: pd.DataFrame) -> None:
-    """Insert the rows of ``frame`` (columns checked by the caller) into ``table``."""
+#: The GeoPackage tables that describe a feature table, copied with it.
+_DESCRIBING_TABLES: Final = ("gpkg_contents", "gpkg_geometry_columns", "gpkg_extensions",
+                             "gpkg_ogr_contents")
+
+
+def _create_spatial_table(db: sqlite3.Connection, layer: str, frame: gpd.GeoDataFrame
+                          ) -> _Table:
+    """Create the feature table of ``frame`` inside the caller's transaction: GDAL makes it
+    empty in a scratch GeoPackage (its columns, R-tree, triggers and registrations), and
+    the same definitions and registration rows are replayed here, so the new layer is
+    exactly what GDAL would have made and is stored with the batch's rows or not at all."""
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder) / "layer.gpkg"
+        _write_layer(scratch, layer, frame.iloc[:0])
+        with _connected(scratch) as source:
+            geometry = _geometry_column(source, layer)
+            rtree = f"rtree_{layer}_{geometry}"
+            for (sql,) in source.execute(
+                    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name = ? "
+                    "OR name = ?) ORDER BY rowid", (layer, rtree)).fetchall():
+                db.execute(sql)
+            srs = source.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE "
+                                 "table_name = ?", (layer,)).fetchone()[0]
+            copies = [(table, "table_name = ?", (layer,)) for table in _DESCRIBING_TABLES]
+            if not db.execute("SELECT 1 FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
+                              (srs,)).fetchone():
+                copies.append(("gpkg_spatial_ref_sys", "srs_id = ?", (srs,)))
+            for described, where, values in copies:
+                if not _has_table(db, described):  # a store without GDAL's feature counts
+                    continue
+                cursor = source.execute(f"SELECT * FROM {described} WHERE {where}", values)
+                names = ", ".join(_identifier(d[0]) for d in cursor.description)
+                rows = cursor.fetchall()
+                db.executemany(f"INSERT INTO {described} ({names}) VALUES "
+                               f"({', '.join('?' * len(cursor.description))})", rows)
+    table = _declared_table(db, layer)
+    assert table is not None
+    return table
+
+
+def _geometry_column(db: sqlite3.Connection, layer: str) -> str:
+    found = db.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
+                       (layer,)).fetchone()
+    return "" if found is None else str(found[0])
+
+
+def _insert(tx: _Transaction, table: _Table, frame: pd.DataFrame) -> None:
+    """Insert the rows of ``frame`` (columns checked by the caller) into ``table``.
+
+    A spatial frame of :data:`BULK_ROWS` rows or more (or any frame of a layer already so
+    indexed in this transaction) gets explicit fids and its R-tree entries in one statement,
+    with the layer's insert triggers set aside (:meth:`_Transaction.defer_index`)."""
     names = list(table.columns)
     values = [_sqlite_values(frame[c], table.columns[c], c) for c in names]
     quoted = [_identifier(c) for c in names]
+    bulk = False
     if table.geometry is not None:
         column, geometry_type, srs_id = table.geometry
         if not isinstance(frame, gpd.GeoDataFrame):
             raise StoreError("store.append_no_geometry", layer=table.name)
-        values.append(_gpkg_blobs(frame.geometry, geometry_type, srs_id))
+        geoms = promoted(frame.geometry, geometry_type)
+        values.append(_gpkg_blobs(geoms, srs_id))
         quoted.append(_identifier(column))
-    db.executemany(f"INSERT INTO {_identifier(table.name)} ({', '.join(quoted)}) "
-                   f"VALUES ({', '.join('?' * len(quoted))})", list(zip(*values, strict=True)))
+        bulk = len(frame) >= BULK_ROWS or table.name in tx.deferred
+    if bulk:
+        tx.defer_index(table.name)
+        first = tx.db.execute(
+            f"SELECT max(coalesce((SELECT max(fid) FROM {_identifier(table.name)}), 0), "
+            "coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)) + 1",
+            (table.name,)).fetchone()[0]
+        fids = list(range(first, first + len(frame)))
+        values.append(fids)
+        quoted.append('"fid"')
+    tx.db.executemany(f"INSERT INTO {_identifier(table.name)} ({', '.join(quoted)}) "
+                      f"VALUES ({', '.join('?' * len(quoted))})", list(zip(*values, strict=True)))
+    if bulk:
+        bounds = shapely.bounds(geoms)
+        keep = ~np.isnan(bounds[:, 0])  # NULL and empty geometries are not indexed
+        rows = np.column_stack([np.asarray(fids, dtype="float64"), bounds[:, [0, 2, 1, 3]]])
+        tx.db.executemany(
+            f"INSERT INTO {_identifier(f'rtree_{table.name}_{column}')} VALUES (?, ?, ?, ?, ?)",
+            [(int(r[0]), *r[1:].tolist()) for r in rows[keep]])
+        tx.deferred[table.name][1][0] += len(frame)
 
 
 def _sqlite_values(series: pd.Series, kind: str, name: str) -> list[Any]:
@@ -957,23 +985,25 @@ def _sqlite_values(series: pd.Series, kind: str, name: str) -> list[Any]:
     return values
 
 
-def _gpkg_blobs(geometry: gpd.GeoSeries, geometry_type: str, srs_id: int
-                ) -> list[bytes | None]:
-    """GeoPackage geometry blobs (header, envelope unless a point, little-endian WKB)."""
-    geoms = promoted(geometry, geometry_type)
+def _gpkg_blobs(geoms: np.ndarray, srs_id: int) -> list[bytes | None]:
+    """GeoPackage geometry blobs of 2D shapely ``geoms`` (header, envelope unless a point,
+    little-endian WKB), as GDAL writes them."""
+    wkbs = shapely.to_wkb(geoms, byte_order=1)
+    points = shapely.get_type_id(geoms) == 0
+    empty = shapely.is_empty(geoms)
+    bounds = shapely.bounds(geoms)[:, [0, 2, 1, 3]]  # minx, maxx, miny, maxy
+    srs = struct.pack("<i", srs_id)
+    plain, hollow, boxed = b"GP\x00\x01" + srs, b"GP\x00\x11" + srs, b"GP\x00\x03" + srs
     out: list[bytes | None] = []
-    for geom, wkb in zip(geoms, shapely.to_wkb(geoms, byte_order=1), strict=True):
-        if geom is None:
+    for index, wkb in enumerate(wkbs.tolist()):
+        if wkb is None:
             out.append(None)
-            continue
-        flags, envelope = 0b1, b""  # little-endian, no envelope
-        if geom.is_empty:
-            flags |= 0b10000
-        elif geom.geom_type != "Point":
-            minx, miny, maxx, maxy = geom.bounds
-            flags |= 0b10
-            envelope = struct.pack("<4d", minx, maxx, miny, maxy)
-        out.append(b"GP\x00" + bytes([flags]) + struct.pack("<i", srs_id) + envelope + wkb)
+        elif empty[index]:
+            out.append(hollow + wkb)
+        elif points[index]:
+            out.append(plain + wkb)
+        else:
+            out.append(boxed + bounds[index].astype("<f8").tobytes() + wkb)
     return out
 
 

@@ -776,6 +776,13 @@ def _match_where(catalog: Mapping[str, _Layer], match: RowMatch
                             for c, v in match.equals.items()]
     if match.prefix:
         column, text = match.prefix
+        bounds = match.prefix_range
+        if bounds is not None and info.columns[column] == "str":
+            # a byte-order range, which the column's prefix index (_create_indexes) serves
+            # whatever the database's collation
+            terms.append(sql.SQL('{0} COLLATE "C" >= %s AND {0} COLLATE "C" < %s').format(
+                sql.Identifier(column)))
+            values += list(bounds)
         terms.append(sql.SQL("starts_with({}::text, %s)").format(sql.Identifier(column)))
         values.append(text)
     if match.before:
@@ -851,12 +858,20 @@ def _create_layer(conn: psycopg.Connection[Any], name: str, frame: pd.DataFrame)
 
 def _create_indexes(conn: psycopg.Connection[Any], layer: _Layer) -> None:
     """The B-tree indexes the layer's spec asks for (the map page reads one town's rows, ids
-    find a row, a moderator selects a session); also for tables made before the spec asked."""
+    find a row, a moderator selects a session); also for tables made before the spec asked.
+
+    A text key gets a second one in byte order (``COLLATE "C"``): imported rows' ids start
+    with their batch id, and a batch is undone or moderated by that prefix (``RowMatch``),
+    which an index in the database's own collation cannot serve."""
     spec = LAYERS_BY_NAME.get(layer.name)
     for column in spec.indexed if spec is not None else ():
         if column in layer.columns:
             conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
                 _index_name(layer.name, column), _table(layer.name), sql.Identifier(column)))
+    if spec is not None and spec.key is not None and layer.columns.get(spec.key) == "str":
+        conn.execute(sql.SQL('CREATE INDEX IF NOT EXISTS {} ON {} ({} COLLATE "C")').format(
+            sql.Identifier(f"{layer.name}_{spec.key}_prefix"[:MAX_NAME]), _table(layer.name),
+            sql.Identifier(spec.key)))
 
 
 def _only_new(conn: psycopg.Connection[Any], info: _Layer | None, column: str,

@@ -79,3 +79,14 @@ def town_localities() -> gpd.GeoDataFrame:
                              "name": ["Centrum", "Sever"]},
                             geometry=[shapely.multipolygons([g]) for g in shapes],
                             crs=STORAGE_CRS)
+
+
+def pins(n: int, prefix: str, session: str = "s1") -> gpd.GeoDataFrame:
+    """``n`` pending pins of town "a" and session ``session``, ids ``{prefix}-0`` …"""
+    return gpd.GeoDataFrame(
+        {"pin_id": [f"{prefix}-{i}" for i in range(n)], "town_id": "a", "session_id": session,
+         "category": "x", "feeling": 1, "seen": "", "time_of_day": "", "safety_action": "",
+         "age_group": "", "place_note": "", "status": "pending", "transcribed": False,
+         "created_at": "2026-01-01T00:00:00", "synthetic": True, "comment": "",
+         "comment_held": False, "source_value": "", "moderation_note": ""},
+        geometry=[Point(13.6 + i * 1e-5, 50.6) for i in range(n)], crs="EPSG:4326")

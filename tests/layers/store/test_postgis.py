@@ -13,10 +13,11 @@ import psycopg
 import pytest
 from shapely.geometry import Point
 
-from layers.schema import ADDRESS_POINTS, SERVICES
+from layers.schema import ADDRESS_POINTS, PINS, SERVICES
 from layers.store import StoreError, migrations, open_store, postgis
+from layers.store.base import RowMatch
 from layers.store.postgis import PostGISStore
-from tests.layers.store.sample import frames, more_services
+from tests.layers.store.sample import frames, more_services, pins
 
 
 def _pg(url: str) -> PostGISStore:
@@ -149,3 +150,27 @@ def test_migration_0004_gives_older_address_points_their_new_columns(pg_url: str
         [{**old, "kod_adm": "2", "part": "Hamr", "orientation_number": "",
           "batch_id": "b"}], geometry=[Point(13.58, 50.59)], crs="EPSG:4326"))
     assert len(reopened.read(ADDRESS_POINTS)) == 2
+
+
+def test_per_row_updates_find_their_rows_through_an_index(pg_url: str) -> None:
+    """Moderating one pin, a session or an import batch (an id prefix, whatever the
+    database's collation), and undoing a batch, select their rows through B-tree indexes."""
+    store = _pg(pg_url)
+    store.replace_all({**frames(), "pins": pins(300, "imp-1")})
+    batch = RowMatch("pins", equals={"status": "pending"}, prefix=("pin_id", "imp-1-"))
+    with psycopg.connect(pg_url) as conn:
+        catalog = store._catalog(conn)
+        conditions = [postgis._match_where(catalog, match) for match in (
+            RowMatch("pins", equals={"pin_id": "imp-1-7"}),
+            RowMatch("pins", equals={"session_id": "s1", "status": "pending"}),
+            batch, RowMatch("pins", prefix=("pin_id", "imp-1-")))]
+        conn.execute("SET enable_seqscan = off")  # a table this small is scanned otherwise
+        for _, where, values in conditions:
+            plan = "\n".join(r[0] for r in conn.execute(
+                psycopg.sql.SQL("EXPLAIN UPDATE mapa.pins SET status = 'x' WHERE {}").format(
+                    where), values))
+            assert "Index" in plan and "Seq Scan" not in plan, plan
+    assert store.update_matching(batch, {"status": "approved"}) == 300
+    assert store.delete_matching([RowMatch("pins", prefix=("pin_id", "imp-1-"))]) == {
+        "pins": 300}
+    assert PINS.name in store.layer_names() and store.read(PINS).empty
