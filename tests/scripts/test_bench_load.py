@@ -46,3 +46,13 @@ def test_bench_load_refuses_a_geopackage_on_several_processes() -> None:
     done, result = _bench("--backend", "gpkg", "--processes", "3")
     assert done.returncode == 1
     assert result["error"]["code"] == "cli.load_gpkg_processes"
+
+
+def test_bench_load_stops_at_its_deadline_and_counts_the_cut_off_users(
+        demo_store_path: Path) -> None:
+    done, result = _bench("--store", str(demo_store_path), "--backend", "gpkg", "--users", "3",
+                          "--seconds", "1")
+    assert done.returncode == 0, done.stderr
+    assert result["wall_s"] < 30  # the deadline, plus starting and closing the browser
+    assert result["errors"]["timeouts"] == 3  # no user had a page rendered within 1 s
+    assert all(page["n"] == 0 for page in result["pages"].values())
