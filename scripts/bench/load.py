@@ -259,9 +259,7 @@ async def _drive(servers: list[str], args: argparse.Namespace, password: str,
     deadline = time.monotonic() + args.seconds
     gate = asyncio.Semaphore(args.concurrent)
     spacing = args.ramp / args.users
-    records: list[dict[str, Any]] = [
-        {"user": i + 1, "process": i % len(servers) + 1, "steps": {}, "failed": {},
-         "timeouts": [], "page_errors": [], "ended": False} for i in range(args.users)]
+    records = [_record(i + 1, i % len(servers) + 1) for i in range(args.users)]
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM,
@@ -285,10 +283,7 @@ async def _drive(servers: list[str], args: argparse.Namespace, password: str,
 
         try:
             for number, server in enumerate(servers, start=1):
-                warm_up: dict[str, Any] = {"user": 0, "process": number, "steps": {},
-                                           "failed": {}, "timeouts": [], "page_errors": [],
-                                           "ended": False}
-                await _bounded(visit(warm_up, server), deadline)
+                await _bounded(visit(_record(0, number), server), deadline)
             query_log.unlink(missing_ok=True)
             await _bounded(asyncio.gather(*(user(r) for r in records)), deadline)
         finally:
@@ -297,6 +292,13 @@ async def _drive(servers: list[str], args: argparse.Namespace, password: str,
         if not record["ended"]:
             record["timeouts"].append(_step_names()[len(record["steps"])])
     return records
+
+
+def _record(user: int, process: int) -> dict[str, Any]:
+    """A user's empty record: step times (ms), failed steps (their errors), timed-out steps,
+    errors thrown in its pages, and whether its visit ended by itself."""
+    return {"user": user, "process": process, "steps": {}, "failed": {}, "timeouts": [],
+            "page_errors": [], "ended": False}
 
 
 async def _bounded(work: Awaitable[Any], deadline: float) -> None:
