@@ -832,8 +832,13 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "{command} selhal sám od sebe, ještě před zabitím: {detail}",
         "{command} failed on its own, before any kill: {detail}"),
     "cli.load_options": Text(
-        "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
-        "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),
+        "--users, --concurrent a --processes musí být ≥ 1, --seconds > 0 a --ramp ≥ 0",
+        "--users, --concurrent and --processes must be ≥ 1, --seconds > 0 and --ramp ≥ 0"),
+    "cli.load_gpkg_processes": Text(
+        "GeoPackage je jeden soubor a obslouží ho jen jeden proces aplikace, ne {processes}; "
+        "použijte --processes 1, nebo --backend postgis",
+        "a GeoPackage is one file served by one app process only, not {processes}; use "
+        "--processes 1, or --backend postgis"),
     "cli.no_chromium": Text(
         "chybí {path}: apt-get install chromium",
         "{path} is missing: apt-get install chromium"),

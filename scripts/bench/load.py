@@ -1,21 +1,32 @@
-"""``mapa bench load``: simulated users on two app processes serving one PostGIS, on loopback.
+"""``mapa bench load``: simulated users in Chromium on app processes over one store, on loopback.
 
-The bench starts a throwaway PostgreSQL + PostGIS cluster, copies the store (``--store``, or a
-freshly built demo store when that does not exist) into it, adds a facilitator account, and
-starts ``--processes`` (default 2) ``streamlit run`` processes on the database. Then
-``--users`` simulated users arrive evenly spread over ``--seconds``, at most ``--concurrent``
-of them at once, each alternately on process 1, 2, …; a user is one browser context (its own
-cookies, its own Streamlit session) in one headless Debian Chromium, offline. Odd users are
-map users, even users capture users (see :data:`USER_STEPS`).
+The bench copies the store (``--store``, or a freshly built demo store when that does not
+exist) into a throwaway store of the chosen backend (``--backend``): a database of a throwaway
+PostgreSQL + PostGIS cluster (default), or a GeoPackage file in a temporary folder. It adds a
+strategy coordinator's account and starts ``--processes`` ``streamlit run`` processes on that
+store (default 3 on PostGIS; a GeoPackage is one file that one process writes, so it is served
+by exactly one). Then ``--users`` simulated users arrive evenly spread over ``--ramp`` seconds,
+at most ``--concurrent`` of them at once, each on process 1, 2, … in turn; a user is one
+browser context (its own cookies, its own Streamlit session) in one headless Debian Chromium,
+offline. Every user goes through :data:`USER_STEPS`: the public Map page, the Hotspots page,
+a login, the Area page.
+
+``--seconds`` is a hard deadline on the browser part (warm-up and users): a user still busy
+then is stopped and its unfinished page counted as a timeout. Starting the servers is bounded
+by their health check.
 
 Measured:
 
+* per page, the time from the navigation (``page.goto``) to the rendered page: its script run
+  finished and every map component on it drawn by Leaflet (:data:`RENDERED`); p50, p95, max;
+* errors: steps that failed, steps that timed out, and errors thrown in the pages;
+* each app process's peak resident memory (``VmRSS`` of ``/proc/<pid>/status``), sampled
+  while the users run;
 * server side, the page's data queries: the app processes run with ``MAPA_QUERY_LOG`` set,
   so every data function of ``app.ui.cache`` appends its duration (see ``app.ui.cache.timed``);
-  reported as count, p50, p95 and max per query kind and per process;
-* client side, each step of a user (page load until the map is drawn, etc.): the same figures.
+  reported as count, p50, p95 and max per query kind and per process.
 
-Chromium, both app processes and PostgreSQL share the machine's cores: the figures are those
+Chromium, the app processes and PostgreSQL share the machine's cores: the figures are those
 of a small loopback setup, not of a server, and they say how the app behaves under
 contention, not its best latency.
 """
@@ -33,25 +44,25 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Final
 
 try:  # a test dependency: only this benchmark drives a browser
-    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
     from playwright.async_api import async_playwright
 except ImportError:  # pragma: no cover - reported when the bench runs
     async_playwright = None  # type: ignore[assignment]
-    PlaywrightError = RuntimeError  # type: ignore[assignment,misc]
+    PlaywrightTimeout = TimeoutError  # type: ignore[assignment,misc]
 
 from layers.access.accounts import create_user
 from layers.access.principal import Principal
-from layers.access.roles import ADMIN, FACILITATOR
+from layers.access.roles import ADMIN, STRATEGY_COORDINATOR
 from layers.build import build_demo
-from layers.schema import PINS
 from layers.store import open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
@@ -60,95 +71,121 @@ from scripts.bench.harness import percentiles_ms
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 
 ROOT: Final = Path(__file__).resolve().parents[2]
-#: The app's Czech texts the simulated users click and wait for (``str.format`` templates),
-#: by their key in the app's catalogue; ``tests/app/test_i18n.py`` keeps them equal to it.
-UI_TEXTS: Final[dict[str, str]] = json.loads(
-    (Path(__file__).with_name("load_texts.json")).read_text(encoding="utf-8"))
 CHROMIUM: Final = "/usr/bin/chromium"
 CHROMIUM_ARGS: Final = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--no-first-run"]
 COMPONENT_IFRAME: Final = 'iframe[title="streamlit_folium.st_folium"]'
-FACILITATOR_NAME: Final = "bench-facilitator"
-FACILITATOR_CENTRE: Final = "NZDM Rybáře"  # runs the demo's tablet session in Karlovy Vary
-OTHER_TOWN: Final = "Litvínov"
+COORDINATOR_NAME: Final = "bench-coordinator"
+BACKENDS: Final = ("postgis", "gpkg")
+#: The longest one step may take (a page on a loaded machine), within the overall deadline.
 STEP_TIMEOUT_MS: Final = 120_000
-#: What each kind of simulated user does, in order (each step is timed on the client).
-USER_STEPS: Final = {
-    "map": ["map_load: open the app (the Map page of Karlovy Vary) until the map is drawn",
-            "town_switch: choose Litvínov in the sidebar until its map is drawn"],
-    "capture": ["map_load: open the app until the map is drawn",
-                "login: log in as a facilitator in the sidebar form",
-                "capture_open: go to Mapping sessions, then Kiosk, until its map is drawn",
-                "pin_save: tap the map, choose a category and a feeling, save, until the "
-                "device's pin count shows 1 (one pin written per capture user)"]}
+#: How often each app process's resident memory is read, in seconds.
+RSS_EVERY_S: Final = 0.25
+#: The measured pages, by the URL path a user opens, in the order a user opens them.
+PAGES: Final = {"map": "", "hotspots": "hotspots", "area": "area"}
+#: What each simulated user does, in order (each step is timed on the client).
+USER_STEPS: Final = [
+    "map: open the app (the public Map page) until it is rendered",
+    "hotspots: open the Hotspots page until it is rendered",
+    "login: log in as a strategy coordinator in the sidebar form",
+    "area: open the Area page (logged in) until it is rendered"]
+#: True (in the app's page) when the page is rendered: connected, no script run in progress,
+#: at least one map component shown and every shown one with its Leaflet map loaded (the
+#: components' frames are served by the app itself, so their windows are readable here).
+RENDERED: Final = """(selector) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.dataset.testConnectionState !== 'CONNECTED'
+        || app.dataset.testScriptState !== 'notRunning') return false;
+    const shown = [...document.querySelectorAll(selector)].filter(f => f.offsetWidth > 0);
+    return shown.length > 0 && shown.every(f => {
+        const inner = f.contentWindow;
+        return Boolean(inner && inner.map && inner.map._loaded);
+    });
+}"""
 
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "load",
-                        "simulated map and capture users on two app processes on one PostGIS",
-                        run)
+                        "simulated users (Map, Hotspots, logged-in Area) on app processes "
+                        "over one store", run)
     parser.add_argument("--users", type=int, default=50, help="users (default %(default)s)")
-    parser.add_argument("--seconds", type=float, default=60,
+    parser.add_argument("--processes", type=int, default=None,
+                        help="streamlit processes (default 3 on postgis, 1 on gpkg)")
+    parser.add_argument("--backend", choices=BACKENDS, default="postgis",
+                        help="the store the app serves (default %(default)s)")
+    parser.add_argument("--seconds", type=float, default=300,
+                        help="hard deadline of the browser part, warm-up and users "
+                             "(default %(default)s)")
+    parser.add_argument("--ramp", type=float, default=10,
                         help="users arrive evenly over this time (default %(default)s)")
-    parser.add_argument("--concurrent", type=int, default=10,
+    parser.add_argument("--concurrent", type=int, default=50,
                         help="at most this many users at once (default %(default)s)")
-    parser.add_argument("--processes", type=int, default=2,
-                        help="streamlit processes (default %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.users < 1 or args.seconds < 0 or args.concurrent < 1 or args.processes < 1:
+    if args.processes is None:
+        args.processes = 3 if args.backend == "postgis" else 1
+    if (args.users < 1 or args.seconds <= 0 or args.ramp < 0 or args.concurrent < 1
+            or args.processes < 1):
         raise CommandError("cli.load_options")
+    if args.backend == "gpkg" and args.processes != 1:
+        raise CommandError("cli.load_gpkg_processes", processes=args.processes)
     if not Path(CHROMIUM).is_file():
         raise CommandError("cli.no_chromium", path=CHROMIUM)
     password = secrets.token_urlsafe(16)
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mapa-load-")))
-        cluster = stack.enter_context(TemporaryCluster(durable=True))
-        url = cluster.new_database("mapa")
-        stack.callback(close_pools, url)
         source = store_from(args)
         if not source.exists():
             build_demo(folder / "demo.gpkg")
             source = open_store(folder / "demo.gpkg")
-        store = open_store(url)
+        if args.backend == "postgis":
+            cluster = stack.enter_context(TemporaryCluster(durable=True))
+            location = cluster.new_database("mapa")
+            stack.callback(close_pools, location)
+            env = {"MAPA_DB_URL": location}
+        else:
+            location = str(folder / "bench.gpkg")
+            env = {"MAPA_STORE": location}
+        store = open_store(location)
         copy_store(source, store)
-        create_user(store, Principal("bench", ADMIN), FACILITATOR_NAME, password,
-                    FACILITATOR, centre=FACILITATOR_CENTRE)
-        pins_before = len(store.read(PINS))
+        create_user(store, Principal("bench", ADMIN), COORDINATOR_NAME, password,
+                    STRATEGY_COORDINATOR)
         query_log = folder / "queries.jsonl"
-        servers = [stack.enter_context(_serve(url, query_log, folder / f"app{i + 1}.log"))
+        env["MAPA_QUERY_LOG"] = str(query_log)
+        servers = [stack.enter_context(_serve(env, folder / f"app{i + 1}.log"))
                    for i in range(args.processes)]
         started = time.time()
-        users = asyncio.run(_drive([u for u, _ in servers], args, password, query_log))
+        with _peak_rss([pid for _, pid in servers]) as peaks:
+            users = asyncio.run(_drive([u for u, _ in servers], args, password, query_log))
         wall = time.time() - started
-        pins_written = len(store.read(PINS)) - pins_before
         processes = {pid: index + 1 for index, (_, pid) in enumerate(servers)}
         queries = _query_stats(query_log, processes)
-    result = _result(args, users, queries, wall, pins_written)
+        rss = {f"process {processes[pid]}": round(kb / 1024, 1) for pid, kb in peaks.items()}
+    result = _result(args, users, queries, wall, rss)
     emit(args, _readable(result), result)
     return 0
 
 
 @contextlib.contextmanager
-def _serve(db_url: str, query_log: Path, log_path: Path) -> Iterator[tuple[str, int]]:
-    """One ``streamlit run app/server.py`` on ``db_url`` timing its queries; (URL, pid)."""
+def _serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
+    """One ``streamlit run app/server.py`` with ``env`` added to its environment; (URL, pid)."""
     port = _free_port()
-    env = {**os.environ, "MAPA_DB_URL": db_url, "MAPA_QUERY_LOG": str(query_log),
-           "MAPA_BASEMAP": "none"}
     with log_path.open("w") as log:  # a file: a pipe nobody reads would block the server
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT, env={**os.environ, **env, "MAPA_BASEMAP": "none"}, stdout=log,
+            stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while not _healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise CommandError("cli.streamlit_start", log=log_path.read_text()[-2000:])
-            time.sleep(0.3)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=0.3)  # a failed start ends the process
         yield url, process.pid
     finally:
         process.terminate()
@@ -172,61 +209,106 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def rss_kb(pid: int) -> int | None:
+    """The resident memory of process ``pid`` in kB (``VmRSS``); None once it has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else None
+
+
+@contextlib.contextmanager
+def _peak_rss(pids: list[int]) -> Iterator[dict[int, int]]:
+    """Sample each process's resident memory every :data:`RSS_EVERY_S` during the block;
+    the yielded dict (pid → peak kB) is complete when the block has ended."""
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while True:
+            for pid in pids:
+                kb = rss_kb(pid)
+                if kb is not None:
+                    peaks[pid] = max(kb, peaks.get(pid, 0))
+            if done.wait(RSS_EVERY_S):
+                return
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peaks
+    finally:
+        done.set()
+        sampler.join()
+
+
 # --- simulated users -----------------------------------------------------------------------
 
 async def _drive(servers: list[str], args: argparse.Namespace, password: str,
                  query_log: Path) -> list[dict[str, Any]]:
-    """Run every user; return one record per user (kind, process, step times, error).
+    """Run every user until done or until the deadline (``args.seconds`` from now); return one
+    record per user: its process, step times, failed steps, timed-out steps, page errors.
 
-    Each process first serves one warm-up visit of the map page, not counted (its query
-    times are dropped): a fresh process imports the app's libraries on its first page.
+    Each process first serves one user's whole visit, not counted (its query times are
+    dropped): a fresh process imports the app's libraries on its first pages.
     """
     if async_playwright is None:
         raise CommandError("cli.no_playwright")
+    deadline = time.monotonic() + args.seconds
     gate = asyncio.Semaphore(args.concurrent)
-    spacing = args.seconds / args.users
+    spacing = args.ramp / args.users
+    records = [_record(i + 1, i % len(servers) + 1) for i in range(args.users)]
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM,
                                                    args=CHROMIUM_ARGS)
 
-        for server in servers:
-            warm_up = await _new_page(browser)
-            await _open_map(warm_up, server)
-            await warm_up.context.close()
-        query_log.unlink(missing_ok=True)
+        async def visit(record: dict[str, Any], server: str) -> None:
+            context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            try:
+                await context.route("**/*", _loopback_only)
+                page = await context.new_page()
+                page.on("pageerror", lambda error: record["page_errors"].append(
+                    _first_line(error)))
+                await _user(page, server, password, record, deadline)
+            finally:
+                await context.close()
 
-        async def user(index: int) -> dict[str, Any]:
-            await asyncio.sleep(index * spacing)
-            kind = "map" if index % 2 == 0 else "capture"
-            # pairs of users (a map user, a capture user) take turns on the processes
-            process = index // 2 % len(servers)
-            record: dict[str, Any] = {"user": index + 1, "kind": kind,
-                                      "process": process + 1, "steps": {}}
+        async def user(record: dict[str, Any]) -> None:
+            await asyncio.sleep((record["user"] - 1) * spacing)
             async with gate:
-                page = await _new_page(browser)
-                try:
-                    steps = _map_user if kind == "map" else _capture_user
-                    await steps(page, servers[process], password, record["steps"])
-                except Exception as exc:  # a failed user is a figure, not a crash
-                    record["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-                finally:
-                    await page.context.close()
-            return record
+                await visit(record, servers[record["process"] - 1])
 
         try:
-            return list(await asyncio.gather(*(user(i) for i in range(args.users))))
+            for number, server in enumerate(servers, start=1):
+                await _bounded(visit(_record(0, number), server), deadline)
+            query_log.unlink(missing_ok=True)
+            await _bounded(asyncio.gather(*(user(r) for r in records)), deadline)
         finally:
             await browser.close()
+    for record in records:  # the deadline stopped it: its next step ran out of time
+        if not record["ended"]:
+            record["timeouts"].append(_step_names()[len(record["steps"])])
+    return records
 
 
-async def _new_page(browser: Any) -> Any:
-    """A page in a new browser context (a new user) that may reach loopback only."""
-    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
-    await context.route("**/*", _loopback_only)
-    page = await context.new_page()
-    page.set_default_timeout(STEP_TIMEOUT_MS)
-    return page
+def _record(user: int, process: int) -> dict[str, Any]:
+    """A user's empty record: step times (ms), failed steps (their errors), timed-out steps,
+    errors thrown in its pages, and whether its visit ended by itself."""
+    return {"user": user, "process": process, "steps": {}, "failed": {}, "timeouts": [],
+            "page_errors": [], "ended": False}
+
+
+async def _bounded(work: Awaitable[Any], deadline: float) -> None:
+    """Await ``work`` until ``deadline`` (``time.monotonic``); past it, cancel what is left."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(work, timeout=max(0.0, deadline - time.monotonic()))
+
+
+def _step_names() -> list[str]:
+    return [step.split(":", 1)[0] for step in USER_STEPS]
 
 
 async def _loopback_only(route: Any) -> None:
@@ -236,107 +318,48 @@ async def _loopback_only(route: Any) -> None:
         await route.abort()
 
 
-def cs(key: str, **fmt: object) -> str:
-    """The app's Czech text ``key`` (of :data:`UI_TEXTS`) with its fields filled."""
-    return UI_TEXTS[key].format(**fmt)
+def _first_line(error: object) -> str:
+    return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
 
 
-async def _timed(steps: dict[str, float], name: str, action: Any) -> None:
-    start = time.perf_counter()
-    await action
-    steps[name] = (time.perf_counter() - start) * 1000
+async def _user(page: Any, url: str, password: str, record: dict[str, Any],
+                deadline: float) -> None:
+    """One user's steps (:data:`USER_STEPS`), each timed into ``record``; a step that fails
+    is recorded (under ``failed``, or ``timeouts`` when it ran out of time) and ends the
+    user's visit, since the next steps need it. ``ended`` is set once the visit has ended by
+    itself, not stopped by the deadline."""
 
-
-async def _map_drawn(page: Any) -> Any:
-    """Wait until exactly one visible map component has drawn its map; return its frame.
-
-    A rerun can swap the component between finding it and entering it: then look again.
-    """
-    while True:
-        handle = await page.wait_for_function(
-            "sel => { const shown = [...document.querySelectorAll(sel)]"
-            ".filter(f => f.offsetWidth > 0); return shown.length === 1 && shown[0]; }",
-            arg=COMPONENT_IFRAME)
-        element = handle.as_element()
-        frame = await element.content_frame() if element is not None else None
-        if frame is not None:
-            with contextlib.suppress(PlaywrightError):
-                await frame.wait_for_function("() => window.map")
-                return frame
-
-
-async def _idle(page: Any) -> None:
-    await page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-    await page.wait_for_timeout(200)
-
-
-async def _open_map(page: Any, url: str) -> None:
-    await page.goto(url)
-    await _map_drawn(page)
-
-
-async def _map_user(page: Any, url: str, password: str, steps: dict[str, float]) -> None:
-    await _timed(steps, "map_load", _open_map(page, url))
-    await _idle(page)
-
-    async def switch() -> None:
-        await page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').click()
-        await page.get_by_role("option", name=OTHER_TOWN).click()
-        await page.get_by_role("heading", name=re.compile(OTHER_TOWN)).wait_for()
-        await _idle(page)
-        await _map_drawn(page)
-
-    await _timed(steps, "town_switch", switch())
-
-
-async def _capture_user(page: Any, url: str, password: str, steps: dict[str, float]) -> None:
-    await _timed(steps, "map_load", _open_map(page, url))
-    await _idle(page)
-    sidebar = page.locator('[data-testid="stSidebar"]')
+    async def open_page(path: str) -> None:
+        await page.goto(f"{url}/{path}")
+        await page.wait_for_function(RENDERED, arg=COMPONENT_IFRAME)
 
     async def login() -> None:
+        sidebar = page.locator('[data-testid="stSidebar"]')
         form = sidebar.locator('[data-testid="stForm"]')
-        await form.locator("input[type=text]").fill(FACILITATOR_NAME)
+        await form.locator("input[type=text]").fill(COORDINATOR_NAME)
         await form.locator("input[type=password]").fill(password)
-        await form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
-        await sidebar.get_by_text(FACILITATOR_NAME, exact=False).first.wait_for()
-        await _idle(page)
+        # the login goes through the cookie route (app.ui.login_cookie) back to the page
+        async with page.expect_navigation(url=lambda u: "/mapa-login/" not in u):
+            await form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
+        await sidebar.get_by_text(COORDINATOR_NAME, exact=False).first.wait_for()
 
-    async def open_capture() -> Any:
-        nav = page.locator('[data-testid="stSidebarNav"]')
-        # via a page without a map, so the kiosk map is a new component (see the e2e tests)
-        await nav.get_by_text(cs("nav.sessions"), exact=True).click()
-        await page.get_by_role("heading", name=re.compile(re.escape(
-            cs("sessions.title", town="")))).wait_for()
-        await nav.get_by_text(cs("nav.capture"), exact=True).click()
-        await page.get_by_role("heading", name=cs("capture.title")).wait_for()
-        await _idle(page)
-        return await _map_drawn(page)
-
-    async def save_pin() -> None:
-        frame = await _map_drawn(page)
-        size = await frame.evaluate("() => window.map.getSize()")
-        await frame.locator("#map_div").click(
-            position={"x": size["x"] / 2, "y": size["y"] / 2}, force=True)
-        await page.get_by_text(cs("capture.placed")).wait_for()
-        for key in ("category-dark_place", "feeling-3"):
-            await _idle(page)
-            button = page.locator(f".st-key-{key} button")
-            await button.click()
-            await button.wait_for(state="hidden")  # a tap moves on to the next screen
-        await _idle(page)
+    actions = {"map": lambda: open_page(PAGES["map"]),
+               "hotspots": lambda: open_page(PAGES["hotspots"]),
+               "login": login, "area": lambda: open_page(PAGES["area"])}
+    for name in _step_names():
+        left_ms = (deadline - time.monotonic()) * 1000
+        page.set_default_timeout(max(1.0, min(STEP_TIMEOUT_MS, left_ms)))
         start = time.perf_counter()
-        await page.locator(".st-key-kiosk-save button").click()
-        # the counts are plural phrases ("1 bod", "81 bodů"): a number and its noun
-        done = re.escape(cs("capture.count", mine="111", all="999999")).replace(
-            "111", r"1 \w+").replace("999999", r"[\d\u00a0]+ \w+")
-        await page.get_by_text(re.compile(done)).wait_for()
-        steps["pin_save"] = (time.perf_counter() - start) * 1000
-
-    await _timed(steps, "login", login())
-    await _timed(steps, "capture_open", open_capture())
-    await save_pin()
+        try:
+            await actions[name]()
+        except PlaywrightTimeout:
+            record["timeouts"].append(name)
+            break
+        except Exception as exc:  # a failed step is a figure, not a crash
+            record["failed"][name] = _first_line(exc)
+            break
+        record["steps"][name] = (time.perf_counter() - start) * 1000
+    record["ended"] = True
 
 
 # --- figures -------------------------------------------------------------------------------
@@ -356,20 +379,32 @@ def _query_stats(log: Path, processes: dict[int, int]) -> dict[str, dict[str, An
 
 
 def _result(args: argparse.Namespace, users: list[dict[str, Any]],
-            queries: dict[str, dict[str, Any]], wall: float, pins_written: int
+            queries: dict[str, dict[str, Any]], wall: float, rss: dict[str, float]
             ) -> dict[str, Any]:
-    steps: dict[str, list[float]] = {}
+    steps: dict[str, list[float]] = {name: [] for name in _step_names()}
     for record in users:
         for name, ms in record["steps"].items():
-            steps.setdefault(f"{record['kind']}:{name}", []).append(ms)
-    capture_done = sum(1 for r in users if r["kind"] == "capture" and "pin_save" in r["steps"])
+            steps[name].append(ms)
+    failed = sum(len(r["failed"]) for r in users)
+    timeouts = sum(len(r["timeouts"]) for r in users)
+    page_errors = sum(len(r["page_errors"]) for r in users)
+
+    def page_figures(name: str) -> dict[str, Any]:
+        figures: dict[str, Any] = percentiles_ms(steps[name]) if steps[name] else {"n": 0}
+        figures["errors"] = sum(name in r["failed"] for r in users) + sum(
+            r["timeouts"].count(name) for r in users)
+        return figures
+
     return {
-        "users": args.users, "seconds": args.seconds, "concurrent": args.concurrent,
-        "processes": args.processes, "cpu_count": os.cpu_count(), "wall_s": round(wall, 1),
-        "user_steps": USER_STEPS,
-        "failed_users": [r for r in users if "error" in r],
-        "pins_saved_by_users": capture_done, "pins_written": pins_written,
-        "client_ms": {name: percentiles_ms(values) for name, values in sorted(steps.items())},
+        "users": args.users, "backend": args.backend, "seconds": args.seconds,
+        "ramp": args.ramp, "concurrent": args.concurrent, "processes": args.processes,
+        "cpu_count": os.cpu_count(), "wall_s": round(wall, 1), "user_steps": USER_STEPS,
+        "pages": {name: page_figures(name) for name in PAGES},
+        "errors": {"count": failed + timeouts + page_errors, "failed_steps": failed,
+                   "timeouts": timeouts, "page_errors": page_errors},
+        "rss_mb": rss,
+        "failed_users": [r for r in users if r["failed"] or r["timeouts"] or r["page_errors"]],
+        "client_ms": {name: percentiles_ms(values) for name, values in steps.items() if values},
         "query_ms": queries,
     }
 
@@ -379,22 +414,35 @@ def _readable(result: dict[str, Any]) -> str:
         return [[label, where, int(s["n"]), round(s["p50_ms"], 1), round(s["p95_ms"], 1),
                  round(s["max_ms"], 1)] for where, s in figures.items()]
 
+    def ms(figures: dict[str, Any], key: str) -> Any:
+        return round(figures[key]) if key in figures else "–"
+
     headers = ["what", "where", "n", "p50 ms", "p95 ms", "max ms"]
     query_rows = [row for kind, figures in result["query_ms"].items()
                   for row in rows(figures, kind)]
-    client_rows = [row for name, s in result["client_ms"].items()
-                   for row in rows({"browser": s}, name)]
-    lines = [f"{result['users']} users over {result['seconds']:g} s (at most "
-             f"{result['concurrent']} at once) on {result['processes']} app processes and one "
-             f"PostGIS, {result['cpu_count']} CPU cores shared by Chromium, the app and the "
-             f"database; {result['wall_s']} s in all.",
-             "A user is one browser context; odd users are map users, even users capture users:"]
-    lines += [f"  {kind}: " + "; ".join(steps) for kind, steps in result["user_steps"].items()]
-    lines += ["", "Server side, the page's data queries (app.ui.cache, MAPA_QUERY_LOG):",
-              format_table(headers, query_rows), "",
-              "Client side, each step of a user:", format_table(headers, client_rows), "",
-              f"pins saved by users: {result['pins_saved_by_users']}, pins written to the "
-              f"store: {result['pins_written']}; failed users: {len(result['failed_users'])}"]
-    lines += [f"  user {r['user']} ({r['kind']}, process {r['process']}): {r['error']}"
-              for r in result["failed_users"]]
+    page_rows = [[name, s["n"], ms(s, "p50_ms"), ms(s, "p95_ms"), ms(s, "max_ms"),
+                  s["errors"]] for name, s in result["pages"].items()]
+    login = result["client_ms"].get("login")
+    errors = result["errors"]
+    lines = [f"{result['users']} users arriving over {result['ramp']:g} s (at most "
+             f"{result['concurrent']} at once, deadline {result['seconds']:g} s) on "
+             f"{result['processes']} app process(es) over {result['backend']}, "
+             f"{result['cpu_count']} CPU cores shared by Chromium, the app and the store; "
+             f"{result['wall_s']} s in all.",
+             "Each user, one browser context: " + "; ".join(result["user_steps"]), "",
+             "Pages, from the navigation to the page rendered with its maps drawn:",
+             format_table(["page", "n", "p50 ms", "p95 ms", "max ms", "errors"], page_rows),
+             "login: " + (f"p50 {login['p50_ms']:.0f} ms, p95 {login['p95_ms']:.0f} ms"
+                          if login else "none completed"), "",
+             f"errors: {errors['count']} ({errors['failed_steps']} failed steps, "
+             f"{errors['timeouts']} timeouts, {errors['page_errors']} page errors)",
+             "peak RSS per app process: " + ", ".join(
+                 f"{where} {mb:g} MB" for where, mb in result["rss_mb"].items()), "",
+             "Server side, the page's data queries (app.ui.cache, MAPA_QUERY_LOG):",
+             format_table(headers, query_rows)]
+    for r in result["failed_users"]:
+        what = [f"{step} failed: {why}" for step, why in r["failed"].items()]
+        what += [f"{step} timed out" for step in r["timeouts"]]
+        what += [f"page error: {e}" for e in r["page_errors"]]
+        lines.append(f"  user {r['user']} (process {r['process']}): " + "; ".join(what))
     return "\n".join(lines)

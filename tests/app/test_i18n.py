@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -79,14 +76,6 @@ def test_every_layer_with_a_source_has_a_label(demo_store) -> None:
     missing = [name for name in layers if f"layer.{name}" not in STRINGS]
     assert missing == []
     assert label("layer", "localities", "cs") != label("layer", "localities", "en")
-
-
-def test_texts_the_load_benchmark_clicks_are_the_apps() -> None:
-    """``mapa bench load`` finds its way through the app by these Czech texts."""
-    path = Path(__file__).resolve().parents[2] / "scripts" / "bench" / "load_texts.json"
-    texts = json.loads(path.read_text(encoding="utf-8"))
-    assert "capture.save" in texts
-    assert texts == {key: STRINGS[key]["cs"] for key in texts}
 
 
 @pytest.mark.parametrize(("n", "cs", "en"), [
