@@ -817,6 +817,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.load_options": Text(
         "--users, --concurrent a --processes musí být ≥ 1, --seconds ≥ 0",
         "--users, --concurrent and --processes must be ≥ 1, --seconds ≥ 0"),
+    "cli.bench_pages": Text(
+        "neznámé stránky {pages}; na výběr: {known}",
+        "unknown pages {pages}; choose from: {known}"),
     "cli.no_chromium": Text(
         "chybí {path}: apt-get install chromium",
         "{path} is missing: apt-get install chromium"),

@@ -117,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
                     FACILITATOR, centre=FACILITATOR_CENTRE)
         pins_before = len(store.read(PINS))
         query_log = folder / "queries.jsonl"
-        servers = [stack.enter_context(_serve(url, query_log, folder / f"app{i + 1}.log"))
+        env = {"MAPA_DB_URL": url, "MAPA_QUERY_LOG": str(query_log)}
+        servers = [stack.enter_context(serve(env, folder / f"app{i + 1}.log"))
                    for i in range(args.processes)]
         started = time.time()
         users = asyncio.run(_drive([u for u, _ in servers], args, password, query_log))
@@ -131,11 +132,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _serve(db_url: str, query_log: Path, log_path: Path) -> Iterator[tuple[str, int]]:
-    """One ``streamlit run app/server.py`` on ``db_url`` timing its queries; (URL, pid)."""
+def serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
+    """One ``streamlit run app/server.py`` with ``env`` added to its environment (the store:
+    ``MAPA_DB_URL`` or ``MAPA_STORE``; ``MAPA_QUERY_LOG`` …), offline base map, its output
+    in ``log_path``; yields (URL, pid) once it answers, stops it after."""
     port = _free_port()
-    env = {**os.environ, "MAPA_DB_URL": db_url, "MAPA_QUERY_LOG": str(query_log),
-           "MAPA_BASEMAP": "none"}
+    env = {**os.environ, "MAPA_BASEMAP": "none", **env}
     with log_path.open("w") as log:  # a file: a pipe nobody reads would block the server
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
