@@ -97,7 +97,10 @@ def _towns(location: str, version: str) -> pd.DataFrame:
     return pd.DataFrame(open_store(location).read(TOWNS).drop(columns="geometry"))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# a resource, not data: every rerun of every page reads the town, and st.cache_data would
+# unpickle a copy of all its frames each time (50–200 ms on a busy machine); TownData is
+# frozen and no page changes its frames in place
+@st.cache_resource(show_spinner=False, max_entries=16)
 @timed("load_town")
 def _town(location: str, version: str, town_id: str) -> TownData:
     return load_town(open_store(location), town_id)
@@ -133,7 +136,8 @@ def towns() -> pd.DataFrame:
 
 @timed("town_data")
 def town_data(town_id: str) -> TownData:
-    """Everything the map page needs for one town (see ``app.ui.town``)."""
+    """Everything the map page needs for one town (see ``app.ui.town``): one object shared
+    by every session, so never change its frames in place."""
     return _town(*_key("town", town_id), town_id)
 
 
