@@ -28,6 +28,7 @@ import contextlib
 import functools
 import html
 import http.server
+import json
 import secrets
 import tempfile
 import threading
@@ -68,15 +69,25 @@ RECORD_ARGS: Final = """() => {
         }
     }, true);
 }"""
-#: In the app's page: the shown map component's Leaflet map has loaded and holds at least
-#: ``n`` layers: then the milliseconds since the navigation began, by the page's own clock
-#: (``n`` 0: the count, or -1 while there is no drawn map).
-APP_LAYERS: Final = """([sel, n]) => {
-    const shown = [...document.querySelectorAll(sel)].filter(f => f.offsetWidth > 0);
-    const map = shown.length === 1 && shown[0].contentWindow && shown[0].contentWindow.map;
+#: In the app's page: the map component ``index`` (in document order) has loaded its Leaflet
+#: map and the map holds at least ``n`` layers: then the milliseconds since the navigation
+#: began, by the page's own clock (``n`` 0: the count, or -1 while there is no drawn map).
+#: Nothing here reads the layout: a check that did (``offsetWidth``) on every animation frame
+#: would slow the page it times.
+APP_LAYERS: Final = """([sel, n, index]) => {
+    const frame = document.querySelectorAll(sel)[index];
+    const map = frame && frame.contentWindow && frame.contentWindow.map;
     if (!map || !map._loaded) return n ? false : -1;
     const count = Object.keys(map._layers).length;
     return n ? count >= n && performance.now() : count;
+}"""
+#: The index of the one shown map component whose map has loaded (the page's first visit,
+#: not timed), or -1.
+SHOWN_MAP: Final = """sel => {
+    const frames = [...document.querySelectorAll(sel)];
+    const shown = frames.filter(f => f.offsetWidth > 0);
+    const map = shown.length === 1 && shown[0].contentWindow && shown[0].contentWindow.map;
+    return map && map._loaded ? frames.indexOf(shown[0]) : -1;
 }"""
 #: The same in the static file, whose script names the map ``window.map`` too.
 STATIC_LAYERS: Final = """(n) => {
@@ -196,12 +207,12 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
                 # browser's, and tells how many layers the drawn map has
                 tab = context.new_page()
                 tab.goto(page_url)
-                layers = int(_drawn_app(tab, 0))
-                recorded = tab.evaluate(
-                    """sel => [...document.querySelectorAll(sel)]
-                        .filter(f => f.offsetWidth > 0)[0].contentWindow.__mapaArgs""",
-                    COMPONENT_IFRAME)
                 tab.wait_for_function(APP_IDLE)
+                index = _shown_map(tab)
+                layers = _settled(tab, APP_LAYERS, [COMPONENT_IFRAME, 0, index])
+                recorded = tab.evaluate(
+                    "([sel, i]) => document.querySelectorAll(sel)[i].contentWindow.__mapaArgs",
+                    [COMPONENT_IFRAME, index])
                 tab.close()
                 (folder / f"{name}.html").write_text(static_html(recorded), encoding="utf-8")
                 file_url = f"{static_url}/{name}.html"
@@ -213,7 +224,7 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
                 for _ in range(args.repeat):
                     tab = context.new_page()
                     tab.goto(page_url, wait_until="commit")
-                    ours.append(_drawn_app(tab, layers))
+                    ours.append(_drawn_app(tab, layers, index))
                     tab.wait_for_function(APP_IDLE)  # the next visit starts on a quiet server
                     tab.close()
                     tab = context.new_page()
@@ -227,18 +238,22 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
     return rows
 
 
-def _drawn_app(tab: Any, layers: int) -> float:
-    """Wait until the app's shown map is drawn with ``layers`` layers: the milliseconds from
-    the navigation; with ``layers`` 0, once the page is idle, the map's count of layers."""
-    if not layers:
-        tab.wait_for_function(APP_LAYERS, arg=[COMPONENT_IFRAME, 0], polling="raf")
-        return _settled(tab, APP_LAYERS, [COMPONENT_IFRAME, 0])
-    return float(tab.wait_for_function(APP_LAYERS, arg=[COMPONENT_IFRAME, layers],
+def _shown_map(tab: Any) -> int:
+    """The index of the page's one shown map component, once its map has loaded."""
+    return int(tab.wait_for_function(f"() => ({SHOWN_MAP})({json.dumps(COMPONENT_IFRAME)}) + 1",
+                                     polling="raf").json_value()) - 1
+
+
+def _drawn_app(tab: Any, layers: int, index: int) -> float:
+    """Wait until the map component ``index`` has drawn its map with ``layers`` layers; the
+    milliseconds from the navigation."""
+    return float(tab.wait_for_function(APP_LAYERS, arg=[COMPONENT_IFRAME, layers, index],
                                        polling="raf").json_value())
 
 
 def _drawn_static(tab: Any, layers: int) -> float:
-    """:func:`_drawn_app` for the static file."""
+    """Wait until the static file's map is drawn with ``layers`` layers: the milliseconds from
+    the navigation; with ``layers`` 0, the count of layers once it is steady."""
     if not layers:
         tab.wait_for_function(STATIC_LAYERS, arg=0, polling="raf")
         return _settled(tab, STATIC_LAYERS, 0)
@@ -247,11 +262,9 @@ def _drawn_static(tab: Any, layers: int) -> float:
 
 
 def _settled(tab: Any, script: str, arg: Any) -> int:
-    """The layer count once the app is idle and the count is the same on two animation
+    """The layer count (``script`` with ``arg`` and n 0) once it is the same on two animation
     frames in a row (a layer control or a cluster layer may add layers just after the
     map's load)."""
-    if script == APP_LAYERS:
-        tab.wait_for_function(APP_IDLE)
     handle = tab.wait_for_function(
         """([script, arg]) => new Promise(resolve => {
             const count = () => (0, eval)(script)(arg);
