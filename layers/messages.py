@@ -839,6 +839,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
         "použijte --processes 1, nebo --backend postgis",
         "a GeoPackage is one file served by one app process only, not {processes}; use "
         "--processes 1, or --backend postgis"),
+    "cli.bench_pages": Text(
+        "neznámé stránky {pages}; na výběr: {known}",
+        "unknown pages {pages}; choose from: {known}"),
     "cli.no_chromium": Text(
         "chybí {path}: apt-get install chromium",
         "{path} is missing: apt-get install chromium"),

@@ -34,6 +34,8 @@ from layers.geocode import Gazetteer, Place
 from layers.ingest.uploads import remove_stale_uploads
 from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import print_session_map
+from layers.mapping.results import SessionResults
+from layers.mapping.results import session_results as count_results
 from layers.schema import PIN_CATEGORIES, TOWNS
 from layers.store import Store, default_location, open_store
 
@@ -95,7 +97,10 @@ def _towns(location: str, version: str) -> pd.DataFrame:
     return pd.DataFrame(open_store(location).read(TOWNS).drop(columns="geometry"))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# a resource, not data: every rerun of every page reads the town, and st.cache_data would
+# unpickle a copy of all its frames each time (50–200 ms on a busy machine); TownData is
+# frozen and no page changes its frames in place
+@st.cache_resource(show_spinner=False, max_entries=16)
 @timed("load_town")
 def _town(location: str, version: str, town_id: str) -> TownData:
     return load_town(open_store(location), town_id)
@@ -131,7 +136,8 @@ def towns() -> pd.DataFrame:
 
 @timed("town_data")
 def town_data(town_id: str) -> TownData:
-    """Everything the map page needs for one town (see ``app.ui.town``)."""
+    """Everything the map page needs for one town (see ``app.ui.town``): one object shared
+    by every session, so never change its frames in place."""
     return _town(*_key("town", town_id), town_id)
 
 
@@ -147,6 +153,34 @@ def public_sessions(town_id: str) -> pd.DataFrame:
     """A town's sessions by place and date, for public pages
     (``layers.access.guarded.public_sessions``; the id stays on the server)."""
     return guarded.public_sessions(store(), town_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+@timed("session_results")
+def _session_results(location: str, version: str, town_id: str, session_id: str,
+                     per_round: bool, role: str, centre: str, _pins: gpd.GeoDataFrame,
+                     _sessions: pd.DataFrame) -> SessionResults:
+    # role and centre stand for the scope of the pins and sessions passed (not hashed)
+    return count_results(open_store(location), session_id, _pins, _sessions,
+                         per_round=per_round)
+
+
+def session_results(principal: Principal, town_id: str, session_id: str,
+                    per_round: bool) -> SessionResults:
+    """The counted results of ``session_id`` (or of its round, ``per_round``) from the pins
+    and sessions ``principal`` may see (``layers.mapping.results.session_results``).
+
+    The pins are read through ``layers.access.guarded.pins_for`` on every call, so the right
+    is checked and an exact view of sensitive pins audited each time the results are shown;
+    the counting (answers, questions, the cells' permutation test) is cached per store
+    version of what it reads, town, session, scope (role and centre) and ``per_round``.
+    Raises what ``pins_for`` and ``session_results`` raise.
+    """
+    current = store()
+    pins = guarded.pins_for(principal, current, town_id).pins
+    return _session_results(*_key("session_results", town_id), town_id, session_id, per_round,
+                            principal.role, principal.centre, pins,
+                            sessions(principal, town_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

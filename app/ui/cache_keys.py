@@ -22,6 +22,7 @@ from layers.schema import (
     LOCALITIES,
     MUNICIPALITIES,
     OFFENCES,
+    PIN_ANSWERS,
     PINS,
     PLACE_LAYERS,
     POLICE_DISTRICTS,
@@ -29,6 +30,7 @@ from layers.schema import (
     POLICE_OFFENCES,
     SERVICE_LINKS,
     SERVICES,
+    SESSION_QUESTIONS,
     SESSIONS,
     SOURCES,
     STRATEGY_LAYERS,
@@ -43,9 +45,10 @@ from layers.store import Store
 #: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
 #: an area's real figures (exclusion index, police department, the region's choropleth), its
 #: catalogue of services and a service's card in it, the names of its places, an area's crime
-#: over the years and its yearly security analysis (which reads all of these).
+#: over the years, its yearly security analysis (which reads all of these) and a mapping
+#: session's counted results.
 View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "figures",
-               "catalogue", "catalogue_card", "names", "crime", "analysis"]
+               "catalogue", "catalogue_card", "names", "crime", "analysis", "session_results"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES, ADDRESS_POINTS,
@@ -74,6 +77,7 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
     "analysis": ((*_PLACES[0], SERVICES, SESSIONS, CONTEXT_LINES, STREET_EDGES,
                   POLICE_JURISDICTION),
                  (*_PLACES[1], SOURCES, MUNICIPALITIES, *STRATEGY_LAYERS)),
+    "session_results": ((PINS, SESSIONS, SESSION_QUESTIONS, PIN_ANSWERS), ()),
 }
 
 

@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
                     STRATEGY_COORDINATOR)
         query_log = folder / "queries.jsonl"
         env["MAPA_QUERY_LOG"] = str(query_log)
-        servers = [stack.enter_context(_serve(env, folder / f"app{i + 1}.log"))
+        servers = [stack.enter_context(serve(env, folder / f"app{i + 1}.log"))
                    for i in range(args.processes)]
         started = time.time()
         with _peak_rss([pid for _, pid in servers]) as peaks:
@@ -168,16 +168,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
-    """One ``streamlit run app/server.py`` with ``env`` added to its environment; (URL, pid)."""
+def serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
+    """One ``streamlit run app/server.py`` with ``env`` added to its environment (the store:
+    ``MAPA_DB_URL`` or ``MAPA_STORE``; ``MAPA_QUERY_LOG`` …), offline base map, its output
+    in ``log_path``; yields (URL, pid) once it answers, stops it after."""
     port = _free_port()
+    env = {**os.environ, "MAPA_BASEMAP": "none", **env}
     with log_path.open("w") as log:  # a file: a pipe nobody reads would block the server
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, **env, "MAPA_BASEMAP": "none"}, stdout=log,
-            stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90

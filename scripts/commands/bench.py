@@ -19,6 +19,7 @@ from scripts.bench import (
     ingest,
     load,
     moderate,
+    pages,
     patrol,
     police_import,
     spatial,
@@ -27,7 +28,7 @@ from scripts.bench import (
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz, faults, police_import, emerging, cli, spatial)
+              catalogue, fuzz, faults, police_import, emerging, cli, spatial, pages)
 
 
 def register(subparsers: Any) -> None:

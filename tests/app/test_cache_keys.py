@@ -29,8 +29,10 @@ def rebuilds(demo_store_copy: Store, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
     monkeypatch.setattr(data, "load_town", counted)
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield built
     st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 def test_a_pin_in_one_town_rebuilds_only_that_towns_map(demo_store_copy: Store,

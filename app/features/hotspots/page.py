@@ -15,7 +15,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.hotspots.map import VIEWS, build_emerging_map, build_hotspot_map
 from app.features.hotspots.model import (
@@ -31,6 +30,7 @@ from app.features.hotspots.model import (
 from app.ui import cache
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, number, translate
+from app.ui.map_component import show_map
 from app.ui.page import page_head
 from app.ui.state import count, t
 from app.ui.town import TownData
@@ -127,14 +127,14 @@ def render() -> None:
 
     store = cache.store()
     main_layer = "fear" if "fear" in layers else "crime"
+    inputs = (*cache_key(store, "hotspots", town_id), town_id, main_layer, float(cell_m),
+              float(confidence), filters, dates, staff)
     with st.spinner(t("hotspots.computing")):
-        report, problem, figures = compute(
-            *cache_key(store, "hotspots", town_id), town_id, main_layer, float(cell_m),
-            float(confidence), filters, dates, staff)
+        report, problem, figures = compute(*inputs)
     if report is None:
         st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))
     else:
-        _results(report, layers, town, confidence, main_layer, lang)
+        _results(report, inputs, layers, town, confidence, main_layer, lang)
     _emerging(town, lang)
 
 
@@ -154,10 +154,10 @@ def _emerging(town: TownData, lang: str) -> None:
     cell_m = right.select_slider(t("hotspots.cell"),
                                  options=list(range(int(MIN_CELL_M), int(MAX_CELL_M) + 1, 50)),
                                  value=250, key="hotspots_emerging_cell")
+    inputs = (*cache_key(store, "hotspots", town.town_id), town.town_id, str(period),
+              float(cell_m))
     with st.spinner(t("hotspots.computing")):
-        found, problem, figures = compute_emerging(
-            *cache_key(store, "hotspots", town.town_id), town.town_id, str(period),
-            float(cell_m))
+        found, problem, figures = compute_emerging(*inputs)
     if found is None:
         st.warning(t("hotspots.error", detail=messages.render(problem, figures, lang)))
         return
@@ -165,9 +165,10 @@ def _emerging(town: TownData, lang: str) -> None:
     st.caption(t("hotspots.emerging.covered", first=steps[0], last=steps[-1], steps=len(steps),
                  points=number(found.points, lang),
                  approximate=number(found.approximate, lang)))
-    st_folium(build_emerging_map(found.cells, town.boundary, lang),
-              key=f"hotspots-emerging-{town.town_id}", height=MAP_HEIGHT,
-              use_container_width=True, returned_objects=[])
+    # built once per input and language (app.ui.map_component)
+    show_map(("emerging", *inputs, lang),
+             lambda: build_emerging_map(found.cells, town.boundary, lang),
+             key=f"hotspots-emerging-{town.town_id}", height=MAP_HEIGHT, returned_objects=[])
     table = emerging_table(found.cells["pattern"], lang)
     st.dataframe(table.drop(columns="code").rename(columns={
         "label": t("hotspots.emerging.pattern"), "cells": t("hotspots.table.cells"),
@@ -227,10 +228,11 @@ def _filters(town: TownData, lang: str
     return ((*(tuple(str(v) for v in values) for values in chosen), tuple(sessions)), dates)
 
 
-def _results(report: HotspotReport, layers: list[str], town: TownData, confidence: float,
-             main_layer: str, lang: str) -> None:
-    """The report: figures and notes, the map of a chosen view and layer, the classes as a
-    table and chart, the agreement of fear and crime, the localities, the explanation."""
+def _results(report: HotspotReport, inputs: tuple[object, ...], layers: list[str],
+             town: TownData, confidence: float, main_layer: str, lang: str) -> None:
+    """The report (made of ``inputs``, the arguments of :func:`compute`): figures and notes,
+    the map of a chosen view and layer, the classes as a table and chart, the agreement of
+    fear and crime, the localities, the explanation."""
     shown = metrics(report, confidence, lang)
     for column, (caption, value) in zip(st.columns(len(shown)), shown, strict=True):
         column.metric(caption, value)
@@ -264,10 +266,11 @@ def _results(report: HotspotReport, layers: list[str], town: TownData, confidenc
     map_layer = layer_column.radio(t("hotspots.map_layer"), shown_layers, horizontal=True,
                                    key="hotspots_map_layer",
                                    format_func=lambda v: translate(f"hotspots.layer.{v}", lang))
-    st_folium(build_hotspot_map(report, town.boundary, view, map_layer or main_layer, lang,
-                                positive, town.is_synthetic("pins")),
-              key=f"hotspots-{town.town_id}", height=MAP_HEIGHT, use_container_width=True,
-              returned_objects=[])
+    # built once per input, view, layer and language (app.ui.map_component)
+    show_map(("hotspots", *inputs, view, map_layer or main_layer, lang),
+             lambda: build_hotspot_map(report, town.boundary, view, map_layer or main_layer,
+                                       lang, positive, town.is_synthetic("pins")),
+             key=f"hotspots-{town.town_id}", height=MAP_HEIGHT, returned_objects=[])
 
     table = class_table(report, shown_layers, lang)
     if not table.empty:  # crime alone from the district index has no classes to count

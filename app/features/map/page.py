@@ -6,14 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.map.map import BASEMAPS, MAP_HEIGHT, build_map, default_basemap
 from app.features.map.model import figures, public_pin_count, sources_table
 from app.features.map.panel import render_area_panel
 from app.ui import cache
 from app.ui.access import current_principal
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import number
+from app.ui.map_component import show_map
 from app.ui.maps.basemaps import BASEMAP_PARAM, basemap_or_none
 from app.ui.page import page_head
 from app.ui.state import BASEMAP_KEY, count, t
@@ -130,13 +131,17 @@ def map_and_panel(town: TownData, lang: str, basemap: str, drawn: TownData,
     ``drawn`` is ``town`` with the pins the principal may see on the map; ``found`` a
     searched place to show."""
     map_column, panel_column = st.columns([5, 2], gap="medium")
+    # built once per town, version, language, base map and searched place; the exact view
+    # of sensitive pins (read with a right check) every time
+    view = None if drawn is not town else (
+        "map", *cache_key(cache.store(), "town", town.town_id), town.town_id, lang, basemap,
+        None if found is None else (found.name, found.lat, found.lon))
     # the view and the shown layers live in the address (app.ui.maps.view.UrlView): a pan
     # or a switched layer reruns nothing, a reload or another base map starts from there
     with map_column:
-        clicked = st_folium(build_map(drawn, lang, basemap, found),
-                            key=f"map-{town.town_id}",
-                            height=MAP_HEIGHT, use_container_width=True,
-                            returned_objects=list(CLICKS))
+        clicked = show_map(view, lambda: build_map(drawn, lang, basemap, found),
+                           key=f"map-{town.town_id}", height=MAP_HEIGHT,
+                           returned_objects=list(CLICKS))
     point = newest_click(clicked, f"map-clicks-{town.town_id}")
     ref = area_at(town, point["lat"], point["lng"]) if point else None
     with panel_column:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.patrol.map import build_patrol_map
 from app.features.patrol.model import (
@@ -28,6 +27,7 @@ from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label, labels
+from app.ui.map_component import show_map
 from app.ui.missing import note_illustrative, note_missing
 from app.ui.state import count, current_language, error_text, page_town, t
 from app.ui.town import TownData
@@ -119,18 +119,21 @@ def render() -> None:
     if not times:
         st.warning(t("patrol.error", detail=t("patrol.no_times")))
         st.stop()
-    plan = plan_for(*cache_key(store, "patrol", town_id), town_id, locality or None, places,
-                    weights, tuple(times), float(distance), mode)
+    inputs = (*cache_key(store, "patrol", town_id), town_id, locality or None, places,
+              weights, tuple(times), float(distance), mode)
+    plan = plan_for(*inputs)
     if isinstance(plan, ValueError):
         st.warning(t("patrol.error", detail=error_text(plan)))
         st.stop()
 
-    _plan(plan, town, locality, lang)
+    _plan(plan, inputs, town, locality, lang)
     _save(store, principal, plan, town_id, lang)
 
 
-def _plan(plan: PatrolPlan, town: TownData, locality: str, lang: str) -> None:
-    """The plan's figures and method, its downloads, its map and its places."""
+def _plan(plan: PatrolPlan, inputs: tuple[object, ...], town: TownData, locality: str,
+          lang: str) -> None:
+    """The plan (made of ``inputs``, the arguments of :func:`plan_for`): its figures and
+    method, its downloads, its map and its places."""
     route = plan.route
     cover = plan.coverage
     shown = metrics(plan, lang)
@@ -153,9 +156,10 @@ def _plan(plan: PatrolPlan, town: TownData, locality: str, lang: str) -> None:
         column.download_button(t(f"patrol.download.{fmt}"), partial(make, plan, town.name),
                                file_name=f"{slug}.{fmt}", mime=mime, key=f"patrol_{fmt}")
 
-    st_folium(build_patrol_map(plan, town.boundary, town.context, lang),
-              key=f"patrol-{town.town_id}-{locality}", height=MAP_HEIGHT,
-              use_container_width=True, returned_objects=[])
+    # built once per input and language (app.ui.map_component)
+    show_map(("patrol", *inputs, lang),
+             lambda: build_patrol_map(plan, town.boundary, town.context, lang),
+             key=f"patrol-{town.town_id}-{locality}", height=MAP_HEIGHT, returned_objects=[])
 
     st.subheader(t("patrol.table"))
     st.dataframe(stops_table(plan, lang), hide_index=True, width="stretch")

@@ -35,7 +35,7 @@ from layers.mapping.paper import parse_transcription, town_session_grid
 from layers.mapping.print_map import PAPER
 from layers.mapping.qr import qr_bytes
 from layers.mapping.questions import session_questions
-from layers.mapping.results import CELL_M, SessionResults, session_results
+from layers.mapping.results import CELL_M, SessionResults
 from layers.mapping.results_sheet import Section, results_pdf
 from layers.mapping.sessions import SessionInput
 from layers.schema import AGE_GROUPS, QUESTION_KINDS, SESSION_METHODS
@@ -92,7 +92,7 @@ def render() -> None:
         _public_link(store, principal, session_id)
     with right:
         _questions(store, principal, session_id, lang)
-    _results(store, principal, town_id, session_id, lang)
+    _results(principal, town_id, session_id, lang)
 
 
 #: The vocabulary group of each counted pin column of the results.
@@ -100,18 +100,16 @@ RESULT_GROUPS = {"category": "pin.category", "feeling": "pin.feeling", "time_of_
                  "seen": "pin.seen", "age_group": "age"}
 
 
-def _results(store: Store, principal: Principal, town_id: str, session_id: str,
-             lang: str) -> None:
+def _results(principal: Principal, town_id: str, session_id: str, lang: str) -> None:
     """The answers of the session, or of its yearly round, counted (category, feeling, time of
     day, seen/heard, age group, its own questions), their map as the public may see it, and
     the change against the previous round per category and per cell, with the one-page
-    summary (PDF for the wall, HTML)."""
+    summary (PDF for the wall, HTML). The counting is cached (``app.ui.cache``); reading
+    the pins checks and audits on every run."""
     per_round = st.radio(t("sessions.results.scope"), (False, True), horizontal=True,
                          key="sessions_results_scope",
                          format_func=lambda r: t(f"sessions.results.scope.{int(r)}")) is True
-    pins = guarded.pins_for(principal, store, town_id).pins
-    results = session_results(store, session_id, pins, cache.sessions(principal, town_id),
-                              per_round=per_round)
+    results = cache.session_results(principal, town_id, session_id, per_round)
     st.subheader(t("sessions.results", n=results.pins, sessions=len(results.sessions)))
     columns = st.columns(len(RESULT_GROUPS))
     for column, (field, group) in zip(columns, RESULT_GROUPS.items(), strict=True):
