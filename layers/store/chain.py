@@ -3,7 +3,7 @@
 A chained layer (``LayerSpec.chained``, the audit log) has two last columns, ``prev_hash``
 and ``hash``. ``hash`` is the SHA-256 (64 hex digits) of ``prev_hash`` and the row's
 canonical form (its other columns, by name, as text or null; a column added to the layer
-later, ``layers.schema.LATER_COLUMNS``, only where it holds a value, so rows sealed before it
+later, ``layers.schema.LATER_COLUMNS``, only where it is not empty, so rows sealed before it
 existed keep their hashes); the first row's ``prev_hash`` is :data:`GENESIS`. The store seals rows as it appends them, under its writer lock, so
 concurrent writers still make one chain in stored order; nobody hands in a hash.
 
@@ -35,7 +35,7 @@ Row = Mapping[Any, object]
 
 def later_columns(spec: LayerSpec) -> tuple[str, ...]:
     """The columns of ``spec`` added after rows were first sealed: a hash covers them only
-    where they hold a value."""
+    where they are not empty (null and "" alike)."""
     return LATER_COLUMNS.get(spec.name, ())
 
 
@@ -60,11 +60,10 @@ def _text(value: object) -> str | None:
 
 def row_hash(row: Row, columns: Sequence[str], prev_hash: str,
              later: Collection[str] = ()) -> str:
-    """The hash of ``row`` (its ``columns``, and its ``later`` columns that hold a value)
+    """The hash of ``row`` (its ``columns``, and its ``later`` columns that are not empty)
     following a row whose hash is ``prev_hash``."""
     content = {name: _text(row.get(name)) for name in columns}
-    content.update({name: value for name in later
-                    if (value := _text(row.get(name))) is not None})
+    content.update({name: value for name in later if (value := _text(row.get(name)))})
     canonical = json.dumps({"prev_hash": prev_hash, "row": content},
                            ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
