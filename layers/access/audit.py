@@ -1,11 +1,12 @@
 """The append-only audit log: who saw exact sensitive pins, who changed what, and when.
 
 Entries go to the ``audit_log`` layer (:data:`layers.schema.AUDIT_LOG`) through
-``Store.append`` only; this module offers no way to change or delete one. Times are UTC,
-ISO 8601 with seconds. ``object_ids`` is a JSON list, ``detail`` a JSON object; neither ever
-holds a password or a pin's free text. ``town_id`` names the town an entry concerns (towns are
-tenants: an admin of some towns reads their entries only). The store links the entries in a hash chain as it
-appends them (``layers.store.chain``); :func:`verify_log` finds the first broken link.
+``Store.append`` only; this module offers no way to change or delete one. Times are UTC, ISO
+8601 with seconds. ``object_ids`` is a JSON list, ``detail`` a JSON object; neither ever
+holds a password or a pin's free text. ``town_id`` names the town an entry concerns (towns
+are tenants: an admin of some towns reads their entries only). The store links the entries
+in a hash chain as it appends them (``layers.store.chain``); :func:`verify_log` finds the
+first broken link.
 
 Views are logged once per user, action and scope within :data:`VIEW_MEMORY_S` (per process):
 a page that reruns on every click would otherwise write the same "saw the pins of session X"

@@ -4,8 +4,9 @@ A chained layer (``LayerSpec.chained``, the audit log) has two last columns, ``p
 and ``hash``. ``hash`` is the SHA-256 (64 hex digits) of ``prev_hash`` and the row's
 canonical form (its other columns, by name, as text or null; a column added to the layer
 later, ``layers.schema.LATER_COLUMNS``, only where it is not empty, so rows sealed before it
-existed keep their hashes); the first row's ``prev_hash`` is :data:`GENESIS`. The store seals rows as it appends them, under its writer lock, so
-concurrent writers still make one chain in stored order; nobody hands in a hash.
+existed keep their hashes); the first row's ``prev_hash`` is :data:`GENESIS`. The store
+seals rows as it appends them, under its writer lock, so concurrent writers still make one
+chain in stored order; nobody hands in a hash.
 
 Editing a row breaks its own hash; deleting one breaks the link of the row after it;
 inserting one breaks the link after it. Removing the last rows leaves a shorter whole chain:
