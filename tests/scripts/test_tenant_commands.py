@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,15 @@ import pytest
 
 from layers.access import accounts
 from layers.access.principal import Principal
+from layers.ingest.batches import run_import
+from layers.schema import ADDRESS_POINTS
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store, open_store
+from layers.store.base import RowMatch
 from scripts.commands.common import NAMED_TOWN, OWN_CHECK, WHOLE_STORE
 from scripts.mapa import build_parser, main
 from tests.layers.access.conftest import PASSWORD
+from tests.police_export import write_export
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 INGEST = FIXTURES / "ingest"
@@ -54,7 +59,7 @@ def _import(kind: str, file: Path, *extra: str) -> Argv:
 #: Command (its words) → its arguments for a town.
 COMMANDS: dict[tuple[str, ...], Argv] = {
     ("accessibility",): lambda t: ["accessibility", "--town", t.town],
-    ("analysis",): lambda t: ["analysis", "--area", t.town, "--year", "2023",
+    ("analysis",): lambda t: ["analysis", "--area", t.town, "--year", "2024",
                               "--out", str(t.out / "a.docx")],
     ("batches",): lambda t: ["batches", "--town", t.town],
     ("undo",): lambda t: ["undo", t.batch],
@@ -77,7 +82,7 @@ COMMANDS: dict[tuple[str, ...], Argv] = {
     ("import", "stops"): _import("stops", SOURCES_DIR / "transit" / "stops_3_towns.csv"),
     ("import", "feeling-map"): lambda t: ["import", "feeling-map",
                                           str(FIXTURES / "pocitova_mapa_sample.csv"),
-                                          "--town", t.town, "--dry-run"],
+                                          "--town", t.town],
     ("import", "services-register"): lambda t: [
         "import", "services-register", str(FIXTURES / "catalogue" / "rpss_2025-01.json"),
         "--region", t.region, "--dry-run"],
@@ -134,9 +139,17 @@ def prepared(demo_store_path: Path, tmp_path_factory: pytest.TempPathFactory) ->
                                  ("k-pol", "police", "kraslice")]:
         accounts.create_user(store, OPERATOR, username, PASSWORD, role,
                              scope=accounts.resolve_scope(store, [town]))
-    # a batch per town: the stops of a feed serving all three
-    assert main(["import", "stops", str(SOURCES_DIR / "transit" / "stops_3_towns.csv"),
-                 "--store", str(path)]) == 0
+    # a batch per town: the stops of a feed serving all three (a zip: the table's own
+    # ``import stops`` brings the same stops as another file)
+    feed = path.parent / "gtfs.zip"
+    with zipfile.ZipFile(feed, "w") as archive:
+        archive.write(SOURCES_DIR / "transit" / "stops_3_towns.csv", "stops.txt")
+    assert main(["import", "stops", str(feed), "--store", str(path)]) == 0
+    # offences of Litvínov for its yearly analysis
+    for export in write_export(path.parent / "export", store, "litvinov"):
+        run_import(store, "police-open-data", export, town_id="litvinov")
+    # Litvínov's address points go, so that the table's ``import addresses`` brings them
+    store.delete_matching([RowMatch(ADDRESS_POINTS.name, equals={"town_id": "litvinov"})])
     return path
 
 
