@@ -199,9 +199,10 @@ def test_commands_without_a_town_keep_to_the_accounts_towns(
     assert code == 0 and {s["town"] for s in sessions["sessions"]} == {"litvinov"}
     assert _run(capsys, ["moderate", "approve", "--session", "litvinov-deti-libuse"],
                 path)[0] == 0
-    code, log = _run(capsys, ["audit", "--out", str(tmp_path / "audit.csv")], path)
+    code, written = _run(capsys, ["audit", "--out", str(tmp_path / "audit.csv")], path)
     text = (tmp_path / "audit.csv").read_text(encoding="utf-8")
     assert code == 0 and "approve_pins" in text and "kraslice" not in text
+    assert written["entries"] == len(text.strip().splitlines()) - 1
     assert _run(capsys, ["retention"], path)[0] == 0
 
 
