@@ -200,9 +200,10 @@ def _require_manages(store: Store, actor: Principal, row: pd.Series) -> None:
 
 def _require_within(store: Store, actor: Principal, scope: Scope) -> None:
     """Refuse to give an account towns beyond ``actor``'s."""
+    if actor.towns is None:
+        return
     covered = town_ids(store, scope)
-    outside = None if actor.towns is None else \
-        sorted((covered or frozenset({"*"})) - actor.towns)
+    outside = sorted((frozenset({ALL_TOWNS}) if covered is None else covered) - actor.towns)
     if outside:
         raise actor.refusal("access.other_town", town=outside[0])
 
