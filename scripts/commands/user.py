@@ -22,13 +22,13 @@ from layers.access.accounts import (
     create_user,
     disable_user,
     list_users,
+    reset_password,
     resolve_scope,
     set_password,
     set_role,
     set_scope,
     unlock_user,
 )
-from layers.access.accounts import reset_password as reset_account_password
 from layers.access.roles import ACCOUNT_ROLES
 from layers.errors import InvalidInput
 from layers.store import Store
@@ -160,7 +160,7 @@ def run_unlock(args: argparse.Namespace) -> int:
 
 def run_reset(args: argparse.Namespace) -> int:
     store = store_from(args)
-    temporary = reset_account_password(store, common.cli_actor(args), args.username)
+    temporary = reset_password(store, common.cli_actor(args), args.username)
     emit(args, f"Temporary password of {args.username} (shown once; it must be changed at the "
                f"next login): {temporary}",
          {"username": args.username, "temporary_password": temporary})
