@@ -20,7 +20,13 @@ import streamlit as st
 
 from app.navigation import PAGES
 from app.ui import cache, url_state
-from app.ui.access import bootstrap_admin, finish_login, login_sidebar, own_password
+from app.ui.access import (
+    bootstrap_admin,
+    finish_login,
+    login_sidebar,
+    own_password,
+    town_choices,
+)
 from app.ui.chrome import localise_chrome
 from app.ui.focus import focused_page
 from app.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, translate
@@ -58,11 +64,17 @@ names = dict(zip(towns["town_id"], towns["name"], strict=True))
 url_state.from_url(url_state.TOWN, TOWN_KEY, {**{n.casefold(): i for i, n in names.items()},
                                               **{i: i for i in names}})
 with st.sidebar:
-    st.selectbox(t("sidebar.town"), list(names), key=TOWN_KEY, format_func=names.__getitem__)
-url_state.to_url(url_state.TOWN, st.session_state.get(TOWN_KEY))
+    town_slot = st.container()  # the town picker, drawn once the login is known
 bootstrap_admin(store)
 principal = login_sidebar(store)
 own_password(store, principal)
+# towns are tenants: a logged-in user picks among the towns of its account
+names = town_choices(principal, names)
+if st.session_state.get(TOWN_KEY) not in names:
+    st.session_state.pop(TOWN_KEY, None)
+with town_slot:
+    st.selectbox(t("sidebar.town"), list(names), key=TOWN_KEY, format_func=names.__getitem__)
+url_state.to_url(url_state.TOWN, st.session_state.get(TOWN_KEY))
 
 if focus is not None and principal.can(focus.right):
     navigation = st.navigation([st.Page(focus.script, title=t(focus.title_key),

@@ -230,6 +230,35 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "access.other_centre_create": Text(
         "setkání organizace {organiser!r} nemůže založit účet centra {centre!r}",
         "a session of {organiser!r} cannot be created by an account of {centre!r}"),
+    "access.other_town": Text(
+        "účet {user} (role {role}) nepatří k obci {town!r}",
+        "{user} ({role}) does not belong to the town {town!r}"),
+    "access.other_town.public": Text(
+        "veřejnost (role {role}) nemá přístup k obci {town!r}",
+        "the public ({role}) has no access to the town {town!r}"),
+    "access.other_town_account": Text(
+        "účet {account!r} patří i obcím mimo obce účtu {user}",
+        "the account {account!r} belongs to towns outside those of {user}"),
+    "account.no_towns": Text(
+        "uveďte obce účtu (--town, --region)",
+        "name the account's towns (--town, --region)"),
+    "account.unknown_region": Text(
+        "kraj {region!r} v úložišti není (známé: {known})",
+        "the region {region!r} is not in the store (known: {known})"),
+    "access.name_a_town": Text(
+        "účet {user} (role {role}) patří jen k některým obcím: uveďte obec (--town)",
+        "{user} ({role}) belongs to some towns only: name the town (--town)"),
+    "access.name_a_town.public": Text(
+        "veřejnost (role {role}): uveďte obec (--town)",
+        "the public ({role}): name the town (--town)"),
+    "access.whole_store": Text(
+        "účet {user} (role {role}) patří jen k některým obcím: příkaz nad celým úložištěm "
+        "mu nepřísluší",
+        "{user} ({role}) belongs to some towns only: a command on the whole store is not "
+        "theirs"),
+    "access.whole_store.public": Text(
+        "veřejnost (role {role}) nesmí spouštět příkaz nad celým úložištěm",
+        "the public ({role}) may not run a command on the whole store"),
     "access.public_view_only": Text(
         "role {role} vidí body jen ve veřejném pohledu",
         "{role} sees pins only in the public view"),

@@ -324,18 +324,23 @@ LATER_STRATEGY_LAYERS: Final[tuple[LayerSpec, ...]] = (TIMELINE,)
 #: A user: ``password_hash`` is an Argon2id hash (never a password); ``role`` one of
 #: ``layers.access.roles.ROLES``; ``centre`` the organisation a facilitator works for (matched
 #: against a session's ``organiser``); ``active`` False once disabled (rows are never deleted).
+#: The towns it acts for (``layers.access.accounts``): ``towns`` a JSON list of town ids or
+#: "*" (every town), ``regions`` a JSON list of ``kod_kraj`` codes whose towns it also covers;
+#: both empty in a row from before towns were tenants.
 ACCOUNTS: Final = LayerSpec(
     "accounts", None,
     (key("username"), *text("display_name", "role", "centre", "password_hash"),
-     *boolean("active"), *text("created_at")),
+     *boolean("active"), *text("created_at", "towns", "regions")),
     town_column=None, key="username",
 )
-#: Append-only: who (username, role) did what (action) to which layer and objects, when (UTC
-#: ISO 8601); ``object_ids`` and ``detail`` are JSON. Hash-chained: ``prev_hash`` and ``hash``
-#: are set by the store as it appends an entry (``layers.store.chain``).
+#: Append-only: who (username, role) did what (action) to which layer and objects, in which
+#: town (``town_id``, "" when none), when (UTC ISO 8601); ``object_ids`` and ``detail`` are
+#: JSON. Hash-chained: ``prev_hash`` and ``hash`` are set by the store as it appends an entry
+#: (``layers.store.chain``).
 AUDIT_LOG: Final = LayerSpec(
     "audit_log", None,
-    text("at", "username", "role", "action", "layer", "object_ids", "detail", *CHAIN_COLUMNS),
+    text("at", "username", "role", "action", "layer", "object_ids", "detail", "town_id",
+         *CHAIN_COLUMNS),
     town_column=None, chained=True,
 )
 #: One failed login: ``account`` the login key of the name tried
@@ -527,10 +532,12 @@ STREET_EDGES: Final = LayerSpec(
 #: Layers of named places the demo store is built with.
 PLACE_LAYERS: Final[tuple[LayerSpec, ...]] = (ADDRESS_POINTS, TRANSIT_STOPS, TOWN_PARTS)
 #: Columns added to a layer after stores were first written with it: both backends add them
-#: (a GeoPackage on its first write to the layer, PostGIS by migration 0004) and read an older
-#: table's rows with them empty.
+#: (a GeoPackage on its first write to the layer, PostGIS by migrations 0004 and 0006) and
+#: read an older table's rows with them empty.
 LATER_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     ADDRESS_POINTS.name: ("part", "orientation_number", "batch_id"),
+    ACCOUNTS.name: ("towns", "regions"),
+    AUDIT_LOG.name: ("town_id",),
 }
 AUDIT_ASPECTS: Final = AUDIT_ASPECT.codes
 SERVICE_LINK_KINDS: Final = SERVICE_LINK_KIND.codes

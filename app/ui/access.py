@@ -18,12 +18,13 @@ import streamlit as st
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from app.ui import login_cookie, sso
+from app.ui import cache, login_cookie, sso
 from app.ui.settings import setting
-from app.ui.state import LANGUAGE_KEY, TOWN_KEY, error_text, t
+from app.ui.state import LANGUAGE_KEY, TOWN_KEY, current_town, error_text, t
 from layers.access import accounts, clients, sessions
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.access.principal import PUBLIC_PRINCIPAL, Principal
+from layers.access.roles import VIEW_PUBLIC
 from layers.access.sso import USERNAME_PREFIX, is_sso
 from layers.errors import InvalidInput
 from layers.store import Store
@@ -46,14 +47,32 @@ def current_principal() -> Principal:
 
 
 def page_principal(right: str) -> Principal:
-    """The principal for a page needing ``right``; anyone else sees a refusal and the page
-    stops (a direct URL must not open a page the role lacks)."""
+    """The principal for a page needing ``right`` in the chosen town; anyone else sees a
+    refusal and the page stops (a direct URL must not open a page the role lacks, nor a staff
+    page of a town outside the account's). Public pages (``view_public``) show every town."""
     principal = current_principal()
     if not principal.can(right):
         # the public on a bookmarked page: it opens after the login in the sidebar
         st.error(t("access.login_first") if principal.is_public else t("access.denied"))
         st.stop()
+    town = current_town()
+    if right != VIEW_PUBLIC and town is not None and not principal.covers(town):
+        st.error(t("access.other_town", town=town_name(town)))
+        st.stop()
     return principal
+
+
+def town_choices(principal: Principal, names: dict[str, str]) -> dict[str, str]:
+    """The towns (id → name) the sidebar offers ``principal``: an account's towns, every town
+    to the public (and to an account of no town of the store, whose staff pages refuse)."""
+    return {town: name for town, name in names.items() if principal.covers(town)} or names
+
+
+def town_name(town_id: str) -> str:
+    """The name of the town ``town_id`` as people write it (the id when the store lacks it)."""
+    towns = cache.towns()
+    match = towns.loc[towns["town_id"] == town_id, "name"]
+    return str(match.iloc[0]) if len(match) else town_id
 
 
 def bootstrap_admin(store: Store) -> None:

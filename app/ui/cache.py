@@ -158,9 +158,10 @@ def public_sessions(town_id: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 @timed("session_results")
 def _session_results(location: str, version: str, town_id: str, session_id: str,
-                     per_round: bool, role: str, centre: str, _pins: gpd.GeoDataFrame,
-                     _sessions: pd.DataFrame) -> SessionResults:
-    # role and centre stand for the scope of the pins and sessions passed (not hashed)
+                     per_round: bool, role: str, centre: str, in_towns: bool,
+                     _pins: gpd.GeoDataFrame, _sessions: pd.DataFrame) -> SessionResults:
+    # role, centre and whether the town is one of the principal's stand for the scope of the
+    # pins and sessions passed (not hashed)
     return count_results(open_store(location), session_id, _pins, _sessions,
                          per_round=per_round)
 
@@ -173,13 +174,14 @@ def session_results(principal: Principal, town_id: str, session_id: str,
     The pins are read through ``layers.access.guarded.pins_for`` on every call, so the right
     is checked and an exact view of sensitive pins audited each time the results are shown;
     the counting (answers, questions, the cells' permutation test) is cached per store
-    version of what it reads, town, session, scope (role and centre) and ``per_round``.
+    version of what it reads, town, session, scope (role, centre and whether the town is
+    among the principal's towns) and ``per_round``.
     Raises what ``pins_for`` and ``session_results`` raise.
     """
     current = store()
     pins = guarded.pins_for(principal, current, town_id).pins
     return _session_results(*_key("session_results", town_id), town_id, session_id, per_round,
-                            principal.role, principal.centre, pins,
+                            principal.role, principal.centre, principal.covers(town_id), pins,
                             sessions(principal, town_id))
 
 

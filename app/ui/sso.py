@@ -59,7 +59,8 @@ def signed_in(store: Store) -> Principal | None:
     claims = st.user.to_dict()
     principal = sso.principal_of(
         claims, setting(sso.ROLE_CLAIM) or sso.DEFAULT_ROLE_CLAIM,
-        setting(sso.CENTRE_CLAIM) or sso.DEFAULT_CENTRE_CLAIM)
+        setting(sso.CENTRE_CLAIM) or sso.DEFAULT_CENTRE_CLAIM,
+        setting(sso.TOWNS_CLAIM) or sso.DEFAULT_TOWNS_CLAIM)
     token = (principal.username, str(claims.get("iat", "")))
     with _audited_lock:
         fresh = token not in _audited

@@ -3,17 +3,28 @@
 Passwords are hashed with Argon2id (argon2-cffi's ``PasswordHasher`` with its maintained
 defaults); no password is ever stored, logged or put in an audit entry. Accounts are never
 deleted, only disabled, so the audit log's usernames keep meaning someone.
+
+Towns are tenants: an account acts for the towns of its ``towns`` (ids, or :data:`ALL_TOWNS`)
+and for every town of its ``regions`` (``kod_kraj`` codes, resolved against the store's towns
+when the principal is made, so a town added to the region later is covered). An admin of some
+towns manages the accounts whose towns all lie within its own, and gives no account more. An
+account created without towns gets its creator's. An account from before tenants (both
+columns empty) keeps what it had: an admin every town, anyone else the towns the store holds
+(the PostGIS migration 0006 writes that down once; a GeoPackage, which has no migrations,
+reads it so until an admin sets the account's towns).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Final
 
 import pandas as pd
@@ -22,11 +33,13 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from layers.access import audit, sessions, throttle
 from layers.access.clients import NO_ADDRESS
-from layers.access.principal import PUBLIC_PRINCIPAL, Principal
+from layers.access.principal import PUBLIC_PRINCIPAL, AccessDenied, Principal
 from layers.access.roles import ACCOUNT_ROLES, ADMIN, MANAGE_ACCOUNTS
 from layers.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from layers.schema import ACCOUNTS, TEMPORARY_PASSWORDS
+from layers.schema import ACCOUNTS, TEMPORARY_PASSWORDS, TOWNS
 from layers.store import Store
+from layers.strategy.search import fold
+from layers.town_names import resolve_town
 
 USERNAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,39}")
 MIN_PASSWORD: Final = 10
@@ -35,6 +48,9 @@ PUBLIC_COLUMNS: Final = tuple(c for c in ACCOUNTS.columns if c != "password_hash
 
 #: Prefix of the throttle key of a username that names no account (see :func:`login_key`).
 UNKNOWN_PREFIX: Final = "unknown#"
+
+#: ``towns`` of an account of every town of the deployment.
+ALL_TOWNS: Final = "*"
 
 _hasher = PasswordHasher()
 #: Verified against when the username is unknown, so a wrong name costs as long as a wrong
@@ -49,9 +65,60 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """The towns an account acts for, as stored: ``towns`` ids (None: every town) and
+    ``regions`` ``kod_kraj`` codes whose towns it covers too."""
+
+    towns: tuple[str, ...] | None
+    regions: tuple[str, ...] = ()
+
+    def stored(self) -> dict[str, str]:
+        """The ``towns`` and ``regions`` values of an ``accounts`` row."""
+        towns = ALL_TOWNS if self.towns is None else json.dumps(sorted(self.towns),
+                                                                ensure_ascii=False)
+        return {"towns": towns, "regions": json.dumps(sorted(self.regions))}
+
+    def as_json(self) -> dict[str, object]:
+        return {"towns": None if self.towns is None else sorted(self.towns),
+                "regions": sorted(self.regions)}
+
+
+#: The scope of an account of every town.
+EVERY_TOWN: Final = Scope(None)
+
+
+def resolve_scope(store: Store, towns: Iterable[str] = (), regions: Iterable[str] = ()
+                  ) -> Scope | None:
+    """The scope that ``towns`` (ids or names, ``layers.town_names``) and ``regions``
+    (``kod_kraj`` codes or names, "CZ041", "Karlovarský kraj", "karlovarsky") name; None
+    when both are empty (the caller decides). :data:`ALL_TOWNS` among ``towns`` is every town.
+
+    Raises ``NotFound`` for a town or region the store does not hold.
+    """
+    towns, regions = list(towns), list(regions)
+    if not towns and not regions:
+        return None
+    if ALL_TOWNS in towns:
+        return EVERY_TOWN
+    ids = tuple(dict.fromkeys(resolve_town(store, town) for town in towns))
+    return Scope(ids, tuple(dict.fromkeys(_region_code(store, r) for r in regions)))
+
+
+def _region_code(store: Store, given: str) -> str:
+    table = store.read(TOWNS)
+    known = dict(zip(table["kod_kraj"].astype(str), table["kraj"].astype(str), strict=True))
+    wanted = fold(given.strip())
+    for code, name in known.items():
+        if wanted in (fold(code), fold(name), fold(name.removesuffix(" kraj"))):
+            return code
+    raise NotFound("account.unknown_region", region=given, known=sorted(known.values()))
+
+
 def account_row(username: str, password: str, role: str, centre: str = "",
-                display_name: str = "") -> dict[str, object]:
-    """A checked ``accounts`` row (with the hash). Raises ``ValueError`` naming the problem."""
+                display_name: str = "", scope: Scope = EVERY_TOWN) -> dict[str, object]:
+    """A checked ``accounts`` row (with the hash) acting for ``scope``. Raises ``ValueError``
+    naming the problem."""
     if not USERNAME.fullmatch(username):
         raise InvalidInput("account.bad_username", username=username)
     if role not in ACCOUNT_ROLES:
@@ -59,7 +126,7 @@ def account_row(username: str, password: str, role: str, centre: str = "",
     Principal(username, role, centre)  # a centre-bound role without a centre raises here
     return {"username": username, "display_name": display_name.strip() or username,
             "role": role, "centre": centre.strip(), "password_hash": hash_password(password),
-            "active": True, "created_at": audit.now_utc()}
+            "active": True, "created_at": audit.now_utc(), **scope.stored()}
 
 
 def accounts_frame(rows: list[Mapping[str, object]]) -> pd.DataFrame:
@@ -68,37 +135,146 @@ def accounts_frame(rows: list[Mapping[str, object]]) -> pd.DataFrame:
 
 
 def _read(store: Store) -> pd.DataFrame:
+    """Every account with the layer's columns (a table from before tenants lacks the scope
+    columns: they read as empty)."""
     if ACCOUNTS.name not in store.layer_names():
         return accounts_frame([])
-    return pd.DataFrame(store.read(ACCOUNTS))
+    return pd.DataFrame(store.read(ACCOUNTS)).reindex(columns=list(ACCOUNTS.columns))
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+        else str(value).strip()
+
+
+def _stored_scope(row: pd.Series) -> Scope | None:
+    """The scope a row stores (None: a row from before tenants)."""
+    towns, regions = _text(row.get("towns")), _text(row.get("regions"))
+    if not towns and not regions:
+        return None
+    if towns == ALL_TOWNS:
+        return EVERY_TOWN
+    return Scope(tuple(json.loads(towns or "[]")), tuple(json.loads(regions or "[]")))
+
+
+def legacy_scope(store: Store, role: str) -> Scope:
+    """The scope of an account from before tenants (see the module): every town for an
+    admin, the towns the store holds for anyone else."""
+    if role == ADMIN:
+        return EVERY_TOWN
+    if TOWNS.name not in store.layer_names():
+        return Scope(())
+    return Scope(tuple(str(t) for t in store.read(TOWNS)["town_id"]))
+
+
+def town_ids(store: Store, scope: Scope) -> frozenset[str] | None:
+    """The ids of the towns ``scope`` covers now (None: every town)."""
+    if scope.towns is None:
+        return None
+    ids = set(scope.towns)
+    if scope.regions:
+        towns = store.read(TOWNS)
+        ids |= set(towns.loc[towns["kod_kraj"].astype(str).isin(scope.regions),
+                             "town_id"].astype(str))
+    return frozenset(ids)
+
+
+def scope_of(store: Store, row: pd.Series) -> Scope:
+    """The scope of the account ``row`` (a row from before tenants: :func:`legacy_scope`)."""
+    return _stored_scope(row) or legacy_scope(store, str(row["role"]))
+
+
+def _manages(store: Store, actor: Principal, row: pd.Series) -> bool:
+    """True when every town of the account ``row`` is within ``actor``'s."""
+    if actor.towns is None:
+        return True
+    covered = town_ids(store, scope_of(store, row))
+    return covered is not None and covered <= actor.towns
+
+
+def _require_manages(store: Store, actor: Principal, row: pd.Series) -> None:
+    if not _manages(store, actor, row):
+        raise AccessDenied("access.other_town_account", account=str(row["username"]),
+                           user=actor.username)
+
+
+def _require_within(store: Store, actor: Principal, scope: Scope) -> None:
+    """Refuse to give an account towns beyond ``actor``'s."""
+    if actor.towns is None:
+        return
+    covered = town_ids(store, scope)
+    outside = sorted((frozenset({ALL_TOWNS}) if covered is None else covered) - actor.towns)
+    if outside:
+        raise actor.refusal("access.other_town", town=outside[0])
+
+
+def _scope_for(store: Store, actor: Principal, scope: Scope | None) -> Scope:
+    """``scope`` checked against ``actor``'s; the actor's own when None."""
+    if scope is None:
+        return EVERY_TOWN if actor.towns is None else Scope(tuple(sorted(actor.towns)))
+    _require_within(store, actor, scope)
+    return scope
 
 
 def list_users(store: Store, actor: Principal) -> pd.DataFrame:
-    """Every account without its hash, by username. Raises ``AccessDenied`` for non-admins."""
+    """The accounts ``actor`` manages (every one for an admin of every town) without their
+    hashes, by username. Raises ``AccessDenied`` for non-admins."""
     actor.require(MANAGE_ACCOUNTS)
     users = _read(store)
+    users = users[[_manages(store, actor, row) for _, row in users.iterrows()]]
     return users[list(PUBLIC_COLUMNS)].sort_values("username").reset_index(drop=True)
 
 
 def create_user(store: Store, actor: Principal, username: str, password: str, role: str,
-                centre: str = "", display_name: str = "") -> None:
-    """Add an account (active). The change is audited.
+                centre: str = "", display_name: str = "", scope: Scope | None = None
+                ) -> None:
+    """Add an account (active) acting for ``scope`` (None: the actor's towns). The change is
+    audited.
 
-    Raises ``AccessDenied`` when ``actor`` lacks ``manage_accounts`` and ``ValueError`` for a
-    bad username, role, centre or password, or a username already taken.
+    Raises ``AccessDenied`` when ``actor`` lacks ``manage_accounts`` or ``scope`` reaches
+    beyond its towns, and ``ValueError`` for a bad username, role, centre or password, or a
+    username already taken.
     """
     actor.require(MANAGE_ACCOUNTS)
-    _add(store, actor, account_row(username, password, role, centre, display_name))
+    scope = _scope_for(store, actor, scope)
+    _add(store, actor, account_row(username, password, role, centre, display_name, scope))
+
+
+def set_scope(store: Store, actor: Principal, username: str, scope: Scope) -> None:
+    """Give an account the towns of ``scope``; it applies at the user's next page load.
+    Audited with the old and the new scope.
+
+    Raises ``AccessDenied`` for non-admins and when the account or ``scope`` reaches beyond
+    ``actor``'s towns, ``NotFound`` for an unknown username.
+    """
+    actor.require(MANAGE_ACCOUNTS)
+    before = _one(store, username)
+    _require_manages(store, actor, before)
+    _require_within(store, actor, scope)
+    with store.transaction():
+        store.update_rows(ACCOUNTS, "username", pd.DataFrame(
+            [{"username": username, **scope.stored()}]))
+        audit.record(store, actor, "change_towns", ACCOUNTS.name, [username],
+                     {"from": scope_of(store, before).as_json(), "to": scope.as_json()},
+                     town_id=_one_town(scope))
+
+
+def _one_town(scope: Scope) -> str:
+    """The town an audit entry about an account of ``scope`` names: its only town, else ""."""
+    return scope.towns[0] if scope.towns is not None and len(scope.towns) == 1 \
+        and not scope.regions else ""
 
 
 def _add(store: Store, actor: Principal, row: Mapping[str, object]) -> None:
+    scope = _stored_scope(pd.Series(row)) or EVERY_TOWN
     with store.transaction():
         added = store.append_batch([(ACCOUNTS, accounts_frame([row]))],
                                    unique_keys={ACCOUNTS.name: "username"})
         if not added.get(ACCOUNTS.name):
             raise Conflict("account.taken", username=row["username"])
         audit.record(store, actor, "create_account", ACCOUNTS.name, [row["username"]],
-                     {"role": row["role"], "centre": row["centre"]})
+                     {"role": row["role"], "centre": row["centre"], **scope.as_json()},
+                     town_id=_one_town(scope))
 
 
 def disable_user(store: Store, actor: Principal, username: str) -> bool:
@@ -110,7 +286,7 @@ def disable_user(store: Store, actor: Principal, username: str) -> bool:
     actor.require(MANAGE_ACCOUNTS)
     if username == actor.username:
         raise InvalidInput("account.disable_self")
-    row = _one(store, username)
+    row = _managed(store, actor, username)
     if not bool(row["active"]):
         return False
     with store.transaction():
@@ -130,7 +306,7 @@ def set_password(store: Store, actor: Principal, username: str, password: str) -
     short password.
     """
     actor.require(MANAGE_ACCOUNTS)
-    _one(store, username)
+    _managed(store, actor, username)
     hashed = hash_password(password)
     with store.transaction():
         forgotten = _store_password(store, username, hashed)
@@ -156,7 +332,7 @@ def reset_password(store: Store, actor: Principal, username: str) -> str:
     Raises ``AccessDenied`` for non-admins and ``NotFound`` for an unknown username.
     """
     actor.require(MANAGE_ACCOUNTS)
-    _one(store, username)
+    _managed(store, actor, username)
     temporary = secrets.token_urlsafe(12)  # 16 characters, 96 random bits
     hashed = hash_password(temporary)
     row = pd.DataFrame([{"username": username, "issued_at": audit.now_utc(),
@@ -217,7 +393,7 @@ def set_role(store: Store, actor: Principal, username: str, role: str, centre: s
         raise InvalidInput("account.role_self")
     if role not in ACCOUNT_ROLES:
         raise InvalidInput("account.bad_role", role=role, roles=list(ACCOUNT_ROLES))
-    before = _one(store, username)
+    before = _managed(store, actor, username)
     try:
         Principal(username, role, centre.strip())
     except ValueError as exc:
@@ -236,7 +412,7 @@ def unlock_user(store: Store, actor: Principal, username: str) -> int:
     Raises ``AccessDenied`` for non-admins and ``NotFound`` for an unknown username.
     """
     actor.require(MANAGE_ACCOUNTS)
-    _one(store, username)
+    _managed(store, actor, username)
     with store.transaction():
         forgotten = throttle.forget(store, username)
         audit.record(store, actor, "unlock_account", ACCOUNTS.name, [username],
@@ -259,8 +435,16 @@ def _one(store: Store, username: str) -> pd.Series:
     return match.iloc[0]
 
 
-def _principal(row: pd.Series) -> Principal:
-    return Principal(str(row["username"]), str(row["role"]), str(row["centre"] or ""))
+def _managed(store: Store, actor: Principal, username: str) -> pd.Series:
+    """The row of ``username`` when ``actor`` manages it (``NotFound``, ``AccessDenied``)."""
+    row = _one(store, username)
+    _require_manages(store, actor, row)
+    return row
+
+
+def _principal(store: Store, row: pd.Series) -> Principal:
+    return Principal(str(row["username"]), str(row["role"]), str(row["centre"] or ""),
+                     town_ids(store, scope_of(store, row)))
 
 
 class LoginThrottled(NotAllowed):
@@ -330,7 +514,7 @@ def authenticate(store: Store, username: str, password: str, client: str = NO_AD
             throttle.record_failure(store, key, client, now)
             audit.record(store, PUBLIC_PRINCIPAL, "login_failed", ACCOUNTS.name, [key], detail)
         return None
-    principal = _principal(match.iloc[0])
+    principal = _principal(store, match.iloc[0])
     with store.transaction():
         if _hasher.check_needs_rehash(stored):
             store.update_rows(ACCOUNTS, "username", pd.DataFrame(
@@ -345,12 +529,13 @@ def principal_of(store: Store, username: str) -> Principal | None:
     """The principal of the active account ``username`` (None when disabled or unknown)."""
     users = _read(store)
     match = users[(users["username"] == username) & users["active"].astype(bool)]
-    return None if match.empty else _principal(match.iloc[0])
+    return None if match.empty else _principal(store, match.iloc[0])
 
 
 def refresh(store: Store, principal: Principal) -> Principal | None:
     """``principal`` as its account stands now: None once disabled or gone, else with the
-    current role and centre (an admin's change applies at the user's next page load)."""
+    current role, centre and towns (an admin's change applies at the user's next page
+    load)."""
     return principal_of(store, principal.username)
 
 
@@ -376,11 +561,13 @@ def bootstrap_admin(store: Store, username: str, password: str) -> bool:
 def demo_accounts(password: str) -> pd.DataFrame:
     """One account per role for the demo store, all with ``password`` (from the environment).
 
-    Facilitators belong to centres that organised demo sessions, so each sees its own.
+    Facilitators belong to centres that organised demo sessions, so each sees its own, and to
+    the town of those sessions; the others act for every town.
     """
-    people = [("admin", ADMIN, ""), ("moderator", "moderator", ""), ("policie", "police", ""),
-              ("urbanista", "urbanist", ""), ("koordinator", "strategy_coordinator", ""),
-              ("nzdm-rybare", "facilitator", "NZDM Rybáře"),
-              ("my-litvinov", "facilitator", "spolek MY Litvínov")]
-    return accounts_frame([account_row(name, password, role, centre)
-                           for name, role, centre in people])
+    people = [("admin", ADMIN, "", EVERY_TOWN), ("moderator", "moderator", "", EVERY_TOWN),
+              ("policie", "police", "", EVERY_TOWN), ("urbanista", "urbanist", "", EVERY_TOWN),
+              ("koordinator", "strategy_coordinator", "", EVERY_TOWN),
+              ("nzdm-rybare", "facilitator", "NZDM Rybáře", Scope(("karlovy-vary",))),
+              ("my-litvinov", "facilitator", "spolek MY Litvínov", Scope(("litvinov",)))]
+    return accounts_frame([account_row(name, password, role, centre, scope=scope)
+                           for name, role, centre, scope in people])

@@ -1,10 +1,12 @@
 """The append-only audit log: who saw exact sensitive pins, who changed what, and when.
 
 Entries go to the ``audit_log`` layer (:data:`layers.schema.AUDIT_LOG`) through
-``Store.append`` only; this module offers no way to change or delete one. Times are UTC,
-ISO 8601 with seconds. ``object_ids`` is a JSON list, ``detail`` a JSON object; neither ever
-holds a password or a pin's free text. The store links the entries in a hash chain as it
-appends them (``layers.store.chain``); :func:`verify_log` finds the first broken link.
+``Store.append`` only; this module offers no way to change or delete one. Times are UTC, ISO
+8601 with seconds. ``object_ids`` is a JSON list, ``detail`` a JSON object; neither ever
+holds a password or a pin's free text. ``town_id`` names the town an entry concerns (towns
+are tenants: an admin of some towns reads their entries only). The store links the entries
+in a hash chain as it appends them (``layers.store.chain``); :func:`verify_log` finds the
+first broken link.
 
 Views are logged once per user, action and scope within :data:`VIEW_MEMORY_S` (per process):
 a page that reruns on every click would otherwise write the same "saw the pins of session X"
@@ -46,35 +48,36 @@ def now_utc() -> str:
 
 
 def entry(principal: Principal, action: str, layer: str = "",
-          object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
-          ) -> pd.DataFrame:
+          object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None,
+          town_id: str = "") -> pd.DataFrame:
     """One entry as a one-row frame of the audit layer, to append with the change it records
-    (its chain columns are left empty: the store seals the entry as it appends it)."""
+    (its chain columns are left empty: the store seals the entry as it appends it).
+    ``town_id`` is the town the action concerned ("" for none, e.g. a login)."""
     row = {"at": now_utc(), "username": principal.username, "role": principal.role,
            "action": action, "layer": layer,
            "object_ids": json.dumps([str(i) for i in object_ids], ensure_ascii=False),
            "detail": json.dumps(dict(detail or {}), ensure_ascii=False, sort_keys=True,
-                                default=str)}
+                                default=str), "town_id": town_id}
     return pd.DataFrame([row], columns=list(AUDIT_LOG.columns))
 
 
 def record(store: Store, principal: Principal, action: str, layer: str = "",
-           object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
-           ) -> None:
+           object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None,
+           town_id: str = "") -> None:
     """Append one entry (in the caller's transaction, if one is open). Raises ``StoreError``
     when the store refuses the write."""
-    store.append(AUDIT_LOG, entry(principal, action, layer, object_ids, detail))
+    store.append(AUDIT_LOG, entry(principal, action, layer, object_ids, detail, town_id))
 
 
 def record_view(store: Store, principal: Principal, action: str, layer: str,
-                object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None
-                ) -> bool:
+                object_ids: Iterable[object] = (), detail: Mapping[str, object] | None = None,
+                town_id: str = "") -> bool:
     """Log a view unless the same one was logged in the last :data:`VIEW_MEMORY_S` seconds.
 
     Returns True when an entry was written.
     """
     ids = tuple(sorted(str(i) for i in object_ids))
-    key = (store.location, principal.username, principal.role, action, layer, *ids,
+    key = (store.location, principal.username, principal.role, action, layer, town_id, *ids,
            json.dumps(dict(detail or {}), sort_keys=True, default=str))
     moment = time.monotonic()
     with _seen_lock:
@@ -83,7 +86,7 @@ def record_view(store: Store, principal: Principal, action: str, layer: str,
             return False
         _seen_views[key] = moment
     try:
-        record(store, principal, action, layer, ids, detail)
+        record(store, principal, action, layer, ids, detail, town_id)
     except BaseException:
         with _seen_lock:  # not logged, so the next view must try again
             _seen_views.pop(key, None)
@@ -143,13 +146,23 @@ def verify_log(store: Store, principal: Principal) -> ChainReport:
 
 
 def audit_log(store: Store, principal: Principal) -> pd.DataFrame:
-    """The log for an admin (right ``manage_accounts``), oldest first.
+    """The log for an admin (right ``manage_accounts``), oldest first: the whole log for an
+    admin of every town, the entries of its towns (``town_id``) for an admin of some.
 
     Raises ``AccessDenied`` for anyone else. Reading the log is itself logged (as a view).
     """
     principal.require(MANAGE_ACCOUNTS)
     record_view(store, principal, "view_audit", AUDIT_LOG.name)
-    return read_log(store)
+    return in_scope(read_log(store), principal)
+
+
+def in_scope(log: pd.DataFrame, principal: Principal) -> pd.DataFrame:
+    """The entries of ``log`` about towns within ``principal``'s scope (every entry for a
+    principal of every town)."""
+    if principal.towns is None:
+        return log
+    towns = log["town_id"].fillna("").astype(str)
+    return log[towns.isin(principal.towns)].reset_index(drop=True)
 
 
 def audit_csv(store: Store, principal: Principal) -> tuple[bytes, int]:
@@ -159,7 +172,7 @@ def audit_csv(store: Store, principal: Principal) -> tuple[bytes, int]:
     Raises ``AccessDenied`` for anyone else.
     """
     principal.require(MANAGE_ACCOUNTS)
-    log = read_log(store)
+    log = in_scope(read_log(store), principal)
     record(store, principal, "export_audit", AUDIT_LOG.name, detail={"entries": len(log)})
     return neutralise_formulas(log).to_csv(index=False).encode("utf-8"), len(log)
 

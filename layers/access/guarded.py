@@ -9,6 +9,10 @@ Every function takes the :class:`Principal` asking. What a role gets:
   (``sessions.organiser`` equals the account's centre), nothing of other centres;
 * moderators, police and admins (``view_exact_sensitive``) — every pin.
 
+Towns are tenants: whatever a role gets, it gets in the towns of the principal
+(``Principal.towns``); of any other town it gets what the public gets, and a change there is
+refused. Audit entries name the town they concern.
+
 Handing out exact sensitive pins (a view or an internal export) and every change are written
 to the audit log, a change in the same transaction as its entry. Raises :class:`AccessDenied`
 when the right or the scope is missing.
@@ -56,13 +60,19 @@ def _sees_exact(principal: Principal) -> bool:
 
 def sessions_for(principal: Principal, store: Store, town_id: str | None = None
                  ) -> pd.DataFrame:
-    """The sessions (of a town, or all) within ``principal``'s scope, oldest first.
+    """The sessions (of a town, or of all its towns) within ``principal``'s scope, oldest
+    first.
 
-    Raises ``AccessDenied`` unless the principal runs sessions, moderates or sees exact pins.
+    Raises ``AccessDenied`` unless the principal runs sessions, moderates or sees exact pins,
+    and for a town outside its towns.
     """
     if not (_sees_exact(principal) or principal.can(MODERATE)):
         raise principal.refusal("access.session_list")
+    if town_id is not None:
+        principal.require_town(town_id)
     sessions = pd.DataFrame(store.read(SESSIONS, town_id))
+    if principal.towns is not None:
+        sessions = sessions[sessions["town_id"].astype(str).isin(principal.towns)]
     if not principal.sees_all_centres():
         sessions = sessions[sessions["organiser"].astype(str).str.strip()
                             == principal.centre.strip()]
@@ -79,8 +89,10 @@ def public_sessions(store: Store, town_id: str) -> pd.DataFrame:
 
 
 def _session(principal: Principal, store: Store, session_id: str) -> dict[str, object]:
-    """The session row, when it is within the principal's scope (else ``AccessDenied``)."""
+    """The session row, when it is within the principal's towns and centre (else
+    ``AccessDenied``)."""
     session = capture.load_session(store, session_id)
+    principal.require_town(str(session["town_id"]))
     if not principal.owns_session(str(session["organiser"])):
         raise AccessDenied("access.other_centre_session", session=session_id,
                            centre=principal.centre)
@@ -89,18 +101,20 @@ def _session(principal: Principal, store: Store, session_id: str) -> dict[str, o
 
 def pins_for(principal: Principal, store: Store, town_id: str,
              session_id: str | None = None) -> PinView:
-    """The pins of ``town_id`` (optionally one session) that ``principal`` may see.
+    """The pins of ``town_id`` (optionally one session) that ``principal`` may see: the
+    public view of a town outside its towns.
 
     An exact view holding sensitive pins is audited ("view_exact_pins", once per user and
     scope within ``audit.VIEW_MEMORY_S``). Raises ``AccessDenied`` for a session outside a
     facilitator's centre and ``ValueError`` for an unknown session.
     """
+    sees_exact = _sees_exact(principal) and principal.covers(town_id)
     pins = store.read(PINS, town_id)
     if session_id is not None:
-        if _sees_exact(principal):
+        if sees_exact:
             _session(principal, store, session_id)
         pins = pins[pins["session_id"] == session_id]
-    if not _sees_exact(principal):
+    if not sees_exact:
         if session_id is None:  # the cells are counted where the pins are stored
             exact = public_exact_pins(pins)
             cells = public_pin_cells(store, town_id, k=PUBLIC_K, cell_m=PUBLIC_CELL_M)
@@ -116,7 +130,7 @@ def pins_for(principal: Principal, store: Store, town_id: str,
     if len(sensitive):
         audit.record_view(store, principal, "view_exact_pins", PINS.name,
                           sorted(sensitive["session_id"].astype(str).unique()),
-                          {"town_id": town_id, "sensitive_pins": len(sensitive)})
+                          {"town_id": town_id, "sensitive_pins": len(sensitive)}, town_id)
     return PinView(pins, None, exact=True)
 
 
@@ -127,12 +141,13 @@ def export_pins(principal: Principal, store: Store, town_id: str, out: Path, fmt
     """``layers.mapping.export.export_pins`` for ``principal``; returns its counts.
 
     A public export is open to all. An internal one (exact pins, free text) needs
-    ``view_exact_sensitive``, or ``run_sessions`` for one session of the facilitator's own
-    centre; it is audited. Raises ``AccessDenied`` otherwise.
+    ``view_exact_sensitive`` in ``town_id``, or ``run_sessions`` for one session of the
+    facilitator's own centre there; it is audited. Raises ``AccessDenied`` otherwise.
     """
     if public:
         return pin_export.export_pins(store, town_id, out, fmt, session_id=session_id,
                                       public=True, k=PUBLIC_K, options=options)
+    principal.require_town(town_id)
     if not principal.can(VIEW_EXACT_SENSITIVE):
         principal.require(RUN_SESSIONS)
         if session_id is None:
@@ -142,23 +157,23 @@ def export_pins(principal: Principal, store: Store, town_id: str, out: Path, fmt
                                     options=options)
     audit.record(store, principal, "export_internal_pins", PINS.name,
                  [session_id] if session_id else [],
-                 {"town_id": town_id, "format": fmt, "pins": counts["pins"]})
+                 {"town_id": town_id, "format": fmt, "pins": counts["pins"]}, town_id)
     return counts
 
 
 def create_session(principal: Principal, store: Store,
                    data: mapping_sessions.SessionInput) -> str:
-    """Create a session (right ``run_sessions``); a facilitator only for its own centre
-    (``data.organiser`` must be the centre). Audited. Raises as
+    """Create a session (right ``run_sessions`` in ``data.town_id``); a facilitator only for
+    its own centre (``data.organiser`` must be the centre). Audited. Raises as
     ``layers.mapping.sessions.create_session`` and ``AccessDenied``."""
-    principal.require(RUN_SESSIONS)
+    principal.require(RUN_SESSIONS, town=data.town_id)
     if not principal.owns_session(data.organiser):
         raise AccessDenied("access.other_centre_create", organiser=data.organiser,
                            centre=principal.centre)
     with store.transaction():
         session_id = mapping_sessions.create_session(store, data)
         audit.record(store, principal, "create_session", SESSIONS.name, [session_id],
-                     {"town_id": data.town_id, "organiser": data.organiser})
+                     {"town_id": data.town_id, "organiser": data.organiser}, data.town_id)
     return session_id
 
 
@@ -169,14 +184,14 @@ def add_pins(principal: Principal, store: Store, session_id: str,
     their ``questions`` answers (``capture.add_pins``); return how many were new. Audited
     with the new pins' ids. Raises as ``capture.add_pins``."""
     principal.require(RUN_SESSIONS)
-    _session(principal, store, session_id)
+    town_id = str(_session(principal, store, session_id)["town_id"])
     with store.transaction():
         added = capture.add_pins(store, session_id, answers, transcribed=transcribed,
                                  questions=questions)
         if added:
             audit.record(store, principal, "add_pins", PINS.name, [pid for pid, _ in answers],
                          {"session_id": session_id, "added": added,
-                          "transcribed": transcribed})
+                          "transcribed": transcribed}, town_id)
     return added
 
 
@@ -186,11 +201,11 @@ def create_link(principal: Principal, store: Store, session_id: str, *,
     """Open a public link for a session in scope (right ``run_sessions``); audited. Raises
     as ``links.create_link`` and ``AccessDenied``."""
     principal.require(RUN_SESSIONS)
-    _session(principal, store, session_id)
+    town_id = str(_session(principal, store, session_id)["town_id"])
     with store.transaction():
         link = links.create_link(store, session_id, starts_at=starts_at, until=until)
         audit.record(store, principal, "create_link", SESSIONS.name, [session_id],
-                     {"until": link.until.isoformat(timespec="seconds")})
+                     {"until": link.until.isoformat(timespec="seconds")}, town_id)
     return link
 
 
@@ -203,14 +218,14 @@ def add_question(principal: Principal, store: Store, session_id: str, kind: str,
     with store.transaction():
         question = questions.add_question(store, session, kind, text, options)
         audit.record(store, principal, "add_question", SESSIONS.name, [session_id],
-                     {"kind": kind})
+                     {"kind": kind}, str(session["town_id"]))
     return question
 
 
 def undo_pin(principal: Principal, store: Store, session_id: str, pin_id: str) -> bool:
     """Remove a pending pin of a session in scope (right ``run_sessions``); audited."""
     principal.require(RUN_SESSIONS)
-    _session(principal, store, session_id)
+    town_id = str(_session(principal, store, session_id)["town_id"])
     pins = store.read(PINS)
     if not ((pins["pin_id"] == pin_id) & (pins["session_id"] == session_id)).any():
         return False
@@ -218,67 +233,83 @@ def undo_pin(principal: Principal, store: Store, session_id: str, pin_id: str) -
         removed = capture.undo_pin(store, pin_id)
         if removed:
             audit.record(store, principal, "undo_pin", PINS.name, [pin_id],
-                         {"session_id": session_id})
+                         {"session_id": session_id}, town_id)
     return removed
 
 
 def approve(principal: Principal, store: Store, pin_ids: list[str]) -> int:
-    """``moderation.approve`` for a moderator (right ``moderate``); audited."""
-    principal.require(MODERATE)
+    """``moderation.approve`` for a moderator (right ``moderate`` in the pins' towns);
+    audited."""
+    town_id = _pins_town(principal, store, pin_ids)
     return _moderated(principal, store, "approve_pins", pin_ids,
-                      lambda: moderation.approve(store, pin_ids), {})
+                      lambda: moderation.approve(store, pin_ids), {}, town_id)
 
 
 def approve_without_note(principal: Principal, store: Store, pin_ids: list[str]) -> int:
-    """``moderation.approve_without_note`` for a moderator (right ``moderate``); audited."""
-    principal.require(MODERATE)
+    """``moderation.approve_without_note`` for a moderator (right ``moderate`` in the pins'
+    towns); audited."""
+    town_id = _pins_town(principal, store, pin_ids)
     return _moderated(principal, store, "approve_pins", pin_ids,
                       lambda: moderation.approve_without_note(store, pin_ids),
-                      {"note_removed": True})
+                      {"note_removed": True}, town_id)
 
 
 def reject(principal: Principal, store: Store, pin_ids: list[str], reason: str) -> int:
-    """``moderation.reject`` for a moderator (right ``moderate``); audited with the reason."""
-    principal.require(MODERATE)
+    """``moderation.reject`` for a moderator (right ``moderate`` in the pins' towns); audited
+    with the reason."""
+    town_id = _pins_town(principal, store, pin_ids)
     return _moderated(principal, store, "reject_pins", pin_ids,
                       lambda: moderation.reject(store, pin_ids, reason),
-                      {"reason": reason.strip()})
+                      {"reason": reason.strip()}, town_id)
 
 
 def recategorise(principal: Principal, store: Store, pin_ids: list[str], category: str) -> int:
-    """``moderation.recategorise`` for a moderator (right ``moderate``); audited."""
-    principal.require(MODERATE)
+    """``moderation.recategorise`` for a moderator (right ``moderate`` in the pins' towns);
+    audited."""
+    town_id = _pins_town(principal, store, pin_ids)
     return _moderated(principal, store, "recategorise_pins", pin_ids,
                       lambda: moderation.recategorise(store, pin_ids, category),
-                      {"category": category})
+                      {"category": category}, town_id)
 
 
 def approve_selection(principal: Principal, store: Store, selection: moderation.Selection
                       ) -> int:
-    """``moderation.approve_selection`` for a moderator (right ``moderate``); one audit entry
-    naming the session or batch and the count, in the same transaction as the decision."""
-    principal.require(MODERATE)
+    """``moderation.approve_selection`` for a moderator (right ``moderate`` in the
+    selection's town); one audit entry naming the session or batch and the count, in the
+    same transaction as the decision."""
+    principal.require(MODERATE, town=selection.town_id)
     return _moderated(principal, store, "approve_pins", [],
                       lambda: moderation.approve_selection(store, selection),
-                      dict(selection.detail))
+                      dict(selection.detail), selection.town_id)
 
 
 def reject_selection(principal: Principal, store: Store, selection: moderation.Selection,
                      reason: str) -> int:
-    """``moderation.reject_selection`` for a moderator (right ``moderate``); audited with the
-    reason, in the same transaction as the decision."""
-    principal.require(MODERATE)
+    """``moderation.reject_selection`` for a moderator (right ``moderate`` in the
+    selection's town); audited with the reason, in the same transaction as the decision."""
+    principal.require(MODERATE, town=selection.town_id)
     return _moderated(principal, store, "reject_pins", [],
                       lambda: moderation.reject_selection(store, selection, reason),
-                      {**selection.detail, "reason": reason.strip()})
+                      {**selection.detail, "reason": reason.strip()}, selection.town_id)
+
+
+def _pins_town(principal: Principal, store: Store, pin_ids: list[str]) -> str:
+    """Check ``moderate`` in every town of ``pin_ids``; return the town they are of ("" for
+    none or several)."""
+    principal.require(MODERATE)
+    towns = sorted(set(store.read_where(PINS, "pin_id", pin_ids)["town_id"].astype(str))) \
+        if pin_ids else []
+    for town in towns:
+        principal.require_town(town)
+    return towns[0] if len(towns) == 1 else ""
 
 
 def _moderated(principal: Principal, store: Store, action: str, pin_ids: list[str],
-               change: Callable[[], int], detail: dict[str, object]) -> int:
+               change: Callable[[], int], detail: dict[str, object], town_id: str) -> int:
     """Run ``change`` (returning the pins it changed) and log it, in one transaction."""
     with store.transaction():
         changed = change()
         if changed:
             audit.record(store, principal, action, PINS.name, pin_ids,
-                         {**detail, "changed": changed})
+                         {**detail, "changed": changed}, town_id)
     return changed

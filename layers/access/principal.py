@@ -1,7 +1,18 @@
-"""Who is asking: a logged-in user (or the anonymous public) with a role and a centre."""
+"""Who is asking: a logged-in user (or the anonymous public) with a role, a centre and the
+towns it acts for.
+
+Towns are tenants of one deployment: an account belongs to one or more towns (or a region,
+resolved to its towns by ``layers.access.accounts``), and every right it has holds in those
+towns only (:meth:`Principal.require` with ``town``). ``towns`` None means every town: the
+anonymous public (public views show every town; its rights keep it to public data), the
+operator of the ``mapa`` command line (who can write the store file anyway) and an account
+given the whole deployment. An empty set is a valid scope too: an account of no town yet,
+which may act nowhere.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from layers.access.roles import CENTRE_ROLES, PUBLIC, VIEW_EXACT_SENSITIVE, rights_of
@@ -14,7 +25,8 @@ class AccessDenied(NotAllowed):
 
 @dataclass(frozen=True)
 class Principal:
-    """A user acting in a role. ``centre`` is the organisation of a facilitator ("" otherwise).
+    """A user acting in a role. ``centre`` is the organisation of a facilitator ("" otherwise);
+    ``towns`` the ids of the towns it acts for (None: every town, see the module).
 
     ``username`` is "" for the anonymous public. Raises ``ValueError`` for an unknown role and
     for a centre-bound role without a centre.
@@ -23,6 +35,7 @@ class Principal:
     username: str
     role: str
     centre: str = ""
+    towns: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         rights_of(self.role)
@@ -41,10 +54,27 @@ class Principal:
         """True when the role has ``right``."""
         return right in self.rights
 
-    def require(self, right: str) -> None:
-        """Return when the role has ``right``; else raise :class:`AccessDenied`."""
+    def require(self, right: str, town: str | None = None) -> None:
+        """Return when the role has ``right`` (in ``town``, when given); else raise
+        :class:`AccessDenied` (``access.lacks_right``, or ``access.other_town`` for a town
+        outside the scope)."""
         if not self.can(right):
             raise self.refusal("access.lacks_right", right=right)
+        if town is not None:
+            self.require_town(town)
+
+    def covers(self, town_id: str) -> bool:
+        """True when ``town_id`` is within this principal's towns."""
+        return self.towns is None or town_id in self.towns
+
+    def require_town(self, town_id: str) -> None:
+        """Return when ``town_id`` is within the scope; else raise :class:`AccessDenied`."""
+        if not self.covers(town_id):
+            raise self.refusal("access.other_town", town=town_id)
+
+    def in_scope(self, town_ids: Iterable[str]) -> list[str]:
+        """``town_ids`` that are within the scope, in the given order."""
+        return [town for town in town_ids if self.covers(str(town))]
 
     def refusal(self, code: str, **params: object) -> AccessDenied:
         """An :class:`AccessDenied` naming this principal: ``code`` with ``user`` and ``role``

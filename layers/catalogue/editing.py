@@ -190,7 +190,7 @@ def write_entry(store: Store, principal: Principal, change: EntryChange, how: st
         columns=list(CATALOGUE_HISTORY.columns)))
     audit.record(store, principal, "edit_catalogue_entry", CATALOGUE_ENTRIES.name,
                  [change.service_id], {"town_id": new["town_id"], "fields": sorted(change.diff),
-                                       "how": how})
+                                       "how": how}, str(new["town_id"]))
 
 
 def save_entry(store: Store, principal: Principal, town_id: str, changes: Mapping[str, Any],
@@ -200,11 +200,11 @@ def save_entry(store: Store, principal: Principal, town_id: str, changes: Mappin
     ``changes`` maps :data:`EDITABLE` fields to values (``lon`` and ``lat`` together place
     the service, in EPSG:4326, inside its town). The entry, its ``services`` row, a history
     entry and an audit entry ("edit_catalogue_entry") are written in one transaction.
-    Raises ``AccessDenied`` without ``manage_data`` (before anything is read),
+    Raises ``AccessDenied`` without ``manage_data`` in ``town_id`` (before anything is read),
     ``InvalidInput`` for a bad value, a new entry without a name or a place outside the town,
     ``NotFound`` for an unknown town or service.
     """
-    principal.require(MANAGE_DATA)
+    principal.require(MANAGE_DATA, town=town_id)
     change = plan_entry(store, town_id, changes, service_id)
     with store.transaction():
         write_entry(store, principal, change, "edit")
@@ -280,7 +280,7 @@ def propose_change(store: Store, principal: Principal, town_id: str, proposer: s
             columns=list(CATALOGUE_PROPOSALS.columns)))
         audit.record(store, principal, "propose_catalogue_change", CATALOGUE_PROPOSALS.name,
                      [proposal_id], {"town_id": town_id, "service_id": service_id,
-                                     "fields": sorted(values)})
+                                     "fields": sorted(values)}, town_id)
     return proposal_id
 
 
@@ -300,8 +300,8 @@ def decide_proposal(store: Store, principal: Principal, proposal_id: str, approv
     """Approve (apply with :func:`save_entry`, history marked "proposal") or reject a
     pending proposal, in one transaction; return the entry's id when approved.
 
-    Raises ``AccessDenied`` without ``manage_data``, ``NotFound`` for an unknown proposal,
-    ``Conflict`` for one already decided.
+    Raises ``AccessDenied`` without ``manage_data`` in the proposal's town, ``NotFound`` for
+    an unknown proposal, ``Conflict`` for one already decided.
     """
     principal.require(MANAGE_DATA)
     found = proposals(store, None, None)
@@ -309,6 +309,7 @@ def decide_proposal(store: Store, principal: Principal, proposal_id: str, approv
     if rows.empty:
         raise NotFound("catalogue.no_proposal", proposal=proposal_id)
     proposal = rows.iloc[0]
+    principal.require_town(str(proposal["town_id"]))
     if proposal["status"] != "pending":
         raise Conflict("catalogue.decided", proposal=proposal_id, status=proposal["status"])
     change = plan_entry(store, str(proposal["town_id"]), json.loads(proposal["changes"]),
@@ -322,7 +323,8 @@ def decide_proposal(store: Store, principal: Principal, proposal_id: str, approv
             "decided_at": now(), "decided_role": principal.role, "note": note.strip(),
             "service_id": service_id or str(proposal["service_id"])}]))
         audit.record(store, principal, "decide_catalogue_proposal", CATALOGUE_PROPOSALS.name,
-                     [proposal_id], {"approved": approve, "service_id": service_id or ""})
+                     [proposal_id], {"approved": approve, "service_id": service_id or ""},
+                     str(proposal["town_id"]))
     return service_id
 
 

@@ -253,7 +253,8 @@ def import_register(store: Store, principal: Principal, path: Path, region: str,
     """Import (or update from) the register file ``path`` for ``region`` (NUTS 3, e.g.
     CZ042); see the module's docstring. With ``dry_run`` nothing is written.
 
-    Raises ``AccessDenied`` without ``manage_data``, ``InvalidInput`` for an unknown region
+    Raises ``AccessDenied`` without ``manage_data`` in every town of the region,
+    ``InvalidInput`` for an unknown region
     or a file not in the register's shape (the store is then unchanged), ``StoreError``
     when a write fails (nothing of the import is stored).
     """
@@ -262,6 +263,8 @@ def import_register(store: Store, principal: Principal, path: Path, region: str,
         raise InvalidInput("register.region", region=region, known=", ".join(REGION_CODES))
     day = today or dt.date.today().isoformat()
     towns = store.read(TOWNS)
+    for town in towns.loc[towns["kod_kraj"].astype(str) == region, "town_id"].astype(str):
+        principal.require_town(town)  # the import writes to every town of the region
     town_of = dict(zip(towns["kod_obec"].astype(str), towns["town_id"], strict=True))
     services, ended = read_register(path, CodeLists(codelist_paths),
                                     dict(zip(towns["kod_obec"].astype(str), towns["name"],

@@ -87,11 +87,13 @@ def _set(store: Store, pin_ids: list[str], **values: str | bool) -> int:
 @dataclass(frozen=True)
 class Selection:
     """The pending pins of one mapping session or of one import batch (as ``mapa batches``
-    lists it), with what the moderator sees of it: the session's or batch's ``label``."""
+    lists it), with what the moderator sees of it: the session's or batch's ``label``, and
+    the town they are of (``town_id``; the rights check takes it)."""
 
     match: RowMatch
     label: str
     detail: dict[str, str]
+    town_id: str
 
 
 def select_session(store: Store, session_id: str) -> Selection:
@@ -102,7 +104,7 @@ def select_session(store: Store, session_id: str) -> Selection:
         raise NotFound("moderation.no_session", session=session_id)
     label = f"{row['place'].iloc[0]} ({row['date'].iloc[0]})"
     return Selection(RowMatch(PINS.name, equals={"session_id": session_id, "status": "pending"}),
-                     label, {"session_id": session_id})
+                     label, {"session_id": session_id}, str(row["town_id"].iloc[0]))
 
 
 def select_batch(store: Store, batch_id: str) -> Selection:
@@ -119,7 +121,7 @@ def select_batch(store: Store, batch_id: str) -> Selection:
     return Selection(
         RowMatch(PINS.name, equals={**(match.get("equals") or {}), "status": "pending"},
                  prefix=prefix),
-        str(row["source_name"].iloc[0]), {"batch_id": batch_id})
+        str(row["source_name"].iloc[0]), {"batch_id": batch_id}, str(row["town_id"].iloc[0]))
 
 
 def selected_pins(store: Store, selection: Selection) -> pd.DataFrame:

@@ -39,12 +39,16 @@ def apply_retention(store: Store, principal: Principal, days: int = HELD_NOTE_DA
                     now: dt.datetime | None = None) -> int:
     """Delete the text of held comments older than ``days``; return how many were deleted.
 
-    Needs the right ``moderate`` (raises ``AccessDenied`` before reading anything); raises
+    Needs the right ``moderate`` (raises ``AccessDenied`` before reading anything) and deletes
+    in the principal's towns only; raises
     ``ValueError`` for a negative period. The deletion and its audit entry ("apply_retention",
     with the period and the count) are written only when something expired.
     """
     principal.require(MODERATE)
-    expired = expired_held_notes(store.read(PINS), days, now or dt.datetime.now(dt.UTC))
+    pins = store.read(PINS)
+    if principal.towns is not None:  # a moderator of some towns clears their notes only
+        pins = pins[pins["town_id"].astype(str).isin(principal.towns)]
+    expired = expired_held_notes(pins, days, now or dt.datetime.now(dt.UTC))
     if expired.empty:
         return 0
     with store.transaction():

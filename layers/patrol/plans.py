@@ -163,10 +163,10 @@ def plan_frames(plan: PatrolPlan, plan_id: str, title: str, who_role: str,
 def save_plan(store: Store, principal: Principal, plan: PatrolPlan, title: str) -> str:
     """Write ``plan`` (route and stops in one batch) for ``principal``; return its new id.
 
-    Raises ``AccessDenied`` without the right ``plan_patrols`` and ``ValueError`` for an
-    empty title. The save is audited ("save_patrol_plan").
+    Raises ``AccessDenied`` without the right ``plan_patrols`` in the plan's town and
+    ``ValueError`` for an empty title. The save is audited ("save_patrol_plan").
     """
-    principal.require(PLAN_PATROLS)
+    principal.require(PLAN_PATROLS, town=plan.town_id)
     if not title.strip():
         raise InvalidInput("patrol.no_title")
     plan_id = f"{plan.town_id}:patrol:{uuid.uuid4().hex[:8]}"
@@ -174,7 +174,7 @@ def save_plan(store: Store, principal: Principal, plan: PatrolPlan, title: str) 
     store.append_batch([(PATROL_PLANS, plans), (PATROL_STOPS, stops), (AUDIT_LOG, audit.entry(
         principal, "save_patrol_plan", PATROL_PLANS.name, [plan_id],
         {"town_id": plan.town_id, "locality_id": plan.ranking.request.locality_id or "",
-         "stops": len(plan.stops)}))])
+         "stops": len(plan.stops)}, plan.town_id))])
     return plan_id
 
 
@@ -204,7 +204,8 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
     noting the plan and position) and record it on the plan; return the measure id.
 
     The measure's history names ``principal``'s role; the change is audited
-    ("save_patrol_measure"). Raises ``AccessDenied`` without the right ``plan_patrols`` or
+    ("save_patrol_measure"). Raises ``AccessDenied`` without the right ``plan_patrols`` in the
+    plan's town or
     (checked by ``add_measure``) ``propose_measures`` for a planned measure, ``edit_strategy``
     for another status, and ``ValueError`` for an unknown plan,
     goal or strategy, or a stop outside the strategy's area (``add_measure`` writes nothing
@@ -212,6 +213,8 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
     """
     principal.require(PLAN_PATROLS)
     stops = load_stops(store, plan_id)
+    town_id = str(stops["town_id"].iloc[0])
+    principal.require_town(town_id)
     links = [point_link(point.x, point.y, note=f"{plan_id} #{int(position)}")
              for position, point in zip(stops["position"], stops.geometry, strict=True)]
     with store.transaction():
@@ -220,7 +223,8 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
         store.update_rows(PATROL_PLANS, "plan_id",
                           pd.DataFrame({"plan_id": [plan_id], "measure_id": [measure_id]}))
         audit.record(store, principal, "save_patrol_measure", PATROL_PLANS.name,
-                     [plan_id, measure_id], {"strategy_id": strategy_id, "goal_id": goal_id})
+                     [plan_id, measure_id], {"strategy_id": strategy_id, "goal_id": goal_id},
+                     town_id)
     return measure_id
 
 

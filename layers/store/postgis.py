@@ -479,7 +479,8 @@ class PostGISStore(Store):
         layer = layer_name(layer)
         with self._writing() as tx:
             conn = tx.conn
-            info = self._layer(conn, layer)
+            # a table copied in from a store older than its later columns
+            info = _add_text_columns(conn, self._layer(conn, layer), LATER_COLUMNS.get(layer, ()))
             columns = [str(c) for c in changes.columns if c != key]
             unknown = [c for c in [key, *columns] if c not in info.columns]
             if unknown:

@@ -301,7 +301,7 @@ def _entries(log: pd.DataFrame | None) -> Counter[tuple[str | None, ...]]:
     """The audit entries of ``log`` by their content (times, who, what), counted."""
     if log is None:
         return Counter()
-    content = log.reindex(columns=list(chain.content_columns(AUDIT_LOG)))
+    content = log.reindex(columns=list(chain.hashed_columns(AUDIT_LOG)))
     return Counter(tuple(None if pd.isna(v) else str(v) for v in row)
                    for row in content.itertuples(index=False))
 

@@ -113,6 +113,7 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
     else:
         who_role = _author(principal)
     strategy = _strategy(store, strategy_id)
+    _require_area(principal, store, strategy)
     if goal_id not in {g.goal_id for g in strategy.goals}:
         raise NotFound("strategy.no_goal", goal=goal_id, strategy=strategy_id)
     if not text.strip():
@@ -138,7 +139,7 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
             (HISTORY, frames["history"].tail(1))])
         audit.record(store, principal, "add_measure", MEASURES.name, [measure_id], {
             "strategy_id": strategy_id, "goal_id": goal_id, "status": status,
-            "links": [k.target_kind for k in bound]})
+            "links": [k.target_kind for k in bound]}, town_id=_town(strategy))
     return measure_id
 
 
@@ -151,6 +152,7 @@ def update_measure_status(store: Store, principal: Principal, measure_id: str, s
     """
     who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
+    _require_area(principal, store, strategy)
     old = strategy.measure(measure_id).status
     changed = apply_change(strategy, "measure", measure_id, {"status": status}, who_role,
                            at or now())
@@ -161,7 +163,7 @@ def update_measure_status(store: Store, principal: Principal, measure_id: str, s
                           pd.DataFrame({"measure_id": [measure_id], "status": [status]}))
         store.append(HISTORY, strategy_frames([changed])["history"].tail(1))
         audit.record(store, principal, "change_measure_status", MEASURES.name, [measure_id],
-                     {"old": old, "new": status})
+                     {"old": old, "new": status}, town_id=_town(strategy))
     return True
 
 
@@ -178,6 +180,7 @@ def add_indicator_observation(store: Store, principal: Principal, indicator_id: 
     # a document may leave a reading undated; a reading recorded in the app always has one
     check_date(date.strip(), f"observation of {indicator_id}: date")
     strategy = _owner(store, "indicator", indicator_id)
+    _require_area(principal, store, strategy)
     observation = Observation(indicator_id, date.strip(), value.strip(), note.strip())
     changed = add_observation(strategy, observation, who_role, at or now())
     frames = strategy_frames([changed])
@@ -186,7 +189,8 @@ def add_indicator_observation(store: Store, principal: Principal, indicator_id: 
     with store.transaction():
         store.append_batch([(OBSERVATIONS, mine.tail(1)), (HISTORY, frames["history"].tail(1))])
         audit.record(store, principal, "add_observation", OBSERVATIONS.name, [indicator_id],
-                     {"date": observation.date, "value": observation.value})
+                     {"date": observation.date, "value": observation.value},
+                     town_id=_town(strategy))
 
 
 def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: str | None,
@@ -201,6 +205,7 @@ def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: st
     """
     who_role = _author(principal)
     strategy = _strategy(store, strategy_id)
+    _require_area(principal, store, strategy)
     parent = None
     if parent_id is not None:
         try:
@@ -222,7 +227,8 @@ def add_goal(store: Store, principal: Principal, strategy_id: str, parent_id: st
         store.append_batch([(GOALS, frames["goals"].tail(1)),
                             (HISTORY, frames["history"].tail(1))])
         audit.record(store, principal, "add_goal", GOALS.name, [goal_id],
-                     {"strategy_id": strategy_id, "parent_id": parent_id, "number": number})
+                     {"strategy_id": strategy_id, "parent_id": parent_id, "number": number},
+                     town_id=_town(strategy))
     return goal_id
 
 
@@ -238,6 +244,7 @@ def edit_goal(store: Store, principal: Principal, goal_id: str, number: str, tex
     """
     who_role = _author(principal)
     strategy = _owner(store, "goal", goal_id)
+    _require_area(principal, store, strategy)
     goal = strategy.goal(goal_id)
     parent = strategy.goal(goal.parent_id) if goal.parent_id else None
     _require_text(text)
@@ -275,7 +282,7 @@ def edit_goal(store: Store, principal: Principal, goal_id: str, number: str, tex
             ["goal_id", "number", "text", "description"]])
         store.append(HISTORY, frames["history"].tail(1))
         audit.record(store, principal, "edit_goal", GOALS.name, list(new),
-                     {"fields": sorted(set(record) - {"renumbered"})})
+                     {"fields": sorted(set(record) - {"renumbered"})}, town_id=_town(strategy))
     return True
 
 
@@ -315,6 +322,7 @@ def edit_measure(store: Store, principal: Principal, measure_id: str,
     """
     who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
+    _require_area(principal, store, strategy)
     clean: dict[str, object] = {}
     for name, value in changes.items():
         if name not in MEASURE_FIELDS:
@@ -340,7 +348,7 @@ def edit_measure(store: Store, principal: Principal, measure_id: str,
                           measures[measures["measure_id"] == measure_id][touched])
         store.append(HISTORY, frames["history"].tail(1))
         audit.record(store, principal, "edit_measure", MEASURES.name, [measure_id],
-                     {"fields": touched[1:]})
+                     {"fields": touched[1:]}, town_id=_town(strategy))
     return True
 
 
@@ -393,6 +401,7 @@ def add_measure_link(store: Store, principal: Principal, measure_id: str, link: 
     """
     who_role = _author(principal)
     strategy = _owner(store, "measure", measure_id)
+    _require_area(principal, store, strategy)
     measure = strategy.measure(measure_id)
     bound = dataclasses.replace(link, measure_id=measure_id)
     _check_links(store, strategy, [bound])
@@ -409,7 +418,8 @@ def add_measure_link(store: Store, principal: Principal, measure_id: str, link: 
         store.append_batch([(MEASURE_LINKS, links[links["measure_id"] == measure_id].tail(1)),
                             (HISTORY, frames["history"].tail(1))])
         audit.record(store, principal, "add_measure_link", MEASURE_LINKS.name, [measure_id],
-                     {"kind": bound.target_kind, "target": bound.target_id})
+                     {"kind": bound.target_kind, "target": bound.target_id},
+                     town_id=_town(strategy))
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -423,6 +433,27 @@ def _author(principal: Principal) -> str:
     """The role history records for ``principal``; ``AccessDenied`` without ``edit_strategy``."""
     principal.require(EDIT_STRATEGY)
     return principal.role
+
+
+def _area_towns(store: Store, strategy: Strategy) -> list[str]:
+    """The towns of ``strategy``'s area: its town, or the region's towns in the store."""
+    if strategy.town_id is not None:
+        return [strategy.town_id]
+    towns = store.read(TOWNS)
+    return sorted(towns.loc[towns["kod_kraj"].astype(str) == str(strategy.region_code),
+                            "town_id"].astype(str))
+
+
+def _town(strategy: Strategy) -> str:
+    """The town audit entries about ``strategy`` name ("" for a region's)."""
+    return strategy.town_id or ""
+
+
+def _require_area(principal: Principal, store: Store, strategy: Strategy) -> None:
+    """``AccessDenied`` unless every town of ``strategy``'s area is within ``principal``'s
+    towns (a region's strategy is its coordinator's, not one town's)."""
+    for town in _area_towns(store, strategy):
+        principal.require_town(town)
 
 
 def _check_number(strategy: Strategy, goal_id: str, number: str, parent: Goal | None,

@@ -62,11 +62,11 @@ class Audit:
 def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str) -> str:
     """Append ``audit`` by ``principal`` (its role is the ``auditor_role``); return its id.
 
-    Raises ``AccessDenied`` without the right ``edit_urban`` (before anything is read or
-    written), ``ValueError`` when the place lies outside the town or a linked measure is not one
-    of the town's measures. The change is audited ("add_safety_audit").
-    """
-    principal.require(EDIT_URBAN)
+    Raises ``AccessDenied`` without the right ``edit_urban`` in the audit's town (before
+    anything is read or written), ``ValueError`` when the place lies outside the town or a
+    linked measure is not one of the town's measures. The change is audited
+    ("add_safety_audit")."""
+    principal.require(EDIT_URBAN, town=audit.town_id)
     towns = store.read(TOWNS, audit.town_id)
     if towns.empty:
         raise NotFound("audit.no_town", town=audit.town_id)
@@ -89,7 +89,7 @@ def add_audit(store: Store, principal: Principal, audit: Audit, created_at: str)
                              geometry=[Point(audit.lon, audit.lat)], crs="EPSG:4326")
     store.append_batch([(SAFETY_AUDITS, frame), (AUDIT_LOG, audit_log.entry(
         principal, "add_safety_audit", SAFETY_AUDITS.name, [audit_id],
-        {"town_id": audit.town_id, "measure_ids": list(audit.measure_ids)}))])
+        {"town_id": audit.town_id, "measure_ids": list(audit.measure_ids)}, audit.town_id))])
     return audit_id
 
 

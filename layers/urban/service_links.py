@@ -30,11 +30,12 @@ def add_service_link(store: Store, principal: Principal, town_id: str, from_serv
                      to_service: str, kind: str, created_at: str, note: str = "") -> str:
     """Record a link by ``principal``; return its id. Audited ("add_service_link").
 
-    Raises ``AccessDenied`` without the right ``edit_urban`` (before anything is written) and
+    Raises ``AccessDenied`` without the right ``edit_urban`` in ``town_id`` (before anything
+    is written) and
     ``ValueError`` for an unknown service or kind, a service linked to itself, or a link of
     that kind the pair already has.
     """
-    principal.require(EDIT_URBAN)
+    principal.require(EDIT_URBAN, town=town_id)
     if kind not in SERVICE_LINK_KINDS:
         raise InvalidInput("link.kind", kinds=SERVICE_LINK_KINDS, kind=kind)
     if from_service == to_service:
@@ -59,7 +60,7 @@ def add_service_link(store: Store, principal: Principal, town_id: str, from_serv
     store.append_batch([(SERVICE_LINKS, frame), (AUDIT_LOG, audit.entry(
         principal, "add_service_link", SERVICE_LINKS.name, [link_id],
         {"town_id": town_id, "from_service": from_service, "to_service": to_service,
-         "kind": kind}))])
+         "kind": kind}, town_id))])
     return link_id
 
 

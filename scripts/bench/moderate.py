@@ -63,7 +63,7 @@ def measure(store: Store, pins: int) -> dict[str, Any]:
     """Times of the three decisions over ``pins`` pending pins each."""
     selection = moderation.Selection(
         RowMatch(PINS.name, equals={"session_id": SESSION, "status": "pending"}),
-        SESSION, {"session_id": SESSION})
+        SESSION, {"session_id": SESSION}, "litvinov")
     _pending(store, pins, 1)
     approved, approve_s = timed(lambda: guarded.approve_selection(ACTOR, store, selection))
     _pending(store, pins, 2)

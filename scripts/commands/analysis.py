@@ -14,12 +14,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from scripts.commands import common
 from scripts.commands.common import emit, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "analysis",
-                        "the yearly security analysis of an area (DOCX, ODT or PDF)", run)
+                        "the yearly security analysis of an area (DOCX, ODT or PDF)", run,
+                        tenancy=common.OWN_CHECK)
     parser.add_argument("--area", required=True,
                         help="a town (id or name) or a locality (id or name)")
     parser.add_argument("--year", type=int, required=True, help="the year of the analysis")
@@ -35,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     check_format(args.out.suffix, FORMATS)  # before the work, not after it
     store = store_from(args)
     area = resolve_area(store, args.area)
+    common.require_town(args, area.town_id)
     doc = build_analysis(store, area, args.year)
     write(doc, args.out)
     result = {"area": area.name, "town_id": area.town_id, "locality_id": area.locality_id,

@@ -15,8 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from layers.access.audit import audit_log, export_audit, verify_log
-from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
-from scripts.commands.user import cli_actor
+from scripts.commands.common import (
+    OWN_CHECK,
+    CommandError,
+    cli_actor,
+    emit,
+    format_table,
+    store_from,
+    subcommand,
+)
 
 #: Entries the readable listing shows (newest); --out writes them all.
 SHOWN = 50
@@ -24,7 +31,8 @@ SHOWN = 50
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "audit",
-                        "show the audit log, write it all as CSV, or verify its hash chain", run)
+                        "show the audit log, write it all as CSV, or verify its hash chain", run,
+                        tenancy=OWN_CHECK)
     parser.add_argument("task", nargs="?", choices=["verify"], default=None,
                         help="verify: check that no entry was changed, removed or inserted")
     parser.add_argument("--out", type=Path, default=None, help="write the whole log as CSV")
@@ -32,7 +40,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    actor = cli_actor()
+    actor = cli_actor(args)
     if args.task == "verify":
         return _verify(args, verify_log(store, actor).as_json())
     if args.out is not None:
@@ -41,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
              {"out": str(args.out), "entries": entries})
         return 0
     log = audit_log(store, actor)
-    columns = ["at", "username", "role", "action", "layer", "object_ids"]
+    columns = ["at", "username", "role", "action", "town_id", "layer", "object_ids"]
     rows = [[str(v) for v in row] for row in log[columns].tail(SHOWN).itertuples(index=False)]
     emit(args, format_table(columns, rows) if rows else "The audit log is empty.",
          {"entries": len(log)})

@@ -21,8 +21,7 @@ from layers.access.secrets_file import SECRETS_FILE
 from layers.schema import AUDIT_LOG
 from layers.store import signing
 from layers.store.transfer import Manifest, backup, restore
-from scripts.commands.common import emit, format_table, store_from, subcommand
-from scripts.commands.user import cli_actor
+from scripts.commands.common import cli_actor, emit, format_table, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
@@ -64,7 +63,7 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     store = store_from(args)
     key = backup_key(args.secrets)
-    actor = cli_actor()
+    actor = cli_actor(args)
     done = restore(store, args.source, key.key, force_entry=(lambda n: audit.entry(
         actor, "restore_forced", AUDIT_LOG.name,
         detail={"backup": args.source.name, "entries_dropped": n})) if args.force else None)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from layers.ingest.batches import list_batches, undo_batch
+from scripts.commands import common
 from scripts.commands.common import add_town_option, emit, format_table, store_from, subcommand
 
 COLUMNS = ("batch_id", "town_id", "kind", "source_name", "added", "rejected", "created_at",
@@ -17,7 +18,7 @@ def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "batches", "list import batches, newest first", run_list)
     add_town_option(parser, required=False, help_text="only this town's batches (id or name)")
     parser = subcommand(subparsers, "undo", "remove every row of one import batch, atomically",
-                        run_undo)
+                        run_undo, tenancy=common.OWN_CHECK)
     parser.add_argument("batch_id", help="the batch (see `mapa batches`)")
 
 
@@ -32,7 +33,11 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_undo(args: argparse.Namespace) -> int:
-    deleted = undo_batch(store_from(args), args.batch_id)
+    store = store_from(args)
+    batches = list_batches(store)
+    for town in batches.loc[batches["batch_id"] == args.batch_id, "town_id"].astype(str):
+        common.require_town(args, town)
+    deleted = undo_batch(store, args.batch_id)
     emit(args, f"batch {args.batch_id} undone: " + ", ".join(
         f"{n:,} {layer}" for layer, n in deleted.items()),
         {"batch_id": args.batch_id, "deleted": deleted})

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 from layers.errors import InvalidInput, MapaError
 
 if TYPE_CHECKING:
+    from layers.access.principal import Principal
     from layers.store import Store
 
 T = TypeVar("T")
@@ -42,8 +43,18 @@ class CommandError(MapaError, RuntimeError):
     result: dict[str, Any] | None = None
 
 
-def add_common_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--store`` and ``--json`` to a subcommand parser."""
+#: How a subcommand reaches towns' data, for an account of some towns (``--as``): it acts on
+#: the store as a whole (refused), on ``--town`` (checked by :func:`store_from`), or it checks
+#: the town itself once it knows it (:func:`require_town`, or a ``layers`` function taking
+#: the principal).
+WHOLE_STORE: Final = "whole_store"
+NAMED_TOWN: Final = "named_town"
+OWN_CHECK: Final = "own_check"
+
+
+def add_common_options(parser: argparse.ArgumentParser, tenancy: str = WHOLE_STORE) -> None:
+    """Add ``--store``, ``--json`` and ``--as`` to a subcommand parser; ``tenancy`` says how
+    it reaches towns' data (:data:`WHOLE_STORE` unless it checks the town)."""
     from layers.store import default_location, public_location
 
     parser.add_argument("--store", default=None,
@@ -51,14 +62,21 @@ def add_common_options(parser: argparse.ArgumentParser) -> None:
                              f"(default {public_location(default_location())})")
     parser.add_argument("--json", action="store_true",
                         help="print the result as one JSON object on the last line")
+    parser.add_argument("--as", dest="as_user", metavar="USERNAME", default=None,
+                        help="act as this account: its role's rights in its towns only, "
+                             "named in the audit log (default: the operator, an admin of "
+                             "every town)")
+    parser.set_defaults(tenancy=tenancy)
 
 
 def subcommand(subparsers: Any, name: str, help_text: str,
-               handler: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
-    """Create a subcommand parser with the common options and its handler."""
+               handler: Callable[[argparse.Namespace], int], tenancy: str = WHOLE_STORE
+               ) -> argparse.ArgumentParser:
+    """Create a subcommand parser with the common options (``tenancy`` as
+    :func:`add_common_options`) and its handler."""
     parser: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text,
                                                             description=help_text)
-    add_common_options(parser)
+    add_common_options(parser, tenancy)
     parser.set_defaults(handler=handler)
     return parser
 
@@ -66,17 +84,25 @@ def subcommand(subparsers: Any, name: str, help_text: str,
 def add_town_option(parser: argparse.ArgumentParser, *, required: bool, may_be_new: bool = False,
                     help_text: str = "town: its id or name (litvinov, Litvínov, LITVINOV)") -> None:
     """Add ``--town`` naming a town by id or by name as people write it; :func:`store_from`
-    replaces the given text by the town's id. ``may_be_new``: a text that names no town in
-    the store is kept as given (the command adds that town) instead of refused."""
+    replaces the given text by the town's id and checks it is one of the ``--as`` account's
+    towns. ``may_be_new``: a text that names no town in the store is kept as given (the
+    command adds that town) instead of refused."""
     parser.add_argument("--town", required=required, default=None, help=help_text)
-    parser.set_defaults(resolve_town="may_be_new" if may_be_new else "known")
+    parser.set_defaults(resolve_town="may_be_new" if may_be_new else "known",
+                        tenancy=NAMED_TOWN)
 
 
 def store_from(args: argparse.Namespace) -> Store:
     """Open the store named by ``--store`` (or the default), first removing what a killed
     writer left beside it (``Store.remove_leftovers``). A ``--town`` added by
     :func:`add_town_option` is resolved to the town's id in ``args`` (``layers.town_names``).
-    Raises ``StoreError``; ``NotFound`` for a town that is not in the store."""
+    The account of ``--as`` becomes ``args.actor`` (:func:`cli_actor`) and the command's
+    tenancy is checked against its towns.
+
+    Raises ``StoreError``; ``NotFound`` for a town that is not in the store or an ``--as``
+    account that is unknown or disabled; ``AccessDenied`` for a town outside the account's,
+    or a whole-store command (or one without ``--town``) run for an account of some towns.
+    """
     from layers.store import open_store
 
     store = open_store(args.store)
@@ -84,7 +110,50 @@ def store_from(args: argparse.Namespace) -> Store:
         store.remove_leftovers()
         if getattr(args, "resolve_town", None) and args.town is not None:
             args.town = _town_id(store, args.town, args.resolve_town == "may_be_new")
+    if getattr(args, "as_user", None):
+        args.actor = _account(store, args.as_user)
+        _check_tenancy(args, args.actor)
     return store
+
+
+def _account(store: Store, username: str) -> Principal:
+    from layers.access.accounts import principal_of
+    from layers.errors import NotFound
+
+    found = principal_of(store, username) if store.exists() else None
+    if found is None:
+        raise NotFound("account.unknown", username=username)
+    return found
+
+
+def _check_tenancy(args: argparse.Namespace, actor: Principal) -> None:
+    if actor.towns is None:
+        return
+    tenancy = getattr(args, "tenancy", WHOLE_STORE)
+    if tenancy == NAMED_TOWN:
+        if args.town is None:
+            raise actor.refusal("access.name_a_town")
+        actor.require_town(args.town)
+    elif tenancy == WHOLE_STORE:
+        raise actor.refusal("access.whole_store")
+
+
+def cli_actor(args: argparse.Namespace) -> Principal:
+    """Who the command acts as: the ``--as`` account once :func:`store_from` ran, else the
+    operator, an admin of every town named after the login running it (whoever runs
+    ``mapa`` can write the store anyway: ``--as`` narrows a run, it does not authenticate)."""
+    import getpass
+
+    from layers.access.principal import Principal
+    from layers.access.roles import ADMIN
+
+    actor: Principal | None = getattr(args, "actor", None)
+    return actor if actor is not None else Principal(f"cli:{getpass.getuser()}", ADMIN)
+
+
+def require_town(args: argparse.Namespace, town_id: str) -> None:
+    """Refuse (``AccessDenied``) a town outside the towns of the ``--as`` account."""
+    cli_actor(args).require_town(town_id)
 
 
 def _town_id(store: Store, given: str, may_be_new: bool) -> str:

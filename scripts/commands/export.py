@@ -9,8 +9,14 @@ from typing import Any
 
 from layers.access import guarded
 from layers.mapping.export import FORMATS, OUTPUT_CRS, ExportOptions, export_pins
-from scripts.commands.common import add_town_option, emit, output_file, store_from, subcommand
-from scripts.commands.user import cli_actor
+from scripts.commands.common import (
+    add_town_option,
+    cli_actor,
+    emit,
+    output_file,
+    store_from,
+    subcommand,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -41,7 +47,7 @@ def run_pins(args: argparse.Namespace) -> int:
             counts = export_pins(store, args.town, out, args.format, session_id=args.session,
                                  public=True, k=args.k, options=options)
         else:  # exact pins leave the store: the audit log names who took them
-            counts = guarded.export_pins(cli_actor(), store, args.town, out, args.format,
+            counts = guarded.export_pins(cli_actor(args), store, args.town, out, args.format,
                                          session_id=args.session, options=options)
     view = "public" if args.public else "internal"
     emit(args, f"Wrote {counts['pins']:,} pins and {counts['cells']:,} aggregated cells "

@@ -11,14 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from layers.catalogue.register import RegisterReport, codelists_beside, import_register
-from scripts.commands.common import emit, format_table, store_from, subcommand
-from scripts.commands.user import cli_actor
+from scripts.commands.common import (
+    OWN_CHECK,
+    cli_actor,
+    emit,
+    format_table,
+    store_from,
+    subcommand,
+)
 
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "services-register",
                         "the MPSV register of social-service providers (rpss.json) into the "
-                        "catalogue, updated by identifier", run)
+                        "catalogue, updated by identifier", run, tenancy=OWN_CHECK)
     parser.add_argument("file", type=Path, help="the register's JSON (rpss.json)")
     parser.add_argument("--region", required=True,
                         help="NUTS 3 code of the region to import (e.g. CZ042)")
@@ -30,7 +36,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     store = store_from(args)
-    report = import_register(store, cli_actor(), args.file, args.region,
+    report = import_register(store, cli_actor(args), args.file, args.region,
                              [*codelists_beside(args.file), *args.codelist], args.dry_run)
     emit(args, readable(report), {**report.as_json(), "store": store.location})
     return 0

@@ -2,8 +2,9 @@
 or import batch at once.
 
 An open-data export its publisher already moderated is approved with one decision; each
-decision is one indexed update and one audit entry. Like ``mapa user``, the command acts as an
-admin ("cli:<login name>"). Only pending pins are listed and changed.
+decision is one indexed update and one audit entry. Like ``mapa user``, the command acts as the
+operator, an admin ("cli:<login name>"), or as the account of ``--as`` in its towns only. Only
+pending pins are listed and changed.
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ from typing import Any
 from layers.access import guarded
 from layers.mapping import moderation
 from layers.store import Store
-from scripts.commands.common import emit, format_table, store_from, subcommand
-from scripts.commands.user import cli_actor
+from scripts.commands.common import (
+    OWN_CHECK,
+    cli_actor,
+    emit,
+    format_table,
+    require_town,
+    store_from,
+    subcommand,
+)
 
 #: Pins the readable ``list`` shows (``--json`` gives the counts of all).
 SHOWN: int = 20
@@ -28,7 +36,7 @@ def register(subparsers: Any) -> None:
             ("list", "the pending answers of a session or batch", run_list),
             ("approve", "approve every pending answer of a session or batch", run_approve),
             ("reject", "reject every pending answer of a session or batch", run_reject)):
-        sub = subcommand(actions, name, helptext, func)
+        sub = subcommand(actions, name, helptext, func, tenancy=OWN_CHECK)
         chosen = sub.add_mutually_exclusive_group(required=True)
         chosen.add_argument("--batch", help="an import batch id (see `mapa batches`)")
         chosen.add_argument("--session", help="a mapping session id")
@@ -37,9 +45,13 @@ def register(subparsers: Any) -> None:
 
 
 def _selection(args: argparse.Namespace, store: Store) -> moderation.Selection:
+    """The chosen session or batch, when its town is one of the ``--as`` account's."""
     if args.batch is not None:
-        return moderation.select_batch(store, args.batch)
-    return moderation.select_session(store, args.session)
+        selection = moderation.select_batch(store, args.batch)
+    else:
+        selection = moderation.select_session(store, args.session)
+    require_town(args, selection.town_id)
+    return selection
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -62,7 +74,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_approve(args: argparse.Namespace) -> int:
     store = store_from(args)
     selection = _selection(args, store)
-    changed = guarded.approve_selection(cli_actor(), store, selection)
+    changed = guarded.approve_selection(cli_actor(args), store, selection)
     emit(args, f"{selection.label}: approved {changed:,} answers",
          {**selection.detail, "name": selection.label, "approved": changed})
     return 0
@@ -71,7 +83,7 @@ def run_approve(args: argparse.Namespace) -> int:
 def run_reject(args: argparse.Namespace) -> int:
     store = store_from(args)
     selection = _selection(args, store)
-    changed = guarded.reject_selection(cli_actor(), store, selection, args.reason)
+    changed = guarded.reject_selection(cli_actor(args), store, selection, args.reason)
     emit(args, f"{selection.label}: rejected {changed:,} answers",
          {**selection.detail, "name": selection.label, "rejected": changed})
     return 0

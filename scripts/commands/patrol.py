@@ -9,7 +9,7 @@ descriptions, the sheet's first line, an ``illustrative`` column and layer metad
 GeoPackage, ``"illustrative": true`` in ``--json``). ``--save`` keeps the plan in the store
 (``patrol_plans``/``patrol_stops``). Like ``mapa user`` and ``mapa audit``, the command acts
 as an admin named after the login running it ("cli:<login name>",
-``scripts.commands.user.cli_actor``): that is the plan's role and the audit log's user.
+``scripts.commands.common.cli_actor``): that is the plan's role and the audit log's user.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from layers.schema import CONTEXT_LINES, LOCALITIES, TIMES_OF_DAY, TOWNS
 from layers.urban.export import export_gpkg
 from layers.vocabulary import PIN_CATEGORY
 from scripts.commands import common
-from scripts.commands.user import cli_actor
 
 
 def register(subparsers: Any) -> None:
@@ -118,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     if args.gpkg:
         export_gpkg(plan_layers(plan), Path(args.gpkg), plan_metadata(plan))
         outputs["gpkg"] = args.gpkg
-    plan_id = save_plan(store, cli_actor(), plan, args.save) if args.save else None
+    plan_id = save_plan(store, common.cli_actor(args), plan, args.save) if args.save else None
     cover = {name: {"hot": c.hot, "covered": c.covered,
                     "share": None if math.isnan(c.share) else round(c.share, 4)}
              for name, c in {**plan.coverage.layers, "any": plan.coverage.any_hot}.items()}

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from layers.mapping import links
+from layers.mapping.capture import load_session
 from layers.mapping.qr import write_qr
 from layers.mapping.sessions import list_sessions, resolve_town
+from scripts.commands import common
 from scripts.commands.common import add_common_options, emit, format_table, store_from
 
 
@@ -24,7 +26,7 @@ def register(subparsers: Any) -> None:
                                    description="public links and the list of sessions")
     actions = parser.add_subparsers(dest="action", required=True)
     link = actions.add_parser("link", help="open a public link (and QR code) for a session")
-    add_common_options(link)
+    add_common_options(link, common.OWN_CHECK)
     link.set_defaults(handler=run_link)
     link.add_argument("--session", required=True, help="session id")
     link.add_argument("--until", default=None,
@@ -33,13 +35,14 @@ def register(subparsers: Any) -> None:
                       help="address the app is served at (default %(default)s)")
     link.add_argument("--qr", type=Path, default=None, help="write the QR code (.svg or .png)")
     listing = actions.add_parser("list", help="list the mapping sessions")
-    add_common_options(listing)
+    add_common_options(listing, common.OWN_CHECK)
     listing.set_defaults(handler=run_list)
     listing.add_argument("--town", default=None, help="only this town's (id or name)")
 
 
 def run_link(args: argparse.Namespace) -> int:
     store = store_from(args)
+    common.require_town(args, str(load_session(store, args.session)["town_id"]))
     until = links.parse_time(args.until) if args.until else None
     link = links.create_link(store, args.session, until=until)
     url = links.link_url(args.base_url, link.link_id)
@@ -55,7 +58,11 @@ def run_link(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     store = store_from(args)
     town_id = resolve_town(store, args.town) if args.town else None
-    sessions = list_sessions(store, town_id)
+    if town_id is not None:
+        common.require_town(args, town_id)
+    actor = common.cli_actor(args)  # without --town: the sessions of the account's towns
+    sessions = [s for s in list_sessions(store, town_id)
+                if actor.covers(str(s["town"])) and actor.owns_session(str(s["organiser"]))]
     emit(args, format_table(["id", "name", "town", "date", "pins"],
                             [[s["id"], s["name"], s["town_name"], s["date"], s["pins"]]
                              for s in sessions]),

@@ -11,12 +11,14 @@ from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import PAPER, print_session_map
 from layers.schema import CONTEXT_LINES, LOCALITIES, TOWNS
 from layers.vocabulary import PIN_CATEGORY
+from scripts.commands import common
 from scripts.commands.common import emit, store_from, subcommand
 
 
 def register(subparsers: Any) -> None:
     parser = subcommand(subparsers, "session-map",
-                        "print a session map (PDF with a lettered grid and numbered legend)", run)
+                        "print a session map (PDF with a lettered grid and numbered legend)", run,
+                        tenancy=common.OWN_CHECK)
     parser.add_argument("--session", required=True, help="session id")
     parser.add_argument("--paper", choices=list(PAPER), default="A4")
     parser.add_argument("--cells", type=int, default=12, help="grid columns and rows (2–26)")
@@ -30,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     store = store_from(args)
     session = load_session(store, args.session)
     town_id = str(session["town_id"])
+    common.require_town(args, town_id)
     town = store.read(TOWNS, town_id)
     grid = town_session_grid(store, town_id, args.cells)
     print_session_map(args.out, grid=grid, town=town,

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app.ui import cache as data
 from layers.access import audit, guarded
-from layers.access.principal import Principal
+from layers.access.principal import AccessDenied, Principal
 from layers.schema import PINS, SESSIONS
 from layers.store import Store
 
@@ -62,9 +62,15 @@ def test_results_are_counted_once_per_version_and_scope(
     facilitator = Principal("fac", "facilitator", centre)
     assert data.session_results(facilitator, "litvinov", session_id, False).pins == first.pins
     assert counts == {session_id: 2}
+    # the police of another town share role and centre, not the town: refused, never served
+    # the results cached above
+    elsewhere = Principal("pol-k", "police", towns=frozenset({"kraslice"}))
+    with pytest.raises(AccessDenied):
+        data.session_results(elsewhere, "litvinov", session_id, False)
+    assert counts == {session_id: 2}
     # a new pin of the town is a new version: counted again, with the pin
     pins = store.read(PINS, "litvinov")
     one = pins[pins["session_id"] == session_id].head(1)
     store.append(PINS, one.assign(pin_id="litvinov-new-pin", status="approved"))
     assert data.session_results(police, "litvinov", session_id, False).pins == first.pins + 1
-    assert counts == {session_id: 3} and reads == {"pol": 3, "fac": 1}
+    assert counts == {session_id: 3} and reads["pol"] == 3 and reads["fac"] == 1

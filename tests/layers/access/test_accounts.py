@@ -132,7 +132,7 @@ def test_build_demo_creates_demo_accounts_only_with_a_password(tmp_path: Path) -
     store = open_store(tmp_path / "demo.gpkg")
     assert counts["accounts"] == len(ACCOUNT_ROLES) + 1
     assert accounts.authenticate(store, "nzdm-rybare", PASSWORD) == Principal(
-        "nzdm-rybare", "facilitator", "NZDM Rybáře")
+        "nzdm-rybare", "facilitator", "NZDM Rybáře", frozenset({"karlovy-vary"}))
     assert PASSWORD not in store.read(ACCOUNTS).to_csv()
 
 

@@ -58,7 +58,7 @@ def test_only_an_admin_reads_or_exports(store: Store, tmp_path: Path) -> None:
     assert entries == len(exported) == 1
     # the chain columns travel with the export, so a copy can be checked elsewhere
     assert list(exported.columns) == ["at", "username", "role", "action", "layer",
-                                      "object_ids", "detail", "prev_hash", "hash"]
+                                      "object_ids", "detail", "town_id", "prev_hash", "hash"]
     data, n = audit.audit_csv(store, ADMIN)
     # the first export is in the log now; the second export lists it
     assert n == 2 and list(pd.read_csv(io.BytesIO(data))["action"]) == [

@@ -16,14 +16,15 @@ import pytest
 
 from layers.access import audit
 from layers.access.principal import Principal
-from layers.schema import AUDIT_LOG, CHAIN_COLUMNS
-from layers.store import PostGISStore, Store, migrations, open_store
+from layers.schema import AUDIT_LOG
+from layers.store import PostGISStore, Store, chain, migrations, open_store
 from scripts.mapa import main
 from tests.layers.store.sample import frames
 
 ROOT = Path(__file__).resolve().parents[3]
 ADMIN = Principal("boss", "admin")
-LEGACY_COLUMNS = [c for c in AUDIT_LOG.columns if c not in CHAIN_COLUMNS]
+#: The columns of a log from before the chain (and before its later columns).
+LEGACY_COLUMNS = list(chain.content_columns(AUDIT_LOG))
 
 
 @pytest.fixture(params=["gpkg", "postgis"])

@@ -35,6 +35,17 @@ def test_a_directory_person_is_named_apart_from_local_accounts() -> None:
     assert named.username == "sso:eva@mesto.example" and named.role == "police"
 
 
+def test_the_towns_claim_gives_a_person_its_towns() -> None:
+    claims: dict[str, object] = {"sub": "jana", "mapa_role": "facilitator",
+                                 "mapa_centre": "NZDM Kraslice"}
+    assert sso.principal_of(claims).towns is None  # no claim: every town, as before
+    jana = sso.principal_of({**claims, "mapa_towns": ["kraslice", " sokolov "]})
+    assert jana.towns == frozenset({"kraslice", "sokolov"})
+    assert jana.covers("kraslice") and not jana.covers("litvinov")
+    named = sso.principal_of({**claims, "obce": "kraslice"}, towns_claim="obce")
+    assert named.towns == frozenset({"kraslice"})
+
+
 def test_without_a_role_or_a_facilitators_centre_a_person_is_the_public() -> None:
     assert sso.principal_of({"sub": "petr"}) == Principal("sso:petr", PUBLIC)
     assert sso.principal_of({"sub": "jana", "mapa_role": "facilitator"}).is_public
