@@ -184,7 +184,10 @@ def run(args: argparse.Namespace) -> int:
     if not args.proxy:
         if args.processes > 1:
             raise CommandError("cli.serve_needs_proxy")
-        return subprocess.call(streamlit_command(args.port, args.headless), env=env)
+        command = streamlit_command(args.port, args.headless)
+        # the server takes this process's place: a signal to `mapa serve` stops the server
+        # itself, and no orphan is left serving
+        os.execve(command[0], command, env)
     return _serve_behind_proxy(args, env)
 
 

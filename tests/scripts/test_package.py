@@ -88,6 +88,8 @@ def test_installed_mapa_serve_serves_the_app_and_its_static_files(
     finally:
         server.terminate()
         server.wait(timeout=30)
+    with pytest.raises(OSError):  # the server itself stopped: no orphan left serving
+        urllib.request.urlopen(f"{base}/_stcore/health", timeout=5)
 
 
 def _imported_distributions() -> set[str]:
