@@ -40,13 +40,11 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Awaitable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -69,6 +67,7 @@ from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
 from scripts.bench.harness import percentiles_ms
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
+from scripts.commands.serve import free_port, healthy
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 CHROMIUM: Final = "/usr/bin/chromium"
@@ -172,7 +171,7 @@ def serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
     """One ``streamlit run app/server.py`` with ``env`` added to its environment (the store:
     ``MAPA_DB_URL`` or ``MAPA_STORE``; ``MAPA_QUERY_LOG`` …), offline base map, its output
     in ``log_path``; yields (URL, pid) once it answers, stops it after."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MAPA_BASEMAP": "none", **env}
     with log_path.open("w") as log:  # a file: a pipe nobody reads would block the server
         process = subprocess.Popen(
@@ -183,7 +182,7 @@ def serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise CommandError("cli.streamlit_start", log=log_path.read_text()[-2000:])
             with contextlib.suppress(subprocess.TimeoutExpired):
@@ -195,20 +194,6 @@ def serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
 
 
 def rss_kb(pid: int) -> int | None:

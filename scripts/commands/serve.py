@@ -18,6 +18,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -256,7 +257,14 @@ def _serve_behind_proxy(args: argparse.Namespace, env: dict[str, str]) -> int:
             signal.signal(signum, handler)
 
 
-def _healthy(url: str) -> bool:
+def free_port() -> int:
+    """A TCP port of the loopback that is free now (the system's pick)."""
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(url: str) -> bool:
     """True when Streamlit's health endpoint at ``url`` (maybe through the proxy) answers 200."""
     try:
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -270,7 +278,7 @@ def _wait_healthy(process: subprocess.Popen[bytes], url: str, what: str,
     """Return once ``url`` answers its health check. Raises ``CommandError``
     (``cli.serve_start``) when ``process`` ends first or takes over :data:`START_S`."""
     deadline = time.monotonic() + START_S
-    while not _healthy(url):
+    while not healthy(url):
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=0.3)  # a failed start ends the process: no need to wait more
         if process.poll() is not None or time.monotonic() > deadline:

@@ -20,11 +20,9 @@ import contextlib
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +49,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app.ui.i18n import plural, translate
+from scripts.commands.serve import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -222,28 +221,13 @@ IDLE = """(selector) => {
 }"""
 
 
-def _healthy(url: str) -> bool:
-    """True when the served app's health endpoint answers 200."""
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_healthy(process: subprocess.Popen[Any], url: str, log_path: Path | None = None
                  ) -> None:
     """Return once the Streamlit server ``process`` at ``url`` answers its health endpoint;
     fail the test when it ends first or takes over a minute (with its log, if any). Between
     tries it waits for the process to end (a failed start ends it), not for the clock."""
     deadline = time.monotonic() + 60
-    while not _healthy(url):
+    while not healthy(url):
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=0.3)
         if process.poll() is not None or time.monotonic() > deadline:
