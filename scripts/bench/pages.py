@@ -49,7 +49,13 @@ from layers.store import open_store
 from layers.store.transfer import copy_store
 from scripts.bench.harness import percentiles_ms, report
 from scripts.bench.load import CHROMIUM, CHROMIUM_ARGS, COMPONENT_IFRAME, ROOT, serve
-from scripts.commands.common import CommandError, add_town_option, store_from, subcommand
+from scripts.commands.common import (
+    WHOLE_STORE,
+    CommandError,
+    add_town_option,
+    store_from,
+    subcommand,
+)
 
 #: The benchmarked pages by name: their URL path and whether they need the police login.
 PAGES: Final = {"map": ("map", False), "hotspots": ("hotspots", False),
@@ -116,6 +122,8 @@ def register(subparsers: Any) -> None:
                         help="timed visits per page and per kind (default %(default)s)")
     add_town_option(parser, required=False,
                     help_text="town: its id or name (default: the app's first town)")
+    # a benchmark serves a copy of the whole store: an operator's tool, not a town's
+    parser.set_defaults(tenancy=WHOLE_STORE)
 
 
 def run(args: argparse.Namespace) -> int:
