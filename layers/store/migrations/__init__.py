@@ -31,6 +31,16 @@ HEAD: Final = "0006"
 MIGRATION_LOCK: Final = 7_253_001
 
 
+def driver_connection() -> psycopg.Connection[Any]:
+    """The psycopg connection of the running migration, in its transaction: a migration
+    hands it to the store's own upgrade helper, so a table copied in later is upgraded alike."""
+    from alembic import op
+
+    connection = op.get_bind().connection.driver_connection
+    assert connection is not None
+    return connection
+
+
 def current_revision(conn: psycopg.Connection[Any]) -> str | None:
     """The database's revision, or None when the store's schema was never created."""
     row = conn.execute("SELECT to_regclass(%s)",

@@ -1,7 +1,4 @@
 """The store's catalog: layers, their columns and types, and the data version.
-
-Revision ID: 0001
-Revises: (none)
 """
 
 from __future__ import annotations
@@ -11,8 +8,6 @@ from alembic import op
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,7 +1,4 @@
 """Write counters per (layer, town), so caches of one town survive writes to another.
-
-Revision ID: 0002
-Revises: 0001
 """
 
 from __future__ import annotations
@@ -11,8 +8,6 @@ from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,28 +1,23 @@
 """Address points name their part of town and orientation number, and know their import:
 an existing ``address_points`` table gets the text columns of ``LATER_COLUMNS`` (empty for
 its rows) and their catalog entries.
-
-Revision ID: 0004
-Revises: 0003
 """
 
 from __future__ import annotations
 
 from alembic import op
 
+from layers.store.migrations import driver_connection
+
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     # the store's own upgrade, so a table copied in from an older store later gets them alike
     from layers.store.postgis import add_later_columns
 
-    connection = op.get_bind().connection.driver_connection  # psycopg's, in this transaction
-    assert connection is not None
-    add_later_columns(connection)
+    add_later_columns(driver_connection())
 
 
 def downgrade() -> None:

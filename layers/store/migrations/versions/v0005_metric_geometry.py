@@ -2,28 +2,23 @@
 ``METRIC_LAYERS`` gets the generated column ``geom_5514`` (``ST_Transform(geom, 5514)``,
 stored) with a GiST index, so grid counts and nearest distances run in SQL on an index
 without reprojecting a layer per request.
-
-Revision ID: 0005
-Revises: 0004
 """
 
 from __future__ import annotations
 
 from alembic import op
 
+from layers.store.migrations import driver_connection
+
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     # the store's own helper, so a layer created later gets the same column and index
     from layers.store.postgis import add_metric_geometry
 
-    connection = op.get_bind().connection.driver_connection  # psycopg's, in this transaction
-    assert connection is not None
-    add_metric_geometry(connection)
+    add_metric_geometry(driver_connection())
 
 
 def downgrade() -> None:

@@ -5,9 +5,6 @@ An account from before (both columns empty) is given what it could reach until n
 (``layers.access.accounts.legacy_scope``): an admin every town ("*"), anyone else the towns
 the store holds at this migration. Audit entries keep their hashes: an empty ``town_id`` is
 not part of a row's hash (``layers.store.chain``).
-
-Revision ID: 0006
-Revises: 0005
 """
 
 from __future__ import annotations
@@ -16,18 +13,17 @@ import json
 
 from alembic import op
 
+from layers.store.migrations import driver_connection
+
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     # the store's own upgrade, so a table copied in from an older store later gets them alike
     from layers.store.postgis import add_later_columns
 
-    connection = op.get_bind().connection.driver_connection  # psycopg's, in this transaction
-    assert connection is not None
+    connection = driver_connection()
     add_later_columns(connection)
     exists = connection.execute("SELECT to_regclass('mapa.accounts') IS NOT NULL, "
                                 "to_regclass('mapa.towns') IS NOT NULL").fetchone()
