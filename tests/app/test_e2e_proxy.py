@@ -1,13 +1,16 @@
 """Several processes behind a proxy: ``mapa serve --processes 2 --proxy`` on one PostGIS, in a
 real browser.
 
-The command starts two ``streamlit run`` processes and Debian's nginx in front of them. A
-facilitator captures a pin through a browser kept on process 1 and another through one kept
-on process 2, whose count includes process 1's pin; every request of each browser, its
-websocket included, reached its own process. Then process 1 is killed: the command serves
-on, the saved pins are all in the database, the browser that was on process 1 reconnects to
-process 2 still logged in, and new browsers are served by process 2. SIGTERM stops it all.
-Without nginx the test fails, it never skips.
+The command starts two ``streamlit run`` processes and Debian's nginx in front of them. The
+public opens process 2's map first, so process 2 caches the town as it was. A facilitator
+captures a pin through a browser kept on process 1 and another through one kept on process 2,
+whose count includes process 1's pin; a moderator approves both through process 1, and
+process 2's map shows them: app processes keep no state of their own, the data version comes
+from the database. Every request of each browser, its websocket included, reached its own
+process. Then process 1 is killed: the command serves on, the saved pins are all in the
+database, the browser that was on process 1 reconnects to process 2 still logged in, and new
+browsers are served by process 2. SIGTERM stops it all. Without nginx the test fails, it
+never skips.
 """
 
 from __future__ import annotations
@@ -31,8 +34,11 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from app.ui.i18n import plural, translate
-from layers.schema import LOCALITIES, PINS
+from app.features.moderation.model import session_names
+from app.ui.i18n import number, plural, translate
+from app.ui.town import load_town
+from layers.crs import METRIC_CRS
+from layers.schema import LOCALITIES, PINS, SESSIONS
 from layers.store import Store, open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
@@ -44,11 +50,13 @@ from tests.app.e2e_support import (
     TIMEOUT_MS,
     Traffic,
     capture_pin,
+    choose,
     component_frame,
     launch_chromium,
     login,
     navigate,
     offline_context,
+    rerun,
     watch,
 )
 
@@ -114,10 +122,10 @@ def _free_ports(count: int) -> int:
 
 @pytest.fixture(scope="module")
 def db_url(pg_cluster: TemporaryCluster, demo_store: Store) -> Iterator[str]:
-    """A database holding the demo store and a facilitator account."""
+    """A database holding the demo store, a facilitator and a moderator account."""
     url = pg_cluster.new_database()
     copy_store(demo_store, open_store(url))
-    add_accounts(url, "facilitator")
+    add_accounts(url, "facilitator", "moderator")
     yield url
     close_pools(url)
 
@@ -204,14 +212,35 @@ def _record_upstreams(page: Page, served: Served, upstreams: list[str]) -> None:
         if r.url.startswith(served.url) else None)
 
 
+def _go(page: Page, nav_key: str, heading: str) -> None:
+    navigate(page, nav_key)
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+
+
 def _to_capture(page: Page) -> None:
     """Log in as the facilitator and open the Kiosk page (via Mapping sessions: the capture
     map could otherwise take over the map page's component)."""
     login(page, USERS["facilitator"][0], PASSWORD)
-    for nav_key, heading in (("nav.sessions", cs("sessions.title", town="Karlovy Vary")),
-                             ("nav.capture", cs("capture.title"))):
-        navigate(page, nav_key)
-        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    _go(page, "nav.sessions", cs("sessions.title", town="Karlovy Vary"))
+    _go(page, "nav.capture", cs("capture.title"))
+
+
+def _approve_all(page: Page, store: Store, pending: int) -> None:
+    """Log in as the moderator and approve the ``pending`` pins of the facilitator's
+    session (listed by its place and date)."""
+    login(page, USERS["moderator"][0], PASSWORD)
+    _go(page, "nav.moderation", cs("moderation.title", town="Karlovy Vary"))
+    choose(page, page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first,
+           session_names(store.read(SESSIONS, TOWN))[SESSION])
+    expect(page.get_by_text(cs("moderation.pending", n=pending))).to_be_visible()
+    rerun(page, page.get_by_role("button", name=cs("moderation.approve_all", n=pending)).click)
+    expect(page.get_by_text(cs("moderation.none"))).to_be_visible()
+
+
+def _public_pins(url: str) -> int:
+    """Pins the public map of the town counts (exact ones and those in cells)."""
+    town = load_town(open_store(url), TOWN)
+    return len(town.pins_exact) + int(town.pin_cells["count"].sum())
 
 
 def _routed_lines(lines: list[str], route: str) -> list[str]:
@@ -227,14 +256,22 @@ def test_processes_share_saved_work_and_the_survivor_serves_when_one_dies(
     store = open_store(db_url)
     pins_before = store.read(PINS)
     in_session = int((pins_before["session_id"] == SESSION).sum())
+    pending = int(((pins_before["session_id"] == SESSION)
+                   & (pins_before["status"] == "pending")).sum())
+    public_before = _public_pins(db_url)
     localities = store.read(LOCALITIES, TOWN)
     assert isinstance(localities, gpd.GeoDataFrame)
     targets = localities.representative_point()
 
     # one facilitator's browser kept on each process captures a pin there
     routes = {process: _route_to(served, process) for process in (1, 2)}
-    pages: dict[int, Page] = {}
     seen: dict[int, list[str]] = {1: [], 2: []}
+    # the public opens process 2's map first, so process 2 caches the town as it was
+    public, _ = _open(browser, traffic, served, routes[2], seen[2])
+    metric = public.locator('[data-testid="stMetric"]').filter(has_text=cs("map.metric.pins"))
+    expect(metric).to_contain_text(number(public_before, "cs"))
+
+    pages: dict[int, Page] = {}
     lines = []
     for process, target in zip((1, 2), targets.iloc[:2], strict=True):
         page, answered = _open(browser, traffic, served, routes[process], seen[process])
@@ -245,6 +282,18 @@ def test_processes_share_saved_work_and_the_survivor_serves_when_one_dies(
     # process 2 counts process 1's pin in the session (read from the shared database)
     assert lines[1] == cs("capture.count", mine=plural("count.pins", 1, "cs"),
                           all=plural("count.pins", in_session + 2, "cs"))
+
+    # a moderator approves them through process 1; process 2's map, cached before all this,
+    # shows them
+    moderator, _ = _open(browser, traffic, served, routes[1], seen[1])
+    _approve_all(moderator, store, pending + 2)
+    moderator.context.close()
+    public_after = _public_pins(db_url)
+    assert public_after > public_before
+    public.reload()
+    component_frame(public)
+    expect(metric).to_contain_text(number(public_after, "cs"))
+    public.context.close()
     # sticky: every request of each browser reached its own process
     assert {process: set(upstreams) for process, upstreams in seen.items()} == \
         {process: {served.upstream(process)} for process in (1, 2)}
@@ -267,6 +316,12 @@ def test_processes_share_saved_work_and_the_survivor_serves_when_one_dies(
     pins = store.read(PINS)
     new = pins[~pins["pin_id"].isin(pins_before["pin_id"])]
     assert len(new) == 2 and set(new["session_id"]) == {SESSION}
+    assert pins["pin_id"].is_unique
+    assert set(new["category"]) == {"dark_place"} and set(new["status"]) == {"approved"}
+    # one pin at each tapped place (metres, in the metric CRS), neither stored twice
+    placed = new.geometry.to_crs(METRIC_CRS)
+    tapped = targets.iloc[:2].to_crs(METRIC_CRS)
+    assert all(placed.distance(t).min() < 5 for t in tapped), (list(placed), list(tapped))
 
     # process 1's browser is served by process 2 now, still logged in on the Kiosk page
     # (the login is a cookie both processes know, its session is in the database)
