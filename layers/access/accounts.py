@@ -17,6 +17,7 @@ reads it so until an admin sets the account's towns).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -53,9 +54,14 @@ UNKNOWN_PREFIX: Final = "unknown#"
 ALL_TOWNS: Final = "*"
 
 _hasher = PasswordHasher()
-#: Verified against when the username is unknown, so a wrong name costs as long as a wrong
-#: password and login timing does not reveal which usernames exist.
-_DUMMY_HASH: Final = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a wrong name costs as long as a wrong
+    password and login timing does not reveal which usernames exist. Made on first use: a
+    hash costs a tenth of a second, which every command importing this module would pay."""
+    return _hasher.hash("not a password of anyone")
 
 
 def hash_password(password: str) -> str:
@@ -499,7 +505,7 @@ def authenticate(store: Store, username: str, password: str, client: str = NO_AD
     if standing.pause_s:
         pause(standing.pause_s)
     match = users[(users["username"] == username) & users["active"].astype(bool)]
-    stored = str(match.iloc[0]["password_hash"]) if not match.empty else _DUMMY_HASH
+    stored = str(match.iloc[0]["password_hash"]) if not match.empty else _dummy_hash()
     try:
         _hasher.verify(stored, password)
         ok = not match.empty

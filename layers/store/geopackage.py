@@ -240,13 +240,18 @@ class GeoPackageStore(Store):
             return self._layer_names()
 
     def _layer_names(self) -> list[str]:
-        """Layer names without taking the file lock (for callers that hold it already)."""
+        """Layer names without taking the file lock (for callers that hold it already): the
+        tables registered in ``gpkg_contents`` (every layer the store writes is). Read with
+        SQLite, not by GDAL opening the whole file, which costs five times as much: pages ask
+        on every run. Raises ``StoreError`` for a file that is not a GeoPackage."""
         try:
-            # GDAL lists unregistered tables too when the file has no attribute table
-            return [str(name) for name, _ in pyogrio.list_layers(self.path)
-                    if name != VERSIONS_TABLE]
-        except DataSourceError as exc:
+            with contextlib.closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                                    ) as db:
+                rows = db.execute("SELECT table_name FROM gpkg_contents ORDER BY rowid"
+                                  ).fetchall()
+        except sqlite3.Error as exc:
             raise StoreError("store.unreadable", location=self.path, detail=exc) from exc
+        return [str(name) for (name,) in rows]
 
     def read(self, layer: Layer, town_id: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
         name = layer_name(layer)

@@ -68,10 +68,11 @@ def register(subparsers: Any) -> None:
 
 #: The settings of the clone's ``.streamlit/config.toml``, which an installed package has
 #: not beside it: the map's static files served by Streamlit itself (offline), only this
-#: machine connecting, no traceback in the browser.
+#: machine connecting, no traceback in the browser, no per-run work the app does not need.
 SETTINGS: Final = {"server.enableStaticServing": "true", "server.address": "localhost",
                    "browser.gatherUsageStats": "false", "client.toolbarMode": "minimal",
-                   "client.showErrorDetails": "none", "theme.base": "light"}
+                   "client.showErrorDetails": "none", "theme.base": "light",
+                   "runner.magicEnabled": "false", "runner.postScriptGC": "false"}
 
 
 def streamlit_command(port: int, headless: bool, app: Path = APP_MAIN,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from scripts.commands.serve import (
     NGINX,
     ROUTE_COOKIE,
+    SETTINGS,
     SHARED_KEYS,
     UPSTREAM_HEADER,
     proxy_config,
@@ -23,11 +25,23 @@ from scripts.commands.serve import (
 )
 from scripts.mapa import main
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _nginx() -> str:
     if not Path(NGINX).is_file():
         pytest.fail(f"{NGINX} is missing: apt-get install nginx (./scripts/test installs it)")
     return NGINX
+
+
+def test_an_installed_app_runs_with_the_clones_streamlit_settings() -> None:
+    """Every setting of the clone's ``.streamlit/config.toml`` (but headless, which the command
+    sets itself) is passed on the command line, with the same value."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    clone = {f"{section}.{key}": str(value).lower() if isinstance(value, bool) else str(value)
+             for section, values in config.items() for key, value in values.items()}
+    del clone["server.headless"]
+    assert clone == SETTINGS
 
 
 def test_the_generated_config_is_valid_nginx_and_writes_only_in_its_folder(

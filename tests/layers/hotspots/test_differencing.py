@@ -12,6 +12,7 @@ the control: on the planted cell it does leak, so the test can tell the two apar
 
 from __future__ import annotations
 
+import functools
 import itertools
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from layers.hotspots.analysis import (
     town_area,
 )
 from layers.hotspots.filters import PinFilter
-from layers.hotspots.grid import build_grid
+from layers.hotspots.grid import HexGrid, build_grid
 from layers.hotspots.privacy import DEFAULT_K
 from layers.hotspots.public_sets import NON_SENSITIVE, public_filter_sets, public_selection
 from layers.schema import PINS, SENSITIVE_CATEGORIES, SESSIONS
@@ -57,23 +58,30 @@ def _selections(store: Store, town_id: str) -> list[PinFilter]:
     return fixed + free
 
 
+@functools.cache
+def _town(store: Store, town_id: str) -> tuple[shapely.Geometry, HexGrid, gpd.GeoDataFrame]:
+    """The town's area, its grid of :data:`CELL_M` and its pins, made once for the many views
+    of an attack (the stores these tests attack are only read)."""
+    area = town_area(store, town_id)
+    return area, build_grid(area, CELL_M), store.read(PINS, town_id)
+
+
 def _sensitive_counts(store: Store, town_id: str, selection: PinFilter,
                       staff: bool = False) -> np.ndarray:
     """Per cell of the 100 m grid: what a view of ``selection`` shows beyond the
     non-sensitive answers of that selection (which the attacker knows exactly)."""
-    grid = build_grid(town_area(store, town_id), CELL_M)
+    area, grid, pins = _town(store, town_id)
     request = HotspotRequest(town_id=town_id, cell_m=CELL_M, public=True, staff=staff,
                              pins=selection, lee_permutations=0)
     try:
         shown = run_hotspots(store, request, layer="fear").cells["fear_count"].to_numpy()
     except HotspotInputError:  # the page shows no figures at all
         shown = np.zeros(grid.n)
-    known = selection.apply(store.read(PINS, town_id))
+    known = selection.apply(pins)
     # the fear layer counts no positive answers: what the attacker can subtract is the rest
     known = known[known["category"].isin(NON_SENSITIVE)
                   & ~known["category"].isin(POSITIVE_CATEGORIES)]
     x, y = metric_xy(known)
-    area = town_area(store, town_id)
     inside = shapely.contains_xy(area, x, y) if len(x) else np.zeros(0, dtype=bool)
     located = grid.locate(x[inside], y[inside])
     everyday = np.bincount(located[located >= 0], minlength=grid.n)
