@@ -62,8 +62,6 @@ PAGES: Final = {"map": ("map", False), "hotspots": ("hotspots", False),
                 "patrol": ("patrol", True)}
 USER: Final = "bench-police"
 TIMEOUT_MS: Final = 120_000
-#: Chromium resolves no host name but the loopback's: the pages work offline, as the app must.
-OFFLINE: Final = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 #: Init script of every frame: a map component's frame keeps the arguments of the first render
 #: the app posted to it (what ``st_folium`` sent: script, header, html, js_links …).
 RECORD_ARGS: Final = """() => {
@@ -196,10 +194,8 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
     query = f"?mesto={args.town}" if args.town else ""
     rows = []
     with sync_playwright() as playwright:
-        # offline by name resolution, not by routing: a route sends every request through
-        # this process, which would add its latency to every request of the app's page
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=[*CHROMIUM_ARGS, OFFLINE])
+        # offline: the arguments resolve no host but the loopback
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.add_init_script(script=f"({RECORD_ARGS})()")
         context.set_default_timeout(TIMEOUT_MS)
