@@ -8,11 +8,14 @@ password to ``.streamlit/secrets.toml``, and Streamlit copies its root keys into
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from streamlit import config as streamlit_config
 
+from layers.access import accounts
 from layers.access.backup_key import BACKUP_KEY
 from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.build import build_demo
@@ -28,6 +31,18 @@ def _no_admin_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests that want a configured first admin (or a backup key) set it themselves."""
     for name in (ADMIN_USER, ADMIN_PASSWORD, BACKUP_KEY):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes() -> Iterator[None]:
+    """Passwords hashed in the test process use Argon2id at its lowest cost. The deployment's
+    cost (64 MiB, three passes) takes a tenth of a second a hash or a check, and the suite
+    makes hundreds of accounts and logins. Still Argon2id, checked the same way; a served app
+    rehashes such a password at its own cost on the first login, as any outdated hash."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
+                                                          parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session")
