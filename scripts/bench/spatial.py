@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from layers.access.guarded import PUBLIC_CELL_M
 from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric
 from layers.privacy import public_pin_cells, public_pin_view
 from layers.schema import LOCALITIES, PINS, SERVICE_TYPES, SERVICES
@@ -38,13 +39,12 @@ from layers.store import Store, open_store
 from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
 from layers.store.spatial import nearest
+from layers.vocabulary import PUBLIC_K
 from scripts.bench.harness import percentiles_ms, report, timed
 from scripts.bench.store import MAP_TOWN, TOWNS, generate_pins
 from scripts.commands.common import CommandError, subcommand
 
 DEFAULT_PINS: Final = 20_000
-CELL_M: Final = 200.0
-K: Final = 3
 SERVICES_PER_TOWN: Final = 60
 #: Half the side of the viewport box and of a locality, metres.
 VIEW_HALF_M: Final = 500.0
@@ -117,7 +117,7 @@ def queries(store: Store, town: str) -> dict[str, tuple[Callable[[], int], Calla
                                 ).geometry.iloc[0]
 
     def cells_python() -> int:
-        return len(public_pin_view(store.read(PINS, town), k=K, cell_m=CELL_M)[1])
+        return len(public_pin_view(store.read(PINS, town), k=PUBLIC_K, cell_m=PUBLIC_CELL_M)[1])
 
     def within_python(shape: shapely.Geometry) -> int:
         pins = store.read(PINS, town)
@@ -136,7 +136,8 @@ def queries(store: Store, town: str) -> dict[str, tuple[Callable[[], int], Calla
         return int(np.isfinite(found.to_numpy()).sum())
 
     return {
-        "cells": (cells_python, lambda: len(public_pin_cells(store, town, k=K, cell_m=CELL_M))),
+        "cells": (cells_python, lambda: len(public_pin_cells(store, town, k=PUBLIC_K,
+                                                              cell_m=PUBLIC_CELL_M))),
         "viewport": (lambda: within_python(view),
                      lambda: len(store.read_intersecting(PINS, view.bounds, town))),
         "area": (lambda: within_python(locality),
