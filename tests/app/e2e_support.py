@@ -413,9 +413,13 @@ def click_map(page: Page, lat: float, lon: float) -> None:
     """Tap the live map at (lat, lon) and wait for the rerun the tap makes (the component
     reports the click to the app)."""
     frame, point = centre_map(page, lat, lon)
+    pane = frame.locator("#map_div")
+    # on a touch screen a touch, not a mouse click: Chromium's touch emulation turns a click
+    # into a gesture, which a busy renderer can take for a long press (no click follows)
+    touch = bool(page.evaluate("() => navigator.maxTouchPoints > 0"))
+    act = pane.tap if touch else pane.click
     # force: a tap on the map's own pane, whatever Leaflet draws over it
-    rerun(page, lambda: frame.locator("#map_div").click(
-        position={"x": point["x"], "y": point["y"]}, force=True))
+    rerun(page, lambda: act(position={"x": point["x"], "y": point["y"]}, force=True))
 
 
 def pick(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
