@@ -422,14 +422,42 @@ def click_map(page: Page, lat: float, lon: float) -> None:
     rerun(page, lambda: act(position={"x": point["x"], "y": point["y"]}, force=True))
 
 
+#: The option named ``name`` (a string: the exact name; else a regular expression's source)
+#: once the selectbox ``box``'s list shows it. While the list is shut, the field is focused
+#: anew and sent the down arrow again: in about one full run in three, a down arrow pressed on
+#: the focused field opened nothing (seen with the field focused and enabled, before and 20 s
+#: after the key), and the option was waited for in vain.
+_SHOWN_OPTION = """([box, name, exact]) => {
+    const wanted = exact ? (text => text === name) : (text => new RegExp(name).test(text));
+    const option = [...document.querySelectorAll('[role=option]')]
+        .find(o => o.getBoundingClientRect().height > 0 && wanted(o.textContent.trim()));
+    if (option) return option;
+    const field = box.querySelector('[role=combobox]');
+    if (field && field.getAttribute('aria-expanded') !== 'true') {
+        field.blur();
+        field.focus();
+        field.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowDown', code: 'ArrowDown',
+                                                          keyCode: 40, bubbles: true}));
+    }
+    return null;
+}"""
+
+
 def pick(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
-    """Open the selectbox ``select`` from the keyboard (its field focused, the down arrow
-    opens the full list at its first option) and click ``option``. A click on the field
-    would open the list only if the field did not have the focus already."""
-    field = select.get_by_role("combobox")
-    field.focus()
-    field.press("ArrowDown")
-    page.get_by_role("option", name=option, exact=isinstance(option, str)).click()
+    """Open the selectbox ``select`` from the keyboard (the down arrow on its field opens the
+    full list at its first option), wait until its list shows ``option`` and click it. A
+    click on the field would open the list only if the field did not have the focus already.
+    """
+    # the box before the key: with its list open, the page around the list is hidden from
+    # the accessibility tree, and ``select`` may be found through it (a form by its button)
+    box = select.element_handle()
+    select.get_by_role("combobox").press("ArrowDown")
+    name = option if isinstance(option, str) else option.pattern
+    shown = page.wait_for_function(_SHOWN_OPTION, arg=[box, name, isinstance(option, str)],
+                                   polling="raf")
+    element = shown.as_element()
+    assert element is not None
+    element.click()
 
 
 def choose(page: Page, select: Locator, option: str) -> None:
