@@ -38,7 +38,6 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Response,
-    Route,
     expect,
     sync_playwright,
 )
@@ -53,8 +52,14 @@ from scripts.commands.serve import free_port, healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+#: Chromium resolves no host but the loopback: a request off the machine fails at once
+#: (``net::ERR_NAME_NOT_RESOLVED``), in the browser itself. Not Playwright's request routing:
+#: it sends every request through the test process and turns off the browser's cache, which
+#: made each page load fetch and compile Streamlit's whole frontend again.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]
+LOOPBACK: Final = ("127.0.0.1", "localhost")
 COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 30_000
 #: The ceiling on a generated document's download (a PDF or DOCX with maps renders for
@@ -300,19 +305,13 @@ class Traffic:
 
 
 def offline_context(browser: Browser, traffic: Traffic, **options: object) -> BrowserContext:
-    """A browser context that aborts (and records) every non-loopback request, with
-    :data:`TRACKER` in every page (so :func:`wait_idle` can follow the app's state)."""
+    """A browser context that records every non-loopback request (which fails: a browser from
+    :func:`launch_chromium` reaches only the loopback), with :data:`TRACKER` in every page (so
+    :func:`wait_idle` can follow the app's state)."""
     context = browser.new_context(**options)  # type: ignore[arg-type]
     context.add_init_script(script=f"({TRACKER})({json.dumps(PROTOCOL)})")
-
-    def guard(route: Route) -> None:
-        if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            traffic.blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context.on("request", lambda request: None if urlparse(request.url).hostname in LOOPBACK
+               or not request.url.startswith("http") else traffic.blocked.append(request.url))
     return context
 
 

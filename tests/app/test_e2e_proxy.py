@@ -193,6 +193,9 @@ def _open(browser: Browser, traffic: Traffic, served: Served, route: str = "",
     given; every response's upstream is appended to ``upstreams``. The page and the process
     that answered its first request."""
     context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1300})
+    # routed (and so uncached): every response comes from the proxy, naming the process that
+    # answered it then, none from the browser's cache naming a process that has since died
+    context.route("**/*", lambda request: request.continue_())
     if route:
         context.add_cookies([{"name": ROUTE_COOKIE, "value": route, "url": served.url}])
     page = watch(context.new_page(), traffic)
