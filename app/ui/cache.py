@@ -36,7 +36,7 @@ from layers.mapping.paper import town_session_grid
 from layers.mapping.print_map import print_session_map
 from layers.mapping.results import SessionResults
 from layers.mapping.results import session_results as count_results
-from layers.schema import PIN_CATEGORIES, TOWNS
+from layers.schema import PIN_CATEGORIES, REGIONS, TOWNS
 from layers.store import Store, default_location, open_store
 
 #: Environment variable naming the file the data functions' timings are appended to.
@@ -132,6 +132,21 @@ def search_places(town_id: str, query: str) -> list[Place]:
 def towns() -> pd.DataFrame:
     """The towns table (no geometry), sorted by name."""
     return _towns(*_key("towns")).sort_values("name")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _regions(location: str, version: str) -> dict[str, str]:
+    store = open_store(location)
+    if REGIONS.name not in store.layer_names():
+        return {}
+    table = store.read(REGIONS)
+    return dict(sorted(zip(table["kod_kraj"].astype(str), table["name"].astype(str),
+                           strict=True), key=lambda pair: pair[1]))
+
+
+def regions() -> dict[str, str]:
+    """The regions' names by ``kod_kraj``, ordered by name; empty when the store holds none."""
+    return _regions(*_key("regions"))
 
 
 @timed("town_data")

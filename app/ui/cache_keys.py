@@ -28,6 +28,7 @@ from layers.schema import (
     POLICE_DISTRICTS,
     POLICE_JURISDICTION,
     POLICE_OFFENCES,
+    REGIONS,
     SERVICE_LINKS,
     SERVICES,
     SESSION_QUESTIONS,
@@ -41,14 +42,15 @@ from layers.schema import (
 )
 from layers.store import Store
 
-#: A cached view: the towns table, a town's map data (also its printable session map), its
-#: hotspots, services' accessibility, places to audit, a patrol plan, an area's strategy view,
-#: an area's real figures (exclusion index, police department, the region's choropleth), its
-#: catalogue of services and a service's card in it, the names of its places, an area's crime
-#: over the years, its yearly security analysis (which reads all of these) and a mapping
-#: session's counted results.
-View = Literal["towns", "town", "hotspots", "access", "places", "patrol", "area", "figures",
-               "catalogue", "catalogue_card", "names", "crime", "analysis", "session_results"]
+#: A cached view: the towns table, the regions' names, a town's map data (also its printable
+#: session map), its hotspots, services' accessibility, places to audit, a patrol plan, an
+#: area's strategy view, an area's real figures (exclusion index, police department, the
+#: region's choropleth), its catalogue of services and a service's card in it, the names of its
+#: places, an area's crime over the years, its yearly security analysis (which reads all of
+#: these) and a mapping session's counted results.
+View = Literal["towns", "regions", "town", "hotspots", "access", "places", "patrol", "area",
+               "figures", "catalogue", "catalogue_card", "names", "crime", "analysis",
+               "session_results"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES, ADDRESS_POINTS,
@@ -61,6 +63,7 @@ _PLACES: Final = ((TOWNS, PINS, OFFENCES, POLICE_OFFENCES, POLICE_DISTRICTS, LOC
                   (CRIME_STATS, CRIME_REFERENCE))
 READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = {
     "towns": ((), (TOWNS,)),
+    "regions": ((), (REGIONS,)),
     "town": _TOWN_MAP,
     "hotspots": _PLACES,
     "places": _PLACES,

@@ -4,6 +4,7 @@ directly; public pages show every town to the public."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -77,3 +78,54 @@ def test_the_public_is_offered_every_town(kraslice_facilitator: Principal) -> No
     assert sorted(at.sidebar.selectbox(key="town_id").options) == ["Karlovy Vary", "Kraslice",
                                                                    "Litvínov"]
     assert at.session_state["town_id"] == "litvinov"
+
+
+def _store_path() -> Path:
+    return Path(os.environ["MAPA_STORE"])
+
+
+def _admin_page(principal: Principal) -> AppTest:
+    at = _sessions_page(principal, "kraslice").run()
+    at.switch_page(page_script("admin"))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_the_admin_page_gives_an_account_a_region(kraslice_facilitator: Principal) -> None:
+    store = open_store(_store_path())
+    accounts.create_user(store, Principal("test-setup", "admin"), "boss", PASSWORD, "admin")
+    boss = accounts.principal_of(store, "boss")
+    assert boss is not None and boss.towns is None
+    at = _admin_page(boss)
+    reach = translate("admin.col.reach", "cs")
+    table = at.dataframe[0].value
+    assert table.set_index(translate("admin.col.username", "cs")).loc["k-fac", reach] == "Kraslice"
+    at.selectbox(key="admin_towns_user").set_value("k-fac").run()
+    # the fields start from the account's present towns
+    assert at.multiselect(key="admin_towns_towns_k-fac").value == ["kraslice"]
+    at.multiselect(key="admin_towns_towns_k-fac").set_value([])
+    at.multiselect(key="admin_towns_regions_k-fac").set_value(["CZ041"])
+    next(b for b in at.button if b.label == translate("admin.towns.button", "cs")).click().run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success] == [translate(
+        "admin.towns.done", "cs", user="k-fac", reach="Karlovarský kraj")]
+    found = accounts.principal_of(store, "k-fac")
+    assert found is not None and found.towns == frozenset({"kraslice", "karlovy-vary"})
+
+
+def test_an_admin_of_one_town_is_offered_that_town_only(kraslice_facilitator: Principal) -> None:
+    store = open_store(_store_path())
+    accounts.create_user(store, Principal("test-setup", "admin"), "k-admin", PASSWORD, "admin",
+                         scope=accounts.resolve_scope(store, ["kraslice"]))
+    found = accounts.principal_of(store, "k-admin")
+    assert found is not None
+    at = _admin_page(found)
+    at.selectbox(key="admin_towns_user").set_value("k-fac").run()
+    assert at.multiselect(key="admin_towns_towns_k-fac").options == ["Kraslice"]
+    # Karlovarský kraj holds Karlovy Vary too: not this admin's to give
+    assert at.multiselect(key="admin_towns_regions_k-fac").options == []
+    assert not [c for c in at.checkbox if c.key == "admin_towns_all_k-fac"]
+    # nor does the table list accounts of other towns
+    users = at.dataframe[0].value[translate("admin.col.username", "cs")]
+    assert set(users) == {"k-fac", "k-admin"}

@@ -4,14 +4,17 @@ strings); the audit chain's hashes stay out of the view (the CSV download keeps 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import pandas as pd
 
 from app.ui.i18n import label, translate, when
+from layers.access.accounts import Scope
 
 #: Columns of the accounts table, in order (labels: ``admin.col.<column>``).
-ACCOUNT_COLUMNS: Final = ("username", "display_name", "role", "centre", "active", "created_at")
+ACCOUNT_COLUMNS: Final = ("username", "display_name", "role", "centre", "reach", "active",
+                          "created_at")
 #: Columns of the audit log's view, in order (labels: ``admin.col.<column>``).
 AUDIT_COLUMNS: Final = ("at", "username", "role", "action", "layer", "object_ids", "detail")
 #: Columns of the failed-logins table, in order (labels: ``admin.logins.<column>``).
@@ -22,9 +25,22 @@ def _moments(values: pd.Series, lang: str) -> list[str]:
     return [when(value, lang) for value in values]
 
 
-def accounts_table(users: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The accounts (``layers.access.accounts.list_users``) with labelled columns."""
-    table = users[list(ACCOUNT_COLUMNS)].assign(
+def reach_text(scope: Scope, town_names: Mapping[str, str], region_names: Mapping[str, str],
+               lang: str) -> str:
+    """Where an account acts, as people say it: "všechna města", or the names of its regions
+    and towns in the order of ``region_names`` and ``town_names`` (id → name); a town or
+    region the store no longer holds is left out, and an account left with none is "žádné"."""
+    if scope.towns is None:
+        return translate("admin.reach.all", lang)
+    names = [region_names[code] for code in region_names if code in scope.regions]
+    names += [town_names[town] for town in town_names if town in scope.towns]
+    return ", ".join(names) or translate("admin.reach.none", lang)
+
+
+def accounts_table(users: pd.DataFrame, reach: Sequence[str], lang: str) -> pd.DataFrame:
+    """The accounts (``layers.access.accounts.list_users``) with labelled columns; ``reach``
+    is each account's :func:`reach_text`, in the rows' order."""
+    table = users.assign(reach=list(reach))[list(ACCOUNT_COLUMNS)].assign(
         role=[label("role", role, lang) for role in users["role"]],
         active=[translate("common.yes" if active else "common.no", lang)
                 for active in users["active"].astype(bool)],

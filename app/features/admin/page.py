@@ -1,20 +1,23 @@
-"""The Admin page: accounts (create, disable, reset a password, change a role, unlock) and the
-audit log (view, CSV download).
+"""The Admin page: accounts (create, disable, reset a password, change a role or the towns it
+acts for, unlock) and the audit log (view, CSV download).
 
 Only for ``manage_accounts``; ``layers.access`` checks that right again on every call.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app.features.admin.model import accounts_table, audit_table, logins_table
+from app.features.admin.model import accounts_table, audit_table, logins_table, reach_text
 from app.ui import cache
 from app.ui.access import page_principal
 from app.ui.state import current_language, error_text, t
 from layers.access import accounts, audit
+from layers.access.accounts import EVERY_TOWN, Scope
 from layers.access.principal import Principal
 from layers.access.roles import ACCOUNT_ROLES, MANAGE_ACCOUNTS
+from layers.errors import MapaError
 from layers.store import Store
 
 
@@ -27,7 +30,11 @@ def render() -> None:
 
     st.header(t("admin.accounts"))
     users = accounts.list_users(store, principal)
-    st.dataframe(accounts_table(users, current_language()), hide_index=True, width="stretch")
+    town_names, region_names = _town_choices(principal)
+    reach = [reach_text(accounts.scope_of(store, row), town_names, region_names,
+                        current_language()) for _, row in users.iterrows()]
+    st.dataframe(accounts_table(users, reach, current_language()), hide_index=True,
+                 width="stretch")
 
     with st.expander(t("admin.new")), st.form("new_account", clear_on_submit=True):
         username = st.text_input(t("access.username"), key="admin_username")
@@ -36,10 +43,14 @@ def render() -> None:
         role = st.selectbox(t("admin.role"), ACCOUNT_ROLES, format_func=lambda r: t(f"role.{r}"),
                             key="admin_role")
         centre = st.text_input(t("admin.centre"), key="admin_centre")
+        towns = st.multiselect(t("admin.towns.towns"), list(town_names),
+                               format_func=town_names.__getitem__, key="admin_new_towns",
+                               help=t("admin.towns.new_help"))
         if st.form_submit_button(t("admin.create"), type="primary"):
             try:
                 accounts.create_user(store, principal, username.strip(), password, str(role),
-                                     centre=centre, display_name=display_name)
+                                     centre=centre, display_name=display_name,
+                                     scope=Scope(tuple(towns)) if towns else None)
             except ValueError as exc:
                 st.error(t("admin.error", problem=error_text(exc)))
             else:
@@ -63,6 +74,8 @@ def render() -> None:
     if others:
         _reset_password(store, principal, others)
         _change_role(store, principal, others)
+        _change_towns(store, principal, users[users["username"].isin(others)],
+                      town_names, region_names)
 
     _failed_logins(store, principal, list(users["username"]))
 
@@ -113,6 +126,55 @@ def _change_role(store: Store, principal: Principal, usernames: list[str]) -> No
             st.error(t("admin.error", problem=error_text(exc)))
         else:
             st.success(t("admin.role_changed", user=chosen, role=t(f"role.{role}")))
+
+
+def _town_choices(principal: Principal) -> tuple[dict[str, str], dict[str, str]]:
+    """The towns (id → name) and regions (``kod_kraj`` → name) ``principal`` may give an
+    account: its own towns, and the regions whose every town is one of them."""
+    every = cache.towns()
+    towns = every if principal.towns is None else every[every["town_id"].isin(principal.towns)]
+    town_names = dict(zip(towns["town_id"].astype(str), towns["name"].astype(str), strict=True))
+    held = every.groupby(every["kod_kraj"].astype(str))["town_id"].agg(set)
+    region_names = {code: name for code, name in cache.regions().items()
+                    if code in held.index and held[code] <= town_names.keys()}
+    return town_names, region_names
+
+
+def _change_towns(store: Store, principal: Principal, users: pd.DataFrame,
+                  town_names: dict[str, str], region_names: dict[str, str]) -> None:
+    """The towns and regions an account acts for (or every town, offered to an admin of every
+    town); the fields start from the chosen account's present ones."""
+    st.subheader(t("admin.towns"))
+    st.caption(t("admin.towns.help"))
+    chosen = str(st.selectbox(t("access.username"), list(users["username"]),
+                              key="admin_towns_user"))
+    now = accounts.scope_of(store, users[users["username"] == chosen].iloc[0])
+    # keyed by the account: choosing another one starts its fields from that account's towns
+    with st.form(f"admin_towns_form_{chosen}"):
+        every = principal.towns is None and st.checkbox(
+            t("admin.towns.all"), value=now.towns is None, key=f"admin_towns_all_{chosen}")
+        towns = st.multiselect(
+            t("admin.towns.towns"), list(town_names), format_func=town_names.__getitem__,
+            default=[town for town in town_names if now.towns and town in now.towns],
+            key=f"admin_towns_towns_{chosen}")
+        regions = st.multiselect(
+            t("admin.towns.regions"), list(region_names), format_func=region_names.__getitem__,
+            default=[code for code in region_names if code in now.regions],
+            key=f"admin_towns_regions_{chosen}")
+        submitted = st.form_submit_button(t("admin.towns.button"))
+    if not submitted:
+        return
+    if not (every or towns or regions):
+        st.error(t("admin.towns.none_chosen"))
+        return
+    scope = EVERY_TOWN if every else Scope(tuple(towns), tuple(regions))
+    try:
+        accounts.set_scope(store, principal, chosen, scope)
+    except MapaError as exc:
+        st.error(t("admin.error", problem=error_text(exc)))
+    else:
+        st.success(t("admin.towns.done", user=chosen, reach=reach_text(
+            scope, town_names, region_names, current_language())))
 
 
 def _failed_logins(store: Store, principal: Principal, usernames: list[str]) -> None:
