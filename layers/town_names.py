@@ -15,7 +15,7 @@ def resolve_town(store: Store, given: str) -> str:
 
     Raises ``NotFound`` (``import.unknown_town``) when no town, or more than one, matches.
     """
-    towns = store.read(TOWNS)
+    towns = store.read_columns(TOWNS, ["town_id", "name"])
     ids = [str(t) for t in towns["town_id"]]
     if given in ids:
         return given

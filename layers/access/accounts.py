@@ -112,7 +112,7 @@ def resolve_scope(store: Store, towns: Iterable[str] = (), regions: Iterable[str
 
 
 def _region_code(store: Store, given: str) -> str:
-    table = store.read(TOWNS)
+    table = store.read_columns(TOWNS, ["kod_kraj", "kraj"])
     known = dict(zip(table["kod_kraj"].astype(str), table["kraj"].astype(str), strict=True))
     wanted = fold(given.strip())
     for code, name in known.items():
@@ -170,7 +170,7 @@ def legacy_scope(store: Store, role: str) -> Scope:
         return EVERY_TOWN
     if TOWNS.name not in store.layer_names():
         return Scope(())
-    return Scope(tuple(str(t) for t in store.read(TOWNS)["town_id"]))
+    return Scope(tuple(str(t) for t in store.read_columns(TOWNS, ["town_id"])["town_id"]))
 
 
 def town_ids(store: Store, scope: Scope) -> frozenset[str] | None:
@@ -179,7 +179,7 @@ def town_ids(store: Store, scope: Scope) -> frozenset[str] | None:
         return None
     ids = set(scope.towns)
     if scope.regions:
-        towns = store.read(TOWNS)
+        towns = store.read_columns(TOWNS, ["town_id", "kod_kraj"])
         ids |= set(towns.loc[towns["kod_kraj"].astype(str).isin(scope.regions),
                              "town_id"].astype(str))
     return frozenset(ids)

@@ -70,7 +70,7 @@ def create_session(store: Store, data: SessionInput) -> str:
 def resolve_town(store: Store, town: str) -> str:
     """The id of the town ``town`` names: its id, or its name (case and diacritics as
     written, surrounding spaces ignored). Raises ``NotFound`` (``mapping.unknown_town``)."""
-    towns = pd.DataFrame(store.read(TOWNS))
+    towns = store.read_columns(TOWNS, ["town_id", "name"])
     wanted = town.strip()
     for column in ("town_id", "name"):
         match = towns[towns[column].astype(str).str.casefold() == wanted.casefold()]
@@ -86,8 +86,8 @@ def list_sessions(store: Store, town_id: str | None = None) -> list[dict[str, ob
     sessions = pd.DataFrame(store.read(SESSIONS, town_id))
     pins = pd.DataFrame(store.read(PINS, town_id))
     counts = pins["session_id"].value_counts() if len(pins) else pd.Series(dtype=int)
-    names = dict(zip(*(pd.DataFrame(store.read(TOWNS))[c] for c in ("town_id", "name")),
-                     strict=True))
+    towns = store.read_columns(TOWNS, ["town_id", "name"])
+    names = dict(zip(towns["town_id"], towns["name"], strict=True))
     return [{"id": row.session_id, "name": row.place, "town": row.town_id,
              "town_name": names.get(row.town_id, row.town_id), "date": row.date,
              "organiser": row.organiser, "age_group": row.age_group, "method": row.method,

@@ -103,6 +103,12 @@ class Store(ABC):
         """Rows of ``layer`` (all, or one town's). Raises ``StoreError`` for an unknown layer."""
 
     @abstractmethod
+    def read_columns(self, layer: Layer, columns: Sequence[str]) -> pd.DataFrame:
+        """``columns`` of every row of ``layer``, without its geometry (a table to look names
+        or codes up in, which would not pay for reading every outline), in stored order.
+        Raises ``StoreError`` for an unknown layer or column."""
+
+    @abstractmethod
     def read_where(self, layer: Layer, column: str, values: Iterable[str]
                    ) -> gpd.GeoDataFrame | pd.DataFrame:
         """Rows of ``layer`` whose ``column`` holds one of ``values``, found through the

@@ -263,6 +263,19 @@ class GeoPackageStore(Store):
             where = f"{spec.town_column} = '{_sql_literal(town_id)}'"
         return self._read(name, where)
 
+    def read_columns(self, layer: Layer, columns: Sequence[str]) -> pd.DataFrame:
+        """Through GDAL without its geometry column, so no geometry is read or decoded."""
+        name = layer_name(layer)
+        self._require()
+        with _connected(self.path) as db:
+            table = _declared_table(db, name)
+        if table is None:
+            raise StoreError("store.no_layer", layer=name)
+        missing = [c for c in columns if c not in table.columns]
+        if missing:
+            raise StoreError("store.no_columns", layer=name, columns=missing)
+        return pd.DataFrame(self._read(name, None, columns, geometry=False))[list(columns)]
+
     def read_where(self, layer: Layer, column: str, values: Iterable[str]
                    ) -> gpd.GeoDataFrame | pd.DataFrame:
         """Through GDAL's SQL filter; ``column`` is checked against the declared table
@@ -347,15 +360,15 @@ class GeoPackageStore(Store):
             raise StoreError("store.not_spatial", layer=layer.name)
         return table
 
-    def _read(self, name: str, where: str | None, columns: Sequence[str] | None = None
-              ) -> gpd.GeoDataFrame | pd.DataFrame:
+    def _read(self, name: str, where: str | None, columns: Sequence[str] | None = None,
+              geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
         """The rows of layer ``name`` that the SQL condition ``where`` selects (None: all),
-        with only ``columns`` (and the geometry) when given."""
+        with only ``columns`` (and the geometry, unless not ``geometry``) when given."""
         self._require()
         try:
             with self._file_lock(fcntl.LOCK_SH):
                 frame = pyogrio.read_dataframe(self.path, layer=name, where=where,
-                                               columns=columns)
+                                               columns=columns, read_geometry=geometry)
         except (DataLayerError, DataSourceError) as exc:
             raise StoreError("store.read_failed", layer=name, location=self.path,
                              detail=exc) from exc

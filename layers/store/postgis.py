@@ -235,6 +235,17 @@ class PostGISStore(Store):
                     sql.Identifier(spec.town_column), sql.Literal(TOWN_SETTING))
             return _read(conn, info, where, {} if town_id is None else {TOWN_SETTING: town_id})
 
+    def read_columns(self, layer: Layer, columns: Sequence[str]) -> pd.DataFrame:
+        layer = layer_name(layer)
+        with self._connect() as conn:
+            info = self._layer(conn, layer)
+            missing = [c for c in columns if c not in info.columns]
+            if missing:
+                raise StoreError("store.no_columns", layer=layer, columns=missing)
+            # the same read as a whole layer's, of a layer that holds just these columns
+            wanted = _Layer(info.name, None, {c: info.columns[c] for c in columns})
+            return pd.DataFrame(_read(conn, wanted, sql.SQL(""), {}))
+
     def read_where(self, layer: Layer, column: str, values: Iterable[str]
                    ) -> gpd.GeoDataFrame | pd.DataFrame:
         layer = layer_name(layer)

@@ -306,6 +306,18 @@ def test_delete_matching_is_one_transaction(store: Store) -> None:
 
 
 
+def test_read_columns_gives_the_columns_asked_for_without_geometry(store: Store) -> None:
+    store.replace_all(frames())
+    whole = store.read(SERVICES)
+    table = store.read_columns(SERVICES, ["name", "service_id"])
+    assert type(table) is pd.DataFrame and list(table.columns) == ["name", "service_id"]
+    pd.testing.assert_frame_equal(table, pd.DataFrame(whole[["name", "service_id"]]))
+    with pytest.raises(StoreError):
+        store.read_columns(SERVICES, ["name", "no_such_column"])
+    with pytest.raises(StoreError):
+        store.read_columns("no_such_layer", ["name"])
+
+
 def test_read_where_finds_rows_by_an_indexed_column_and_before_prunes_by_text(
         store: Store) -> None:
     """``read_where`` selects by a column's values (quotes and SQL in them are data);
