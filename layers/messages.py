@@ -829,6 +829,9 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "cli.bench_spatial_differs": Text(
         "dotaz {query}: výpočet v Pythonu dal {python} řádků, úložiště {store}",
         "query {query}: the Python computation gave {python} rows, the store {store}"),
+    "cli.bench_national_options": Text(
+        "--offences, --pins a --repeat potřebují kladné počty a --years 1 až 50 let",
+        "--offences, --pins and --repeat need positive counts and --years 1 to 50 years"),
     "cli.bench_store_options": Text(
         "--pins potřebuje počty a --backends jen gpkg a/nebo postgis",
         "--pins needs counts and --backends only gpkg and/or postgis"),

@@ -19,6 +19,7 @@ from scripts.bench import (
     ingest,
     load,
     moderate,
+    national,
     pages,
     patrol,
     police_import,
@@ -28,7 +29,8 @@ from scripts.bench import (
 from scripts.bench import map as map_bench
 
 BENCHMARKS = (map_bench, hotspots, feeling_map, patrol, store, ingest, load, moderate,
-              catalogue, fuzz, faults, police_import, emerging, cli, spatial, pages)
+              catalogue, fuzz, faults, police_import, emerging, cli, spatial, pages,
+              national)
 
 
 def register(subparsers: Any) -> None:
