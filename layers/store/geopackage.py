@@ -265,6 +265,12 @@ class GeoPackageStore(Store):
 
     def read_columns(self, layer: Layer, columns: Sequence[str]) -> pd.DataFrame:
         """Through GDAL without its geometry column, so no geometry is read or decoded."""
+        name = self._checked_columns(layer, columns)
+        return pd.DataFrame(self._read(name, None, columns, geometry=False))[list(columns)]
+
+    def _checked_columns(self, layer: Layer, columns: Sequence[str]) -> str:
+        """The name of ``layer`` once its declared table is known to hold ``columns``.
+        Raises ``StoreError`` for an unknown layer or column."""
         name = layer_name(layer)
         self._require()
         with _connected(self.path) as db:
@@ -274,20 +280,13 @@ class GeoPackageStore(Store):
         missing = [c for c in columns if c not in table.columns]
         if missing:
             raise StoreError("store.no_columns", layer=name, columns=missing)
-        return pd.DataFrame(self._read(name, None, columns, geometry=False))[list(columns)]
+        return name
 
     def read_where(self, layer: Layer, column: str, values: Iterable[str]
                    ) -> gpd.GeoDataFrame | pd.DataFrame:
         """Through GDAL's SQL filter; ``column`` is checked against the declared table
         before it is quoted, and each value is quoted as an SQL string."""
-        name = layer_name(layer)
-        self._require()
-        with _connected(self.path) as db:
-            table = _declared_table(db, name)
-        if table is None:
-            raise StoreError("store.no_layer", layer=name)
-        if column not in table.columns:
-            raise StoreError("store.no_columns", layer=name, columns=[column])
+        name = self._checked_columns(layer, [column])
         wanted = ", ".join(f"'{_sql_literal(str(v))}'" for v in values)
         return self._read(name, f"{_identifier(column)} IN ({wanted})" if wanted else "1 = 0")
 
