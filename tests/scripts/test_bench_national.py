@@ -7,8 +7,11 @@ import json
 
 import pytest
 
-from scripts.bench.national import QUERIES
+from layers.store import open_store
 from scripts.mapa import main
+from tests.layers.store.sample import frames
+
+QUERIES = ("town", "pins", "pin_cells", "offence_cells", "offence_cells_year")
 
 
 def test_bench_national_times_one_towns_page_reads(
@@ -33,9 +36,7 @@ def test_bench_national_times_one_towns_page_reads(
 
 def test_bench_national_refuses_a_store_that_is_not_empty(
         pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["bench", "national", "--offences", "200", "--pins", "50", "--repeat", "1",
-                 "--url", pg_url, "--json"]) == 0
-    capsys.readouterr()
+    open_store(pg_url).replace_all(frames())
     assert main(["bench", "national", "--offences", "200", "--pins", "50", "--repeat", "1",
                  "--url", pg_url, "--json"]) != 0
     error = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["error"]
