@@ -4,8 +4,8 @@ The bench builds a store of national size for the two shipped regions: every mun
 Karlovarský and Ústecký kraj as a town (488, their real outlines and 2020 population), ``--
 offences`` offences over ``--years`` years and ``--pins`` fear pins, both spread over the towns
 by population and inside each town around its centre (normal, σ a quarter of the square root of
-its area, drawn again until inside its outline), then ``VACUUM ANALYZE``. Then, for one town (``--town``, default the most
-populous), each read a page makes runs ``--repeat`` times:
+its area, drawn again until inside its outline), then ``VACUUM ANALYZE``. Then, for one town
+(``--town``, default the most populous), each read a page makes runs ``--repeat`` times:
 
 * ``town`` — the town's row (``read_where`` on its key);
 * ``pins`` — the town's pins (the Map page reads them all: its exact, non-sensitive pins);
