@@ -59,7 +59,9 @@ class LayerSpec:
     ``RowMatch``), not unique. The town, key and lookup columns are indexed. Columns must
     not be named ``fid`` or ``geom``. ``chained``: an append-only layer whose rows the store
     links in a hash chain as it appends them (its last columns are :data:`CHAIN_COLUMNS`;
-    ``layers.store.chain``).
+    ``layers.store.chain``). ``analysed``: the columns metric analyses read with a point
+    layer's points (``Store.read_points``); a backend may keep them beside the points by town
+    (PostGIS: a covering index), so one town's points are read without visiting the table.
     """
 
     name: str
@@ -70,11 +72,12 @@ class LayerSpec:
     crs: str = STORAGE_CRS
     lookups: tuple[str, ...] = ()
     chained: bool = False
+    analysed: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.geometry is not None and self.geometry not in GEOMETRY_TYPES:
             raise ValueError(f"layer {self.name!r}: unknown geometry type {self.geometry!r}")
-        for indexed in (self.town_column, self.key, *self.lookups):
+        for indexed in (self.town_column, self.key, *self.lookups, *self.analysed):
             if indexed is not None and indexed not in self.columns:
                 raise ValueError(f"layer {self.name!r} has no column {indexed!r}")
         if self.chained and self.columns[-len(CHAIN_COLUMNS):] != CHAIN_COLUMNS:
@@ -220,6 +223,7 @@ CONTEXT_LINES: Final = LayerSpec(
 OFFENCES: Final = LayerSpec(
     "offences", "Point",
     (key("offence_id"), *text("town_id", "date", "offence_type", "source")), key="offence_id",
+    analysed=("offence_type", "date"),
 )
 #: Offences from the police's open-data export (``mapa import police-open-data``), keyed by the
 #: export's own id (a re-import adds nothing). ``type_code`` with its Czech ``type_name`` and
@@ -232,7 +236,7 @@ POLICE_OFFENCES: Final = LayerSpec(
     (key("offence_id"), *text("town_id", "date"), *integer("hour", "type_code"),
      *text("type_name", "type_group"), *boolean("exact"), *integer("state"),
      *text("state_name"), *integer("relevance"), *text("relevance_name", "source", "batch_id")),
-    key="offence_id", lookups=("batch_id",),
+    key="offence_id", lookups=("batch_id",), analysed=("type_name", "date", "exact"),
 )
 SOURCES: Final = LayerSpec(
     "sources", None,

@@ -124,6 +124,15 @@ class Store(ABC):
         order. Raises ``StoreError`` for an unknown or attribute layer or an empty area."""
 
     @abstractmethod
+    def read_points(self, layer: LayerSpec, columns: Sequence[str], town_id: str | None = None
+                    ) -> pd.DataFrame:
+        """``columns`` of point ``layer``'s rows (all, or one town's) with each point's
+        EPSG:5514 coordinates in metres as columns ``x`` and ``y`` (NaN for a row without a
+        geometry), in stored order, without building a geometry: what a metric analysis of
+        many points reads. Raises ``StoreError`` for an unknown or non-point layer, an
+        unknown column or one named ``x`` or ``y``."""
+
+    @abstractmethod
     def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
                     by: str | None = None, where: Filters | None = None) -> pd.DataFrame:
         """How many rows of point ``layer`` (all, or one town's, only those whose columns

@@ -36,7 +36,7 @@ import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 from shapely.geometry.base import BaseGeometry
 
-from layers.crs import STORAGE_CRS, to_metric
+from layers.crs import STORAGE_CRS, metric_coordinates, to_metric
 from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME, LayerSpec
 from layers.store import chain
 from layers.store.base import (
@@ -62,6 +62,7 @@ from layers.store.spatial import (
     area_geometry,
     check_cell,
     check_filters,
+    check_point_columns,
     count_cells,
     nearest,
 )
@@ -307,6 +308,18 @@ class GeoPackageStore(Store):
         shapely.prepare(shape)
         keep = shapely.intersects(np.asarray(frame.geometry.values), shape)
         return gpd.GeoDataFrame(frame[keep].reset_index(drop=True))
+
+    def read_points(self, layer: LayerSpec, columns: Sequence[str], town_id: str | None = None
+                    ) -> pd.DataFrame:
+        """SQLite reads the chosen rows (by the town's index) and ``columns``; pyproj
+        projects the points' coordinates as arrays."""
+        wanted = check_point_columns(layer, columns)
+        self._spatial_table(layer)
+        frame = self._read(layer.name, " AND ".join(_filters_sql(layer, town_id, {})) or None,
+                           columns=wanted)
+        x, y = metric_coordinates(frame.geometry)
+        return pd.DataFrame({**{c: frame[c].to_numpy() for c in wanted}, "x": x, "y": y},
+                            index=pd.RangeIndex(len(frame)))
 
     def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
                     by: str | None = None, where: Filters | None = None) -> pd.DataFrame:

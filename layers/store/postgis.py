@@ -56,12 +56,14 @@ from layers.store.base import (
     towns_of,
 )
 from layers.store.spatial import (
+    POINT_COLUMNS,
     Area,
     Filters,
     area_geometry,
     cell_frame,
     check_cell,
     check_filters,
+    check_point_columns,
 )
 
 LAYER_SCHEMA: Final = migrations.LAYER_SCHEMA
@@ -276,13 +278,29 @@ class PostGISStore(Store):
                 geom=sql.Identifier(GEOMETRY_COLUMN), area=chosen)]
             settings = {AREA_SETTING: str(shapely.to_wkb(shapely.set_srid(shape, 4326),
                                                          hex=True, include_srid=True))}
-            if town_id is not None:
-                terms.append(sql.SQL("{} = current_setting({})").format(
-                    sql.Identifier(_town_column(layer)), sql.Literal(TOWN_SETTING)))
-                settings[TOWN_SETTING] = town_id
+            town_terms, town_settings = _town_setting(layer, town_id)
+            terms += town_terms
+            settings.update(town_settings)
             frame = _read(conn, info, sql.SQL(" WHERE ") + sql.SQL(" AND ").join(terms),
                           settings)
         return gpd.GeoDataFrame(frame)
+
+    def read_points(self, layer: LayerSpec, columns: Sequence[str], town_id: str | None = None
+                    ) -> pd.DataFrame:
+        """``COPY`` of the columns and ``ST_X``/``ST_Y`` of the stored EPSG:5514 geometry:
+        no geometry is sent, decoded or reprojected per request."""
+        wanted = check_point_columns(layer, columns)
+        with self._connect() as conn:
+            info = self._spatial_layer(conn, layer)
+            metric = _metric(layer)
+            kinds = {c: info.columns[c] for c in wanted}
+            points = _Layer(info.name, None, {**kinds, **dict.fromkeys(POINT_COLUMNS,
+                                                                         "float64")})
+            terms, settings = _town_setting(layer, town_id)
+            where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(terms) if terms else sql.SQL("")
+            computed = {"x": sql.SQL("ST_X({})").format(metric),
+                        "y": sql.SQL("ST_Y({})").format(metric)}
+            return pd.DataFrame(_read(conn, points, where, settings, computed))
 
     def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
                     by: str | None = None, where: Filters | None = None) -> pd.DataFrame:
@@ -613,6 +631,18 @@ def _metric(spec: LayerSpec, alias: str | None = None) -> sql.Composable:
     return sql.SQL("ST_Transform({}, 5514)").format(sql.Identifier(*column))
 
 
+def _town_setting(spec: LayerSpec, town_id: str | None
+                  ) -> tuple[list[sql.Composable], dict[str, str]]:
+    """The condition choosing ``town_id``'s rows of ``spec`` (none for None) and the setting
+    it reads the town from: ``COPY`` takes no bound parameters, so the town travels in a
+    setting local to the read, never in SQL text."""
+    if town_id is None:
+        return [], {}
+    return ([sql.SQL("{} = current_setting({})").format(sql.Identifier(_town_column(spec)),
+                                                        sql.Literal(TOWN_SETTING))],
+            {TOWN_SETTING: town_id})
+
+
 def _filters_sql(spec: LayerSpec, town_id: str | None, filters: Mapping[str, Sequence[str]],
                  alias: str | None = None) -> tuple[list[sql.Composable], list[object]]:
     """Conditions (with their bound values) choosing the town's rows of ``spec`` whose
@@ -633,12 +663,17 @@ def _filters_sql(spec: LayerSpec, town_id: str | None, filters: Mapping[str, Seq
 
 
 def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable,
-          settings: Mapping[str, str]) -> gpd.GeoDataFrame | pd.DataFrame:
+          settings: Mapping[str, str],
+          computed: Mapping[str, sql.Composable] | None = None
+          ) -> gpd.GeoDataFrame | pd.DataFrame:
     """The rows of ``info``'s table that ``where`` (" WHERE …" or empty) selects, by fid;
     ``settings`` are set local to the read's transaction first (``where`` reads them with
-    ``current_setting``, as COPY takes no bound parameters)."""
+    ``current_setting``, as COPY takes no bound parameters). A column of ``computed`` is
+    that expression's value, not a stored column's."""
+    computed = computed or {}
     selected: list[sql.Composable] = [
-        sql.SQL("extract(epoch FROM {})").format(sql.Identifier(c))
+        computed[c] if c in computed
+        else sql.SQL("extract(epoch FROM {})").format(sql.Identifier(c))
         if kind.startswith("datetime") else sql.Identifier(c)
         for c, kind in info.columns.items()]
     if info.geometry_type is not None:
@@ -697,8 +732,8 @@ def add_later_columns(conn: psycopg.Connection[Any]) -> None:
 
 def add_metric_geometry(conn: psycopg.Connection[Any]) -> None:
     """Give every stored layer of ``METRIC_LAYERS`` its generated, indexed EPSG:5514
-    geometry, in the caller's transaction. Idempotent; the migration to revision 0005 runs
-    it."""
+    geometry (and the covering index of its ``analysed`` columns), in the caller's
+    transaction. Idempotent; the migrations to revisions 0005 and 0007 run it."""
     for info in _catalog(conn).values():
         _add_metric_geometry(conn, info)
 
@@ -706,7 +741,8 @@ def add_metric_geometry(conn: psycopg.Connection[Any]) -> None:
 def _add_metric_geometry(conn: psycopg.Connection[Any], info: _Layer) -> None:
     """Add :data:`METRIC_COLUMN` (``ST_Transform(geom, 5514)``, generated and stored: every
     write keeps it current) and its GiST index to the table of ``info`` when its spec is one
-    of ``METRIC_LAYERS``."""
+    of ``METRIC_LAYERS``, and a B-tree on (town, fid) that includes the spec's ``analysed``
+    columns and the metric geometry (what ``read_points`` reads)."""
     spec = LAYERS_BY_NAME.get(info.name)
     if spec not in METRIC_LAYERS or info.geometry_type is None:
         return
@@ -717,6 +753,16 @@ def _add_metric_geometry(conn: psycopg.Connection[Any], info: _Layer) -> None:
     conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} USING gist ({})").format(
         _index_name(info.name, METRIC_COLUMN), _table(info.name),
         sql.Identifier(METRIC_COLUMN)))
+    analysed = [c for c in spec.analysed if c in info.columns]
+    if spec.town_column in info.columns and analysed:
+        # one town's points and what is analysed of them, in stored order, from the index
+        # alone: the town's rows may lie on every page of the table (several towns' imports
+        # interleave), its index entries lie together
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({}, fid) INCLUDE ({})"
+                             ).format(
+            sql.Identifier(f"{info.name}_points"[:MAX_NAME]), _table(info.name),
+            sql.Identifier(spec.town_column),
+            sql.SQL(", ").join(sql.Identifier(c) for c in [*analysed, METRIC_COLUMN])))
 
 
 def _add_text_columns(conn: psycopg.Connection[Any], info: _Layer,

@@ -32,6 +32,8 @@ Area: TypeAlias = tuple[float, float, float, float] | BaseGeometry
 Filters: TypeAlias = Mapping[str, Sequence[str]]
 #: The columns of :func:`count_cells`' answer besides the grouping column.
 CELL_COLUMNS: Final = ("col", "row", "count")
+#: The coordinate columns of ``Store.read_points``' answer (EPSG:5514 metres).
+POINT_COLUMNS: Final = ("x", "y")
 
 
 def area_geometry(area: Area) -> BaseGeometry:
@@ -68,6 +70,16 @@ def check_filters(spec: LayerSpec, columns: Sequence[str | None], where: Filters
     if unknown:
         raise StoreError("store.no_columns", layer=spec.name, columns=unknown)
     return filters
+
+
+def check_point_columns(spec: LayerSpec, columns: Sequence[str]) -> list[str]:
+    """``columns`` as a list once ``spec`` is known to be a point layer holding them, none
+    of them named as a coordinate column (:data:`POINT_COLUMNS`); ``StoreError`` else."""
+    check_filters(spec, columns, None, points=True)
+    clashing = [c for c in columns if c in POINT_COLUMNS]
+    if clashing:
+        raise StoreError("store.no_columns", layer=spec.name, columns=clashing)
+    return list(columns)
 
 
 def check_cell(cell_m: float) -> float:

@@ -26,7 +26,7 @@ LAYER_SCHEMA: Final = "mapa"
 META_SCHEMA: Final = "mapa_meta"
 VERSION_TABLE: Final = "alembic_version"
 #: The newest revision (kept here so opening a store need not load Alembic).
-HEAD: Final = "0006"
+HEAD: Final = "0007"
 #: Advisory lock key held while migrating (any constant; the store's write lock differs).
 MIGRATION_LOCK: Final = 7_253_001
 

@@ -1,6 +1,6 @@
-"""Spatial reads of the store (``read_intersecting``, ``cell_counts``, ``nearest_distances``)
-on both backends, against a brute-force shapely computation on small frames and against
-each other.
+"""Spatial reads of the store (``read_intersecting``, ``read_points``, ``cell_counts``,
+``nearest_distances``) on both backends, against a brute-force shapely computation on small
+frames and against each other.
 
 PostGIS transforms to EPSG:5514 with its own PROJ, which may place a point up to ~1.5 m from
 where pyproj does (measured in south-east Czechia). So the pins here lie at least 40 m inside
@@ -22,7 +22,7 @@ import shapely
 from shapely.geometry import Point, box
 
 from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric
-from layers.schema import LOCALITIES, PINS, SERVICES, SESSIONS
+from layers.schema import LOCALITIES, OFFENCES, PINS, SERVICES, SESSIONS
 from layers.store import PostGISStore, Store, StoreError, migrations, open_store
 from layers.store.spatial import count_cells
 from tests.layers.store.sample import CELL_M, town_localities, town_pins, town_services
@@ -114,6 +114,32 @@ def test_cell_counts_of_nothing_and_refusals(backend: tuple[str, Store]) -> None
         store.read_intersecting(PINS, (1.0, 0.0, 0.0, 1.0))
 
 
+@pytest.mark.parametrize("town", [None, "a"])
+def test_read_points_gives_each_rows_metric_coordinates(backend: tuple[str, Store],
+                                                       town: str | None) -> None:
+    name, store = backend
+    pins = store.read(PINS, town)
+    got = store.read_points(PINS, ["pin_id", "category"], town)
+    assert list(got.columns) == ["pin_id", "category", "x", "y"]
+    assert len(got) == len(pins) > 0
+    assert got["pin_id"].tolist() == _ids(pins)  # stored order
+    assert got["category"].tolist() == pins["category"].tolist()
+    metric = to_metric(pins).geometry
+    # pyproj for the GeoPackage, PostGIS's own PROJ for its stored EPSG:5514 column
+    tolerance = 1e-6 if name == "gpkg" else PROJ_TOLERANCE_M
+    np.testing.assert_allclose(got["x"].to_numpy(), metric.x.to_numpy(), rtol=0, atol=tolerance)
+    np.testing.assert_allclose(got["y"].to_numpy(), metric.y.to_numpy(), rtol=0, atol=tolerance)
+
+
+def test_read_points_of_nothing_and_refusals(backend: tuple[str, Store]) -> None:
+    _, store = backend
+    none = store.read_points(PINS, ["category"], "no-such-town")
+    assert none.empty and list(none.columns) == ["category", "x", "y"]
+    for layer, columns in ((LOCALITIES, []), (SESSIONS, []), (PINS, ["no_such_column"])):
+        with pytest.raises(StoreError):
+            store.read_points(layer, columns)
+
+
 def _brute_nearest(origins: gpd.GeoSeries, targets: gpd.GeoDataFrame) -> np.ndarray:
     if targets.empty:
         return np.full(len(origins), np.inf)
@@ -189,3 +215,44 @@ def test_postgis_keeps_an_indexed_metric_geometry_and_migrates_older_stores(
     assert "pins_geom_5514_key" in plan  # KNN through the index, not a sort of the layer
     assert store.check() == []
     assert store.cell_counts(PINS, CELL_M)["count"].sum() == len(town_pins())
+
+
+def _interleaved_offences(n: int) -> gpd.GeoDataFrame:
+    """``n`` offences of towns "a" and "b" alternating row by row, as several towns' imports
+    interleave in a regional store."""
+    pins = town_pins(n=n)
+    return gpd.GeoDataFrame({
+        "offence_id": [f"o{i}" for i in range(n)], "town_id": ["a", "b"] * (n // 2),
+        "date": [f"2024-0{1 + i % 9}-1{i % 10}" for i in range(n)],
+        "offence_type": [("theft", "violence", "vandalism")[i % 3] for i in range(n)],
+        "source": "test"}, geometry=pins.geometry.to_numpy(), crs=STORAGE_CRS)
+
+
+def test_postgis_reads_one_towns_points_from_its_covering_index(pg_url: str) -> None:
+    store = open_store(pg_url)
+    offences = _interleaved_offences(2_000)
+    store.replace_all({OFFENCES.name: offences})
+    got = store.read_points(OFFENCES, ["offence_type", "date"], "a")
+    mine = offences[offences["town_id"] == "a"]
+    assert got["date"].tolist() == mine["date"].tolist()  # stored order
+    np.testing.assert_allclose(got["x"].to_numpy(), to_metric(mine).geometry.x.to_numpy(),
+                               rtol=0, atol=PROJ_TOLERANCE_M)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE mapa.offences")  # as autovacuum leaves it
+        # the read's own shape; with a scan of the table ruled out, the covering index must
+        # answer it alone, already in stored order (no sort, no visit to the table)
+        conn.execute("SET enable_seqscan = off")
+        plan = "\n".join(str(r[0]) for r in conn.execute(
+            "EXPLAIN SELECT offence_type, date, ST_X(geom_5514), ST_Y(geom_5514) "
+            "FROM mapa.offences WHERE town_id = 'a' ORDER BY fid"))
+    assert "Index Only Scan using offences_points" in plan and "Sort" not in plan
+    # a store from revision 0006 has no such index: the migration adds it
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("DROP INDEX mapa.offences_points")
+        conn.execute("UPDATE mapa_meta.alembic_version SET version_num = '0006'")
+    assert isinstance(store, PostGISStore)
+    store.migrate()
+    with psycopg.connect(pg_url) as conn:
+        assert migrations.current_revision(conn) == migrations.HEAD
+        assert conn.execute("SELECT to_regclass('mapa.offences_points')").fetchone() \
+            == ("mapa.offences_points",)
