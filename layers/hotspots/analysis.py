@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 
 from layers.crime import district_index_table
-from layers.crs import METRIC_CRS, STORAGE_CRS, to_metric
+from layers.crs import METRIC_CRS, to_metric
 from layers.errors import InvalidInput
 from layers.hotspots import fear_crime
 from layers.hotspots.change import PERMUTATIONS, PatternChange, compare_periods
@@ -197,25 +197,27 @@ def point_weights(exact: np.ndarray | None, n: int) -> np.ndarray:
     return np.where(np.asarray(exact, dtype=bool), 1.0, APPROXIMATE_WEIGHT)
 
 
-def town_offences(store: Store, town_id: str) -> gpd.GeoDataFrame:
+def town_offences(store: Store, town_id: str) -> pd.DataFrame:
     """The town's offences from both layers: the police export's (``offence_type`` its Czech
     type name, with its ``exact`` flag) and ``mapa import offences``' (taken as exact).
-    Columns ``offence_type``, ``date``, ``exact``, geometry (EPSG:4326); no rows when the
-    store has neither layer."""
+    Columns ``offence_type``, ``date``, ``exact``, ``x``, ``y`` (EPSG:5514 metres, NaN
+    without a place; ``Store.read_points``, so no geometry is built or reprojected); no rows
+    when the store has neither layer."""
     present = store.layer_names()
     parts = []
-    for spec, kind in ((POLICE_OFFENCES, "type_name"), (OFFENCES, "offence_type")):
+    for spec, kind, exact in ((POLICE_OFFENCES, "type_name", ["exact"]),
+                              (OFFENCES, "offence_type", [])):
         if spec.name in present:
-            frame = store.read(spec, town_id)
-            exact = (frame["exact"].fillna(False).astype(bool) if "exact" in frame
-                     else pd.Series(True, index=frame.index))
-            parts.append(gpd.GeoDataFrame({"offence_type": frame[kind], "date": frame["date"],
-                                           "exact": exact},
-                                          geometry=frame.geometry, crs=frame.crs))
+            frame = store.read_points(spec, [kind, "date", *exact], town_id)
+            parts.append(pd.DataFrame({
+                "offence_type": frame[kind], "date": frame["date"],
+                "exact": frame["exact"].fillna(False).astype(bool) if exact else True,
+                "x": frame["x"], "y": frame["y"]}))
     if not parts:
-        return gpd.GeoDataFrame({"offence_type": [], "date": [], "exact": []}, geometry=[],
-                                crs=STORAGE_CRS)
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=STORAGE_CRS)
+        return pd.DataFrame({"offence_type": pd.Series(dtype=object),
+                             "date": pd.Series(dtype=object), "exact": pd.Series(dtype=bool),
+                             "x": pd.Series(dtype=float), "y": pd.Series(dtype=float)})
+    return pd.concat(parts, ignore_index=True)
 
 
 def run_hotspots(store: Store, request: HotspotRequest, layer: str = "fear") -> HotspotReport:
@@ -412,8 +414,9 @@ def _crime(store: Store, request: HotspotRequest, grid: HexGrid, area: shapely.G
            cells: gpd.GeoDataFrame, notes: list[str]) -> LayerSummary:
     offences = request.offences.apply(town_offences(store, request.town_id))
     if len(offences):
-        result = point_layer(grid, area, *metric_xy(offences), "offences", request.rings,
-                             request.p_method, offences["exact"].to_numpy(dtype=bool))
+        result = point_layer(grid, area, offences["x"].to_numpy(), offences["y"].to_numpy(),
+                             "offences", request.rings, request.p_method,
+                             offences["exact"].to_numpy(dtype=bool))
         _store_columns(cells, "crime", result)
         cells["crime_known"] = True
         outside = int((~result["inside"]).sum())

@@ -44,7 +44,6 @@ from scipy import stats
 from layers.errors import InvalidInput
 from layers.hotspots.analysis import (
     APPROXIMATE_WEIGHT,
-    metric_xy,
     point_weights,
     town_area,
     town_offences,
@@ -276,12 +275,13 @@ class TownEmerging:
     left_out: int
 
 
-def fear_rounds(store: Store, town_id: str) -> gpd.GeoDataFrame:
+def fear_rounds(store: Store, town_id: str) -> pd.DataFrame:
     """The town's approved fear pins dated by their mapping session (by when the pin was
     made where the session has no date), sensitive categories left out so that no view of
-    rounds can show a lonely sensitive answer. Columns ``date``, ``exact`` (all true),
-    geometry (EPSG:4326)."""
-    pins = store.read(PINS, town_id)
+    rounds can show a lonely sensitive answer. Columns ``date``, ``exact`` (all true), ``x``,
+    ``y`` (EPSG:5514 metres, ``Store.read_points``)."""
+    pins = store.read_points(PINS, ["status", "category", "created_at", "session_id"],
+                             town_id)
     pins = pins[(pins["status"].astype(str) == APPROVED)
                 & ~pins["category"].isin(SENSITIVE_CATEGORIES)]
     dates = pins["created_at"].astype(str)
@@ -290,8 +290,7 @@ def fear_rounds(store: Store, town_id: str) -> gpd.GeoDataFrame:
         by_session = dict(zip(sessions["session_id"], sessions["date"], strict=True))
         held = pins["session_id"].map(by_session)
         dates = held.where(held.notna() & (held.astype(str) != ""), dates)
-    return gpd.GeoDataFrame({"date": dates, "exact": True}, geometry=pins.geometry,
-                            crs=pins.crs)
+    return pd.DataFrame({"date": dates, "exact": True, "x": pins["x"], "y": pins["y"]})
 
 
 def town_emerging(store: Store, town_id: str, period: str = "month",
@@ -308,7 +307,7 @@ def town_emerging(store: Store, town_id: str, period: str = "month",
     grid = build_grid(area, cell_m)
     offences = (town_offences(store, town_id) if layer == "offences"
                 else fear_rounds(store, town_id))
-    x, y = metric_xy(offences)
+    x, y = offences["x"].to_numpy(), offences["y"].to_numpy()
     inside = np.isfinite(x) & np.isfinite(y)
     inside[inside] = shapely.contains_xy(area, x[inside], y[inside])
     steps, labels = step_labels(offences["date"].where(inside, None), period)
