@@ -1,5 +1,6 @@
 """Every ``mapa`` command that reads or writes a town's data, run ``--as`` an admin of
-Litvínov: refused for Kraslice (exit 1, a JSON error object) and allowed for Litvínov.
+Litvínov on each backend: refused for Kraslice (exit 1, a JSON error object) and allowed for
+Litvínov.
 
 The admin role has every right, so what refuses is the town alone. A command added later that
 reaches towns' data must join :data:`COMMANDS` (or :data:`FILTERED`): the first test fails
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +27,9 @@ from layers.schema import ADDRESS_POINTS
 from layers.sources.real import SOURCES_DIR
 from layers.store import Store, open_store
 from layers.store.base import RowMatch
+from layers.store.pg_cluster import TemporaryCluster
+from layers.store.postgis import close_pools
+from layers.store.transfer import copy_store
 from scripts.commands.common import NAMED_TOWN, OWN_CHECK, WHOLE_STORE
 from scripts.mapa import build_parser, main
 from tests.layers.access.conftest import PASSWORD
@@ -153,6 +158,31 @@ def prepared(demo_store_path: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return path
 
 
+@pytest.fixture(scope="module")
+def prepared_pg(prepared: Path, pg_cluster: TemporaryCluster) -> str:
+    """The name of a PostGIS database holding a copy of :func:`prepared`, a template for
+    each test's own database."""
+    name = f"tenants_{uuid.uuid4().hex[:8]}"
+    url = pg_cluster.new_database(name)
+    copy_store(open_store(prepared), open_store(url))
+    close_pools(url)  # a template is copied only without open connections
+    return name
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def own_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """This test's own copy of the prepared store on each backend (a path or a URL)."""
+    if request.param == "gpkg":
+        path = tmp_path / "s.gpkg"
+        shutil.copy(request.getfixturevalue("prepared"), path)
+        yield str(path)
+        return
+    cluster: TemporaryCluster = request.getfixturevalue("pg_cluster")
+    url = cluster.new_database(template=request.getfixturevalue("prepared_pg"))
+    yield url
+    close_pools(url)
+
+
 def _towns(store: Store, out: Path) -> dict[str, Town]:
     from layers.ingest.batches import list_batches
 
@@ -165,7 +195,7 @@ def _towns(store: Store, out: Path) -> dict[str, Town]:
                              "CZ041", out)}
 
 
-def _run(capsys: pytest.CaptureFixture[str], argv: list[str], store: Path
+def _run(capsys: pytest.CaptureFixture[str], argv: list[str], store: Path | str
          ) -> tuple[int, dict[str, object]]:
     code = main([*argv, "--store", str(store), "--as", ACTOR, "--json"])
     lines = capsys.readouterr().out.strip().splitlines()
@@ -174,25 +204,22 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str], store: Path
 
 @pytest.mark.parametrize("words", sorted(COMMANDS), ids=" ".join)
 def test_an_account_of_litvinov_is_refused_kraslice_and_allowed_litvinov(
-        words: tuple[str, ...], prepared: Path, tmp_path: Path,
+        words: tuple[str, ...], own_store: str, tmp_path: Path,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TENANT_PW", PASSWORD)
-    path = tmp_path / "s.gpkg"
-    shutil.copy(prepared, path)
-    towns = _towns(open_store(path), tmp_path)
-    code, result = _run(capsys, COMMANDS[words](towns["kraslice"]), path)
+    towns = _towns(open_store(own_store), tmp_path)
+    code, result = _run(capsys, COMMANDS[words](towns["kraslice"]), own_store)
     assert code == 1
     error = result["error"]
     assert isinstance(error, dict)
     assert error["code"] in {"access.other_town", "access.other_town_account"}, error
-    code, result = _run(capsys, COMMANDS[words](towns["litvinov"]), path)
+    code, result = _run(capsys, COMMANDS[words](towns["litvinov"]), own_store)
     assert code == 0, result
 
 
 def test_commands_without_a_town_keep_to_the_accounts_towns(
-        prepared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = tmp_path / "s.gpkg"
-    shutil.copy(prepared, path)
+        own_store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = own_store
     code, listed = _run(capsys, ["user", "list"], path)
     assert code == 0 and [a["username"] for a in listed["accounts"]] == [ACTOR, "l-pol"]
     code, sessions = _run(capsys, ["session", "list"], path)
@@ -210,8 +237,8 @@ def test_commands_without_a_town_keep_to_the_accounts_towns(
                                   ["import", "town", "567027", "--town", "most"]],
                          ids=" ".join)
 def test_whole_store_commands_and_a_missing_town_are_refused(
-        argv: list[str], prepared: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, result = _run(capsys, argv, prepared)
+        argv: list[str], own_store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, result = _run(capsys, argv, own_store)
     error = result["error"]
     assert code == 1 and isinstance(error, dict)
     assert error["code"] in {"access.whole_store", "access.name_a_town"}
