@@ -27,8 +27,8 @@ from typing import Any, Final
 
 import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
+from app.ui import cache
 from app.ui.answer_model import (
     IDLE_S,
     NOTE,
@@ -42,6 +42,8 @@ from app.ui.answer_model import (
     previous_step,
     steps,
 )
+from app.ui.cache_keys import cache_key
+from app.ui.map_component import show_map
 from app.ui.maps.capture import build_capture_map
 from app.ui.state import error_text, t
 from app.ui.town import TownData
@@ -205,9 +207,15 @@ def _place(town: TownData, session_id: str, placed: gpd.GeoDataFrame,
     st.subheader(t("capture.step.place"))
     if answer.get("saved"):
         st.success(answer["saved"])
-    result = st_folium(build_capture_map(town, placed, answer.get("place")), height=MAP_HEIGHT,
-                       use_container_width=True, returned_objects=["last_clicked"],
-                       key=f"capture-{session_id}")
+    chosen = answer.get("place")
+    # the map shows the town's layers, the pins placed (category and place) and the tap
+    pins = () if placed.empty else tuple(zip(
+        placed["category"].astype(str), placed.geometry.x.round(7), placed.geometry.y.round(7),
+        strict=True))
+    view = ("capture", *cache_key(cache.store(), "town", town.town_id), town.town_id, pins,
+            tuple(chosen) if chosen else None)
+    result = show_map(view, lambda: build_capture_map(town, placed, chosen), height=MAP_HEIGHT,
+                      returned_objects=["last_clicked"], key=f"capture-{session_id}")
     # the component keeps reporting its last click; only a different one is a new tap
     click = (result or {}).get("last_clicked")
     if click and click != st.session_state.get(LAST_CLICK_KEY):

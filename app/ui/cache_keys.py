@@ -29,6 +29,7 @@ from layers.schema import (
     POLICE_JURISDICTION,
     POLICE_OFFENCES,
     REGIONS,
+    SAFETY_AUDITS,
     SERVICE_LINKS,
     SERVICES,
     SESSION_QUESTIONS,
@@ -47,10 +48,11 @@ from layers.store import Store
 #: area's strategy view, an area's real figures (exclusion index, police department, the
 #: region's choropleth), its catalogue of services and a service's card in it, the names of its
 #: places, an area's crime over the years, its yearly security analysis (which reads all of
-#: these) and a mapping session's counted results.
+#: these), a mapping session's counted results and what people recorded in the public space
+#: (links between services, safety audits).
 View = Literal["towns", "regions", "town", "hotspots", "access", "places", "patrol", "area",
                "figures", "catalogue", "catalogue_card", "names", "crime", "analysis",
-               "session_results"]
+               "session_results", "public_space"]
 
 #: Layers a view reads only its town's rows of, and layers it reads whole.
 _TOWN_MAP: Final = ((PINS, POLICE_DISTRICTS, LOCALITIES, SERVICES, CONTEXT_LINES, ADDRESS_POINTS,
@@ -81,6 +83,7 @@ READS: Final[dict[View, tuple[tuple[LayerSpec, ...], tuple[LayerSpec, ...]]]] = 
                   POLICE_JURISDICTION),
                  (*_PLACES[1], SOURCES, MUNICIPALITIES, *STRATEGY_LAYERS)),
     "session_results": ((PINS, SESSIONS, SESSION_QUESTIONS, PIN_ANSWERS), ()),
+    "public_space": ((SERVICE_LINKS, SAFETY_AUDITS), ()),
 }
 
 

@@ -117,7 +117,7 @@ def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: s
     if goal_id not in {g.goal_id for g in strategy.goals}:
         raise NotFound("strategy.no_goal", goal=goal_id, strategy=strategy_id)
     if not text.strip():
-        raise ValueError("the measure's text must not be empty")
+        raise EditRefused("empty_text")
     measure_id = f"{strategy_id}:measure:{uuid.uuid4().hex[:8]}"
     bound = tuple(dataclasses.replace(link, measure_id=measure_id) for link in links)
     _check_links(store, strategy, bound)

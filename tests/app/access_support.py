@@ -19,6 +19,9 @@ from layers.access.roles import ADMIN
 from layers.schema import ACCOUNTS
 from layers.store import open_store
 
+#: The app's entry point, as AppTest runs it.
+MAIN: Final = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
+
 #: The password of every test account, new for each run.
 PASSWORD: Final = secrets.token_urlsafe(16)
 #: role → (username, centre). The facilitators' centres organised demo sessions (see
@@ -60,4 +63,15 @@ def login_as(at: AppTest, store_path: Path, key: str) -> AppTest:
     """Create the account ``key`` in ``store_path`` and log ``at`` in as it (before a run)."""
     add_accounts(store_path, key)
     at.session_state[PRINCIPAL_KEY] = principal(key)
+    return at
+
+
+def open_page(store_path: Path, key: str, script: str, town_id: str = "litvinov") -> AppTest:
+    """The app (``app/main.py``) logged in as the account ``key``, in Czech, in ``town_id``,
+    switched to the page ``script`` (not run yet on it)."""
+    at = login_as(AppTest.from_file(MAIN, default_timeout=60), store_path, key)
+    at.session_state["town_id"] = town_id
+    at.session_state["lang"] = "cs"
+    at.run()
+    at.switch_page(script)
     return at

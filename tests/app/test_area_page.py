@@ -94,6 +94,10 @@ def test_kraslice_shows_the_ended_programme(page: AppTest) -> None:
     # the tables: indicators, the programme timeline, then the unaddressed hotspot cells
     unaddressed = at.dataframe[2].value
     assert len(unaddressed) > 0 and (unaddressed["Odpovědí"] >= 5).all()
+    # each cell named by its nearest address, stop or part of town, never by coordinates
+    places = unaddressed["Místo (nejbližší adresa, zastávka či část obce)"]
+    assert places.str.contains(r"[A-Za-zÁ-ž]").all()
+    assert not places.str.contains(r"\d+\.\d{4}").any()
     assert any(w.value.startswith("Program skončil předčasně 2.11.2023") for w in at.warning)
 
 
@@ -123,7 +127,7 @@ def test_add_measure_keeps_typing_on_error_then_saves(editable: tuple[AppTest, P
     _by_label(at.text_input, "Gestor").input("odbor sociálních věcí")
     _by_label(at.button, "Přidat opatření").click().run()
     assert [e.value for e in at.error] == [
-        "Nelze uložit: the measure's text must not be empty"]
+        "Nelze uložit: text nesmí být prázdný"]
     assert _by_label(at.text_input, "Gestor").value == "odbor sociálních věcí"
     assert len(_measures(store_path)) == before
     _by_label(at.text_area, "Text opatření").input("Lavičky a osvětlení u zastávky Janov")

@@ -17,9 +17,7 @@ from layers.patrol.plans import load_plans
 from layers.store import open_store
 from layers.urban.audits import load_audits
 from layers.urban.service_links import load_links
-from tests.app.access_support import login_as
-
-MAIN = str(Path(__file__).resolve().parents[2] / "app" / "main.py")
+from tests.app.access_support import MAIN, login_as, open_page
 
 
 @pytest.fixture
@@ -31,12 +29,7 @@ def store_path(demo_store_path: Path, tmp_path: Path, monkeypatch: pytest.Monkey
 
 
 def _opened(store_path: Path, role: str, page: str) -> AppTest:
-    at = login_as(AppTest.from_file(MAIN, default_timeout=60), store_path, role)
-    at.session_state["town_id"] = "litvinov"
-    at.session_state["lang"] = "cs"
-    at.run()
-    at.switch_page(page)
-    return at.run()
+    return open_page(store_path, role, page).run()
 
 
 def _field(at: AppTest, form: str, name: str) -> Any:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from functools import partial
 
-import altair as alt
 import streamlit as st
 
 from app.features.area.model import (
     crime_categories_frame,
     crime_trend_frame,
+    crime_trend_spec,
     crime_trend_table,
     heat_frame,
 )
@@ -28,11 +28,6 @@ from layers.analysis.writers import render
 from layers.area_figures import AreaCrime, area_crime
 from layers.crime_years import hour_weekday
 from layers.store import Store, open_store
-
-#: Vega's number format for Czech: decimal comma, no-break space between thousands.
-CZECH_NUMBERS = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
-                 "currency": ["", "\u00a0Kč"]}
-ENGLISH_NUMBERS = {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -85,15 +80,7 @@ def _trend(found: AreaCrime, lang: str) -> None:
     if frame.empty:
         return
     st.subheader(t("area.crime.trend"))
-    chart = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("year:O", title=t("area.crime.axis.year")),
-        y=alt.Y("per_10k:Q", title=t("area.crime.axis.index"), axis=alt.Axis(format=",.0f")),
-        color=alt.Color("area:N", title=t("area.col.area")),
-        tooltip=[alt.Tooltip("area:N", title=t("area.col.area")),
-                 alt.Tooltip("year:O", title=t("area.crime.axis.year")),
-                 alt.Tooltip("value:N", title=t("area.col.per_10k"))],
-    ).configure(locale={"number": CZECH_NUMBERS if lang == "cs" else ENGLISH_NUMBERS})
-    st.altair_chart(chart, use_container_width=True)
+    st.vega_lite_chart(frame, crime_trend_spec(lang), width="stretch")
 
 
 def _downloads(store: Store, area: AreaChoice, year: int) -> None:

@@ -12,11 +12,14 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+import numpy as np
 import streamlit as st
 
 from app.navigation import page_script
 from app.ui.i18n import label, number
 from app.ui.state import t
+from layers.crs import to_metric
+from layers.geocode import place_labels
 from layers.schema import TOWNS
 from layers.store import open_store
 from layers.strategy.area import AreaView, GoalNode, StrategyArea, load_area
@@ -36,6 +39,16 @@ _INDENT = "&nbsp;" * 4
 def area(location: str, version: str, town_id: str, locality_id: str | None) -> AreaView:
     """The area view of a town (``locality_id`` None) or one of its localities."""
     return load_area(open_store(location), town_id, locality_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def unaddressed_places(location: str, version: str, names_version: str, town_id: str,
+                       locality_id: str | None) -> list[str]:
+    """The names of the area's unaddressed hotspot cells (their centres), in their order."""
+    cells = area(location, version, town_id, locality_id).unaddressed
+    centres = to_metric(cells).geometry.centroid
+    return place_labels(open_store(location), town_id,
+                        np.column_stack([centres.x, centres.y]))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

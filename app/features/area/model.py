@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, Final
 
 import pandas as pd
 from babel.dates import get_day_names
@@ -151,13 +152,15 @@ def search_table(hits: Sequence[Hit], lang: str) -> pd.DataFrame:
         col("text"): [shorten(hit.text, 300) for hit in hits]})
 
 
-def unaddressed_table(unaddressed: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The hotspot cells no measure addresses: centre (lat, lon), answers, and the answers by
-    category, most first."""
+def unaddressed_table(unaddressed: pd.DataFrame, places: Sequence[str], lang: str
+                      ) -> pd.DataFrame:
+    """The hotspot cells no measure addresses: the place (``places``, the name of each cell's
+    centre in the same order, "" where nothing is near), answers, and the answers by category,
+    most first."""
     category_labels = labels("pin.category", PIN_CATEGORIES, lang)
-    centres = unaddressed.geometry.to_crs("EPSG:5514").centroid.to_crs("EPSG:4326")
+    nothing = translate("area.col.place_none", lang)
     return pd.DataFrame({
-        translate("area.col.centre", lang): [f"{p.y:.5f}, {p.x:.5f}" for p in centres],
+        translate("area.col.place", lang): [place or nothing for place in places],
         translate("area.col.count", lang): unaddressed["count"],
         translate("area.col.categories", lang): [
             ", ".join(f"{category_labels.get(c, c)} ({n})"
@@ -287,3 +290,47 @@ def heat_frame(table: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _share(value: float, lang: str) -> str:
     return "–" if value != value else f"{number(100 * value, lang, 1)} %"
+
+
+#: Vega's number format for Czech: decimal comma, no-break space between thousands.
+CZECH_NUMBERS: Final = {"decimal": ",", "thousands": "\u00a0", "grouping": [3],
+                        "currency": ["", "\u00a0Kč"]}
+ENGLISH_NUMBERS: Final = {"decimal": ".", "thousands": ",", "grouping": [3],
+                          "currency": ["", ""]}
+
+
+def timeline_chart_spec(lang: str) -> dict[str, Any]:
+    """The Vega-Lite spec of the timeline's bars (rows of :func:`timeline_chart_frame`).
+    A plain spec, not an Altair chart: Altair validates every channel against its schema on
+    each page run, which cost a quarter of a second a run."""
+    return {"mark": {"type": "bar", "size": 12},
+            "encoding": {
+                "x": {"field": "start", "type": "temporal", "title": None},
+                "x2": {"field": "end"},
+                "y": {"field": "entry", "type": "nominal", "sort": None, "title": None},
+                "color": {"field": "kind", "type": "nominal",
+                          "title": translate("area.col.kind", lang)},
+                "tooltip": [{"field": "document", "type": "nominal"},
+                            {"field": "entry", "type": "nominal"},
+                            {"field": "kind", "type": "nominal"},
+                            {"field": "start", "type": "temporal"},
+                            {"field": "end", "type": "temporal"}]}}
+
+
+def crime_trend_spec(lang: str) -> dict[str, Any]:
+    """The Vega-Lite spec of the crime index over the years (rows of
+    :func:`crime_trend_frame`): a line per area, numbers in the language's format."""
+    year, area = translate("area.crime.axis.year", lang), translate("area.col.area", lang)
+    return {"mark": {"type": "line", "point": True},
+            "encoding": {
+                "x": {"field": "year", "type": "ordinal", "title": year},
+                "y": {"field": "per_10k", "type": "quantitative",
+                      "title": translate("area.crime.axis.index", lang),
+                      "axis": {"format": ",.0f"}},
+                "color": {"field": "area", "type": "nominal", "title": area},
+                "tooltip": [{"field": "area", "type": "nominal", "title": area},
+                            {"field": "year", "type": "ordinal", "title": year},
+                            {"field": "value", "type": "nominal",
+                             "title": translate("area.col.per_10k", lang)}]},
+            "config": {"locale": {"number": CZECH_NUMBERS if lang == "cs"
+                                  else ENGLISH_NUMBERS}}}

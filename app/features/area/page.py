@@ -20,13 +20,13 @@ last one acted on is kept in the session and only a different one counts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import partial
 
-import altair as alt
+import folium
 import geopandas as gpd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.area.crime import crime_section
 from app.features.area.forms import (
@@ -41,7 +41,13 @@ from app.features.area.forms import (
     saved,
     status_form,
 )
-from app.features.area.goals import PICKED_KEY, area, goal_tree, region
+from app.features.area.goals import (
+    PICKED_KEY,
+    area,
+    goal_tree,
+    region,
+    unaddressed_places,
+)
 from app.features.area.map import build_area_map, locality_at
 from app.features.area.model import (
     Choices,
@@ -54,6 +60,7 @@ from app.features.area.model import (
     region_totals_line,
     search_table,
     timeline_chart_frame,
+    timeline_chart_spec,
     timeline_table,
     unaddressed_table,
 )
@@ -61,6 +68,7 @@ from app.ui import cache, url_state
 from app.ui.access import page_principal
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
+from app.ui.map_component import show_map
 from app.ui.maps.draw import drawn_geometry
 from app.ui.missing import note_missing
 from app.ui.state import current_language, page_town, t
@@ -211,7 +219,10 @@ def render() -> None:
     if view.unaddressed.empty:
         st.success(t("area.hotspots.none"))
     else:
-        st.dataframe(unaddressed_table(view.unaddressed, lang), hide_index=True, width="stretch")
+        places = unaddressed_places(*cache_key(store, "area", town_id),
+                                    cache_key(store, "names", town_id)[1], town_id, locality_id)
+        st.dataframe(unaddressed_table(view.unaddressed, places, lang), hide_index=True,
+                     width="stretch")
 
     st.header(t("area.history"))
     history = history_table(view, lang)
@@ -294,12 +305,7 @@ def _timeline(items: Sequence[StrategyArea], lang: str) -> None:
                            + (f"\n\n{entry.note}" if entry.note else ""))
     bars = timeline_chart_frame(strategies, lang)
     if not bars.empty:
-        chart = alt.Chart(bars).mark_bar(size=12).encode(
-            x=alt.X("start:T", title=None), x2="end:T",
-            y=alt.Y("entry:N", sort=None, title=None),
-            color=alt.Color("kind:N", title=t("area.col.kind")),
-            tooltip=["document:N", "entry:N", "kind:N", "start:T", "end:T"])
-        st.altair_chart(chart, use_container_width=True)
+        st.vega_lite_chart(bars, timeline_chart_spec(lang), width="stretch")
     table = timeline_table(strategies, lang)
     if table.empty:
         st.info(t("area.timeline.none"))
@@ -332,13 +338,20 @@ def _map(view: AreaView, town: TownData, locality: str, lang: str) -> Link | Non
                           key=f"area_click_mode_{town_id}",
                           format_func=lambda mode: t(f"area.click_mode.{mode}"))
     st.caption(t("area.form.draw_help"))
-    _, _, _, municipalities = figures(*cache_key(cache.store(), "figures", town_id), town_id,
-                                      None)
-    result = st_folium(build_area_map(view, town.context, lang, chosen, town.localities, drawn,
-                                      municipalities, town.is_synthetic("localities")),
-                       key=f"area-{town_id}-{locality}", height=MAP_HEIGHT,
-                       use_container_width=True,
-                       returned_objects=["last_clicked", "all_drawings"]) or {}
+    store = cache.store()
+    figures_key = cache_key(store, "figures", town_id)
+
+    def build() -> folium.Map:
+        _, _, _, municipalities = figures(*figures_key, town_id, None)
+        return build_area_map(view, town.context, lang, chosen, town.localities, drawn,
+                              municipalities, town.is_synthetic("localities"))
+
+    # the map shows the area's view, the town's layers, the region's figures and the choices
+    shown = ("area", *cache_key(store, "area", town_id), cache_key(store, "town", town_id)[1],
+             figures_key[1], town_id, locality, lang, tuple(chosen) if chosen else None,
+             json.dumps(drawn, sort_keys=True) if drawn else None)
+    result = show_map(shown, build, key=f"area-{town_id}-{locality}", height=MAP_HEIGHT,
+                      returned_objects=["last_clicked", "all_drawings"]) or {}
     if NOTICE_KEY in st.session_state:
         st.warning(st.session_state.pop(NOTICE_KEY))
     click = result.get("last_clicked")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 from shapely.geometry import Point
-from streamlit_folium import st_folium
 
 from app.features.catalogue.map import build_catalogue_map
 from app.features.catalogue.model import (
@@ -33,6 +32,7 @@ from app.features.public_space.page import hotspot_places
 from app.ui import cache
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
+from app.ui.map_component import show_map
 from app.ui.page import page_head
 from app.ui.state import error_text, t
 from layers.access.principal import Principal
@@ -134,11 +134,17 @@ def render() -> None:
     if st.session_state.get(CHOSEN_KEY) not in ids:
         st.session_state[CHOSEN_KEY] = ids[0] if ids else None
     chosen = st.session_state.get(CHOSEN_KEY)
-    clicks = st_folium(build_catalogue_map(found, town.boundary, town.context, chosen,
-                                           (place.label, place.geometry) if place else None,
-                                           distance if place else None),
-                       key=f"catalogue-{town_id}", height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=["last_clicked", "last_object_clicked_tooltip"]) or {}
+    # the map shows the services the filters find, the place they are near (a locality, a
+    # hot place or the clicked point, named) and the chosen one
+    view = ("catalogue", *cache_key(store, "catalogue", town_id),
+            cache_key(store, "town", town_id)[1], cache_key(store, "places", town_id)[1],
+            cache_key(store, "names", town_id)[1], town_id, lang, tab, text, kind, group, form,
+            near_key, distance if place else None, tuple(clicked) if clicked else None, chosen)
+    clicks = show_map(view, lambda: build_catalogue_map(
+        found, town.boundary, town.context, chosen,
+        (place.label, place.geometry) if place else None, distance if place else None),
+        key=f"catalogue-{town_id}", height=MAP_HEIGHT,
+        returned_objects=["last_clicked", "last_object_clicked_tooltip"]) or {}
     _follow_click(clicks, town_id, ids, names)
     if ids:
         st.selectbox(t("catalogue.card"), ids, key=CHOSEN_KEY, format_func=names.__getitem__)

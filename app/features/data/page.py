@@ -5,12 +5,12 @@ batch, and the batches with undo. Only for ``manage_data``; imports go through
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.data.map import build_draw_map, build_preview_map
 from app.features.data.model import (
@@ -21,6 +21,8 @@ from app.features.data.model import (
     undo_contents,
 )
 from app.ui import cache
+from app.ui.cache_keys import cache_key
+from app.ui.map_component import show_map
 from app.ui.maps.draw import drawn_geometry
 from app.ui.page import page_head
 from app.ui.state import count, error_text, t
@@ -161,9 +163,10 @@ def _upload(store: Store, town: TownData) -> None:
 
     # a toggle, not an expander: a collapsed expander still lays out its map component
     if st.toggle(t("data.draw"), key="data_draw_on"):
-        drawing = st_folium(build_draw_map(town.boundary, town.localities), key="data-draw-map",
-                            height=420, use_container_width=True,
-                            returned_objects=["last_active_drawing"])
+        drawing = show_map(("data-draw", *cache_key(store, "town", town_id), town_id),
+                           lambda: build_draw_map(town.boundary, town.localities),
+                           key="data-draw-map", height=420,
+                           returned_objects=["last_active_drawing"])
         drawn = drawn_geometry((drawing or {}).get("last_active_drawing"))
         with st.form("data_draw"):
             drawn_name = st.text_input(t("data.draw.name"), key="data_draw_name")
@@ -207,9 +210,15 @@ def _preview(store: Store, principal: Principal, town: TownData, lang: str) -> N
     else:
         st.dataframe(problems, hide_index=True, width="stretch", key="data_problems")
     if result.preview:
-        st_folium(build_preview_map(town.boundary, result.preview, t("data.approximate")),
-                  key="data-preview-map",
-                  height=420, use_container_width=True, returned_objects=[])
+        # the map shows the checked file (its bytes, those beside it, its kind) on the town
+        digest = hashlib.sha256(preview["data"])
+        for name, data in sorted(preview["companions"].items()):
+            digest.update(name.encode() + hashlib.sha256(data).digest())
+        view = ("data-preview", *cache_key(store, "town", town.town_id), town.town_id,
+                digest.hexdigest(), preview["kind"], lang)
+        show_map(view, lambda: build_preview_map(town.boundary, result.preview,
+                                                 t("data.approximate")),
+                 key="data-preview-map", height=420, returned_objects=[])
     if st.button(t("data.commit"), type="primary", key="data_commit"):
         # the check counted the rows: the bar shows how far the commit is
         total = max(report.rows, 1)

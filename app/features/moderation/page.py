@@ -10,7 +10,6 @@ from collections.abc import Callable
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.moderation.map import build_moderation_map
 from app.features.moderation.model import (
@@ -20,7 +19,9 @@ from app.features.moderation.model import (
     session_names,
 )
 from app.ui import cache
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import labels
+from app.ui.map_component import show_map
 from app.ui.page import page_head
 from app.ui.state import count, error_text, t
 from app.ui.town import TownData
@@ -111,9 +112,12 @@ def _list_and_map(town: TownData, shown: pd.DataFrame, names: dict[str, str],
             })
     with mapped, st.container(key="moderation-map"):
         # a whole imported export waits at once: the map shows the start of the list
-        st_folium(build_moderation_map(town, gpd.GeoDataFrame(shown.head(MAP_PINS)), lang),
-                  key="moderation-map-view", height=420, use_container_width=True,
-                  returned_objects=[])
+        first = gpd.GeoDataFrame(shown.head(MAP_PINS))
+        # the map shows the town's layers (its pins' version among them) and these pins
+        view = ("moderation", *cache_key(cache.store(), "town", town.town_id), town.town_id,
+                tuple(first["pin_id"]), lang)
+        show_map(view, lambda: build_moderation_map(town, first, lang),
+                 key="moderation-map-view", height=420, returned_objects=[])
         if len(shown) > MAP_PINS:
             st.caption(t("moderation.map.first", shown=MAP_PINS, n=len(shown)))
     return list(edited.loc[edited["select"], "pin_id"])

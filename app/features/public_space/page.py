@@ -18,7 +18,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import streamlit as st
 from shapely.geometry import Point
-from streamlit_folium import st_folium
 
 from app.features.public_space.map import build_urban_map
 from app.features.public_space.model import (
@@ -30,6 +29,7 @@ from app.features.public_space.model import (
 from app.ui import cache
 from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
+from app.ui.map_component import show_map
 from app.ui.page import page_head
 from app.ui.state import error_text, t
 from app.ui.town import TownData
@@ -126,10 +126,16 @@ def _access(result: Accessibility, town: TownData, links: gpd.GeoDataFrame,
     if white.empty:
         st.success(t("urban.white.none", m=distance))
 
-    clicks = st_folium(build_urban_map(result.table, town.services, links, audits, town.boundary,
-                                       town.context, lang, clicked),
-                       key=f"urban-{town_id}", height=MAP_HEIGHT, use_container_width=True,
-                       returned_objects=["last_clicked"]) or {}
+    store = cache.store()
+    # the map shows the accessibility at this distance, the town's layers, the links and
+    # audits recorded, and the clicked place
+    view = ("urban", *cache_key(store, "access", town_id), cache_key(store, "town", town_id)[1],
+            cache_key(store, "public_space", town_id)[1], town_id, distance, lang,
+            tuple(clicked) if clicked else None)
+    clicks = show_map(view, lambda: build_urban_map(result.table, town.services, links, audits,
+                                                    town.boundary, town.context, lang, clicked),
+                      key=f"urban-{town_id}", height=MAP_HEIGHT,
+                      returned_objects=["last_clicked"]) or {}
     click = clicks.get("last_clicked")
     if click and click != st.session_state.get(LAST_CLICK_KEY):
         st.session_state[LAST_CLICK_KEY] = click

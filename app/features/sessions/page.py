@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app.features.sessions.map import build_results_map
 from app.features.sessions.model import summary_html, summary_sections
 from app.ui import cache
+from app.ui.cache_keys import cache_key
 from app.ui.i18n import label
+from app.ui.map_component import show_map
 from app.ui.page import page_head
 from app.ui.state import (
     CURRENT_SESSION_KEY,
@@ -124,10 +125,14 @@ def _results(principal: Principal, town_id: str, session_id: str, lang: str) -> 
     town = cache.town_data(town_id)
     st.caption(t("sessions.results.map.caption", k=PUBLIC_K, cell=int(CELL_M)))
     change = results.cell_change
-    st_folium(build_results_map(results.cells, None if change is None else change.cells,
-                                town.boundary, lang),
-              key=f"sessions-results-{session_id}-{int(per_round)}", height=420,
-              use_container_width=True, returned_objects=[])
+    store = cache.store()
+    # the map shows the counted results (of the principal's scope) on the town's boundary
+    view = ("session_results", *cache_key(store, "session_results", town_id),
+            cache_key(store, "town", town_id)[1], town_id, session_id, per_round,
+            principal.role, principal.centre, principal.covers(town_id), lang)
+    show_map(view, lambda: build_results_map(
+        results.cells, None if change is None else change.cells, town.boundary, lang),
+        key=f"sessions-results-{session_id}-{int(per_round)}", height=420, returned_objects=[])
     sections = _sections(results, lang)
     title = t("sessions.results.print_title", town=town.name)
     subtitle = _subtitle(session_id, results, lang)

@@ -119,8 +119,12 @@ def test_area_choices_and_tables(demo_store: Store) -> None:
     if not view.indicators.empty:
         assert len(indicator_table(view.indicators, "cs")) == len(view.indicators)
     if not view.unaddressed.empty:
-        table = unaddressed_table(view.unaddressed, "cs")
+        places = ["Hamerská 130 (30 m)", *[""] * (len(view.unaddressed) - 1)]
+        table = unaddressed_table(view.unaddressed, places, "cs")
         assert table.iloc[:, 1].tolist() == view.unaddressed["count"].tolist()
+        # a place by its name, "–" where nothing is near: never a coordinate
+        assert table.iloc[:, 0].tolist() == ["Hamerská 130 (30 m)",
+                                             *["–"] * (len(view.unaddressed) - 1)]
     assert shorten("x" * 100) == "x" * 89 + "…" and shorten("short") == "short"
 
 
