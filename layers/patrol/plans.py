@@ -35,7 +35,7 @@ from layers.access.principal import Principal
 from layers.access.roles import PLAN_PATROLS
 from layers.crs import METRIC_CRS, to_metric, to_storage
 from layers.errors import InvalidInput, NotFound
-from layers.geocode import Gazetteer, labels_of
+from layers.geocode import Gazetteer, labels_of, place_labels
 from layers.patrol.coverage import DEFAULT_DISTANCE_M, Coverage, coverage
 from layers.patrol.ranking import FACTORS, Ranking, RankingRequest, rank_places
 from layers.patrol.route import Route, StreetNetwork, plan_route
@@ -46,6 +46,8 @@ from layers.strategy.editing import add_measure, now, point_link
 DEFAULT_PLACES: Final = 6
 #: Wording of the measure a saved plan becomes (the issue's example).
 MEASURE_TEXT: Final = "Posílení hlídek APK v exponovaných místech"
+#: The name of a stop with no address, stop or part of town near it (its place in the round).
+UNNAMED_STOP: Final = "{n}. zastávka obchůzky"
 #: What every output of a plan built from generated pins or localities says (Czech first:
 #: the files go to a patrol on the street).
 ILLUSTRATIVE_NOTE: Final = ("Ilustrativní data: plán je sestaven z generovaných odpovědí "
@@ -201,7 +203,8 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
                     goal_id: str, text: str = MEASURE_TEXT, owners: Sequence[str] = ("APK",),
                     status: str = "planned", time_frame: str = "") -> str:
     """Add a measure under ``goal_id`` linked to every stop of ``plan_id`` (``point`` links
-    noting the plan and position) and record it on the plan; return the measure id.
+    named by the stop's nearest address, stop or part of town, noting the plan and position)
+    and record it on the plan; return the measure id.
 
     The measure's history names ``principal``'s role; the change is audited
     ("save_patrol_measure"). Raises ``AccessDenied`` without the right ``plan_patrols`` in the
@@ -215,8 +218,12 @@ def save_as_measure(store: Store, principal: Principal, plan_id: str, strategy_i
     stops = load_stops(store, plan_id)
     town_id = str(stops["town_id"].iloc[0])
     principal.require_town(town_id)
-    links = [point_link(point.x, point.y, note=f"{plan_id} #{int(position)}")
-             for position, point in zip(stops["position"], stops.geometry, strict=True)]
+    metric = to_metric(stops).geometry
+    names = place_labels(store, town_id, np.column_stack([metric.x, metric.y]))
+    links = [point_link(point.x, point.y, name or UNNAMED_STOP.format(n=int(position)),
+                        note=f"{plan_id} #{int(position)}")
+             for position, point, name in zip(stops["position"], stops.geometry, names,
+                                              strict=True)]
     with store.transaction():
         measure_id = add_measure(store, principal, strategy_id, goal_id, text, list(owners),
                                  status, time_frame, links)

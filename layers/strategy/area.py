@@ -335,20 +335,23 @@ def _linked_targets(measures: Sequence[Measure],
                     shape_of: Callable[[Link], shapely.Geometry | None]) -> gpd.GeoDataFrame:
     """One row per link target that ``shape_of`` gives a shape (EPSG:4326): ``label`` (the
     target), ``measures`` (the names of the measures linked to it, "; "-joined, first seen
-    first) and its geometry (the shape of the first link naming it)."""
-    named: dict[str, list[str]] = {}
-    shapes: dict[str, shapely.Geometry] = {}
+    first) and its geometry (the shape of the first link naming it). Two clicked places
+    named alike (near the same address) stay two rows: a target is its name and its WKT."""
+    named: dict[tuple[str, str | None], list[str]] = {}
+    shapes: dict[tuple[str, str | None], shapely.Geometry] = {}
     for measure in measures:
         for link in measure.links:
             shape = shape_of(link)
             if shape is not None:
-                shapes.setdefault(link.target_id, shape)
-                names = named.setdefault(link.target_id, [])
+                target = (link.target_id, link.wkt)
+                shapes.setdefault(target, shape)
+                names = named.setdefault(target, [])
                 if _measure_name(measure) not in names:
                     names.append(_measure_name(measure))
     return gpd.GeoDataFrame(
-        {"label": list(named), "measures": ["; ".join(v) for v in named.values()]},
-        geometry=[shapes[label] for label in named], crs=STORAGE_CRS)
+        {"label": [label for label, _ in named],
+         "measures": ["; ".join(v) for v in named.values()]},
+        geometry=[shapes[target] for target in named], crs=STORAGE_CRS)
 
 
 def _linked_places(measures: Sequence[Measure], places: Mapping[str, tuple[float, float]],

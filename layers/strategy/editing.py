@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -90,10 +90,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def point_link(lon: float, lat: float, note: str = "") -> Link:
-    """A ``point`` link to a clicked place (EPSG:4326), named by its rounded lat, lon; its
-    ``measure_id`` is left empty for :func:`add_measure` to fill in."""
-    return Link("", "point", f"{lat:.5f}, {lon:.5f}", Point(lon, lat).wkt, note)
+def point_link(lon: float, lat: float, name: str, note: str = "") -> Link:
+    """A ``point`` link to a clicked place (EPSG:4326) called ``name`` as people say it (its
+    nearest address, stop or part of town, ``layers.geocode``), never by its coordinates;
+    its ``measure_id`` is left empty for :func:`add_measure` to fill in."""
+    return Link("", "point", name, Point(lon, lat).wkt, note)
 
 
 def add_measure(store: Store, principal: Principal, strategy_id: str, goal_id: str, text: str,
@@ -369,12 +370,15 @@ def parse_budget(text: str) -> float | None:
     return value
 
 
-def polygon_link(geometry: Mapping[str, Any], note: str = "") -> tuple[Link, float]:
+def polygon_link(geometry: Mapping[str, Any], place: Callable[[Point], str],
+                 note: str = "") -> tuple[Link, float]:
     """A ``polygon`` link of a drawn area (a GeoJSON geometry, EPSG:4326) and its area in
     square metres (computed in EPSG:5514); ``measure_id`` is left empty.
 
-    The link is named by its size and a point inside it. Raises :class:`EditRefused` for
-    something other than a (multi)polygon, or an invalid one (self-crossing, empty).
+    The link is named as people say it: ``place`` of a point inside the area (its nearest
+    address, stop or part of town, ``layers.geocode``) and its size. Raises
+    :class:`EditRefused` for something other than a (multi)polygon, or an invalid one
+    (self-crossing, empty).
     """
     try:
         drawn = shape(geometry)
@@ -386,9 +390,9 @@ def polygon_link(geometry: Mapping[str, Any], note: str = "") -> tuple[Link, flo
         reason = shapely.validation.explain_validity(drawn) if not drawn.is_empty else "empty"
         raise EditRefused("invalid_polygon", reason=reason)
     area_m2 = float(gpd.GeoSeries([drawn], crs=STORAGE_CRS).to_crs(METRIC_CRS).area.iloc[0])
-    inside = drawn.representative_point()
-    return Link("", "polygon", f"{area_m2:.0f} m² @ {inside.y:.5f}, {inside.x:.5f}", drawn.wkt,
-                note), area_m2
+    size = f"{round(area_m2):,}".replace(",", "\u00a0")
+    return Link("", "polygon", f"{place(drawn.representative_point())} – plocha {size} m²",
+                drawn.wkt, note), area_m2
 
 
 def add_measure_link(store: Store, principal: Principal, measure_id: str, link: Link,

@@ -101,7 +101,7 @@ def test_an_area_linked_to_a_measure_is_on_the_map(demo_store_path: Path,
     store = open_store(copy)
     janov = store.read(LOCALITIES, "litvinov")
     inside = janov[janov["locality_id"] == "litvinov-1"].geometry.iloc[0].representative_point()
-    link, _ = polygon_link(mapping(inside.buffer(0.001)))
+    link, _ = polygon_link(mapping(inside.buffer(0.001)), lambda _: "Vnitroblok")
     add_measure(store, Principal("t-coordinator", "strategy_coordinator"), "litvinov-pp9",
                 "litvinov-pp9:goal:1.1.1", "Zeleň ve vnitrobloku", [], "planned", "", [link])
     html = build_area_map(load_area(store, "litvinov", "litvinov-1"),

@@ -101,7 +101,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, demo_store_path: Path) 
     janov = store.read(LOCALITIES, "litvinov")
     place = janov[janov["name"] == LOCALITY].geometry.iloc[0].representative_point()
     add_measure(store, editor, "litvinov-pp9", "litvinov-pp9:goal:1.1.1", MEASURE,
-                ["odbor dopravy"], "in_progress", "2026", [point_link(place.x, place.y)])
+                ["odbor dopravy"], "in_progress", "2026",
+                [point_link(place.x, place.y, "Zastávka Janov")])
     add_audit(store, editor, Audit("litvinov", AUDIT_PLACE, "2026-11-30", place.x, place.y,
                                    {aspect: 3 for aspect in AUDIT_ASPECTS}), "2026-11-30T10:00")
     add_accounts(path, "strategy_coordinator", "urbanist")

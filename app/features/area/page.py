@@ -27,6 +27,7 @@ from functools import partial
 import folium
 import geopandas as gpd
 import streamlit as st
+from shapely.geometry import Point
 
 from app.features.area.crime import crime_section
 from app.features.area.forms import (
@@ -86,6 +87,7 @@ from layers.area_figures import (
     municipalities_of,
     region_totals,
 )
+from layers.crs import STORAGE_CRS
 from layers.schema import MEASURE_STATUSES, TOWNS
 from layers.store import Store, open_store
 from layers.strategy.area import (
@@ -377,7 +379,7 @@ def _map(view: AreaView, town: TownData, locality: str, lang: str) -> Link | Non
     if drawn is not None:
         drawn_text, clear_drawn = st.columns([3, 1])
         try:
-            area_link, area_m2 = polygon_link(drawn)
+            area_link, area_m2 = polygon_link(drawn, partial(_place_name, town_id))
         except ValueError as exc:
             with drawn_text:
                 refused(exc)
@@ -390,6 +392,13 @@ def _map(view: AreaView, town: TownData, locality: str, lang: str) -> Link | Non
     return area_link
 
 
+def _place_name(town_id: str, point: Point) -> str:
+    """A clicked or drawn place (EPSG:4326) as people say it: its nearest address, stop or
+    part of town, else "a place on the map"; never its coordinates."""
+    return (cache.place_names(town_id, gpd.GeoSeries([point], crs=STORAGE_CRS))[0]
+            or t("area.form.point_unnamed"))
+
+
 def _add_measure(store: Store, principal: Principal, picks: Choices, area_link: Link | None,
                  town_id: str, locality_id: str | None, form_id: str, lang: str) -> None:
     """Add a measure under a goal, linked to the clicked place and/or the drawn area (else to
@@ -397,14 +406,14 @@ def _add_measure(store: Store, principal: Principal, picks: Choices, area_link: 
     point_key = f"{POINT_KEY}_{town_id}"
     drawn_key = f"{DRAWN_KEY}_{town_id}"
     chosen: tuple[float, float] | None = st.session_state.get(point_key)
+    chosen_name = _place_name(town_id, Point(chosen)) if chosen else ""
     st.subheader(t("area.form.add_title"))
     st.caption(t("area.form.add_help"))
     if chosen is None:
         st.caption(t("area.form.no_point"))
     else:
         point_text, clear_column = st.columns([3, 1])
-        point_text.markdown(t("area.form.point", lat=f"{chosen[1]:.5f}",
-                              lon=f"{chosen[0]:.5f}"))
+        point_text.markdown(t("area.form.point", place=chosen_name))
         if clear_column.button(t("area.form.clear_point"), key=f"area_clear_{town_id}"):
             del st.session_state[point_key]
             st.rerun()
@@ -419,7 +428,8 @@ def _add_measure(store: Store, principal: Principal, picks: Choices, area_link: 
         time_frame = st.text_input(t("area.form.time_frame"))
         add = st.form_submit_button(t("area.form.add"), type="primary")
     if add:
-        links = [link for link in (area_link, point_link(*chosen) if chosen else None) if link]
+        point = point_link(*chosen, chosen_name) if chosen else None
+        links = [link for link in (area_link, point) if link]
         whole = Link("", "locality", locality_id) if locality_id else Link("", "town", town_id)
         try:
             add_measure(store, principal, picks.goal_strategy[goal_id], goal_id, text, [owner],

@@ -169,6 +169,9 @@ def test_saved_plan_becomes_a_measure_linked_to_its_places(store: Store) -> None
     links = store.read(MEASURE_LINKS, "litvinov")
     mine = links[links["measure_id"] == measure_id]
     assert list(mine["target_kind"]) == ["point"] * 4
+    # each stop named by its nearest address, stop or part of town, never by coordinates
+    assert all(mine["target_id"].str.contains(r"[A-Za-zÁ-ž]"))
+    assert not any(mine["target_id"].str.contains(r"\d+\.\d{4}"))
     assert all(note.startswith(plan_id) for note in mine["note"])
     assert load_plans(store, "litvinov")["measure_id"].item() == measure_id
     with pytest.raises(ValueError, match="no patrol plan"):

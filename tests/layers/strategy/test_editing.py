@@ -78,7 +78,8 @@ def test_add_measure_round_trip_with_history(store: Store) -> None:
     before = len(_history(store))
     measure_id = add_measure(store, COORDINATOR, STRATEGY, GOAL, "  Osvětlit lávku u Janova ",
                              ["odbor dopravy", " "], "planned", "2027",
-                             [point_link(lon, lat), Link("", "locality", "litvinov-1")], at=AT)
+                             [point_link(lon, lat, "Lávka u Janova"),
+                              Link("", "locality", "litvinov-1")], at=AT)
     strategy = next(s for s in load_strategies(store) if s.strategy_id == STRATEGY)
     measure = strategy.measure(measure_id)
     assert measure.title == "Osvětlit lávku u Janova"
@@ -98,7 +99,7 @@ def test_add_measure_round_trip_with_history(store: Store) -> None:
     listed = [m.measure_id for item in view.strategies for root in item.roots
               for _, node in root.walk() for m in node.measures]
     assert measure_id in listed
-    assert f"{lat:.5f}, {lon:.5f}" in set(view.places["label"])
+    assert "Lávka u Janova" in set(view.places["label"])  # named, never by coordinates
 
 
 def test_point_link_addresses_cells_within_150_m(store: Store) -> None:
@@ -107,7 +108,7 @@ def test_point_link_addresses_cells_within_150_m(store: Store) -> None:
     assert len(unaddressed) > 0
     centre = unaddressed.geometry.to_crs("EPSG:5514").centroid.to_crs("EPSG:4326").iloc[0]
     add_measure(store, COORDINATOR, STRATEGY, GOAL, "Hlídky u buňky", [], "in_progress", "",
-                [point_link(centre.x, centre.y)], at=AT)
+                [point_link(centre.x, centre.y, "U buňky")], at=AT)
     after = load_area(store, "litvinov")
     assert len(after.unaddressed) < len(unaddressed)
     assert "Hlídky u buňky" in set(after.cells["measures"])
@@ -117,7 +118,7 @@ def test_point_link_addresses_cells_within_150_m(store: Store) -> None:
     ("litvinov-pp9:goal:9.9", "x", "planned", None, "no goal 'litvinov-pp9:goal:9.9'"),
     (GOAL, "   ", "planned", None, "text must not be empty"),
     (GOAL, "x", "someday", None, "'someday' is not one of planned"),
-    (GOAL, "x", "planned", point_link(12.88, 50.22), "lies outside its towns"),
+    (GOAL, "x", "planned", point_link(12.88, 50.22, "Daleko"), "lies outside its towns"),
     (GOAL, "x", "planned", Link("", "locality", "kraslice-1"), "not in its towns"),
     (GOAL, "x", "planned", Link("", "town", "kraslice"), "outside its area"),
 ])
@@ -188,7 +189,7 @@ def test_observation_is_added_with_history(store: Store) -> None:
 def test_links_survive_export_and_import(store: Store, tmp_path: Path) -> None:
     lon, lat = _janov_point(store)
     add_measure(store, COORDINATOR, STRATEGY, GOAL, "Lavička", [], "planned", "",
-                [point_link(lon, lat)], at=AT)
+                [point_link(lon, lat, "Lávka u Janova")], at=AT)
     strategies = load_strategies(store)
     other = open_store(tmp_path / "other.gpkg")
     other.replace_all(strategy_frames(strategies))
@@ -330,11 +331,24 @@ def _square(store: Store, side_m: float = 100.0,
     return dict(mapping(gpd.GeoSeries([square], crs="EPSG:5514").to_crs("EPSG:4326").iloc[0]))
 
 
+def _named(point: Point) -> str:
+    """A place name for a drawn area (the page asks the gazetteer)."""
+    return "Vnitroblok"
+
+
 def test_polygon_link_measures_its_area_in_metres(store: Store) -> None:
-    link, area_m2 = polygon_link(_square(store))
+    inside: list[Point] = []
+
+    def place(point: Point) -> str:
+        inside.append(point)
+        return "Hamerská 130"
+
+    link, area_m2 = polygon_link(_square(store), place)
     assert link.target_kind == "polygon" and link.measure_id == ""
     assert area_m2 == pytest.approx(10_000, rel=1e-3)
-    assert link.target_id.startswith("10000 m² @ 50.")
+    # named by the place of a point inside it and its size, never by coordinates
+    assert link.target_id == "Hamerská 130 – plocha 10\u00a0000 m²"
+    assert shapely.from_wkt(link.wkt).covers(inside[0])
     assert shapely.from_wkt(link.wkt).geom_type == "Polygon"
 
 
@@ -346,14 +360,14 @@ def test_polygon_link_measures_its_area_in_metres(store: Store) -> None:
 ])
 def test_bad_drawings_are_refused(geometry: dict[str, Any], code: str) -> None:
     with pytest.raises(EditRefused) as refused:
-        polygon_link(geometry)
+        polygon_link(geometry, _named)
     assert refused.value.code == code
 
 
 def test_drawn_area_links_a_measure_and_addresses_cells(store: Store) -> None:
     unaddressed = load_area(store, "litvinov").unaddressed
     centre = unaddressed.geometry.to_crs("EPSG:5514").centroid.to_crs("EPSG:4326").iloc[0]
-    link, _ = polygon_link(_square(store, 300.0, (centre.x, centre.y)))
+    link, _ = polygon_link(_square(store, 300.0, (centre.x, centre.y)), _named)
     measure_id = add_measure(store, COORDINATOR, STRATEGY, GOAL, "Úklid vnitrobloku", [],
                              "planned", "", [link], at=AT)
     view = load_area(store, "litvinov")
@@ -362,7 +376,7 @@ def test_drawn_area_links_a_measure_and_addresses_cells(store: Store) -> None:
     assert len(view.unaddressed) < len(unaddressed)
     assert "Úklid vnitrobloku" in set(view.cells["measures"])
 
-    second, _ = polygon_link(_square(store, 50.0))
+    second, _ = polygon_link(_square(store, 50.0), _named)
     add_measure_link(store, COORDINATOR, measure_id, second, at=AT)
     measure = _strategy(store).measure(measure_id)
     assert [k.target_kind for k in measure.links] == ["polygon", "polygon"]
@@ -372,7 +386,7 @@ def test_drawn_area_links_a_measure_and_addresses_cells(store: Store) -> None:
 def test_area_outside_the_town_is_refused(store: Store) -> None:
     far = {"type": "Polygon", "coordinates": [[[12.40, 50.20], [12.41, 50.20], [12.41, 50.21],
                                                 [12.40, 50.21], [12.40, 50.20]]]}
-    link, _ = polygon_link(far)
+    link, _ = polygon_link(far, _named)
     before = _sha(store)
     with pytest.raises(EditRefused) as refused:
         add_measure_link(store, COORDINATOR, "litvinov-pp9:measure:placek", link, at=AT)

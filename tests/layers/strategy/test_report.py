@@ -95,7 +95,7 @@ def test_a_drawn_area_is_on_the_map_and_listed_with_its_size(demo_store_path: Pa
     inside = janov[janov["locality_id"] == "litvinov-1"].geometry.iloc[0].representative_point()
     square = gpd.GeoSeries([box(inside.x - 100, inside.y - 100, inside.x + 100, inside.y + 100)],
                            crs="EPSG:5514").to_crs("EPSG:4326").iloc[0]
-    link, _ = polygon_link(mapping(square))
+    link, _ = polygon_link(mapping(square), lambda _: "Vnitroblok")
     add_measure(store, Principal("t-coordinator", "strategy_coordinator"), "litvinov-pp9",
                 "litvinov-pp9:goal:1.1.1", "Úklid vnitrobloku", [], "planned", "", [link])
     view = load_area(store, "litvinov", "litvinov-1")
