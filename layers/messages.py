@@ -722,6 +722,27 @@ MESSAGES: Final[Mapping[str, Text]] = {
     "unknown_locality": Text(
         "v obci {town} není lokalita {locality!r}",
         "no locality {locality!r} in town {town}"),
+    # --- strategy values (layers.strategy.model): the Czech text names the value, not the
+    # internal record the English one names for logs ---
+    "strategy.empty": Text(
+        "povinný údaj nesmí být prázdný",
+        "{what} must not be empty"),
+    "strategy.not_date": Text(
+        "„{value}“ není datum – napište rok, rok-měsíc nebo rok-měsíc-den, např. 2026 nebo "
+        "2026-11",
+        "{what}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    "strategy.not_calendar_date": Text(
+        "„{value}“ není den, který v kalendáři je",
+        "{what}: {value!r} is not a calendar date ({reason})"),
+    "strategy.not_timestamp": Text(
+        "„{value}“ není datum ani datum s časem",
+        "{what}: {value!r} is not an ISO date or date-time"),
+    "strategy.not_one_of": Text(
+        "„{value}“ není jedna z možností {allowed}",
+        "{what}: {value!r} is not one of {allowed}"),
+    "strategy.not_number": Text(
+        "„{value}“ není číslo",
+        "{what}: {value!r} is not a number"),
     # --- strategy edits (layers.strategy.editing) ---
     "empty_text": Text(
         "text nesmí být prázdný",

@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from layers.errors import InvalidInput
 from layers.schema import (
     ANO_CASTECNE_NE,
     GOAL_LEVELS,
@@ -46,12 +47,13 @@ def check_date(value: str, what: str) -> str:
     """Return ``value`` when it is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; else ``ValueError``."""
     match = _PARTIAL_DATE.match(value)
     if match is None:
-        raise ValueError(f"{what}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+        raise InvalidInput("strategy.not_date", what=what, value=value)
     year, month, day = (int(part) if part else 1 for part in match.groups())
     try:
         date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"{what}: {value!r} is not a calendar date ({exc})") from None
+        raise InvalidInput("strategy.not_calendar_date", what=what, value=value,
+                           reason=str(exc)) from None
     return value
 
 
@@ -60,7 +62,7 @@ def check_timestamp(value: str, what: str) -> str:
     try:
         datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"{what}: {value!r} is not an ISO date or date-time") from None
+        raise InvalidInput("strategy.not_timestamp", what=what, value=value) from None
     return value
 
 
@@ -85,13 +87,14 @@ def check_numbering(parent_number: str, number: str, what: str) -> None:
 
 def _require(value: str, what: str) -> None:
     if not value or not value.strip():
-        raise ValueError(f"{what} must not be empty")
+        raise InvalidInput("strategy.empty", what=what)
 
 
 def _one_of(value: str, allowed: Iterable[str], what: str) -> None:
     allowed = tuple(allowed)
     if value not in allowed:
-        raise ValueError(f"{what}: {value!r} is not one of {', '.join(allowed)}")
+        raise InvalidInput("strategy.not_one_of", what=what, value=value,
+                           allowed=", ".join(allowed))
 
 
 @dataclass(frozen=True)
@@ -216,7 +219,7 @@ def check_value(kind: str, value: str, what: str) -> None:
         try:
             float(value)
         except ValueError:
-            raise ValueError(f"{what}: {value!r} is not a number") from None
+            raise InvalidInput("strategy.not_number", what=what, value=value) from None
     else:
         _require(value, what)
 

@@ -166,6 +166,12 @@ def test_status_change_and_observation(editable: tuple[AppTest, Path]) -> None:
     _by_label(at.selectbox, "Ukazatel").set_value("litvinov-pp9:indicator:01")
     _by_label(at.text_input, "Hodnota (ANO/ČÁSTEČNĚ/NE, číslo nebo text podle ukazatele)")\
         .input("Skupina se schází měsíčně")
+    # a date as people may write it is refused in Czech, naming the value, no record id
+    _by_label(at.text_input, "Datum (RRRR, RRRR-MM nebo RRRR-MM-DD)").input("říjen 2026")
+    _by_label(at.button, "Zapsat hodnotu").click().run()
+    assert [e.value for e in at.error] == [
+        "Nelze uložit: „říjen 2026“ není datum – napište rok, rok-měsíc nebo rok-měsíc-den, "
+        "např. 2026 nebo 2026-11"]
     _by_label(at.text_input, "Datum (RRRR, RRRR-MM nebo RRRR-MM-DD)").input("2026-10")
     _by_label(at.button, "Zapsat hodnotu").click().run()
     assert not at.exception and not at.error
