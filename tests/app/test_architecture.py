@@ -76,3 +76,17 @@ def test_every_module_but_the_entry_point_imports_without_running_a_page() -> No
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_pages_draw_maps_only_through_the_cache_of_built_maps() -> None:
+    """Only ``app.ui.map_component`` talks to streamlit-folium: a page calling ``st_folium``
+    would build and serialise its map again on every rerun."""
+    def folium_component(path: Path) -> bool:
+        return any((isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                       "streamlit_folium"))
+                   or (isinstance(node, ast.Import) and any(
+                       alias.name.startswith("streamlit_folium") for alias in node.names))
+                   for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+    talking = sorted(name for name, path in MODULES.items() if folium_component(path))
+    assert talking == ["app.ui.map_component"]
