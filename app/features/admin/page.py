@@ -20,6 +20,10 @@ from layers.access.roles import ACCOUNT_ROLES, MANAGE_ACCOUNTS
 from layers.errors import MapaError
 from layers.store import Store
 
+#: What a form reports as a refusal: a bad value, a missing or foreign account, no right, and
+#: a store that cannot write (a full disk, the database gone), each in the user's language.
+REFUSED = (ValueError, MapaError)
+
 
 def render() -> None:
     """The page: the accounts with forms to create and disable one, and the audit log."""
@@ -51,7 +55,7 @@ def render() -> None:
                 accounts.create_user(store, principal, username.strip(), password, str(role),
                                      centre=centre, display_name=display_name,
                                      scope=Scope(tuple(towns)) if towns else None)
-            except ValueError as exc:
+            except REFUSED as exc:
                 st.error(t("admin.error", problem=error_text(exc)))
             else:
                 st.success(t("admin.created", user=username.strip()))
@@ -65,7 +69,7 @@ def render() -> None:
         if right.button(t("admin.disable_button"), key="admin_disable"):
             try:
                 accounts.disable_user(store, principal, str(chosen))
-            except ValueError as exc:
+            except REFUSED as exc:
                 st.error(t("admin.error", problem=error_text(exc)))
             else:
                 st.toast(t("admin.disabled", user=chosen))
@@ -102,7 +106,7 @@ def _reset_password(store: Store, principal: Principal, usernames: list[str]) ->
     if right.button(t("admin.reset_button"), key="admin_reset"):
         try:
             temporary = accounts.reset_password(store, principal, str(chosen))
-        except ValueError as exc:
+        except REFUSED as exc:
             st.error(t("admin.error", problem=error_text(exc)))
         else:
             with st.container(key="admin_temporary"):
@@ -122,7 +126,7 @@ def _change_role(store: Store, principal: Principal, usernames: list[str]) -> No
     if submitted:
         try:
             accounts.set_role(store, principal, str(chosen), str(role), centre)
-        except ValueError as exc:
+        except REFUSED as exc:
             st.error(t("admin.error", problem=error_text(exc)))
         else:
             st.success(t("admin.role_changed", user=chosen, role=t(f"role.{role}")))
@@ -170,7 +174,7 @@ def _change_towns(store: Store, principal: Principal, users: pd.DataFrame,
     scope = EVERY_TOWN if every else Scope(tuple(towns), tuple(regions))
     try:
         accounts.set_scope(store, principal, chosen, scope)
-    except MapaError as exc:
+    except REFUSED as exc:
         st.error(t("admin.error", problem=error_text(exc)))
     else:
         st.success(t("admin.towns.done", user=chosen, reach=reach_text(
@@ -191,7 +195,7 @@ def _failed_logins(store: Store, principal: Principal, usernames: list[str]) -> 
     if right.button(t("admin.unlock_button"), key="admin_unlock") and chosen:
         try:
             count = accounts.unlock_user(store, principal, str(chosen))
-        except ValueError as exc:
+        except REFUSED as exc:
             st.error(t("admin.error", problem=error_text(exc)))
         else:
             st.success(t("admin.unlocked", user=chosen, count=count))
