@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 from streamlit import config as streamlit_config
+from streamlit.components.v2 import manifest_scanner
 
 from layers.access import accounts
 from layers.access.backup_key import BACKUP_KEY
@@ -21,7 +22,12 @@ from layers.access.first_run import ADMIN_PASSWORD, ADMIN_USER
 from layers.build import build_demo
 from layers.store import Store, open_store
 from tests.app.e2e_support import NO_SECRETS
-from tests.pg_cluster import pg_cluster, pg_url  # noqa: F401 - fixtures for every test
+from tests.pg_cluster import (  # noqa: F401 - fixtures for every test
+    demo_pg_template,
+    demo_pg_url,
+    pg_cluster,
+    pg_url,
+)
 
 streamlit_config.set_option("secrets.files", [str(NO_SECRETS)])
 
@@ -42,6 +48,18 @@ def _cheap_password_hashes() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024,
                                                           parallelism=1))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _component_scan_once() -> Iterator[None]:
+    """Each new AppTest scans the metadata of every installed distribution for Streamlit
+    components (about 0.4 s: 500 packages' metadata parsed); the installed packages do not
+    change while the tests run, so the first scan's answer serves every later AppTest. A
+    served app (``streamlit run``) scans once at its start, as before."""
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda: list(found))
         yield
 
 

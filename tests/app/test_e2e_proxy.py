@@ -193,9 +193,6 @@ def _open(browser: Browser, traffic: Traffic, served: Served, route: str = "",
     given; every response's upstream is appended to ``upstreams``. The page and the process
     that answered its first request."""
     context = offline_context(browser, traffic, viewport={"width": 1500, "height": 1300})
-    # routed (and so uncached): every response comes from the proxy, naming the process that
-    # answered it then, none from the browser's cache naming a process that has since died
-    context.route("**/*", lambda request: request.continue_())
     if route:
         context.add_cookies([{"name": ROUTE_COOKIE, "value": route, "url": served.url}])
     page = watch(context.new_page(), traffic)
@@ -205,6 +202,14 @@ def _open(browser: Browser, traffic: Traffic, served: Served, route: str = "",
     assert response is not None
     component_frame(page)
     return page, response.headers[UPSTREAM_HEADER.lower()].split(", ")[-1]
+
+
+def _uncached(page: Page) -> None:
+    """Route ``page``'s requests through Playwright, which turns its browser's cache off:
+    every later response comes from the proxy and names the process that answers it now,
+    none comes from the cache naming a process that has since died. Only where a process
+    died: a route sends every request through this test process, which slows a page load."""
+    page.context.route("**/*", lambda request: request.continue_())
 
 
 def _record_upstreams(page: Page, served: Served, upstreams: list[str]) -> None:
@@ -330,6 +335,7 @@ def test_processes_share_saved_work_and_the_survivor_serves_when_one_dies(
     # (the login is a cookie both processes know, its session is in the database)
     survivor: list[str] = []
     _record_upstreams(pages[1], served, survivor)
+    _uncached(pages[1])
     pages[1].reload()
     component_frame(pages[1])
     expect(pages[1].get_by_role("heading", name=cs("capture.title"))).to_be_visible()

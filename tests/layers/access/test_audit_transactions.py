@@ -15,7 +15,7 @@ from layers.mapping.retention import apply_retention
 from layers.mapping.sessions import SessionInput
 from layers.schema import AUDIT_LOG, PINS
 from layers.store import Store, StoreError, open_store
-from layers.store.transfer import copy_store, store_manifest
+from layers.store.transfer import store_manifest
 from tests.layers.access.failing_audit import refuse_audit_writes
 
 TOWN = "karlovy-vary"
@@ -57,8 +57,7 @@ def test_a_change_whose_audit_entry_fails_is_not_stored(
         monkeypatch: pytest.MonkeyPatch) -> None:
     store = demo_store_copy
     if backend == "postgis":
-        store = open_store(request.getfixturevalue("pg_url"))
-        copy_store(demo_store_copy, store)
+        store = open_store(request.getfixturevalue("demo_pg_url"))
     write, prepare = CHANGES[change]
     prepare(store)
     before = (store.version(), store_manifest(store))

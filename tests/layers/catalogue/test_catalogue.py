@@ -26,7 +26,7 @@ from layers.errors import InvalidInput, NotFound
 from layers.schema import ADDRESS_POINTS, AUDIT_LOG, LOCALITIES, SERVICES
 from layers.store import Store, StoreError, open_store
 from layers.store.base import Layer, layer_name
-from layers.store.transfer import copy_store, store_manifest
+from layers.store.transfer import store_manifest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "catalogue"
 V1, V2 = FIXTURES / "rpss_2025-01.json", FIXTURES / "rpss_2025-02.json"
@@ -37,9 +37,7 @@ PUBLIC = Principal("", "public")
 @pytest.fixture(params=["gpkg", "postgis"])
 def store(request: pytest.FixtureRequest, demo_store_copy: Store) -> Iterator[Store]:
     if request.param == "postgis":
-        target = open_store(request.getfixturevalue("pg_url"))
-        copy_store(demo_store_copy, target)
-        yield target
+        yield open_store(request.getfixturevalue("demo_pg_url"))
     else:
         yield demo_store_copy
 

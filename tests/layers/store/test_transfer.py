@@ -85,10 +85,7 @@ def filled(request: pytest.FixtureRequest, demo_store_path: Path, tmp_path: Path
         path = tmp_path / "s.gpkg"
         shutil.copy(demo_store_path, path)
         return str(path)
-    url = str(request.getfixturevalue("pg_url"))
-    status = main(["migrate", "--from", str(demo_store_path), "--to", url])
-    assert status == 0
-    return url
+    return str(request.getfixturevalue("demo_pg_url"))
 
 
 def test_backup_and_restore(filled: str, tmp_path: Path,

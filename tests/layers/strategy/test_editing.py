@@ -15,10 +15,9 @@ from shapely.geometry import Point, box, mapping
 
 from layers.access.audit import read_log
 from layers.access.principal import AccessDenied, Principal
-from layers.build import build_demo
 from layers.schema import HISTORY, LOCALITIES, MEASURES
 from layers.store import Store, StoreError, open_store
-from layers.store.transfer import copy_store, store_manifest
+from layers.store.transfer import store_manifest
 from layers.strategy.area import load_area
 from layers.strategy.editing import (
     EditRefused,
@@ -44,17 +43,10 @@ AT = "2026-11-23T09:00:00+00:00"
 COORDINATOR = Principal("t-coordinator", "strategy_coordinator")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("editing") / "s.gpkg"
-    build_demo(path)
-    return path
-
-
 @pytest.fixture
-def store(built: Path, tmp_path: Path) -> Store:
+def store(demo_store_path: Path, tmp_path: Path) -> Store:
     copy = tmp_path / "s.gpkg"
-    shutil.copy(built, copy)
+    shutil.copy(demo_store_path, copy)
     return open_store(copy)
 
 
@@ -478,9 +470,7 @@ def test_a_change_whose_audit_entry_fails_leaves_the_store_as_it_was(
     """The change, its history row and its audit entry are one transaction: when the audit
     write is refused, the change and the history row are not stored either."""
     if backend == "postgis":
-        target = open_store(request.getfixturevalue("pg_url"))
-        copy_store(store, target)
-        store = target
+        store = open_store(request.getfixturevalue("demo_pg_url"))
     before = (store.version(), store_manifest(store))
     refuse_audit_writes(store, monkeypatch)
     with pytest.raises(StoreError, match="disk full"):
