@@ -8,7 +8,9 @@ store (default 3 on PostGIS; a GeoPackage is one file that one process writes, s
 by exactly one). Then ``--users`` simulated users arrive evenly spread over ``--ramp`` seconds,
 at most ``--concurrent`` of them at once, each on process 1, 2, … in turn; a user is one
 browser context (its own cookies, its own Streamlit session) in one headless Debian Chromium,
-offline. Every user goes through :data:`USER_STEPS`: the public Map page, the Hotspots page,
+offline, or with ``--client websocket`` a Streamlit protocol client
+(:mod:`scripts.bench.streamlit_client`: no browser, so the cores stay with the app and the
+store). Every user goes through :data:`USER_STEPS`: the public Map page, the Hotspots page,
 a login, the Area page.
 
 ``--seconds`` is a hard deadline on the browser part (warm-up and users): a user still busy
@@ -18,7 +20,10 @@ by their health check.
 Measured:
 
 * per page, the time from the navigation (``page.goto``) to the rendered page: its script run
-  finished and every map component on it drawn by Leaflet (:data:`RENDERED`); p50, p95, max;
+  finished and every map component on it drawn by Leaflet (:data:`RENDERED`); for a protocol
+  client, from the connection to the end of the page's run with its map delivered; p50, p95,
+  max (the login: from the form's submission to the page back, or for a protocol client to
+  the cookie received);
 * errors: steps that failed, steps that timed out, and errors thrown in the pages;
 * each app process's peak resident memory (``VmRSS`` of ``/proc/<pid>/status``), sampled
   while the users run;
@@ -45,7 +50,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Final
@@ -66,6 +71,7 @@ from layers.store.pg_cluster import TemporaryCluster
 from layers.store.postgis import close_pools
 from layers.store.transfer import copy_store
 from scripts.bench.harness import percentiles_ms
+from scripts.bench.streamlit_client import ProtocolError, StreamlitClient, has_login_form
 from scripts.commands.common import CommandError, emit, format_table, store_from, subcommand
 from scripts.commands.serve import free_port, healthy
 
@@ -81,6 +87,15 @@ CHROMIUM_ARGS: Final = ["--no-sandbox", "--disable-gpu", "--disable-background-n
 COMPONENT_IFRAME: Final = 'iframe[title="streamlit_folium.st_folium"]'
 COORDINATOR_NAME: Final = "bench-coordinator"
 BACKENDS: Final = ("postgis", "gpkg")
+#: Who the simulated users are: browser contexts, or ``scripts.bench.streamlit_client``.
+CLIENTS: Final = ("browser", "websocket")
+#: How the readable report names a user of each client, and what its page times measure.
+WHO: Final = {"browser": "one browser context",
+              "websocket": "one Streamlit protocol client (no browser)"}
+WHEN: Final = {
+    "browser": "Pages, from the navigation to the page rendered with its maps drawn:",
+    "websocket": "Pages, from the connection to the end of the page's run with its map "
+                 "delivered (nothing drawn):"}
 #: The longest one step may take (a page on a loaded machine), within the overall deadline.
 STEP_TIMEOUT_MS: Final = 120_000
 #: How often each app process's resident memory is read, in seconds.
@@ -124,6 +139,10 @@ def register(subparsers: Any) -> None:
                         help="users arrive evenly over this time (default %(default)s)")
     parser.add_argument("--concurrent", type=int, default=50,
                         help="at most this many users at once (default %(default)s)")
+    parser.add_argument("--client", choices=CLIENTS, default="browser",
+                        help="each user a Chromium context (browser: time to the map drawn) "
+                             "or a Streamlit protocol client (websocket: time to the map "
+                             "delivered, nothing drawn) (default %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -134,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("cli.load_options")
     if args.backend == "gpkg" and args.processes != 1:
         raise CommandError("cli.load_gpkg_processes", processes=args.processes)
-    if not Path(CHROMIUM).is_file():
+    if args.client == "browser" and not Path(CHROMIUM).is_file():
         raise CommandError("cli.no_chromium", path=CHROMIUM)
     password = secrets.token_urlsafe(16)
     with ExitStack() as stack:
@@ -246,43 +265,58 @@ async def _drive(servers: list[str], args: argparse.Namespace, password: str,
     Each process first serves one user's whole visit, not counted (its query times are
     dropped): a fresh process imports the app's libraries on its first pages.
     """
-    if async_playwright is None:
-        raise CommandError("cli.no_playwright")
     deadline = time.monotonic() + args.seconds
-    gate = asyncio.Semaphore(args.concurrent)
-    spacing = args.ramp / args.users
     records = [_record(i + 1, i % len(servers) + 1) for i in range(args.users)]
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM,
-                                                   args=CHROMIUM_ARGS)
-
+    if args.client == "websocket":
         async def visit(record: dict[str, Any], server: str) -> None:
-            context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+            await _protocol_user(server, password, record, deadline)
+
+        await _arrive(visit, servers, records, args, query_log, deadline)
+    else:
+        if async_playwright is None:
+            raise CommandError("cli.no_playwright")
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM,
+                                                       args=CHROMIUM_ARGS)
+
+            async def in_browser(record: dict[str, Any], server: str) -> None:
+                context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+                try:
+                    page = await context.new_page()
+                    page.on("pageerror", lambda error: record["page_errors"].append(
+                        _first_line(error)))
+                    await _user(page, server, password, record, deadline)
+                finally:
+                    await context.close()
+
             try:
-                page = await context.new_page()
-                page.on("pageerror", lambda error: record["page_errors"].append(
-                    _first_line(error)))
-                await _user(page, server, password, record, deadline)
+                await _arrive(in_browser, servers, records, args, query_log, deadline)
             finally:
-                await context.close()
-
-        async def user(record: dict[str, Any]) -> None:
-            await asyncio.sleep((record["user"] - 1) * spacing)
-            async with gate:
-                await visit(record, servers[record["process"] - 1])
-
-        try:
-            for number, server in enumerate(servers, start=1):
-                await _bounded(visit(_record(0, number), server), deadline)
-            query_log.unlink(missing_ok=True)
-            await _bounded(asyncio.gather(*(user(r) for r in records)), deadline)
-        finally:
-            await browser.close()
+                await browser.close()
     for record in records:  # the deadline stopped it: its next step ran out of time
         if not record["ended"]:
             record["timeouts"].append(_step_names()[len(record["steps"])])
     return records
+
+
+async def _arrive(visit: Callable[[dict[str, Any], str], Awaitable[None]], servers: list[str],
+                  records: list[dict[str, Any]], args: argparse.Namespace, query_log: Path,
+                  deadline: float) -> None:
+    """The warm-up visit on each process (its query times dropped), then every user of
+    ``records`` arriving over the ramp, at most ``args.concurrent`` at once, until done or
+    until ``deadline``."""
+    gate = asyncio.Semaphore(args.concurrent)
+    spacing = args.ramp / args.users
+
+    async def user(record: dict[str, Any]) -> None:
+        await asyncio.sleep((record["user"] - 1) * spacing)
+        async with gate:
+            await visit(record, servers[record["process"] - 1])
+
+    for number, server in enumerate(servers, start=1):
+        await _bounded(visit(_record(0, number), server), deadline)
+    query_log.unlink(missing_ok=True)
+    await _bounded(asyncio.gather(*(user(r) for r in records)), deadline)
 
 
 def _record(user: int, process: int) -> dict[str, Any]:
@@ -308,10 +342,8 @@ def _first_line(error: object) -> str:
 
 async def _user(page: Any, url: str, password: str, record: dict[str, Any],
                 deadline: float) -> None:
-    """One user's steps (:data:`USER_STEPS`), each timed into ``record``; a step that fails
-    is recorded (under ``failed``, or ``timeouts`` when it ran out of time) and ends the
-    user's visit, since the next steps need it. ``ended`` is set once the visit has ended by
-    itself, not stopped by the deadline."""
+    """One user's steps (:data:`USER_STEPS`) in the browser ``page``, walked by
+    :func:`_walk`: a page is done when it is rendered (:data:`RENDERED`)."""
 
     async def open_page(path: str) -> None:
         await page.goto(f"{url}/{path}")
@@ -330,13 +362,52 @@ async def _user(page: Any, url: str, password: str, record: dict[str, Any],
     actions = {"map": lambda: open_page(PAGES["map"]),
                "hotspots": lambda: open_page(PAGES["hotspots"]),
                "login": login, "area": lambda: open_page(PAGES["area"])}
+    await _walk(actions, record, deadline, page.set_default_timeout)
+
+
+async def _protocol_user(url: str, password: str, record: dict[str, Any],
+                         deadline: float) -> None:
+    """:func:`_user` as a Streamlit protocol client (:mod:`scripts.bench.streamlit_client`):
+    a page is served when its run has ended with its map delivered; the login submits the
+    open Hotspots page's form and fetches the cookie; the Area page must come logged in."""
+    client = StreamlitClient(url)
+
+    async def open_page(path: str) -> None:
+        run = await client.open(path)
+        if not run.maps:
+            raise ProtocolError(f"no map on the page /{path}")
+        if client.cookie and has_login_form(run):
+            raise ProtocolError(f"/{path} came without the login")
+
+    async def login() -> None:
+        await client.log_in(COORDINATOR_NAME, password)
+
+    actions = {"map": lambda: open_page(PAGES["map"]),
+               "hotspots": lambda: open_page(PAGES["hotspots"]),
+               "login": login, "area": lambda: open_page(PAGES["area"])}
+    try:
+        await _walk(actions, record, deadline)
+    finally:
+        await client.close()
+
+
+async def _walk(actions: Mapping[str, Callable[[], Awaitable[None]]], record: dict[str, Any],
+                deadline: float, step_timeout: Callable[[float], None] | None = None) -> None:
+    """Run the steps of :data:`USER_STEPS` by their ``actions``, each timed into ``record``;
+    a step that fails is recorded (under ``failed``, or ``timeouts`` when it ran out of
+    time: :data:`STEP_TIMEOUT_MS` or the deadline) and ends the user's visit, since the next
+    steps need it. ``step_timeout`` is given each step's time left in ms before it starts
+    (the browser's own timeout). ``ended`` is set once the visit has ended by itself, not
+    stopped by the deadline."""
     for name in _step_names():
-        left_ms = (deadline - time.monotonic()) * 1000
-        page.set_default_timeout(max(1.0, min(STEP_TIMEOUT_MS, left_ms)))
+        left_ms = max(1.0, min(STEP_TIMEOUT_MS, (deadline - time.monotonic()) * 1000))
+        if step_timeout is not None:
+            step_timeout(left_ms)
         start = time.perf_counter()
         try:
-            await actions[name]()
-        except PlaywrightTimeout:
+            # a little beyond the browser's own timeout, which then reports first
+            await asyncio.wait_for(actions[name](), timeout=left_ms / 1000 + 1)
+        except (PlaywrightTimeout, TimeoutError):
             record["timeouts"].append(name)
             break
         except Exception as exc:  # a failed step is a figure, not a crash
@@ -380,7 +451,8 @@ def _result(args: argparse.Namespace, users: list[dict[str, Any]],
         return figures
 
     return {
-        "users": args.users, "backend": args.backend, "seconds": args.seconds,
+        "users": args.users, "client": args.client, "backend": args.backend,
+        "seconds": args.seconds,
         "ramp": args.ramp, "concurrent": args.concurrent, "processes": args.processes,
         "cpu_count": os.cpu_count(), "wall_s": round(wall, 1), "user_steps": USER_STEPS,
         "pages": {name: page_figures(name) for name in PAGES},
@@ -411,10 +483,12 @@ def _readable(result: dict[str, Any]) -> str:
     lines = [f"{result['users']} users arriving over {result['ramp']:g} s (at most "
              f"{result['concurrent']} at once, deadline {result['seconds']:g} s) on "
              f"{result['processes']} app process(es) over {result['backend']}, "
-             f"{result['cpu_count']} CPU cores shared by Chromium, the app and the store; "
+             f"{result['cpu_count']} CPU cores shared by the users' "
+             f"{'Chromium' if result['client'] == 'browser' else 'clients'}, the app and the "
+             "store; "
              f"{result['wall_s']} s in all.",
-             "Each user, one browser context: " + "; ".join(result["user_steps"]), "",
-             "Pages, from the navigation to the page rendered with its maps drawn:",
+             f"Each user, {WHO[result['client']]}: " + "; ".join(result["user_steps"]), "",
+             WHEN[result["client"]],
              format_table(["page", "n", "p50 ms", "p95 ms", "max ms", "errors"], page_rows),
              "login: " + (f"p50 {login['p50_ms']:.0f} ms, p95 {login['p95_ms']:.0f} ms"
                           if login else "none completed"), "",

@@ -1,6 +1,7 @@
 """``mapa bench load`` at smoke size: two users on one process over PostGIS (its default
-backend) with the JSON's shape, a rendered time for every page and no errors; users cut off
-by the deadline over a GeoPackage; a GeoPackage refuses a second process."""
+backend) with the JSON's shape, a rendered time for every page and no errors; protocol
+clients (no browser) on two processes; users cut off by the deadline over a GeoPackage; a
+GeoPackage refuses a second process."""
 
 from __future__ import annotations
 
@@ -38,6 +39,24 @@ def test_bench_load_times_each_page_for_each_user(demo_store_path: Path) -> None
     assert result["rss_mb"]["process 1"] > 50  # a Streamlit process with pandas and GeoPandas
     assert result["query_ms"]  # the app process timed its data queries
     assert "Pages, from the navigation" in done.stdout  # the readable table comes first
+
+
+def test_bench_load_with_protocol_clients_serves_every_page_on_each_process(
+        demo_store_path: Path) -> None:
+    done, result = _bench("--store", str(demo_store_path), "--client", "websocket",
+                          "--processes", "2", "--users", "4", "--ramp", "0",
+                          "--seconds", "300")
+    assert done.returncode == 0, done.stderr
+    assert (result["client"], result["backend"], result["processes"]) == ("websocket",
+                                                                         "postgis", 2)
+    for name, page in result["pages"].items():
+        assert page["n"] == 4 and page["errors"] == 0, (name, result["failed_users"])
+        assert 0 < page["p50_ms"] <= page["p95_ms"], name
+    assert result["errors"]["count"] == 0, result["failed_users"]
+    assert list(result["rss_mb"]) == ["process 1", "process 2"]
+    # both processes served pages: each logged the data queries of its users
+    assert {"process 1", "process 2"} <= set(result["query_ms"]["town_data"])
+    assert "Streamlit protocol client" in done.stdout
 
 
 def test_bench_load_refuses_a_geopackage_on_several_processes() -> None:
