@@ -359,10 +359,7 @@ async def _user(page: Any, url: str, password: str, record: dict[str, Any],
             await form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click()
         await sidebar.get_by_text(COORDINATOR_NAME, exact=False).first.wait_for()
 
-    actions = {"map": lambda: open_page(PAGES["map"]),
-               "hotspots": lambda: open_page(PAGES["hotspots"]),
-               "login": login, "area": lambda: open_page(PAGES["area"])}
-    await _walk(actions, record, deadline, page.set_default_timeout)
+    await _walk(_actions(open_page, login), record, deadline, page.set_default_timeout)
 
 
 async def _protocol_user(url: str, password: str, record: dict[str, Any],
@@ -382,13 +379,18 @@ async def _protocol_user(url: str, password: str, record: dict[str, Any],
     async def login() -> None:
         await client.log_in(COORDINATOR_NAME, password)
 
-    actions = {"map": lambda: open_page(PAGES["map"]),
-               "hotspots": lambda: open_page(PAGES["hotspots"]),
-               "login": login, "area": lambda: open_page(PAGES["area"])}
     try:
-        await _walk(actions, record, deadline)
+        await _walk(_actions(open_page, login), record, deadline)
     finally:
         await client.close()
+
+
+def _actions(open_page: Callable[[str], Awaitable[None]], login: Callable[[], Awaitable[None]]
+             ) -> dict[str, Callable[[], Awaitable[None]]]:
+    """Each step of :data:`USER_STEPS` as a call of a client's ``open_page`` or ``login``."""
+    return {"map": lambda: open_page(PAGES["map"]),
+            "hotspots": lambda: open_page(PAGES["hotspots"]),
+            "login": login, "area": lambda: open_page(PAGES["area"])}
 
 
 async def _walk(actions: Mapping[str, Callable[[], Awaitable[None]]], record: dict[str, Any],

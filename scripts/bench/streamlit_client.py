@@ -21,12 +21,10 @@ frontend's own seconds (``mapa bench pages`` measures those, one user at a time)
 
 from __future__ import annotations
 
-import asyncio
-import http.client
 from dataclasses import dataclass, field
 from typing import Final
-from urllib.parse import urlsplit
 
+import httpx
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Button_pb2 import Button
 from streamlit.proto.Element_pb2 import Element
@@ -35,6 +33,8 @@ from streamlit.proto.TextInput_pb2 import TextInput
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
+
+from layers.access.sessions import COOKIE
 
 STREAM_PATH: Final = "/_stcore/stream"
 #: What the frontend tells the app of the browser (``st.context``): a Czech user in Prague.
@@ -95,7 +95,7 @@ class StreamlitClient:
         answer = await self._run(_login_states(self._shown, username, password))
         if answer.redirect is None:
             raise ProtocolError("the login was not accepted (no redirect to the cookie route)")
-        self.cookie = await asyncio.to_thread(_cookie_from, self.url, answer.redirect)
+        self.cookie = await _cookie_from(self.url, answer.redirect)
 
     async def close(self) -> None:
         if self._socket is not None:
@@ -174,20 +174,12 @@ def _login_states(shown: Run, username: str, password: str) -> list[WidgetState]
             WidgetState(id=submit.id, trigger_value=True)]
 
 
-def _cookie_from(url: str, target: str) -> str:
+async def _cookie_from(url: str, target: str) -> str:
     """Request ``target`` (a path of the app at ``url``) without following its redirect;
-    the cookie it sets, as a ``Cookie`` header's value."""
-    parts = urlsplit(url)
-    connection_type = http.client.HTTPSConnection if parts.scheme == "https" \
-        else http.client.HTTPConnection
-    connection = connection_type(parts.hostname or "127.0.0.1", parts.port, timeout=60)
-    try:
-        connection.request("GET", target)
-        response = connection.getresponse()
-        cookie = response.getheader("Set-Cookie")
-        response.read()
-    finally:
-        connection.close()
-    if not cookie:
-        raise ProtocolError(f"the cookie route answered {response.status} without a cookie")
-    return cookie.split(";", 1)[0]
+    the login cookie it sets, as a ``Cookie`` header's value."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        response = await http.get(target)
+    value = response.cookies.get(COOKIE)
+    if not value:
+        raise ProtocolError(f"the cookie route answered {response.status_code} without a cookie")
+    return f"{COOKIE}={value}"
