@@ -62,6 +62,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LOOPBACK: Final = ("127.0.0.1", "localhost")
 COMPONENT_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 30_000
+#: Playwright's assertions wait 5 s by default, pages 30 s: one ceiling for every wait, since a
+#: rerun that draws a map can take longer than 5 s while the other test process loads the CPU.
+expect.set_options(timeout=TIMEOUT_MS)
 #: The ceiling on a generated document's download (a PDF or DOCX with maps renders for
 #: seconds, longer on a busy machine); the test still waits on the download event itself.
 DOWNLOAD_TIMEOUT_MS = 120_000
@@ -452,11 +455,13 @@ def pick(page: Page, select: Locator, option: str | re.Pattern[str]) -> None:
     box = select.element_handle()
     select.get_by_role("combobox").press("ArrowDown")
     name = option if isinstance(option, str) else option.pattern
-    shown = page.wait_for_function(_SHOWN_OPTION, arg=[box, name, isinstance(option, str)],
-                                   polling="raf")
-    element = shown.as_element()
-    assert element is not None
-    element.click()
+    page.wait_for_function(_SHOWN_OPTION, arg=[box, name, isinstance(option, str)],
+                           polling="raf")
+    # clicked through a locator, not the element found: the list may draw its options anew
+    # (on a hover, a scroll into view), and a locator finds the option again where a handle
+    # would be left detached
+    text = re.compile(f"^{re.escape(option)}$") if isinstance(option, str) else option
+    page.locator("[role=option]:visible").filter(has_text=text).first.click()
 
 
 def choose(page: Page, select: Locator, option: str) -> None:
