@@ -8,6 +8,7 @@ Every loader raises :class:`SourceError` naming the file and the problem.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -357,38 +358,16 @@ def load_context_lines(towns: gpd.GeoDataFrame, sources: Path = SOURCES_DIR
 
 
 #: Attribution of every layer, shown in the app (licences from geodata/sources/SOURCES.md).
-REAL_SOURCES: Final = (
-    {"layer": "towns", "title": "Hranice obcí (zjednodušené), počet obyvatel 2020",
-     "licence": "odvozeno z dat ČÚZK (CC BY 4.0); ČSÚ (volné užití s uvedením zdroje)",
-     "attribution": "© ČÚZK, RÚIAN; DataRozhlas/covid-obce-mapa; ČSÚ", "vintage": "2020–2024"},
-    {"layer": "towns", "title": "Index sociálního vyloučení 2023",
-     "licence": "veřejná data MMR", "attribution": "MMR ČR, Index sociálního vyloučení 2023",
-     "vintage": "2023"},
-    {"layer": "municipalities", "title": "Index sociálního vyloučení 2023 obcí Karlovarského "
-                                         "a Ústeckého kraje",
-     "licence": "veřejná data MMR; hranice odvozené z dat ČÚZK (CC BY 4.0)",
-     "attribution": "MMR ČR, Index sociálního vyloučení 2023; © ČÚZK, RÚIAN (DataRozhlas)",
-     "vintage": "2023"},
-    {"layer": "police_jurisdiction", "title": "Příslušnost obcí a katastrálních území "
-                                              "k obvodním oddělením PČR",
-     "licence": "CC BY-NC-SA", "attribution": "mapakriminality.cz / ProPolice; data Policie ČR",
-     "vintage": "2013"},
-    {"layer": "regions", "title": "Kraje (RÚIAN)", "licence": "CC BY 4.0",
-     "attribution": "© ČÚZK, RÚIAN (via RCzechia)", "vintage": "2024-06"},
-    {"layer": "police_districts", "title": "Obvody obvodních oddělení PČR a kriminalita 2013",
-     "licence": "CC BY-NC-SA", "attribution": "mapakriminality.cz / ProPolice; data Policie ČR",
-     "vintage": "2013"},
-    {"layer": "crime_stats", "title": "Statistický výkaz č. 1 po obvodních odděleních",
-     "licence": "CC BY-NC-SA", "attribution": "mapakriminality.cz / ProPolice; data Policie ČR",
-     "vintage": "2013"},
-    {"layer": "crime_reference", "title": "Index kriminality krajů (2013) a ČR (2020); "
-                                          "trestné činy v krajích 2024 a 2025",
-     "licence": "CC BY-NC-SA; citace zdrojového dokumentu",
-     "attribution": "mapakriminality.cz / ProPolice; data Policie ČR; závěrečná zpráva "
-                    "Litvínov; Policie ČR (via seerondrej/kriminalita)",
-     "vintage": "2013, 2020, 2024, 2025"},
-    {"layer": "context_lines", "title": "Silnice (ArcČR 500), železnice a vodní toky (Data200)",
-     "licence": "ArcČR 500: volné užití s uvedením zdroje; Data200: CC BY 4.0",
-     "attribution": "© ARCDATA PRAHA, ZÚ, ČSÚ; © ČÚZK Data200 (via RCzechia)",
-     "vintage": "2021–2022"},
-)
+ATTRIBUTION_PATH: Final = SOURCES_DIR.parent / "attribution.toml"
+
+
+def load_attribution(path: Path = ATTRIBUTION_PATH) -> tuple[dict[str, str], ...]:
+    """The ``[[source]]`` rows of ``path`` (layer, title, licence, attribution, vintage), in
+    file order. Raises ``OSError`` for an unreadable file, ``tomllib.TOMLDecodeError`` for
+    bad TOML."""
+    with path.open("rb") as file:
+        return tuple({key: str(value) for key, value in row.items()}
+                     for row in tomllib.load(file)["source"])
+
+
+REAL_SOURCES: Final = load_attribution()

@@ -6,7 +6,8 @@ like real data, anchored on the places the seed documents name (seed 001: Janov,
 dům Libuše, the police station in Janov, APK; seed 003: the railway and bus station, the
 gambling hall in Kpt. Jaroše street, V Zátíší street, the church in Hradební street near the
 town hall, the town gardens, the former boarding school); fear hotspots are centred on the
-named places of ``layers.places``. Positions are approximate.
+named places of ``layers.places``. Positions are approximate. The seeds are data:
+``geodata/demo_towns.toml`` (:func:`load_town_seeds`).
 
 Generation is deterministic for a given ``seed`` (numpy's PCG64). Every row carries
 ``synthetic = True`` and the UI labels these layers "ilustrativní data".
@@ -14,6 +15,7 @@ Generation is deterministic for a given ``seed`` (numpy's PCG64). Every row carr
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -34,6 +36,7 @@ from layers.schema import (
     SAFETY_ACTIONS,
     TIMES_OF_DAY,
 )
+from layers.sources.facts import GEODATA_DIR
 from layers.sources.feeling_map import POCIT_TO_CATEGORY
 from layers.sources.real import load_towns
 
@@ -129,184 +132,33 @@ _BACKGROUND_MIX: Final = (("traffic", 0.22), ("dark_place", 0.2), ("dogs", 0.12)
                           ("feel_good", 0.2), ("develop", 0.12), ("other", 0.08),
                           ("abandoned_building", 0.06))
 
-TOWN_SEEDS: Final = (
-    TownSeed(
-        "litvinov",
-        localities=(
-            LocalitySeed("Janov", 13.6310, 50.6085, 750, 420, 3900,
-                         "Sídliště Janov, největší sociálně vyloučená lokalita v ČR "
-                         "(závěrečná zpráva poradenského programu Litvínov); obrys ilustrativní."),
-        ),
-        services=(
-            ServiceSeed("Služebna PČR Janov", "police", 13.6335, 50.6092, "Policie ČR",
-                        "veřejnost"),
-            ServiceSeed("Obvodní oddělení PČR Litvínov", "police", 13.6085, 50.6005,
-                        "Policie ČR", "veřejnost"),
-            ServiceSeed("Obvodní oddělení PČR Litvínov-Hamr", "police", 13.6230, 50.6060,
-                        "Policie ČR", "veřejnost"),
-            ServiceSeed("Městská policie Litvínov", "municipal_police", 13.6120, 50.6012,
-                        "", "veřejnost"),
-            ServiceSeed("Asistenti prevence kriminality – základna Janov", "apk", 13.6300,
-                        50.6080, "Město Litvínov", "obyvatelé SVL"),
-            ServiceSeed("Sousedský dům Libuše (MY Litvínov)", "community_centre", 13.6290,
-                        50.6100, "spolek MY Litvínov", "děti, rodiny, sousedé"),
-            ServiceSeed("První krok Litvínov – terénní sociální práce", "social_service",
-                        13.6325, 50.6070, "Městský úřad Litvínov", "obyvatelé SVL"),
-            ServiceSeed("Nízkoprahový klub pro děti a mládež", "nzdm", 13.6275, 50.6068,
-                        "Městská policie Litvínov", "6–18 let"),
-            ServiceSeed("Základní škola Janov", "school", 13.6345, 50.6105, "",
-                        "děti 6–15 let"),
-            ServiceSeed("Základní škola Litvínov-střed", "school", 13.6060, 50.6020,
-                        "", "děti 6–15 let"),
-            ServiceSeed("Dluhová poradna", "debt_counselling", 13.6110, 50.5995,
-                        "", "dospělí"),
-            ServiceSeed("Kontaktní centrum – adiktologické služby", "addiction_service",
-                        13.6150, 50.5985, "", "uživatelé drog"),
-            ServiceSeed("Hřiště Janov", "playground", 13.6260, 50.6095, "",
-                        "děti"),
-            ServiceSeed("Plácek pro mládež (záměr na místě zbouraného bloku)", "playground",
-                        13.6355, 50.6078, "", "starší děti a mládež"),
-        ),
-        hotspots=(
-            HotspotSeed("Janov – vchody, kde se prodávají drogy", 60, 70,
-                        (("drug_dealing", 0.6), ("syringes", 0.25), ("drunk_drugged", 0.15))),
-            HotspotSeed("Janov – obchod a zastávka", 70, 80,
-                        (("drunk_drugged", 0.55), ("aggressive_groups", 0.25),
-                         ("racism", 0.2))),
-            HotspotSeed("Janov – prázdné domy a podchod", 60, 50,
-                        (("abandoned_building", 0.5), ("dark_place", 0.4), ("dogs", 0.1))),
-            HotspotSeed("Janov – rasistické urážky u hřiště", 50, 40,
-                        (("racism", 0.7), ("aggressive_groups", 0.3))),
-            HotspotSeed("Nádraží Litvínov", 80, 45,
-                        (("drunk_drugged", 0.6), ("dark_place", 0.25), ("other", 0.15))),
-            HotspotSeed("Náměstí Míru", 90, 40,
-                        (("feel_good", 0.7), ("develop", 0.2), ("traffic", 0.1)), 0.2),
-            HotspotSeed("Hlavní silnice u Hamru", 90, 35,
-                        (("traffic", 0.85), ("dark_place", 0.15)), 0.3),
-        ),
-        sessions=(
-            SessionSeed("deti-libuse", "2024-02-15", "Sousedský dům Libuše",
-                        "spolek MY Litvínov", "6-12", 14, "paper", 0.25),
-            SessionSeed("mladez-apk", "2024-04-10", "Klubovna Městské policie",
-                        "APK Litvínov", "13-18", 11, "tablet", 0.2),
-            SessionSeed("mapa-bezpeci-mp", "2023-06-01", "online", "Městská policie Litvínov",
-                        "adults", 180, "imported", 0.55),
-        ),
-        background_pins=180, background_radius_m=1600,
-    ),
-    TownSeed(
-        "kraslice",
-        localities=(
-            LocalitySeed("Lokalita u nádraží", 12.5105, 50.3272, 230, 160, 250,
-                         "Ilustrativní obrys; závěrečná zpráva programu Kraslice uvádí "
-                         "~600 obyvatel SVL ve městě."),
-            LocalitySeed("Lokalita V Zátíší", 12.5215, 50.3212, 180, 140, 200,
-                         "Ilustrativní obrys (ulice V Zátíší, závěrečná zpráva poradenského "
-                         "programu Kraslice)."),
-            LocalitySeed("Lokalita u bývalého internátu", 12.5235, 50.3262, 150, 120, 150,
-                         "Ilustrativní obrys (okolí bývalého internátu, závěrečná zpráva "
-                         "poradenského programu Kraslice)."),
-        ),
-        services=(
-            ServiceSeed("Obvodní oddělení PČR Kraslice", "police", 12.5165, 50.3245,
-                        "Policie ČR", "veřejnost"),
-            ServiceSeed("NZDM (záměr, Člověk v tísni)", "nzdm", 12.5185, 50.3228,
-                        "Člověk v tísni", "děti 6–12 let a mládež"),
-            ServiceSeed("Komunitní centrum Kraslice", "community_centre", 12.5140, 50.3222,
-                        "", "rodiny"),
-            ServiceSeed("Základní škola Kraslice", "school", 12.5195, 50.3250, "",
-                        "děti 6–15 let"),
-            ServiceSeed("Sociální odbor MěÚ Kraslice", "social_service", 12.5168, 50.3236,
-                        "", "dospělí, rodiny"),
-            ServiceSeed("Hřiště u školy", "playground", 12.5205, 50.3243, "",
-                        "děti"),
-        ),
-        hotspots=(
-            HotspotSeed("Vlakové a autobusové nádraží", 70, 50,
-                        (("drunk_drugged", 0.6), ("aggressive_groups", 0.2),
-                         ("drug_dealing", 0.2))),
-            HotspotSeed("Herna v ulici Kpt. Jaroše", 50, 40,
-                        (("drunk_drugged", 0.6), ("drug_dealing", 0.3), ("other", 0.1))),
-            HotspotSeed("Ulice V Zátíší", 60, 35,
-                        (("drunk_drugged", 0.5), ("dark_place", 0.3), ("dogs", 0.2))),
-            HotspotSeed("Kostel v Hradební ulici u radnice", 50, 35,
-                        (("aggressive_groups", 0.8), ("racism", 0.2))),
-            HotspotSeed("Městské sady", 80, 35,
-                        (("aggressive_groups", 0.6), ("dark_place", 0.3), ("syringes", 0.1))),
-            HotspotSeed("Bývalý internát", 50, 30,
-                        (("abandoned_building", 0.6), ("drug_dealing", 0.25),
-                         ("syringes", 0.15))),
-        ),
-        sessions=(
-            SessionSeed("pocitova-mapa-2023", "2023-09-20", "online", "",
-                        "adults", 95, "imported", 0.65),
-            SessionSeed("deti-nzdm", "2023-10-12", "Komunitní centrum Kraslice",
-                        "terénní pracovníci", "13-18", 9, "paper", 0.35),
-        ),
-        background_pins=70, background_radius_m=1200,
-    ),
-    TownSeed(
-        "karlovy-vary",
-        localities=(
-            LocalitySeed("Rybáře", 12.8555, 50.2355, 420, 260, 900,
-                         "Ilustrativní obrys lokality v části Rybáře."),
-            LocalitySeed("Tuhnice", 12.8590, 50.2275, 300, 200, 600,
-                         "Ilustrativní obrys lokality v části Tuhnice."),
-            LocalitySeed("Drahovice", 12.8930, 50.2250, 260, 200, 400,
-                         "Ilustrativní obrys lokality v části Drahovice."),
-        ),
-        services=(
-            ServiceSeed("Obvodní oddělení PČR Karlovy Vary", "police", 12.8725, 50.2315,
-                        "Policie ČR", "veřejnost"),
-            ServiceSeed("Obvodní oddělení PČR Karlovy Vary-Rybáře", "police", 12.8540,
-                        50.2340, "Policie ČR", "veřejnost"),
-            ServiceSeed("Městská policie Karlovy Vary", "municipal_police", 12.8700, 50.2290,
-                        "", "veřejnost"),
-            ServiceSeed("Asistenti prevence kriminality Rybáře", "apk", 12.8570, 50.2350,
-                        "Městská policie Karlovy Vary", "obyvatelé SVL"),
-            ServiceSeed("NZDM Rybáře", "nzdm", 12.8580, 50.2362, "",
-                        "mládež 11–26 let"),
-            ServiceSeed("Komunitní centrum Tuhnice", "community_centre", 12.8600, 50.2282,
-                        "", "rodiny"),
-            ServiceSeed("Základní škola Rybáře", "school", 12.8520, 50.2370,
-                        "", "děti 6–15 let"),
-            ServiceSeed("Základní škola Drahovice", "school", 12.8910, 50.2262,
-                        "", "děti 6–15 let"),
-            ServiceSeed("Azylový dům a terénní program", "social_service", 12.8640, 50.2300,
-                        "", "lidé bez domova"),
-            ServiceSeed("Adiktologická poradna", "addiction_service", 12.8690, 50.2275,
-                        "", "uživatelé drog"),
-            ServiceSeed("Dluhová poradna", "debt_counselling", 12.8735, 50.2300,
-                        "", "dospělí"),
-            ServiceSeed("Hřiště Rybáře", "playground", 12.8545, 50.2372, "", "děti"),
-            ServiceSeed("Workoutové hřiště Drahovice", "playground", 12.8945, 50.2240, "",
-                        "mládež"),
-        ),
-        hotspots=(
-            HotspotSeed("Dolní nádraží a Tržnice", 90, 90,
-                        (("drunk_drugged", 0.5), ("drug_dealing", 0.3), ("syringes", 0.2))),
-            HotspotSeed("Rybáře – sídliště", 90, 80,
-                        (("aggressive_groups", 0.45), ("drug_dealing", 0.3), ("racism", 0.25))),
-            HotspotSeed("Tuhnice – podchod a řeka", 70, 55,
-                        (("dark_place", 0.55), ("drunk_drugged", 0.3), ("dogs", 0.15))),
-            HotspotSeed("Drahovice – opuštěný objekt", 60, 35,
-                        (("abandoned_building", 0.6), ("syringes", 0.4))),
-            HotspotSeed("Lázeňská kolonáda", 120, 70,
-                        (("feel_good", 0.8), ("develop", 0.1), ("traffic", 0.1)), 0.2),
-            HotspotSeed("Křižovatka u Horního nádraží", 100, 45,
-                        (("traffic", 0.9), ("dark_place", 0.1)), 0.3),
-        ),
-        sessions=(
-            SessionSeed("pocitova-mapa-mesta", "2024-05-02", "online",
-                        "", "adults", 310, "imported", 0.6),
-            SessionSeed("mladez-nzdm", "2024-06-11", "NZDM Rybáře", "NZDM Rybáře", "13-18",
-                        12, "tablet", 0.25),
-            SessionSeed("seniori", "2024-06-20", "Klub seniorů", "Městská policie Karlovy Vary",
-                        "seniors", 20, "paper", 0.15),
-        ),
-        background_pins=200, background_radius_m=2000,
-    ),
-)
+#: The demo towns' seeds, kept as data beside the other shipped data.
+SEEDS_PATH: Final = GEODATA_DIR / "demo_towns.toml"
+
+
+def load_town_seeds(path: Path = SEEDS_PATH) -> tuple[TownSeed, ...]:
+    """The towns of ``path`` (its ``[[town]]`` tables) in file order.
+
+    Raises ``OSError`` for an unreadable file, ``tomllib.TOMLDecodeError`` for bad TOML and
+    ``TypeError``/``KeyError`` for a field the seeds do not have or lack.
+    """
+    with path.open("rb") as file:
+        towns = tomllib.load(file)["town"]
+    return tuple(
+        TownSeed(
+            town["town_id"],
+            localities=tuple(LocalitySeed(**row) for row in town.get("locality", ())),
+            services=tuple(ServiceSeed(**row) for row in town.get("service", ())),
+            hotspots=tuple(HotspotSeed(**{**row, "categories": tuple(
+                (str(name), float(share)) for name, share in row["categories"])})
+                for row in town.get("hotspot", ())),
+            sessions=tuple(SessionSeed(**row) for row in town.get("session", ())),
+            background_pins=town["background_pins"],
+            background_radius_m=town["background_radius_m"])
+        for town in towns)
+
+
+TOWN_SEEDS: Final = load_town_seeds()
 
 
 def _ellipse(lon: float, lat: float, half_w: float, half_h: float) -> BaseGeometry:

@@ -137,13 +137,7 @@ class _Transaction:
         Names are checked before they are quoted into SQL, so no caller-supplied text
         reaches a statement except as a bound parameter.
         """
-        table = self.table(layer)
-        if table is None:
-            raise StoreError("store.no_layer", layer=layer)
-        unknown = [c for c in columns if c not in table.columns]
-        if unknown:
-            raise StoreError("store.no_columns", layer=layer, columns=unknown)
-        return table
+        return _holding(self.table(layer), layer, columns)
 
     def defer_index(self, layer: str) -> None:
         """Set the per-row insert triggers of ``layer`` aside until :meth:`restore_triggers`.
@@ -275,12 +269,7 @@ class GeoPackageStore(Store):
         name = layer_name(layer)
         self._require()
         with _connected(self.path) as db:
-            table = _declared_table(db, name)
-        if table is None:
-            raise StoreError("store.no_layer", layer=name)
-        missing = [c for c in columns if c not in table.columns]
-        if missing:
-            raise StoreError("store.no_columns", layer=name, columns=missing)
+            _holding(_declared_table(db, name), name, columns)
         return name
 
     def read_where(self, layer: Layer, column: str, values: Iterable[str]
@@ -841,6 +830,17 @@ def _has_table(db: sqlite3.Connection, name: str) -> bool:
 _GEOMETRY_NAMES: Final = {name.upper(): name for name in (
     "Geometry", "Point", "LineString", "Polygon", "MultiPoint", "MultiLineString",
     "MultiPolygon")}
+
+
+def _holding(table: _Table | None, layer: str, columns: Iterable[str]) -> _Table:
+    """``table`` (of ``layer``) once it is known to exist and to hold ``columns``.
+    Raises ``StoreError`` for a missing table or column."""
+    if table is None:
+        raise StoreError("store.no_layer", layer=layer)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise StoreError("store.no_columns", layer=layer, columns=missing)
+    return table
 
 
 def _declared_table(db: sqlite3.Connection, layer: str) -> _Table | None:

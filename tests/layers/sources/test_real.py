@@ -10,6 +10,7 @@ import pytest
 
 from layers.sources.errors import SourceError
 from layers.sources.real import (
+    REAL_SOURCES,
     SOURCES_DIR,
     clean_police_name,
     load_police,
@@ -96,3 +97,11 @@ def test_missing_column_and_missing_file(tmp_path: Path) -> None:
         load_towns(sources)
     with pytest.raises(SourceError, match="file not found"):
         read_vector(sources / "nothing.geojson")
+
+
+def test_every_real_layer_is_attributed() -> None:
+    """The attribution file gives each source its title, licence, attribution and year."""
+    fields = {"layer", "title", "licence", "attribution", "vintage"}
+    assert all(set(row) == fields and all(row.values()) for row in REAL_SOURCES)
+    assert {"towns", "municipalities", "police_districts", "crime_stats", "regions",
+            "context_lines"} <= {row["layer"] for row in REAL_SOURCES}

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pytest
 
 from layers.places import NAMED_PLACES
 from layers.schema import AGE_GROUPS, FEELINGS, PIN_CATEGORIES, PIN_STATUSES, PINS, TIMES_OF_DAY
 from layers.sources.real import load_towns
-from layers.sources.synthetic import TOWN_SEEDS, make_localities, make_pins, make_services
+from layers.sources.synthetic import (
+    TOWN_SEEDS,
+    load_town_seeds,
+    make_localities,
+    make_pins,
+    make_services,
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +69,18 @@ def test_hotspots_are_the_named_places_of_their_towns(towns: gpd.GeoDataFrame) -
 
 def test_scale_multiplies_pins(towns: gpd.GeoDataFrame) -> None:
     assert len(make_pins(towns, scale=4)) > 3.5 * len(make_pins(towns))
+
+
+def test_seeds_are_read_from_their_data_file(tmp_path: Path) -> None:
+    """A town of the seeds file becomes typed seeds; a field the seeds do not know is refused."""
+    path = tmp_path / "towns.toml"
+    path.write_text('[[town]]\ntown_id = "x"\nbackground_pins = 3\nbackground_radius_m = 50\n'
+                    '[[town.hotspot]]\nlabel = "Náměstí"\nspread_m = 20\npins = 4\n'
+                    'categories = [["dogs", 0.5], ["traffic", 0.5]]\n')
+    (town,) = load_town_seeds(path)
+    assert (town.town_id, town.background_pins, town.localities) == ("x", 3, ())
+    assert town.hotspots[0].categories == (("dogs", 0.5), ("traffic", 0.5))
+    assert town.hotspots[0].evening_bias == 0.6
+    path.write_text(path.read_text() + "colour = 'red'\n")
+    with pytest.raises(TypeError, match="colour"):
+        load_town_seeds(path)
