@@ -13,7 +13,8 @@ wait (MVCC) and see the store before or after a write, never half of it. A write
 leaves nothing behind: the server rolls its transaction back. ``transaction()`` makes several
 writes one such transaction; reads in its thread meanwhile see its writes.
 
-Rows go in and come out with ``COPY`` (geometry as hex EWKB in, hex WKB out).
+Rows go in and come out with ``COPY`` (geometry as hex EWKB in, hex WKB out); points for
+the analyses come out with each column packed into one value (:mod:`layers.store.packed`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from psycopg_pool import ConnectionPool
 
 from layers.crs import STORAGE_CRS, to_metric
 from layers.schema import CHAIN_COLUMNS, LATER_COLUMNS, LAYERS_BY_NAME, METRIC_LAYERS, LayerSpec
-from layers.store import chain, migrations
+from layers.store import chain, migrations, packed
 from layers.store.base import (
     NO_TOWN,
     Layer,
@@ -287,8 +288,9 @@ class PostGISStore(Store):
 
     def read_points(self, layer: LayerSpec, columns: Sequence[str], town_id: str | None = None
                     ) -> pd.DataFrame:
-        """``COPY`` of the columns and ``ST_X``/``ST_Y`` of the stored EPSG:5514 geometry:
-        no geometry is sent, decoded or reprojected per request."""
+        """The columns and ``ST_X``/``ST_Y`` of the stored EPSG:5514 geometry, each column
+        packed into one value (:mod:`layers.store.packed`): no geometry is sent, decoded or
+        reprojected per request, and no row is handled in Python."""
         wanted = check_point_columns(layer, columns)
         with self._connect() as conn:
             info = self._spatial_layer(conn, layer)
@@ -300,7 +302,7 @@ class PostGISStore(Store):
             where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(terms) if terms else sql.SQL("")
             computed = {"x": sql.SQL("ST_X({})").format(metric),
                         "y": sql.SQL("ST_Y({})").format(metric)}
-            return pd.DataFrame(_read(conn, points, where, settings, computed))
+            return _read_packed(conn, points, where, settings, computed)
 
     def cell_counts(self, layer: LayerSpec, cell_m: float, town_id: str | None = None,
                     by: str | None = None, where: Filters | None = None) -> pd.DataFrame:
@@ -688,6 +690,39 @@ def _read(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable,
             text = b"".join(bytes(chunk) for chunk in copy)
     return _frame(info, text)
 
+def _read_packed(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composable,
+                 settings: Mapping[str, str], computed: Mapping[str, sql.Composable]
+                 ) -> pd.DataFrame:
+    """:func:`_read` of a layer without geometry, in one answer row: each column packed into
+    one value by :mod:`layers.store.packed`, over the rows in fid order; the rows are read
+    by :func:`_read` instead where a text value holds the packing's separator."""
+    sources = [packed.source_column(computed.get(c, sql.Identifier(c)), kind)
+               for c, kind in info.columns.items()]
+    names = [sql.Identifier(f"c{i}") for i in range(len(sources))]
+    aggregates = [a for name, kind in zip(names, info.columns.values(), strict=True)
+                  for a in packed.aggregates(name, kind)]
+    query = sql.SQL("SELECT count(*), {} FROM (SELECT {} FROM {}{} ORDER BY fid) rows").format(
+        sql.SQL(", ").join(aggregates),
+        sql.SQL(", ").join(sql.SQL("{} AS {}").format(e, n) for e, n in zip(sources, names,
+                                                                                  strict=True)),
+        _table(info.name), where)
+    with conn.transaction(), conn.cursor(binary=True) as cursor:
+        for name, value in settings.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
+        answer = cursor.execute(query).fetchone()
+    assert answer is not None  # an aggregate without GROUP BY answers one row
+    rows, values = int(answer[0]), list(answer[1:])
+    data = {}
+    try:
+        for column, kind in info.columns.items():
+            width = len(packed.aggregates(sql.Identifier(column), kind))
+            data[column] = _pandas(kind, packed.decode(kind, values[:width], rows))
+            del values[:width]
+    except ValueError:  # a text value holding the separator: row by row, as every read
+        return pd.DataFrame(_read(conn, info, where, settings, computed))
+    return pd.DataFrame(data, columns=list(info.columns), index=pd.RangeIndex(rows))
+
+
 def _catalog(conn: psycopg.Connection[Any]) -> dict[str, _Layer]:
     """Every layer as the catalog describes it, in catalog order."""
     layers = {name: _Layer(name, geometry) for name, geometry in conn.execute(
@@ -1001,9 +1036,18 @@ WRITE_TYPES: Final = {"str": pa.string(), "int64": pa.int64(), "int32": pa.int32
                       "float64": pa.float64(), "float32": pa.float32(), "bool": pa.bool_(),
                       "datetime": pa.timestamp("us"), "datetimetz": pa.timestamp("us", "UTC")}
 #: Arrow type a column of each kind is parsed as (datetimes arrive as epoch seconds).
-ARROW_TYPES: Final = {"str": pa.string(), "int64": pa.int64(), "int32": pa.int32(),
-                      "float64": pa.float64(), "float32": pa.float32(), "bool": pa.bool_(),
-                      "datetime": pa.float64(), "datetimetz": pa.float64()}
+
+
+def _pandas(kind: str, column: pa.Array | pa.ChunkedArray) -> Any:
+    """``column`` (as Arrow reads the catalog ``kind``) as pyogrio would read it from a
+    GeoPackage: all-NULL text as None objects, times as datetimes in ms."""
+    if kind == "str" and column.null_count == len(column):
+        return np.full(len(column), None, dtype=object)
+    if kind.startswith("datetime"):
+        stamps = pd.to_datetime(column.to_numpy(zero_copy_only=False), unit="s",
+                                utc=kind == "datetimetz")
+        return stamps.as_unit("ms")
+    return column.to_pandas()
 
 
 def _frame(info: _Layer, text: bytes) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -1013,7 +1057,7 @@ def _frame(info: _Layer, text: bytes) -> gpd.GeoDataFrame | pd.DataFrame:
     answer at once. CSV keeps NULL (unquoted empty) apart from the empty string (quoted).
     """
     names = list(info.columns)
-    types = {name: ARROW_TYPES[kind] for name, kind in info.columns.items()}
+    types = {name: packed.KINDS[kind] for name, kind in info.columns.items()}
     if info.geometry_type is not None:
         types[GEOMETRY_COLUMN] = pa.string()
     if text:
@@ -1026,18 +1070,8 @@ def _frame(info: _Layer, text: bytes) -> gpd.GeoDataFrame | pd.DataFrame:
                 true_values=["t"], false_values=["f"]))
     else:
         table = pa.table({name: pa.array([], type=kind) for name, kind in types.items()})
-    data = {}
-    for name, kind in info.columns.items():
-        column = table.column(name)
-        if kind == "str" and column.null_count == len(column):
-            data[name] = np.full(len(column), None, dtype=object)  # pyogrio's all-NULL text
-        elif kind.startswith("datetime"):
-            stamps = pd.to_datetime(column.to_numpy(zero_copy_only=False), unit="s",
-                                    utc=kind == "datetimetz")
-            data[name] = stamps.as_unit("ms")
-        else:
-            data[name] = column.to_pandas()
-    frame = pd.DataFrame(data, columns=names)
+    frame = pd.DataFrame({name: _pandas(kind, table.column(name))
+                          for name, kind in info.columns.items()}, columns=names)
     if info.geometry_type is None:
         return frame
     wkb = table.column(GEOMETRY_COLUMN).to_numpy(zero_copy_only=False)

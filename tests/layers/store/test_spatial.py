@@ -131,6 +131,34 @@ def test_read_points_gives_each_rows_metric_coordinates(backend: tuple[str, Stor
     np.testing.assert_allclose(got["y"].to_numpy(), metric.y.to_numpy(), rtol=0, atol=tolerance)
 
 
+#: Text a point read must give back as stored: NULL apart from the empty string, the packed
+#: read's own marks (``+``, the unit separator: a value holding it sends the read another way).
+PLAIN_TEXT = (None, "", "+", "Žluťoučký kůň", "řádek\nnový", "+\x1e")
+SEPARATOR_TEXT = ("a\x1fb", "\x1f")
+
+
+@pytest.mark.parametrize("texts", [PLAIN_TEXT, PLAIN_TEXT + SEPARATOR_TEXT])
+def test_read_points_gives_every_value_as_a_read_does(backend: tuple[str, Store],
+                                                      texts: tuple[str | None, ...]) -> None:
+    """Text (NULL, empty, the packing's marks), integers with NULLs and booleans come back
+    from ``read_points`` as ``read`` gives them, on both backends."""
+    _, store = backend
+    pins = town_pins(n=2 * len(texts))
+    pins["place_note"] = [texts[i % len(texts)] for i in range(len(pins))]
+    pins["feeling"] = pd.array([None if i % 3 == 0 else i % 5 + 1 for i in range(len(pins))],
+                               dtype="Int64")
+    pins["transcribed"] = [i % 3 == 0 for i in range(len(pins))]  # the store keeps no NULL
+    store.replace_all({PINS.name: pins})
+    columns = ["place_note", "feeling", "transcribed", "status"]
+    got, read = store.read_points(PINS, columns), store.read(PINS)
+    assert len(got) == len(read) == len(pins)
+    for column in columns:
+        assert got[column].dtype == read[column].dtype, column
+        assert got[column].isna().tolist() == read[column].isna().tolist(), column
+        assert got[column].dropna().tolist() == read[column].dropna().tolist(), column
+    assert set(got["place_note"].dropna()) == {t for t in texts if t is not None}
+
+
 def test_read_points_of_nothing_and_refusals(backend: tuple[str, Store]) -> None:
     _, store = backend
     none = store.read_points(PINS, ["category"], "no-such-town")
