@@ -696,16 +696,17 @@ def _read_packed(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composa
     """:func:`_read` of a layer without geometry, in one answer row: each column packed into
     one value by :mod:`layers.store.packed`, over the rows in fid order; the rows are read
     by :func:`_read` instead where a text value holds the packing's separator."""
-    sources = [packed.source_column(computed.get(c, sql.Identifier(c)), kind)
-               for c, kind in info.columns.items()]
-    names = [sql.Identifier(f"c{i}") for i in range(len(sources))]
-    aggregates = [a for name, kind in zip(names, info.columns.values(), strict=True)
-                  for a in packed.aggregates(name, kind)]
-    query = sql.SQL("SELECT count(*), {} FROM (SELECT {} FROM {}{} ORDER BY fid) rows").format(
-        sql.SQL(", ").join(aggregates),
-        sql.SQL(", ").join(sql.SQL("{} AS {}").format(e, n) for e, n in zip(sources, names,
-                                                                                  strict=True)),
-        _table(info.name), where)
+    names = [sql.Identifier(f"c{i}") for i in range(len(info.columns))]
+    sources = [sql.SQL("{} AS {}").format(
+        packed.source_column(computed.get(column, sql.Identifier(column)), kind), name)
+        for (column, kind), name in zip(info.columns.items(), names, strict=True)]
+    parts = [packed.aggregates(name, kind)
+             for name, kind in zip(names, info.columns.values(), strict=True)]
+    # one pass feeds every aggregate the same row at a time, so the columns stay aligned;
+    # the aggregates take the rows in the subquery's order (the covering index's own order)
+    query = sql.SQL("SELECT count(*), {} FROM (SELECT {} FROM {}{} ORDER BY fid) source"
+                    ).format(sql.SQL(", ").join(a for part in parts for a in part),
+                             sql.SQL(", ").join(sources), _table(info.name), where)
     with conn.transaction(), conn.cursor(binary=True) as cursor:
         for name, value in settings.items():
             cursor.execute("SELECT set_config(%s, %s, true)", (name, value))
@@ -714,10 +715,9 @@ def _read_packed(conn: psycopg.Connection[Any], info: _Layer, where: sql.Composa
     rows, values = int(answer[0]), list(answer[1:])
     data = {}
     try:
-        for column, kind in info.columns.items():
-            width = len(packed.aggregates(sql.Identifier(column), kind))
-            data[column] = _pandas(kind, packed.decode(kind, values[:width], rows))
-            del values[:width]
+        for (column, kind), part in zip(info.columns.items(), parts, strict=True):
+            data[column] = _pandas(kind, packed.decode(kind, values[:len(part)], rows))
+            del values[:len(part)]
     except ValueError:  # a text value holding the separator: row by row, as every read
         return pd.DataFrame(_read(conn, info, where, settings, computed))
     return pd.DataFrame(data, columns=list(info.columns), index=pd.RangeIndex(rows))
