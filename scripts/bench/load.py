@@ -191,15 +191,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def serve(env: dict[str, str], log_path: Path) -> Iterator[tuple[str, int]]:
-    """One ``streamlit run app/server.py`` with ``env`` added to its environment (the store:
-    ``MAPA_DB_URL`` or ``MAPA_STORE``; ``MAPA_QUERY_LOG`` …), offline base map, its output
-    in ``log_path``; yields (URL, pid) once it answers, stops it after."""
+def serve(env: dict[str, str], log_path: Path,
+          script: str = "app/server.py") -> Iterator[tuple[str, int]]:
+    """One ``streamlit run`` of ``script`` (the app's server by default; a path relative to
+    the checkout or absolute) with ``env`` added to its environment (the store:
+    ``MAPA_DB_URL`` or ``MAPA_STORE``; ``MAPA_QUERY_LOG`` …), the app's Streamlit settings,
+    offline base map, its output in ``log_path``; yields (URL, pid) once it answers, stops
+    it after."""
     port = free_port()
     env = {**os.environ, "MAPA_BASEMAP": "none", **env}
     with log_path.open("w") as log:  # a file: a pipe nobody reads would block the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app/server.py", "--server.headless",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless",
              "true", "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

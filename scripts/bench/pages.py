@@ -16,9 +16,16 @@ header, HTML, scripts and stylesheets, exactly as ``st_folium`` sends them); the
 that map as one static HTML file, serves it and the same local assets (``app/static``) from a
 plain local HTTP server, and times opening it the same way, alternating with the app's page.
 
-Figures: p50 and p95 of both in milliseconds and the ratio ours / static (p50 and p95). The
-browser, the app and the bench share the machine's cores: compare the ratio, not the times,
-between machines or busy moments.
+The floor within Streamlit: the same recorded map, alone on a Streamlit page (no sidebar, no
+other element) served by a second ``streamlit run`` with the app's settings and assets and
+drawn through streamlit-folium's component with the very arguments the app sent. What a page
+takes beyond it is the page's own (its other elements, its script run); what this floor takes
+beyond the static file is Streamlit's and the component's (the frontend's start, the
+websocket, the component's frame).
+
+Figures: p50 and p95 of the three in milliseconds and the ratios ours / static and ours /
+Streamlit floor (p50 and p95). The browser, the app and the bench share the machine's cores:
+compare the ratios, not the times, between machines or busy moments.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import secrets
 import tempfile
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -93,6 +101,20 @@ SHOWN_MAP: Final = """sel => {
     const map = shown.length === 1 && shown[0].contentWindow && shown[0].contentWindow.map;
     return map && map._loaded ? frames.indexOf(shown[0]) : -1;
 }"""
+#: The Streamlit floor's page script: the recorded map named by ``?map=`` (its arguments in
+#: the JSON file beside the script), drawn by streamlit-folium's component and nothing else.
+BARE_PAGE: Final = '''"""One recorded map alone on a Streamlit page (mapa bench pages)."""
+import json
+from pathlib import Path
+
+import streamlit as st
+import streamlit_folium
+
+st.set_page_config(layout="wide")
+name = Path(st.query_params.get("map", "")).name
+args = json.loads((Path(__file__).parent / f"{name}.json").read_text(encoding="utf-8"))
+streamlit_folium._component_func(**args)
+'''
 #: The same in the static file, whose script names the map ``window.map`` too.
 STATIC_LAYERS: Final = """(n) => {
     const map = window.map;
@@ -145,11 +167,31 @@ def run(args: argparse.Namespace) -> int:
         copy_store(source, store)
         password = secrets.token_urlsafe(16)
         create_user(store, Principal("bench", ADMIN), USER, password, POLICE)
+        bare = _bare_folder(folder / "bare")
         with serve({"MAPA_STORE": str(store.location)}, folder / "app.log") as (url, _), \
+                serve({}, folder / "bare.log", str(bare / "bare.py")) as (bare_url, _), \
                 _static_server(folder / "static") as static_url:
-            rows = _bench(url, static_url, folder / "static", pages, args, password)
+            rows = _bench(Servers(url, static_url, bare_url), folder, pages, args, password)
     _report(args, rows)
     return 0
+
+
+@dataclass(frozen=True)
+class Servers:
+    """Where the bench opens the three: the app, the static files, the Streamlit floor."""
+
+    app: str
+    static: str
+    bare: str
+
+
+def _bare_folder(folder: Path) -> Path:
+    """``folder`` with the Streamlit floor's page script and the app's assets beside it (what
+    Streamlit serves at ``/app/static``); the recorded maps' arguments are added to it."""
+    folder.mkdir()
+    (folder / "bare.py").write_text(BARE_PAGE, encoding="utf-8")
+    (folder / "static").symlink_to(ROOT / "app" / "static", target_is_directory=True)
+    return folder
 
 
 @contextlib.contextmanager
@@ -188,8 +230,8 @@ def static_html(args: dict[str, Any]) -> str:
             f"<script>{script}\nwindow.map = map_div;</script></body></html>")
 
 
-def _bench(url: str, static_url: str, folder: Path, pages: list[str],
-           args: argparse.Namespace, password: str) -> list[dict[str, Any]]:
+def _bench(servers: Servers, folder: Path, pages: list[str], args: argparse.Namespace,
+           password: str) -> list[dict[str, Any]]:
     assert sync_playwright is not None
     query = f"?mesto={args.town}" if args.town else ""
     rows = []
@@ -204,9 +246,9 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
             for name in pages:
                 path, needs_login = PAGES[name]
                 if needs_login and not logged_in:
-                    _login(context, url, password)
+                    _login(context, servers.app, password)
                     logged_in = True
-                page_url = f"{url}/{path}{query}"
+                page_url = f"{servers.app}/{path}{query}"
                 # the first visit is not counted: it fills the app's caches and the
                 # browser's, and tells how many layers the drawn map has
                 tab = context.new_page()
@@ -218,13 +260,22 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
                     "([sel, i]) => document.querySelectorAll(sel)[i].contentWindow.__mapaArgs",
                     [COMPONENT_IFRAME, index])
                 tab.close()
-                (folder / f"{name}.html").write_text(static_html(recorded), encoding="utf-8")
-                file_url = f"{static_url}/{name}.html"
+                (folder / "static" / f"{name}.html").write_text(static_html(recorded),
+                                                                encoding="utf-8")
+                file_url = f"{servers.static}/{name}.html"
                 tab = context.new_page()
                 tab.goto(file_url)
                 static_layers = int(_drawn_static(tab, 0))
                 tab.close()
-                ours, floor = [], []
+                (folder / "bare" / f"{name}.json").write_text(json.dumps(recorded),
+                                                              encoding="utf-8")
+                bare_url = f"{servers.bare}/?map={name}"
+                tab = context.new_page()
+                tab.goto(bare_url)
+                tab.wait_for_function(APP_IDLE)
+                bare_layers = _settled(tab, APP_LAYERS, [COMPONENT_IFRAME, 0, _shown_map(tab)])
+                tab.close()
+                ours, floor, bare = [], [], []
                 for _ in range(args.repeat):
                     tab = context.new_page()
                     tab.goto(page_url, wait_until="commit")
@@ -235,7 +286,14 @@ def _bench(url: str, static_url: str, folder: Path, pages: list[str],
                     tab.goto(file_url, wait_until="commit")
                     floor.append(_drawn_static(tab, static_layers))
                     tab.close()
-                rows.append(_row(name, ours, floor, layers, static_layers,
+                    tab = context.new_page()
+                    tab.goto(bare_url, wait_until="commit")
+                    bare.append(_drawn_app(tab, bare_layers, 0))
+                    tab.wait_for_function(APP_IDLE)
+                    tab.close()
+                rows.append(_row(name, {"ours": ours, "static": floor, "streamlit": bare},
+                                 {"layers": layers, "static_layers": static_layers,
+                                  "streamlit_layers": bare_layers},
                                  len(recorded["script"].encode("utf-8"))))
         finally:
             browser.close()
@@ -297,21 +355,28 @@ def _login(context: Any, url: str, password: str) -> None:
     tab.close()
 
 
-def _row(name: str, ours: list[float], floor: list[float], layers: int, static_layers: int,
+def _row(name: str, times: dict[str, list[float]], layers: dict[str, int],
          script_bytes: int) -> dict[str, Any]:
-    app, static = percentiles_ms(ours), percentiles_ms(floor)
-    return {"page": name, "ours": app, "static": static, "layers": layers,
-            "static_layers": static_layers, "script_bytes": script_bytes,
+    """One page's figures: ``times`` of "ours", "static" and "streamlit" (the floor in
+    Streamlit) in ms, the layer counts each drew, the map script's size."""
+    shown = {kind: percentiles_ms(values) for kind, values in times.items()}
+    app, static, bare = shown["ours"], shown["static"], shown["streamlit"]
+    return {"page": name, **shown, **layers, "script_bytes": script_bytes,
             "ratio_p50": round(app["p50_ms"] / static["p50_ms"], 2),
-            "ratio_p95": round(app["p95_ms"] / static["p95_ms"], 2)}
+            "ratio_p95": round(app["p95_ms"] / static["p95_ms"], 2),
+            "streamlit_ratio_p50": round(app["p50_ms"] / bare["p50_ms"], 2),
+            "streamlit_ratio_p95": round(app["p95_ms"] / bare["p95_ms"], 2)}
 
 
 def _report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
     report(args, ["page", "ours p50 ms", "ours p95 ms", "static p50 ms", "static p95 ms",
-                  "ratio p50", "ratio p95", "layers", "script MB"],
+                  "ratio p50", "ratio p95", "streamlit p50 ms", "streamlit p95 ms",
+                  "ours/streamlit p50", "layers", "script MB"],
            [[r["page"], round(r["ours"]["p50_ms"]), round(r["ours"]["p95_ms"]),
              round(r["static"]["p50_ms"]), round(r["static"]["p95_ms"]),
-             f"{r['ratio_p50']:.2f}×", f"{r['ratio_p95']:.2f}×", r["layers"],
+             f"{r['ratio_p50']:.2f}×", f"{r['ratio_p95']:.2f}×",
+             round(r["streamlit"]["p50_ms"]), round(r["streamlit"]["p95_ms"]),
+             f"{r['streamlit_ratio_p50']:.2f}×", r["layers"],
              f"{r['script_bytes'] / 1e6:.2f}"] for r in rows],
            {"pages": rows, "repeat": args.repeat, "town": args.town},
            title=f"Navigation to a drawn map, {args.repeat} visits per page (one uncounted "
@@ -319,4 +384,6 @@ def _report(args: argparse.Namespace, rows: list[dict[str, Any]]) -> None:
            notes=["", "ours = the app's page in a new tab until the st_folium map has loaded "
                       "with all its layers; static = the map the component received, as one "
                       "HTML file on a plain local HTTP server with the same assets; ratio = "
-                      "ours / static. Browser, app and bench share the machine's cores."])
+                      "ours / static; streamlit = the same map alone on a Streamlit page "
+                      "through the same component. Browser, app and bench share the "
+                      "machine's cores."])

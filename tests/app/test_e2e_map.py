@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Frame, Locator, Page, expect, sync_playwright
 from shapely.geometry import Point
 
+from app.features.map.model import sources_table
 from app.features.map.panel import NEAR_M
 from app.ui.i18n import label, number, translate
 from app.ui.town import PUBLIC_K, load_town
@@ -295,6 +296,25 @@ def test_clicking_janov_opens_its_panel(page, demo_store_path) -> None:
     assert translate("map.panel.district", "cs") in body
     assert number(data.crime.index_of(str(district["oop_code"])), "cs", 1) in body
     assert traffic.blocked == [] and traffic.failed == [] and traffic.errors == []
+
+
+def test_the_sources_table_loads_when_it_is_opened(page, demo_store_path) -> None:
+    page, traffic = page
+    _map_frame(page)
+    main = page.locator('[data-testid="stMain"]')
+    # the page and its map come without a data grid: the sources are read on demand
+    expect(main.locator('[data-testid="stDataFrame"]')).to_have_count(0)
+    expander = main.locator('[data-testid="stExpander"]').filter(
+        has_text=translate("map.sources", "cs"))
+    rerun(page, expander.locator("summary").click)
+    grid = main.locator('[data-testid="stDataFrame"]')
+    expect(grid).to_have_count(1)
+    expect(grid).to_contain_text(translate("map.sources.licence", "cs"))
+    first = sources_table(load_town(open_store(demo_store_path), "karlovy-vary"), "cs")
+    expect(grid).to_contain_text(str(first.iloc[0, 0]))  # the first layer's name, as it reads
+    expect(grid).to_contain_text(str(first.iloc[0, 1]))  # and the title of its source
+    assert _feature_counts(_map_frame(page))  # the map is still drawn after the rerun
+    assert traffic.blocked == [] and traffic.errors == []
 
 
 def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from app.features.hotspots.map import positive_key
 from app.navigation import page_script
+from app.ui.i18n import translate
 from layers.ingest.batches import run_import
 from layers.schema import PINS, SESSIONS, TOWNS
 from layers.store import Store, open_store
@@ -46,13 +47,14 @@ def test_page_shows_classes_map_table_and_explanations(page: AppTest) -> None:
     assert at.title[0].value == "Hotspoty strachu a kriminality – Litvínov"
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Hotspotů strachu (≥ 95 %)"].replace("\u00a0", "")) > 0
-    table = at.dataframe[0].value
+    assert not at.dataframe  # short tables, static: no data grid holds the map back
+    table = at.table[0].value
     assert {"Vrstva", "Třída", "Buněk"} <= set(table.columns)
     fear_hot = table[(table["Vrstva"] == "Strach (pocitová mapa)")
                      & (table["Třída"] == "Hotspot 99 %")]["Buněk"].iloc[0]
     assert fear_hot > 0
     # the strongest hot cells by place, each with its nearest stop and the metres to it
-    hot = at.dataframe[1].value
+    hot = at.table[1].value
     assert list(hot.columns) == ["Místo (nejbližší adresa, zastávka či část obce)", "Třída",
                                  "Hustota (na km²)", "Nejbližší zastávka MHD"]
     assert 0 < len(hot) <= 15
@@ -60,7 +62,9 @@ def test_page_shows_classes_map_table_and_explanations(page: AppTest) -> None:
     assert "index kriminality" in _texts(at)  # the demo store has no offences
     assert "alespoň 5" in _texts(at)
     assert "šířka pásma" not in _texts(at).lower() and "bandwidth" not in _texts(at).lower()
-    assert len(at.table) == 1  # the explanations for police, urbanists, community workers
+    # the explanations for police, urbanists and community workers, last
+    assert list(at.table[-1].value.columns) == [translate(f"hotspots.explain.{role}", "cs")
+                                                for role in ("police", "urban", "community")]
 
 
 @pytest.fixture
@@ -123,7 +127,7 @@ def test_english_and_crime_only(page: AppTest) -> None:
     assert at.title[0].value == "Hotspots of fear and crime – Litvínov"
     assert "crime index" in _texts(at)
     # no Gi* classes from a district index: no empty class table, only the localities
-    assert [df.value.columns[0] for df in at.dataframe] == ["Locality"]
+    assert [df.value.columns[0] for df in at.table[:-1]] == ["Locality"]
     at.radio(key="hotspots_view").set_value("fear_crime").run()
     assert not at.exception
 
@@ -176,7 +180,7 @@ def test_emerging_hot_spots_of_imported_police_data(page: AppTest, demo_store_pa
     assert "Vznikající ohniska kriminality v čase" in [h.value for h in at.header]
     assert "Období 2023-01 – 2024-06 (18 kroků), 11 skutků, z toho 5 s přibližnou polohou" \
         in _texts(at)
-    table = at.dataframe[-1].value
+    table = at.table[-1].value
     assert list(table.columns) == ["Vzor", "Buněk", "Co to znamená"]
     assert len(table) == len(EMERGING_PATTERN.codes)
     assert table["Buněk"].sum() > 0

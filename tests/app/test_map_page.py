@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.features.map.page import SOURCES_KEY
 from app.ui.i18n import translate
 from layers.schema import LOCALITIES, POLICE_DISTRICTS, SERVICES
 from layers.store import open_store
@@ -49,6 +50,17 @@ def test_page_runs_in_czech_with_the_first_town(app: AppTest, demo_store_path: P
     assert app.radio(key="basemap").value == "none"
     assert app.query_params["podklad"] == "none"
     assert [e.label for e in app.expander] == [translate("map.sources", "cs")]
+    assert not app.dataframe  # the sources are read when the expander is opened
+
+
+def test_sources_are_listed_when_their_expander_is_opened(app: AppTest) -> None:
+    app.session_state[SOURCES_KEY] = True  # as a click on the closed expander sets it
+    app.run()
+    assert not app.exception
+    sources = app.dataframe[0].value
+    assert list(sources.columns)[:2] == [translate("map.sources.layer", "cs"),
+                                         translate("map.sources.title", "cs")]
+    assert translate("layer.localities", "cs") in set(sources.iloc[:, 0])
 
 
 def test_town_switch_changes_what_the_page_reports(app: AppTest, demo_store_path: Path) -> None:
@@ -78,7 +90,9 @@ def test_basemap_default_comes_from_the_environment(demo_store_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
     monkeypatch.setenv("MAPA_BASEMAP", "osm")
-    at = AppTest.from_file(MAIN, default_timeout=30).run()
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.session_state[SOURCES_KEY] = True
+    at.run()
     assert not at.exception
     assert at.radio(key="basemap").value == "osm"
     # the sources expander then credits OpenStreetMap too
@@ -90,6 +104,7 @@ def test_basemap_choice_is_in_the_url_and_kept(demo_store_path: Path,
     monkeypatch.setenv("MAPA_STORE", str(demo_store_path))
     at = AppTest.from_file(MAIN, default_timeout=30)
     at.query_params["podklad"] = "ztm"
+    at.session_state[SOURCES_KEY] = True
     at.run()
     assert not at.exception and at.radio(key="basemap").value == "ztm"
     assert any("ČÚZK" in caption.value for caption in at.caption)  # credited in the sources

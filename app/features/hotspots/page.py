@@ -170,9 +170,9 @@ def _emerging(town: TownData, lang: str) -> None:
              lambda: build_emerging_map(found.cells, town.boundary, lang),
              key=f"hotspots-emerging-{town.town_id}", height=MAP_HEIGHT, returned_objects=[])
     table = emerging_table(found.cells["pattern"], lang)
-    st.dataframe(table.drop(columns="code").rename(columns={
+    st.table(table.drop(columns="code").rename(columns={
         "label": t("hotspots.emerging.pattern"), "cells": t("hotspots.table.cells"),
-        "meaning": t("hotspots.emerging.meaning")}), hide_index=True, width="stretch")
+        "meaning": t("hotspots.emerging.meaning")}), hide_index=True)
 
 
 def _public_set(town: TownData, lang: str
@@ -272,10 +272,12 @@ def _results(report: HotspotReport, inputs: tuple[object, ...], layers: list[str
                                        lang, positive, town.is_synthetic("pins")),
              key=f"hotspots-{town.town_id}", height=MAP_HEIGHT, returned_objects=[])
 
+    # the page's short tables are static tables: a data grid's scripts, loaded with the
+    # page, would hold back the map's component (docs/performance.md)
     table = class_table(report, shown_layers, lang)
     if not table.empty:  # crime alone from the district index has no classes to count
         table_column, chart_column = st.columns([1, 1])
-        table_column.dataframe(
+        table_column.table(
             table.drop(columns="code").rename(columns={"layer": t("hotspots.table.layer"),
                                                        "label": t("hotspots.table.class"),
                                                        "cells": t("hotspots.table.cells")}),
@@ -295,8 +297,7 @@ def _results(report: HotspotReport, inputs: tuple[object, ...], layers: list[str
 
     if len(report.localities):
         st.subheader(t("hotspots.localities"))
-        st.dataframe(localities_table(report.localities, lang), hide_index=True,
-                     width="stretch")
+        st.table(localities_table(report.localities, lang), hide_index=True)
 
     with st.expander(t("hotspots.explain"), expanded=False):
         st.markdown(t("hotspots.explain.method"))
@@ -314,8 +315,7 @@ def _hot_places(report: HotspotReport, layer: str, town_id: str, confidence: flo
                        tuple(zip(centres.x.round(1), centres.y.round(1), strict=True)))
     st.subheader(t("hotspots.hot"))
     st.caption(t("hotspots.hot.note"))
-    st.dataframe(hot_places_table(report, layer, rows, named, lang), hide_index=True,
-                 width="stretch")
+    st.table(hot_places_table(report, layer, rows, named, lang), hide_index=True)
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation (app/main.py)

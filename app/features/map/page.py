@@ -26,6 +26,8 @@ from layers.store import Store
 
 #: Session-state key of the "exact sensitive pins" toggle.
 EXACT_PINS_KEY = "map_exact_pins"
+#: Session-state key of the sources expander: open or not.
+SOURCES_KEY = "map_sources"
 #: What st_folium reports about clicks. A polygon with a popup stops the click reaching the
 #: map (Leaflet's bindPopup), so only "last_object_clicked" sees it; a click that lands on the
 #: pin layer's canvas above a polygon reaches only the map ("last_clicked").
@@ -61,10 +63,14 @@ def render() -> None:
 
     map_and_panel(town, lang, basemap, drawn, found)
 
-    with st.expander(t("map.sources")):
-        st.dataframe(sources_table(town, lang), hide_index=True, width="stretch")
-        if basemap != "none":
-            st.caption(t(f"map.sources.{basemap}"))
+    # filled only when opened (a rerun): a data grid's scripts, loaded with the page, would
+    # hold back the map's component by a third of a second (docs/performance.md)
+    sources = st.expander(t("map.sources"), key=SOURCES_KEY, on_change="rerun")
+    if sources.open:
+        with sources:
+            st.dataframe(sources_table(town, lang), hide_index=True, width="stretch")
+            if basemap != "none":
+                st.caption(t(f"map.sources.{basemap}"))
 
 
 def basemap_choice() -> str:
