@@ -19,6 +19,7 @@ from shapely.geometry import Point
 from app.features.map.model import sources_table
 from app.features.map.panel import NEAR_M
 from app.ui.i18n import label, number, translate
+from app.ui.server_address import with_address
 from app.ui.town import PUBLIC_K, load_town
 from layers.store import open_store
 from layers.summary import area_summary
@@ -315,6 +316,28 @@ def test_the_sources_table_loads_when_it_is_opened(page, demo_store_path) -> Non
     expect(grid).to_contain_text(str(first.iloc[0, 1]))  # and the title of its source
     assert _feature_counts(_map_frame(page))  # the map is still drawn after the rerun
     assert traffic.blocked == [] and traffic.errors == []
+
+
+def test_a_page_connects_at_the_servers_address_at_once(browser: Browser, app_url: str) -> None:
+    """Opened at ``/map``, the frontend asks the server at the app's root straight away, not
+    first at ``/map/_stcore/`` (404) and again after a pause (app.ui.server_address)."""
+    traffic = Traffic()
+    context = offline_context(browser, traffic)
+    page = watch(context.new_page(), traffic)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(urlparse(request.url).path))
+    page.goto(f"{app_url}/map")
+    _map_frame(page)
+    assert "/_stcore/health" in asked
+    assert [path for path in asked if path.startswith("/map/")] == []
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == f"{app_url}/"
+    # behind a proxy that serves the app under a prefix of its own, the root is found too
+    page.route("http://mapa.test/**", lambda route: route.fulfill(
+        body=with_address(b"<html><head></head><body></body></html>", 1),
+        content_type="text/html"))
+    page.goto("http://mapa.test/obec/map?mesto=kraslice#x")
+    assert page.evaluate("window.__streamlit.BACKEND_BASE_URL") == "http://mapa.test/obec/"
+    context.close()
 
 
 def test_osm_basemap_is_opt_in_and_the_only_remote_request(page) -> None:
