@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Final
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import config
 
@@ -81,7 +81,7 @@ class ServerAddressMiddleware:
         async def send_with_address(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(raw=message["headers"])
+                headers = Headers(raw=message["headers"])
                 if message["status"] == 200 \
                         and headers.get("content-type", "").startswith("text/html") \
                         and headers.get("content-encoding", "") in _CODECS:

@@ -273,24 +273,17 @@ def _bench(servers: Servers, folder: Path, pages: list[str], args: argparse.Name
                 tab = context.new_page()
                 tab.goto(bare_url)
                 tab.wait_for_function(APP_IDLE)
-                bare_layers = _settled(tab, APP_LAYERS, [COMPONENT_IFRAME, 0, _shown_map(tab)])
+                bare_index = _shown_map(tab)
+                bare_layers = _settled(tab, APP_LAYERS, [COMPONENT_IFRAME, 0, bare_index])
                 tab.close()
                 ours, floor, bare = [], [], []
                 for _ in range(args.repeat):
-                    tab = context.new_page()
-                    tab.goto(page_url, wait_until="commit")
-                    ours.append(_drawn_app(tab, layers, index))
-                    tab.wait_for_function(APP_IDLE)  # the next visit starts on a quiet server
-                    tab.close()
+                    ours.append(_timed_app(context, page_url, layers, index))
                     tab = context.new_page()
                     tab.goto(file_url, wait_until="commit")
                     floor.append(_drawn_static(tab, static_layers))
                     tab.close()
-                    tab = context.new_page()
-                    tab.goto(bare_url, wait_until="commit")
-                    bare.append(_drawn_app(tab, bare_layers, 0))
-                    tab.wait_for_function(APP_IDLE)
-                    tab.close()
+                    bare.append(_timed_app(context, bare_url, bare_layers, bare_index))
                 rows.append(_row(name, {"ours": ours, "static": floor, "streamlit": bare},
                                  {"layers": layers, "static_layers": static_layers,
                                   "streamlit_layers": bare_layers},
@@ -304,6 +297,18 @@ def _shown_map(tab: Any) -> int:
     """The index of the page's one shown map component, once its map has loaded."""
     return int(tab.wait_for_function(f"() => ({SHOWN_MAP})({json.dumps(COMPONENT_IFRAME)}) + 1",
                                      polling="raf").json_value()) - 1
+
+
+def _timed_app(context: Any, url: str, layers: int, index: int) -> float:
+    """One timed visit of a Streamlit page in a new tab: the milliseconds from the navigation
+    until its map component ``index`` has drawn ``layers`` layers; the tab is closed once the
+    app is idle, so the next visit starts on a quiet server."""
+    tab = context.new_page()
+    tab.goto(url, wait_until="commit")
+    drawn = _drawn_app(tab, layers, index)
+    tab.wait_for_function(APP_IDLE)
+    tab.close()
+    return drawn
 
 
 def _drawn_app(tab: Any, layers: int, index: int) -> float:
