@@ -38,6 +38,7 @@ from tests.app.e2e_support import (
     navigate,
     pick,
     rerun,
+    type_into,
     wait_idle,
 )
 
@@ -151,9 +152,9 @@ def _add_measure(page: Page, text: str, owner: str) -> None:
     # a choice inside a form makes no rerun: the form sends it with the others
     pick(page, form.locator('[data-testid="stSelectbox"]').first, re.compile(r"^1\.1\.1 "))
     expect(goal).to_have_value(re.compile(r"^1\.1\.1 "))
-    form.get_by_label(cs("area.form.text")).fill(text)
-    form.get_by_label(cs("area.form.owner")).fill(owner)
-    form.get_by_label(cs("area.form.time_frame")).fill("2027")
+    type_into(form.get_by_label(cs("area.form.text")), text)
+    type_into(form.get_by_label(cs("area.form.owner")), owner)
+    type_into(form.get_by_label(cs("area.form.time_frame")), "2027")
     rerun(page, form.get_by_role("button", name=cs("area.form.add")).click)
     expect(page.get_by_text(cs("area.form.added"))).to_be_visible()
 

@@ -128,17 +128,6 @@ def _check_screen(page: Page, pictograms: bool = True) -> None:
             assert button["images"][0]["src"].endswith(".svg"), button
 
 
-def _type_pin(page: Page, label_key: str, pin: str) -> None:
-    """Type ``pin`` into the field ``label_key`` and leave the field before the form's button
-    is tapped. One full run lost that tap: no rerun was requested. The likeliest cause is a
-    field left focused, which blurs on the tap's press, so the form is redrawn between the
-    press and the release. So the blur comes first, and ``e2e.rerun`` waits for its
-    redraw."""
-    field = page.get_by_label(cs(label_key))
-    field.fill(pin)
-    field.blur()
-
-
 def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
     url, browser = served
     _, session, _, _ = setup
@@ -152,7 +141,7 @@ def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
     expect(page.get_by_role("heading", name=cs("capture.title"))).to_be_visible()
     # the facilitator locks the kiosk with a PIN
     page.get_by_text(cs("kiosk.lock.title")).click()
-    _type_pin(page, "kiosk.lock.pin", PIN)
+    e2e.type_into(page.get_by_label(cs("kiosk.lock.pin")), PIN)
     e2e.rerun(page, page.get_by_role("button", name=cs("kiosk.lock.start")).click)
     expect(page.locator(".st-key-kiosk-leave button")).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
@@ -182,11 +171,11 @@ def test_locked_kiosk_on_a_tablet_and_a_phone(served, setup) -> None:
 
     # leaving: a wrong PIN keeps the kiosk locked, the right one brings the sidebar back
     e2e.rerun(page, page.locator(".st-key-kiosk-leave button").tap)
-    _type_pin(page, "kiosk.leave.pin", "1357")
+    e2e.type_into(page.get_by_label(cs("kiosk.leave.pin")), "1357")
     e2e.rerun(page, page.get_by_role("button", name=cs("kiosk.leave.submit")).click)
     expect(page.get_by_text(cs("kiosk.leave.wrong"))).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
-    _type_pin(page, "kiosk.leave.pin", PIN)
+    e2e.type_into(page.get_by_label(cs("kiosk.leave.pin")), PIN)
     e2e.rerun(page, page.get_by_role("button", name=cs("kiosk.leave.submit")).click)
     page.set_viewport_size({"width": 1500, "height": 1300})
     expect(page.locator('[data-testid="stSidebarNav"]')).to_be_visible()

@@ -27,6 +27,7 @@ from tests.app.e2e_support import (
     offline_context,
     rerun,
     serve_app,
+    type_into,
     wait_idle,
     watch,
 )
@@ -40,8 +41,8 @@ def _try(page: Page, username: str, password: str) -> None:
     """Submit the sidebar's login form once and wait for the run it makes."""
     form = page.locator('[data-testid="stSidebar"] [data-testid="stForm"]')
     wait_idle(page)
-    form.locator("input[type=text]").fill(username)
-    form.locator("input[type=password]").fill(password)
+    type_into(form.locator("input[type=text]"), username)
+    type_into(form.locator("input[type=password]"), password)
     rerun(page, form.locator('[data-testid="stBaseButton-secondaryFormSubmit"]').click)
 
 

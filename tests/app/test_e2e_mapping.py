@@ -28,6 +28,7 @@ from tests.app.e2e_support import (
     login,
     navigate,
     rerun,
+    type_into,
 )
 
 pytestmark = pytest.mark.e2e
@@ -78,8 +79,8 @@ def test_session_capture_moderation_and_public_map(session_page, store_path: Pat
     # 1. a facilitator creates the session
     navigate(page, "nav.sessions")
     page.get_by_text(cs("sessions.new")).click()
-    page.get_by_label(cs("sessions.place")).fill("NZDM Rybáře")
-    page.get_by_label(cs("sessions.organiser")).fill("NZDM Rybáře")
+    type_into(page.get_by_label(cs("sessions.place")), "NZDM Rybáře")
+    type_into(page.get_by_label(cs("sessions.organiser")), "NZDM Rybáře")
     rerun(page, page.get_by_role("button", name=cs("sessions.create")).click)
     created = page.get_by_text(re.compile(r"Setkání (karlovy-vary-[0-9a-f]{8}) bylo založeno"))
     expect(created).to_be_visible()

@@ -34,6 +34,7 @@ from tests.app.e2e_support import (
     login,
     navigate,
     rerun,
+    type_into,
     wait_idle,
 )
 
@@ -136,7 +137,7 @@ def test_urbanist_sees_white_spots_and_places_an_audit_by_a_click(
         wait_idle(page)
         form = page.locator('[data-testid="stForm"]').filter(
             has=page.get_by_role("button", name=cs("urban.audit.submit"), exact=True))
-        form.get_by_label(cs("urban.audit.label"), exact=True).fill("Roh u kliknutí")
+        type_into(form.get_by_label(cs("urban.audit.label"), exact=True), "Roh u kliknutí")
         rerun(page, form.get_by_role("button", name=cs("urban.audit.submit"), exact=True).click)
         expect(page.get_by_text(cs("urban.audit.done"))).to_be_visible()
         audits = load_audits(open_store(store_path), "litvinov")
